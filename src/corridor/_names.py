@@ -1,0 +1,99 @@
+"""Resolve what a user types ('Актау', 'Aktau', 'aktau_port', 'Malaszewicze') to node and group ids.
+
+Names are compared after folding case, accents and punctuation, so 'Małaszewicze',
+'Malaszewicze' and 'MALASZEWICZE' are one key. An unknown name gets the closest known names as
+suggestions.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from dataclasses import dataclass
+
+import pandas as pd
+
+from corridor._schema import records
+from corridor.errors import RequestError, UnknownNodeError
+
+__all__ = ["NameIndex", "build_name_index", "fold"]
+
+_EXTRA_FOLDS = str.maketrans({"ł": "l", "Ł": "l", "ı": "i", "ø": "o", "Ø": "o", "ß": "ss", "đ": "d", "Đ": "d"})
+_NON_WORD = re.compile(r"[^\w]+")
+_PARENTHESES = re.compile(r"\s*\([^)]*\)")
+
+
+def fold(text: str) -> str:
+    """Compare-key of a name: no case, accents, punctuation or repeated spaces."""
+    text = unicodedata.normalize("NFKD", text.translate(_EXTRA_FOLDS))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return " ".join(_NON_WORD.sub(" ", text.casefold().replace("_", " ")).split())
+
+
+@dataclass(frozen=True)
+class NameIndex:
+    """Folded names -> (kind, id); kind is 'node' or 'group'."""
+
+    keys: dict[str, tuple[tuple[str, str], ...]]
+    labels: dict[tuple[str, str], str]
+
+    def resolve(self, name: str, *, kinds: tuple[str, ...] = ("node", "group")) -> tuple[str, str]:
+        """The (kind, id) a name stands for; raises UnknownNodeError with suggestions."""
+        hits = tuple(hit for hit in self.keys.get(fold(name), ()) if hit[0] in kinds)
+        if len(hits) == 1:
+            return hits[0]
+        if len(hits) > 1:
+            options = ", ".join(f"{self.labels[h]!r} ({h[1]})" for h in hits)
+            raise RequestError(f"{name!r} is ambiguous; it could be {options}; use the id")
+        raise UnknownNodeError(name, self.suggest(name, kinds=kinds))
+
+    def suggest(self, name: str, *, kinds: tuple[str, ...] = ("node", "group"), n: int = 3) -> list[tuple[str, str]]:
+        """Up to n (label, id) pairs whose names are closest to ``name``."""
+        candidates = [k for k, hits in self.keys.items() if any(h[0] in kinds for h in hits)]
+        out: list[tuple[str, str]] = []
+        for key in difflib.get_close_matches(fold(name), candidates, n=10, cutoff=0.6):
+            for hit in self.keys[key]:
+                pair = (self.labels[hit], hit[1])
+                if hit[0] in kinds and pair not in out:
+                    out.append(pair)
+        return out[:n]
+
+
+def build_name_index(nodes: pd.DataFrame, groups: pd.DataFrame) -> NameIndex:
+    """Index node ids, names, Russian names and aliases, and group ids and names.
+
+    When one key fits several nodes, the strongest kind of match wins (id, then name, then
+    alias, then a name without its parenthesis); a tie stays ambiguous.
+    """
+    ranked: dict[str, dict[tuple[str, str], int]] = {}
+    labels: dict[tuple[str, str], str] = {}
+
+    def add(text: str, hit: tuple[str, str], rank: int) -> None:
+        key = fold(text)
+        if key:
+            current = ranked.setdefault(key, {})
+            current[hit] = min(rank, current.get(hit, rank))
+
+    for node in records(nodes):
+        hit = ("node", str(node.id))
+        labels[hit] = str(node.name)
+        add(node.id, hit, 0)
+        add(node.name, hit, 1)
+        if node.name_ru:
+            add(node.name_ru, hit, 1)
+        for alias in node.aliases:
+            add(alias, hit, 2)
+        for text in (node.name, node.name_ru):
+            if text and "(" in text:
+                add(_PARENTHESES.sub("", text), hit, 3)
+    for group in records(groups):
+        hit = ("group", str(group.id))
+        labels[hit] = str(group.name)
+        add(group.id, hit, 0)
+        add(group.name, hit, 1)
+    keys: dict[str, tuple[tuple[str, str], ...]] = {}
+    for key, hits in ranked.items():
+        best = min(hits.values())
+        keys[key] = tuple(sorted(h for h, r in hits.items() if r == best))
+    return NameIndex(keys=keys, labels=labels)

@@ -1,0 +1,253 @@
+"""Checks that span tables: references, units, tariffs, speeds, connectivity.
+
+Single-table checks (types, bounds, required cells) live in :mod:`corridor._schema`; these need
+several tables at once. Every function appends to a list of problems and never raises, so that
+a user sees every problem of a dataset in one pass.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+from scipy.sparse import coo_array
+from scipy.sparse.csgraph import connected_components
+
+from corridor._schema import TABLES, check_refs, check_source_ids, records, schema_for
+from corridor.errors import Problem
+
+__all__ = ["check_dataset"]
+
+Rows = Mapping[str, Sequence[int]]
+
+
+def check_dataset(tables: Mapping[str, pd.DataFrame], rows: Rows, problems: list[Problem]) -> None:
+    """Run every cross-table check on parsed tables (their row numbers in ``rows``)."""
+
+    def known(table: str) -> Iterable[str]:
+        frame = tables[table]
+        return frame["id"] if "id" in frame.columns else ()
+
+    source_ids = set(tables["sources"]["id"])
+    for table in TABLES:
+        schema = schema_for(table)
+        check_refs(tables[table], rows[table], schema, known, problems)
+        check_source_ids(tables[table], rows[table], schema, source_ids, problems)
+    _check_links(tables, rows["links"], problems)
+    _check_commodity_modes(tables, rows, problems)
+    _check_capacity_units(tables, rows, problems)
+    _check_speeds(tables, rows, problems)
+    _check_tariffs(tables, rows, problems)
+    _check_groups(tables["groups"], rows["groups"], problems)
+    _check_connectivity(tables, rows, problems)
+
+
+def _check_links(tables: Mapping[str, pd.DataFrame], rows: Sequence[int], problems: list[Problem]) -> None:
+    node_country = dict(zip(tables["nodes"]["id"], tables["nodes"]["country"], strict=True))
+    links = tables["links"]
+    for a, b, countries, row in zip(links["from"], links["to"], links["countries"], rows, strict=True):
+        if a and a == b:
+            problems.append(Problem("links.csv", f"from and to are both {a!r}; expected two different nodes", row=row))
+        for end in (a, b):
+            country = node_country.get(end)
+            if country and countries and country not in countries:
+                problems.append(
+                    Problem(
+                        "links.csv",
+                        f"countries is {';'.join(countries)!r} but node {end!r} lies in {country}; "
+                        f"expected the countries of both ends in the list",
+                        row=row,
+                        field="countries",
+                    )
+                )
+
+
+def _commodity_modes(tables: Mapping[str, pd.DataFrame]) -> dict[str, tuple[str, ...]]:
+    com = tables["commodities"]
+    return dict(zip(com["id"], com["modes"], strict=True))
+
+
+def allowed_commodities(link_mode: str, listed: tuple[str, ...], modes: Mapping[str, tuple[str, ...]]) -> list[str]:
+    """Commodities a link carries: those it lists (or all) whose modes include the link's mode."""
+    candidates = listed or tuple(modes)
+    return [c for c in candidates if link_mode in modes.get(c, ())]
+
+
+def _check_commodity_modes(tables: Mapping[str, pd.DataFrame], rows: Rows, problems: list[Problem]) -> None:
+    modes = _commodity_modes(tables)
+    for link, row in zip(records(tables["links"]), rows["links"], strict=True):
+        for com in link.commodities:
+            if com in modes and link.mode not in modes[com]:
+                problems.append(
+                    Problem(
+                        "links.csv",
+                        f"commodities lists {com!r}, which cannot use mode {link.mode!r} "
+                        f"(commodities.csv allows {com} on {', '.join(modes[com])}); remove it or change the mode",
+                        row=row,
+                        field="commodities",
+                    )
+                )
+
+
+def commodity_factors(commodities: pd.DataFrame) -> dict[str, dict[str, float]]:
+    """Per commodity, how many capacity units (per dimension) one unit of the commodity uses.
+
+    A dimension missing from a commodity's dict cannot be converted: the commodity cannot use a
+    link or node whose capacity is counted in it.
+    """
+    factors: dict[str, dict[str, float]] = {}
+    for com in records(commodities):
+        f: dict[str, float] = {"t": float(com.tonnes_per_unit)}
+        if not np.isnan(com.teu_per_unit):
+            f["teu"] = float(com.teu_per_unit)
+        if not np.isnan(com.units_per_train):
+            f["train"] = 1.0 / float(com.units_per_train)
+        if not np.isnan(com.barrels_per_unit):
+            f["bbl"] = float(com.barrels_per_unit)
+        factors[str(com.id)] = f
+    return factors
+
+
+def _check_capacity_units(tables: Mapping[str, pd.DataFrame], rows: Rows, problems: list[Problem]) -> None:
+    units = dict(zip(tables["units"]["id"], tables["units"]["dimension"], strict=True))
+    factors = commodity_factors(tables["commodities"])
+    modes = _commodity_modes(tables)
+    for link, row in zip(records(tables["links"]), rows["links"], strict=True):
+        dim = units.get(link.capacity_unit)
+        if not link.capacity_unit or dim is None or np.isnan(link.capacity):
+            continue
+        for com in allowed_commodities(link.mode, link.commodities, modes):
+            if dim not in factors.get(com, {}):
+                problems.append(
+                    Problem(
+                        "links.csv",
+                        f"capacity is in {link.capacity_unit} ({dim}) but commodity {com!r} has no conversion to {dim}; "
+                        f"add it in commodities.csv or restrict the link's commodities",
+                        row=row,
+                        field="capacity_unit",
+                    )
+                )
+
+
+def _check_speeds(tables: Mapping[str, pd.DataFrame], rows: Rows, problems: list[Problem]) -> None:
+    speeds = tables["speeds"]
+    keys = list(zip(speeds["mode"], speeds["country"], strict=True))
+    _report_duplicates("speeds.csv", keys, rows["speeds"], "mode and country", problems)
+    have = set(keys)
+    for link, row in zip(records(tables["links"]), rows["links"], strict=True):
+        if not np.isnan(link.transit_time_h):
+            continue
+        missing = [c for c in link.countries if (link.mode, c) not in have and (link.mode, "") not in have]
+        if missing or (not link.countries and (link.mode, "") not in have):
+            problems.append(
+                Problem(
+                    "links.csv",
+                    f"transit_time_h is empty and speeds.csv has no speed for mode {link.mode!r} "
+                    f"in {', '.join(missing) or 'any country'}; give transit_time_h or add a speed",
+                    row=row,
+                    field="transit_time_h",
+                )
+            )
+
+
+def _check_tariffs(tables: Mapping[str, pd.DataFrame], rows: Rows, problems: list[Problem]) -> None:
+    tariffs = tables["tariffs"]
+    link_mode = dict(zip(tables["links"]["id"], tables["links"]["mode"], strict=True))
+    keys = list(zip(tariffs["commodity"], tariffs["mode"], tariffs["country"], tariffs["link"], strict=True))
+    _report_duplicates("tariffs.csv", keys, rows["tariffs"], "commodity, mode, country and link", problems)
+    for (_, mode, country, link), row in zip(keys, rows["tariffs"], strict=True):
+        if not mode and not link:
+            problems.append(Problem("tariffs.csv", "mode and link are both empty; expected one of them", row=row))
+        if link and (country or (mode and link in link_mode and mode != link_mode[link])):
+            problems.append(
+                Problem(
+                    "tariffs.csv",
+                    f"link {link!r} is given with a country or another mode; expected a link row to name only the link",
+                    row=row,
+                )
+            )
+    by_link = {(c, lk) for c, _, _, lk in keys if lk}
+    by_mode = {(c, m, k) for c, m, k, lk in keys if m and not lk}
+    modes = _commodity_modes(tables)
+    for link, row in zip(records(tables["links"]), rows["links"], strict=True):
+        for com in allowed_commodities(link.mode, link.commodities, modes):
+            if (com, link.id) in by_link:
+                continue
+            missing = [c for c in link.countries if (com, link.mode, c) not in by_mode]
+            if (com, link.mode, "") in by_mode:
+                missing = []
+            if missing or not link.countries:
+                problems.append(
+                    Problem(
+                        "links.csv",
+                        f"no tariff for {com} on mode {link.mode!r} in {', '.join(missing) or 'any country'}; "
+                        f"add a row to tariffs.csv (commodity {com}, mode {link.mode}) or restrict the link's commodities",
+                        row=row,
+                        field="commodities",
+                    )
+                )
+
+
+def _check_groups(groups: pd.DataFrame, rows: Sequence[int], problems: list[Problem]) -> None:
+    members = dict(zip(groups["id"], groups["members"], strict=True))
+    row_of = dict(zip(groups["id"], rows, strict=True))
+    for gid, direct in members.items():
+        stack, seen = list(direct), set()
+        while stack:
+            item = stack.pop()
+            if item == gid:
+                problems.append(
+                    Problem(
+                        "groups.csv", f"group {gid!r} contains itself; expected groups without cycles", row=row_of[gid]
+                    )
+                )
+                break
+            if item in members and item not in seen:
+                seen.add(item)
+                stack.extend(members[item])
+
+
+def _check_connectivity(tables: Mapping[str, pd.DataFrame], rows: Rows, problems: list[Problem]) -> None:
+    nodes, links = tables["nodes"], tables["links"]
+    index = {nid: i for i, nid in enumerate(nodes["id"])}
+    pairs = [(index[a], index[b]) for a, b in zip(links["from"], links["to"], strict=True) if a in index and b in index]
+    n = len(index)
+    if n == 0:
+        problems.append(Problem("nodes.csv", "has no nodes; expected at least two"))
+        return
+    if not pairs:
+        problems.append(Problem("links.csv", "has no links between known nodes; expected at least one"))
+        return
+    tail, head = np.array(pairs).T
+    graph = coo_array((np.ones(len(pairs)), (tail, head)), shape=(n, n)).tocsr()
+    count, labels = connected_components(graph, directed=True, connection="weak")
+    degree = np.bincount(tail, minlength=n) + np.bincount(head, minlength=n)
+    main = np.bincount(labels).argmax()
+    for nid, row, lab, deg in zip(nodes["id"], rows["nodes"], labels, degree, strict=True):
+        if deg == 0:
+            problems.append(
+                Problem("nodes.csv", f"node {nid!r} has no links; expected every node on at least one link", row=row)
+            )
+        elif count > 1 and lab != main:
+            problems.append(
+                Problem(
+                    "nodes.csv",
+                    f"node {nid!r} is cut off from the rest of the network (no chain of links reaches it); "
+                    f"expected one connected network",
+                    row=row,
+                )
+            )
+
+
+def _report_duplicates(
+    file: str, keys: Sequence[tuple[str, ...]], rows: Sequence[int], what: str, problems: list[Problem]
+) -> None:
+    first: dict[tuple[str, ...], int] = {}
+    for key, row in zip(keys, rows, strict=True):
+        if key in first:
+            problems.append(
+                Problem(file, f"repeats the {what} of row {first[key]}; expected one row per combination", row=row)
+            )
+        else:
+            first[key] = row

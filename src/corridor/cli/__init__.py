@@ -1,0 +1,185 @@
+"""The ``corridor`` command: parse input, call one library function, render the result."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import typer
+from rich.console import Console
+
+from corridor.errors import EXIT_CODES, CorridorError
+
+__all__ = ["app", "main"]
+
+app = typer.Typer(
+    name="corridor",
+    help="Trade-corridor routes, costs and disruptions, with the Eurasian network built in.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+network_app = typer.Typer(help="Show, check and document network datasets.", no_args_is_help=True)
+app.add_typer(network_app, name="network")
+
+err_console = Console(stderr=True)
+T = TypeVar("T")
+
+DATA_OPTION = typer.Option(None, "--data", help="Dataset folder (default: the built-in Eurasian network).")
+
+
+def _fail(err: CorridorError) -> typer.Exit:
+    """Print an error and return the exit carrying its code."""
+    code = next((c for kind, c in EXIT_CODES.items() if isinstance(err, kind)), 1)
+    err_console.print("[bold red]error:[/] ", end="")
+    err_console.print(str(err), markup=False, highlight=False, soft_wrap=True)
+    return typer.Exit(code)
+
+
+def _guard(call: Callable[[], T]) -> T:
+    """Run a library call; turn corridor's errors into a message and an exit code."""
+    try:
+        return call()
+    except CorridorError as err:
+        raise _fail(err) from None
+
+
+def _split(values: Iterable[str]) -> list[str]:
+    """Options given as 'RU,BY' or repeated: one flat list."""
+    return [part.strip() for value in values for part in value.split(",") if part.strip()]
+
+
+def _emit_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False) + "\n")
+
+
+def _network(path: Path | None) -> Any:
+    from corridor.network import load_network
+
+    return _guard(lambda: load_network(path))
+
+
+@app.command()
+def routes(
+    origin: str = typer.Argument(..., help="Where the cargo starts: a node id, name, Russian name, alias or group."),
+    destination: str = typer.Argument(..., help="Where it goes (same forms as ORIGIN)."),
+    commodity: str = typer.Option("container", "--commodity", "-c", help="Commodity id (container, crude_oil)."),
+    by: str = typer.Option("cost", "--by", help="What to minimise: cost, time or generalized."),
+    k: int = typer.Option(1, "-k", "--k", help="How many routes, best first (loopless)."),
+    avoid: list[str] = typer.Option(
+        [], "--avoid", help="Countries, modes, links, places or groups to avoid, e.g. RU,BY."
+    ),
+    via: list[str] = typer.Option([], "--via", help="Places or groups to pass through, in order."),
+    pareto: bool = typer.Option(False, "--pareto", help="Every route no other beats on both cost and time."),
+    legs: bool = typer.Option(False, "--legs", help="Show (or include in JSON) the figures of each link."),
+    as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
+    map_png: Path | None = typer.Option(None, "--map", help="Also draw the routes on a map (PNG)."),
+    data: Path | None = DATA_OPTION,
+) -> None:
+    """Best routes between two places, with cost, time, distance, countries and sources."""
+    from corridor.routing import k_shortest_routes, pareto_routes
+
+    net = _network(data)
+    avoid_items, via_items = _split(avoid), _split(via)
+    if pareto:
+        found = _guard(
+            lambda: pareto_routes(net, origin, destination, commodity=commodity, avoid=avoid_items, via=via_items)
+        )
+    else:
+        found = _guard(
+            lambda: k_shortest_routes(
+                net,
+                origin,
+                destination,
+                k=k,
+                commodity=commodity,
+                by=by,  # type: ignore[arg-type]
+                avoid=avoid_items,
+                via=via_items,
+            )
+        )
+    if map_png is not None:
+        from corridor.plot import plot_routes
+
+        plot_routes(
+            net,
+            found,
+            map_png,
+            title=f"{origin} to {destination}",
+            shade_countries=[a for a in avoid_items if len(a) == 2],
+        )
+    if as_json:
+        _emit_json([r.to_dict(legs=legs) for r in found])
+        return
+    from corridor.cli._render import print_routes
+
+    print_routes(net, found, legs=legs)
+    if map_png is not None:
+        Console().print(f"map written to {map_png}")
+
+
+@network_app.command("show")
+def network_show(
+    as_json: bool = typer.Option(False, "--json", help="Every node and link with its fields and sources."),
+    data: Path | None = DATA_OPTION,
+) -> None:
+    """Summarise a network: nodes, links, modes, commodities and sources."""
+    net = _network(data)
+    if as_json:
+        from corridor.cli._render import network_records
+
+        _emit_json(network_records(net))
+        return
+    from corridor.cli._render import print_network
+
+    print_network(net)
+
+
+@network_app.command("validate")
+def network_validate(path: Path = typer.Argument(..., help="Dataset folder to check.")) -> None:
+    """Check a dataset folder and list every problem (file, row, field, what was expected)."""
+    from corridor.network import load_network
+
+    net = _guard(lambda: load_network(path))
+    Console().print(f"[green]valid[/]: {path} has {len(net.nodes)} nodes and {len(net.links)} links")
+
+
+@network_app.command("schema")
+def network_schema(
+    table: str | None = typer.Argument(None, help="One table (nodes, links, ...); all when omitted."),
+    as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
+) -> None:
+    """Document the dataset format: every column of every table, from the schema files."""
+    from corridor._schema import TABLES, schema_for
+    from corridor.errors import RequestError
+
+    if table is not None and table not in TABLES:
+        raise _fail(RequestError(f"unknown table {table!r}; expected one of {', '.join(TABLES)}"))
+    tables = [table] if table else list(TABLES)
+    if as_json:
+        _emit_json({t: schema_for(t).to_frame().to_dict(orient="records") for t in tables})
+        return
+    from corridor.cli._render import print_schema
+
+    for t in tables:
+        print_schema(schema_for(t))
+
+
+@app.command()
+def demo(
+    out: Path = typer.Option(Path("out/demo"), "--out", help="Folder for the pictures."),
+    data: Path | None = DATA_OPTION,
+) -> None:
+    """The main job on the built-in network: corridors side by side, with and without Russia, and crude outlets."""
+    from corridor.cli._demo import run_demo
+
+    net = _network(data)
+    _guard(lambda: run_demo(net, out))
+
+
+def main() -> None:
+    """Entry point of the ``corridor`` script."""
+    app()

@@ -1,0 +1,153 @@
+"""Rich tables for the CLI. Rendering only: every figure comes from the library."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from corridor._schema import TableSchema
+from corridor.network import Network
+from corridor.route import Route
+
+console = Console()
+
+
+def money(value: float) -> str:
+    return f"{value:,.0f}" if value >= 100 else f"{value:,.2f}"
+
+
+def capacity_text(route: Route) -> str:
+    """Smallest published capacity on the route, in units of the commodity per year."""
+    if route.capacity_per_year is None:
+        return "n/a"
+    cap = route.capacity_per_year
+    unit = "TEU/y" if route.unit == "teu" else "t/y"
+    if cap >= 1e6:
+        text = f"{cap / 1e6:,.1f} M{unit}"
+    elif cap >= 1e3:
+        text = f"{cap / 1e3:,.0f} k{unit}"
+    else:
+        text = f"{cap:,.0f} {unit}"
+    return f"{text} ({route.bottleneck})"
+
+
+def print_routes(network: Network, routes: Sequence[Route], *, legs: bool = False) -> None:
+    if not routes:
+        return
+    first = routes[0]
+    unit = "TEU" if first.unit == "teu" else "t"
+    names = dict(zip(network.nodes["id"], network.nodes["name"], strict=True))
+    title = f"{names.get(first.origin, first.origin)} to {names.get(first.destination, first.destination)}: {first.commodity}, by {first.by}"
+    table = Table(title=title, title_justify="left")
+    for col, style in (
+        ("#", "dim"),
+        (f"USD/{unit}", "bold"),
+        ("days", "bold"),
+        ("km", ""),
+        ("countries", ""),
+        ("modes", ""),
+        ("transfers", ""),
+        ("capacity (bottleneck)", ""),
+    ):
+        table.add_column(
+            col, style=style, justify="right" if col in ("#", f"USD/{unit}", "days", "km", "transfers") else "left"
+        )
+    for i, r in enumerate(routes, start=1):
+        table.add_row(
+            str(i),
+            money(r.cost_usd),
+            f"{r.time_days:.1f}",
+            f"{r.distance_km:,.0f}",
+            "-".join(r.countries),
+            ", ".join(r.modes),
+            str(r.transfers),
+            capacity_text(r),
+        )
+    console.print(table)
+    for i, r in enumerate(routes, start=1):
+        console.print(f"[dim]{i}: {' > '.join(names.get(n, n).split(' (')[0] for n in r.nodes)}[/]", highlight=False)
+        console.print(f"[dim]   sources: {', '.join(r.sources)}[/]", highlight=False)
+        if legs:
+            leg_table = Table(show_header=True, box=None, padding=(0, 1))
+            for col in ("link", "from", "to", "mode", "km", "moving h", "waiting h", f"USD/{unit}"):
+                leg_table.add_column(
+                    col, justify="right" if col in ("km", "moving h", "waiting h", f"USD/{unit}") else "left"
+                )
+            for leg in r.legs().to_dict(orient="records"):
+                leg_table.add_row(
+                    leg["link"],
+                    leg["from"],
+                    leg["to"],
+                    leg["mode"],
+                    f"{leg['distance_km']:,.0f}",
+                    f"{leg['transit_h']:.1f}",
+                    f"{leg['dwell_h']:.1f}",
+                    money(leg["cost_usd"]),
+                )
+            console.print(leg_table)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, tuple):
+        return list(value)
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value
+
+
+def network_records(network: Network) -> dict[str, Any]:
+    """Every table as a list of records (JSON-ready: NaN -> null, tuples -> lists)."""
+    out: dict[str, Any] = {"name": network.name}
+    for table, frame in network.tables().items():
+        out[table] = [{k: _plain(v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
+    return out
+
+
+def print_network(network: Network) -> None:
+    cn = network.compiled
+    summary = Table(title=f"Network {network.name}", title_justify="left", show_header=False)
+    summary.add_row("nodes", str(len(network.nodes)))
+    summary.add_row("links", f"{len(network.links)} ({cn.n_arcs} directed arcs)")
+    summary.add_row("countries", ", ".join(cn.countries))
+    summary.add_row("modes", ", ".join(f"{m} ({(network.links['mode'] == m).sum()})" for m in network.modes["id"]))
+    summary.add_row("commodities", ", ".join(network.commodities["id"]))
+    summary.add_row("groups", ", ".join(network.groups["id"]))
+    summary.add_row("sources", str(len(network.sources)))
+    console.print(summary)
+    nodes = Table(title="Nodes", title_justify="left")
+    for col in ("id", "name", "country", "kind"):
+        nodes.add_column(col)
+    for n in records(network.nodes):
+        nodes.add_row(n.id, n.name, n.country, n.kind)
+    console.print(nodes)
+    links = Table(title="Links", title_justify="left")
+    for col in ("id", "from", "to", "mode", "km", "capacity", "countries"):
+        links.add_column(col, justify="right" if col == "km" else "left")
+    for lid, a, b, mode, km, cap, unit, countries in zip(
+        network.links["id"],
+        network.links["from"],
+        network.links["to"],
+        network.links["mode"],
+        network.links["length_km"],
+        network.links["capacity"],
+        network.links["capacity_unit"],
+        network.links["countries"],
+        strict=True,
+    ):
+        links.add_row(lid, a, b, mode, f"{km:,.0f}", "" if math.isnan(cap) else f"{cap:g} {unit}", "-".join(countries))
+    console.print(links)
+
+
+def print_schema(schema: TableSchema) -> None:
+    table = Table(title=schema.file, title_justify="left")
+    for col in ("column", "type", "unit", "default", "required", "check", "description"):
+        table.add_column(col, overflow="fold")
+    for c in schema.columns:
+        table.add_row(
+            c.name, c.dtype, c.unit, c.default, "yes" if c.required else "", " ".join(c.checks), c.description
+        )
+    console.print(table)

@@ -1,0 +1,188 @@
+"""Pictures of routes on a map: country outlines that ship with the package, the network, the routes.
+
+Needs matplotlib (``pip install corridor[plot]``). Nothing is downloaded: the outlines are
+Natural Earth's, from the world-atlas TopoJSON file inside the package.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import tempfile
+from collections.abc import Iterable, Mapping, Sequence
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from corridor._topojson import load_countries
+from corridor.network import Network
+from corridor.route import Route
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+__all__ = ["plot_routes"]
+
+EURASIA_EXTENT = (-12.0, 125.0, -38.0, 62.0)  # lon min, lon max, lat min, lat max
+_PAD_DEG = 4.0
+_PALETTE = ("#c0392b", "#1f77b4", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf")
+
+
+def _alpha2_to_numeric() -> dict[str, str]:
+    text = resources.files("corridor").joinpath("data", "countries.csv").read_text("utf-8")
+    return {row["code"]: row["numeric"] for row in csv.DictReader(io.StringIO(text))}
+
+
+def _link_lines(network: Network) -> dict[str, np.ndarray]:
+    """Each link's line on the map (lon, lat), through its shape points when it has them."""
+    pos = {
+        nid: (lon, lat)
+        for nid, lon, lat in zip(network.nodes["id"], network.nodes["lon"], network.nodes["lat"], strict=True)
+    }
+    lines = {}
+    for lid, a, b, shape in zip(
+        network.links["id"], network.links["from"], network.links["to"], network.links["shape"], strict=True
+    ):
+        inner = [tuple(float(v) for v in point.split()) for point in shape]
+        lines[lid] = np.array([pos[a], *inner, pos[b]])
+    return lines
+
+
+def _extent_of(routes: Iterable[Route], lines: Mapping[str, np.ndarray]) -> tuple[float, float, float, float]:
+    """A frame around every route drawn, or the Eurasian frame when there is none."""
+    points = [lines[link] for route in routes for link in route.links]
+    if not points:
+        return EURASIA_EXTENT
+    xy = np.vstack(points)
+    (x0, y0), (x1, y1) = xy.min(axis=0) - _PAD_DEG, xy.max(axis=0) + _PAD_DEG
+    return float(max(x0, -180)), float(min(x1, 180)), float(max(y0, -89)), float(min(y1, 89))
+
+
+def _draw_countries(ax: Axes, shade: Iterable[str]) -> None:
+    from matplotlib.collections import PolyCollection
+
+    numeric = _alpha2_to_numeric()
+    shaded = {numeric[c] for c in shade if c in numeric}
+    plain: list[np.ndarray] = []
+    marked: list[np.ndarray] = []
+    for country in load_countries():
+        (marked if country.numeric in shaded else plain).extend(country.rings)
+    ax.add_collection(PolyCollection(plain, facecolor="#f2efe9", edgecolor="#b8b2a7", linewidth=0.3, zorder=1))
+    if marked:
+        ax.add_collection(
+            PolyCollection(marked, facecolor="#f5c6c6", edgecolor="#b8b2a7", linewidth=0.3, hatch="///", zorder=1)
+        )
+
+
+def plot_routes(
+    network: Network,
+    routes: Mapping[str, Route] | Sequence[Route],
+    path: str | os.PathLike[str],
+    *,
+    title: str | None = None,
+    shade_countries: Iterable[str] = (),
+    extent: tuple[float, float, float, float] | None = None,
+) -> Path:
+    """Draw routes over the network on a map and write it as a PNG.
+
+    Parameters
+    ----------
+    network
+        The network the routes were found on.
+    routes
+        Routes to draw, as a list or a mapping of label -> route (the label goes in the legend).
+    path
+        Where to write the PNG. It is written to a temporary file first and moved into place,
+        so a failure never leaves a half-written picture.
+    title
+        Title over the map.
+    shade_countries
+        ISO alpha-2 codes to hatch (countries barred in the request, say).
+    extent
+        (lon min, lon max, lat min, lat max); by default the Eurasian frame.
+
+    Returns
+    -------
+    Path
+        The path written.
+    """
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    labelled = dict(routes) if isinstance(routes, Mapping) else {f"route {i + 1}": r for i, r in enumerate(routes)}
+    lines = _link_lines(network)
+    x0, x1, y0, y1 = extent or _extent_of(labelled.values(), lines)
+    aspect = 1.0 / max(np.cos(np.radians((y0 + y1) / 2)), 0.3)  # keeps shapes right at mid-latitude
+    width = 14.0
+    height = min(max(width * (y1 - y0) * aspect / (x1 - x0) + 0.9, 4.0), 12.0)
+    fig, ax = plt.subplots(figsize=(width, height), dpi=110)
+    ax.set_facecolor("#dfeaf2")
+    _draw_countries(ax, shade_countries)
+    for line in lines.values():
+        ax.plot(line[:, 0], line[:, 1], color="#9aa3ab", linewidth=0.6, zorder=2)
+    pos = dict(zip(network.nodes["id"], zip(network.nodes["lon"], network.nodes["lat"], strict=True), strict=True))
+    for i, (label, route) in enumerate(labelled.items()):
+        color = _PALETTE[i % len(_PALETTE)]
+        width = 3.2 - 0.35 * i
+        for k, link in enumerate(route.links):
+            line = lines[link]
+            if line[0].tolist() != list(pos[route.nodes[k]]):
+                line = line[::-1]
+            ax.plot(
+                line[:, 0],
+                line[:, 1],
+                color=color,
+                linewidth=max(width, 1.2),
+                alpha=0.85,
+                zorder=4 + i,
+                solid_capstyle="round",
+                label=label if k == 0 else None,
+            )
+        ends = [route.nodes[0], route.nodes[-1]]
+        ax.scatter(
+            [pos[n][0] for n in ends], [pos[n][1] for n in ends], s=28, color=color, edgecolor="black", zorder=10
+        )
+    names = dict(zip(network.nodes["id"], network.nodes["name"], strict=True))
+    shown = {n for route in labelled.values() for n in (route.nodes[0], route.nodes[-1])}
+    for nid in sorted(shown):
+        lon, lat = pos[nid]
+        ax.annotate(
+            names[nid].split(" (")[0], (lon, lat), xytext=(4, 4), textcoords="offset points", fontsize=8, zorder=11
+        )
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y0, y1)
+    ax.set_aspect(aspect)
+    ax.set_xlabel("longitude")
+    ax.set_ylabel("latitude")
+    if title:
+        ax.set_title(title)
+    if labelled:
+        ax.legend(loc="lower left", fontsize=8, framealpha=0.9)
+    ax.text(
+        0.995,
+        0.005,
+        "Country outlines: Natural Earth (world-atlas)",
+        transform=ax.transAxes,
+        ha="right",
+        va="bottom",
+        fontsize=6,
+        color="#555555",
+    )
+    fig.tight_layout()
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(suffix=".png", dir=target.parent)
+    os.close(fd)
+    try:
+        fig.savefig(tmp, format="png")
+        os.replace(tmp, target)
+    finally:
+        plt.close(fig)
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return target
