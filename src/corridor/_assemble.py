@@ -22,16 +22,17 @@ def route_from_arcs(
     destination: str,
     mask: np.ndarray,
     section_capacity: np.ndarray,
+    start: int,
 ) -> Route:
     """A Route from its arcs; ``mask`` and ``section_capacity`` say which parallel arcs share the load."""
     links = cn.arc_link[arcs]
-    node_pos = np.concatenate([cn.tail[arcs[:1]], cn.head[arcs]]).astype(int) if len(arcs) else np.zeros(0, int)
+    node_pos = np.concatenate([[start], cn.head[arcs]]).astype(int)
     nodes = tuple(cn.node_ids[i] for i in node_pos)
     cost = cn.cost_usd[c, arcs]
     transit, dwell, dist = cn.transit_h[arcs], cn.dwell_h[arcs], cn.length_km[arcs]
     time_h = float(transit.sum() + dwell.sum())
     leg_modes = tuple(cn.modes[m] for m in cn.arc_mode[arcs])
-    countries: list[str] = [cn.countries[cn.node_country[node_pos[0]]]] if len(node_pos) else []
+    countries: list[str] = [cn.countries[cn.node_country[start]]]
     for arc, link in zip(arcs, links, strict=True):
         seq = cn.link_countries[link] if cn.arc_forward[arc] else cn.link_countries[link][::-1]
         for country in seq:

@@ -49,15 +49,42 @@ class NameIndex:
         raise UnknownNodeError(name, self.suggest(name, kinds=kinds))
 
     def suggest(self, name: str, *, kinds: tuple[str, ...] = ("node", "group"), n: int = 3) -> list[tuple[str, str]]:
-        """Up to n (label, id) pairs whose names are closest to ``name``."""
+        """Up to n (label, id) pairs whose names are closest to ``name``.
+
+        Candidates come from difflib; they are ranked by edit distance counting a swap of two
+        neighbouring letters as one edit ('Atkau' is one edit from 'Aktau'), and only the
+        closest ones are kept.
+        """
+        typed = fold(name)
         candidates = [k for k, hits in self.keys.items() if any(h[0] in kinds for h in hits)]
+        close = difflib.get_close_matches(typed, candidates, n=12, cutoff=0.6)
+        if not close:
+            return []
+        distance = {key: _edit_distance(typed, key) for key in close}
+        best = min(distance.values())
         out: list[tuple[str, str]] = []
-        for key in difflib.get_close_matches(fold(name), candidates, n=10, cutoff=0.6):
+        for key in sorted(close, key=lambda k: distance[k]):
+            if distance[key] > best:
+                break
             for hit in self.keys[key]:
                 pair = (self.labels[hit], hit[1])
                 if hit[0] in kinds and pair not in out:
                     out.append(pair)
         return out[:n]
+
+
+def _edit_distance(a: str, b: str) -> int:
+    """Optimal string alignment distance: insertions, deletions, substitutions and adjacent swaps."""
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, start=1):
+        row = [i] + [0] * len(b)
+        for j, cb in enumerate(b, start=1):
+            row[j] = min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                row[j] = min(row[j], prev2[j - 2] + 1)
+        prev2, prev = prev, row
+    return prev[-1]
 
 
 def build_name_index(nodes: pd.DataFrame, groups: pd.DataFrame) -> NameIndex:

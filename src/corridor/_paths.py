@@ -19,7 +19,7 @@ from scipy.sparse.csgraph import dijkstra
 
 from corridor.errors import RequestError
 
-__all__ = ["Graph", "build_graph", "pareto_paths", "shortest_paths", "yen_paths"]
+__all__ = ["Graph", "YenResult", "build_graph", "pareto_paths", "shortest_paths", "yen_paths"]
 
 FREE = -1  # tag of an edge that stands for no arc
 
@@ -34,6 +34,8 @@ class Graph:
     weight: np.ndarray
     tag: np.ndarray  # [edge] arc index, or FREE
     node_real: np.ndarray  # [graph node] network node index, or -1 for helper nodes
+    n_base: int  # nodes per layer
+    layers: int
     _keys: np.ndarray = field(repr=False)  # sorted (tail * n + head) of every edge
     _key_edge: np.ndarray = field(repr=False)  # edge index of each sorted key
 
@@ -47,6 +49,13 @@ class Graph:
         keys = nodes[:-1] * self.n + nodes[1:]
         pos = np.searchsorted(self._keys, keys)
         return self._key_edge[pos]
+
+    def copies(self, node: int) -> np.ndarray:
+        """The graph nodes that stand for the same network node in every layer (itself if a helper)."""
+        real = int(self.node_real[node])
+        if real < 0:
+            return np.array([node])
+        return real + self.n_base * np.arange(self.layers)
 
     def in_edges(self) -> tuple[np.ndarray, np.ndarray]:
         """(pointer, edge indices) of the edges entering each node."""
@@ -120,6 +129,8 @@ def build_graph(
     node_real = np.concatenate([np.tile(base_real, layers), np.full(n - layers * n_base, -1)])
     return Graph(
         n=n,
+        n_base=n_base,
+        layers=layers,
         indptr=indptr,
         indices=h.astype(np.int32),
         weight=w,
@@ -142,17 +153,50 @@ def _walk_back(pred: np.ndarray, source: int, target: int) -> list[int]:
     return path
 
 
+BOUNDED_FROM = 128
+"""From this many query pairs on, Dijkstra runs are bounded by landmark upper bounds."""
+LANDMARKS = 16
+
+
+def _landmark_bounds(matrix: csr_array, pairs: Sequence[tuple[int, int]], n_landmarks: int) -> np.ndarray:
+    """An upper bound on each pair's distance: min over landmarks L of d(s, L) + d(L, t).
+
+    Landmarks are picked farthest-first; d(s, L) comes from Dijkstra on the reversed graph.
+    The bound is exact whenever a landmark lies on a shortest path, and inf when none connects.
+    """
+    n = matrix.shape[0]
+    marks = [int(pairs[0][0])]
+    reach = dijkstra(matrix, indices=marks[0])
+    for _ in range(n_landmarks - 1):
+        far = np.where(np.isfinite(reach), reach, -1.0)
+        if far.max() <= 0:
+            break
+        marks.append(int(np.argmax(far)))
+        reach = np.minimum(reach, dijkstra(matrix, indices=marks[-1]))
+    forward = np.atleast_2d(dijkstra(matrix, indices=marks))  # d(L, .)
+    backward = np.atleast_2d(dijkstra(matrix.T.tocsr(), indices=marks))  # d(., L)
+    src = np.array([s for s, _ in pairs])
+    dst = np.array([t for _, t in pairs])
+    assert forward.shape[1] == n
+    return np.asarray(np.min(backward[:, src] + forward[:, dst], axis=0), dtype=float)
+
+
 def shortest_paths(graph: Graph, pairs: Sequence[tuple[int, int]]) -> list[tuple[float, list[int]] | None]:
     """Shortest path (cost, nodes) for each (source, target) pair; None where there is none.
 
-    Sources are grouped so that each distinct source costs one Dijkstra run.
+    Few pairs: sources are grouped so that each distinct source costs one full Dijkstra run.
+    Many pairs (``BOUNDED_FROM`` or more): each source's run stops at an upper bound on the
+    distance to its farthest target (from landmarks), which explores about half the graph on a
+    road-like network; the answers are the same, since every target lies within its bound.
     """
     results: list[tuple[float, list[int]] | None] = [None] * len(pairs)
     if not pairs:
         return results
+    matrix = graph.csgraph()
+    if len(pairs) >= BOUNDED_FROM:
+        return _bounded_paths(matrix, pairs)
     sources = np.unique([s for s, _ in pairs])
     row_of = {int(s): i for i, s in enumerate(sources)}
-    matrix = graph.csgraph()
     batch = 256  # bounds memory: batch x n distances and predecessors
     for start in range(0, len(sources), batch):
         chunk = sources[start : start + batch]
@@ -170,8 +214,37 @@ def shortest_paths(graph: Graph, pairs: Sequence[tuple[int, int]]) -> list[tuple
     return results
 
 
+def _bounded_paths(matrix: csr_array, pairs: Sequence[tuple[int, int]]) -> list[tuple[float, list[int]] | None]:
+    bound = _landmark_bounds(matrix, pairs, LANDMARKS)
+    by_source: dict[int, list[int]] = {}
+    for i, (s, _) in enumerate(pairs):
+        by_source.setdefault(int(s), []).append(i)
+    results: list[tuple[float, list[int]] | None] = [None] * len(pairs)
+    for s, members in by_source.items():
+        limit = float(np.max(bound[members]))
+        # a hair above the bound so that float rounding never cuts a target off
+        limit = limit * (1 + 1e-9) + 1e-9 if np.isfinite(limit) else np.inf
+        dist, pred = dijkstra(matrix, indices=s, return_predecessors=True, limit=limit)
+        for i in members:
+            t = int(pairs[i][1])
+            if s == t:
+                results[i] = (0.0, [s])
+            elif np.isfinite(dist[t]):
+                results[i] = (float(dist[t]), _walk_back(pred, s, t))
+    return results
+
+
 def _any_path(_path: list[int]) -> bool:
     return True
+
+
+@dataclass(frozen=True)
+class YenResult:
+    """Paths Yen's algorithm accepted, and whether it stopped at its work limit."""
+
+    paths: list[tuple[float, list[int]]]
+    capped: bool
+    examined: int
 
 
 def yen_paths(
@@ -181,20 +254,29 @@ def yen_paths(
     k: int,
     *,
     accept: Callable[[list[int]], bool] | None = None,
-    max_candidates: int = 5000,
-) -> list[tuple[float, list[int]]]:
+    max_examined: int | None = None,
+) -> YenResult:
     """Up to ``k`` loopless paths in order of cost (Yen's algorithm).
 
-    ``accept`` filters the paths reported (they are still used to generate later candidates,
-    so the order stays exact); ``max_candidates`` bounds the work when it rejects many.
+    ``accept`` filters the paths reported; rejected paths still seed later candidates, so the
+    order stays exact. ``max_examined`` (default ``20 * k + 100``) bounds how many paths are
+    examined when ``accept`` rejects many; ``capped`` says when that bound stopped the search.
     """
+    limit = max_examined if max_examined is not None else 20 * k + 100
     first = shortest_paths(graph, [(source, target)])[0]
     if first is None:
-        return []
+        return YenResult([], capped=False, examined=0)
     if accept is None:
         accept = _any_path
     found: list[tuple[float, list[int]]] = [first]
     accepted = [first] if accept(first[1]) else []
+    taken: dict[tuple[int, ...], set[int]] = {}  # root path -> next nodes already used from it
+
+    def remember(path: list[int]) -> None:
+        for i in range(len(path) - 1):
+            taken.setdefault(tuple(path[: i + 1]), set()).add(path[i + 1])
+
+    remember(first[1])
     candidates: list[tuple[float, int, list[int]]] = []
     seen = {tuple(first[1])}
     counter = itertools.count()
@@ -205,11 +287,12 @@ def yen_paths(
         for i in range(len(last) - 1):
             spur, root = last[i], last[: i + 1]
             w = graph.weight.copy()
-            for _, path in found:
-                if len(path) > i + 1 and path[: i + 1] == root:
-                    w[graph.edges_of(path[i : i + 2])] = np.inf
+            for nxt in taken.get(tuple(root), ()):
+                w[graph.edges_of([spur, nxt])] = np.inf
             for node in root[:-1]:
-                w[in_order[in_ptr[node] : in_ptr[node + 1]]] = np.inf
+                # the root's places are closed in every layer: a path may not come back to them
+                for copy in graph.copies(node):
+                    w[in_order[in_ptr[copy] : in_ptr[copy + 1]]] = np.inf
             dist, pred = dijkstra(graph.csgraph(w), indices=spur, return_predecessors=True)
             if not np.isfinite(dist[target]):
                 continue
@@ -218,13 +301,16 @@ def yen_paths(
             if key not in seen:
                 seen.add(key)
                 heapq.heappush(candidates, (float(root_costs[i] + dist[target]), next(counter), path))
-        if not candidates or len(found) >= max_candidates:
-            break
+        if not candidates:
+            return YenResult(accepted, capped=False, examined=len(found))
+        if len(found) >= limit:
+            return YenResult(accepted, capped=True, examined=len(found))
         cost, _, path = heapq.heappop(candidates)
         found.append((cost, path))
+        remember(path)
         if accept(path):
             accepted.append((cost, path))
-    return accepted
+    return YenResult(accepted, capped=False, examined=len(found))
 
 
 def pareto_paths(
@@ -234,17 +320,23 @@ def pareto_paths(
     source: int,
     target: int,
     *,
+    elementary: bool = False,
     max_labels: int = 200_000,
 ) -> list[tuple[float, float, list[int]]]:
     """Every path not dominated in (w1, w2), sorted by w1 (multi-objective label setting).
 
-    Of paths with equal (w1, w2) one is kept. Raises RequestError when more than
-    ``max_labels`` labels would be needed (a network too large for an exact Pareto set).
+    Of paths with equal (w1, w2) one is kept. With ``elementary`` (needed on layered via
+    graphs, where a walk could pass a place twice) each label remembers the network nodes it
+    visited, may not visit one again, and dominates another only if it visited a subset of its
+    nodes, so the front is exact over loopless routes. Raises RequestError when more than
+    ``max_labels`` labels would be needed.
     """
-    indptr, indices = graph.indptr, graph.indices
+    indptr, indices, real_of = graph.indptr, graph.indices, graph.node_real
     lab_node: list[int] = [source]
     lab_pred: list[int] = [-1]
     lab_cost: list[tuple[float, float]] = [(0.0, 0.0)]
+    start_real = int(real_of[source])
+    lab_seen: list[int] = [(1 << start_real) if elementary and start_real >= 0 else 0]
     alive: list[bool] = [True]
     at_node: dict[int, list[int]] = {source: [0]}
     heap: list[tuple[float, float, int]] = [(0.0, 0.0, 0)]
@@ -259,23 +351,34 @@ def pareto_paths(
             continue
         if any(lab_cost[d][0] <= a and lab_cost[d][1] <= b for d in done):
             continue
+        here = int(real_of[node])
         for e in range(indptr[node], indptr[node + 1]):
             na, nb = a + w1[e], b + w2[e]
             if not (np.isfinite(na) and np.isfinite(nb)):
                 continue
             head = int(indices[e])
+            seen = lab_seen[lab]
+            if elementary:
+                real = int(real_of[head])
+                if real >= 0 and real != here:
+                    if seen >> real & 1:
+                        continue
+                    seen |= 1 << real
             labels = at_node.setdefault(head, [])
-            if any(lab_cost[x][0] <= na and lab_cost[x][1] <= nb for x in labels):
+            if head == target:
+                seen = 0  # at the end, only cost and time matter
+            if any(lab_cost[x][0] <= na and lab_cost[x][1] <= nb and not (lab_seen[x] & ~seen) for x in labels):
                 continue
             if any(lab_cost[d][0] <= na and lab_cost[d][1] <= nb for d in done):
                 continue
             for x in labels:
-                if na <= lab_cost[x][0] and nb <= lab_cost[x][1]:
+                if na <= lab_cost[x][0] and nb <= lab_cost[x][1] and not (seen & ~lab_seen[x]):
                     alive[x] = False
             labels[:] = [x for x in labels if alive[x]]
             lab_node.append(head)
             lab_pred.append(lab)
             lab_cost.append((float(na), float(nb)))
+            lab_seen.append(seen)
             alive.append(True)
             labels.append(len(lab_node) - 1)
             heapq.heappush(heap, (float(na), float(nb), len(lab_node) - 1))

@@ -414,7 +414,7 @@ def _check_table(
         needs = col.check_arg("needs")
         if needs:
             for row, number in zip(rows, numbers, strict=True):
-                if row.get(col.name, "").strip() == "":
+                if _is_default(row.get(col.name, "").strip(), col):
                     continue
                 for other in needs.split("|"):
                     if row.get(other, "").strip() == "":
@@ -431,6 +431,18 @@ def _check_table(
 def records(frame: pd.DataFrame) -> Iterator[Any]:
     """The rows of a table as named tuples (typed loosely: the schema, not the type checker, knows the columns)."""
     return frame.itertuples(index=False)
+
+
+def _is_default(raw: str, col: Column) -> bool:
+    """An empty cell, or one that only restates the default (a dwell of 0 needs no source)."""
+    if raw in ("", col.default):
+        return True
+    if col.dtype == "float" and col.default:
+        try:
+            return float(raw) == float(col.default)
+        except ValueError:
+            return False
+    return False
 
 
 def frame_to_rows(frame: pd.DataFrame) -> tuple[list[dict[str, str]], list[int]]:

@@ -210,9 +210,11 @@ def _check_groups(groups: pd.DataFrame, rows: Sequence[int], problems: list[Prob
 
 def _check_connectivity(tables: Mapping[str, pd.DataFrame], rows: Rows, problems: list[Problem]) -> None:
     nodes, links = tables["nodes"], tables["links"]
-    index = {nid: i for i, nid in enumerate(nodes["id"])}
+    index: dict[str, int] = {}
+    for i, nid in enumerate(nodes["id"]):
+        index.setdefault(nid, i)  # a duplicate id is reported elsewhere; its later rows are skipped here
     pairs = [(index[a], index[b]) for a, b in zip(links["from"], links["to"], strict=True) if a in index and b in index]
-    n = len(index)
+    n = len(nodes)
     if n == 0:
         problems.append(Problem("nodes.csv", "has no nodes; expected at least two"))
         return
@@ -224,7 +226,9 @@ def _check_connectivity(tables: Mapping[str, pd.DataFrame], rows: Rows, problems
     count, labels = connected_components(graph, directed=True, connection="weak")
     degree = np.bincount(tail, minlength=n) + np.bincount(head, minlength=n)
     main = np.bincount(labels).argmax()
-    for nid, row, lab, deg in zip(nodes["id"], rows["nodes"], labels, degree, strict=True):
+    for i, (nid, row, lab, deg) in enumerate(zip(nodes["id"], rows["nodes"], labels, degree, strict=True)):
+        if index[nid] != i:
+            continue
         if deg == 0:
             problems.append(
                 Problem("nodes.csv", f"node {nid!r} has no links; expected every node on at least one link", row=row)

@@ -9,7 +9,7 @@ names the constraints that cut it; no constraint is ever dropped to find somethi
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -63,6 +63,13 @@ def _arc_mask(cn: CompiledNetwork, c: int, con: Constraints) -> np.ndarray:
     return np.asarray(ok, dtype=bool)
 
 
+def _usable_nodes(cn: CompiledNetwork, con: Constraints) -> np.ndarray:
+    """Nodes a route may touch: not avoided, and not in an avoided country."""
+    usable = ~np.isin(cn.node_country, [cn.countries.index(x) for x in con.avoid_countries if x in cn.countries])
+    usable[[cn.node_index[n] for n in con.avoid_nodes]] = False
+    return np.asarray(usable, dtype=bool)
+
+
 def _arc_weights(cn: CompiledNetwork, c: int, by: str) -> np.ndarray:
     if by == "cost":
         return np.asarray(cn.cost_usd[c], dtype=float)
@@ -101,8 +108,10 @@ class _Request:
     def route(self, graph: Graph, path: Sequence[int], origin: str, destination: str, by: str | None = None) -> Route:
         tags = graph.tag[graph.edges_of(path)] if len(path) > 1 else np.zeros(0, dtype=np.int64)
         arcs = tags[tags >= 0]
+        real = graph.node_real[np.asarray(path)]
+        start = int(real[real >= 0][0])
         return route_from_arcs(
-            self.cn, arcs, self.c, by or self.by, origin, destination, self.mask, self.section_capacity
+            self.cn, arcs, self.c, by or self.by, origin, destination, self.mask, self.section_capacity, start
         )
 
 
@@ -113,7 +122,13 @@ def _query_graph(
     con: Constraints,
     endpoints: Sequence[tuple[_Endpoint, bool]],
 ) -> tuple[Graph, dict[tuple[str, bool], int]]:
-    """Graph for one request; returns it and the graph node of each (endpoint, is_origin)."""
+    """Graph for one request; returns it and the graph node of each (endpoint, is_origin).
+
+    An endpoint whose every node is avoided (it lies in an avoided country, or is itself avoided)
+    maps to -1: no route can start or end there.
+    """
+    usable = _usable_nodes(cn, con)
+    endpoints = [(_Endpoint(ep.label, tuple(n for n in ep.nodes if usable[n])), flag) for ep, flag in endpoints]
     arc_w = np.where(mask, weight, np.inf)
     edge_w = np.where(cn.edge_arc >= 0, arc_w[np.maximum(cn.edge_arc, 0)], 0.0)
     via_nodes = [np.array([cn.node_index[n] for n in item.nodes], dtype=np.int64) for item in con.via]
@@ -148,7 +163,7 @@ def _query_graph(
     for ep, is_origin in endpoints:
         key = (ep.label, is_origin)
         if key not in where:
-            where[key] = ep.nodes[0] + (0 if is_origin else last_layer)
+            where[key] = ep.nodes[0] + (0 if is_origin else last_layer) if ep.nodes else -1
     return graph, where
 
 
@@ -247,7 +262,10 @@ def shortest_routes(
     endpoints = [(e, flag) for o, d in ends for e, flag in ((o, True), (d, False))]
     graph, where = _query_graph(req.cn, req.weight, req.mask, req.con, endpoints)
     index_pairs = [(where[(o.label, True)], where[(d.label, False)]) for o, d in ends]
-    found = shortest_paths(graph, index_pairs)
+    usable = [i for i, (s, t) in enumerate(index_pairs) if s >= 0 and t >= 0]
+    found: list[tuple[float, list[int]] | None] = [None] * len(pairs)
+    for i, hit in zip(usable, shortest_paths(graph, [index_pairs[i] for i in usable]), strict=True):
+        found[i] = hit
     return [
         None if hit is None else req.route(graph, hit[1], o.label, d.label)
         for hit, (o, d) in zip(found, ends, strict=True)
@@ -283,17 +301,13 @@ def k_shortest_routes(
     o, d = _endpoint(network, origin), _endpoint(network, destination)
     graph, where = _query_graph(req.cn, req.weight, req.mask, req.con, [(o, True), (d, False)])
     s, t = where[(o.label, True)], where[(d.label, False)]
-
-    def simple(path: list[int]) -> bool:
-        real = graph.node_real[path]
-        real = real[real >= 0]
-        real = real[np.r_[True, real[1:] != real[:-1]]]  # a via node is entered once, left once
-        return len(np.unique(real)) == len(real)
-
-    found = yen_paths(graph, s, t, k, accept=simple)
-    if not found:
+    if s < 0 or t < 0:
         raise _no_route(network, req.c, o, d, req.con)
-    return [req.route(graph, path, o.label, d.label) for _, path in found]
+
+    found = yen_paths(graph, s, t, k, accept=_simple_in(graph))
+    if not found.paths:
+        raise _no_route(network, req.c, o, d, req.con, examined=found.examined if found.capped else None)
+    return [req.route(graph, path, o.label, d.label) for _, path in found.paths]
 
 
 def pareto_routes(
@@ -318,10 +332,18 @@ def pareto_routes(
     req = _prepare(network, commodity, "cost", avoid, via)
     o, d = _endpoint(network, origin), _endpoint(network, destination)
     graph, where = _query_graph(req.cn, req.weight, req.mask, req.con, [(o, True), (d, False)])
+    if where[(o.label, True)] < 0 or where[(d.label, False)] < 0:
+        raise _no_route(network, req.c, o, d, req.con)
     time_arc = np.where(req.mask, req.cn.time_h, np.inf)
     w_time = np.where(graph.tag >= 0, time_arc[np.maximum(graph.tag, 0)], 0.0)
     front = pareto_paths(
-        graph, graph.weight, w_time, where[(o.label, True)], where[(d.label, False)], max_labels=max_labels
+        graph,
+        graph.weight,
+        w_time,
+        where[(o.label, True)],
+        where[(d.label, False)],
+        elementary=bool(req.con.via),
+        max_labels=max_labels,
     )
     if not front:
         raise _no_route(network, req.c, o, d, req.con)
@@ -331,38 +353,62 @@ def pareto_routes(
 # --------------------------------------------------------------------------- diagnosis
 
 
-def _reachable(network: Network, c: int, o: _Endpoint, d: _Endpoint, con: Constraints) -> bool:
+def _route_exists(network: Network, c: int, o: _Endpoint, d: _Endpoint, con: Constraints) -> bool:
+    """Whether a loopless route exists under the constraints (hops counted, not costs)."""
     cn = network.compiled
     mask = _arc_mask(cn, c, con)
     graph, where = _query_graph(cn, np.ones(cn.n_arcs), mask, con, [(o, True), (d, False)])
-    return shortest_paths(graph, [(where[(o.label, True)], where[(d.label, False)])])[0] is not None
+    s, t = where[(o.label, True)], where[(d.label, False)]
+    if s < 0 or t < 0:
+        return False
+    if not con.via:  # without via, a shortest path is loopless
+        return shortest_paths(graph, [(s, t)])[0] is not None
+    return bool(yen_paths(graph, s, t, 1, accept=_simple_in(graph)).paths)
 
 
-def _no_route(network: Network, c: int, o: _Endpoint, d: _Endpoint, con: Constraints) -> NoRouteError:
-    """An error naming the constraints that cut every route (tried one at a time, then all)."""
+def _simple_in(graph: Graph) -> Callable[[list[int]], bool]:
+    """A test that a path of the query graph visits no network node twice."""
+
+    def simple(path: list[int]) -> bool:
+        real = graph.node_real[path]
+        real = real[real >= 0]
+        real = real[np.r_[True, real[1:] != real[:-1]]]  # a via node is entered once, left once
+        return len(np.unique(real)) == len(real)
+
+    return simple
+
+
+def _no_route(
+    network: Network, c: int, o: _Endpoint, d: _Endpoint, con: Constraints, *, examined: int | None = None
+) -> NoRouteError:
+    """An error naming the constraints that cut every route: tried one at a time, then together.
+
+    ``examined`` is set when the loopless search gave up after that many candidate paths.
+    """
     cn = network.compiled
     commodity = cn.commodities[c]
     head = f"no route for {commodity} from {o.label} to {d.label}"
-    if not _reachable(network, c, o, d, Constraints()):
+    if not _route_exists(network, c, o, d, Constraints()):
         modes = dict(zip(network.commodities["id"], network.commodities["modes"], strict=True))[commodity]
         return NoRouteError(
             f"{head}: no chain of links that {commodity} may use joins them, even without constraints "
             f"({commodity} may use {', '.join(modes)})",
             cut_by=(f"commodity {commodity}",),
         )
-    if _reachable(network, c, o, d, con):
-        return NoRouteError(
-            f"{head} with {con.describe()}: every way through the via places in that order passes "
-            f"some place twice; change the order of via or drop one",
-            cut_by=tuple(f"via {item.label}" for item in con.via),
-        )
-    cut = [label for label, rest in con.relaxations() if _reachable(network, c, o, d, rest)]
+    cut = [label for label, rest in con.relaxations() if _route_exists(network, c, o, d, rest)]
     if cut:
         names = ", ".join(cut)
         return NoRouteError(
             f"{head} with {con.describe()}: cut by {names} (dropping {'it' if len(cut) == 1 else 'any one of them'} "
             f"gives a route)",
             cut_by=tuple(cut),
+        )
+    if con.via:
+        which = "every way" if examined is None else f"each of the {examined} cheapest ways"
+        return NoRouteError(
+            f"{head} with {con.describe()}: {which} through the via places in that order passes some place "
+            f"twice; change the order of via, drop one, or avoid the places it doubles back through",
+            cut_by=tuple(f"via {item.label}" for item in con.via),
         )
     return NoRouteError(
         f"{head} with {con.describe()}: no single constraint cuts it; together they do",

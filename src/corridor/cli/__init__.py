@@ -25,7 +25,7 @@ app = typer.Typer(
 network_app = typer.Typer(help="Show, check and document network datasets.", no_args_is_help=True)
 app.add_typer(network_app, name="network")
 
-err_console = Console(stderr=True)
+err_console = Console(stderr=True, width=None if sys.stderr.isatty() else 160)
 T = TypeVar("T")
 
 DATA_OPTION = typer.Option(None, "--data", help="Dataset folder (default: the built-in Eurasian network).")
@@ -118,7 +118,7 @@ def routes(
 
     print_routes(net, found, legs=legs)
     if map_png is not None:
-        Console().print(f"map written to {map_png}")
+        print(f"map written to {map_png}")
 
 
 @network_app.command("show")
@@ -144,7 +144,7 @@ def network_validate(path: Path = typer.Argument(..., help="Dataset folder to ch
     from corridor.network import load_network
 
     net = _guard(lambda: load_network(path))
-    Console().print(f"[green]valid[/]: {path} has {len(net.nodes)} nodes and {len(net.links)} links")
+    print(f"valid: {path} has {len(net.nodes)} nodes and {len(net.links)} links")
 
 
 @network_app.command("schema")

@@ -13,15 +13,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from rich.console import Console
 from rich.table import Table
 
-from corridor.cli._render import capacity_text, money
+from corridor.cli._render import capacity_text, make_console, money
 from corridor.compare import Option, Outcome, compare_routes
 from corridor.network import Network
 from corridor.route import Route
 
-console = Console()
+console = make_console()
 
 CHINA_ORIGIN = "Xi'an"
 EUROPE_DESTINATION = "Duisburg"

@@ -3,17 +3,27 @@
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Sequence
 from typing import Any
 
 from rich.console import Console
 from rich.table import Table
 
-from corridor._schema import TableSchema
+from corridor._schema import TableSchema, records
 from corridor.network import Network
 from corridor.route import Route
 
-console = Console()
+WIDE = 160  # width when the output is not a terminal (a file, a pipe, a CI log): tables stay readable
+
+
+def make_console(*, stderr: bool = False) -> Console:
+    """A console as wide as the terminal, or WIDE columns when writing to a file or pipe."""
+    stream = sys.stderr if stderr else sys.stdout
+    return Console(stderr=stderr, width=None if stream.isatty() else WIDE)
+
+
+console = make_console()
 
 
 def money(value: float) -> str:
