@@ -38,11 +38,8 @@ def route_from_arcs(
         for country in seq:
             if country != countries[-1]:
                 countries.append(country)
-    tariff_sources = cn.tariff_sources(c)
-    sources: set[str] = set()
-    for link in links:
-        sources |= cn.link_base_sources[link]
-        sources |= tariff_sources[link]
+    per_link = cn.link_sources(c)
+    sources: set[str] = set().union(*(per_link[link] for link in links))
     capacity, bottleneck = _bottleneck(cn, c, arcs, node_pos, mask, section_capacity)
     if bottleneck is not None and bottleneck in cn.node_index:
         sources |= cn.node_capacity_sources[cn.node_index[bottleneck]]
@@ -51,7 +48,7 @@ def route_from_arcs(
         origin=origin,
         destination=destination,
         commodity=cn.commodities[c],
-        unit=str(cn.network.commodities["unit"].iloc[c]),
+        unit=cn.commodity_units[c],
         by=by,
         nodes=nodes,
         links=tuple(cn.link_ids[i] for i in links),

@@ -35,6 +35,7 @@ class CompiledNetwork:
     countries: tuple[str, ...]
     modes: tuple[str, ...]
     commodities: tuple[str, ...]
+    commodity_units: tuple[str, ...]  # 'teu' or 't', per commodity
     # arcs
     tail: IntArray
     head: IntArray
@@ -68,14 +69,15 @@ class CompiledNetwork:
 
     network: Network = field(repr=False)
 
-    def tariff_sources(self, commodity: int) -> tuple[frozenset[str], ...]:
-        """Per link, the sources of the tariffs that price it for one commodity (computed once)."""
-        cache = self._tariff_source_cache
+    def link_sources(self, commodity: int) -> tuple[frozenset[str], ...]:
+        """Per link, every source behind its figures for one commodity, tariffs included (computed once)."""
+        cache = self._link_source_cache
         if commodity not in cache:
-            cache[commodity] = _tariff_sources(self.network, self.commodities[commodity])
+            tariffs = _tariff_sources(self.network, self.commodities[commodity])
+            cache[commodity] = tuple(a | b for a, b in zip(self.link_base_sources, tariffs, strict=True))
         return cache[commodity]
 
-    _tariff_source_cache: dict[int, tuple[frozenset[str], ...]] = field(default_factory=dict, repr=False)
+    _link_source_cache: dict[int, tuple[frozenset[str], ...]] = field(default_factory=dict, repr=False)
 
     @property
     def n_nodes(self) -> int:
@@ -162,6 +164,7 @@ def compile_network(network: Network) -> CompiledNetwork:
         countries=countries,
         modes=modes,
         commodities=commodities,
+        commodity_units=tuple(str(u) for u in network.commodities["unit"]),
         tail=tail,
         head=head,
         arc_link=arc_link,
