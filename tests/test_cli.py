@@ -147,3 +147,9 @@ def test_demo(tmp_path):
     assert "no route" in result.output
     pictures = sorted(p.name for p in (tmp_path / "demo").iterdir())
     assert pictures == ["containers-without-russia-belarus.png", "containers.png", "crude-outlets.png"]
+
+
+def test_pareto_refuses_k_and_by():
+    result = run("routes", "o", "e", "--pareto", "-k", "3", "--data", TINY)
+    assert result.exit_code == EXIT_CODES[RequestError]
+    assert "drop -k and --by" in result.output

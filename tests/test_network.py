@@ -267,3 +267,54 @@ def test_compiled_arrays(tiny):
     crude = cn.commodity_index("crude_oil")
     feeder = [a for a in range(cn.n_arcs) if cn.link_ids[cn.arc_link[a]] == "bd_feeder"]
     assert not cn.allowed[crude, feeder].any()
+
+
+def test_duplicate_link_tariff_rows(tiny_copy):
+    with (tiny_copy / "tariffs.csv").open("a", encoding="utf-8") as f:
+        f.write("container,,,ab,1,0,T1,\ncontainer,rail,,ab,2,0,T1,\n")
+    found = problems_of(tiny_copy)
+    assert any(
+        p.startswith("tariffs.csv row 11: repeats the commodity, mode, country and link of row 10") for p in found
+    )
+
+
+def test_countries_must_run_in_path_order(tiny_copy):
+    edit_csv(tiny_copy / "links.csv", 4, "countries", "RU;KZ")  # bc runs from b (KZ) to c (RU)
+    found = problems_of(tiny_copy)
+    assert any(
+        p.startswith("links.csv row 4: countries is 'RU;KZ' but node 'b' lies in KZ; expected KZ first") for p in found
+    )
+
+
+def test_ids_must_differ_across_tables_and_case(tiny_copy):
+    edit_csv(tiny_copy / "links.csv", 2, "id", "A")  # clashes with node 'a' once case is folded
+    (tiny_copy / "groups.csv").write_text("id,name,members,note\nab,Clash,a,\n", encoding="utf-8")
+    found = problems_of(tiny_copy)
+    assert any(p.startswith("links.csv row 2: id 'A' is also nodes.csv row 3 ('a')") for p in found)
+    assert any(p.startswith("groups.csv row 2: id 'ab' is also links.csv row 3 ('ab')") for p in found)
+
+
+def test_node_capacity_unit_must_convert(tiny_copy):
+    with (tiny_copy / "units.csv").open("a", encoding="utf-8") as f:
+        f.write("bpd,bbl,365,barrels per day\n")
+    edit_csv(tiny_copy / "nodes.csv", 6, "capacity_unit", "bpd")  # d carries containers, which have no barrels
+    found = problems_of(tiny_copy)
+    assert any(
+        p.startswith("nodes.csv row 6: capacity is in bpd (bbl) but commodity 'container', which may pass this node")
+        for p in found
+    )
+
+
+def test_unreadable_file_does_not_hide_the_others(tiny_copy):
+    (tiny_copy / "nodes.csv").write_text("", encoding="utf-8")
+    edit_csv(tiny_copy / "links.csv", 3, "capacity", "-1")
+    found = problems_of(tiny_copy)
+    assert found[0].startswith("nodes.csv: file is empty")
+    assert "links.csv row 3: capacity is -1; expected a number >= 0" in found
+
+
+def test_required_list_needs_an_item(tiny_copy):
+    edit_csv(tiny_copy / "links.csv", 2, "countries", ";")
+    assert any(
+        p.startswith("links.csv row 2: countries is ';'; expected at least one item") for p in problems_of(tiny_copy)
+    )

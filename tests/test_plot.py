@@ -40,8 +40,16 @@ def test_plot_routes_writes_a_png(tmp_path, eurasia):
     assert sorted(p.name for p in target.parent.iterdir()) == ["route.png"]
 
 
-def test_failed_plot_leaves_no_file(tmp_path, tiny, eurasia):
-    route = shortest_route(tiny, "o", "e")  # links of another network: the map cannot draw them
-    with pytest.raises(KeyError):
-        plot_routes(eurasia, [route], tmp_path / "broken.png")
+def test_failed_write_leaves_nothing_behind(tmp_path, eurasia, monkeypatch):
+    from matplotlib.figure import Figure
+
+    def disk_full(self, *args, **kwargs):
+        with open(args[0], "wb") as f:  # half a file, as a full disk would leave
+            f.write(PNG)
+        raise OSError("No space left on device")
+
+    monkeypatch.setattr(Figure, "savefig", disk_full)
+    route = shortest_route(eurasia, "Xi'an", "Duisburg")
+    with pytest.raises(OSError, match="No space left"):
+        plot_routes(eurasia, [route], tmp_path / "route.png")
     assert list(tmp_path.iterdir()) == []

@@ -204,3 +204,36 @@ def test_same_origin_and_destination(tiny):
     assert r.links == ()
     assert r.nodes == ("a",)
     assert r.countries == ("KZ",)
+
+
+def test_via_group_passed_at_several_members_gives_each_route_once(tiny):
+    groups = tiny.groups.copy()
+    groups.loc[len(groups)] = {"id": "alpha_bravo", "name": "Alpha and Bravo", "members": ("a", "b"), "note": ""}
+    net = tiny.replace(groups=groups)
+    routes = k_shortest_routes(net, "o", "e", k=5, via=["alpha_bravo"])
+    assert [r.cost_usd for r in routes] == pytest.approx([600, 630, 650])
+    assert len({r.links for r in routes}) == 3
+
+
+def test_batch_with_via_never_returns_a_loop(tiny):
+    assert shortest_routes(tiny, [("o", "e")], via=["c", "d"]) == [None]
+    (r,) = shortest_routes(tiny, [("o", "e")], via=["c"])
+    assert r is not None and r.links == ("oa", "ab", "bc", "ce")
+
+
+def test_avoid_accepts_one_string_and_numpy_k(tiny):
+    import numpy as np
+
+    assert "RU" not in shortest_route(tiny, "o", "e", avoid="RU", by="time").countries
+    assert len(k_shortest_routes(tiny, "o", "e", k=np.int64(2))) == 2
+
+
+def test_avoid_unknown_thing(tiny):
+    with pytest.raises(UnknownNodeError, match="unknown country code, mode, link, place or group 'XX'"):
+        shortest_route(tiny, "o", "e", avoid=["XX"])
+
+
+def test_avoiding_the_origin_country(tiny):
+    with pytest.raises(NoRouteError) as info:
+        shortest_route(tiny, "a", "a", avoid=["KZ"])
+    assert info.value.cut_by == ("avoid KZ",)

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from corridor._schema import split_source
-from corridor._validate import allowed_commodities, commodity_factors
+from corridor._validate import allowed_commodities, commodity_factors, country_rows
 from corridor.network import Network
 
 __all__ = ["CompiledNetwork", "compile_network"]
@@ -306,8 +306,8 @@ def _base_sources(network: Network) -> tuple[frozenset[str], ...]:
         for cell in row:
             cited.update(split_source(cell)[0])
         if np.isnan(time):
-            for country in countries:
-                cited.update(speed.get((mode, country), speed.get((mode, ""), frozenset())))
+            for key in country_rows(speed, mode, countries):
+                cited.update(speed.get(key, frozenset()) if key else ())
         out.append(frozenset(cited))
     return tuple(out)
 
@@ -325,7 +325,7 @@ def _tariff_sources(network: Network, commodity: str) -> tuple[frozenset[str], .
             out.append(by_link[(link,)])
             continue
         cited: set[str] = set()
-        for country in countries:
-            cited.update(by_mode.get((mode, country), by_mode.get((mode, ""), frozenset())))
+        for key in country_rows(by_mode, mode, countries):
+            cited.update(by_mode.get(key, frozenset()) if key else ())
         out.append(frozenset(cited))
     return tuple(out)

@@ -39,7 +39,13 @@ class NameIndex:
     labels: dict[tuple[str, str], str]
 
     def resolve(self, name: str, *, kinds: tuple[str, ...] = ("node", "group")) -> tuple[str, str]:
-        """The (kind, id) a name stands for; raises UnknownNodeError with suggestions."""
+        """The (kind, id) a name stands for; raises UnknownNodeError with suggestions.
+
+        An exact id wins over everything folded; then the strongest folded match.
+        """
+        for kind in kinds:
+            if (kind, name) in self.labels:
+                return kind, name
         hits = tuple(hit for hit in self.keys.get(fold(name), ()) if hit[0] in kinds)
         if len(hits) == 1:
             return hits[0]

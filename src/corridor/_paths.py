@@ -254,15 +254,15 @@ def yen_paths(
     k: int,
     *,
     accept: Callable[[list[int]], bool] | None = None,
-    max_examined: int | None = None,
+    max_rejected: int = 200,
 ) -> YenResult:
     """Up to ``k`` loopless paths in order of cost (Yen's algorithm).
 
     ``accept`` filters the paths reported; rejected paths still seed later candidates, so the
-    order stays exact. ``max_examined`` (default ``20 * k + 100``) bounds how many paths are
-    examined when ``accept`` rejects many; ``capped`` says when that bound stopped the search.
+    order stays exact. ``max_rejected`` (default 200) bounds how many rejected paths are
+    examined; ``capped`` says when that bound stopped the search.
     """
-    limit = max_examined if max_examined is not None else 20 * k + 100
+    limit = max_rejected
     first = shortest_paths(graph, [(source, target)])[0]
     if first is None:
         return YenResult([], capped=False, examined=0)
@@ -303,7 +303,7 @@ def yen_paths(
                 heapq.heappush(candidates, (float(root_costs[i] + dist[target]), next(counter), path))
         if not candidates:
             return YenResult(accepted, capped=False, examined=len(found))
-        if len(found) >= limit:
+        if len(found) - len(accepted) >= limit:
             return YenResult(accepted, capped=True, examined=len(found))
         cost, _, path = heapq.heappop(candidates)
         found.append((cost, path))

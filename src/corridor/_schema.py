@@ -58,6 +58,9 @@ TABLES: tuple[str, ...] = (
 )
 """Tables of a dataset, in the order they are loaded (referenced tables first)."""
 
+OTHER_TABLES: tuple[str, ...] = ("demand",)
+"""Tables that describe inputs other than the network (their schema ships beside the others)."""
+
 DTYPES = frozenset({"str", "float", "list", "source"})
 LIST_SEPARATOR = ";"
 ASSUMPTION = "assumption:"
@@ -123,9 +126,9 @@ class TableSchema:
 
 @cache
 def schema_for(table: str) -> TableSchema:
-    """The schema of one dataset table, read from the files the package ships."""
-    if table not in TABLES:
-        raise KeyError(f"unknown table {table!r}; expected one of {', '.join(TABLES)}")
+    """The schema of one table (a network table, or ``demand``), read from the files the package ships."""
+    if table not in (*TABLES, *OTHER_TABLES):
+        raise KeyError(f"unknown table {table!r}; expected one of {', '.join((*TABLES, *OTHER_TABLES))}")
     text = resources.files("corridor").joinpath("data", "schema", f"{table}.csv").read_text("utf-8")
     columns = []
     for row in csv.DictReader(io.StringIO(text)):
@@ -276,6 +279,8 @@ def _parse_cell(raw: str, col: Column, file: str, row: int, problems: list[Probl
         return value
     if col.dtype == "list":
         items = tuple(item.strip() for item in raw.split(LIST_SEPARATOR) if item.strip())
+        if col.required and not items:
+            bad(f"at least one item, separated by '{LIST_SEPARATOR}'")
         for item in items:
             _check_text(item, col, file, row, problems)
         return items
@@ -369,10 +374,17 @@ def _check_source_text(value: str, col: Column, file: str, row: int, problems: l
     ids, assumption = split_source(value)
     if assumption is not None and not assumption:
         problems.append(
-            Problem(file, f"{col.name} says 'assumption:' without a reason; expected 'assumption: <reason>'", row=row)
+            Problem(
+                file,
+                f"{col.name} says 'assumption:' without a reason; expected 'assumption: <reason>'",
+                row=row,
+                field=col.name,
+            )
         )
     if not ids and assumption is None:
-        problems.append(Problem(file, f"{col.name} is {value!r}; expected {_expectation(col)}", row=row))
+        problems.append(
+            Problem(file, f"{col.name} is {value!r}; expected {_expectation(col)}", row=row, field=col.name)
+        )
 
 
 def split_source(value: str) -> tuple[tuple[str, ...], str | None]:

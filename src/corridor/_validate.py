@@ -7,7 +7,7 @@ a user sees every problem of a dataset in one pass.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Container, Iterable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -17,7 +17,7 @@ from scipy.sparse.csgraph import connected_components
 from corridor._schema import TABLES, check_refs, check_source_ids, records, schema_for
 from corridor.errors import Problem
 
-__all__ = ["check_dataset"]
+__all__ = ["allowed_commodities", "check_dataset", "commodity_factors", "country_rows"]
 
 Rows = Mapping[str, Sequence[int]]
 
@@ -37,6 +37,8 @@ def check_dataset(tables: Mapping[str, pd.DataFrame], rows: Rows, problems: list
     _check_links(tables, rows["links"], problems)
     _check_commodity_modes(tables, rows, problems)
     _check_capacity_units(tables, rows, problems)
+    _check_node_capacity_units(tables, rows, problems)
+    _check_ids_across_tables(tables, rows, problems)
     _check_speeds(tables, rows, problems)
     _check_tariffs(tables, rows, problems)
     _check_groups(tables["groups"], rows["groups"], problems)
@@ -48,15 +50,19 @@ def _check_links(tables: Mapping[str, pd.DataFrame], rows: Sequence[int], proble
     links = tables["links"]
     for a, b, countries, row in zip(links["from"], links["to"], links["countries"], rows, strict=True):
         if a and a == b:
-            problems.append(Problem("links.csv", f"from and to are both {a!r}; expected two different nodes", row=row))
-        for end in (a, b):
+            problems.append(
+                Problem("links.csv", f"from and to are both {a!r}; expected two different nodes", row=row, field="to")
+            )
+        if not countries:
+            continue
+        for end, position, at in ((a, 0, "first"), (b, -1, "last")):
             country = node_country.get(end)
-            if country and countries and country not in countries:
+            if country and countries[position] != country:
                 problems.append(
                     Problem(
                         "links.csv",
                         f"countries is {';'.join(countries)!r} but node {end!r} lies in {country}; "
-                        f"expected the countries of both ends in the list",
+                        f"expected {country} {at} (countries run in path order from 'from' to 'to')",
                         row=row,
                         field="countries",
                     )
@@ -130,6 +136,57 @@ def _check_capacity_units(tables: Mapping[str, pd.DataFrame], rows: Rows, proble
                 )
 
 
+def _check_node_capacity_units(tables: Mapping[str, pd.DataFrame], rows: Rows, problems: list[Problem]) -> None:
+    """A node's capacity must convert for every commodity that may use a link at the node."""
+    units = dict(zip(tables["units"]["id"], tables["units"]["dimension"], strict=True))
+    factors = commodity_factors(tables["commodities"])
+    modes = _commodity_modes(tables)
+    users: dict[str, set[str]] = {}
+    for a, b, mode, listed in zip(
+        tables["links"]["from"],
+        tables["links"]["to"],
+        tables["links"]["mode"],
+        tables["links"]["commodities"],
+        strict=True,
+    ):
+        for com in allowed_commodities(mode, listed, modes):
+            users.setdefault(a, set()).add(com)
+            users.setdefault(b, set()).add(com)
+    nodes = tables["nodes"]
+    for nid, cap, unit, row in zip(nodes["id"], nodes["capacity"], nodes["capacity_unit"], rows["nodes"], strict=True):
+        dim = units.get(unit)
+        if dim is None or np.isnan(cap):
+            continue
+        for com in sorted(users.get(nid, ())):
+            if dim not in factors.get(com, {}):
+                problems.append(
+                    Problem(
+                        "nodes.csv",
+                        f"capacity is in {unit} ({dim}) but commodity {com!r}, which may pass this node, has no "
+                        f"conversion to {dim}; add it in commodities.csv",
+                        row=row,
+                        field="capacity_unit",
+                    )
+                )
+
+
+def country_rows(keys: Container[tuple[str, ...]], mode: str, countries: Iterable[str]) -> list[tuple[str, str] | None]:
+    """For each country a link crosses, the (mode, country) row that applies to it.
+
+    The rule every per-country table follows (speeds, tariffs): the country's own row, else the
+    mode's row for any country (country ""), else None.
+    """
+    out: list[tuple[str, str] | None] = []
+    for country in countries:
+        if (mode, country) in keys:
+            out.append((mode, country))
+        elif (mode, "") in keys:
+            out.append((mode, ""))
+        else:
+            out.append(None)
+    return out
+
+
 def _check_speeds(tables: Mapping[str, pd.DataFrame], rows: Rows, problems: list[Problem]) -> None:
     speeds = tables["speeds"]
     keys = list(zip(speeds["mode"], speeds["country"], strict=True))
@@ -138,8 +195,9 @@ def _check_speeds(tables: Mapping[str, pd.DataFrame], rows: Rows, problems: list
     for link, row in zip(records(tables["links"]), rows["links"], strict=True):
         if not np.isnan(link.transit_time_h):
             continue
-        missing = [c for c in link.countries if (link.mode, c) not in have and (link.mode, "") not in have]
-        if missing or (not link.countries and (link.mode, "") not in have):
+        used = country_rows(have, link.mode, link.countries)
+        missing = [c for c, key in zip(link.countries, used, strict=True) if key is None]
+        if missing:
             problems.append(
                 Problem(
                     "links.csv",
@@ -155,10 +213,14 @@ def _check_tariffs(tables: Mapping[str, pd.DataFrame], rows: Rows, problems: lis
     tariffs = tables["tariffs"]
     link_mode = dict(zip(tables["links"]["id"], tables["links"]["mode"], strict=True))
     keys = list(zip(tariffs["commodity"], tariffs["mode"], tariffs["country"], tariffs["link"], strict=True))
-    _report_duplicates("tariffs.csv", keys, rows["tariffs"], "commodity, mode, country and link", problems)
+    # a link row is one per commodity and link, whatever else it names
+    unique_keys = [(c, "", "", lk) if lk else (c, m, k, lk) for c, m, k, lk in keys]
+    _report_duplicates("tariffs.csv", unique_keys, rows["tariffs"], "commodity, mode, country and link", problems)
     for (_, mode, country, link), row in zip(keys, rows["tariffs"], strict=True):
         if not mode and not link:
-            problems.append(Problem("tariffs.csv", "mode and link are both empty; expected one of them", row=row))
+            problems.append(
+                Problem("tariffs.csv", "mode and link are both empty; expected one of them", row=row, field="mode")
+            )
         if link and (country or (mode and link in link_mode and mode != link_mode[link])):
             problems.append(
                 Problem(
@@ -168,16 +230,18 @@ def _check_tariffs(tables: Mapping[str, pd.DataFrame], rows: Rows, problems: lis
                 )
             )
     by_link = {(c, lk) for c, _, _, lk in keys if lk}
-    by_mode = {(c, m, k) for c, m, k, lk in keys if m and not lk}
+    by_mode: dict[str, set[tuple[str, str]]] = {}
+    for c, m, k, lk in keys:
+        if m and not lk:
+            by_mode.setdefault(c, set()).add((m, k))
     modes = _commodity_modes(tables)
     for link, row in zip(records(tables["links"]), rows["links"], strict=True):
         for com in allowed_commodities(link.mode, link.commodities, modes):
             if (com, link.id) in by_link:
                 continue
-            missing = [c for c in link.countries if (com, link.mode, c) not in by_mode]
-            if (com, link.mode, "") in by_mode:
-                missing = []
-            if missing or not link.countries:
+            used = country_rows(by_mode.get(com, set()), link.mode, link.countries)
+            missing = [c for c, key in zip(link.countries, used, strict=True) if key is None]
+            if missing:
                 problems.append(
                     Problem(
                         "links.csv",
@@ -187,6 +251,31 @@ def _check_tariffs(tables: Mapping[str, pd.DataFrame], rows: Rows, problems: lis
                         field="commodities",
                     )
                 )
+
+
+def _check_ids_across_tables(tables: Mapping[str, pd.DataFrame], rows: Rows, problems: list[Problem]) -> None:
+    """Node, link and group ids name places in avoid and via: each must mean one thing, whatever its case."""
+    first: dict[str, tuple[str, str, int]] = {}
+    for table in ("nodes", "links", "groups"):
+        for ident, row in zip(tables[table]["id"], rows[table], strict=True):
+            if not ident:
+                continue
+            key = ident.casefold()
+            if key in first:
+                other_table, other_id, other_row = first[key]
+                if (other_table, other_id) == (table, ident):
+                    continue  # an exact duplicate within one table is reported by its own check
+                problems.append(
+                    Problem(
+                        f"{table}.csv",
+                        f"id {ident!r} is also {other_table}.csv row {other_row} ({other_id!r}); expected ids that "
+                        f"differ in more than case across nodes, links and groups",
+                        row=row,
+                        field="id",
+                    )
+                )
+            else:
+                first[key] = (table, ident, row)
 
 
 def _check_groups(groups: pd.DataFrame, rows: Sequence[int], problems: list[Problem]) -> None:
@@ -199,7 +288,10 @@ def _check_groups(groups: pd.DataFrame, rows: Sequence[int], problems: list[Prob
             if item == gid:
                 problems.append(
                     Problem(
-                        "groups.csv", f"group {gid!r} contains itself; expected groups without cycles", row=row_of[gid]
+                        "groups.csv",
+                        f"group {gid!r} contains itself; expected groups without cycles",
+                        row=row_of[gid],
+                        field="members",
                     )
                 )
                 break
@@ -231,7 +323,12 @@ def _check_connectivity(tables: Mapping[str, pd.DataFrame], rows: Rows, problems
             continue
         if deg == 0:
             problems.append(
-                Problem("nodes.csv", f"node {nid!r} has no links; expected every node on at least one link", row=row)
+                Problem(
+                    "nodes.csv",
+                    f"node {nid!r} has no links; expected every node on at least one link",
+                    row=row,
+                    field="id",
+                )
             )
         elif count > 1 and lab != main:
             problems.append(

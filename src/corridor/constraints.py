@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from corridor._schema import country_codes
+from corridor.errors import UnknownNodeError
 from corridor.network import Network
 
 __all__ = ["Avoid", "Constraints", "Via", "group_members", "place_nodes", "resolve_constraints"]
@@ -91,6 +92,10 @@ def resolve_constraints(network: Network, *, avoid: Iterable[str] = (), via: Ite
     >>> c.avoid_countries, c.via[0].nodes
     (('RU', 'BY'), ('baku_alat_port',))
     """
+    if isinstance(avoid, str):
+        avoid = [avoid]
+    if isinstance(via, str):
+        via = [via]
     mode_ids = set(network.modes["id"])
     link_ids = set(network.links["id"])
     items: list[Avoid] = []
@@ -105,7 +110,10 @@ def resolve_constraints(network: Network, *, avoid: Iterable[str] = (), via: Ite
         elif item in link_ids:
             items.append(Avoid(f"link {item}", links=(item,)))
         else:
-            kind, ident = network.name_index.resolve(item)
+            try:
+                kind, ident = network.name_index.resolve(item)
+            except UnknownNodeError as err:
+                raise UnknownNodeError(item, err.suggestions, what="country code, mode, link, place or group") from None
             if kind == "group":
                 g_nodes, g_links = group_members(network, ident)
                 items.append(Avoid(f"group {ident}", nodes=tuple(g_nodes), links=tuple(g_links)))

@@ -79,10 +79,10 @@ class RequestError(CorridorError, ValueError):
 class UnknownNodeError(CorridorError, KeyError):
     """A place name or id that resolves to no node, with the closest names as suggestions."""
 
-    def __init__(self, name: str, suggestions: Sequence[tuple[str, str]] = ()) -> None:
+    def __init__(self, name: str, suggestions: Sequence[tuple[str, str]] = (), *, what: str = "node") -> None:
         self.name = name
         self.suggestions = tuple(suggestions)
-        message = f"unknown node {name!r}"
+        message = f"unknown {what} {name!r}"
         if self.suggestions:
             options = ", ".join(f"{label!r} ({node_id})" for label, node_id in self.suggestions)
             message += f"; did you mean {options}?"

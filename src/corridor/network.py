@@ -137,10 +137,13 @@ def load_network(path: str | Path | None = None) -> Network:
         read = read_csv_rows(folder / f"{table}.csv", schema_for(table), problems)
         if read is not None:
             raw[table] = read
-    if problems:
+    if len(raw) < len(TABLES):
+        # some tables can't be read: check the others on their own, so every problem shows at once
+        for table, (records, numbers) in raw.items():
+            parse_rows(records, numbers, schema_for(table), problems)
         raise DataError(problems)
     name = BUILTIN_DATASET if path is None else folder.name
-    return _build(raw, name)
+    return _build(raw, name, problems)
 
 
 def network_from_frames(*, name: str = "network", **tables: pd.DataFrame) -> Network:
@@ -174,14 +177,18 @@ def network_from_frames(*, name: str = "network", **tables: pd.DataFrame) -> Net
 def validate_dataset(path: str | Path) -> list[Problem]:
     """Every problem of a dataset folder, or an empty list when it is valid."""
     try:
-        load_network(path)
+        network = load_network(path)
     except DataError as err:
         return list(err.problems)
+    network.compiled  # noqa: B018 - compiling is part of the check: it must not fail on a valid dataset
     return []
 
 
-def _build(raw: Mapping[str, tuple[list[dict[str, str]], list[int]]], name: str) -> Network:
-    problems: list[Problem] = []
+def _build(
+    raw: Mapping[str, tuple[list[dict[str, str]], list[int]]], name: str, problems: list[Problem] | None = None
+) -> Network:
+    """Parse and check every table; ``problems`` already found while reading are reported with the rest."""
+    problems = list(problems or [])
     frames: dict[str, pd.DataFrame] = {}
     rows: dict[str, list[int]] = {}
     for table in TABLES:

@@ -9,6 +9,7 @@ names the constraints that cut it; no constraint is ever dropped to find somethi
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -266,10 +267,27 @@ def shortest_routes(
     found: list[tuple[float, list[int]] | None] = [None] * len(pairs)
     for i, hit in zip(usable, shortest_paths(graph, [index_pairs[i] for i in usable]), strict=True):
         found[i] = hit
+    if req.con.via:  # a shortest walk through via places may pass a place twice: search loopless routes
+        simple = _simple_in(graph)
+        for i, hit in enumerate(found):
+            if hit is not None and not simple(hit[1]):
+                best = yen_paths(graph, *index_pairs[i], 1, accept=simple).paths
+                found[i] = best[0] if best else None
     return [
         None if hit is None else req.route(graph, hit[1], o.label, d.label)
         for hit, (o, d) in zip(found, ends, strict=True)
     ]
+
+
+def _count(k: object) -> int:
+    """k as an int (NumPy integers welcome), or a RequestError saying what is expected."""
+    try:
+        value = operator.index(k)  # type: ignore[arg-type]
+    except TypeError:
+        value = None
+    if isinstance(k, bool) or value is None or not 1 <= value <= MAX_K:
+        raise RequestError(f"k is {k!r}; expected a whole number from 1 to {MAX_K}")
+    return value
 
 
 def k_shortest_routes(
@@ -295,16 +313,28 @@ def k_shortest_routes(
     >>> [r.cost_usd for r in routes] == sorted(r.cost_usd for r in routes)
     True
     """
-    if not isinstance(k, int) or isinstance(k, bool) or not 1 <= k <= MAX_K:
-        raise RequestError(f"k is {k!r}; expected a whole number from 1 to {MAX_K}")
+    k = _count(k)
     req = _prepare(network, commodity, by, avoid, via)
     o, d = _endpoint(network, origin), _endpoint(network, destination)
     graph, where = _query_graph(req.cn, req.weight, req.mask, req.con, [(o, True), (d, False)])
     s, t = where[(o.label, True)], where[(d.label, False)]
-    if s < 0 or t < 0:
+    if s < 0 or t < 0 or shortest_paths(graph, [(s, t)])[0] is None:
         raise _no_route(network, req.c, o, d, req.con)
+    simple = _simple_in(graph)
+    taken: set[tuple[int, ...]] = set()
 
-    found = yen_paths(graph, s, t, k, accept=_simple_in(graph))
+    def new_route(path: list[int]) -> bool:
+        """Loopless, and not a route already found (a via group can be passed at several of its members)."""
+        if not simple(path):
+            return False
+        tags = graph.tag[graph.edges_of(path)]
+        arcs = tuple(int(a) for a in tags[tags >= 0])
+        if arcs in taken:
+            return False
+        taken.add(arcs)
+        return True
+
+    found = yen_paths(graph, s, t, k, accept=new_route)
     if not found.paths:
         raise _no_route(network, req.c, o, d, req.con, examined=found.examined if found.capped else None)
     return [req.route(graph, path, o.label, d.label) for _, path in found.paths]

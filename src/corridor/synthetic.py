@@ -27,9 +27,15 @@ def synthetic_tables(
     neighbours: int = 3,
     n_commodities: int = 2,
     n_countries: int = 9,
+    parallel_share: float = 0.0,
+    one_way_share: float = 0.0,
     seed: int = 0,
 ) -> dict[str, pd.DataFrame]:
-    """The tables of a synthetic network (see :func:`synthetic_network`)."""
+    """The tables of a synthetic network (see :func:`synthetic_network`).
+
+    ``parallel_share`` of the links get a road twin between the same two places (parallel
+    links); ``one_way_share`` of them become one-way pipelines.
+    """
     if n_nodes < 2:
         raise ValueError(f"n_nodes is {n_nodes}; expected at least 2")
     rng = np.random.default_rng(seed)
@@ -60,8 +66,15 @@ def synthetic_tables(
     order = np.argsort(lon)
     pairs |= {(min(int(a), int(b)), max(int(a), int(b))) for a, b in itertools.pairwise(order)}
     a, b = np.array(sorted(pairs)).T
-    km = np.hypot(*(xy[a] - xy[b]).T) * 111.0 * 1.25 + 1.0
     modes = rng.choice(np.array(["rail", "road", "sea"]), size=len(a), p=[0.6, 0.3, 0.1])
+    one_way = rng.random(len(a)) < one_way_share
+    modes = np.where(one_way, "pipeline", modes)
+    twins = np.flatnonzero(rng.random(len(a)) < parallel_share)
+    a, b = np.concatenate([a, a[twins]]), np.concatenate([b, b[twins]])
+    modes = np.concatenate([modes, np.full(len(twins), "road")])
+    one_way = np.concatenate([one_way, np.zeros(len(twins), bool)])
+    km = np.hypot(*(xy[a] - xy[b]).T) * 111.0 * 1.25 + 1.0
+    km[len(km) - len(twins) :] *= 1.1  # roads wind a little more than the line they run beside
     link_countries = [c1 if c1 == c2 else f"{c1};{c2}" for c1, c2 in zip(country[a], country[b], strict=True)]
     capacity = rng.uniform(1.0, 20.0, len(a)).round(2)
     has_capacity = rng.random(len(a)) < 0.7
@@ -71,6 +84,7 @@ def synthetic_tables(
             "from": ids[a],
             "to": ids[b],
             "mode": modes,
+            "direction": np.where(one_way, "forward", "both"),
             "length_km": km.round(1),
             "length_source": _SOURCE,
             "capacity": np.where(has_capacity, capacity, np.nan),
@@ -87,7 +101,7 @@ def synthetic_tables(
             "id": commodity_ids,
             "name": [f"Commodity {i}" for i in range(n_commodities)],
             "unit": "t",
-            "modes": "rail;road;sea",
+            "modes": "rail;road;sea;pipeline",
             "tonnes_per_unit": 1.0,
             "tonnes_source": _SOURCE,
             "value_usd_per_unit": rng.uniform(200, 5000, n_commodities).round(0),
@@ -96,8 +110,8 @@ def synthetic_tables(
             "value_of_time_source": _SOURCE,
         }
     )
-    per_km = {"rail": 0.03, "road": 0.08, "sea": 0.01}
-    fixed = {"rail": 2.0, "road": 0.0, "sea": 8.0}
+    per_km = {"rail": 0.03, "road": 0.08, "sea": 0.01, "pipeline": 0.02}
+    fixed = {"rail": 2.0, "road": 0.0, "sea": 8.0, "pipeline": 0.0}
     tariffs = pd.DataFrame(
         [
             {
@@ -112,10 +126,14 @@ def synthetic_tables(
         ]
     )
     modes_table = pd.DataFrame(
-        {"id": ["rail", "road", "sea"], "name": ["Rail", "Road", "Sea"], "kind": "line"},
+        {"id": ["rail", "road", "sea", "pipeline"], "name": ["Rail", "Road", "Sea", "Pipeline"], "kind": "line"},
     )
     speeds = pd.DataFrame(
-        {"mode": ["rail", "road", "sea"], "speed_km_per_day": [800.0, 600.0, 500.0], "source": _SOURCE}
+        {
+            "mode": ["rail", "road", "sea", "pipeline"],
+            "speed_km_per_day": [800.0, 600.0, 500.0, 130.0],
+            "source": _SOURCE,
+        }
     )
     units = pd.DataFrame(
         {"id": ["mt_per_year"], "dimension": ["t"], "per_year": [1e6], "description": ["million tonnes per year"]}
@@ -141,6 +159,8 @@ def synthetic_network(
     neighbours: int = 3,
     n_commodities: int = 2,
     n_countries: int = 9,
+    parallel_share: float = 0.0,
+    one_way_share: float = 0.0,
     seed: int = 0,
 ) -> Network:
     """A valid synthetic network of ``n_nodes`` nodes (about ``neighbours`` links per node).
@@ -152,6 +172,12 @@ def synthetic_network(
     (200, True)
     """
     tables = synthetic_tables(
-        n_nodes, neighbours=neighbours, n_commodities=n_commodities, n_countries=n_countries, seed=seed
+        n_nodes,
+        neighbours=neighbours,
+        n_commodities=n_commodities,
+        n_countries=n_countries,
+        parallel_share=parallel_share,
+        one_way_share=one_way_share,
+        seed=seed,
     )
     return network_from_frames(name=f"synthetic-{n_nodes}-{seed}", **tables)

@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 import typer
 from rich.console import Console
 
-from corridor.errors import EXIT_CODES, CorridorError
+from corridor.errors import EXIT_CODES, CorridorError, RequestError
 
 __all__ = ["app", "main"]
 
@@ -80,10 +80,13 @@ def routes(
     data: Path | None = DATA_OPTION,
 ) -> None:
     """Best routes between two places, with cost, time, distance, countries and sources."""
+    from corridor.constraints import resolve_constraints
     from corridor.routing import k_shortest_routes, pareto_routes
 
     net = _network(data)
     avoid_items, via_items = _split(avoid), _split(via)
+    if pareto and (k != 1 or by != "cost"):
+        raise _fail(RequestError("--pareto gives every route not beaten on both cost and time; drop -k and --by"))
     if pareto:
         found = _guard(
             lambda: pareto_routes(net, origin, destination, commodity=commodity, avoid=avoid_items, via=via_items)
@@ -109,7 +112,7 @@ def routes(
             found,
             map_png,
             title=f"{origin} to {destination}",
-            shade_countries=[a for a in avoid_items if len(a) == 2],
+            shade_countries=resolve_constraints(net, avoid=avoid_items).avoid_countries,
         )
     if as_json:
         _emit_json([r.to_dict(legs=legs) for r in found])
@@ -154,7 +157,6 @@ def network_schema(
 ) -> None:
     """Document the dataset format: every column of every table, from the schema files."""
     from corridor._schema import TABLES, schema_for
-    from corridor.errors import RequestError
 
     if table is not None and table not in TABLES:
         raise _fail(RequestError(f"unknown table {table!r}; expected one of {', '.join(TABLES)}"))
