@@ -153,3 +153,28 @@ def test_pareto_refuses_k_and_by():
     result = run("routes", "o", "e", "--pareto", "-k", "3", "--data", TINY)
     assert result.exit_code == EXIT_CODES[RequestError]
     assert "drop -k and --by" in result.output
+
+
+def test_assign_json(tmp_path):
+    path = tmp_path / "demand.csv"
+    path.write_text(
+        "origin,destination,commodity,quantity_per_year,source,note\no,e,container,20000,T1,\na,d,container,20000,T1,\n",
+        encoding="utf-8",
+    )
+    result = run("assign", "--demand", str(path), "--json", "--data", TINY)
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    for key in ("status", "total_cost_usd", "unserved", "flows", "bottlenecks"):
+        assert key in data
+    assert data["unserved"]["container"] == pytest.approx(10_800)
+    assert data["bottlenecks"][0]["element"] == "ab"
+
+
+def test_assign_table_and_bad_demand(tmp_path):
+    assert "Binding capacities" in run("assign").output
+    path = tmp_path / "demand.csv"
+    path.write_text("origin,destination,commodity,quantity_per_year,source,note\nAtkau,Duisburg,container,-1,R1,\n")
+    result = run("assign", "--demand", str(path))
+    assert result.exit_code == EXIT_CODES[DataError]
+    assert "did you mean 'Aktau port' (aktau_port)?" in result.output
+    assert "quantity_per_year is -1; expected a number >= 0" in result.output

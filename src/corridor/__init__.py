@@ -9,8 +9,10 @@ The library is plain functions over plain data: load a network, then ask for rou
 ('CN', 'DE')
 """
 
+from corridor.assignment import Assignment, assign
 from corridor.compare import Option, Outcome, compare_routes
 from corridor.constraints import Constraints, resolve_constraints
+from corridor.demand import Demand, demand_from_frame, load_demand
 from corridor.errors import (
     CorridorError,
     DataError,
@@ -29,9 +31,11 @@ from corridor.routing import k_shortest_routes, pareto_routes, shortest_route, s
 __version__ = "0.1.0"
 
 __all__ = [
+    "Assignment",
     "Constraints",
     "CorridorError",
     "DataError",
+    "Demand",
     "InfeasibleError",
     "Network",
     "NoRouteError",
@@ -43,9 +47,12 @@ __all__ = [
     "ScenarioError",
     "SolverError",
     "UnknownNodeError",
+    "assign",
     "builtin_dataset_path",
     "compare_routes",
+    "demand_from_frame",
     "k_shortest_routes",
+    "load_demand",
     "load_network",
     "network_from_frames",
     "pareto_routes",

@@ -51,6 +51,11 @@ class CompiledNetwork:
     cost_usd: FloatArray  # [commodity, arc] USD per unit of the commodity
     capacity: FloatArray  # [commodity, arc] units of the commodity per year, inf when unknown
     node_capacity: FloatArray  # [commodity, node] units per year, inf when unknown
+    arc_capacity_native: FloatArray  # [arc] capacity per year in its own dimension (t, TEU, trains, bbl); inf if none
+    arc_capacity_dim: tuple[str, ...]  # [arc] that dimension, "" if none
+    node_capacity_native: FloatArray  # [node] the same for nodes
+    node_capacity_dim: tuple[str, ...]
+    dimension_factor: dict[str, FloatArray]  # dimension -> [commodity] dimension units per commodity unit (nan: none)
     value_of_time_usd_per_h: FloatArray  # [commodity]
     # per link (row order of network.links), for reporting
     link_ids: tuple[str, ...]
@@ -147,6 +152,11 @@ def compile_network(network: Network) -> CompiledNetwork:
     capacity = _capacity_matrix(links, commodities, factors, unit_dim, unit_per_year)
     node_capacity = _capacity_matrix(nodes, commodities, factors, unit_dim, unit_per_year)
     vot = network.commodities["value_of_time_usd_per_unit_day"].to_numpy(float) / 24.0
+    link_native, link_dim = _native_capacity(links, unit_dim, unit_per_year)
+    node_native, node_dim = _native_capacity(nodes, unit_dim, unit_per_year)
+    dimension_factor = {
+        dim: np.array([factors[com].get(dim, np.nan) for com in commodities]) for dim in ("t", "teu", "train", "bbl")
+    }
 
     n_nodes = len(node_ids)
     _, arc_pair = np.unique(tail.astype(np.int64) * len(node_ids) + head, return_inverse=True)
@@ -178,6 +188,11 @@ def compile_network(network: Network) -> CompiledNetwork:
         cost_usd=cost[:, arc_link],
         capacity=capacity[:, arc_link],
         node_capacity=node_capacity,
+        arc_capacity_native=link_native[arc_link],
+        arc_capacity_dim=tuple(link_dim[i] for i in arc_link),
+        node_capacity_native=node_native,
+        node_capacity_dim=node_dim,
+        dimension_factor=dimension_factor,
         value_of_time_usd_per_h=vot,
         link_ids=tuple(str(x) for x in links["id"]),
         link_countries=tuple(tuple(cs) for cs in links["countries"]),
@@ -245,6 +260,21 @@ def _link_costs(network: Network, commodity: str, length: FloatArray) -> FloatAr
         row = by_link.loc[ids[pos]]
         cost[pos] = length[pos] * row["usd_per_unit_km"] + row["usd_per_unit"]
     return np.asarray(cost, dtype=float)
+
+
+def _native_capacity(
+    table: pd.DataFrame, unit_dim: dict[str, str], unit_per_year: dict[str, float]
+) -> tuple[FloatArray, tuple[str, ...]]:
+    """Capacity per year in the dimension its unit counts (tonnes, TEU, trains, barrels)."""
+    native = np.full(len(table), np.inf)
+    dims = []
+    for j, (value, unit) in enumerate(zip(table["capacity"], table["capacity_unit"], strict=True)):
+        if np.isnan(value) or not unit:
+            dims.append("")
+            continue
+        native[j] = value * unit_per_year[unit]
+        dims.append(unit_dim[unit])
+    return native, tuple(dims)
 
 
 def _capacity_matrix(

@@ -171,6 +171,27 @@ def network_schema(
 
 
 @app.command()
+def assign(
+    demand_file: Path | None = typer.Option(None, "--demand", help="Demand CSV (default: the built-in 2021 baseline)."),
+    as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
+    data: Path | None = DATA_OPTION,
+) -> None:
+    """Place demand on the network within capacities: flows, unserved volume, binding bottlenecks."""
+    from corridor.assignment import assign as run_assignment
+    from corridor.demand import load_demand
+
+    net = _network(data)
+    demand = _guard(lambda: load_demand(net, demand_file))
+    result = _guard(lambda: run_assignment(net, demand))
+    if as_json:
+        _emit_json(result.to_dict())
+        return
+    from corridor.cli._render import print_assignment
+
+    print_assignment(net, demand, result)
+
+
+@app.command()
 def demo(
     out: Path = typer.Option(Path("out/demo"), "--out", help="Folder for the pictures."),
     data: Path | None = DATA_OPTION,

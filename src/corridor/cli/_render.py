@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import sys
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.table import Table
@@ -13,6 +13,10 @@ from rich.table import Table
 from corridor._schema import TableSchema, records
 from corridor.network import Network
 from corridor.route import Route
+
+if TYPE_CHECKING:
+    from corridor.assignment import Assignment
+    from corridor.demand import Demand
 
 WIDE = 160  # width when the output is not a terminal (a file, a pipe, a CI log): tables stay readable
 
@@ -160,4 +164,33 @@ def print_schema(schema: TableSchema) -> None:
         table.add_row(
             c.name, c.dtype, c.unit, c.default, "yes" if c.required else "", " ".join(c.checks), c.description
         )
+    console.print(table)
+
+
+def print_assignment(network: Network, demand: Demand, result: Assignment, *, top: int = 12) -> None:
+    units = dict(zip(network.commodities["id"], network.commodities["unit"], strict=True))
+    summary = Table(title=f"Assignment of {demand.name}: {result.status} ({result.method})", title_justify="left",
+                    show_header=False)  # fmt: skip
+    summary.add_row("transport cost", f"{result.transport_cost_usd / 1e6:,.1f} M USD/y")
+    summary.add_row("value left behind", f"{result.unserved_cost_usd / 1e6:,.1f} M USD/y")
+    for commodity, left in result.unserved_by_commodity().items():
+        total = demand.total(commodity)
+        summary.add_row(f"unserved {commodity}", f"{left:,.0f} {units[commodity]}/y of {total:,.0f}")
+    console.print(summary)
+    flows = Table(title=f"Largest flows (top {top})", title_justify="left")
+    for col in ("link", "from", "to", "commodity", "per year", "utilisation"):
+        flows.add_column(col, justify="right" if col in ("per year", "utilisation") else "left")
+    for row in result.flows.sort_values("flow_per_year", ascending=False).head(top).to_dict(orient="records"):
+        util = "" if math.isnan(row["utilisation"]) else f"{row['utilisation']:.0%}"
+        flows.add_row(row["link"], row["from"], row["to"], row["commodity"], f"{row['flow_per_year']:,.0f}", util)
+    console.print(flows)
+    if result.bottlenecks.empty:
+        console.print("No capacity binds.")
+        return
+    table = Table(title="Binding capacities, by what one more unit of capacity is worth", title_justify="left")
+    for col in ("element", "kind", "direction", "USD per unit-year", "unit", "utilisation"):
+        table.add_column(col, justify="right" if col in ("USD per unit-year", "utilisation") else "left")
+    for row in result.bottlenecks.to_dict(orient="records"):
+        table.add_row(row["element"], row["kind"], row["direction"], money(row["shadow_price_usd"]), row["dimension"],
+                      f"{row['utilisation']:.0%}")  # fmt: skip
     console.print(table)

@@ -1,0 +1,134 @@
+"""Demand: units of a commodity per year from an origin to a destination.
+
+Loaded from a CSV file (``data/schema/demand.csv`` describes its columns) or a table in memory,
+checked against a network with every problem reported at once: unknown places (with
+suggestions), unknown commodities, negative quantities, repeated rows, and pairs that no chain
+of links the commodity may use joins.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import pandas as pd
+
+from corridor._schema import frame_to_rows, parse_rows, read_csv_rows, schema_for
+from corridor.errors import DataError, Problem, RequestError, UnknownNodeError
+from corridor.network import Network
+from corridor.routing import shortest_routes
+
+__all__ = ["BUILTIN_DEMAND", "Demand", "demand_from_frame", "load_demand"]
+
+BUILTIN_DEMAND = "demand-2021.csv"
+
+
+@dataclass(frozen=True, eq=False)
+class Demand:
+    """Validated demand: one row per (origin, destination, commodity), places resolved to ids."""
+
+    table: pd.DataFrame  # origin, destination, commodity, quantity_per_year, source, note
+    name: str = "demand"
+
+    def __len__(self) -> int:
+        return len(self.table)
+
+    def total(self, commodity: str) -> float:
+        """Units per year of one commodity, all pairs together."""
+        return float(self.table.loc[self.table["commodity"] == commodity, "quantity_per_year"].sum())
+
+
+def load_demand(network: Network, path: str | Path | None = None) -> Demand:
+    """Load demand from a CSV file; None loads the built-in 2021 baseline of the Eurasian network.
+
+    Examples
+    --------
+    >>> net = load_network()
+    >>> demand = load_demand(net)
+    >>> demand.total("crude_oil") > 50e6
+    True
+    """
+    if path is None:
+        file = Path(str(resources.files("corridor").joinpath("data", "eurasia", BUILTIN_DEMAND)))
+    else:
+        file = Path(path)
+    schema = schema_for("demand")
+    problems: list[Problem] = []
+    read = read_csv_rows(file, schema, problems)
+    if read is None:
+        raise DataError(problems)
+    return _build(network, *read, file.name, problems)
+
+
+def demand_from_frame(network: Network, frame: pd.DataFrame, *, name: str = "demand") -> Demand:
+    """Check a demand table built in code, with the same rules as a file."""
+    schema = schema_for("demand")
+    extra = [c for c in frame.columns if c not in schema.names]
+    if extra:
+        raise DataError(
+            [Problem(schema.file, f"unknown columns {extra}; expected columns from: {', '.join(schema.names)}")]
+        )
+    rows, numbers = frame_to_rows(frame)
+    return _build(network, rows, numbers, name, [])
+
+
+def _build(
+    network: Network, rows: list[dict[str, str]], numbers: list[int], file: str, problems: list[Problem]
+) -> Demand:
+    table = parse_rows(rows, numbers, schema_for("demand"), problems, file=file)
+    index = network.name_index
+    commodities = set(network.commodities["id"])
+    origins: list[str] = []
+    destinations: list[str] = []
+    for col, out, kinds in (("origin", origins, ("node",)), ("destination", destinations, ("node", "group"))):
+        for value, number in zip(table[col], numbers, strict=True):
+            if not value:
+                out.append("")
+                continue
+            try:
+                out.append(index.resolve(value, kinds=kinds)[1])
+            except (UnknownNodeError, RequestError) as err:
+                problems.append(Problem(file, f"{col}: {err}", row=number, field=col))
+                out.append("")
+    table["origin"], table["destination"] = origins, destinations
+    seen: dict[tuple[str, str, str], int] = {}
+    for o, d, c, number in zip(table["origin"], table["destination"], table["commodity"], numbers, strict=True):
+        if c and c not in commodities:
+            problems.append(
+                Problem(
+                    file,
+                    f"commodity is {c!r}; expected one of {', '.join(sorted(commodities))}",
+                    row=number,
+                    field="commodity",
+                )
+            )
+        if o and o == d:
+            problems.append(Problem(file, f"origin and destination are both {o!r}", row=number, field="destination"))
+        key = (o, d, c)
+        if all(key) and key in seen:
+            problems.append(Problem(file, f"repeats origin, destination and commodity of row {seen[key]}", row=number))
+        seen.setdefault(key, number)
+    if not problems:
+        _check_reachable(network, table, numbers, file, problems)
+    if problems:
+        raise DataError(problems)
+    return Demand(table=table.reset_index(drop=True), name=file)
+
+
+def _check_reachable(
+    network: Network, table: pd.DataFrame, numbers: list[int], file: str, problems: list[Problem]
+) -> None:
+    """A pair no chain of links joins cannot be served under any scenario: say so now."""
+    for commodity, part in table.groupby("commodity", sort=False):
+        pairs = list(zip(part["origin"], part["destination"], strict=True))
+        routes = shortest_routes(network, pairs, commodity=str(commodity))
+        for (o, d), route, pos in zip(pairs, routes, part.index, strict=True):
+            if route is None:
+                problems.append(
+                    Problem(
+                        file,
+                        f"no chain of links that {commodity} may use joins {o} to {d}; this demand can never be served",
+                        row=numbers[pos],
+                    )
+                )
