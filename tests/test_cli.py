@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from corridor.cli import app
-from corridor.errors import EXIT_CODES, DataError, RequestError, UnknownNodeError
+from corridor.errors import EXIT_CODES, DataError, RequestError, ScenarioError, UnknownNodeError
 
 runner = CliRunner()
 TINY = str(Path(__file__).parent / "data" / "tiny")
@@ -178,3 +178,20 @@ def test_assign_table_and_bad_demand(tmp_path):
     assert result.exit_code == EXIT_CODES[DataError]
     assert "did you mean 'Aktau port' (aktau_port)?" in result.output
     assert "quantity_per_year is -1; expected a number >= 0" in result.output
+
+
+def test_scenario_commands(tmp_path):
+    listed = run("scenario", "list", "--json")
+    assert {s["name"] for s in json.loads(listed.output)} >= {"sanctions-2022", "cpc-court-2022"}
+    assert "valid: scenario 'cpc-storm-2022' with 2 events" in run("scenario", "validate", "cpc-storm-2022").output
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: bad\nevents:\n  - type: close\n    target: nowhere\n", encoding="utf-8")
+    result = run("scenario", "validate", str(bad))
+    assert result.exit_code == EXIT_CODES[ScenarioError]
+    assert "target 'nowhere' is not a node, link or group" in result.output
+
+
+def test_assign_with_a_scenario():
+    data = json.loads(run("assign", "--scenario", "cpc-court-2022", "--json").output)
+    assert data["status"] == "optimal"
+    assert "cpc_atyrau_komsomolskaya" in {b["element"] for b in data["bottlenecks"]}

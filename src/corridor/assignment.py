@@ -38,6 +38,7 @@ from corridor.constraints import place_nodes
 from corridor.demand import Demand
 from corridor.errors import InfeasibleError, SolverError
 from corridor.network import Network
+from corridor.scenario import Scenario, ScenarioEffect, scenario_effect
 
 __all__ = [
     "Assignment",
@@ -169,13 +170,18 @@ def build_assignment(
     demand: Demand,
     *,
     usable: np.ndarray | None = None,
+    effect: ScenarioEffect | None = None,
     penalty: Mapping[str, float] | None = None,
 ) -> AssignmentModel:
     """Write the assignment LP (see the module docstring) as sparse matrices.
 
-    ``usable`` ([arc] bool) closes arcs on top of what each commodity may use (a scenario's
-    closures); ``penalty`` overrides the USD per unserved unit of some commodities.
+    ``usable`` ([arc] bool) closes arcs on top of what each commodity may use; ``effect`` applies
+    a scenario (capacities, bars, tariffs, demand; see :func:`corridor.scenario.scenario_effect`);
+    ``penalty`` overrides the USD per unserved unit of some commodities.
     """
+    allowed = network.compiled.allowed if effect is None else effect.usable
+    tariff = network.compiled.cost_usd if effect is None else effect.cost_usd
+    demand_factor = np.ones(len(demand.table)) if effect is None else effect.demand_factor
     cn = network.compiled
     pairs = _pairs(network, demand)
     n = cn.n_nodes
@@ -192,13 +198,13 @@ def build_assignment(
     col = 0
     # flow columns, group by group: +1 where an arc leaves a node, -1 where it enters
     for g, ((c, _), _) in enumerate(groups):
-        ok = cn.allowed[c] if usable is None else cn.allowed[c] & usable
+        ok = allowed[c] if usable is None else allowed[c] & usable
         arcs = np.flatnonzero(ok)
         cols = col + np.arange(len(arcs))
         rows_i += [g * n + cn.tail[arcs], g * n + cn.head[arcs]]
         cols_j += [cols, cols]
         vals += [np.ones(len(arcs)), -np.ones(len(arcs))]
-        costs.append(cn.cost_usd[c, arcs])
+        costs.append(tariff[c, arcs])
         flow_group.append(np.full(len(arcs), g))
         flow_arc.append(arcs)
         col += len(arcs)
@@ -230,8 +236,8 @@ def build_assignment(
         vals += [np.array([1.0, 1.0])]
         costs.append(np.array([pair_penalty[p]]))
         col += 1
-        rhs_cons[g * n + int(row.o)] += row.quantity_per_year
-    rhs_pairs = pairs["quantity_per_year"].to_numpy(float)
+        rhs_cons[g * n + int(row.o)] += row.quantity_per_year * demand_factor[p]
+    rhs_pairs = pairs["quantity_per_year"].to_numpy(float) * demand_factor
     n_rows = n_cons + len(pairs)
     # capacity rows: each capacitated arc direction, then each capacitated node
     fg = np.concatenate(flow_group) if flow_group else np.zeros(0, np.int64)
@@ -252,7 +258,7 @@ def build_assignment(
         cap_kind.append("link")
         cap_element.append(cn.link_ids[link])
         cap_direction.append(f"{cn.node_ids[cn.tail[a]]}->{cn.node_ids[cn.head[a]]}")
-        cap_limit.append(cn.arc_capacity_native[a])
+        cap_limit.append(cn.arc_capacity_native[a] * (1.0 if effect is None else effect.capacity_factor[a]))
         cap_dim.append(cn.arc_capacity_dim[a])
     sel = np.flatnonzero(capped)
     rows_i.append(np.array([row_of_arc[int(a)] for a in fa[sel]], dtype=np.int64))
@@ -276,7 +282,7 @@ def build_assignment(
         cap_kind.append("node")
         cap_element.append(cn.node_ids[node])
         cap_direction.append("")
-        cap_limit.append(cn.node_capacity_native[node])
+        cap_limit.append(cn.node_capacity_native[node] * (1.0 if effect is None else effect.node_capacity_factor[node]))
         cap_dim.append(dim)
         n_rows += 1
     matrix = coo_array(
@@ -384,14 +390,15 @@ def read_assignment(model: AssignmentModel, solution: LPSolution, *, tolerance: 
     transport = float(model.cost[: model.n_flow] @ flow)
     flows = _flow_table(cn, per_arc, model, x)
     demand = model.demand.table
+    wanted = model.row_upper[model.shape[0] - len(demand) - len(model.cap_rows) : model.shape[0] - len(model.cap_rows)]
     unserved = np.maximum(x[model.unserved_col], 0.0)
     unserved_table = pd.DataFrame(
         {
             "origin": demand["origin"].to_numpy(),
             "destination": demand["destination"].to_numpy(),
             "commodity": demand["commodity"].to_numpy(),
-            "demand": demand["quantity_per_year"].to_numpy(float),
-            "served": demand["quantity_per_year"].to_numpy(float) - unserved,
+            "demand": wanted,
+            "served": wanted - unserved,
             "unserved": unserved,
         }
     )
@@ -414,7 +421,11 @@ def read_assignment(model: AssignmentModel, solution: LPSolution, *, tolerance: 
 
 def _flow_table(cn: Any, flows: pd.DataFrame, model: AssignmentModel, x: np.ndarray) -> pd.DataFrame:
     load = _row_activity(model, x)
-    util = dict(zip(model.cap_rows.tolist(), (load / model.cap_limit).tolist(), strict=True)) if len(load) else {}
+    util = (
+        dict(zip(model.cap_rows.tolist(), _utilisation(load, model.cap_limit).tolist(), strict=True))
+        if len(load)
+        else {}
+    )
     row_of_arc = {
         (model.cap_element[i], model.cap_direction[i]): int(r)
         for i, r in enumerate(model.cap_rows)
@@ -439,6 +450,13 @@ def _flow_table(cn: Any, flows: pd.DataFrame, model: AssignmentModel, x: np.ndar
     )
 
 
+def _utilisation(load: np.ndarray, limit: np.ndarray) -> np.ndarray:
+    """Load over capacity; a closed capacity (0) is full when unused and over-full (inf) when used."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = load / limit
+    return np.where(limit > 0, ratio, np.where(load > 1e-9, np.inf, 1.0))
+
+
 def _row_activity(model: AssignmentModel, x: np.ndarray) -> np.ndarray:
     if not len(model.cap_rows):
         return np.zeros(0)
@@ -457,7 +475,7 @@ def _bottlenecks(model: AssignmentModel, solution: LPSolution, tolerance: float)
             "direction": model.cap_direction,
             "shadow_price_usd": shadow,
             "dimension": model.cap_dim,
-            "utilisation": load / model.cap_limit,
+            "utilisation": _utilisation(load, model.cap_limit),
         }
     )
     binding = table[(table["shadow_price_usd"] > tolerance) | (table["utilisation"] > 1 - 1e-7)]
@@ -468,6 +486,7 @@ def assign(
     network: Network,
     demand: Demand,
     *,
+    scenario: Scenario | None = None,
     penalty: Mapping[str, float] | None = None,
     solver_options: Mapping[str, Any] | None = None,
     force_lp: bool = False,
@@ -484,8 +503,9 @@ def assign(
     >>> result.status, result.unserved_by_commodity()["container"]
     ('optimal', 0.0)
     """
-    model = build_assignment(network, demand, penalty=penalty)
-    if not force_lp:
+    effect = None if scenario is None else scenario_effect(network, scenario, demand.table)
+    model = build_assignment(network, demand, effect=effect, penalty=penalty)
+    if not force_lp and effect is None:
         quick = _uncongested(model)
         if quick is not None:
             return replace(read_assignment(model, quick), method="shortest routes (no capacity binds)")

@@ -24,6 +24,8 @@ app = typer.Typer(
 )
 network_app = typer.Typer(help="Show, check and document network datasets.", no_args_is_help=True)
 app.add_typer(network_app, name="network")
+scenario_app = typer.Typer(help="List and check scenarios (YAML).", no_args_is_help=True)
+app.add_typer(scenario_app, name="scenario")
 
 err_console = Console(stderr=True, width=None if sys.stderr.isatty() else 160)
 T = TypeVar("T")
@@ -172,6 +174,7 @@ def network_schema(
 
 @app.command()
 def assign(
+    scenario: str | None = typer.Option(None, "--scenario", help="Built-in scenario name or YAML file."),
     demand_file: Path | None = typer.Option(None, "--demand", help="Demand CSV (default: the built-in 2021 baseline)."),
     as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
     data: Path | None = DATA_OPTION,
@@ -179,16 +182,45 @@ def assign(
     """Place demand on the network within capacities: flows, unserved volume, binding bottlenecks."""
     from corridor.assignment import assign as run_assignment
     from corridor.demand import load_demand
+    from corridor.scenario import load_scenario
 
     net = _network(data)
     demand = _guard(lambda: load_demand(net, demand_file))
-    result = _guard(lambda: run_assignment(net, demand))
+    chosen = None if scenario is None else _guard(lambda: load_scenario(scenario, net))
+    result = _guard(lambda: run_assignment(net, demand, scenario=chosen))
     if as_json:
         _emit_json(result.to_dict())
         return
     from corridor.cli._render import print_assignment
 
     print_assignment(net, demand, result)
+
+
+@scenario_app.command("list")
+def scenario_list(as_json: bool = typer.Option(False, "--json", help="Machine-readable output.")) -> None:
+    """The scenarios that ship with the built-in network."""
+    from corridor.scenario import builtin_scenarios, load_scenario
+
+    scenarios = [load_scenario(name) for name in sorted(builtin_scenarios())]
+    if as_json:
+        _emit_json([s.model_dump(mode="json") for s in scenarios])
+        return
+    from corridor.cli._render import print_scenarios
+
+    print_scenarios(scenarios)
+
+
+@scenario_app.command("validate")
+def scenario_validate(
+    path: str = typer.Argument(..., help="Scenario YAML file (or a built-in name)."),
+    data: Path | None = DATA_OPTION,
+) -> None:
+    """Check a scenario: its YAML, every field, and every place, link and country it names."""
+    from corridor.scenario import load_scenario
+
+    net = _network(data)
+    loaded = _guard(lambda: load_scenario(path, net))
+    print(f"valid: scenario {loaded.name!r} with {len(loaded.events)} events")
 
 
 @app.command()

@@ -17,6 +17,7 @@ from corridor.route import Route
 if TYPE_CHECKING:
     from corridor.assignment import Assignment
     from corridor.demand import Demand
+    from corridor.scenario import Scenario
 
 WIDE = 160  # width when the output is not a terminal (a file, a pipe, a CI log): tables stay readable
 
@@ -193,4 +194,15 @@ def print_assignment(network: Network, demand: Demand, result: Assignment, *, to
     for row in result.bottlenecks.to_dict(orient="records"):
         table.add_row(row["element"], row["kind"], row["direction"], money(row["shadow_price_usd"]), row["dimension"],
                       f"{row['utilisation']:.0%}")  # fmt: skip
+    console.print(table)
+
+
+def print_scenarios(scenarios: Sequence[Scenario]) -> None:
+    table = Table(title="Built-in scenarios", title_justify="left")
+    for col in ("name", "horizon", "events", "description"):
+        table.add_column(col, overflow="fold")
+    for s in scenarios:
+        horizon = f"{s.horizon.start} to {s.horizon.end}" if s.horizon else ""
+        events = ", ".join(e.type for e in s.events)
+        table.add_row(s.name, horizon, events, " ".join(s.description.split()))
     console.print(table)

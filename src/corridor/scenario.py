@@ -1,0 +1,423 @@
+"""Scenarios: named sets of disruptions and policies, written as YAML, applied to a network.
+
+A scenario never edits the network: it is data that the assignment reads (a closure is a
+capacity share of zero, not a deleted link). Events: close or derate a node, link or group for
+a date range or N days; bar transit through countries (optionally for some commodities);
+multiply tariffs or times; add a risk premium (a share of the cargo's value) on links in some
+countries; change demand; add capacity. A scenario may extend another (``extends``).
+
+Validation reports every problem with the file, the line and the field.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import numpy as np
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from corridor.constraints import group_members
+from corridor.errors import ScenarioError
+from corridor.network import Network
+
+__all__ = [
+    "Scenario",
+    "ScenarioEffect",
+    "builtin_scenarios",
+    "load_scenario",
+    "scenario_effect",
+]
+
+SCENARIO_FOLDER = ("data", "eurasia", "scenarios")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class _Timed(_Strict):
+    """When an event holds: from ``start`` to ``end`` (inclusive), or ``days`` from ``start``."""
+
+    start: dt.date | None = None
+    end: dt.date | None = None
+    days: float | None = Field(default=None, gt=0)
+    until_further_notice: bool = False
+    source: str | None = None
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _dates(self) -> _Timed:
+        if self.end is not None and self.start is not None and self.end < self.start:
+            raise ValueError(f"end {self.end} is before start {self.start}")
+        if self.end is not None and self.days is not None:
+            raise ValueError("give end or days, not both")
+        if self.until_further_notice and (self.end is not None or self.days is not None):
+            raise ValueError("an event until further notice has no end and no days")
+        return self
+
+    def window(self, horizon: Horizon) -> tuple[dt.date, dt.date]:
+        """First and last day the event holds, clipped to the horizon (end inclusive)."""
+        start = self.start or horizon.start
+        if self.until_further_notice:
+            end = horizon.end
+        elif self.days is not None:
+            end = start + dt.timedelta(days=self.days - 1)
+        else:
+            end = self.end or horizon.end
+        return max(start, horizon.start), min(end, horizon.end)
+
+    def share_of(self, horizon: Horizon) -> float:
+        """Share of the horizon's days the event holds."""
+        first, last = self.window(horizon)
+        return max((last - first).days + 1, 0) / horizon.days
+
+
+class Close(_Timed):
+    type: Literal["close"]
+    target: str
+
+
+class Derate(_Timed):
+    type: Literal["derate"]
+    target: str
+    capacity_share: float = Field(ge=0, le=1, description="share of capacity left while the event holds")
+
+
+class BarTransit(_Timed):
+    type: Literal["bar_transit"]
+    countries: list[str] = Field(min_length=1)
+    commodities: list[str] | None = None
+
+
+class MultiplyTariff(_Timed):
+    type: Literal["multiply_tariff"]
+    factor: float = Field(gt=0)
+    target: str | None = None
+    countries: list[str] | None = None
+    commodities: list[str] | None = None
+
+
+class MultiplyTime(_Timed):
+    type: Literal["multiply_time"]
+    factor: float = Field(gt=0)
+    target: str | None = None
+    countries: list[str] | None = None
+
+
+class RiskPremium(_Timed):
+    """A premium (war risk, insurance) charged on each link the cargo uses among those named.
+
+    Name the links by ``target`` (a link or a group) or by ``countries`` (every link touching
+    them, optionally only of some ``modes``); it is charged once per link passed.
+    """
+
+    type: Literal["risk_premium"]
+    share_of_value: float = Field(ge=0, le=1, description="premium as a share of the cargo's value, per link passed")
+    target: str | None = None
+    countries: list[str] | None = None
+    modes: list[str] | None = None
+    commodities: list[str] | None = None
+
+    @model_validator(mode="after")
+    def _named(self) -> RiskPremium:
+        if not self.target and not self.countries:
+            raise ValueError("name the links: give target or countries")
+        return self
+
+
+class ChangeDemand(_Timed):
+    type: Literal["demand"]
+    factor: float = Field(ge=0)
+    origin: str | None = None
+    destination: str | None = None
+    commodity: str | None = None
+
+
+class AddCapacity(_Timed):
+    type: Literal["add_capacity"]
+    target: str
+    factor: float = Field(gt=0, description="capacity multiplied by this (2 doubles it)")
+    cost_usd: float | None = Field(default=None, ge=0, description="investment cost, for appraisal")
+
+
+Event = Annotated[
+    Close | Derate | BarTransit | MultiplyTariff | MultiplyTime | RiskPremium | ChangeDemand | AddCapacity,
+    Field(discriminator="type"),
+]
+
+
+class Horizon(_Strict):
+    start: dt.date
+    end: dt.date
+
+    @model_validator(mode="after")
+    def _order(self) -> Horizon:
+        if self.end < self.start:
+            raise ValueError(f"end {self.end} is before start {self.start}")
+        return self
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+
+class Scenario(_Strict):
+    """A named set of events over a horizon; ``extends`` names a scenario whose events come first."""
+
+    name: str = Field(min_length=1)
+    description: str = ""
+    extends: str | None = None
+    horizon: Horizon | None = None
+    events: list[Event] = Field(default_factory=list)
+    source: str | None = None
+
+
+def _line_of(text: str, loc: tuple[Any, ...]) -> int | None:
+    """The YAML line (1-based) of the node at a pydantic error location."""
+    try:
+        node = yaml.compose(text)
+    except yaml.YAMLError:
+        return None
+    line = None
+    for key in loc:
+        if isinstance(node, yaml.MappingNode):
+            match = next((v for k, v in node.value if k.value == key), None)
+            if match is None:
+                continue  # a union tag such as 'derate', or a field that is missing: stay on this node
+            node = match
+        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
+            node = node.value[key]
+        else:
+            continue
+        line = node.start_mark.line + 1
+    return line
+
+
+def _parse(text: str, file: str) -> Scenario:
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        where = f"{file} line {mark.line + 1}" if mark else file
+        raise ScenarioError(f"{where}: not valid YAML ({getattr(err, 'problem', err)})") from err
+    if not isinstance(data, dict):
+        raise ScenarioError(f"{file}: expected a mapping with name, events, ... at the top")
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError as err:
+        lines = []
+        for e in err.errors():
+            loc = tuple(e["loc"])
+            line = _line_of(text, loc)
+            path = ".".join(str(x) for x in loc if not (isinstance(x, str) and x in _EVENT_TAGS)) or "(top)"
+            where = f"{file} line {line}" if line else file
+            lines.append(f"{where}: {path}: {e['msg']}")
+        raise ScenarioError("\n".join(lines)) from err
+
+
+_EVENT_TAGS = {
+    "close",
+    "derate",
+    "bar_transit",
+    "multiply_tariff",
+    "multiply_time",
+    "risk_premium",
+    "demand",
+    "add_capacity",
+}
+
+
+def builtin_scenarios() -> dict[str, Path]:
+    """The scenarios that ship with the Eurasian network, by name."""
+    folder = resources.files("corridor").joinpath(*SCENARIO_FOLDER)
+    return {p.name.removesuffix(".yaml"): Path(str(p)) for p in folder.iterdir() if p.name.endswith(".yaml")}
+
+
+def load_scenario(name_or_path: str | Path, network: Network | None = None) -> Scenario:
+    """Load a scenario by built-in name or from a YAML file, with what it extends folded in.
+
+    When ``network`` is given, every place, link, group, country and commodity it names is
+    checked against it.
+
+    Examples
+    --------
+    >>> s = load_scenario("cpc-storm-2022")
+    >>> s.name, [e.type for e in s.events]
+    ('cpc-storm-2022', ['derate', 'close'])
+    """
+    scenario = _load_chain(str(name_or_path), seen=())
+    if network is not None:
+        check_scenario(scenario, network)
+    return scenario
+
+
+def _load_chain(name_or_path: str, seen: tuple[str, ...]) -> Scenario:
+    builtin = builtin_scenarios()
+    path = builtin.get(name_or_path, Path(name_or_path))
+    if not path.is_file():
+        known = ", ".join(sorted(builtin))
+        raise ScenarioError(f"no scenario {name_or_path!r}: not a built-in name ({known}) nor a file")
+    scenario = _parse(path.read_text(encoding="utf-8"), path.name)
+    if scenario.name in seen:
+        chain = " -> ".join((*seen, scenario.name))
+        raise ScenarioError(f"{path.name}: scenario {scenario.name!r} extends itself ({chain})")
+    if scenario.extends is None:
+        return scenario
+    parent = _load_chain(scenario.extends, (*seen, scenario.name))
+    return scenario.model_copy(
+        update={
+            "events": [*parent.events, *scenario.events],
+            "horizon": scenario.horizon or parent.horizon,
+            "extends": None,
+        }
+    )
+
+
+def check_scenario(scenario: Scenario, network: Network) -> None:
+    """Every name the scenario uses must exist in the network; all problems at once."""
+    from corridor._schema import country_codes
+
+    links, nodes, groups = set(network.links["id"]), set(network.nodes["id"]), set(network.groups["id"])
+    commodities = set(network.commodities["id"])
+    problems = []
+    for i, event in enumerate(scenario.events):
+        where = f"scenario {scenario.name!r} events.{i} ({event.type})"
+        for field_name in ("target", "origin", "destination"):
+            value = getattr(event, field_name, None)
+            if value is not None and value not in links | nodes | groups:
+                problems.append(f"{where}: {field_name} {value!r} is not a node, link or group of the network")
+        for country in getattr(event, "countries", None) or ():
+            if country not in country_codes():
+                problems.append(f"{where}: countries has {country!r}; expected ISO 3166-1 alpha-2 codes")
+        listed = list(getattr(event, "commodities", None) or ())
+        if getattr(event, "commodity", None):
+            listed.append(event.commodity)  # type: ignore[union-attr]
+        for commodity in listed:
+            if commodity not in commodities:
+                problems.append(f"{where}: commodity {commodity!r}; expected one of {', '.join(sorted(commodities))}")
+    if problems:
+        raise ScenarioError("\n".join(problems))
+
+
+@dataclass(frozen=True, eq=False)
+class ScenarioEffect:
+    """What a scenario does to the compiled network over its horizon, as arrays.
+
+    ``capacity_factor`` [arc] and ``node_capacity_factor`` [node]: share of the horizon's
+    capacity left (a 30-day closure in a 120-day horizon leaves 0.75). ``usable`` [commodity,
+    arc]: arcs barred for the whole horizon are False. ``cost_usd`` [commodity, arc]: tariffs
+    with multipliers and premiums. ``demand_factor`` [pair]. ``partial_bars``: bars that hold
+    for part of the horizon, applied as capacity shares of the arcs they cut.
+    """
+
+    capacity_factor: np.ndarray
+    node_capacity_factor: np.ndarray
+    usable: np.ndarray
+    cost_usd: np.ndarray
+    time_h: np.ndarray
+    demand_factor: np.ndarray
+    horizon_days: int
+
+
+def _targets(network: Network, target: str) -> tuple[list[str], list[str]]:
+    """(nodes, links) a target names."""
+    if target in set(network.groups["id"]):
+        return group_members(network, target)
+    if target in set(network.links["id"]):
+        return [], [target]
+    return [target], []
+
+
+def _arcs_touching(network: Network, nodes: Iterable[str], links: Iterable[str]) -> np.ndarray:
+    cn = network.compiled
+    node_idx = [cn.node_index[n] for n in nodes]
+    link_idx = [cn.link_ids.index(x) for x in links]
+    return np.asarray(
+        np.isin(cn.arc_link, link_idx) | np.isin(cn.tail, node_idx) | np.isin(cn.head, node_idx), dtype=bool
+    )
+
+
+def scenario_effect(
+    network: Network, scenario: Scenario, demand_table: Any, *, horizon: Horizon | None = None
+) -> ScenarioEffect:
+    """Turn a scenario's events into arrays over the compiled network (see ScenarioEffect)."""
+    cn = network.compiled
+    horizon = horizon or scenario.horizon or Horizon(start=dt.date(2022, 1, 1), end=dt.date(2022, 12, 31))
+    cap = np.ones(cn.n_arcs)
+    node_cap = np.ones(cn.n_nodes)
+    usable = cn.allowed.copy()
+    cost = cn.cost_usd.copy()
+    time_h = cn.time_h.copy()
+    demand_factor = np.ones(len(demand_table))
+    values = network.commodities["value_usd_per_unit"].to_numpy(float)
+    commodity_index = {c: i for i, c in enumerate(cn.commodities)}
+    for event in scenario.events:
+        share = event.share_of(horizon)
+        if share <= 0:
+            continue
+        if isinstance(event, Close | Derate | AddCapacity):
+            nodes, links = _targets(network, event.target)
+            left = (
+                0.0
+                if isinstance(event, Close)
+                else (event.capacity_share if isinstance(event, Derate) else event.factor)
+            )
+            arcs = np.isin(cn.arc_link, [cn.link_ids.index(x) for x in links])
+            cap[arcs] *= 1 - share + share * left
+            for n in nodes:
+                node_cap[cn.node_index[n]] *= 1 - share + share * left
+                if isinstance(event, Close):  # a closed node closes the links at it
+                    cap[(cn.tail == cn.node_index[n]) | (cn.head == cn.node_index[n])] *= 1 - share
+        elif isinstance(event, BarTransit):
+            idx = [cn.countries.index(c) for c in event.countries if c in cn.countries]
+            barred_nodes = np.isin(cn.node_country, idx)
+            arcs = cn.arc_in_country[:, idx].any(axis=1) | barred_nodes[cn.tail] | barred_nodes[cn.head]
+            rows = (
+                [commodity_index[c] for c in event.commodities]
+                if event.commodities
+                else list(range(len(cn.commodities)))
+            )
+            if share >= 1:
+                for r in rows:
+                    usable[r, arcs] = False
+            else:  # a bar for part of the horizon takes that share of the arcs' capacity
+                cap[arcs] *= 1 - share
+        elif isinstance(event, MultiplyTariff | MultiplyTime | RiskPremium):
+            if event.target:
+                nodes, links = _targets(network, event.target)
+                arcs = _arcs_touching(network, nodes, links)
+            else:
+                idx = [cn.countries.index(c) for c in (event.countries or []) if c in cn.countries]
+                arcs = np.asarray(cn.arc_in_country[:, idx].any(axis=1), dtype=bool)
+            if isinstance(event, RiskPremium) and event.modes:
+                arcs &= np.isin(cn.arc_mode, [cn.modes.index(m) for m in event.modes if m in cn.modes])
+            rows = [commodity_index[c] for c in (getattr(event, "commodities", None) or cn.commodities)]
+            if isinstance(event, MultiplyTime):
+                time_h[arcs] *= 1 - share + share * event.factor
+            for r in rows:
+                if isinstance(event, MultiplyTariff):
+                    cost[r, arcs] *= 1 - share + share * event.factor
+                elif isinstance(event, RiskPremium):
+                    cost[r, arcs] += share * event.share_of_value * values[r]
+        elif isinstance(event, ChangeDemand):
+            match = np.ones(len(demand_table), dtype=bool)
+            for col in ("origin", "destination", "commodity"):
+                wanted = getattr(event, col)
+                if wanted is not None:
+                    match &= demand_table[col].to_numpy() == wanted
+            demand_factor[match] *= 1 - share + share * event.factor
+    return ScenarioEffect(
+        capacity_factor=cap,
+        node_capacity_factor=node_cap,
+        usable=usable,
+        cost_usd=cost,
+        time_h=time_h,
+        demand_factor=demand_factor,
+        horizon_days=horizon.days,
+    )

@@ -1,0 +1,154 @@
+"""Scenarios: YAML with errors that name file, line and field; what events do to the network."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from corridor import ScenarioError, assign
+from corridor.demand import demand_from_frame
+from corridor.scenario import Horizon, builtin_scenarios, load_scenario, scenario_effect
+
+
+def write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_builtin_scenarios_load_and_check(eurasia):
+    names = builtin_scenarios()
+    assert {"sanctions-2022", "cpc-storm-2022", "cpc-court-2022", "combined-2022", "invest-caspian"} <= set(names)
+    for name in names:
+        scenario = load_scenario(name, eurasia)
+        assert scenario.events
+        assert all(e.source for e in scenario.events), name
+
+
+def test_extends_folds_the_parent_in(eurasia):
+    combined = load_scenario("combined-2022", eurasia)
+    assert [e.type for e in combined.events] == ["bar_transit", "derate", "close", "close"]
+    assert combined.horizon == Horizon(start=dt.date(2022, 3, 1), end=dt.date(2022, 12, 31))
+
+
+def test_errors_name_file_line_and_field(tmp_path):
+    path = write(
+        tmp_path,
+        "bad.yaml",
+        "name: bad\n"
+        "events:\n"
+        "  - type: derate\n"
+        "    target: ab\n"
+        "    capacity_share: 1.5\n"
+        "  - type: close\n"
+        "    target: ab\n"
+        "    start: 2022-05-01\n"
+        "    end: 2022-04-01\n"
+        "  - type: explode\n",
+    )
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(path)
+    text = str(info.value)
+    assert "bad.yaml line 5: events.0.capacity_share: Input should be less than or equal to 1" in text
+    assert "bad.yaml line 6: events.1: Value error, end 2022-04-01 is before start 2022-05-01" in text
+    assert (
+        "bad.yaml line 10: events.2: Input tag 'explode' found using 'type' does not match any of the expected tags"
+        in text
+    )
+
+
+def test_unknown_field_and_bad_yaml(tmp_path):
+    with pytest.raises(
+        ScenarioError, match=r"typo\.yaml line 4: events\.0\.capacty_share: Extra inputs are not permitted"
+    ):
+        load_scenario(write(tmp_path, "typo.yaml", "name: t\nevents:\n  - type: derate\n    capacty_share: 0.5\n"))
+    with pytest.raises(ScenarioError, match=r"broken\.yaml line 3: not valid YAML"):
+        load_scenario(write(tmp_path, "broken.yaml", "name: t\nevents: [\n"))
+
+
+def test_unknown_elements(tmp_path, tiny):
+    path = write(
+        tmp_path,
+        "names.yaml",
+        "name: names\nevents:\n  - {type: close, target: zz}\n  - {type: bar_transit, countries: [XX], commodities: [coal]}\n",
+    )
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(path, tiny)
+    text = str(info.value)
+    assert "events.0 (close): target 'zz' is not a node, link or group of the network" in text
+    assert "countries has 'XX'" in text
+    assert "commodity 'coal'" in text
+
+
+def test_scenario_that_extends_itself(tmp_path):
+    write(tmp_path, "a.yaml", f"name: a\nextends: {tmp_path / 'b.yaml'}\n")
+    write(tmp_path, "b.yaml", f"name: b\nextends: {tmp_path / 'a.yaml'}\n")
+    with pytest.raises(ScenarioError, match=r"scenario 'a' extends itself \(a -> b -> a\)"):
+        load_scenario(tmp_path / "a.yaml")
+
+
+def test_unknown_scenario_name():
+    with pytest.raises(ScenarioError, match="no scenario 'nope': not a built-in name"):
+        load_scenario("nope")
+
+
+def test_effect_of_a_partial_closure(tmp_path, tiny):
+    path = write(
+        tmp_path,
+        "close.yaml",
+        "name: close\nhorizon: {start: 2022-01-01, end: 2022-04-30}\n"
+        "events:\n  - {type: close, target: ab, start: 2022-01-01, days: 30}\n"
+        "  - {type: risk_premium, target: bd_ferry, share_of_value: 0.01}\n",
+    )
+    scenario = load_scenario(path, tiny)
+    d = demand_from_frame(
+        tiny,
+        __import__("pandas").DataFrame(
+            [("o", "e", "container", 1_000.0, "T1")],
+            columns=["origin", "destination", "commodity", "quantity_per_year", "source"],
+        ),
+    )
+    effect = scenario_effect(tiny, scenario, d.table)
+    cn = tiny.compiled
+    ab = np.isin(cn.arc_link, [cn.link_ids.index("ab")])
+    assert effect.capacity_factor[ab] == pytest.approx(1 - 30 / 120)
+    ferry = np.isin(cn.arc_link, [cn.link_ids.index("bd_ferry")])
+    c = cn.commodity_index("container")
+    assert effect.cost_usd[c, ferry] == pytest.approx(cn.cost_usd[c, ferry] + 0.01 * 50_000)
+
+
+def test_no_events_equals_the_baseline(tmp_path, eurasia):
+    from corridor.demand import load_demand
+
+    demand = load_demand(eurasia)
+    empty = load_scenario(write(tmp_path, "empty.yaml", "name: empty\nevents: []\n"), eurasia)
+    base = assign(eurasia, demand, force_lp=True)
+    same = assign(eurasia, demand, scenario=empty)
+    assert same.total_cost_usd == pytest.approx(base.total_cost_usd, rel=1e-9)
+
+
+def test_sanctions_keep_containers_out_of_russia_and_belarus(eurasia):
+    from corridor.demand import load_demand
+
+    result = assign(eurasia, load_demand(eurasia), scenario=load_scenario("sanctions-2022", eurasia))
+    links = eurasia.links.set_index("id")
+    boxes = result.flows[result.flows["commodity"] == "container"]
+    crossed = {c for link in boxes["link"] for c in links.loc[link, "countries"]}
+    assert not {"RU", "BY"} & crossed
+    baseline = assign(eurasia, load_demand(eurasia))
+    assert result.transport_cost_usd > baseline.transport_cost_usd
+
+
+def test_closing_never_lowers_cost(eurasia, tmp_path):
+    from corridor.demand import load_demand
+
+    demand = load_demand(eurasia)
+    base = assign(eurasia, demand, force_lp=True).total_cost_usd
+    for target in ("cpc_spm1", "aktau_handling", "bx_hor_altynkol", "cpc"):
+        scenario = load_scenario(
+            write(tmp_path, f"{target}.yaml", f"name: c\nevents: [{{type: close, target: {target}}}]\n")
+        )
+        assert assign(eurasia, demand, scenario=scenario).total_cost_usd >= base - 1e-6 * base
