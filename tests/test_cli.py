@@ -195,3 +195,13 @@ def test_assign_with_a_scenario():
     data = json.loads(run("assign", "--scenario", "cpc-court-2022", "--json").output)
     assert data["status"] == "optimal"
     assert "cpc_atyrau_komsomolskaya" in {b["element"] for b in data["bottlenecks"]}
+
+
+def test_impact_json_and_table():
+    data = json.loads(run("impact", "cpc-court-2022", "--period", "month", "--json").output)
+    for key in ("delta_cost_usd", "stranded", "bottlenecks", "corridors", "dependency"):
+        assert key in data
+    assert data["delta_cost_usd"] > 0
+    assert "Volume moved between corridors" in run("impact", "cpc-court-2022").output
+    bad = run("impact", "cpc-court-2022", "--period", "fortnight")
+    assert bad.exit_code == EXIT_CODES[RequestError]

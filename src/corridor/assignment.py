@@ -116,6 +116,7 @@ class Assignment:
     unserved: pd.DataFrame
     bottlenecks: pd.DataFrame
     solver: dict[str, Any] = field(default_factory=dict)
+    flows_by_origin: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)  # + origin column
 
     @property
     def total_cost_usd(self) -> float:
@@ -147,6 +148,12 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
         {str(k): (None if isinstance(v, float) and np.isnan(v) else v) for k, v in row.items()}
         for row in frame.to_dict(orient="records")
     ]
+
+
+def _group_keys(model: AssignmentModel) -> tuple[list[int], list[int]]:
+    """(commodity, origin node) of each group, in group order."""
+    keys = _groups(_pairs(model.network, model.demand))
+    return [c for (c, _), _ in keys], [o for (_, o), _ in keys]
 
 
 def _groups(pairs: pd.DataFrame) -> list[tuple[tuple[int, int], list[int]]]:
@@ -389,6 +396,17 @@ def read_assignment(model: AssignmentModel, solution: LPSolution, *, tolerance: 
     )
     transport = float(model.cost[: model.n_flow] @ flow)
     flows = _flow_table(cn, per_arc, model, x)
+    _, group_origin = _group_keys(model)
+    by_origin = pd.DataFrame(
+        {
+            "origin": [cn.node_ids[group_origin[g]] for g in model.flow_group[keep]],
+            "commodity": [cn.commodities[c] for c in commodity],
+            "link": [cn.link_ids[cn.arc_link[a]] for a in arcs],
+            "from": [cn.node_ids[cn.tail[a]] for a in arcs],
+            "to": [cn.node_ids[cn.head[a]] for a in arcs],
+            "flow_per_year": flow[keep],
+        }
+    )
     demand = model.demand.table
     wanted = model.row_upper[model.shape[0] - len(demand) - len(model.cap_rows) : model.shape[0] - len(model.cap_rows)]
     unserved = np.maximum(x[model.unserved_col], 0.0)
@@ -410,6 +428,7 @@ def read_assignment(model: AssignmentModel, solution: LPSolution, *, tolerance: 
         flows=flows,
         unserved=unserved_table,
         bottlenecks=_bottlenecks(model, solution, tolerance),
+        flows_by_origin=by_origin,
         solver={
             "iterations": solution.iterations,
             "solve_seconds": round(solution.solve_seconds, 4),

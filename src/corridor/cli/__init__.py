@@ -196,6 +196,33 @@ def assign(
     print_assignment(net, demand, result)
 
 
+@app.command()
+def impact(
+    scenario: str = typer.Argument(..., help="Built-in scenario name or YAML file."),
+    period: str = typer.Option("week", "--period", help="Length of a period: day, week or month."),
+    demand_file: Path | None = typer.Option(None, "--demand", help="Demand CSV (default: the built-in 2021 baseline)."),
+    as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
+    data: Path | None = DATA_OPTION,
+) -> None:
+    """A scenario against the same periods without it: extra cost, stranded cargo, bottlenecks, dependency."""
+    from corridor.demand import load_demand
+    from corridor.impact import impact as run_impact
+    from corridor.scenario import load_scenario
+
+    if period not in ("day", "week", "month"):
+        raise _fail(RequestError(f"period is {period!r}; expected day, week or month"))
+    net = _network(data)
+    demand = _guard(lambda: load_demand(net, demand_file))
+    chosen = _guard(lambda: load_scenario(scenario, net))
+    result = _guard(lambda: run_impact(net, demand, chosen, period=period))  # type: ignore[arg-type]
+    if as_json:
+        _emit_json(result.to_dict())
+        return
+    from corridor.cli._render import print_impact
+
+    print_impact(net, result)
+
+
 @scenario_app.command("list")
 def scenario_list(as_json: bool = typer.Option(False, "--json", help="Machine-readable output.")) -> None:
     """The scenarios that ship with the built-in network."""

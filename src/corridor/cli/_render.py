@@ -17,6 +17,7 @@ from corridor.route import Route
 if TYPE_CHECKING:
     from corridor.assignment import Assignment
     from corridor.demand import Demand
+    from corridor.impact import Impact
     from corridor.scenario import Scenario
 
 WIDE = 160  # width when the output is not a terminal (a file, a pipe, a CI log): tables stay readable
@@ -206,3 +207,62 @@ def print_scenarios(scenarios: Sequence[Scenario]) -> None:
         events = ", ".join(e.type for e in s.events)
         table.add_row(s.name, horizon, events, " ".join(s.description.split()))
     console.print(table)
+
+
+def print_impact(network: Network, result: Impact, *, top: int = 8) -> None:
+    units = dict(zip(network.commodities["id"], network.commodities["unit"], strict=True))
+    d = result.disrupted
+    periods = d.periods
+    head = (
+        f"Impact of {result.scenario}: {periods['start'].iloc[0]} to {periods['end'].iloc[-1]}, {len(periods)} periods"
+    )
+    summary = Table(title=head, title_justify="left", show_header=False)
+    summary.add_row("extra cost", f"{result.delta_cost_usd / 1e6:,.1f} M USD (transport, waiting, cargo left behind)")
+    for commodity, left in d.stranded().items():
+        summary.add_row(f"stranded {commodity}", f"{left:,.0f} {units[commodity]}")
+    for commodity, wait in d.waiting_unit_days().items():
+        summary.add_row(f"waiting {commodity}", f"{wait:,.0f} {units[commodity]}-days")
+    clear = d.days_to_clear()
+    summary.add_row(
+        "backlog cleared",
+        "no backlog" if clear == 0 else ("not within the horizon" if clear is None else f"in {clear:.0f} days"),
+    )
+    console.print(summary)
+    moved = result.corridors[result.corridors["moved"].abs() > 1e-6]
+    if not moved.empty:
+        table = Table(title="Volume moved between corridors (units over the horizon)", title_justify="left")
+        for col in ("corridor", "commodity", "before", "after", "moved"):
+            table.add_column(col, justify="right" if col in ("before", "after", "moved") else "left")
+        for row in moved.to_dict(orient="records"):
+            table.add_row(
+                row["group"], row["commodity"], f"{row['before']:,.0f}", f"{row['after']:,.0f}", f"{row['moved']:+,.0f}"
+            )
+        console.print(table)
+    if not result.bottlenecks.empty:
+        table = Table(title=f"Binding bottlenecks (top {top}), by dual value", title_justify="left")
+        for col in ("element", "direction", "USD per unit-year", "unit", "periods binding"):
+            table.add_column(col, justify="right" if col in ("USD per unit-year", "periods binding") else "left")
+        for row in result.bottlenecks.head(top).to_dict(orient="records"):
+            table.add_row(
+                row["element"],
+                row["direction"],
+                money(row["shadow_price_usd"]),
+                row["dimension"],
+                str(row["periods_binding"]),
+            )
+        console.print(table)
+    dep = result.dependency
+    changed = dep[(dep["share_after"] - dep["share_before"]).abs() > 0.005]
+    if not changed.empty:
+        table = Table(title="Transit dependency: share of a country's exports crossing another", title_justify="left")
+        for col in ("exporter", "through", "commodity", "before", "after"):
+            table.add_column(col, justify="right" if col in ("before", "after") else "left")
+        for row in changed.to_dict(orient="records"):
+            table.add_row(
+                row["exporter"],
+                row["transit"],
+                row["commodity"],
+                f"{row['share_before']:.0%}",
+                f"{row['share_after']:.0%}",
+            )
+        console.print(table)
