@@ -29,3 +29,9 @@ def tiny_copy(tmp_path: Path) -> Path:
     target = tmp_path / "tiny"
     shutil.copytree(TINY, target)
     return target
+
+
+@pytest.fixture(autouse=True)
+def _results_in_tmp(tmp_path_factory, monkeypatch):
+    """Runs saved by the CLI during tests go to a throwaway file, never the user's."""
+    monkeypatch.setenv("CORRIDOR_RESULTS", str(tmp_path_factory.mktemp("results") / "results.sqlite"))

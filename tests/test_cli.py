@@ -205,3 +205,25 @@ def test_impact_json_and_table():
     assert "Volume moved between corridors" in run("impact", "cpc-court-2022").output
     bad = run("impact", "cpc-court-2022", "--period", "fortnight")
     assert bad.exit_code == EXIT_CODES[RequestError]
+
+
+def test_runs_are_saved_and_shown(tmp_path):
+    db = tmp_path / "runs.sqlite"
+    assert run("assign", "--data", TINY, "--demand", str(_tiny_demand(tmp_path)), "--results", str(db)).exit_code == 0
+    assert run("impact", "cpc-court-2022", "--period", "month", "--results", str(db)).exit_code == 0
+    listed = json.loads(run("results", "list", "--results", str(db), "--json").output)
+    assert [r["kind"] for r in listed] == ["assign", "impact"]
+    shown = json.loads(run("results", "show", "2", "--results", str(db), "--json").output)
+    assert shown["scenario"] == "cpc-court-2022"
+    assert "bottlenecks" in shown["tables"]
+    assert (
+        "saved as run" not in run("assign", "--no-save", "--data", TINY, "--demand", str(_tiny_demand(tmp_path))).output
+    )
+    missing = run("results", "show", "9", "--results", str(db))
+    assert missing.exit_code != 0 and "no run 9" in missing.output
+
+
+def _tiny_demand(tmp_path):
+    path = tmp_path / "tiny-demand.csv"
+    path.write_text("origin,destination,commodity,quantity_per_year,source,note\no,e,container,100,T1,\n")
+    return path

@@ -26,11 +26,23 @@ network_app = typer.Typer(help="Show, check and document network datasets.", no_
 app.add_typer(network_app, name="network")
 scenario_app = typer.Typer(help="List and check scenarios (YAML).", no_args_is_help=True)
 app.add_typer(scenario_app, name="scenario")
+results_app = typer.Typer(help="Runs saved in the results file (SQLite).", no_args_is_help=True)
+app.add_typer(results_app, name="results")
 
 err_console = Console(stderr=True, width=None if sys.stderr.isatty() else 160)
 T = TypeVar("T")
 
 DATA_OPTION = typer.Option(None, "--data", help="Dataset folder (default: the built-in Eurasian network).")
+RESULTS_OPTION = typer.Option(
+    None, "--results", help="Results file (default: $CORRIDOR_RESULTS or ~/.local/share/corridor/results.sqlite)."
+)
+SAVE_OPTION = typer.Option(True, "--save/--no-save", help="Save the run to the results file.")
+
+
+def _results_path(path: Path | None) -> Path:
+    from corridor.settings import Settings
+
+    return path if path is not None else Settings.from_env().results_path
 
 
 def _fail(err: CorridorError) -> typer.Exit:
@@ -56,6 +68,12 @@ def _split(values: Iterable[str]) -> list[str]:
 
 def _emit_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False) + "\n")
+
+
+def _frame_records(frame: Any) -> list[dict[str, Any]]:
+    """A table as JSON-ready records: missing values become null."""
+    records: list[dict[str, Any]] = json.loads(frame.to_json(orient="records", date_format="iso"))
+    return records
 
 
 def _network(path: Path | None) -> Any:
@@ -178,6 +196,8 @@ def assign(
     demand_file: Path | None = typer.Option(None, "--demand", help="Demand CSV (default: the built-in 2021 baseline)."),
     as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
     data: Path | None = DATA_OPTION,
+    results: Path | None = RESULTS_OPTION,
+    save: bool = SAVE_OPTION,
 ) -> None:
     """Place demand on the network within capacities: flows, unserved volume, binding bottlenecks."""
     from corridor.assignment import assign as run_assignment
@@ -188,12 +208,27 @@ def assign(
     demand = _guard(lambda: load_demand(net, demand_file))
     chosen = None if scenario is None else _guard(lambda: load_scenario(scenario, net))
     result = _guard(lambda: run_assignment(net, demand, scenario=chosen))
+    run_id = None
+    if save:
+        from corridor.store import save_run
+
+        summary = {k: v for k, v in result.to_dict().items() if k not in ("flows", "bottlenecks", "unserved_pairs")}
+        tables = [("flows", result.flows), ("unserved", result.unserved), ("bottlenecks", result.bottlenecks)]
+        run_id = _guard(
+            lambda: save_run(
+                _results_path(results), kind="assign", network=net.name, summary=summary, tables=tables,
+                scenario=None if chosen is None else chosen.name,
+                scenario_yaml=None if chosen is None else chosen.model_dump_json(), demand=demand.name,
+            )
+        )  # fmt: skip
     if as_json:
         _emit_json(result.to_dict())
         return
     from corridor.cli._render import print_assignment
 
     print_assignment(net, demand, result)
+    if run_id is not None:
+        print(f"saved as run {run_id} in {_results_path(results)}")
 
 
 @app.command()
@@ -203,6 +238,8 @@ def impact(
     demand_file: Path | None = typer.Option(None, "--demand", help="Demand CSV (default: the built-in 2021 baseline)."),
     as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
     data: Path | None = DATA_OPTION,
+    results: Path | None = RESULTS_OPTION,
+    save: bool = SAVE_OPTION,
 ) -> None:
     """A scenario against the same periods without it: extra cost, stranded cargo, bottlenecks, dependency."""
     from corridor.demand import load_demand
@@ -215,12 +252,67 @@ def impact(
     demand = _guard(lambda: load_demand(net, demand_file))
     chosen = _guard(lambda: load_scenario(scenario, net))
     result = _guard(lambda: run_impact(net, demand, chosen, period=period))  # type: ignore[arg-type]
+    run_id = None
+    if save:
+        from corridor.store import save_run
+
+        data_out = result.to_dict()
+        summary = {k: v for k, v in data_out.items() if k not in ("bottlenecks", "corridors", "dependency")}
+        tables = [("bottlenecks", result.bottlenecks), ("corridors", result.corridors), ("dependency", result.dependency),
+                  ("volumes", result.disrupted.volumes)]  # fmt: skip
+        run_id = _guard(
+            lambda: save_run(
+                _results_path(results), kind="impact", network=net.name, summary=summary, tables=tables,
+                scenario=chosen.name, scenario_yaml=chosen.model_dump_json(), demand=demand.name,
+            )
+        )  # fmt: skip
     if as_json:
         _emit_json(result.to_dict())
         return
     from corridor.cli._render import print_impact
 
     print_impact(net, result)
+    if run_id is not None:
+        print(f"saved as run {run_id} in {_results_path(results)}")
+
+
+@results_app.command("list")
+def results_list(results: Path | None = RESULTS_OPTION, as_json: bool = typer.Option(False, "--json")) -> None:
+    """Every saved run: id, kind, scenario, network, demand, when, status."""
+    from corridor.store import list_runs
+
+    runs = _guard(lambda: list_runs(_results_path(results)))
+    if as_json:
+        _emit_json(_frame_records(runs))
+        return
+    from corridor.cli._render import print_frame
+
+    print_frame(runs, title=f"Runs in {_results_path(results)}")
+
+
+@results_app.command("show")
+def results_show(
+    run_id: int = typer.Argument(..., help="Run id (see 'corridor results list')."),
+    results: Path | None = RESULTS_OPTION,
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """One saved run: its summary and its tables."""
+    from corridor.store import load_run
+
+    run = _guard(lambda: load_run(_results_path(results), run_id))
+    if as_json:
+        run["tables"] = {
+            k: v.astype(object).where(v.notna(), None).to_dict(orient="records") for k, v in run["tables"].items()
+        }
+        _emit_json(run)
+        return
+    from corridor.cli._render import print_frame
+
+    head = {k: v for k, v in run.items() if k not in ("tables", "summary", "scenario_yaml")}
+    print(", ".join(f"{k}: {v}" for k, v in head.items()))
+    print(json.dumps(run["summary"], indent=2, default=str))
+    for name, frame in run["tables"].items():
+        print_frame(frame.head(20), title=f"{name} ({len(frame)} rows)")
 
 
 @scenario_app.command("list")

@@ -266,3 +266,13 @@ def print_impact(network: Network, result: Impact, *, top: int = 8) -> None:
                 f"{row['share_after']:.0%}",
             )
         console.print(table)
+
+
+def print_frame(frame: Any, *, title: str) -> None:
+    """Any table, as it is."""
+    table = Table(title=title, title_justify="left")
+    for col in frame.columns:
+        table.add_column(str(col), overflow="fold")
+    for row in frame.itertuples(index=False):
+        table.add_row(*(f"{v:,.4g}" if isinstance(v, float) else str(v) for v in row))
+    console.print(table)

@@ -1,0 +1,159 @@
+"""The results store: scenarios, runs and their tables in one SQLite file.
+
+Every run is written in a single transaction: a run killed midway leaves the file readable and
+without any part of that run. The file carries a schema version; a file of another version is
+refused with a clear error rather than misread.
+
+Where the file lives is a setting (:class:`corridor.settings.Settings`), never a global.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import closing, contextmanager
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from corridor.errors import CorridorError, DataError, Problem
+
+__all__ = ["SCHEMA_VERSION", "StoreError", "list_runs", "load_run", "save_run"]
+
+SCHEMA_VERSION = 1
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS runs (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    kind TEXT NOT NULL,
+    scenario TEXT,
+    scenario_yaml TEXT,
+    network TEXT NOT NULL,
+    demand TEXT,
+    created TEXT NOT NULL,
+    status TEXT NOT NULL,
+    summary TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS run_tables (
+    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    rows TEXT NOT NULL,
+    PRIMARY KEY (run_id, name)
+);
+"""
+
+
+class StoreError(CorridorError):
+    """The results file cannot be used (another schema version, not a corridor store, ...)."""
+
+
+@contextmanager
+def _connect(path: Path) -> Iterator[sqlite3.Connection]:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with closing(sqlite3.connect(path, timeout=30)) as conn:
+        conn.execute("PRAGMA foreign_keys = ON")
+        try:
+            found = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        except sqlite3.DatabaseError as err:
+            if "no such table" not in str(err):
+                raise StoreError(f"{path} is not a corridor results file ({err})") from err
+            found = None
+        if found is None:
+            with conn:
+                conn.executescript(_SCHEMA)
+                conn.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+        elif int(found[0]) != SCHEMA_VERSION:
+            raise StoreError(
+                f"{path} has results schema version {found[0]}; this corridor reads version {SCHEMA_VERSION}. "
+                "Use another file (--results) or move this one aside"
+            )
+        yield conn
+
+
+def save_run(
+    path: str | Path,
+    *,
+    kind: str,
+    network: str,
+    summary: dict[str, Any],
+    tables: Iterable[tuple[str, pd.DataFrame]] = (),
+    scenario: str | None = None,
+    scenario_yaml: str | None = None,
+    demand: str | None = None,
+    status: str = "optimal",
+) -> int:
+    """Write one run and its tables in a single transaction; return its id."""
+    with _connect(Path(path)) as conn, conn:
+        cur = conn.execute(
+            "INSERT INTO runs (kind, scenario, scenario_yaml, network, demand, created, status, summary) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                kind,
+                scenario,
+                scenario_yaml,
+                network,
+                demand,
+                dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                status,
+                json.dumps(summary, default=_plain),
+            ),
+        )
+        run_id = int(cur.lastrowid or 0)
+        for name, frame in tables:
+            conn.execute(
+                "INSERT INTO run_tables (run_id, name, rows) VALUES (?, ?, ?)",
+                (run_id, name, frame.to_json(orient="records", date_format="iso")),
+            )
+    return run_id
+
+
+def list_runs(path: str | Path) -> pd.DataFrame:
+    """Every run in the file: id, kind, scenario, network, demand, created, status."""
+    file = Path(path)
+    if not file.exists():
+        return pd.DataFrame(columns=["id", "kind", "scenario", "network", "demand", "created", "status"])
+    with _connect(file) as conn:
+        return pd.read_sql_query(
+            "SELECT id, kind, scenario, network, demand, created, status FROM runs ORDER BY id", conn
+        )
+
+
+def load_run(path: str | Path, run_id: int) -> dict[str, Any]:
+    """One run: its fields, its summary and its tables (as DataFrames)."""
+    file = Path(path)
+    if not file.exists():
+        raise DataError([Problem(str(file), "no results file here; run 'corridor assign' or 'corridor impact' first")])
+    with _connect(file) as conn:
+        row = conn.execute(
+            "SELECT id, kind, scenario, scenario_yaml, network, demand, created, status, summary FROM runs WHERE id = ?",
+            (run_id,),
+        ).fetchone()
+        if row is None:
+            known = [r[0] for r in conn.execute("SELECT id FROM runs ORDER BY id")]
+            raise StoreError(f"no run {run_id} in {file}; runs there: {known or 'none'}")
+        tables = {
+            name: pd.read_json(_io(rows), orient="records")
+            for name, rows in conn.execute("SELECT name, rows FROM run_tables WHERE run_id = ?", (run_id,))
+        }
+    keys = ["id", "kind", "scenario", "scenario_yaml", "network", "demand", "created", "status"]
+    out = dict(zip(keys, row[:-1], strict=True))
+    out["summary"] = json.loads(row[-1])
+    out["tables"] = tables
+    return out
+
+
+def _io(text: str) -> Any:
+    import io
+
+    return io.StringIO(text)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if hasattr(value, "item"):
+        return value.item()
+    return str(value)
