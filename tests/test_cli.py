@@ -145,8 +145,17 @@ def test_demo(tmp_path):
     for title in ("Northern (Russia, Belarus)", "Middle Corridor (Caspian)", "Sea via Suez", "CPC to Novorossiysk"):
         assert title in result.output
     assert "no route" in result.output
+    assert "5. Replaying 2022" in result.output
+    for scenario in ("sanctions-2022", "cpc-storm-2022", "cpc-court-2022", "combined-2022", "invest-caspian"):
+        assert scenario in result.output
     pictures = sorted(p.name for p in (tmp_path / "demo").iterdir())
-    assert pictures == ["containers-without-russia-belarus.png", "containers.png", "crude-outlets.png"]
+    assert pictures == [
+        "containers-without-russia-belarus.png",
+        "containers.png",
+        "crude-outlets.png",
+        "utilisation-combined-2022.png",
+        "utilisation-cpc-court-2022.png",
+    ]
 
 
 def test_pareto_refuses_k_and_by():

@@ -53,3 +53,16 @@ def test_failed_write_leaves_nothing_behind(tmp_path, eurasia, monkeypatch):
     with pytest.raises(OSError, match="No space left"):
         plot_routes(eurasia, [route], tmp_path / "route.png")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_utilisation_map(tmp_path, eurasia):
+    from corridor.demand import load_demand
+    from corridor.impact import impact
+    from corridor.plot import plot_utilisation
+    from corridor.scenario import load_scenario
+
+    result = impact(eurasia, load_demand(eurasia), load_scenario("cpc-court-2022", eurasia), period="month")
+    loads = result.disrupted.link_loads()
+    assert {"link", "commodity", "volume", "utilisation"} <= set(loads.columns)
+    target = plot_utilisation(eurasia, {"before": result.baseline.link_loads(), "after": loads}, tmp_path / "u.png")
+    assert target.read_bytes()[:8] == PNG

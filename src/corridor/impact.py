@@ -62,6 +62,20 @@ class Replay:
         wait = self.volumes.assign(unit_days=self.volumes["backlog"] * self.volumes["next_days"])
         return {str(k): float(v) for k, v in wait.groupby("commodity")["unit_days"].sum().items()}
 
+    def link_loads(self) -> pd.DataFrame:
+        """Per link: the volume carried over the horizon (units) and the highest utilisation reached."""
+        frames = [
+            r.flows.assign(volume=r.flows["flow_per_year"] * d / 365.0)[["link", "commodity", "volume", "utilisation"]]
+            for r, d in zip(self.assignments, self.periods["days"], strict=True)
+            if not r.flows.empty
+        ]
+        if not frames:
+            return pd.DataFrame(columns=["link", "commodity", "volume", "utilisation"])
+        loads = pd.concat(frames, ignore_index=True)
+        return loads.groupby(["link", "commodity"], as_index=False).agg(
+            volume=("volume", "sum"), utilisation=("utilisation", "max")
+        )
+
     def days_to_clear(self) -> float | None:
         """Days from the first period that leaves a backlog to the end of the last one; None if none."""
         per = self.volumes.groupby("period")["backlog"].sum()

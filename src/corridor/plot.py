@@ -13,9 +13,10 @@ import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import pandas as pd
 
 from corridor._topojson import load_countries
 from corridor.network import Network
@@ -24,7 +25,7 @@ from corridor.route import Route
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-__all__ = ["plot_routes"]
+__all__ = ["plot_routes", "plot_utilisation"]
 
 EURASIA_EXTENT = (-12.0, 125.0, -38.0, 62.0)  # lon min, lon max, lat min, lat max
 _PAD_DEG = 4.0
@@ -174,6 +175,70 @@ def plot_routes(
         color="#555555",
     )
     fig.tight_layout()
+    return _save(fig, path)
+
+
+def plot_utilisation(
+    network: Network,
+    panels: Mapping[str, pd.DataFrame],
+    path: str | os.PathLike[str],
+    *,
+    title: str | None = None,
+    extent: tuple[float, float, float, float] | None = None,
+) -> Path:
+    """Maps of link loads side by side (before and after, say): width by volume, colour by utilisation.
+
+    Each panel is a table with ``link``, ``commodity``, ``volume`` and ``utilisation``
+    (``Replay.link_loads()``); widths compare each commodity with its own largest volume;
+    links without a published capacity are drawn grey.
+    """
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib import colormaps
+    from matplotlib.colors import Normalize
+
+    lines = _link_lines(network)
+    x0, x1, y0, y1 = extent or (5.0, 125.0, 18.0, 60.0)
+    aspect = 1.0 / max(np.cos(np.radians((y0 + y1) / 2)), 0.3)
+    n = max(len(panels), 1)
+    width = 9.0 * n
+    height = min(max(9.0 * (y1 - y0) * aspect / (x1 - x0) + 0.8, 3.5), 10.0)
+    fig, axes = plt.subplots(1, n, figsize=(width, height), dpi=100, squeeze=False, layout="constrained")
+    cmap = colormaps["plasma_r"]
+    norm = Normalize(0.0, 1.0)
+    # widths compare like with like: each commodity against its own largest volume (TEU and tonnes differ)
+    biggest: dict[str, float] = {}
+    for loads in panels.values():
+        for commodity, volume in loads.groupby("commodity")["volume"].max().items():
+            biggest[str(commodity)] = max(biggest.get(str(commodity), 0.0), float(volume))
+    for ax, (label, loads) in zip(axes[0], panels.items(), strict=True):
+        ax.set_facecolor("#dfeaf2")
+        _draw_countries(ax, ())
+        for line in lines.values():
+            ax.plot(line[:, 0], line[:, 1], color="#c3c9ce", linewidth=0.5, zorder=2)
+        for row in loads.sort_values("volume").to_dict(orient="records"):
+            line = lines[row["link"]]
+            util = row["utilisation"]
+            color = "#7f8c8d" if util is None or not np.isfinite(util) else cmap(norm(min(util, 1.0)))
+            ax.plot(line[:, 0], line[:, 1], color=color, zorder=4, solid_capstyle="round",
+                    linewidth=0.8 + 6.0 * np.sqrt(row["volume"] / (biggest.get(row["commodity"], 0.0) or 1.0)))  # fmt: skip
+        ax.set_xlim(x0, x1)
+        ax.set_ylim(y0, y1)
+        ax.set_aspect(aspect)
+        ax.set_title(label, fontsize=10)
+    fig.colorbar(plt.cm.ScalarMappable(norm=norm, cmap=cmap), ax=axes[0].tolist(), shrink=0.7,
+                 label="utilisation of published capacity (grey: none published)")  # fmt: skip
+    if title:
+        fig.suptitle(title)
+    return _save(fig, path)
+
+
+def _save(fig: Any, path: str | os.PathLike[str]) -> Path:
+    """Write a figure to a temporary file beside the target and move it into place."""
+    import matplotlib.pyplot as plt
+
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(suffix=".png", dir=target.parent)

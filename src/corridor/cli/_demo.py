@@ -108,6 +108,7 @@ def run_demo(network: Network, out: Path) -> None:
         "capacity, so these do not add up to what could leave: that takes a capacitated assignment.\n",
         highlight=False,
     )
+    replays = _replay_2022(network, out)
     maps = [
         plot_routes(
             network,
@@ -126,5 +127,63 @@ def run_demo(network: Network, out: Path) -> None:
             network, {**_routes(with_cpc)}, out / "crude-outlets.png", title="Kazakh crude from Tengiz: export outlets"
         ),
     ]
-    for path in maps:
+    for path in [*maps, *replays]:
         console.print(f"map written to {path}")
+
+
+REPLAY_2022 = ("sanctions-2022", "cpc-storm-2022", "cpc-court-2022", "combined-2022", "invest-caspian")
+
+
+def _replay_2022(network: Network, out: Path) -> list[Path]:
+    """5. The 2022 scenarios against the 2021 baseline demand, month by month; utilisation maps."""
+    from corridor.demand import load_demand
+    from corridor.impact import impact
+    from corridor.plot import plot_utilisation
+    from corridor.scenario import load_scenario
+
+    demand = load_demand(network)
+    table = Table(title="5. Replaying 2022 on the 2021 demand, week by week (volumes over each scenario's horizon)",
+                  title_justify="left")  # fmt: skip
+    for col in (
+        "scenario",
+        "months",
+        "extra cost",
+        "stranded TEU",
+        "stranded crude",
+        "top bottleneck",
+        "largest shift",
+    ):
+        table.add_column(col, overflow="fold")
+    pictures = []
+    for name in REPLAY_2022:
+        result = impact(network, demand, load_scenario(name, network), period="week")
+        stranded = result.disrupted.stranded()
+        top = result.bottlenecks.iloc[0] if not result.bottlenecks.empty else None
+        shift = result.corridors.reindex(result.corridors["moved"].abs().sort_values(ascending=False).index).head(1)
+        shift_text = (
+            f"{shift.iloc[0]['group']} {shift.iloc[0]['commodity']} {shift.iloc[0]['moved']:+,.0f}"
+            if len(shift)
+            else ""
+        )
+        table.add_row(
+            name,
+            str(len(result.disrupted.periods)),
+            f"{result.delta_cost_usd / 1e6:,.0f} M USD",
+            f"{stranded.get('container', 0.0):,.0f}",
+            f"{stranded.get('crude_oil', 0.0) / 1e6:,.2f} Mt",
+            ""
+            if top is None
+            else f"{top['element']} ({money(top['shadow_price_usd'])} USD per {top['dimension']}-year)",
+            shift_text,
+        )
+        if name in ("combined-2022", "cpc-court-2022"):
+            pictures.append(
+                plot_utilisation(
+                    network,
+                    {"2021 demand, no disruption": result.baseline.link_loads(), name: result.disrupted.link_loads()},
+                    out / f"utilisation-{name}.png",
+                    title=f"Link loads and utilisation: {name}",
+                )
+            )
+    console.print(table)
+    return pictures
