@@ -33,6 +33,7 @@ import numpy as np
 import pandas as pd
 from scipy.sparse import coo_array, csc_array
 
+from corridor._frames import json_records
 from corridor._schema import records
 from corridor.constraints import place_nodes
 from corridor.demand import Demand
@@ -126,6 +127,14 @@ class Assignment:
     def unserved_by_commodity(self) -> dict[str, float]:
         return {str(k): float(v) for k, v in self.unserved.groupby("commodity")["unserved"].sum().items()}
 
+    def tables(self) -> list[tuple[str, pd.DataFrame]]:
+        """The tables a run keeps: flows, unserved, bottlenecks."""
+        return [("flows", self.flows), ("unserved", self.unserved), ("bottlenecks", self.bottlenecks)]
+
+    def summary(self) -> dict[str, Any]:
+        """The figures of a run without its tables."""
+        return {k: v for k, v in self.to_dict().items() if k not in ("flows", "bottlenecks", "unserved_pairs")}
+
     def to_dict(self) -> dict[str, Any]:
         """Plain data for JSON."""
         return {
@@ -135,19 +144,11 @@ class Assignment:
             "transport_cost_usd": round(self.transport_cost_usd, 2),
             "unserved_cost_usd": round(self.unserved_cost_usd, 2),
             "unserved": self.unserved_by_commodity(),
-            "unserved_pairs": _records(self.unserved),
-            "flows": _records(self.flows),
-            "bottlenecks": _records(self.bottlenecks),
+            "unserved_pairs": json_records(self.unserved),
+            "flows": json_records(self.flows),
+            "bottlenecks": json_records(self.bottlenecks),
             "solver": self.solver,
         }
-
-
-def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """Rows as plain dicts for JSON: NaN (no capacity to compare with) becomes None."""
-    return [
-        {str(k): (None if isinstance(v, float) and np.isnan(v) else v) for k, v in row.items()}
-        for row in frame.to_dict(orient="records")
-    ]
 
 
 def _group_keys(model: AssignmentModel) -> tuple[list[int], list[int]]:

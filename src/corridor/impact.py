@@ -23,6 +23,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from corridor._frames import json_records
 from corridor.assignment import Assignment, build_assignment, read_assignment, solve_assignment
 from corridor.constraints import group_members
 from corridor.demand import Demand
@@ -104,6 +105,19 @@ class Impact:
     def delta_cost_usd(self) -> float:
         return self.disrupted.total_cost_usd - self.baseline.total_cost_usd
 
+    def tables(self) -> list[tuple[str, pd.DataFrame]]:
+        """The tables a run keeps: bottlenecks, corridors, dependency, volumes per period."""
+        return [
+            ("bottlenecks", self.bottlenecks),
+            ("corridors", self.corridors),
+            ("dependency", self.dependency),
+            ("volumes", self.disrupted.volumes),
+        ]
+
+    def summary(self) -> dict[str, Any]:
+        """The figures of a run without its tables."""
+        return {k: v for k, v in self.to_dict().items() if k not in ("bottlenecks", "corridors", "dependency")}
+
     def to_dict(self) -> dict[str, Any]:
         clear = self.disrupted.days_to_clear()
         return {
@@ -115,17 +129,10 @@ class Impact:
             "stranded_value_usd": round(self.disrupted.stranded_value_usd, 2),
             "waiting_unit_days": self.disrupted.waiting_unit_days(),
             "days_to_clear_backlog": clear,
-            "bottlenecks": _records(self.bottlenecks),
-            "corridors": _records(self.corridors),
-            "dependency": _records(self.dependency),
+            "bottlenecks": json_records(self.bottlenecks),
+            "corridors": json_records(self.corridors),
+            "dependency": json_records(self.dependency),
         }
-
-
-def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    return [
-        {str(k): (None if isinstance(v, float) and np.isnan(v) else v) for k, v in row.items()}
-        for row in frame.to_dict(orient="records")
-    ]
 
 
 def _periods(horizon: Horizon, period: Period) -> list[tuple[dt.date, dt.date]]:

@@ -70,6 +70,24 @@ def _emit_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False) + "\n")
 
 
+def _save(results: Path | None, kind: str, net: Any, demand: Any, scenario: Any, result: Any) -> int:
+    """Keep a run in the results file (one transaction)."""
+    from corridor.store import save_run
+
+    return _guard(
+        lambda: save_run(
+            _results_path(results),
+            kind=kind,
+            network=net.name,
+            summary=result.summary(),
+            tables=result.tables(),
+            scenario=None if scenario is None else scenario.name,
+            scenario_yaml=None if scenario is None else scenario.model_dump_json(),
+            demand=demand.name,
+        )
+    )
+
+
 def _frame_records(frame: Any) -> list[dict[str, Any]]:
     """A table as JSON-ready records: missing values become null."""
     records: list[dict[str, Any]] = json.loads(frame.to_json(orient="records", date_format="iso"))
@@ -208,19 +226,7 @@ def assign(
     demand = _guard(lambda: load_demand(net, demand_file))
     chosen = None if scenario is None else _guard(lambda: load_scenario(scenario, net))
     result = _guard(lambda: run_assignment(net, demand, scenario=chosen))
-    run_id = None
-    if save:
-        from corridor.store import save_run
-
-        summary = {k: v for k, v in result.to_dict().items() if k not in ("flows", "bottlenecks", "unserved_pairs")}
-        tables = [("flows", result.flows), ("unserved", result.unserved), ("bottlenecks", result.bottlenecks)]
-        run_id = _guard(
-            lambda: save_run(
-                _results_path(results), kind="assign", network=net.name, summary=summary, tables=tables,
-                scenario=None if chosen is None else chosen.name,
-                scenario_yaml=None if chosen is None else chosen.model_dump_json(), demand=demand.name,
-            )
-        )  # fmt: skip
+    run_id = _save(results, "assign", net, demand, chosen, result) if save else None
     if as_json:
         _emit_json(result.to_dict())
         return
@@ -252,20 +258,7 @@ def impact(
     demand = _guard(lambda: load_demand(net, demand_file))
     chosen = _guard(lambda: load_scenario(scenario, net))
     result = _guard(lambda: run_impact(net, demand, chosen, period=period))  # type: ignore[arg-type]
-    run_id = None
-    if save:
-        from corridor.store import save_run
-
-        data_out = result.to_dict()
-        summary = {k: v for k, v in data_out.items() if k not in ("bottlenecks", "corridors", "dependency")}
-        tables = [("bottlenecks", result.bottlenecks), ("corridors", result.corridors), ("dependency", result.dependency),
-                  ("volumes", result.disrupted.volumes)]  # fmt: skip
-        run_id = _guard(
-            lambda: save_run(
-                _results_path(results), kind="impact", network=net.name, summary=summary, tables=tables,
-                scenario=chosen.name, scenario_yaml=chosen.model_dump_json(), demand=demand.name,
-            )
-        )  # fmt: skip
+    run_id = _save(results, "impact", net, demand, chosen, result) if save else None
     if as_json:
         _emit_json(result.to_dict())
         return
