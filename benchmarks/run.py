@@ -7,6 +7,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
+import bench_assignment
 import bench_cold_start
 import bench_routing
 
@@ -15,6 +16,8 @@ def main() -> None:
     bench_routing.main([])
     print()
     bench_cold_start.main([])
+    print()
+    bench_assignment.main([])
 
 
 if __name__ == "__main__":

@@ -208,3 +208,24 @@ def test_closing_an_arc_never_lowers_the_cost(n, seed, data):
     usable[data.draw(st.integers(0, net.compiled.n_arcs - 1))] = False
     closed = solve_assignment(build_assignment(net, dem, usable=usable)).objective
     assert closed >= base - 1e-6 * abs(base)
+
+
+@SETTINGS
+@given(n=st.integers(8, 40), seed=st.integers(0, 5_000), data=st.data())
+def test_priced_lp_has_the_same_optimum(n, seed, data):
+    """Column generation (start near shortest paths, price the rest in) ends at the full LP's optimum."""
+    from corridor._pricing import solve_priced
+
+    net = synthetic_network(n, neighbours=2, n_commodities=3, parallel_share=0.2, seed=seed)
+    ids = list(net.nodes["id"])
+    rows = []
+    for c in ("c0", "c1", "c2"):
+        o = data.draw(st.sampled_from(ids))
+        d = data.draw(st.sampled_from([i for i in ids if i != o]))
+        rows.append((o, d, c, data.draw(st.floats(1e6, 4e7))))
+    model = build_assignment(net, demand(net, rows))
+    full = solve_assignment(model)
+    priced = solve_priced(model, corridor=data.draw(st.sampled_from([0.0, 0.05, 0.5])))
+    assert priced.objective == pytest.approx(full.objective, rel=1e-9)
+    # reading back a priced solution gives the same tables' totals
+    assert read_assignment(model, priced).total_cost_usd == pytest.approx(full.objective, rel=1e-9)

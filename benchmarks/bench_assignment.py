@@ -1,0 +1,104 @@
+"""The assignment LP: the plain arc-based LP against the priced one (column generation), same run.
+
+A synthetic network (default 2,000 nodes, about 5,700 links, 20 commodities, each one origin-
+destination pair that competes for capacity) is assigned twice, each in a fresh process so that
+peak memory is its own: once with every (commodity, arc) column, once starting near shortest
+paths and pricing the rest in. Both must reach the same objective (relative difference < 1e-6).
+
+Prints: time ratio plain / priced (target >= 10 at 10,000 nodes, 30,000 links, 100 commodities:
+``--nodes 10000 --commodities 100``), peak memory ratio priced / plain (target < 0.5), and our own
+time above HiGHS's solve (build, hand-over, read back) relative to the solve (target <= 0.1).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import time
+
+
+def child(args: argparse.Namespace) -> None:
+    import numpy as np
+    import pandas as pd
+
+    from corridor._pricing import solve_priced
+    from corridor.assignment import build_assignment, read_assignment, solve_assignment
+    from corridor.demand import demand_from_frame
+    from corridor.synthetic import synthetic_network
+
+    net = synthetic_network(args.nodes, neighbours=3, n_commodities=args.commodities, seed=5)
+    rng = np.random.default_rng(7)
+    ids = net.nodes["id"].to_numpy()
+    rows = []
+    for i in range(args.commodities):
+        o, d = rng.choice(ids, 2, replace=False)
+        rows.append((o, d, f"c{i}", float(rng.uniform(5e6, 3e7)), "SYN"))
+    frame = pd.DataFrame(rows, columns=["origin", "destination", "commodity", "quantity_per_year", "source"])
+    demand = demand_from_frame(net, frame)
+    start = time.perf_counter()
+    model = build_assignment(net, demand)
+    built = time.perf_counter()
+    solution = solve_assignment(model) if args.method == "plain" else solve_priced(model)
+    solved = time.perf_counter()
+    read_assignment(model, solution)
+    done = time.perf_counter()
+    print(
+        json.dumps(
+            {
+                "objective": solution.objective,
+                "build": built - start,
+                "solve": solution.solve_seconds,
+                "solve_call": solved - built,
+                "read": done - solved,
+                "shape": model.shape,
+                "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            }
+        )
+    )
+
+
+def run(method: str, args: argparse.Namespace) -> dict:
+    cmd = [
+        sys.executable,
+        __file__,
+        "--child",
+        method,
+        "--nodes",
+        str(args.nodes),
+        "--commodities",
+        str(args.commodities),
+    ]
+    out = subprocess.run(cmd, capture_output=True, text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--nodes", type=int, default=2_000)
+    parser.add_argument("--commodities", type=int, default=20)
+    parser.add_argument("--child", dest="method", default=None)
+    args = parser.parse_args(argv)
+    if args.method:
+        child(args)
+        return
+    plain, priced = run("plain", args), run("priced", args)
+    gap = abs(plain["objective"] - priced["objective"]) / abs(plain["objective"])
+    total = {k: v["build"] + v["solve_call"] + v["read"] for k, v in (("plain", plain), ("priced", priced))}
+    rows, cols = plain["shape"]
+    print(f"assignment LP: {args.nodes} nodes, {args.commodities} commodities; plain LP {rows} rows x {cols} columns")
+    print(f"  plain   total {total['plain']:8.2f} s  (solve {plain['solve']:.2f} s)  peak {plain['peak_mb']:7.0f} MB")
+    print(
+        f"  priced  total {total['priced']:8.2f} s  (solve {priced['solve']:.2f} s)  peak {priced['peak_mb']:7.0f} MB"
+    )
+    print(f"  same optimum: relative difference {gap:.1e}   (target < 1e-6)")
+    print(f"  ratio plain / priced time        {total['plain'] / total['priced']:6.2f}x   (target >= 10)")
+    print(f"  ratio priced / plain peak memory {priced['peak_mb'] / plain['peak_mb']:6.2f}x   (target < 0.5)")
+    own = plain["build"] + plain["read"] + (plain["solve_call"] - plain["solve"])
+    print(f"  our time above the solve (plain) {own / plain['solve']:6.3f}x   (target <= 0.1)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,146 @@
+"""Solve the assignment LP with only the arcs it needs: price the others in (column generation).
+
+A group of cargo (one commodity from one origin) uses few of the network's arcs. The LP starts
+with each group's arcs that lie on a path to one of its destinations at most a small share
+dearer than the shortest (the corridor around its shortest paths). After each solve, every left-out
+column is priced with the duals (reduced cost ``c - a'y``); those with a negative reduced cost
+are added to the live HiGHS model, which restarts from its last basis. When none is negative the
+solution is optimal for the whole LP: the same optimum, from a much smaller problem.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+from scipy.sparse import csr_array
+from scipy.sparse.csgraph import dijkstra
+
+from corridor.assignment import DEFAULT_SOLVER_OPTIONS, AssignmentModel, LPSolution, _stdout_silenced
+from corridor.constraints import place_nodes
+from corridor.errors import InfeasibleError, SolverError
+
+__all__ = ["solve_priced"]
+
+
+def _initial_columns(model: AssignmentModel, corridor: float) -> np.ndarray:
+    """Flow columns on each group's near-shortest paths to its destinations, and every non-flow column."""
+    cn = model.network.compiled
+    n = cn.n_nodes
+    keep = np.zeros(model.shape[1], dtype=bool)
+    keep[model.n_flow :] = True
+    table = model.demand.table
+    group_ids = set(model.network.groups["id"])
+    for g in np.unique(model.flow_group):
+        cols = np.flatnonzero(model.flow_group == g)
+        arcs = model.flow_arc[cols]
+        cost = model.cost[cols]
+        graph = csr_array((cost + 1e-12, (cn.tail[arcs], cn.head[arcs])), shape=(n, n))
+        origin = _group_origin(model, int(g))
+        dist = dijkstra(graph, indices=origin)
+        pairs = table[table["origin"] == cn.node_ids[origin]]
+        pairs = pairs[pairs["commodity"] == cn.commodities[model.group_commodity[g]]]
+        ends = [
+            cn.node_index[x]
+            for d in pairs["destination"]
+            for x in place_nodes(model.network, "group" if d in group_ids else "node", d)
+        ]
+        back = dijkstra(graph.T.tocsr(), indices=ends)  # distance from every node to each destination
+        back = np.atleast_2d(back)
+        for end, to_end in zip(ends, back, strict=True):
+            best = dist[end]
+            if not np.isfinite(best):
+                continue
+            # arcs on a path from the origin to this destination at most `corridor` dearer than the best
+            through = dist[cn.tail[arcs]] + cost + to_end[cn.head[arcs]]
+            keep[cols[through <= best * (1 + corridor) + 1e-9]] = True
+    return np.flatnonzero(keep)
+
+
+def _group_origin(model: AssignmentModel, g: int) -> int:
+    from corridor.assignment import _group_keys
+
+    return _group_keys(model)[1][g]
+
+
+def solve_priced(
+    model: AssignmentModel,
+    *,
+    solver_options: Mapping[str, Any] | None = None,
+    corridor: float = 0.05,
+    max_rounds: int = 200,
+) -> LPSolution:
+    """The optimum of the whole LP, solving only the columns it needs (see the module docstring)."""
+    import highspy
+
+    with _stdout_silenced():
+        h = highspy.Highs()  # type: ignore[no-untyped-call]
+    for key, value in {**DEFAULT_SOLVER_OPTIONS, **(solver_options or {})}.items():
+        if h.setOptionValue(key, value) != highspy.HighsStatus.kOk:
+            raise SolverError(f"HiGHS rejected option {key}={value!r}")
+    full = model.matrix.tocsc()
+    columns = _initial_columns(model, corridor)
+    sub = full[:, columns]
+    lp = highspy.HighsLp()
+    lp.num_col_, lp.num_row_ = len(columns), model.shape[0]
+    lp.col_cost_ = model.cost[columns]
+    lp.col_lower_ = np.zeros(len(columns))
+    lp.col_upper_ = model.upper[columns]
+    lp.row_lower_ = model.row_lower
+    lp.row_upper_ = model.row_upper
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    lp.a_matrix_.start_ = sub.indptr.astype(np.int32)
+    lp.a_matrix_.index_ = sub.indices.astype(np.int32)
+    lp.a_matrix_.value_ = sub.data.astype(float)
+    h.passModel(lp)
+    present = np.zeros(model.shape[1], dtype=bool)
+    present[columns] = True
+    order = list(columns)
+    seconds = 0.0
+    iterations = 0
+    for _ in range(max_rounds):
+        start = time.perf_counter()
+        h.run()
+        seconds += time.perf_counter() - start
+        status = h.getModelStatus()
+        if status == highspy.HighsModelStatus.kInfeasible:
+            raise InfeasibleError("the assignment LP is infeasible although unserved demand is allowed")
+        if status != highspy.HighsModelStatus.kOptimal:
+            raise SolverError(f"HiGHS stopped with status {str(status).rsplit('.', 1)[-1]!r}; expected 'Optimal'")
+        iterations += int(h.getInfo().simplex_iteration_count)
+        duals = np.asarray(h.getSolution().row_dual, dtype=float)
+        reduced = model.cost - full.T @ duals
+        tolerance = 1e-9 * max(1.0, float(np.abs(model.cost).max()))
+        enter = np.flatnonzero(~present & (reduced < -tolerance))
+        if not len(enter):
+            break
+        block = full[:, enter]
+        h.addCols(
+            len(enter),
+            model.cost[enter],
+            np.zeros(len(enter)),
+            model.upper[enter],
+            block.nnz,
+            block.indptr[:-1].astype(np.int32),
+            block.indices.astype(np.int32),
+            block.data.astype(float),
+        )
+        present[enter] = True
+        order.extend(enter.tolist())
+        # the last basis stays primal feasible when columns are added: primal simplex restarts from it
+        h.setOptionValue("simplex_strategy", 4)
+    else:
+        raise SolverError(f"pricing did not settle in {max_rounds} rounds")
+    solution = h.getSolution()
+    x = np.zeros(model.shape[1])
+    x[np.asarray(order)] = np.asarray(solution.col_value, dtype=float)
+    return LPSolution(
+        status="optimal",
+        objective=float(h.getInfo().objective_function_value),
+        x=x,
+        row_dual=np.asarray(solution.row_dual, dtype=float),
+        iterations=iterations,
+        solve_seconds=seconds,
+    )
