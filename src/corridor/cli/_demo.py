@@ -146,7 +146,7 @@ def _replay_2022(network: Network, out: Path) -> list[Path]:
                   title_justify="left")  # fmt: skip
     for col in (
         "scenario",
-        "months",
+        "weeks",
         "extra cost",
         "stranded TEU",
         "stranded crude",
