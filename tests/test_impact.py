@@ -111,3 +111,19 @@ def test_flow_decomposition():
 
 def test_horizon_days():
     assert Horizon(start=dt.date(2022, 1, 1), end=dt.date(2022, 12, 31)).days == 365
+
+
+def test_cpc_court_order_strands_crude(eurasia):
+    """With the CPC shut for 30 days, Tengiz can only rail 2.4 Mt a year out: crude is left behind.
+
+    Kashagan and Karachaganak crude turns to Atyrau-Samara and the China pipeline instead.
+    """
+    result = impact(eurasia, load_demand(eurasia), load_scenario("cpc-court-2022", eurasia), period="week")
+    stranded = result.disrupted.stranded()["crude_oil"]
+    # 30 days of CPC flow is about 5.4 Mt (65.6 Mt a year); the other outlets take part of it
+    assert 1e6 < stranded < 5.4e6
+    # every tonne more of a binding outlet saves a tonne left behind (about 500 USD) less its freight
+    top = result.bottlenecks.set_index(["element", "direction"])["shadow_price_usd"]
+    assert top[("cpc_atyrau_komsomolskaya", "atyrau->komsomolskaya_ps")] > 400
+    assert top[("ru_atyrau_samara", "atyrau->samara_oil")] > 400
+    assert top[("kz_tengiz_beineu_rail", "tengiz->beineu")] > 400

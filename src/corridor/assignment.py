@@ -498,7 +498,8 @@ def _bottlenecks(model: AssignmentModel, solution: LPSolution, tolerance: float)
             "utilisation": _utilisation(load, model.cap_limit),
         }
     )
-    binding = table[(table["shadow_price_usd"] > tolerance) | (table["utilisation"] > 1 - 1e-7)]
+    # binding: worth something when relaxed, or full while carrying cargo (a closed, unused capacity is not)
+    binding = table[(table["shadow_price_usd"] > tolerance) | ((table["utilisation"] > 1 - 1e-7) & (load > tolerance))]
     return binding.sort_values("shadow_price_usd", ascending=False).reset_index(drop=True)
 
 
