@@ -152,3 +152,43 @@ def test_closing_never_lowers_cost(eurasia, tmp_path):
             write(tmp_path, f"{target}.yaml", f"name: c\nevents: [{{type: close, target: {target}}}]\n")
         )
         assert assign(eurasia, demand, scenario=scenario).total_cost_usd >= base - 1e-6 * base
+
+
+NEW_LINK = """name: shortcut
+horizon: {start: 2022-01-01, end: 2022-01-28}
+events:
+  - type: add_link
+    start: 2022-01-15
+    cost_usd: 1000000
+    source: T1
+    link: {id: ae_new, from: a, to: e, mode: rail, length_km: 200, length_source: T1, countries: [KZ, DE]}
+"""
+
+
+def test_new_link_opens_when_the_event_starts(tmp_path, tiny):
+    from corridor.impact import replay
+
+    scenario = load_scenario(write(tmp_path, "new.yaml", NEW_LINK), tiny)
+    d = demand_from_frame(
+        tiny,
+        __import__("pandas").DataFrame(
+            [("o", "e", "container", 5_200.0, "T1")],
+            columns=["origin", "destination", "commodity", "quantity_per_year", "source"],
+        ),
+    )
+    rep = replay(tiny, d, scenario, period="week")
+    weekly = [r.transport_cost_usd / 52 for r in rep.assignments]
+    # 100 TEU a week: 600 USD each until the shortcut opens (week 3), then 50 + 200 = 250
+    assert weekly[0] == pytest.approx(100 * 600)
+    assert weekly[3] == pytest.approx(100 * 250)
+    assert "ae_new" in set(rep.assignments[3].flows["link"])
+
+
+def test_new_link_must_fit_the_network(tmp_path, tiny):
+    bad = NEW_LINK.replace("to: e,", "to: nowhere,").replace("length_km: 200", "length_km: -5")
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(write(tmp_path, "bad-link.yaml", bad), tiny)
+    text = str(info.value)
+    assert "the new links (ae_new) do not fit the network" in text
+    assert "to refers to 'nowhere', which is not an id in nodes.csv" in text
+    assert "length_km is -5.0; expected a number >= 0" in text

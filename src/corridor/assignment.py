@@ -39,7 +39,7 @@ from corridor.constraints import place_nodes
 from corridor.demand import Demand
 from corridor.errors import InfeasibleError, SolverError
 from corridor.network import Network
-from corridor.scenario import Scenario, ScenarioEffect, scenario_effect
+from corridor.scenario import Scenario, ScenarioEffect, scenario_effect, with_investments
 
 __all__ = [
     "Assignment",
@@ -524,6 +524,8 @@ def assign(
     >>> result.status, result.unserved_by_commodity()["container"]
     ('optimal', 0.0)
     """
+    if scenario is not None:
+        network = with_investments(network, scenario)
     effect = None if scenario is None else scenario_effect(network, scenario, demand.table)
     model = build_assignment(network, demand, effect=effect, penalty=penalty)
     if not force_lp and effect is None:

@@ -28,7 +28,7 @@ from corridor.assignment import Assignment, build_assignment, read_assignment, s
 from corridor.constraints import group_members
 from corridor.demand import Demand
 from corridor.network import Network
-from corridor.scenario import Horizon, Scenario, scenario_effect
+from corridor.scenario import Horizon, Scenario, scenario_effect, with_investments
 
 __all__ = ["Impact", "Replay", "impact", "impact_by_duration", "replay"]
 
@@ -170,6 +170,7 @@ def replay(
     horizon = horizon or scenario.horizon
     if horizon is None:
         raise ValueError(f"scenario {scenario.name!r} has no horizon; pass one")
+    network = with_investments(network, scenario)
     storage = dict(storage or {})
     table = demand.table
     n_pairs = len(table)
@@ -365,6 +366,7 @@ def impact(
     solver_options: Mapping[str, Any] | None = None,
 ) -> Impact:
     """A scenario against the same periods without its events (see the module docstring)."""
+    network = with_investments(network, scenario)  # so that new links can be named in the results
     baseline_scenario = scenario.model_copy(update={"events": [], "name": "baseline"})
     kwargs: dict[str, Any] = {"period": period, "storage": storage, "solver_options": solver_options}
     before = replay(network, demand, baseline_scenario, **kwargs)

@@ -19,19 +19,22 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import numpy as np
+import pandas as pd
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from corridor.constraints import group_members
-from corridor.errors import ScenarioError
+from corridor.errors import DataError, ScenarioError
 from corridor.network import Network
 
 __all__ = [
+    "AddLink",
     "Scenario",
     "ScenarioEffect",
     "builtin_scenarios",
     "load_scenario",
     "scenario_effect",
+    "with_investments",
 ]
 
 SCENARIO_FOLDER = ("data", "eurasia", "scenarios")
@@ -146,8 +149,21 @@ class AddCapacity(_Timed):
     cost_usd: float | None = Field(default=None, ge=0, description="investment cost, for appraisal")
 
 
+class AddLink(_Timed):
+    """A new link (an investment: a ferry line, a rail spur), open while the event holds.
+
+    ``link`` is a row of links.csv (id, from, to, mode, length_km, countries, and a source for
+    every number); ``tariffs`` are rows of tariffs.csv for it when its mode's rows do not apply.
+    """
+
+    type: Literal["add_link"]
+    link: dict[str, Any]
+    tariffs: list[dict[str, Any]] = Field(default_factory=list)
+    cost_usd: float | None = Field(default=None, ge=0, description="investment cost, for appraisal")
+
+
 Event = Annotated[
-    Close | Derate | BarTransit | MultiplyTariff | MultiplyTime | RiskPremium | ChangeDemand | AddCapacity,
+    Close | Derate | BarTransit | MultiplyTariff | MultiplyTime | RiskPremium | ChangeDemand | AddCapacity | AddLink,
     Field(discriminator="type"),
 ]
 
@@ -230,6 +246,7 @@ _EVENT_TAGS = {
     "risk_premium",
     "demand",
     "add_capacity",
+    "add_link",
 }
 
 
@@ -279,10 +296,42 @@ def _load_chain(name_or_path: str, seen: tuple[str, ...]) -> Scenario:
     )
 
 
+def with_investments(network: Network, scenario: Scenario) -> Network:
+    """The network with the scenario's new links (and their tariffs) added, validated like any dataset."""
+    added = [e for e in scenario.events if isinstance(e, AddLink)]
+    if not added:
+        return network
+    links = pd.concat([network.links, pd.DataFrame([_link_row(e.link) for e in added])], ignore_index=True)
+    tariffs = network.tariffs
+    extra = [row for e in added for row in e.tariffs]
+    if extra:
+        tariffs = pd.concat([tariffs, pd.DataFrame(extra)], ignore_index=True)
+    try:
+        return network.replace(links=links, tariffs=tariffs)
+    except DataError as err:
+        where = ", ".join(str(e.link.get("id", "?")) for e in added)
+        lines = "\n".join(f"  {p}" for p in err.problems)
+        raise ScenarioError(
+            f"scenario {scenario.name!r}: the new links ({where}) do not fit the network:\n{lines}"
+        ) from err
+
+
+def _link_row(link: dict[str, Any]) -> dict[str, Any]:
+    """A links.csv row from YAML: lists for list columns."""
+    row = dict(link)
+    for col in ("countries", "commodities", "shape"):
+        if isinstance(row.get(col), str):
+            row[col] = tuple(x.strip() for x in row[col].split(";") if x.strip())
+        elif isinstance(row.get(col), list):
+            row[col] = tuple(row[col])
+    return row
+
+
 def check_scenario(scenario: Scenario, network: Network) -> None:
     """Every name the scenario uses must exist in the network; all problems at once."""
     from corridor._schema import country_codes
 
+    network = with_investments(network, scenario)
     links, nodes, groups = set(network.links["id"]), set(network.nodes["id"]), set(network.groups["id"])
     commodities = set(network.commodities["id"])
     problems = []
@@ -360,6 +409,12 @@ def scenario_effect(
     for event in scenario.events:
         share = event.share_of(horizon)
         if share <= 0:
+            if isinstance(event, AddLink):  # not open yet (or any more): nobody may use it
+                usable[:, np.isin(cn.arc_link, [cn.link_ids.index(str(event.link["id"]))])] = False
+            continue
+        if isinstance(event, AddLink):
+            arcs = np.isin(cn.arc_link, [cn.link_ids.index(str(event.link["id"]))])
+            cap[arcs] *= share  # open for that share of the horizon (a link without capacity: all of it)
             continue
         if isinstance(event, Close | Derate | AddCapacity):
             nodes, links = _targets(network, event.target)
