@@ -103,8 +103,15 @@ def solve_priced(
     for _ in range(max_rounds):
         start = time.perf_counter()
         h.run()
-        seconds += time.perf_counter() - start
         status = h.getModelStatus()
+        if status != highspy.HighsModelStatus.kOptimal:
+            # the restricted LP is always feasible (everything can stay unserved): a restart that went
+            # wrong is numerical, so solve it again from scratch with the dual simplex
+            h.clearSolver()
+            h.setOptionValue("simplex_strategy", 1)
+            h.run()
+            status = h.getModelStatus()
+        seconds += time.perf_counter() - start
         if status == highspy.HighsModelStatus.kInfeasible:
             raise InfeasibleError("the assignment LP is infeasible although unserved demand is allowed")
         if status != highspy.HighsModelStatus.kOptimal:
