@@ -75,7 +75,7 @@ def test_impact_on_the_builtin_network(eurasia):
         assert key in data
     assert result.delta_cost_usd > 0
     north = result.corridors.set_index(["group", "commodity"]).loc[("northern_rail", "container")]
-    assert north["after"] == pytest.approx(0, abs=1e-6) and north["before"] > 0
+    assert 0 < north["after"] < north["before"]  # eastbound boxes still ride it; EU-bound ones left
     dep = result.dependency.set_index(["exporter", "transit", "commodity"])
     assert dep.loc[("CN", "RU", "container"), "share_before"] > 0
     assert dep.loc[("CN", "RU", "container"), "share_after"] == pytest.approx(0, abs=1e-9)

@@ -135,9 +135,13 @@ def test_sanctions_keep_containers_out_of_russia_and_belarus(eurasia):
 
     result = assign(eurasia, load_demand(eurasia), scenario=load_scenario("sanctions-2022", eurasia))
     links = eurasia.links.set_index("id")
-    boxes = result.flows[result.flows["commodity"] == "container"]
-    crossed = {c for link in boxes["link"] for c in links.loc[link, "countries"]}
+    flows = result.flows_by_origin
+    # EU-bound boxes (all westbound pairs start in China) stay out; eastbound ones may still cross
+    westbound = flows[flows["origin"].isin(["xian_port", "chongqing", "chengdu"]) & (flows["commodity"] == "container")]
+    crossed = {c for link in westbound["link"] for c in links.loc[link, "countries"]}
     assert not {"RU", "BY"} & crossed
+    eastbound = flows[flows["origin"].isin(["duisburg", "lodz", "hamburg_rail"])]
+    assert {"RU", "BY"} <= {c for link in eastbound["link"] for c in links.loc[link, "countries"]}
     baseline = assign(eurasia, load_demand(eurasia))
     assert result.transport_cost_usd > baseline.transport_cost_usd
 
@@ -192,3 +196,29 @@ def test_new_link_must_fit_the_network(tmp_path, tiny):
     assert "the new links (ae_new) do not fit the network" in text
     assert "to refers to 'nowhere', which is not an id in nodes.csv" in text
     assert "length_km is -5.0; expected a number >= 0" in text
+
+
+def test_bar_for_cargo_to_some_countries_only(tmp_path, tiny):
+    """Boxes for Germany may not cross Russia; boxes for Russia itself still go there."""
+    scenario = load_scenario(
+        write(
+            tmp_path,
+            "eu-bound.yaml",
+            "name: eu-bound\nevents:\n"
+            "  - {type: bar_transit, countries: [RU], commodities: [container], destinations: [DE], source: T1}\n",
+        ),
+        tiny,
+    )
+    d = demand_from_frame(
+        tiny,
+        __import__("pandas").DataFrame(
+            [("o", "e", "container", 1_000.0, "T1"), ("o", "c", "container", 1_000.0, "T1")],
+            columns=["origin", "destination", "commodity", "quantity_per_year", "source"],
+        ),
+    )
+    result = assign(tiny, d, scenario=scenario)
+    flows = result.flows_by_origin
+    to_germany = result.flows[result.flows["link"].isin(["ce"])]
+    assert to_germany.empty  # nothing reaches e through Russia
+    assert "bc" in set(flows["link"])  # the boxes for c still ride b-c
+    assert result.transport_cost_usd == pytest.approx(1_000 * 600 + 1_000 * (50 + 100 + 200))

@@ -38,10 +38,9 @@ def _initial_columns(model: AssignmentModel, corridor: float) -> np.ndarray:
         arcs = model.flow_arc[cols]
         cost = model.cost[cols]
         graph = csr_array((cost + 1e-12, (cn.tail[arcs], cn.head[arcs])), shape=(n, n))
-        origin = _group_origin(model, int(g))
+        origin = int(model.group_origin[g])
         dist = dijkstra(graph, indices=origin)
-        pairs = table[table["origin"] == cn.node_ids[origin]]
-        pairs = pairs[pairs["commodity"] == cn.commodities[model.group_commodity[g]]]
+        pairs = table.iloc[list(model.group_pairs[g])]
         ends = [
             cn.node_index[x]
             for d in pairs["destination"]
@@ -57,12 +56,6 @@ def _initial_columns(model: AssignmentModel, corridor: float) -> np.ndarray:
             through = dist[cn.tail[arcs]] + cost + to_end[cn.head[arcs]]
             keep[cols[through <= best * (1 + corridor) + 1e-9]] = True
     return np.flatnonzero(keep)
-
-
-def _group_origin(model: AssignmentModel, g: int) -> int:
-    from corridor.assignment import _group_keys
-
-    return _group_keys(model)[1][g]
 
 
 def solve_priced(

@@ -25,7 +25,7 @@ import contextlib
 import os
 import sys
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -72,6 +72,8 @@ class AssignmentModel:
     flow_arc: np.ndarray  # [flow col] arc index
     unserved_col: np.ndarray  # [pair] column of its unserved slack
     group_commodity: np.ndarray  # [group] commodity index
+    group_origin: np.ndarray  # [group] origin node index
+    group_pairs: tuple[tuple[int, ...], ...]  # [group] positions of its pairs in the demand table
     # capacity rows: what they bound
     cap_rows: np.ndarray  # row indices
     cap_kind: tuple[str, ...]  # 'link' or 'node'
@@ -153,15 +155,19 @@ class Assignment:
 
 def _group_keys(model: AssignmentModel) -> tuple[list[int], list[int]]:
     """(commodity, origin node) of each group, in group order."""
-    keys = _groups(_pairs(model.network, model.demand))
-    return [c for (c, _), _ in keys], [o for (_, o), _ in keys]
+    return model.group_commodity.tolist(), model.group_origin.tolist()
 
 
-def _groups(pairs: pd.DataFrame) -> list[tuple[tuple[int, int], list[int]]]:
-    """(commodity, origin) groups of the pairs, with the pair positions in each, in a fixed order."""
-    out: dict[tuple[int, int], list[int]] = {}
-    for p, (c, o) in enumerate(zip(pairs["c"], pairs["o"], strict=True)):
-        out.setdefault((int(c), int(o)), []).append(p)
+def _groups(pairs: pd.DataFrame, bars: Sequence[int] | None = None) -> list[tuple[tuple[int, int, int], list[int]]]:
+    """(commodity, origin, bar) groups of the pairs, with the pair positions in each, in a fixed order.
+
+    Pairs share a group, and so the same flow variables, when they carry the same commodity from
+    the same origin under the same transit bars (``bars``: an id per pair, 0 for none).
+    """
+    bars = bars if bars is not None else [0] * len(pairs)
+    out: dict[tuple[int, int, int], list[int]] = {}
+    for p, (c, o, b) in enumerate(zip(pairs["c"], pairs["o"], bars, strict=True)):
+        out.setdefault((int(c), int(o), int(b)), []).append(p)
     return sorted(out.items())
 
 
@@ -171,6 +177,24 @@ def _pairs(network: Network, demand: Demand) -> pd.DataFrame:
     table["c"] = [cn.commodity_index(c) for c in table["commodity"]]
     table["o"] = [cn.node_index[o] for o in table["origin"]]
     return table.reset_index(drop=True)
+
+
+def _pair_bars(effect: ScenarioEffect | None, n_pairs: int, n_arcs: int) -> tuple[list[int], list[np.ndarray]]:
+    """An id per pair for the arcs barred to it alone (0: none), and the barred arcs of each id."""
+    masks: list[np.ndarray] = [np.zeros(n_arcs, dtype=bool)]
+    ids = [0] * n_pairs
+    if effect is None:
+        return ids, masks
+    seen: dict[bytes, int] = {}
+    for p, mask in enumerate(effect.pair_barred):
+        if mask is None or not mask.any():
+            continue
+        key = np.packbits(mask).tobytes()
+        if key not in seen:
+            seen[key] = len(masks)
+            masks.append(mask)
+        ids[p] = seen[key]
+    return ids, masks
 
 
 def build_assignment(
@@ -195,8 +219,9 @@ def build_assignment(
     n = cn.n_nodes
     values = dict(zip(network.commodities["id"], network.commodities["value_usd_per_unit"], strict=True))
     penalty = {**values, **(penalty or {})}
-    groups = _groups(pairs)
-    group_commodity = np.array([c for (c, _), _ in groups], dtype=np.int64)
+    pair_bar, bar_masks = _pair_bars(effect, len(pairs), cn.n_arcs)
+    groups = _groups(pairs, pair_bar)
+    group_commodity = np.array([c for (c, _, _), _ in groups], dtype=np.int64)
     rows_i: list[np.ndarray] = []
     cols_j: list[np.ndarray] = []
     vals: list[np.ndarray] = []
@@ -205,8 +230,9 @@ def build_assignment(
     flow_arc: list[np.ndarray] = []
     col = 0
     # flow columns, group by group: +1 where an arc leaves a node, -1 where it enters
-    for g, ((c, _), _) in enumerate(groups):
+    for g, ((c, _, b), _) in enumerate(groups):
         ok = allowed[c] if usable is None else allowed[c] & usable
+        ok = ok & ~bar_masks[b]
         arcs = np.flatnonzero(ok)
         cols = col + np.arange(len(arcs))
         rows_i += [g * n + cn.tail[arcs], g * n + cn.head[arcs]]
@@ -273,7 +299,7 @@ def build_assignment(
     cols_j.append(sel)
     vals.append(factor[sel])
     n_rows += len(arcs_capped)
-    node_origin_of_group = np.array([o for (_, o), _ in groups], dtype=np.int64)
+    node_origin_of_group = np.array([o for (_, o, _), _ in groups], dtype=np.int64)
     for node in np.flatnonzero(np.isfinite(cn.node_capacity_native)):
         dim = cn.node_capacity_dim[node]
         f = cn.dimension_factor[dim][fc] if len(fc) else np.zeros(0)
@@ -311,6 +337,8 @@ def build_assignment(
         flow_arc=fa,
         unserved_col=unserved_col,
         group_commodity=group_commodity,
+        group_origin=node_origin_of_group,
+        group_pairs=tuple(tuple(members) for _, members in groups),
         cap_rows=np.asarray(cap_rows, dtype=np.int64),
         cap_kind=tuple(cap_kind),
         cap_element=tuple(cap_element),
@@ -544,8 +572,7 @@ def _uncongested(model: AssignmentModel) -> LPSolution | None:
     table = model.demand.table
     x = np.zeros(model.shape[1])
     col_of = {(int(g), int(a)): i for i, (g, a) in enumerate(zip(model.flow_group, model.flow_arc, strict=True))}
-    groups = _groups(_pairs(network, model.demand))
-    group_of_pair = {int(p): g for g, (_, members) in enumerate(groups) for p in members}
+    group_of_pair = {p: g for g, members in enumerate(model.group_pairs) for p in members}
     for commodity, part in table.groupby("commodity", sort=False):
         routes = shortest_routes(
             network, list(zip(part["origin"], part["destination"], strict=True)), commodity=str(commodity)

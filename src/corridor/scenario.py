@@ -93,9 +93,17 @@ class Derate(_Timed):
 
 
 class BarTransit(_Timed):
+    """No transit through ``countries``, for some ``commodities`` and for cargo going to (or
+    coming from) some countries only (``destinations`` / ``origins``: EU-bound boxes, say).
+
+    A bar limited to destinations or origins holds in a period when it covers at least half of it.
+    """
+
     type: Literal["bar_transit"]
     countries: list[str] = Field(min_length=1)
     commodities: list[str] | None = None
+    destinations: list[str] | None = None
+    origins: list[str] | None = None
 
 
 class MultiplyTariff(_Timed):
@@ -372,6 +380,7 @@ class ScenarioEffect:
     time_h: np.ndarray
     demand_factor: np.ndarray
     horizon_days: int
+    pair_barred: tuple[np.ndarray | None, ...] = ()  # [pair] arcs barred to that pair alone
 
 
 def _targets(network: Network, target: str) -> tuple[list[str], list[str]]:
@@ -392,6 +401,31 @@ def _arcs_touching(network: Network, nodes: Iterable[str], links: Iterable[str])
     )
 
 
+def _pairs_matching(network: Network, demand_table: Any, event: BarTransit) -> np.ndarray:
+    """Demand pairs a bar limited to some commodities, destinations or origins applies to."""
+    country = dict(zip(network.nodes["id"], network.nodes["country"], strict=True))
+    group_ids = set(network.groups["id"])
+
+    def countries_of(place: str) -> set[str]:
+        if place in group_ids:
+            nodes, links = group_members(network, place)
+            ends = set(network.links.set_index("id").loc[links, ["from", "to"]].to_numpy().ravel()) if links else set()
+            return {country[n] for n in {*nodes, *ends}}
+        return {country[place]}
+
+    hit = np.ones(len(demand_table), dtype=bool)
+    for p, (o, d, c) in enumerate(
+        zip(demand_table["origin"], demand_table["destination"], demand_table["commodity"], strict=True)
+    ):
+        if event.commodities and c not in event.commodities:
+            hit[p] = False
+        if event.destinations and not countries_of(str(d)) & set(event.destinations):
+            hit[p] = False
+        if event.origins and not countries_of(str(o)) & set(event.origins):
+            hit[p] = False
+    return hit
+
+
 def scenario_effect(
     network: Network, scenario: Scenario, demand_table: Any, *, horizon: Horizon | None = None
 ) -> ScenarioEffect:
@@ -404,6 +438,7 @@ def scenario_effect(
     cost = cn.cost_usd.copy()
     time_h = cn.time_h.copy()
     demand_factor = np.ones(len(demand_table))
+    pair_barred: list[np.ndarray | None] = [None] * len(demand_table)
     values = network.commodities["value_usd_per_unit"].to_numpy(float)
     commodity_index = {c: i for i, c in enumerate(cn.commodities)}
     for event in scenario.events:
@@ -438,7 +473,12 @@ def scenario_effect(
                 if event.commodities
                 else list(range(len(cn.commodities)))
             )
-            if share >= 1:
+            if event.destinations or event.origins:
+                if share >= 0.5:
+                    hit = _pairs_matching(network, demand_table, event)
+                    for p in np.flatnonzero(hit):
+                        pair_barred[p] = arcs if pair_barred[p] is None else (pair_barred[p] | arcs)
+            elif share >= 1:
                 for r in rows:
                     usable[r, arcs] = False
             else:  # a bar for part of the horizon takes that share of the arcs' capacity
@@ -475,4 +515,5 @@ def scenario_effect(
         time_h=time_h,
         demand_factor=demand_factor,
         horizon_days=horizon.days,
+        pair_barred=tuple(pair_barred),
     )
