@@ -18,7 +18,8 @@ import numpy as np
 from scipy.sparse import csr_array
 from scipy.sparse.csgraph import dijkstra
 
-from corridor.assignment import DEFAULT_SOLVER_OPTIONS, AssignmentModel, LPSolution, _stdout_silenced
+from corridor._highs import highs_lp, new_highs, status_name
+from corridor.assignment import AssignmentModel, LPSolution
 from corridor.constraints import place_nodes
 from corridor.errors import InfeasibleError, SolverError
 
@@ -68,26 +69,10 @@ def solve_priced(
     """The optimum of the whole LP, solving only the columns it needs (see the module docstring)."""
     import highspy
 
-    with _stdout_silenced():
-        h = highspy.Highs()  # type: ignore[no-untyped-call]
-    for key, value in {**DEFAULT_SOLVER_OPTIONS, **(solver_options or {})}.items():
-        if h.setOptionValue(key, value) != highspy.HighsStatus.kOk:
-            raise SolverError(f"HiGHS rejected option {key}={value!r}")
+    h = new_highs(solver_options)
     full = model.matrix.tocsc()
     columns = _initial_columns(model, corridor)
-    sub = full[:, columns]
-    lp = highspy.HighsLp()
-    lp.num_col_, lp.num_row_ = len(columns), model.shape[0]
-    lp.col_cost_ = model.cost[columns]
-    lp.col_lower_ = np.zeros(len(columns))
-    lp.col_upper_ = model.upper[columns]
-    lp.row_lower_ = model.row_lower
-    lp.row_upper_ = model.row_upper
-    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-    lp.a_matrix_.start_ = sub.indptr.astype(np.int32)
-    lp.a_matrix_.index_ = sub.indices.astype(np.int32)
-    lp.a_matrix_.value_ = sub.data.astype(float)
-    h.passModel(lp)
+    h.passModel(highs_lp(model.cost[columns], model.upper[columns], model.row_lower, model.row_upper, full[:, columns]))
     present = np.zeros(model.shape[1], dtype=bool)
     present[columns] = True
     order = list(columns)
@@ -108,7 +93,7 @@ def solve_priced(
         if status == highspy.HighsModelStatus.kInfeasible:
             raise InfeasibleError("the assignment LP is infeasible although unserved demand is allowed")
         if status != highspy.HighsModelStatus.kOptimal:
-            raise SolverError(f"HiGHS stopped with status {str(status).rsplit('.', 1)[-1]!r}; expected 'Optimal'")
+            raise SolverError(f"HiGHS stopped with status {status_name(status)!r}; expected 'Optimal'")
         iterations += int(h.getInfo().simplex_iteration_count)
         duals = np.asarray(h.getSolution().row_dual, dtype=float)
         reduced = model.cost - full.T @ duals

@@ -21,11 +21,8 @@ each commodity converted by its factors. All quantities are per year.
 
 from __future__ import annotations
 
-import contextlib
-import os
-import sys
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -34,6 +31,7 @@ import pandas as pd
 from scipy.sparse import coo_array, csc_array
 
 from corridor._frames import json_records
+from corridor._highs import highs_lp, new_highs, status_name
 from corridor._schema import records
 from corridor.constraints import place_nodes
 from corridor.demand import Demand
@@ -50,9 +48,6 @@ __all__ = [
     "read_assignment",
     "solve_assignment",
 ]
-
-DEFAULT_SOLVER_OPTIONS: dict[str, Any] = {"solver": "simplex", "simplex_strategy": 1, "output_flag": False}
-"""Dual simplex, quiet. Pass ``solver_options`` to change any HiGHS option."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -353,37 +348,19 @@ def solve_assignment(model: AssignmentModel, *, solver_options: Mapping[str, Any
     """Solve the LP with HiGHS; raise InfeasibleError or SolverError when there is no optimum."""
     import highspy
 
-    with _stdout_silenced():  # HiGHS prints a banner when the first instance is made; a library must not print
-        h = highspy.Highs()  # type: ignore[no-untyped-call]
-    for key, value in {**DEFAULT_SOLVER_OPTIONS, **(solver_options or {})}.items():
-        status = h.setOptionValue(key, value)
-        if status != highspy.HighsStatus.kOk:
-            raise SolverError(f"HiGHS rejected option {key}={value!r}")
-    lp = highspy.HighsLp()
-    rows, cols = model.shape
-    lp.num_col_, lp.num_row_ = cols, rows
-    lp.col_cost_ = model.cost
-    lp.col_lower_ = np.zeros(cols)
-    lp.col_upper_ = model.upper
-    lp.row_lower_ = model.row_lower
-    lp.row_upper_ = model.row_upper
-    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-    lp.a_matrix_.start_ = model.matrix.indptr.astype(np.int32)
-    lp.a_matrix_.index_ = model.matrix.indices.astype(np.int32)
-    lp.a_matrix_.value_ = model.matrix.data.astype(float)
-    h.passModel(lp)
+    h = new_highs(solver_options)
+    h.passModel(highs_lp(model.cost, model.upper, model.row_lower, model.row_upper, model.matrix))
     start = time.perf_counter()
     h.run()
     seconds = time.perf_counter() - start
     model_status = h.getModelStatus()
-    text = str(model_status).rsplit(".", 1)[-1]
     if model_status == highspy.HighsModelStatus.kInfeasible:
         raise InfeasibleError(
             "the assignment LP is infeasible although unserved demand is allowed: a demand or capacity is inconsistent "
             "(a negative capacity or demand that validation let through)"
         )
     if model_status != highspy.HighsModelStatus.kOptimal:
-        raise SolverError(f"HiGHS stopped with status {text!r}; expected 'Optimal'")
+        raise SolverError(f"HiGHS stopped with status {status_name(model_status)!r}; expected 'Optimal'")
     solution = h.getSolution()
     info = h.getInfo()
     return LPSolution(
@@ -394,20 +371,6 @@ def solve_assignment(model: AssignmentModel, *, solver_options: Mapping[str, Any
         iterations=int(info.simplex_iteration_count),
         solve_seconds=seconds,
     )
-
-
-@contextlib.contextmanager
-def _stdout_silenced() -> Iterator[None]:
-    """Send the process's own stdout (file descriptor 1, which C++ code writes to) to /dev/null."""
-    sys.stdout.flush()
-    saved = os.dup(1)
-    try:
-        with open(os.devnull, "wb") as null:
-            os.dup2(null.fileno(), 1)
-            yield
-    finally:
-        os.dup2(saved, 1)
-        os.close(saved)
 
 
 def read_assignment(model: AssignmentModel, solution: LPSolution, *, tolerance: float = 1e-6) -> Assignment:
@@ -573,6 +536,10 @@ def _uncongested(model: AssignmentModel) -> LPSolution | None:
     x = np.zeros(model.shape[1])
     col_of = {(int(g), int(a)): i for i, (g, a) in enumerate(zip(model.flow_group, model.flow_arc, strict=True))}
     group_of_pair = {p: g for g, members in enumerate(model.group_pairs) for p in members}
+    arc_of = {
+        (cn.link_ids[link], cn.node_ids[tail], cn.node_ids[head]): arc
+        for arc, (link, tail, head) in enumerate(zip(cn.arc_link, cn.tail, cn.head, strict=True))
+    }
     for commodity, part in table.groupby("commodity", sort=False):
         routes = shortest_routes(
             network, list(zip(part["origin"], part["destination"], strict=True)), commodity=str(commodity)
@@ -582,8 +549,7 @@ def _uncongested(model: AssignmentModel) -> LPSolution | None:
                 return None  # unserved or not worth carrying: let the LP weigh it
             g = group_of_pair[int(p)]
             for link, a, b in zip(route.links, route.nodes[:-1], route.nodes[1:], strict=True):
-                arc = _arc_between(cn, link, a, b)
-                x[col_of[(g, arc)]] += table.loc[p, "quantity_per_year"]
+                x[col_of[(g, arc_of[(link, a, b)])]] += table.loc[p, "quantity_per_year"]
     load = _row_activity(model, x)
     if np.any(load > model.cap_limit * (1 + 1e-9)):
         return None
@@ -595,12 +561,3 @@ def _uncongested(model: AssignmentModel) -> LPSolution | None:
         iterations=0,
         solve_seconds=0.0,
     )
-
-
-def _arc_between(cn: Any, link: str, a: str, b: str) -> int:
-    pos = cn.link_ids.index(link)
-    arcs = np.flatnonzero(cn.arc_link == pos)
-    for arc in arcs:
-        if cn.node_ids[cn.tail[arc]] == a and cn.node_ids[cn.head[arc]] == b:
-            return int(arc)
-    raise AssertionError(f"no arc of {link} runs {a} -> {b}")
