@@ -188,6 +188,24 @@ def test_new_link_opens_when_the_event_starts(tmp_path, tiny):
     assert "ae_new" in set(rep.assignments[3].flows["link"])
 
 
+def test_impact_of_a_new_link_compares_against_the_network_without_it(tmp_path, tiny):
+    from corridor.impact import impact
+
+    scenario = load_scenario(write(tmp_path, "new.yaml", NEW_LINK), tiny)
+    d = demand_from_frame(
+        tiny,
+        __import__("pandas").DataFrame(
+            [("o", "e", "container", 5_200.0, "T1")],
+            columns=["origin", "destination", "commodity", "quantity_per_year", "source"],
+        ),
+    )
+    result = impact(tiny, d, scenario, period="week")
+    assert "ae_new" not in set(result.baseline.assignments[3].flows["link"])
+    assert "ae_new" in set(result.disrupted.assignments[3].flows["link"])
+    # two weeks (of 7 days at 5,200 TEU a year) at 350 USD less each TEU
+    assert result.delta_cost_usd == pytest.approx(-2 * 5_200 * 7 / 365 * 350, rel=1e-6)
+
+
 def test_new_link_must_fit_the_network(tmp_path, tiny):
     bad = NEW_LINK.replace("to: e,", "to: nowhere,").replace("length_km: 200", "length_km: -5")
     with pytest.raises(ScenarioError) as info:

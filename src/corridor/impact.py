@@ -366,11 +366,11 @@ def impact(
     solver_options: Mapping[str, Any] | None = None,
 ) -> Impact:
     """A scenario against the same periods without its events (see the module docstring)."""
-    network = with_investments(network, scenario)  # so that new links can be named in the results
     baseline_scenario = scenario.model_copy(update={"events": [], "name": "baseline"})
     kwargs: dict[str, Any] = {"period": period, "storage": storage, "solver_options": solver_options}
-    before = replay(network, demand, baseline_scenario, **kwargs)
+    before = replay(network, demand, baseline_scenario, **kwargs)  # without the new links too
     after = replay(network, demand, scenario, **kwargs)
+    network = with_investments(network, scenario)  # so that new links can be named in the results
     paths_before, paths_after = _paths(before), _paths(after)
     a, b = _corridor_volumes(network, paths_before), _corridor_volumes(network, paths_after)
     corridors = a.merge(b, on=["group", "commodity"], how="outer", suffixes=("_before", "_after")).fillna(0.0)
