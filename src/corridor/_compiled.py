@@ -59,6 +59,7 @@ class CompiledNetwork:
     value_of_time_usd_per_h: FloatArray  # [commodity]
     # per link (row order of network.links), for reporting
     link_ids: tuple[str, ...]
+    link_index: dict[str, int]
     link_countries: tuple[tuple[str, ...], ...]
     link_base_sources: tuple[frozenset[str], ...]  # length, capacity, transit, dwell, speed
     node_capacity_sources: tuple[frozenset[str], ...]
@@ -195,6 +196,7 @@ def compile_network(network: Network) -> CompiledNetwork:
         dimension_factor=dimension_factor,
         value_of_time_usd_per_h=vot,
         link_ids=tuple(str(x) for x in links["id"]),
+        link_index={str(x): i for i, x in enumerate(links["id"])},
         link_countries=tuple(tuple(cs) for cs in links["countries"]),
         link_base_sources=_base_sources(network),
         node_capacity_sources=tuple(frozenset(split_source(s)[0]) for s in nodes["capacity_source"]),

@@ -56,7 +56,7 @@ def _arc_mask(cn: CompiledNetwork, c: int, con: Constraints) -> np.ndarray:
         midx = [cn.modes.index(m) for m in con.avoid_modes]
         ok &= ~np.isin(cn.arc_mode, midx)
     if con.avoid_links:
-        lidx = [i for i, lid in enumerate(cn.link_ids) if lid in set(con.avoid_links)]
+        lidx = [cn.link_index[x] for x in con.avoid_links if x in cn.link_index]
         ok &= ~np.isin(cn.arc_link, lidx)
     if con.avoid_nodes:
         nidx = [cn.node_index[n] for n in con.avoid_nodes]
@@ -172,7 +172,7 @@ def _link_edges(cn: CompiledNetwork, links: Sequence[str]) -> np.ndarray:
     """Edges of the expanded graph that enter a link's arcs (both directions)."""
     if not links:
         return np.zeros(0, dtype=np.int64)
-    positions = [cn.link_ids.index(x) for x in links]
+    positions = [cn.link_index[x] for x in links]
     arcs = np.flatnonzero(np.isin(cn.arc_link, positions))
     return np.flatnonzero(np.isin(cn.edge_arc, arcs))
 

@@ -395,7 +395,7 @@ def _targets(network: Network, target: str) -> tuple[list[str], list[str]]:
 def _arcs_touching(network: Network, nodes: Iterable[str], links: Iterable[str]) -> np.ndarray:
     cn = network.compiled
     node_idx = [cn.node_index[n] for n in nodes]
-    link_idx = [cn.link_ids.index(x) for x in links]
+    link_idx = [cn.link_index[x] for x in links]
     return np.asarray(
         np.isin(cn.arc_link, link_idx) | np.isin(cn.tail, node_idx) | np.isin(cn.head, node_idx), dtype=bool
     )
@@ -443,13 +443,14 @@ def scenario_effect(
     commodity_index = {c: i for i, c in enumerate(cn.commodities)}
     for event in scenario.events:
         share = event.share_of(horizon)
-        if share <= 0:
-            if isinstance(event, AddLink):  # not open yet (or any more): nobody may use it
-                usable[:, np.isin(cn.arc_link, [cn.link_ids.index(str(event.link["id"]))])] = False
-            continue
         if isinstance(event, AddLink):
-            arcs = np.isin(cn.arc_link, [cn.link_ids.index(str(event.link["id"]))])
-            cap[arcs] *= share  # open for that share of the horizon (a link without capacity: all of it)
+            arcs = cn.arc_link == cn.link_index[str(event.link["id"])]
+            if share <= 0:  # not open yet (or any more): nobody may use it
+                usable[:, arcs] = False
+            else:
+                cap[arcs] *= share  # open for that share of the horizon (a link without capacity: all of it)
+            continue
+        if share <= 0:
             continue
         if isinstance(event, Close | Derate | AddCapacity):
             nodes, links = _targets(network, event.target)
@@ -458,7 +459,7 @@ def scenario_effect(
                 if isinstance(event, Close)
                 else (event.capacity_share if isinstance(event, Derate) else event.factor)
             )
-            arcs = np.isin(cn.arc_link, [cn.link_ids.index(x) for x in links])
+            arcs = np.isin(cn.arc_link, [cn.link_index[x] for x in links])
             cap[arcs] *= 1 - share + share * left
             for n in nodes:
                 node_cap[cn.node_index[n]] *= 1 - share + share * left
