@@ -9,14 +9,13 @@ of links the commodity may use joins.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
 import pandas as pd
 
 from corridor._schema import frame_to_rows, parse_rows, read_csv_rows, schema_for
 from corridor.errors import DataError, Problem, RequestError, UnknownNodeError
-from corridor.network import Network
+from corridor.network import Network, builtin_dataset_path
 from corridor.routing import shortest_routes
 
 __all__ = ["BUILTIN_DEMAND", "Demand", "demand_from_frame", "load_demand"]
@@ -49,10 +48,7 @@ def load_demand(network: Network, path: str | Path | None = None) -> Demand:
     >>> demand.total("crude_oil") > 50e6
     True
     """
-    if path is None:
-        file = Path(str(resources.files("corridor").joinpath("data", "eurasia", BUILTIN_DEMAND)))
-    else:
-        file = Path(path)
+    file = builtin_dataset_path() / BUILTIN_DEMAND if path is None else Path(path)
     schema = schema_for("demand")
     problems: list[Problem] = []
     read = read_csv_rows(file, schema, problems)

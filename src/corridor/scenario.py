@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -25,7 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from corridor.constraints import group_members
 from corridor.errors import DataError, ScenarioError
-from corridor.network import Network
+from corridor.network import Network, builtin_dataset_path
 
 __all__ = [
     "AddLink",
@@ -36,8 +35,6 @@ __all__ = [
     "scenario_effect",
     "with_investments",
 ]
-
-SCENARIO_FOLDER = ("data", "eurasia", "scenarios")
 
 
 class _Strict(BaseModel):
@@ -260,8 +257,8 @@ _EVENT_TAGS = {
 
 def builtin_scenarios() -> dict[str, Path]:
     """The scenarios that ship with the Eurasian network, by name."""
-    folder = resources.files("corridor").joinpath(*SCENARIO_FOLDER)
-    return {p.name.removesuffix(".yaml"): Path(str(p)) for p in folder.iterdir() if p.name.endswith(".yaml")}
+    folder = builtin_dataset_path() / "scenarios"
+    return {p.name.removesuffix(".yaml"): p for p in folder.iterdir() if p.name.endswith(".yaml")}
 
 
 def load_scenario(name_or_path: str | Path, network: Network | None = None) -> Scenario:
