@@ -206,6 +206,28 @@ def test_impact_of_a_new_link_compares_against_the_network_without_it(tmp_path, 
     assert result.delta_cost_usd == pytest.approx(-2 * 5_200 * 7 / 365 * 350, rel=1e-6)
 
 
+def test_slower_passage_costs_the_value_of_time(tmp_path, tiny):
+    """O-A takes 1 + 5 hours; three times as long is 12 hours more, half a day at 48 USD a TEU-day."""
+    from corridor.assignment import assign
+
+    scenario = load_scenario(
+        write(
+            tmp_path, "slow.yaml", "name: slow\nevents: [{type: multiply_time, target: oa, factor: 3, source: T1}]\n"
+        ),
+        tiny,
+    )
+    d = demand_from_frame(
+        tiny,
+        __import__("pandas").DataFrame(
+            [("o", "e", "container", 1_000.0, "T1")],
+            columns=["origin", "destination", "commodity", "quantity_per_year", "source"],
+        ),
+    )
+    base = assign(tiny, d, force_lp=True).total_cost_usd
+    slow = assign(tiny, d, scenario=scenario).total_cost_usd
+    assert slow - base == pytest.approx(1_000 * 0.5 * 48)
+
+
 def test_new_link_must_fit_the_network(tmp_path, tiny):
     bad = NEW_LINK.replace("to: e,", "to: nowhere,").replace("length_km: 200", "length_km: -5")
     with pytest.raises(ScenarioError) as info:

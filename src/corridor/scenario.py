@@ -112,6 +112,12 @@ class MultiplyTariff(_Timed):
 
 
 class MultiplyTime(_Timed):
+    """Slower passage (queues at a border, a slow-down): transit and dwell times multiplied.
+
+    The extra time costs each unit its commodity's value of time, so cargo may take a faster
+    route and the impact counts the delay in money.
+    """
+
     type: Literal["multiply_time"]
     factor: float = Field(gt=0)
     target: str | None = None
@@ -366,7 +372,8 @@ class ScenarioEffect:
     ``capacity_factor`` [arc] and ``node_capacity_factor`` [node]: share of the horizon's
     capacity left (a 30-day closure in a 120-day horizon leaves 0.75). ``usable`` [commodity,
     arc]: arcs barred for the whole horizon are False. ``cost_usd`` [commodity, arc]: tariffs
-    with multipliers and premiums. ``demand_factor`` [pair]. ``partial_bars``: bars that hold
+    with multipliers, premiums and the value of time of extra delay. ``time_h`` [arc]: transit
+    and dwell hours with delays. ``demand_factor`` [pair]. ``partial_bars``: bars that hold
     for part of the horizon, applied as capacity shares of the arcs they cut.
     """
 
@@ -376,7 +383,6 @@ class ScenarioEffect:
     cost_usd: np.ndarray
     time_h: np.ndarray
     demand_factor: np.ndarray
-    horizon_days: int
     pair_barred: tuple[np.ndarray | None, ...] = ()  # [pair] arcs barred to that pair alone
 
 
@@ -437,6 +443,7 @@ def scenario_effect(
     demand_factor = np.ones(len(demand_table))
     pair_barred: list[np.ndarray | None] = [None] * len(demand_table)
     values = network.commodities["value_usd_per_unit"].to_numpy(float)
+    value_of_time = network.commodities["value_of_time_usd_per_unit_day"].to_numpy(float)
     commodity_index = {c: i for i, c in enumerate(cn.commodities)}
     for event in scenario.events:
         share = event.share_of(horizon)
@@ -492,9 +499,13 @@ def scenario_effect(
                 arcs &= np.isin(cn.arc_mode, [cn.modes.index(m) for m in event.modes if m in cn.modes])
             rows = [commodity_index[c] for c in (getattr(event, "commodities", None) or cn.commodities)]
             if isinstance(event, MultiplyTime):
-                time_h[arcs] *= 1 - share + share * event.factor
+                before = time_h[arcs]
+                time_h[arcs] = before * (1 - share + share * event.factor)
+                delay_days = (time_h[arcs] - before) / 24.0
             for r in rows:
-                if isinstance(event, MultiplyTariff):
+                if isinstance(event, MultiplyTime):
+                    cost[r, arcs] += delay_days * value_of_time[r]
+                elif isinstance(event, MultiplyTariff):
                     cost[r, arcs] *= 1 - share + share * event.factor
                 elif isinstance(event, RiskPremium):
                     cost[r, arcs] += share * event.share_of_value * values[r]
@@ -512,6 +523,5 @@ def scenario_effect(
         cost_usd=cost,
         time_h=time_h,
         demand_factor=demand_factor,
-        horizon_days=horizon.days,
         pair_barred=tuple(pair_barred),
     )
