@@ -12,6 +12,7 @@ Validation reports every problem with the file, the line and the field.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +23,7 @@ import pandas as pd
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from corridor.constraints import group_members
+from corridor.constraints import group_members, place_nodes
 from corridor.errors import DataError, ScenarioError
 from corridor.network import Network, builtin_dataset_path
 
@@ -409,12 +410,10 @@ def _pairs_matching(network: Network, demand_table: Any, event: BarTransit) -> n
     country = dict(zip(network.nodes["id"], network.nodes["country"], strict=True))
     group_ids = set(network.groups["id"])
 
-    def countries_of(place: str) -> set[str]:
-        if place in group_ids:
-            nodes, links = group_members(network, place)
-            ends = set(network.links.set_index("id").loc[links, ["from", "to"]].to_numpy().ravel()) if links else set()
-            return {country[n] for n in {*nodes, *ends}}
-        return {country[place]}
+    @functools.cache
+    def countries_of(place: str) -> frozenset[str]:
+        kind = "group" if place in group_ids else "node"
+        return frozenset(country[n] for n in place_nodes(network, kind, place))
 
     hit = np.ones(len(demand_table), dtype=bool)
     for p, (o, d, c) in enumerate(
