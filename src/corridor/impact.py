@@ -180,22 +180,25 @@ def replay(
     rows, volumes, results = [], [], []
     transport = waiting = stranded_value = 0.0
     spans = _periods(horizon, period)
+    span_days = [(end - start).days + 1 for start, end in spans]
+    quantity = table["quantity_per_year"].to_numpy(float)
+    origin, destination, commodity = (table[c].to_numpy() for c in ("origin", "destination", "commodity"))
     for p, (start, end) in enumerate(spans):
-        days = (end - start).days + 1
+        days = span_days[p]
         scale = days / 365.0
         effect = scenario_effect(network, scenario, table, horizon=Horizon(start=start, end=end))
         # the LP works in rates per year: this period's demand and backlog as a yearly rate
-        offered = table["quantity_per_year"].to_numpy(float) * effect.demand_factor * scale + backlog
-        effect_here = _with_demand(effect, offered / scale / table["quantity_per_year"].to_numpy(float).clip(min=1e-12))
+        offered = quantity * effect.demand_factor * scale + backlog
+        effect_here = _with_demand(effect, offered / scale / quantity.clip(min=1e-12))
         model = build_assignment(network, demand, effect=effect_here)
         result = read_assignment(model, solve_assignment(model, solver_options=solver_options))
         results.append(result)
         left = result.unserved["unserved"].to_numpy(float) * scale
         moved = offered - left
-        kept = _store(left, table["origin"].to_numpy(), storage)
+        kept = _store(left, origin, storage)
         lost = left - kept
         transport += result.transport_cost_usd * scale
-        next_days = (spans[p + 1][1] - spans[p + 1][0]).days + 1 if p + 1 < len(spans) else 0
+        next_days = span_days[p + 1] if p + 1 < len(spans) else 0
         waiting += float(kept @ pair_vot) * next_days
         stranded_value += float(lost @ model.penalty)
         backlog = kept
@@ -204,9 +207,9 @@ def replay(
             pd.DataFrame(
                 {
                     "period": p,
-                    "origin": table["origin"].to_numpy(),
-                    "destination": table["destination"].to_numpy(),
-                    "commodity": table["commodity"].to_numpy(),
+                    "origin": origin,
+                    "destination": destination,
+                    "commodity": commodity,
                     "offered": offered,
                     "moved": moved,
                     "backlog": kept,
