@@ -141,20 +141,21 @@ def compile_network(network: Network) -> CompiledNetwork:
     factors = commodity_factors(network.commodities)
     com_modes = dict(zip(network.commodities["id"], network.commodities["modes"], strict=True))
     allowed = np.zeros((len(commodities), n_links), dtype=bool)
+    commodity_index = {c: i for i, c in enumerate(commodities)}
     for i, (mode, listed) in enumerate(zip(links["mode"], links["commodities"], strict=True)):
         for com in allowed_commodities(mode, listed, com_modes):
-            allowed[commodities.index(com), i] = True
+            allowed[commodity_index[com], i] = True
     cost = (
         np.vstack([_link_costs(network, com, length) for com in commodities]) if commodities else np.zeros((0, n_links))
     )
     cost = np.where(allowed, cost, np.inf)
     unit_dim = dict(zip(network.units["id"], network.units["dimension"], strict=True))
     unit_per_year = dict(zip(network.units["id"], network.units["per_year"], strict=True))
-    capacity = _capacity_matrix(links, commodities, factors, unit_dim, unit_per_year)
-    node_capacity = _capacity_matrix(nodes, commodities, factors, unit_dim, unit_per_year)
     vot = network.commodities["value_of_time_usd_per_unit_day"].to_numpy(float) / 24.0
     link_native, link_dim = _native_capacity(links, unit_dim, unit_per_year)
     node_native, node_dim = _native_capacity(nodes, unit_dim, unit_per_year)
+    capacity = _capacity_matrix(link_native, link_dim, commodities, factors)
+    node_capacity = _capacity_matrix(node_native, node_dim, commodities, factors)
     dimension_factor = {
         dim: np.array([factors[com].get(dim, np.nan) for com in commodities]) for dim in ("t", "teu", "train", "bbl")
     }
@@ -279,23 +280,14 @@ def _native_capacity(
     return native, tuple(dims)
 
 
-def _capacity_matrix(
-    table: pd.DataFrame,
-    commodities: tuple[str, ...],
-    factors: dict[str, dict[str, float]],
-    unit_dim: dict[str, str],
-    unit_per_year: dict[str, float],
-) -> FloatArray:
+def _capacity_matrix(native: FloatArray, dims: tuple[str, ...], commodities: tuple[str, ...],
+                     factors: dict[str, dict[str, float]]) -> FloatArray:  # fmt: skip
     """Capacity in units of each commodity per year; inf when unknown or not convertible."""
-    out = np.full((len(commodities), len(table)), np.inf)
-    for j, (value, unit) in enumerate(zip(table["capacity"], table["capacity_unit"], strict=True)):
-        if np.isnan(value) or not unit:
-            continue
-        per_year = value * unit_per_year[unit]
-        dim = unit_dim[unit]
-        for i, com in enumerate(commodities):
+    out = np.full((len(commodities), len(native)), np.inf)
+    for i, com in enumerate(commodities):
+        for j, dim in enumerate(dims):
             if dim in factors[com]:
-                out[i, j] = per_year / factors[com][dim]
+                out[i, j] = native[j] / factors[com][dim]
     return out
 
 

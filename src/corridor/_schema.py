@@ -103,12 +103,6 @@ class TableSchema:
     def names(self) -> tuple[str, ...]:
         return tuple(c.name for c in self.columns)
 
-    def column(self, name: str) -> Column:
-        for col in self.columns:
-            if col.name == name:
-                return col
-        raise KeyError(name)
-
     def to_frame(self) -> pd.DataFrame:
         """The schema itself as a table, for docs and ``corridor network schema``."""
         return pd.DataFrame(
