@@ -10,6 +10,7 @@ passes through a virtual node, so that each graph edge stands for exactly one ar
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -96,6 +97,15 @@ class CompiledNetwork:
     @property
     def time_h(self) -> FloatArray:
         return np.asarray(self.transit_h + self.dwell_h, dtype=float)
+
+    def country_arcs(self, countries: Iterable[str], *, with_nodes: bool = True) -> np.ndarray:
+        """Arcs whose link crosses any of ``countries`` (``with_nodes``: or that start or end in one)."""
+        idx = [self.countries.index(c) for c in countries if c in self.countries]
+        arcs = self.arc_in_country[:, idx].any(axis=1)
+        if with_nodes:
+            inside = np.isin(self.node_country, idx)
+            arcs = arcs | inside[self.tail] | inside[self.head]
+        return np.asarray(arcs, dtype=bool)
 
     def commodity_index(self, commodity: str) -> int:
         try:

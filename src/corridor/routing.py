@@ -47,11 +47,7 @@ def _arc_mask(cn: CompiledNetwork, c: int, con: Constraints) -> np.ndarray:
     """Arcs the commodity may use under the avoid constraints."""
     ok = cn.allowed[c].copy()
     if con.avoid_countries:
-        cidx = [cn.countries.index(x) for x in con.avoid_countries if x in cn.countries]
-        if cidx:
-            ok &= ~cn.arc_in_country[:, cidx].any(axis=1)
-            bad_nodes = np.isin(cn.node_country, cidx)
-            ok &= ~bad_nodes[cn.tail] & ~bad_nodes[cn.head]
+        ok &= ~cn.country_arcs(con.avoid_countries)
     if con.avoid_modes:
         midx = [cn.modes.index(m) for m in con.avoid_modes]
         ok &= ~np.isin(cn.arc_mode, midx)

@@ -469,9 +469,7 @@ def scenario_effect(
                 if isinstance(event, Close):  # a closed node closes the links at it
                     cap[(cn.tail == cn.node_index[n]) | (cn.head == cn.node_index[n])] *= 1 - share
         elif isinstance(event, BarTransit):
-            idx = [cn.countries.index(c) for c in event.countries if c in cn.countries]
-            barred_nodes = np.isin(cn.node_country, idx)
-            arcs = cn.arc_in_country[:, idx].any(axis=1) | barred_nodes[cn.tail] | barred_nodes[cn.head]
+            arcs = cn.country_arcs(event.countries)
             rows = (
                 [commodity_index[c] for c in event.commodities]
                 if event.commodities
@@ -492,8 +490,7 @@ def scenario_effect(
                 nodes, links = _targets(network, event.target)
                 arcs = _arcs_touching(network, nodes, links)
             else:
-                idx = [cn.countries.index(c) for c in (event.countries or []) if c in cn.countries]
-                arcs = np.asarray(cn.arc_in_country[:, idx].any(axis=1), dtype=bool)
+                arcs = cn.country_arcs(event.countries or [], with_nodes=False)
             if isinstance(event, RiskPremium) and event.modes:
                 arcs &= np.isin(cn.arc_mode, [cn.modes.index(m) for m in event.modes if m in cn.modes])
             rows = [commodity_index[c] for c in (getattr(event, "commodities", None) or cn.commodities)]
