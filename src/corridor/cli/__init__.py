@@ -29,6 +29,7 @@ app.add_typer(scenario_app, name="scenario")
 results_app = typer.Typer(help="Runs saved in the results file (SQLite).", no_args_is_help=True)
 app.add_typer(results_app, name="results")
 
+# not _render.make_console: importing _render loads pandas, and errors must print without it
 err_console = Console(stderr=True, width=None if sys.stderr.isatty() else 160)
 T = TypeVar("T")
 

@@ -15,12 +15,10 @@ from pathlib import Path
 
 from rich.table import Table
 
-from corridor.cli._render import capacity_text, make_console, money
+from corridor.cli._render import capacity_text, console, money
 from corridor.compare import Option, Outcome, compare_routes
 from corridor.network import Network
 from corridor.route import Route
-
-console = make_console()
 
 CHINA_ORIGIN = "Xi'an"
 EUROPE_DESTINATION = "Duisburg"
