@@ -229,3 +229,16 @@ def test_priced_lp_has_the_same_optimum(n, seed, data):
     assert priced.objective == pytest.approx(full.objective, rel=1e-9)
     # reading back a priced solution gives the same tables' totals
     assert read_assignment(model, priced).total_cost_usd == pytest.approx(full.objective, rel=1e-9)
+    # the answer is a certificate for the whole LP: x is feasible, the duals (including the
+    # potentials of nodes the master never held) are feasible, and the two objectives meet
+    scale = float(np.abs(model.cost).max())
+    activity = model.matrix @ priced.x
+    assert np.all(priced.x >= -1e-6)
+    assert np.all(activity <= model.row_upper + 1e-6 * np.maximum(1, np.abs(model.row_upper)))
+    assert np.all(activity >= model.row_lower - 1e-6 * np.maximum(1, np.abs(model.row_lower)))
+    reduced = model.cost - model.matrix.T @ priced.row_dual
+    assert reduced.min() >= -1e-7 * scale
+    y = priced.row_dual
+    bound = np.where(y > 0, model.row_lower, model.row_upper)
+    dual_objective = float(np.where(y != 0, y * bound, 0.0).sum())
+    assert dual_objective == pytest.approx(priced.objective, rel=1e-7)

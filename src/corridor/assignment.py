@@ -47,6 +47,7 @@ __all__ = [
     "build_assignment",
     "read_assignment",
     "solve_assignment",
+    "solve_model",
 ]
 
 
@@ -66,6 +67,9 @@ class AssignmentModel:
     flow_group: np.ndarray  # [flow col] group index
     flow_arc: np.ndarray  # [flow col] arc index
     unserved_col: np.ndarray  # [pair] column of its unserved slack
+    delivery_col: np.ndarray  # [delivery] column of a delivery of a pair at one of its destination nodes
+    delivery_pair: np.ndarray  # [delivery] the pair delivered
+    delivery_node: np.ndarray  # [delivery] the node it is delivered at
     group_commodity: np.ndarray  # [group] commodity index
     group_origin: np.ndarray  # [group] origin node index
     group_pairs: tuple[tuple[int, ...], ...]  # [group] positions of its pairs in the demand table
@@ -246,6 +250,7 @@ def build_assignment(
     rhs_cons = np.zeros(n_cons)
     group_ids = set(network.groups["id"])
     unserved_col = np.empty(len(pairs), dtype=np.int64)
+    deliveries: list[tuple[int, int, int]] = []  # (column, pair, node)
     pair_penalty = np.empty(len(pairs))
     for p, row in enumerate(records(pairs)):
         g = int(group_of_pair[p])
@@ -253,6 +258,7 @@ def build_assignment(
         ends = [cn.node_index[x] for x in place_nodes(network, kind, row.destination)]
         od_row = n_cons + int(p)
         for m in ends:
+            deliveries.append((col, p, m))
             rows_i += [np.array([g * n + m, od_row])]
             cols_j += [np.array([col, col])]
             vals += [np.array([1.0, 1.0])]
@@ -331,6 +337,9 @@ def build_assignment(
         flow_group=fg,
         flow_arc=fa,
         unserved_col=unserved_col,
+        delivery_col=np.array([d[0] for d in deliveries], dtype=np.int64),
+        delivery_pair=np.array([d[1] for d in deliveries], dtype=np.int64),
+        delivery_node=np.array([d[2] for d in deliveries], dtype=np.int64),
         group_commodity=group_commodity,
         group_origin=node_origin_of_group,
         group_pairs=tuple(tuple(members) for _, members in groups),
@@ -371,6 +380,25 @@ def solve_assignment(model: AssignmentModel, *, solver_options: Mapping[str, Any
         iterations=int(info.simplex_iteration_count),
         solve_seconds=seconds,
     )
+
+
+LP_METHODS = ("auto", "plain", "priced")
+PRICED_FROM_COLUMNS = 100_000
+"""``lp="auto"`` solves the plain LP below this many columns and the priced one from it on."""
+
+
+def solve_model(
+    model: AssignmentModel, *, lp: str = "auto", solver_options: Mapping[str, Any] | None = None
+) -> LPSolution:
+    """Solve the LP whole (``plain``) or through column generation (``priced``, same optimum,
+    far less work on a large network); ``auto`` picks by size. See :mod:`corridor._pricing`."""
+    if lp not in LP_METHODS:
+        raise ValueError(f"unknown LP method {lp!r}; expected one of {', '.join(LP_METHODS)}")
+    if lp == "priced" or (lp == "auto" and model.shape[1] >= PRICED_FROM_COLUMNS):
+        from corridor._pricing import solve_priced
+
+        return solve_priced(model, solver_options=solver_options)
+    return solve_assignment(model, solver_options=solver_options)
 
 
 def read_assignment(model: AssignmentModel, solution: LPSolution, *, tolerance: float = 1e-6) -> Assignment:
@@ -502,11 +530,13 @@ def assign(
     penalty: Mapping[str, float] | None = None,
     solver_options: Mapping[str, Any] | None = None,
     force_lp: bool = False,
+    lp: str = "auto",
 ) -> Assignment:
     """Place demand on the network at least cost within capacities; say what cannot be carried.
 
     When every pair's cheapest route fits within every capacity, those routes are the optimum
-    and no LP is solved (``method`` says which). Otherwise: build, solve, read back.
+    and no LP is solved (``method`` says which). Otherwise: build, solve, read back; ``lp``
+    chooses how the LP is solved (see :func:`solve_model`).
 
     Examples
     --------
@@ -523,7 +553,7 @@ def assign(
         quick = _uncongested(model)
         if quick is not None:
             return replace(read_assignment(model, quick), method="shortest routes (no capacity binds)")
-    return read_assignment(model, solve_assignment(model, solver_options=solver_options))
+    return read_assignment(model, solve_model(model, lp=lp, solver_options=solver_options))
 
 
 def _uncongested(model: AssignmentModel) -> LPSolution | None:

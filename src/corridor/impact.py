@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from corridor._frames import json_records
-from corridor.assignment import Assignment, build_assignment, read_assignment, solve_assignment
+from corridor.assignment import Assignment, build_assignment, read_assignment, solve_model
 from corridor.constraints import group_members
 from corridor.demand import Demand
 from corridor.network import Network
@@ -161,11 +161,13 @@ def replay(
     horizon: Horizon | None = None,
     storage: Mapping[str, float] | None = None,
     solver_options: Mapping[str, Any] | None = None,
+    lp: str = "auto",
 ) -> Replay:
     """Replay a scenario's horizon period by period (see the module docstring).
 
     ``storage`` gives, per origin node id, how many units can wait there (tank farms, port
     yards); an origin without an entry keeps no backlog, so what it cannot move is stranded.
+    ``lp`` says how each period's LP is solved (:func:`corridor.assignment.solve_model`).
     """
     horizon = horizon or scenario.horizon
     if horizon is None:
@@ -191,7 +193,7 @@ def replay(
         offered = quantity * effect.demand_factor * scale + backlog
         effect_here = _with_demand(effect, offered / scale / quantity.clip(min=1e-12))
         model = build_assignment(network, demand, effect=effect_here)
-        result = read_assignment(model, solve_assignment(model, solver_options=solver_options))
+        result = read_assignment(model, solve_model(model, lp=lp, solver_options=solver_options))
         results.append(result)
         left = result.unserved["unserved"].to_numpy(float) * scale
         moved = offered - left
@@ -367,10 +369,11 @@ def impact(
     period: Period = "week",
     storage: Mapping[str, float] | None = None,
     solver_options: Mapping[str, Any] | None = None,
+    lp: str = "auto",
 ) -> Impact:
     """A scenario against the same periods without its events (see the module docstring)."""
     baseline_scenario = scenario.model_copy(update={"events": [], "name": "baseline"})
-    kwargs: dict[str, Any] = {"period": period, "storage": storage, "solver_options": solver_options}
+    kwargs: dict[str, Any] = {"period": period, "storage": storage, "solver_options": solver_options, "lp": lp}
     before = replay(network, demand, baseline_scenario, **kwargs)  # without the new links too
     after = replay(network, demand, scenario, **kwargs)
     network = with_investments(network, scenario)  # so that new links can be named in the results
