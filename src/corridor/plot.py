@@ -25,7 +25,7 @@ from corridor.route import Route
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-__all__ = ["plot_routes", "plot_utilisation"]
+__all__ = ["plot_criticality", "plot_routes", "plot_utilisation"]
 
 EURASIA_EXTENT = (-12.0, 125.0, -38.0, 62.0)  # lon min, lon max, lat min, lat max
 _PAD_DEG = 4.0
@@ -232,6 +232,42 @@ def plot_utilisation(
                  label="utilisation of published capacity (grey: none published)")  # fmt: skip
     if title:
         fig.suptitle(title)
+    return _save(fig, path)
+
+
+def plot_criticality(
+    table: pd.DataFrame, path: str | os.PathLike[str], *, top: int = 15, title: str | None = None
+) -> Path:
+    """A ranked bar chart of closures by extra cost per year (``Criticality.table`` or
+    ``Criticality.distinct()``), most costly on top. Each bar is labelled with what the closure
+    strands, per commodity; a row standing for several elements shows the first and their count.
+    """
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    rows = table.head(top).iloc[::-1]
+    stranded = [c for c in table.columns if c.startswith("stranded_")]
+    fig, ax = plt.subplots(figsize=(10.0, 0.42 * max(len(rows), 1) + 1.6), dpi=100, layout="constrained")
+    colors = {"link": "#2c7fb8", "node": "#d95f0e", "group": "#756bb1"}
+    kinds = [str(k).split("+")[0] for k in rows["kind"]]
+    values = rows["extra_cost_usd"].to_numpy(float) / 1e9
+    ax.barh(range(len(rows)), values, color=[colors.get(k, "#7f7f7f") for k in kinds])
+    names = [
+        str(c).split(", ")[0] + (f" (+{n - 1} in series)" if n > 1 else "")
+        for c, n in zip(rows["closed"], rows.get("elements", pd.Series(1, index=rows.index)), strict=True)
+    ]
+    ax.set_yticks(range(len(rows)), names, fontsize=8)
+    for y, (value, (_, row)) in enumerate(zip(values, rows.iterrows(), strict=True)):
+        parts = [f"{row[c]:,.0f} {c.removeprefix('stranded_')}" for c in stranded if row[c] > 0.5]
+        if parts:
+            ax.text(value, y, "  stranded " + ", ".join(parts), va="center", fontsize=7, color="#333333")
+    ax.set_xlabel("extra cost, billion USD per year (transport plus the value of cargo left behind)")
+    ax.margins(x=0.45)
+    handles = [matplotlib.patches.Patch(color=c, label=k) for k, c in colors.items()]
+    ax.legend(handles=handles, loc="lower right", fontsize=8)
+    ax.set_title(title or "Single points of failure: closures ranked by extra cost", fontsize=11)
     return _save(fig, path)
 
 

@@ -270,6 +270,112 @@ def impact(
         print(f"saved as run {run_id} in {_results_path(results)}")
 
 
+@app.command()
+def criticality(
+    n: int = typer.Option(1, "--n", help="1: close each element alone; 2: every pair together."),
+    executor: str = typer.Option("processes", "--executor", help="serial, processes (default) or dask."),
+    scheduler: str | None = typer.Option(None, "--scheduler", help="Dask scheduler address (a running cluster)."),
+    workers: int | None = typer.Option(None, "--workers", help="Worker processes (default: one per core)."),
+    kinds: list[str] = typer.Option(["link,node,group"], "--kinds", help="Element kinds: link, node, group."),
+    top: int = typer.Option(10, "--top", help="Rows to print."),
+    demand_file: Path | None = typer.Option(None, "--demand", help="Demand CSV (default: the built-in 2021 baseline)."),
+    table_file: Path | None = typer.Option(None, "--table", help="Write the whole table (.csv or .parquet)."),
+    plot: Path | None = typer.Option(None, "--plot", help="Write a ranked bar chart (PNG)."),
+    as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
+    data: Path | None = DATA_OPTION,
+    results: Path | None = RESULTS_OPTION,
+    save: bool = SAVE_OPTION,
+) -> None:
+    """Single points of failure: close each link, node and asset group (or each pair) and rank the cost."""
+    from corridor.criticality import criticality as sweep
+    from corridor.demand import load_demand
+    from corridor.executors import EXECUTORS
+
+    if n not in (1, 2):
+        raise _fail(RequestError(f"--n is {n}; expected 1 or 2"))
+    if executor not in EXECUTORS:
+        raise _fail(RequestError(f"--executor is {executor!r}; expected one of {', '.join(EXECUTORS)}"))
+    if scheduler is not None and executor != "dask":
+        raise _fail(RequestError("--scheduler needs --executor dask"))
+    if table_file is not None and table_file.suffix not in (".csv", ".parquet"):
+        raise _fail(RequestError(f"--table {table_file}: expected a .csv or .parquet file name"))
+    net = _network(data)
+    demand = _guard(lambda: load_demand(net, demand_file))
+    chosen_kinds = _split(kinds)
+    with _Progress("closures") as advance:
+        result = _guard(
+            lambda: sweep(
+                net, demand, n=n, kinds=chosen_kinds, executor=executor, scheduler=scheduler, workers=workers,
+                progress=advance, on_start=lambda link: err_console.print(f"Dask dashboard: {link}"),
+            )
+        )  # fmt: skip
+    run_id = _save(results, "criticality", net, demand, None, result) if save else None
+    if table_file is not None:
+        _write_table(result.table, table_file)
+    if plot is not None:
+        from corridor.plot import plot_criticality
+
+        plot_criticality(result.distinct(), plot)
+    if as_json:
+        _emit_json(result.to_dict(limit=top))
+        return
+    from corridor.cli._render import print_criticality
+
+    print_criticality(result, top=top)
+    for path in (table_file, plot):
+        if path is not None:
+            print(f"written to {path}")
+    if run_id is not None:
+        print(f"saved as run {run_id} in {_results_path(results)}")
+
+
+def _write_table(frame: Any, path: Path) -> None:
+    """A table to CSV or Parquet, written beside the target and moved into place."""
+    import os
+    import tempfile
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(suffix=path.suffix, dir=path.parent)
+    os.close(fd)
+    try:
+        if path.suffix == ".parquet":
+            try:
+                frame.to_parquet(tmp, index=False)
+            except ImportError as err:
+                raise _fail(RequestError(f"--table {path}: Parquet needs pyarrow (pip install pyarrow)")) from err
+        else:
+            frame.to_csv(tmp, index=False)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+class _Progress:
+    """A Rich progress bar on stderr (hidden when stderr is not a terminal); yields ``advance(done, total)``."""
+
+    def __init__(self, what: str) -> None:
+        self.what = what
+
+    def __enter__(self) -> Callable[[int, int], None]:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+        self.bar = Progress(
+            TextColumn(f"[bold]{self.what}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+            console=err_console, transient=True, disable=not sys.stderr.isatty(),
+        )  # fmt: skip
+        self.bar.__enter__()
+        self.task = self.bar.add_task(self.what, total=None)
+
+        def advance(done: int, total: int) -> None:
+            self.bar.update(self.task, completed=done, total=total)
+
+        return advance
+
+    def __exit__(self, *exc: object) -> None:
+        self.bar.__exit__(None, None, None)
+
+
 @results_app.command("list")
 def results_list(results: Path | None = RESULTS_OPTION, as_json: bool = typer.Option(False, "--json")) -> None:
     """Every saved run: id, kind, scenario, network, demand, when, status."""

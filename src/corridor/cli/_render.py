@@ -268,6 +268,38 @@ def print_impact(network: Network, result: Impact, *, top: int = 8) -> None:
         console.print(table)
 
 
+def print_criticality(result: Any, *, top: int = 10, title: str | None = None) -> None:
+    """The closures that cost most, with what they strand and whom; closures with the same outcome
+    (elements in series) share a row."""
+    what = "single closures (N-1)" if result.n == 1 else "pairs of closures (N-2)"
+    table = Table(title=title or f"Top {top} {what}: extra cost and stranded cargo per year", title_justify="left")
+    distinct = result.distinct()
+    stranded = [c for c in distinct.columns if c.startswith("stranded_")]
+    table.add_column("#", justify="right")
+    table.add_column("closed (same outcome)", overflow="fold", ratio=3)
+    table.add_column("extra cost USD/y", justify="right")
+    for c in stranded:
+        table.add_column(f"stranded {c.removeprefix('stranded_')}/y", justify="right")
+    table.add_column("exporters hit", overflow="fold")
+    for rank, row in enumerate(distinct.head(top).to_dict(orient="records"), start=1):
+        table.add_row(
+            str(rank),
+            row["closed"],
+            f"{row['extra_cost_usd'] / 1e6:,.0f} M",
+            *(
+                f"{row[c]:,.0f} {result.units.get(c.removeprefix('stranded_'), '')}" if row[c] > 0.5 else "-"
+                for c in stranded
+            ),
+            row["countries_hit"],
+        )
+    console.print(table)
+    console.print(
+        f"   {len(result.table):,} closures ({len(distinct):,} distinct outcomes), {result.n_solved:,} LPs solved "
+        f"({result.method}) in {result.seconds:.1f} s; baseline cost {result.baseline_cost_usd / 1e9:,.2f} bn USD/y",
+        highlight=False,
+    )
+
+
 def print_frame(frame: Any, *, title: str) -> None:
     """Any table, as it is."""
     table = Table(title=title, title_justify="left")

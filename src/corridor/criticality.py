@@ -1,0 +1,409 @@
+"""Criticality: what closing each link, node or named asset group costs, one at a time (N-1) or two (N-2).
+
+For each closure the assignment LP is solved with the element's arcs shut, and compared with the
+baseline: extra cost (transport plus the value of what is left behind), stranded volume per
+commodity, and the exporting countries whose cargo pays for it.
+
+Two things make a sweep cheap without changing its answers:
+
+* **pruning.** An element that carries no flow in the baseline changes nothing when it closes
+  (the baseline's solution is still feasible and nothing cheaper appeared), so no LP is solved
+  for it. For N-2 the same holds one level down: closing ``a`` and ``b`` together equals closing
+  ``a`` alone when ``b`` carries nothing once ``a`` is closed, and the other way round; only
+  pairs where each carries flow in the other's N-1 solution are solved.
+* **warm starts.** One HiGHS instance holds the baseline LP and its optimal basis. A closure sets
+  the element's flow columns to an upper bound of zero and re-runs the dual simplex from that
+  basis (still dual feasible after a bound change); the bounds and the basis are then restored.
+
+``brute=True`` turns both off (a fresh LP per closure): the tests and ``make bench`` check the two
+give the same answers.
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from corridor._highs import highs_lp, new_highs, status_name
+from corridor.assignment import AssignmentModel, build_assignment, solve_assignment
+from corridor.constraints import group_members
+from corridor.demand import Demand
+from corridor.errors import SolverError
+from corridor.executors import batch, default_workers, run_tasks
+from corridor.network import Network
+
+__all__ = ["Criticality", "Element", "criticality", "elements"]
+
+_FLOW_TOLERANCE = 1e-6  # units per year below which a column carries nothing
+
+
+@dataclass(frozen=True)
+class Element:
+    """Something that can close: a link, a node (every arc touching it) or a named group of them."""
+
+    kind: str
+    id: str
+    arcs: tuple[int, ...]
+
+
+def elements(
+    network: Network, *, kinds: Iterable[str] = ("link", "node", "group"), demand: Demand | None = None
+) -> list[Element]:
+    """Every link, node and group of the network as a closable element.
+
+    With ``demand``, nodes where cargo starts or ends, and groups holding one, are left out:
+    closing a field or a market strands its cargo by definition and says nothing about the
+    network between them.
+    """
+    cn = network.compiled
+    kinds = set(kinds)
+    unknown = kinds - {"link", "node", "group"}
+    if unknown:
+        raise ValueError(f"unknown element kind(s) {sorted(unknown)}; expected link, node or group")
+    ends = set() if demand is None else set(demand.table["origin"]) | set(demand.table["destination"])
+    out = []
+    if "link" in kinds:
+        for link in network.links["id"]:
+            out.append(Element("link", str(link), tuple(np.flatnonzero(cn.arc_link == cn.link_index[link]).tolist())))
+    if "node" in kinds:
+        for node in network.nodes["id"]:
+            if node in ends:
+                continue
+            i = cn.node_index[node]
+            out.append(Element("node", str(node), tuple(np.flatnonzero((cn.tail == i) | (cn.head == i)).tolist())))
+    if "group" in kinds:
+        for group in network.groups["id"]:
+            nodes, links = group_members(network, group)
+            if group in ends or ends & set(nodes):
+                continue
+            node_idx = [cn.node_index[n] for n in nodes]
+            link_idx = [cn.link_index[x] for x in links]
+            hit = np.isin(cn.arc_link, link_idx) | np.isin(cn.tail, node_idx) | np.isin(cn.head, node_idx)
+            out.append(Element("group", str(group), tuple(np.flatnonzero(hit).tolist())))
+    return out
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    """One LP's answer, reduced to what a sweep keeps."""
+
+    objective: float
+    unserved: np.ndarray  # [pair] per year
+    group_cost: np.ndarray  # [group] transport plus unserved value, per year
+    column_flow: np.ndarray | None = None  # [flow column], kept for the N-1 solutions N-2 prunes with
+
+
+class _Solver:
+    """The baseline LP held in one HiGHS instance; closures as bound changes from its optimal basis."""
+
+    def __init__(self, network: Network, demand: Demand, solver_options: Mapping[str, Any] | None = None) -> None:
+        self.network, self.demand, self.solver_options = network, demand, solver_options
+        self.model = model = build_assignment(network, demand)
+        self.h = new_highs(solver_options)
+        self.h.passModel(highs_lp(model.cost, model.upper, model.row_lower, model.row_upper, model.matrix))
+        self.baseline = self._run(keep_flows=True)
+        self.basis = self.h.getBasis()
+        n_arcs = network.compiled.n_arcs
+        order = np.argsort(model.flow_arc, kind="stable")
+        self._cols_sorted = order
+        self._arc_start = np.searchsorted(model.flow_arc[order], np.arange(n_arcs + 1))
+
+    def columns_of(self, arcs: Iterable[int]) -> np.ndarray:
+        """Flow columns (every group's) on these arcs."""
+        parts = [self._cols_sorted[self._arc_start[a] : self._arc_start[a + 1]] for a in arcs]
+        return np.concatenate(parts) if parts else np.zeros(0, np.int64)
+
+    def carries(self, arcs: Iterable[int], flows: np.ndarray) -> bool:
+        cols = self.columns_of(arcs)
+        return bool(len(cols)) and float(flows[cols].max()) > _FLOW_TOLERANCE
+
+    def _run(self, keep_flows: bool = False) -> _Outcome:
+        import highspy
+
+        self.h.run()
+        status = self.h.getModelStatus()
+        if status != highspy.HighsModelStatus.kOptimal:
+            raise SolverError(f"HiGHS stopped with status {status_name(status)!r}; expected 'Optimal'")
+        x = np.asarray(self.h.getSolution().col_value, dtype=float)
+        return _outcome(self.model, float(self.h.getInfo().objective_function_value), x, keep_flows)
+
+    def closed(self, arcs: Sequence[int], keep_flows: bool = False) -> _Outcome:
+        """The optimum with these arcs shut, warm-started from the baseline basis; the LP is then restored."""
+        cols = self.columns_of(arcs).astype(np.int32)
+        if not len(cols):
+            return self.baseline
+        k = len(cols)
+        self.h.changeColsBounds(k, cols, np.zeros(k), np.zeros(k))
+        try:
+            return self._run(keep_flows)
+        finally:
+            self.h.changeColsBounds(k, cols, np.zeros(k), self.model.upper[cols])
+            self.h.setBasis(self.basis)
+
+    def fresh(self, arcs: Sequence[int], keep_flows: bool = False) -> _Outcome:
+        """The optimum with these arcs shut from a new LP, built and solved from scratch."""
+        usable = np.ones(self.network.compiled.n_arcs, dtype=bool)
+        usable[list(arcs)] = False
+        model = build_assignment(self.network, self.demand, usable=usable)
+        solution = solve_assignment(model, solver_options=self.solver_options)
+        if keep_flows:
+            raise ValueError("a fresh LP has its own columns: its flows do not line up with the baseline's")
+        return _outcome(model, solution.objective, solution.x, keep_flows=False)
+
+
+def _outcome(model: AssignmentModel, objective: float, x: np.ndarray, keep_flows: bool) -> _Outcome:
+    flow = x[: model.n_flow]
+    unserved = np.maximum(x[model.unserved_col], 0.0)
+    n_groups = len(model.group_origin)
+    group_cost = np.bincount(model.flow_group, weights=model.cost[: model.n_flow] * flow, minlength=n_groups)
+    pair_group = np.empty(len(unserved), dtype=np.int64)
+    for g, members in enumerate(model.group_pairs):
+        pair_group[list(members)] = g
+    group_cost += np.bincount(pair_group, weights=model.penalty * unserved, minlength=n_groups)
+    return _Outcome(objective, unserved, group_cost, flow if keep_flows else None)
+
+
+@dataclass(frozen=True, eq=False)
+class Criticality:
+    """A sweep's answers, one row per closure, most costly first.
+
+    ``table``: closed (element ids, ``+``-joined for pairs), kinds, extra_cost_usd (per year),
+    stranded_<commodity> (units per year), countries_hit (exporters whose cargo costs more or is
+    stranded), solved (False: pruned, the answer follows without an LP).
+    """
+
+    n: int
+    table: pd.DataFrame
+    baseline_cost_usd: float
+    seconds: float
+    n_solved: int
+    method: str
+    units: dict[str, str] = field(default_factory=dict)
+
+    def top(self, k: int = 10) -> pd.DataFrame:
+        return self.table.head(k)
+
+    def distinct(self) -> pd.DataFrame:
+        """One row per distinct outcome: elements in series (a pipeline's sections, its pump
+        stations, the group they form) strand the same cargo at the same cost, and are listed
+        together in ``closed`` (first the one named first in the table), with ``elements`` their count."""
+        if self.table.empty:
+            return self.table.assign(elements=pd.Series(dtype=int))
+        numbers = [c for c in self.table.columns if c == "extra_cost_usd" or c.startswith("stranded_")]
+        key = self.table[numbers].apply(lambda col: col.map(lambda v: float(f"{v:.6g}")))
+        grouped = self.table.groupby([key[c] for c in numbers], sort=False)
+        out = grouped.agg(
+            closed=("closed", ", ".join),
+            kind=("kind", lambda k: "+".join(sorted(set("+".join(k).split("+"))))),
+            countries_hit=("countries_hit", lambda c: " ".join(sorted(set(" ".join(c).split())))),
+            solved=("solved", "any"),
+            elements=("closed", "size"),
+        ).reset_index()
+        return out[["closed", "kind", *numbers, "countries_hit", "elements", "solved"]]
+
+    def tables(self) -> list[tuple[str, pd.DataFrame]]:
+        """The tables a saved run keeps."""
+        return [("criticality", self.table)]
+
+    def summary(self) -> dict[str, Any]:
+        """The figures of a run without its table."""
+        return {k: v for k, v in self.to_dict(limit=0).items() if k != "elements"}
+
+    def to_dict(self, limit: int | None = None) -> dict[str, Any]:
+        from corridor._frames import json_records
+
+        table = self.table if limit is None else self.table.head(limit)
+        return {
+            "n": self.n,
+            "method": self.method,
+            "baseline_cost_usd": round(self.baseline_cost_usd, 2),
+            "closures": len(self.table),
+            "solved": self.n_solved,
+            "seconds": round(self.seconds, 3),
+            "units": self.units,
+            "elements": json_records(table),
+        }
+
+
+def criticality(
+    network: Network,
+    demand: Demand,
+    *,
+    n: int = 1,
+    kinds: Iterable[str] = ("link", "node", "group"),
+    only: Sequence[Element] | None = None,
+    brute: bool = False,
+    solver_options: Mapping[str, Any] | None = None,
+    executor: str = "serial",
+    workers: int | None = None,
+    scheduler: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    on_start: Callable[[str], None] | None = None,
+) -> Criticality:
+    """Close every element (``n=1``) or every pair of elements (``n=2``) and rank what it costs.
+
+    ``only`` limits the sweep to some elements (default: :func:`elements` of the network without
+    demand end points). ``brute`` solves a fresh LP for every closure, without pruning or warm
+    starts, to check the fast sweep against. The LPs run on ``executor`` (see
+    :mod:`corridor.executors`); the answers do not depend on it. ``progress(done, total)`` is
+    called as closures finish; ``on_start`` receives the Dask dashboard address.
+    """
+    if n not in (1, 2):
+        raise ValueError(f"n is {n}; expected 1 (single closures) or 2 (pairs)")
+    start = time.perf_counter()
+    candidates = list(only) if only is not None else elements(network, kinds=kinds, demand=demand)
+    tick = time.perf_counter()
+    solver = _Solver(network, demand, solver_options)
+    seconds_each = (time.perf_counter() - tick) * (1.0 if brute else 0.2)  # a warm re-solve is a fraction of one
+    token = f"{id(solver):x}-{time.monotonic_ns():x}"
+    _SOLVERS[token] = solver  # the serial executor reuses this process's baseline
+    shared = (token, network, demand, solver_options, brute)
+    base = solver.baseline
+    total = len(candidates) if n == 1 else len(candidates) * (len(candidates) + 1) // 2
+    done = [0]
+
+    def solve_all(closures: Sequence[tuple[int, ...]], keep_flows: bool) -> list[_Outcome]:
+        jobs = [(tuple(sorted(set().union(*(candidates[i].arcs for i in c)))), keep_flows) for c in closures]
+        workers_here = workers or default_workers()
+        tasks = batch(jobs, seconds_each=seconds_each, workers=1 if executor == "serial" else workers_here)
+
+        def step(k: int) -> None:
+            done[0] += k
+            if progress:
+                progress(min(done[0], total), total)
+
+        sizes = iter([len(t) for t in tasks])
+
+        def task_done(_: int) -> None:
+            step(next(sizes))
+
+        outcomes = run_tasks(
+            _solve_batch,
+            shared,
+            tasks,
+            executor=executor,
+            workers=workers,
+            scheduler=scheduler,
+            progress=task_done,
+            on_start=on_start,
+        )
+        return [o for part in outcomes for o in part]
+
+    try:
+        if brute:
+            wanted = list(range(len(candidates)))
+        else:
+            wanted = [i for i, e in enumerate(candidates) if solver.carries(e.arcs, base.column_flow)]  # type: ignore[arg-type]
+        done[0] += len(candidates) - len(wanted)
+        solved_singles = dict(
+            zip(wanted, solve_all([(i,) for i in wanted], keep_flows=n == 2 and not brute), strict=True)
+        )
+        singles = [solved_singles.get(i, base) for i in range(len(candidates))]
+        rows: list[tuple[tuple[int, ...], _Outcome, bool]] = [
+            ((i,), singles[i], i in solved_singles) for i in range(len(candidates))
+        ]
+        if n == 2:
+            rows += _pairs(candidates, singles, solver, brute, solve_all, done)
+    finally:
+        _SOLVERS.pop(token, None)
+    table = _table(network, demand, solver.model, candidates, rows, base)
+    return Criticality(
+        n=n,
+        table=table,
+        baseline_cost_usd=base.objective,
+        seconds=time.perf_counter() - start,
+        n_solved=sum(was for _, _, was in rows),
+        method="brute force" if brute else "pruned, warm-started",
+        units=_units(network),
+    )
+
+
+def _pairs(
+    candidates: Sequence[Element],
+    singles: Sequence[_Outcome],
+    solver: _Solver,
+    brute: bool,
+    solve_all: Callable[[Sequence[tuple[int, ...]], bool], list[_Outcome]],
+    done: list[int],
+) -> list[tuple[tuple[int, ...], _Outcome, bool]]:
+    """Every pair of elements closed together; pairs whose answer follows from a single closure are not solved."""
+    known: dict[tuple[int, int], _Outcome] = {}
+    wanted = []
+    for i, j in itertools.combinations(range(len(candidates)), 2):
+        if brute:
+            wanted.append((i, j))
+        elif not solver.carries(candidates[j].arcs, singles[i].column_flow):  # type: ignore[arg-type]
+            known[(i, j)] = singles[i]  # j carries nothing once i is closed
+        elif not solver.carries(candidates[i].arcs, singles[j].column_flow):  # type: ignore[arg-type]
+            known[(i, j)] = singles[j]
+        else:
+            wanted.append((i, j))
+    done[0] += len(known)
+    solved = dict(zip(wanted, solve_all(wanted, False), strict=True))
+    return [
+        (pair, solved.get(pair) or known[pair], pair in solved)
+        for pair in itertools.combinations(range(len(candidates)), 2)
+    ]
+
+
+_SOLVERS: dict[str, _Solver] = {}  # per process: the baseline LP of each sweep it works on
+
+
+def _solve_batch(
+    shared: tuple[str, Network, Demand, Mapping[str, Any] | None, bool], jobs: list[tuple[tuple[int, ...], bool]]
+) -> list[_Outcome]:
+    """Solve a batch of closures on this process's copy of the sweep's baseline LP (built once)."""
+    token, network, demand, solver_options, brute = shared
+    solver = _SOLVERS.get(token)
+    if solver is None:
+        solver = _SOLVERS[token] = _Solver(network, demand, solver_options)
+    solve = solver.fresh if brute else solver.closed
+    return [solve(arcs, keep_flows=keep) for arcs, keep in jobs]
+
+
+def _units(network: Network) -> dict[str, str]:
+    return {str(c): str(u) for c, u in zip(network.commodities["id"], network.commodities["unit"], strict=True)}
+
+
+def _table(
+    network: Network,
+    demand: Demand,
+    model: AssignmentModel,
+    candidates: Sequence[Element],
+    rows: Sequence[tuple[tuple[int, ...], _Outcome, bool]],
+    base: _Outcome,
+) -> pd.DataFrame:
+    table = demand.table
+    commodities = sorted(set(table["commodity"]))
+    country = dict(zip(network.nodes["id"], network.nodes["country"], strict=True))
+    cn = network.compiled
+    group_country = [country[cn.node_ids[o]] for o in model.group_origin]
+    records = []
+    for members, outcome, was_solved in rows:
+        stranded = outcome.unserved - base.unserved
+        extra = outcome.group_cost - base.group_cost
+        scale = np.maximum(1.0, np.abs(base.group_cost))
+        hit = sorted({group_country[g] for g in np.flatnonzero(extra > 1e-6 * scale)})
+        record: dict[str, Any] = {
+            "closed": "+".join(candidates[i].id for i in members),
+            "kind": "+".join(candidates[i].kind for i in members),
+            "extra_cost_usd": outcome.objective - base.objective,
+        }
+        for c in commodities:
+            record[f"stranded_{c}"] = float(stranded[(table["commodity"] == c).to_numpy()].sum())
+        record["countries_hit"] = " ".join(hit)
+        record["solved"] = was_solved
+        records.append(record)
+    out = pd.DataFrame.from_records(records)
+    if out.empty:
+        return out
+    # rounding noise from the solver is not a cost
+    noise = 1e-9 * max(1.0, abs(base.objective))
+    out.loc[out["extra_cost_usd"].abs() < noise, "extra_cost_usd"] = 0.0
+    return out.sort_values(["extra_cost_usd", "closed"], ascending=[False, True], kind="stable").reset_index(drop=True)
