@@ -37,6 +37,7 @@ from corridor.demand import Demand
 from corridor.errors import SolverError
 from corridor.executors import batch, default_workers, run_tasks
 from corridor.network import Network
+from corridor.scenario import Scenario, scenario_effect, with_investments
 
 __all__ = ["Criticality", "Element", "criticality", "elements"]
 
@@ -102,9 +103,16 @@ class _Outcome:
 class _Solver:
     """The baseline LP held in one HiGHS instance; closures as bound changes from its optimal basis."""
 
-    def __init__(self, network: Network, demand: Demand, solver_options: Mapping[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        network: Network,
+        demand: Demand,
+        solver_options: Mapping[str, Any] | None = None,
+        scenario: Scenario | None = None,
+    ) -> None:
         self.network, self.demand, self.solver_options = network, demand, solver_options
-        self.model = model = build_assignment(network, demand)
+        self.effect = None if scenario is None else scenario_effect(network, scenario, demand.table)
+        self.model = model = build_assignment(network, demand, effect=self.effect)
         self.h = new_highs(solver_options)
         self.h.passModel(highs_lp(model.cost, model.upper, model.row_lower, model.row_upper, model.matrix))
         self.baseline = self._run(keep_flows=True)
@@ -139,18 +147,22 @@ class _Solver:
         if not len(cols):
             return self.baseline
         k = len(cols)
+        # every closure starts from the same state (the baseline basis, nothing else the solver
+        # learnt since), so its answer does not depend on which closures ran before it in this
+        # process: the same on every executor, even where the LP has several optimal solutions
+        self.h.clearSolver()
+        self.h.setBasis(self.basis)
         self.h.changeColsBounds(k, cols, np.zeros(k), np.zeros(k))
         try:
             return self._run(keep_flows)
         finally:
             self.h.changeColsBounds(k, cols, np.zeros(k), self.model.upper[cols])
-            self.h.setBasis(self.basis)
 
     def fresh(self, arcs: Sequence[int], keep_flows: bool = False) -> _Outcome:
         """The optimum with these arcs shut from a new LP, built and solved from scratch."""
         usable = np.ones(self.network.compiled.n_arcs, dtype=bool)
         usable[list(arcs)] = False
-        model = build_assignment(self.network, self.demand, usable=usable)
+        model = build_assignment(self.network, self.demand, usable=usable, effect=self.effect)
         solution = solve_assignment(model, solver_options=self.solver_options)
         if keep_flows:
             raise ValueError("a fresh LP has its own columns: its flows do not line up with the baseline's")
@@ -180,6 +192,7 @@ class Criticality:
 
     n: int
     table: pd.DataFrame
+    scenario: str | None
     baseline_cost_usd: float
     seconds: float
     n_solved: int
@@ -221,6 +234,7 @@ class Criticality:
         table = self.table if limit is None else self.table.head(limit)
         return {
             "n": self.n,
+            "scenario": self.scenario,
             "method": self.method,
             "baseline_cost_usd": round(self.baseline_cost_usd, 2),
             "closures": len(self.table),
@@ -238,6 +252,7 @@ def criticality(
     n: int = 1,
     kinds: Iterable[str] = ("link", "node", "group"),
     only: Sequence[Element] | None = None,
+    scenario: Scenario | None = None,
     brute: bool = False,
     solver_options: Mapping[str, Any] | None = None,
     executor: str = "serial",
@@ -249,7 +264,8 @@ def criticality(
     """Close every element (``n=1``) or every pair of elements (``n=2``) and rank what it costs.
 
     ``only`` limits the sweep to some elements (default: :func:`elements` of the network without
-    demand end points). ``brute`` solves a fresh LP for every closure, without pruning or warm
+    demand end points). With ``scenario``, closures are measured against the network as the
+    scenario leaves it over its horizon (e.g. with Russia barred), as yearly rates. ``brute`` solves a fresh LP for every closure, without pruning or warm
     starts, to check the fast sweep against. The LPs run on ``executor`` (see
     :mod:`corridor.executors`); the answers do not depend on it. ``progress(done, total)`` is
     called as closures finish; ``on_start`` receives the Dask dashboard address.
@@ -257,13 +273,15 @@ def criticality(
     if n not in (1, 2):
         raise ValueError(f"n is {n}; expected 1 (single closures) or 2 (pairs)")
     start = time.perf_counter()
+    if scenario is not None:
+        network = with_investments(network, scenario)
     candidates = list(only) if only is not None else elements(network, kinds=kinds, demand=demand)
     tick = time.perf_counter()
-    solver = _Solver(network, demand, solver_options)
+    solver = _Solver(network, demand, solver_options, scenario)
     seconds_each = (time.perf_counter() - tick) * (1.0 if brute else 0.2)  # a warm re-solve is a fraction of one
     token = f"{id(solver):x}-{time.monotonic_ns():x}"
     _SOLVERS[token] = solver  # the serial executor reuses this process's baseline
-    shared = (token, network, demand, solver_options, brute)
+    shared = (token, network, demand, solver_options, brute, scenario)
     base = solver.baseline
     total = len(candidates) if n == 1 else len(candidates) * (len(candidates) + 1) // 2
     done = [0]
@@ -316,6 +334,7 @@ def criticality(
     return Criticality(
         n=n,
         table=table,
+        scenario=None if scenario is None else scenario.name,
         baseline_cost_usd=base.objective,
         seconds=time.perf_counter() - start,
         n_solved=sum(was for _, _, was in rows),
@@ -356,13 +375,14 @@ _SOLVERS: dict[str, _Solver] = {}  # per process: the baseline LP of each sweep 
 
 
 def _solve_batch(
-    shared: tuple[str, Network, Demand, Mapping[str, Any] | None, bool], jobs: list[tuple[tuple[int, ...], bool]]
+    shared: tuple[str, Network, Demand, Mapping[str, Any] | None, bool, Scenario | None],
+    jobs: list[tuple[tuple[int, ...], bool]],
 ) -> list[_Outcome]:
     """Solve a batch of closures on this process's copy of the sweep's baseline LP (built once)."""
-    token, network, demand, solver_options, brute = shared
+    token, network, demand, solver_options, brute, scenario = shared
     solver = _SOLVERS.get(token)
     if solver is None:
-        solver = _SOLVERS[token] = _Solver(network, demand, solver_options)
+        solver = _SOLVERS[token] = _Solver(network, demand, solver_options, scenario)
     solve = solver.fresh if brute else solver.closed
     return [solve(arcs, keep_flows=keep) for arcs, keep in jobs]
 

@@ -273,6 +273,9 @@ def impact(
 @app.command()
 def criticality(
     n: int = typer.Option(1, "--n", help="1: close each element alone; 2: every pair together."),
+    scenario: str | None = typer.Option(
+        None, "--scenario", help="Measure against the network as this scenario leaves it (name or YAML)."
+    ),
     executor: str = typer.Option("processes", "--executor", help="serial, processes (default) or dask."),
     scheduler: str | None = typer.Option(None, "--scheduler", help="Dask scheduler address (a running cluster)."),
     workers: int | None = typer.Option(None, "--workers", help="Worker processes (default: one per core)."),
@@ -299,17 +302,21 @@ def criticality(
         raise _fail(RequestError("--scheduler needs --executor dask"))
     if table_file is not None and table_file.suffix not in (".csv", ".parquet"):
         raise _fail(RequestError(f"--table {table_file}: expected a .csv or .parquet file name"))
+    from corridor.scenario import load_scenario
+
     net = _network(data)
     demand = _guard(lambda: load_demand(net, demand_file))
+    chosen = None if scenario is None else _guard(lambda: load_scenario(scenario, net))
     chosen_kinds = _split(kinds)
     with _Progress("closures") as advance:
         result = _guard(
             lambda: sweep(
-                net, demand, n=n, kinds=chosen_kinds, executor=executor, scheduler=scheduler, workers=workers,
+                net, demand, n=n, kinds=chosen_kinds, scenario=chosen, executor=executor, scheduler=scheduler,
+                workers=workers,
                 progress=advance, on_start=lambda link: err_console.print(f"Dask dashboard: {link}"),
             )
         )  # fmt: skip
-    run_id = _save(results, "criticality", net, demand, None, result) if save else None
+    run_id = _save(results, "criticality", net, demand, chosen, result) if save else None
     if table_file is not None:
         _write_table(result.table, table_file)
     if plot is not None:

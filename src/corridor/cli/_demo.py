@@ -4,6 +4,8 @@
    via Suez, side by side.
 2. The same with Russia and Belarus barred.
 3. Kazakh crude from Tengiz to world markets, by each export outlet, with and without the CPC.
+4. The 2022 disruptions replayed week by week on the 2021 demand.
+5. The top ten single points of failure (N-1 criticality) and a ranked bar chart.
 Each table is one library call (:func:`corridor.compare.compare_routes`); the maps come from
 :func:`corridor.plot.plot_routes`.
 """
@@ -107,6 +109,7 @@ def run_demo(network: Network, out: Path) -> None:
         highlight=False,
     )
     replays = _replay_2022(network, out)
+    replays.append(_single_points_of_failure(network, out))
     maps = [
         plot_routes(
             network,
@@ -185,3 +188,18 @@ def _replay_2022(network: Network, out: Path) -> list[Path]:
             )
     console.print(table)
     return pictures
+
+
+def _single_points_of_failure(network: Network, out: Path) -> Path:
+    """6. Every link, node and asset group closed in turn (N-1) on the 2021 demand: the top ten."""
+    from corridor.cli._render import print_criticality
+    from corridor.criticality import criticality
+    from corridor.demand import load_demand
+    from corridor.plot import plot_criticality
+
+    # serial: on a network this small the sweep takes less than starting worker processes
+    result = criticality(network, load_demand(network), executor="serial")
+    print_criticality(
+        result, top=10, title="6. Single points of failure: each element closed for a year (N-1), top ten"
+    )
+    return plot_criticality(result.distinct(), out / "single-points-of-failure.png")

@@ -272,7 +272,10 @@ def print_criticality(result: Any, *, top: int = 10, title: str | None = None) -
     """The closures that cost most, with what they strand and whom; closures with the same outcome
     (elements in series) share a row."""
     what = "single closures (N-1)" if result.n == 1 else "pairs of closures (N-2)"
-    table = Table(title=title or f"Top {top} {what}: extra cost and stranded cargo per year", title_justify="left")
+    under = f" under {result.scenario}" if result.scenario else ""
+    table = Table(
+        title=title or f"Top {top} {what}{under}: extra cost and stranded cargo per year", title_justify="left"
+    )
     distinct = result.distinct()
     stranded = [c for c in distinct.columns if c.startswith("stranded_")]
     table.add_column("#", justify="right")
