@@ -9,6 +9,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 import bench_assignment
 import bench_cold_start
+import bench_criticality
 import bench_routing
 
 
@@ -18,6 +19,8 @@ def main() -> None:
     bench_cold_start.main([])
     print()
     bench_assignment.main([])
+    print()
+    bench_criticality.main([])
 
 
 if __name__ == "__main__":

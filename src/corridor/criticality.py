@@ -195,7 +195,7 @@ class Criticality:
     scenario: str | None
     baseline_cost_usd: float
     seconds: float
-    n_solved: int
+    n_solved: int  # LPs solved (closures that shut the same arcs share one)
     method: str
     units: dict[str, str] = field(default_factory=dict)
 
@@ -285,9 +285,14 @@ def criticality(
     base = solver.baseline
     total = len(candidates) if n == 1 else len(candidates) * (len(candidates) + 1) // 2
     done = [0]
+    lps = [0]
 
     def solve_all(closures: Sequence[tuple[int, ...]], keep_flows: bool) -> list[_Outcome]:
-        jobs = [(tuple(sorted(set().union(*(candidates[i].arcs for i in c)))), keep_flows) for c in closures]
+        arcs = [tuple(sorted(set().union(*(candidates[i].arcs for i in c)))) for c in closures]
+        # closures that shut the same arcs (a group of one link) are one LP; brute force solves each
+        unique = arcs if brute else list(dict.fromkeys(arcs))
+        jobs = [(a, keep_flows) for a in unique]
+        lps[0] += len(jobs)
         workers_here = workers or default_workers()
         tasks = batch(jobs, seconds_each=seconds_each, workers=1 if executor == "serial" else workers_here)
 
@@ -311,7 +316,12 @@ def criticality(
             progress=task_done,
             on_start=on_start,
         )
-        return [o for part in outcomes for o in part]
+        solved = [o for part in outcomes for o in part]
+        if brute:
+            return solved
+        by_arcs = dict(zip(unique, solved, strict=True))
+        done[0] += len(arcs) - len(unique)
+        return [by_arcs[a] for a in arcs]
 
     try:
         if brute:
@@ -337,7 +347,7 @@ def criticality(
         scenario=None if scenario is None else scenario.name,
         baseline_cost_usd=base.objective,
         seconds=time.perf_counter() - start,
-        n_solved=sum(was for _, _, was in rows),
+        n_solved=lps[0],
         method="brute force" if brute else "pruned, warm-started",
         units=_units(network),
     )
@@ -404,6 +414,7 @@ def _table(
     country = dict(zip(network.nodes["id"], network.nodes["country"], strict=True))
     cn = network.compiled
     group_country = [country[cn.node_ids[o]] for o in model.group_origin]
+    masks = {c: (table["commodity"] == c).to_numpy() for c in commodities}
     records = []
     for members, outcome, was_solved in rows:
         stranded = outcome.unserved - base.unserved
@@ -416,7 +427,7 @@ def _table(
             "extra_cost_usd": outcome.objective - base.objective,
         }
         for c in commodities:
-            record[f"stranded_{c}"] = float(stranded[(table["commodity"] == c).to_numpy()].sum())
+            record[f"stranded_{c}"] = float(stranded[masks[c]].sum())
         record["countries_hit"] = " ".join(hit)
         record["solved"] = was_solved
         records.append(record)
