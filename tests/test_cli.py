@@ -148,11 +148,14 @@ def test_demo(tmp_path):
     assert "5. Replaying 2022" in result.output
     for scenario in ("sanctions-2022", "cpc-storm-2022", "cpc-court-2022", "combined-2022", "invest-caspian"):
         assert scenario in result.output
+    assert "6. Single points of failure" in result.output
+    assert "cpc_moorings" in result.output
     pictures = sorted(p.name for p in (tmp_path / "demo").iterdir())
     assert pictures == [
         "containers-without-russia-belarus.png",
         "containers.png",
         "crude-outlets.png",
+        "single-points-of-failure.png",
         "utilisation-combined-2022.png",
         "utilisation-cpc-court-2022.png",
     ]
