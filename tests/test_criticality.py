@@ -116,7 +116,10 @@ def test_batches_cover_every_item_once():
         parts = batch(items, seconds_each=seconds, workers=2)
         assert [i for p in parts for i in p] == items
         assert len(parts) >= 2
-    assert len(batch(items, seconds_each=1e-4, workers=2)[0]) * 1e-4 >= 0.1 or len(batch(items, seconds_each=1e-4, workers=2)) == 2
+    assert (
+        len(batch(items, seconds_each=1e-4, workers=2)[0]) * 1e-4 >= 0.1
+        or len(batch(items, seconds_each=1e-4, workers=2)) == 2
+    )
 
 
 def slow_square(shared, task):

@@ -58,7 +58,7 @@ TABLES: tuple[str, ...] = (
 )
 """Tables of a dataset, in the order they are loaded (referenced tables first)."""
 
-OTHER_TABLES: tuple[str, ...] = ("demand",)
+OTHER_TABLES: tuple[str, ...] = ("demand", "risks")
 """Tables that describe inputs other than the network (their schema ships beside the others)."""
 
 DTYPES = frozenset({"str", "float", "list", "source"})

@@ -29,6 +29,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from scipy.sparse import csr_array
 
 from corridor._highs import highs_lp, new_highs, status_name
 from corridor.assignment import AssignmentModel, build_assignment, solve_assignment
@@ -51,6 +52,7 @@ class Element:
     kind: str
     id: str
     arcs: tuple[int, ...]
+    nodes: tuple[int, ...] = ()  # nodes whose own capacity it holds (a node, a group's member nodes)
 
 
 def elements(
@@ -77,7 +79,8 @@ def elements(
             if node in ends:
                 continue
             i = cn.node_index[node]
-            out.append(Element("node", str(node), tuple(np.flatnonzero((cn.tail == i) | (cn.head == i)).tolist())))
+            arcs = tuple(np.flatnonzero((cn.tail == i) | (cn.head == i)).tolist())
+            out.append(Element("node", str(node), arcs, (i,)))
     if "group" in kinds:
         for group in network.groups["id"]:
             nodes, links = group_members(network, group)
@@ -86,7 +89,7 @@ def elements(
             node_idx = [cn.node_index[n] for n in nodes]
             link_idx = [cn.link_index[x] for x in links]
             hit = np.isin(cn.arc_link, link_idx) | np.isin(cn.tail, node_idx) | np.isin(cn.head, node_idx)
-            out.append(Element("group", str(group), tuple(np.flatnonzero(hit).tolist())))
+            out.append(Element("group", str(group), tuple(np.flatnonzero(hit).tolist()), tuple(node_idx)))
     return out
 
 
@@ -157,6 +160,54 @@ class _Solver:
             return self._run(keep_flows)
         finally:
             self.h.changeColsBounds(k, cols, np.zeros(k), self.model.upper[cols])
+
+    def disrupted(
+        self, closed: Sequence[int], arc_share: Mapping[int, float], node_share: Mapping[int, float] | None = None
+    ) -> _Outcome:
+        """The optimum with some arcs shut and some capacities derated to a share, warm-started;
+        the LP is then restored. Arcs and nodes without a published capacity cannot be derated."""
+        if not hasattr(self, "_arc_row"):
+            self._index_capacity_rows()
+        rows = [self._arc_row[a] for a in arc_share if a in self._arc_row]
+        shares = [s for a, s in arc_share.items() if a in self._arc_row]
+        for v, s in (node_share or {}).items():
+            if v in self._node_row:
+                rows.append(self._node_row[v])
+                shares.append(s)
+        cols = self.columns_of(closed).astype(np.int32)
+        k, m = len(cols), len(rows)
+        if not k and not m:
+            return self.baseline
+        row_index = np.asarray(rows, dtype=np.int32)
+        self.h.clearSolver()
+        self.h.setBasis(self.basis)
+        if k:
+            self.h.changeColsBounds(k, cols, np.zeros(k), np.zeros(k))
+        if m:
+            lower = self.model.row_lower[row_index]
+            self.h.changeRowsBounds(m, row_index, lower, self.model.row_upper[row_index] * np.asarray(shares))
+        try:
+            return self._run()
+        finally:
+            if k:
+                self.h.changeColsBounds(k, cols, np.zeros(k), self.model.upper[cols])
+            if m:
+                self.h.changeRowsBounds(m, row_index, lower, self.model.row_upper[row_index])
+
+    def _index_capacity_rows(self) -> None:
+        """Which capacity row bounds each arc direction, and each node."""
+        model = self.model
+        cn = self.network.compiled
+        block = csr_array(model.matrix[model.cap_rows, : model.n_flow])
+        self._arc_row: dict[int, int] = {}
+        self._node_row: dict[int, int] = {}
+        for i, row in enumerate(model.cap_rows):
+            if model.cap_kind[i] == "node":
+                self._node_row[cn.node_index[model.cap_element[i]]] = int(row)
+                continue
+            cols = block.indices[block.indptr[i] : block.indptr[i + 1]]
+            for arc in np.unique(model.flow_arc[cols]):
+                self._arc_row[int(arc)] = int(row)
 
     def fresh(self, arcs: Sequence[int], keep_flows: bool = False) -> _Outcome:
         """The optimum with these arcs shut from a new LP, built and solved from scratch."""

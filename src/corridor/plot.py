@@ -25,7 +25,7 @@ from corridor.route import Route
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-__all__ = ["plot_criticality", "plot_routes", "plot_utilisation"]
+__all__ = ["plot_criticality", "plot_exceedance", "plot_routes", "plot_utilisation"]
 
 EURASIA_EXTENT = (-12.0, 125.0, -38.0, 62.0)  # lon min, lon max, lat min, lat max
 _PAD_DEG = 4.0
@@ -268,6 +268,35 @@ def plot_criticality(
     handles = [matplotlib.patches.Patch(color=c, label=k) for k, c in colors.items()]
     ax.legend(handles=handles, loc="lower right", fontsize=8)
     ax.set_title(title or "Single points of failure: closures ranked by extra cost", fontsize=11)
+    return _save(fig, path)
+
+
+def plot_exceedance(result: Any, path: str | os.PathLike[str], *, title: str | None = None) -> Path:
+    """The loss exceedance curve of a :class:`corridor.risk.Risk`: the chance a year's loss reaches
+    each level (log scale), with the expected annual loss and the 95% and 99% VaR marked."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    curve = result.exceedance()
+    fig, ax = plt.subplots(figsize=(8.0, 5.0), dpi=100, layout="constrained")
+    positive = curve[curve["loss_usd"] > 0]
+    ax.step(positive["loss_usd"] / 1e9, positive["probability"], where="post", color="#2c7fb8")
+    ax.set_yscale("log")
+    ax.set_xlabel("loss in a year, billion USD (extra transport cost plus the value of cargo left behind)")
+    ax.set_ylabel("probability that a year's loss reaches it")
+    marks = [
+        ("expected", result.expected_annual_loss_usd, "#2ca02c"),
+        ("VaR 95%", result.var("loss_usd", 0.95), "#ff7f0e"),
+        ("VaR 99%", result.var("loss_usd", 0.99), "#d62728"),
+    ]
+    for label, value, color in marks:
+        ax.axvline(value / 1e9, color=color, linestyle="--", linewidth=1, label=f"{label}: {value / 1e6:,.0f} M USD")
+    ax.legend(fontsize=8)
+    ax.grid(True, which="both", alpha=0.3)
+    n = len(result.years)
+    ax.set_title(title or f"Loss exceedance: {n:,} sampled years (seed {result.seed})", fontsize=11)
     return _save(fig, path)
 
 

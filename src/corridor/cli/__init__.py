@@ -336,6 +336,66 @@ def criticality(
         print(f"saved as run {run_id} in {_results_path(results)}")
 
 
+@app.command()
+def risk(
+    years: int = typer.Option(..., "--years", help="Years to sample."),
+    seed: int = typer.Option(..., "--seed", help="Random seed: the same seed gives the same years."),
+    executor: str = typer.Option("processes", "--executor", help="serial, processes (default) or dask."),
+    scheduler: str | None = typer.Option(None, "--scheduler", help="Dask scheduler address (a running cluster)."),
+    workers: int | None = typer.Option(None, "--workers", help="Worker processes (default: one per core)."),
+    hazards_file: Path | None = typer.Option(None, "--hazards", help="Hazards CSV (default: the built-in table)."),
+    demand_file: Path | None = typer.Option(None, "--demand", help="Demand CSV (default: the built-in 2021 baseline)."),
+    table_file: Path | None = typer.Option(None, "--table", help="Write every sampled year (.csv or .parquet)."),
+    plot: Path | None = typer.Option(None, "--plot", help="Write the loss exceedance curve (PNG)."),
+    as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
+    data: Path | None = DATA_OPTION,
+    results: Path | None = RESULTS_OPTION,
+    save: bool = SAVE_OPTION,
+) -> None:
+    """Sampled years of disruptions: expected annual loss, its standard error, VaR and CVaR."""
+    from corridor.demand import load_demand
+    from corridor.executors import EXECUTORS
+    from corridor.risk import load_hazards
+    from corridor.risk import risk as sample
+
+    if executor not in EXECUTORS:
+        raise _fail(RequestError(f"--executor is {executor!r}; expected one of {', '.join(EXECUTORS)}"))
+    if scheduler is not None and executor != "dask":
+        raise _fail(RequestError("--scheduler needs --executor dask"))
+    if not 1 <= years <= 10_000_000:
+        raise _fail(RequestError(f"--years is {years}; expected 1 to 10,000,000"))
+    if table_file is not None and table_file.suffix not in (".csv", ".parquet"):
+        raise _fail(RequestError(f"--table {table_file}: expected a .csv or .parquet file name"))
+    net = _network(data)
+    demand = _guard(lambda: load_demand(net, demand_file))
+    hazards = _guard(lambda: load_hazards(net, hazards_file))
+    with _Progress("years") as advance:
+        result = _guard(
+            lambda: sample(
+                net, demand, years=years, seed=seed, hazards=hazards, executor=executor, scheduler=scheduler,
+                workers=workers, progress=advance, on_start=lambda link: err_console.print(f"Dask dashboard: {link}"),
+            )
+        )  # fmt: skip
+    run_id = _save(results, "risk", net, demand, None, result) if save else None
+    if table_file is not None:
+        _write_table(result.years, table_file)
+    if plot is not None:
+        from corridor.plot import plot_exceedance
+
+        plot_exceedance(result, plot)
+    if as_json:
+        _emit_json(result.to_dict())
+        return
+    from corridor.cli._render import print_risk
+
+    print_risk(result)
+    for path in (table_file, plot):
+        if path is not None:
+            print(f"written to {path}")
+    if run_id is not None:
+        print(f"saved as run {run_id} in {_results_path(results)}")
+
+
 def _write_table(frame: Any, path: Path) -> None:
     """A table to CSV or Parquet, written beside the target and moved into place."""
     import os

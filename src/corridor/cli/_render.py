@@ -303,6 +303,39 @@ def print_criticality(result: Any, *, top: int = 10, title: str | None = None) -
     )
 
 
+def print_risk(result: Any, *, title: str | None = None) -> None:
+    """Expected annual loss with its standard error, and the tail: VaR and CVaR of loss and of stranded cargo."""
+    n = len(result.years)
+    table = Table(title=title or f"{n:,} sampled years (seed {result.seed})", title_justify="left")
+    for col in ("measure", "loss USD/y", *(f"stranded {c.removeprefix('stranded_')}" for c in _stranded(result))):
+        table.add_column(col, justify="right" if col != "measure" else "left")
+    rows = [("mean (expected annual loss)", "mean"), ("VaR 95%", 0.95), ("CVaR 95%", "c0.95"), ("VaR 99%", 0.99),
+            ("CVaR 99%", "c0.99")]  # fmt: skip
+    for label, what in rows:
+        cells = []
+        for col in ("loss_usd", *_stranded(result)):
+            if what == "mean":
+                value = float(result.years[col].mean())
+            elif isinstance(what, str):
+                value = result.cvar(col, float(what[1:]))
+            else:
+                value = result.var(col, what)
+            unit = "" if col == "loss_usd" else " " + result.units.get(col.removeprefix("stranded_"), "")
+            cells.append(f"{value / 1e6:,.1f} M" if col == "loss_usd" else f"{value:,.0f}{unit}")
+        table.add_row(label, *cells)
+    console.print(table)
+    console.print(
+        f"   expected annual loss {result.expected_annual_loss_usd / 1e6:,.1f} M USD, standard error "
+        f"{result.standard_error_usd / 1e6:,.1f} M USD ({n:,} years); {result.n_states:,} disruption states solved "
+        f"in {result.seconds:.1f} s; loss = extra transport cost plus the value of cargo left behind",
+        highlight=False,
+    )
+
+
+def _stranded(result: Any) -> list[str]:
+    return [c for c in result.years.columns if c.startswith("stranded_")]
+
+
 def print_frame(frame: Any, *, title: str) -> None:
     """Any table, as it is."""
     table = Table(title=title, title_justify="left")

@@ -1,0 +1,149 @@
+"""Monte Carlo risk with the real HiGHS: reproducible, executor-independent, converging to a hand-computed mean."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from corridor.cli import app
+from corridor.criticality import criticality, elements
+from corridor.demand import demand_from_frame, load_demand
+from corridor.errors import DataError
+from corridor.risk import hazards_from_frame, load_hazards, risk, sample_year
+
+
+def hazard_rows(*rows):
+    columns = ["hazard", "element", "events_per_year", "events_per_year_source", "median_days", "p90_days",
+               "days_source", "capacity_left", "capacity_left_source"]  # fmt: skip
+    return pd.DataFrame([list(r) for r in rows], columns=columns)
+
+
+def tiny_demand(tiny):
+    frame = pd.DataFrame(
+        [("a", "m", "crude_oil", 2_000_000.0, "T1"), ("o", "e", "container", 10_000.0, "T1")],
+        columns=["origin", "destination", "commodity", "quantity_per_year", "source"],
+    )
+    return demand_from_frame(tiny, frame)
+
+
+def expected_closed_days(rate: float, days: float) -> float:
+    """Mean days a year an element is closed: Poisson starts over the year, fixed length, cut at year end.
+
+    A day t is open when no disruption started in the ``min(days, t)`` days before it, which has
+    probability exp(-rate * min(days, t) / 365); integrate the complement over the year.
+    """
+    q = 1 - math.exp(-rate * days / 365)
+    return days - 365 / rate * q + (365 - days) * q
+
+
+def test_the_mean_converges_to_the_exact_expectation(tiny):
+    demand = tiny_demand(tiny)
+    rate, days = 3.0, 20.0
+    hazards = hazards_from_frame(tiny, hazard_rows(("pipe", "ap", rate, "T1", days, days, "T1", 0.0, "T1")))
+    ap = [e for e in elements(tiny, kinds=["link"]) if e.id == "ap"]
+    closed = criticality(tiny, demand, only=ap).table.iloc[0]
+    loss_closed, stranded_closed = float(closed["extra_cost_usd"]), float(closed["stranded_crude_oil"])
+    assert loss_closed > 0 and stranded_closed > 0
+    exact = loss_closed * expected_closed_days(rate, days) / 365
+    result = risk(tiny, demand, years=4_000, seed=7, hazards=hazards)
+    mean, se = result.expected_annual_loss_usd, result.standard_error_usd
+    assert abs(mean - exact) < 4 * se
+    assert se < 0.05 * exact  # 4,000 years pin it within a few percent
+    # the crude that cannot leave while the pipeline is shut (some goes by rail), in tonnes
+    stranded = result.years["stranded_crude_oil"]
+    exact_stranded = stranded_closed * expected_closed_days(rate, days) / 365
+    assert abs(stranded.mean() - exact_stranded) < 4 * stranded.std() / math.sqrt(len(stranded))
+
+
+def test_same_seed_same_years_different_seed_different(eurasia):
+    demand = load_demand(eurasia)
+    a = risk(eurasia, demand, years=300, seed=11)
+    b = risk(eurasia, demand, years=300, seed=11)
+    c = risk(eurasia, demand, years=300, seed=12)
+    pd.testing.assert_frame_equal(a.years, b.years)
+    assert not a.years["loss_usd"].equals(c.years["loss_usd"])
+    # the first 100 years of a longer run are the 100 years of a shorter one
+    short = risk(eurasia, demand, years=100, seed=11)
+    pd.testing.assert_frame_equal(short.years, a.years.head(100))
+
+
+def test_every_executor_gives_the_same_years(eurasia):
+    demand = load_demand(eurasia)
+    serial = risk(eurasia, demand, years=400, seed=3)
+    processes = risk(eurasia, demand, years=400, seed=3, executor="processes", workers=2)
+    dask = risk(eurasia, demand, years=400, seed=3, executor="dask", workers=2)
+    pd.testing.assert_frame_equal(serial.years, processes.years)
+    pd.testing.assert_frame_equal(serial.years, dask.years)
+
+
+def test_sampled_lengths_follow_the_lognormal(tiny):
+    hazards = hazards_from_frame(tiny, hazard_rows(("h", "ab", 50.0, "T1", 2.0, 6.0, "T1", 0.0, "T1")))
+    rng = np.random.default_rng(0)
+    lengths = [end - start for _ in range(200) for start, end, _ in sample_year(hazards, rng) if end < 365]
+    assert np.median(lengths) == pytest.approx(2.0, rel=0.1)
+    assert np.quantile(lengths, 0.9) == pytest.approx(6.0, rel=0.15)
+
+
+def test_risk_measures_are_ordered(eurasia):
+    result = risk(eurasia, load_demand(eurasia), years=500, seed=5)
+    assert result.var("loss_usd", 0.95) <= result.cvar("loss_usd", 0.95)
+    assert result.var("loss_usd", 0.95) <= result.var("loss_usd", 0.99)
+    curve = result.exceedance()
+    assert curve["loss_usd"].is_monotonic_decreasing and curve["probability"].is_monotonic_increasing
+
+
+def test_built_in_hazards_are_sourced(eurasia):
+    hazards = load_hazards(eurasia)
+    assert {"cpc_moorings", "caspian_crossing", "kz_cn_border"} <= {h.element for h in hazards}
+
+
+def test_bad_hazards_are_reported_with_row_and_field(tiny):
+    frame = hazard_rows(
+        ("ok", "ab", 1.0, "T1", 2.0, 3.0, "T1", 0.0, "T1"),
+        ("ghost", "nowhere", 1.0, "T1", 2.0, 3.0, "T1", 0.0, "T1"),
+        ("backwards", "ab", 1.0, "T1", 5.0, 3.0, "T1", 0.0, "T1"),
+        ("negative", "ab", -1.0, "T1", 2.0, 3.0, "T1", 0.0, "T1"),
+        ("too_much", "ab", 1.0, "T1", 2.0, 3.0, "T1", 1.5, "T1"),
+        ("no_capacity", "bc", 1.0, "T1", 2.0, 3.0, "T1", 0.5, "T1"),
+        ("unsourced", "ab", 1.0, "X9", 2.0, 3.0, "T1", 0.0, "T1"),
+    )
+    with pytest.raises(DataError) as err:
+        hazards_from_frame(tiny, frame)
+    text = str(err.value)
+    assert "row 3: element is 'nowhere'" in text
+    assert "row 4: p90_days is 3; expected at least median_days (5)" in text
+    assert "row 5" in text and "events_per_year" in text
+    assert "row 6" in text and "capacity_left" in text
+    assert "row 7: capacity_left is 0.5 but bc has no published capacity" in text
+    assert "row 8: events_per_year_source cites 'X9'" in text
+    assert "row 2" not in text
+
+
+def test_bad_requests(tiny):
+    with pytest.raises(ValueError, match="at least 1"):
+        risk(tiny, tiny_demand(tiny), years=0, seed=1)
+    with pytest.raises(ValueError, match="at most"):
+        risk(tiny, tiny_demand(tiny), years=10**9, seed=1)
+
+
+def test_cli_risk(tmp_path):
+    runner = CliRunner()
+    plot = tmp_path / "loss.png"
+    result = runner.invoke(
+        app,
+        ["risk", "--years", "300", "--seed", "4", "--executor", "serial", "--json", "--no-save", "--plot", str(plot)],
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["years"] == 300 and data["seed"] == 4
+    assert data["expected_annual_loss_usd"] > 0 and data["standard_error_usd"] > 0
+    assert data["cvar_95_usd"] >= data["var_95_usd"]
+    assert plot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    text = runner.invoke(app, ["risk", "--years", "200", "--seed", "4", "--executor", "serial", "--no-save"])
+    assert text.exit_code == 0, text.output
+    assert "expected annual loss" in text.output and "standard error" in text.output
