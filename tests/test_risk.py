@@ -100,6 +100,11 @@ def test_risk_measures_are_ordered(eurasia):
 def test_built_in_hazards_are_sourced(eurasia):
     hazards = load_hazards(eurasia)
     assert {"cpc_moorings", "caspian_crossing", "kz_cn_border"} <= {h.element for h in hazards}
+    from corridor.network import builtin_dataset_path
+
+    table = pd.read_csv(builtin_dataset_path() / "risks.csv", dtype=str)
+    for col in ("events_per_year_source", "days_source", "capacity_left_source"):
+        assert table[col].notna().all() and (table[col].str.strip() != "").all(), col
 
 
 def test_bad_hazards_are_reported_with_row_and_field(tiny):

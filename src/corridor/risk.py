@@ -351,27 +351,34 @@ def risk(
         raise ValueError(f"years is {years:,}; expected at most 10,000,000 (split a larger run by seed)")
     start = time.perf_counter()
     hazards = list(hazards) if hazards is not None else load_hazards(network)
-    tick = time.perf_counter()
     solver = _Solver(network, demand, solver_options)
-    seconds_each = (time.perf_counter() - tick) * 0.05  # most years reuse states already priced
     token = f"{id(solver):x}-{time.monotonic_ns():x}"
     _CACHES.clear()
     _CACHES[token] = (solver, {})
     shared = (token, network, demand, tuple(hazards), int(seed), solver_options)
     workers_here = 1 if executor == "serial" else (workers or default_workers())
-    tasks = batch(list(range(years)), seconds_each=seconds_each, workers=workers_here)
     done = [0]
-    sizes = iter([len(t) for t in tasks])
 
-    def task_done(_: int) -> None:
-        done[0] += next(sizes)
+    def advance(k: int) -> None:
+        done[0] += k
         if progress:
             progress(done[0], years)
 
     try:
-        parts = run_tasks(
+        # the first years run here: they price the common states, and the next ones, priced from
+        # the cache, time a typical year so that the remaining ones go out in ~100 ms tasks
+        first = min(years, 100 if executor == "serial" else 50)
+        parts = [_run_years(shared, range(first))]
+        probe = min(years, 2 * first)
+        tick = time.perf_counter()
+        parts.append(_run_years(shared, range(first, probe)))
+        seconds_each = (time.perf_counter() - tick) / max(probe - first, 1)
+        advance(probe)
+        tasks = batch(list(range(probe, years)), seconds_each=seconds_each, workers=workers_here)
+        sizes = iter([len(t) for t in tasks])
+        parts += run_tasks(
             _run_years, shared, tasks, executor=executor, workers=workers, scheduler=scheduler,
-            progress=task_done, on_start=on_start,
+            progress=lambda _k: advance(next(sizes)), on_start=on_start,
         )  # fmt: skip
     finally:
         _CACHES.pop(token, None)
