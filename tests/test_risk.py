@@ -99,7 +99,7 @@ def test_risk_measures_are_ordered(eurasia):
 
 def test_built_in_hazards_are_sourced(eurasia):
     hazards = load_hazards(eurasia)
-    assert {"cpc_moorings", "caspian_crossing", "kz_cn_border"} <= {h.element for h in hazards}
+    assert {"cpc_spm_area", "cpc_moorings", "caspian_crossing", "kz_cn_border"} <= {h.element for h in hazards}
     from corridor.network import builtin_dataset_path
 
     table = pd.read_csv(builtin_dataset_path() / "risks.csv", dtype=str)

@@ -30,7 +30,7 @@ from corridor.demand import Demand
 from corridor.network import Network
 from corridor.scenario import Horizon, Scenario, scenario_effect, with_investments
 
-__all__ = ["Impact", "Replay", "impact", "impact_by_duration", "replay"]
+__all__ = ["Impact", "Replay", "impact", "impact_by_duration", "replay", "transit_dependency"]
 
 Period = Literal["day", "week", "month"]
 
@@ -286,6 +286,17 @@ def _bottlenecks(rep: Replay) -> pd.DataFrame:
         shadow_price_usd=("shadow_price_usd", "max"), periods_binding=("period", "nunique")
     )
     return ranked.sort_values("shadow_price_usd", ascending=False).reset_index(drop=True)
+
+
+def transit_dependency(network: Network, assignment: Assignment) -> pd.DataFrame:
+    """Share of each exporting country's volume (and value) that crosses each other country, in one
+    assignment: its flows split into paths from each origin (columns as :func:`_dependency`)."""
+    rows = []
+    for (origin, commodity), part in assignment.flows_by_origin.groupby(["origin", "commodity"]):
+        for links, rate in _decompose(part, str(origin)):
+            rows.append({"origin": str(origin), "commodity": str(commodity), "links": frozenset(links), "volume": rate})
+    paths = pd.DataFrame(rows, columns=["origin", "commodity", "links", "volume"])
+    return _dependency(network, paths)
 
 
 def _dependency(network: Network, paths: pd.DataFrame) -> pd.DataFrame:

@@ -24,7 +24,7 @@ import itertools
 import math
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +37,7 @@ from corridor.demand import Demand
 from corridor.errors import DataError, Problem
 from corridor.executors import batch, default_workers, run_tasks
 from corridor.network import Network, builtin_dataset_path
+from corridor.scenario import Scenario, with_investments
 
 __all__ = ["BUILTIN_RISKS", "Hazard", "Risk", "hazards_from_frame", "load_hazards", "risk", "sample_year"]
 
@@ -158,6 +159,15 @@ def _build(
     return hazards
 
 
+def _bind(hazards: Sequence[Hazard], network: Network) -> list[Hazard]:
+    """The hazards with their elements' arcs and nodes looked up on this network (new links shift arcs)."""
+    by_id = {e.id: e for e in elements(network)}
+    missing = sorted({h.element for h in hazards} - set(by_id))
+    if missing:
+        raise ValueError(f"hazards name elements the network does not have: {', '.join(missing)}")
+    return [replace(h, arcs=by_id[h.element].arcs, nodes=by_id[h.element].nodes) for h in hazards]
+
+
 def _capacitated_arcs(network: Network) -> np.ndarray:
     cn = network.compiled
     node_capped = np.isfinite(cn.node_capacity_native)
@@ -207,6 +217,7 @@ class Risk:
     ``years``: year, events, disrupted_days, loss_usd, stranded_<commodity> (units in the year).
     """
 
+    scenario: str | None
     years: pd.DataFrame
     seed: int
     baseline_cost_usd: float
@@ -250,6 +261,7 @@ class Risk:
         return {
             "years": len(self.years),
             "seed": self.seed,
+            "scenario": self.scenario,
             "baseline_cost_usd": round(self.baseline_cost_usd, 2),
             "expected_annual_loss_usd": round(self.expected_annual_loss_usd, 2),
             "standard_error_usd": round(self.standard_error_usd, 2),
@@ -303,10 +315,10 @@ def _run_years(
 
     Returns (year, events, disrupted days, loss, stranded per pair) per year, and how many
     states this call had to solve (the others were cached in this process)."""
-    token, network, demand, hazards, seed, solver_options = shared
+    token, network, demand, hazards, seed, solver_options, scenario = shared
     if token not in _CACHES:
         _CACHES.clear()  # one run at a time per process
-        _CACHES[token] = (_Solver(network, demand, solver_options), {})
+        _CACHES[token] = (_Solver(network, demand, solver_options, scenario), {})
     solver, cache = _CACHES[token]
     out = []
     solved = 0
@@ -334,6 +346,7 @@ def risk(
     years: int,
     seed: int,
     hazards: Sequence[Hazard] | None = None,
+    scenario: Scenario | None = None,
     solver_options: Mapping[str, Any] | None = None,
     executor: str = "serial",
     workers: int | None = None,
@@ -343,19 +356,23 @@ def risk(
 ) -> Risk:
     """Sample ``years`` years of disruptions from ``hazards`` (default: the built-in table) and price them.
 
-    The same seed gives the same years and the same numbers on every executor.
+    The same seed gives the same years and the same numbers on every executor. With
+    ``scenario`` (an investment: added capacity, new links), the years are priced on the network
+    it leaves; the same seed then gives the same disruptions, so two runs compare year by year.
     """
     if years < 1:
         raise ValueError(f"years is {years}; expected at least 1")
     if years > 10_000_000:
         raise ValueError(f"years is {years:,}; expected at most 10,000,000 (split a larger run by seed)")
     start = time.perf_counter()
-    hazards = list(hazards) if hazards is not None else load_hazards(network)
-    solver = _Solver(network, demand, solver_options)
+    if scenario is not None:
+        network = with_investments(network, scenario)
+    hazards = _bind(hazards, network) if hazards is not None else load_hazards(network)
+    solver = _Solver(network, demand, solver_options, scenario)
     token = f"{id(solver):x}-{time.monotonic_ns():x}"
     _CACHES.clear()
     _CACHES[token] = (solver, {})
-    shared = (token, network, demand, tuple(hazards), int(seed), solver_options)
+    shared = (token, network, demand, tuple(hazards), int(seed), solver_options, scenario)
     workers_here = 1 if executor == "serial" else (workers or default_workers())
     done = [0]
 
@@ -399,6 +416,7 @@ def risk(
         frame[f"stranded_{c}"] = np.maximum(stranded[:, (table["commodity"] == c).to_numpy()].sum(axis=1), 0.0)
     units = {str(c): str(u) for c, u in zip(network.commodities["id"], network.commodities["unit"], strict=True)}
     return Risk(
+        scenario=None if scenario is None else scenario.name,
         years=frame,
         seed=int(seed),
         baseline_cost_usd=solver.baseline.objective,

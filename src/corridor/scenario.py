@@ -16,7 +16,7 @@ import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -228,6 +228,14 @@ def _line_of(text: str, loc: tuple[Any, ...]) -> int | None:
 
 
 def _parse(text: str, file: str) -> Scenario:
+    return parse_yaml_model(text, file, Scenario)
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def parse_yaml_model(text: str, file: str, model: type[M]) -> M:
+    """A YAML document validated by a pydantic model; every error names the file, the line and the field."""
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as err:
@@ -235,9 +243,9 @@ def _parse(text: str, file: str) -> Scenario:
         where = f"{file} line {mark.line + 1}" if mark else file
         raise ScenarioError(f"{where}: not valid YAML ({getattr(err, 'problem', err)})") from err
     if not isinstance(data, dict):
-        raise ScenarioError(f"{file}: expected a mapping with name, events, ... at the top")
+        raise ScenarioError(f"{file}: expected a mapping with {', '.join(model.model_fields)} at the top")
     try:
-        return Scenario.model_validate(data)
+        return model.model_validate(data)
     except ValidationError as err:
         lines = []
         for e in err.errors():

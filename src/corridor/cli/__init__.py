@@ -396,6 +396,63 @@ def risk(
         print(f"saved as run {run_id} in {_results_path(results)}")
 
 
+@app.command()
+def invest(
+    candidates_file: Path | None = typer.Argument(None, help="Candidates YAML (default: the built-in candidates)."),
+    years: int = typer.Option(2000, "--years", help="Years to sample (the same years for every candidate)."),
+    seed: int = typer.Option(1, "--seed", help="Random seed."),
+    executor: str = typer.Option("processes", "--executor", help="serial, processes (default) or dask."),
+    scheduler: str | None = typer.Option(None, "--scheduler", help="Dask scheduler address (a running cluster)."),
+    workers: int | None = typer.Option(None, "--workers", help="Worker processes (default: one per core)."),
+    hazards_file: Path | None = typer.Option(None, "--hazards", help="Hazards CSV (default: the built-in table)."),
+    demand_file: Path | None = typer.Option(None, "--demand", help="Demand CSV (default: the built-in 2021 baseline)."),
+    table_file: Path | None = typer.Option(None, "--table", help="Write the ranking (.csv or .parquet)."),
+    as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
+    data: Path | None = DATA_OPTION,
+    results: Path | None = RESULTS_OPTION,
+    save: bool = SAVE_OPTION,
+) -> None:
+    """Rank candidate investments by the expected annual loss they remove (per dollar) and by transit dependency."""
+    from corridor.demand import load_demand
+    from corridor.executors import EXECUTORS
+    from corridor.invest import appraise, load_candidates
+    from corridor.risk import load_hazards
+
+    if executor not in EXECUTORS:
+        raise _fail(RequestError(f"--executor is {executor!r}; expected one of {', '.join(EXECUTORS)}"))
+    if scheduler is not None and executor != "dask":
+        raise _fail(RequestError("--scheduler needs --executor dask"))
+    if not 1 <= years <= 10_000_000:
+        raise _fail(RequestError(f"--years is {years}; expected 1 to 10,000,000"))
+    if table_file is not None and table_file.suffix not in (".csv", ".parquet"):
+        raise _fail(RequestError(f"--table {table_file}: expected a .csv or .parquet file name"))
+    net = _network(data)
+    demand = _guard(lambda: load_demand(net, demand_file))
+    hazards = _guard(lambda: load_hazards(net, hazards_file))
+    candidates = _guard(lambda: load_candidates(candidates_file, net))
+    with _Progress("years") as advance:
+        result = _guard(
+            lambda: appraise(
+                net, demand, candidates, years=years, seed=seed, hazards=hazards, executor=executor,
+                scheduler=scheduler, workers=workers, progress=advance,
+                on_start=lambda link: err_console.print(f"Dask dashboard: {link}"),
+            )
+        )  # fmt: skip
+    run_id = _save(results, "invest", net, demand, None, result) if save else None
+    if table_file is not None:
+        _write_table(result.table, table_file)
+    if as_json:
+        _emit_json(result.to_dict())
+        return
+    from corridor.cli._render import print_appraisal
+
+    print_appraisal(result)
+    if table_file is not None:
+        print(f"written to {table_file}")
+    if run_id is not None:
+        print(f"saved as run {run_id} in {_results_path(results)}")
+
+
 def _write_table(frame: Any, path: Path) -> None:
     """A table to CSV or Parquet, written beside the target and moved into place."""
     import os

@@ -332,6 +332,39 @@ def print_risk(result: Any, *, title: str | None = None) -> None:
     )
 
 
+def print_appraisal(result: Any) -> None:
+    """Candidates ranked by loss removed per million USD (then by loss removed)."""
+    base = result.baseline
+    table = Table(
+        title=f"Investments against {len(base.years):,} sampled years of disruption (seed {base.seed}); "
+        f"expected annual loss without them {base.expected_annual_loss_usd / 1e6:,.1f} M USD",
+        title_justify="left",
+    )
+    for col in ("candidate", "cost", "loss removed USD/y (± s.e.)", "per M USD of cost", "stranded removed/y",
+                "total cost removed USD/y", "largest dependency change"):  # fmt: skip
+        table.add_column(
+            col, overflow="fold", justify="left" if col in ("candidate", "largest dependency change") else "right"
+        )
+    units = base.units
+    for row in result.table.to_dict(orient="records"):
+        cost = row["cost_usd"]
+        stranded = [
+            f"{row[c]:,.0f} {units.get(c.removeprefix('stranded_reduction_'), '')}"
+            for c in row
+            if c.startswith("stranded_reduction_") and abs(row[c]) > 0.5
+        ]
+        table.add_row(
+            row["candidate"],
+            "-" if cost is None or math.isnan(cost) else f"{cost / 1e6:,.0f} M",
+            f"{row['loss_reduction_usd'] / 1e6:,.1f} M ± {row['reduction_se_usd'] / 1e6:,.1f}",
+            "-" if math.isnan(row["reduction_per_musd"]) else f"{row['reduction_per_musd']:,.0f}",
+            ", ".join(stranded) or "-",
+            f"{row['expected_cost_reduction_usd'] / 1e6:,.1f} M",
+            row["dependency_change"],
+        )
+    console.print(table)
+
+
 def _stranded(result: Any) -> list[str]:
     return [c for c in result.years.columns if c.startswith("stranded_")]
 
