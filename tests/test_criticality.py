@@ -181,3 +181,20 @@ def test_under_a_scenario_pruned_equals_brute_force(eurasia):
     plain = criticality(eurasia, dem, kinds=["group"])
     assert fast.scenario == "sanctions-2022"
     assert fast.baseline_cost_usd > plain.baseline_cost_usd  # barring Russia costs something
+
+
+@pytest.mark.parametrize("seed", [2, 3])
+def test_reduced_n2_is_a_subset_of_exact_n2_with_the_same_answers(seed):
+    net, dem = congested(16, seed, pairs=3)
+    only = elements(net, kinds=["link"], demand=dem)[:16]
+    exact = criticality(net, dem, n=2, only=only).table.set_index("closed")
+    reduced = criticality(net, dem, n=2, only=only, top=3)
+    table = reduced.table.set_index("closed")
+    pairs = table[table["kind"] == "link+link"]
+    assert 0 < len(pairs) < len(exact[exact["kind"] == "link+link"])
+    assert np.allclose(pairs["extra_cost_usd"], exact.loc[pairs.index, "extra_cost_usd"], rtol=1e-9, atol=1e-6)
+    # every pair of the three costliest single closures is there
+    singles = exact[exact["kind"] == "link"].sort_values("extra_cost_usd", ascending=False).index[:3]
+    for a, b in [(singles[0], singles[1]), (singles[0], singles[2]), (singles[1], singles[2])]:
+        assert f"{a}+{b}" in pairs.index or f"{b}+{a}" in pairs.index
+    assert "costliest closures" in reduced.method

@@ -304,6 +304,7 @@ def criticality(
     kinds: Iterable[str] = ("link", "node", "group"),
     only: Sequence[Element] | None = None,
     scenario: Scenario | None = None,
+    top: int | None = None,
     brute: bool = False,
     solver_options: Mapping[str, Any] | None = None,
     executor: str = "serial",
@@ -315,7 +316,17 @@ def criticality(
     """Close every element (``n=1``) or every pair of elements (``n=2``) and rank what it costs.
 
     ``only`` limits the sweep to some elements (default: :func:`elements` of the network without
-    demand end points). With ``scenario``, closures are measured against the network as the
+    demand end points).
+
+    N-2 over all pairs is exact (pairs whose answer follows from one closure are not solved, see
+    the module docstring) but grows with the square of the elements. ``top`` reduces it for large
+    networks: only the ``top`` costliest single closures are paired, with each other and with the
+    elements that take over some of their cargo (they carry more once one is closed). It may miss pairs of
+    elements that each cost little alone (two parallel links, each with room for the other's
+    cargo) unless one of them is among the ``top``, and pairs of unrelated elements, whose joint
+    cost is usually the sum of their single costs.
+
+    With ``scenario``, closures are measured against the network as the
     scenario leaves it over its horizon (e.g. with Russia barred), as yearly rates. ``brute`` solves a fresh LP for every closure, without pruning or warm
     starts, to check the fast sweep against. The LPs run on ``executor`` (see
     :mod:`corridor.executors`); the answers do not depend on it. ``progress(done, total)`` is
@@ -334,7 +345,7 @@ def criticality(
     _SOLVERS[token] = solver  # the serial executor reuses this process's baseline
     shared = (token, network, demand, solver_options, brute, scenario)
     base = solver.baseline
-    total = len(candidates) if n == 1 else len(candidates) * (len(candidates) + 1) // 2
+    total = len(candidates) if n == 1 or top is not None else len(candidates) * (len(candidates) + 1) // 2
     done = [0]
     lps = [0]
 
@@ -388,7 +399,7 @@ def criticality(
             ((i,), singles[i], i in solved_singles) for i in range(len(candidates))
         ]
         if n == 2:
-            rows += _pairs(candidates, singles, solver, brute, solve_all, done)
+            rows += _pairs(candidates, singles, solver, brute, solve_all, done, top=top)
     finally:
         _SOLVERS.pop(token, None)
     table = _table(network, demand, solver.model, candidates, rows, base)
@@ -399,7 +410,8 @@ def criticality(
         baseline_cost_usd=base.objective,
         seconds=time.perf_counter() - start,
         n_solved=lps[0],
-        method="brute force" if brute else "pruned, warm-started",
+        method=("brute force" if brute else "pruned, warm-started")
+        + (f"; pairs of the {top} costliest closures and their backups" if n == 2 and top is not None else ""),
         units=_units(network),
     )
 
@@ -411,11 +423,15 @@ def _pairs(
     brute: bool,
     solve_all: Callable[[Sequence[tuple[int, ...]], bool], list[_Outcome]],
     done: list[int],
+    top: int | None = None,
 ) -> list[tuple[tuple[int, ...], _Outcome, bool]]:
-    """Every pair of elements closed together; pairs whose answer follows from a single closure are not solved."""
+    """Pairs of elements closed together; pairs whose answer follows from a single closure are not solved.
+
+    ``top`` reduces the pairs for large networks (see :func:`criticality`).
+    """
     known: dict[tuple[int, int], _Outcome] = {}
     wanted = []
-    for i, j in itertools.combinations(range(len(candidates)), 2):
+    for i, j in _pair_candidates(candidates, singles, solver, top):
         if brute:
             wanted.append((i, j))
         elif not solver.carries(candidates[j].arcs, singles[i].column_flow):  # type: ignore[arg-type]
@@ -426,10 +442,28 @@ def _pairs(
             wanted.append((i, j))
     done[0] += len(known)
     solved = dict(zip(wanted, solve_all(wanted, False), strict=True))
-    return [
-        (pair, solved.get(pair) or known[pair], pair in solved)
-        for pair in itertools.combinations(range(len(candidates)), 2)
-    ]
+    return [(pair, solved.get(pair) or known[pair], pair in solved) for pair in sorted({*known, *solved})]
+
+
+def _pair_candidates(
+    candidates: Sequence[Element], singles: Sequence[_Outcome], solver: _Solver, top: int | None
+) -> list[tuple[int, int]]:
+    """Every pair, or with ``top``: the ``top`` costliest single closures with each other and with
+    each element that takes over some of their cargo (carries more once one is closed)."""
+    n = len(candidates)
+    if top is None:
+        return list(itertools.combinations(range(n), 2))
+    base = solver.baseline
+    scale = 1e-9 * max(1.0, abs(base.objective))
+    costly = sorted((i for i in range(n) if singles[i].objective - base.objective > scale),
+                    key=lambda i: singles[i].objective, reverse=True)[:top]  # fmt: skip
+    pairs: set[tuple[int, int]] = {(min(i, j), max(i, j)) for i, j in itertools.combinations(costly, 2)}
+    for i in costly:
+        gained = singles[i].column_flow - base.column_flow  # type: ignore[operator]
+        for j in range(n):
+            if j != i and solver.carries(candidates[j].arcs, gained):
+                pairs.add((min(i, j), max(i, j)))
+    return sorted(pairs)
 
 
 _SOLVERS: dict[str, _Solver] = {}  # per process: the baseline LP of each sweep it works on

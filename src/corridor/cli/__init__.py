@@ -276,6 +276,9 @@ def criticality(
     scenario: str | None = typer.Option(
         None, "--scenario", help="Measure against the network as this scenario leaves it (name or YAML)."
     ),
+    top_pairs: int | None = typer.Option(
+        None, "--top-pairs", help="N-2 on large networks: pair only the K costliest closures with their backups."
+    ),
     executor: str = typer.Option("processes", "--executor", help="serial, processes (default) or dask."),
     scheduler: str | None = typer.Option(None, "--scheduler", help="Dask scheduler address (a running cluster)."),
     workers: int | None = typer.Option(None, "--workers", help="Worker processes (default: one per core)."),
@@ -311,7 +314,7 @@ def criticality(
     with _Progress("closures") as advance:
         result = _guard(
             lambda: sweep(
-                net, demand, n=n, kinds=chosen_kinds, scenario=chosen, executor=executor, scheduler=scheduler,
+                net, demand, n=n, kinds=chosen_kinds, scenario=chosen, top=top_pairs, executor=executor, scheduler=scheduler,
                 workers=workers,
                 progress=advance, on_start=lambda link: err_console.print(f"Dask dashboard: {link}"),
             )
