@@ -149,6 +149,12 @@ def test_cli_risk(tmp_path):
     assert data["expected_annual_loss_usd"] > 0 and data["standard_error_usd"] > 0
     assert data["cvar_95_usd"] >= data["var_95_usd"]
     assert plot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    parquet = tmp_path / "years.parquet"
+    result = runner.invoke(
+        app, ["risk", "--years", "200", "--seed", "4", "--executor", "serial", "--no-save", "--table", str(parquet)]
+    )
+    assert result.exit_code == 0, result.output
+    assert len(pd.read_parquet(parquet)) == 200
     text = runner.invoke(app, ["risk", "--years", "200", "--seed", "4", "--executor", "serial", "--no-save"])
     assert text.exit_code == 0, text.output
     assert "expected annual loss" in text.output and "standard error" in text.output

@@ -469,7 +469,7 @@ def _write_table(frame: Any, path: Path) -> None:
             try:
                 frame.to_parquet(tmp, index=False)
             except ImportError as err:
-                raise _fail(RequestError(f"--table {path}: Parquet needs pyarrow (pip install pyarrow)")) from err
+                raise _fail(RequestError(f"--table {path}: Parquet needs pyarrow (pip install 'corridor[parquet]')")) from err
         else:
             frame.to_csv(tmp, index=False)
         os.replace(tmp, path)
