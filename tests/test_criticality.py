@@ -97,6 +97,19 @@ def test_bad_requests(eurasia):
         criticality(eurasia, dem, executor="threads")
     with pytest.raises(ValueError, match="unknown element kind"):
         elements(eurasia, kinds=["port"])
+    with pytest.raises(ValueError, match="without brute force"):
+        criticality(eurasia, dem, n=2, top=3, brute=True)
+    with pytest.raises(ValueError, match="with n=2"):
+        criticality(eurasia, dem, n=1, top=3)
+
+
+def test_n2_on_processes_equals_serial():
+    net, dem = congested(14, 1, pairs=3)
+    only = elements(net, kinds=["link"], demand=dem)[:10]
+    serial = criticality(net, dem, n=2, only=only)
+    processes = criticality(net, dem, n=2, only=only, executor="processes", workers=2)
+    pd.testing.assert_frame_equal(serial.table, processes.table)
+    assert serial.n_solved == processes.n_solved
 
 
 def test_every_executor_gives_the_same_table(eurasia):
@@ -168,6 +181,10 @@ def test_cli_criticality_json_and_files(tmp_path, eurasia):
     assert bad.exit_code != 0 and "expected 1 or 2" in bad.output
     bad = runner.invoke(app, ["criticality", "--scheduler", "tcp://x:1"])
     assert bad.exit_code != 0 and "needs --executor dask" in bad.output
+    bad = runner.invoke(app, ["criticality", "--kinds", "port", "--executor", "serial", "--no-save"])
+    assert bad.exit_code != 0 and "unknown element kind" in bad.output and "Traceback" not in bad.output
+    bad = runner.invoke(app, ["criticality", "--top-pairs", "5"])
+    assert bad.exit_code != 0 and "with --n 2" in bad.output
 
 
 def test_under_a_scenario_pruned_equals_brute_force(eurasia):

@@ -35,8 +35,8 @@ from corridor._highs import highs_lp, new_highs, status_name
 from corridor.assignment import AssignmentModel, build_assignment, solve_assignment
 from corridor.constraints import group_members
 from corridor.demand import Demand
-from corridor.errors import SolverError
-from corridor.executors import batch, default_workers, run_tasks
+from corridor.errors import RequestError, SolverError
+from corridor.executors import EXECUTORS, batch, default_workers, drop_state, run_tasks, seed_state, worker_state
 from corridor.network import Network
 from corridor.scenario import Scenario, scenario_effect, with_investments
 
@@ -68,7 +68,7 @@ def elements(
     kinds = set(kinds)
     unknown = kinds - {"link", "node", "group"}
     if unknown:
-        raise ValueError(f"unknown element kind(s) {sorted(unknown)}; expected link, node or group")
+        raise RequestError(f"unknown element kind(s) {sorted(unknown)}; expected link, node or group")
     ends = set() if demand is None else set(demand.table["origin"]) | set(demand.table["destination"])
     out = []
     if "link" in kinds:
@@ -211,12 +211,12 @@ class _Solver:
 
     def fresh(self, arcs: Sequence[int], keep_flows: bool = False) -> _Outcome:
         """The optimum with these arcs shut from a new LP, built and solved from scratch."""
+        if keep_flows:
+            raise ValueError("a fresh LP has its own columns: its flows do not line up with the baseline's")
         usable = np.ones(self.network.compiled.n_arcs, dtype=bool)
         usable[list(arcs)] = False
         model = build_assignment(self.network, self.demand, usable=usable, effect=self.effect)
         solution = solve_assignment(model, solver_options=self.solver_options)
-        if keep_flows:
-            raise ValueError("a fresh LP has its own columns: its flows do not line up with the baseline's")
         return _outcome(model, solution.objective, solution.x, keep_flows=False)
 
 
@@ -333,7 +333,11 @@ def criticality(
     called as closures finish; ``on_start`` receives the Dask dashboard address.
     """
     if n not in (1, 2):
-        raise ValueError(f"n is {n}; expected 1 (single closures) or 2 (pairs)")
+        raise RequestError(f"n is {n}; expected 1 (single closures) or 2 (pairs)")
+    if top is not None and (n != 2 or top < 1 or brute):
+        raise RequestError(f"top is {top}; expected a number >= 1 with n=2, without brute force (it pairs by flows)")
+    if executor not in EXECUTORS:
+        raise RequestError(f"unknown executor {executor!r}; expected one of {', '.join(EXECUTORS)}")
     start = time.perf_counter()
     if scenario is not None:
         network = with_investments(network, scenario)
@@ -342,10 +346,11 @@ def criticality(
     solver = _Solver(network, demand, solver_options, scenario)
     seconds_each = (time.perf_counter() - tick) * (1.0 if brute else 0.2)  # a warm re-solve is a fraction of one
     token = f"{id(solver):x}-{time.monotonic_ns():x}"
-    _SOLVERS[token] = solver  # the serial executor reuses this process's baseline
+    seed_state(token, solver)  # the serial executor reuses this process's baseline
     shared = (token, network, demand, solver_options, brute, scenario)
     base = solver.baseline
-    total = len(candidates) if n == 1 or top is not None else len(candidates) * (len(candidates) + 1) // 2
+    # closures to report: singles, then pairs (with ``top``, counted once they are chosen)
+    total = [len(candidates) if n == 1 or top is not None else len(candidates) * (len(candidates) + 1) // 2]
     done = [0]
     lps = [0]
 
@@ -361,7 +366,7 @@ def criticality(
         def step(k: int) -> None:
             done[0] += k
             if progress:
-                progress(min(done[0], total), total)
+                progress(min(done[0], total[0]), total[0])
 
         sizes = iter([len(t) for t in tasks])
 
@@ -399,9 +404,9 @@ def criticality(
             ((i,), singles[i], i in solved_singles) for i in range(len(candidates))
         ]
         if n == 2:
-            rows += _pairs(candidates, singles, solver, brute, solve_all, done, top=top)
+            rows += _pairs(candidates, singles, solver, brute, solve_all, done, top=top, total=total)
     finally:
-        _SOLVERS.pop(token, None)
+        drop_state(token)
     table = _table(network, demand, solver.model, candidates, rows, base)
     return Criticality(
         n=n,
@@ -424,6 +429,7 @@ def _pairs(
     solve_all: Callable[[Sequence[tuple[int, ...]], bool], list[_Outcome]],
     done: list[int],
     top: int | None = None,
+    total: list[int] | None = None,
 ) -> list[tuple[tuple[int, ...], _Outcome, bool]]:
     """Pairs of elements closed together; pairs whose answer follows from a single closure are not solved.
 
@@ -431,7 +437,10 @@ def _pairs(
     """
     known: dict[tuple[int, int], _Outcome] = {}
     wanted = []
-    for i, j in _pair_candidates(candidates, singles, solver, top):
+    chosen = _pair_candidates(candidates, singles, solver, top)
+    if total is not None and top is not None:
+        total[0] = len(candidates) + len(chosen)
+    for i, j in chosen:
         if brute:
             wanted.append((i, j))
         elif not solver.carries(candidates[j].arcs, singles[i].column_flow):  # type: ignore[arg-type]
@@ -466,20 +475,15 @@ def _pair_candidates(
     return sorted(pairs)
 
 
-_SOLVERS: dict[str, _Solver] = {}  # per process: the baseline LP of each sweep it works on
-
-
 def _solve_batch(
     shared: tuple[str, Network, Demand, Mapping[str, Any] | None, bool, Scenario | None],
     jobs: list[tuple[tuple[int, ...], bool]],
 ) -> list[_Outcome]:
     """Solve a batch of closures on this process's copy of the sweep's baseline LP (built once)."""
     token, network, demand, solver_options, brute, scenario = shared
-    solver = _SOLVERS.get(token)
-    if solver is None:
-        solver = _SOLVERS[token] = _Solver(network, demand, solver_options, scenario)
-    solve = solver.fresh if brute else solver.closed
-    return [solve(arcs, keep_flows=keep) for arcs, keep in jobs]
+    with worker_state(token, lambda: _Solver(network, demand, solver_options, scenario)) as solver:
+        solve = solver.fresh if brute else solver.closed
+        return [solve(arcs, keep_flows=keep) for arcs, keep in jobs]
 
 
 def _units(network: Network) -> dict[str, str]:
@@ -516,7 +520,8 @@ def _table(
         record["countries_hit"] = " ".join(hit)
         record["solved"] = was_solved
         records.append(record)
-    out = pd.DataFrame.from_records(records)
+    columns = ["closed", "kind", "extra_cost_usd", *(f"stranded_{c}" for c in commodities), "countries_hit", "solved"]
+    out = pd.DataFrame.from_records(records, columns=columns)
     if out.empty:
         return out
     # rounding noise from the solver is not a cost

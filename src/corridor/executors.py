@@ -20,17 +20,49 @@ Tasks should each take at least ~100 ms (see :func:`batch`), or scheduling overh
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
-from collections.abc import Callable, Sequence
+import threading
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 
-__all__ = ["EXECUTORS", "batch", "default_workers", "run_tasks"]
+from corridor.errors import RequestError
+
+__all__ = ["EXECUTORS", "batch", "default_workers", "drop_state", "run_tasks", "seed_state", "worker_state"]
 
 EXECUTORS = ("serial", "processes", "dask")
 T = TypeVar("T")
 
 _SHARED: dict[str, Any] = {}  # the shared object of a process-pool worker, set by its initializer
+
+# What a worker process keeps between the tasks of one sweep (a solved baseline LP and its cache
+# of answers): a HiGHS model cannot be pickled, so each process builds its own once. One sweep at
+# a time per process; the lock keeps two threads of one worker from using the same model at once.
+_STATE: dict[str, Any] = {}
+_STATE_LOCK = threading.RLock()
+
+
+@contextlib.contextmanager
+def worker_state(token: str, build: Callable[[], T]) -> Iterator[T]:
+    """This process's state for the sweep ``token``, built by ``build()`` on first use, held under a lock."""
+    with _STATE_LOCK:
+        if token not in _STATE:
+            _STATE.clear()  # a new sweep: drop the last one's model
+            _STATE[token] = build()
+        yield _STATE[token]
+
+
+def seed_state(token: str, value: Any) -> None:
+    """Give this process the state of sweep ``token`` (the caller's, so a serial run builds nothing twice)."""
+    with _STATE_LOCK:
+        _STATE.clear()
+        _STATE[token] = value
+
+
+def drop_state(token: str) -> None:
+    with _STATE_LOCK:
+        _STATE.pop(token, None)
 
 
 def default_workers() -> int:
@@ -66,9 +98,9 @@ def run_tasks(
 ) -> list[Any]:
     """``[fn(shared, t) for t in tasks]``, run by ``executor``; ``progress(1)`` after each task."""
     if executor not in EXECUTORS:
-        raise ValueError(f"unknown executor {executor!r}; expected one of {', '.join(EXECUTORS)}")
+        raise RequestError(f"unknown executor {executor!r}; expected one of {', '.join(EXECUTORS)}")
     if scheduler is not None and executor != "dask":
-        raise ValueError("a scheduler address needs executor='dask'")
+        raise RequestError("a scheduler address needs executor='dask'")
     workers = workers or default_workers()
     if executor == "serial" or not tasks:
         out = []

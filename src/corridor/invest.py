@@ -1,7 +1,7 @@
 """Investment appraisal: which candidate buys the most resilience, and the most per dollar.
 
 A candidate is a scenario of investments (``add_capacity``, ``add_link``, each with an optional
-``cost_usd``), listed in a YAML file under ``candidates:``. Each is judged on two things:
+``cost_usd``), listed in a YAML file under ``candidates:``. Each is judged on three things:
 
 * **expected annual loss.** The same sampled years of disruptions (same hazards, same seed) are
   priced on the network without and with the candidate (:func:`corridor.risk.risk`); the
@@ -12,7 +12,8 @@ A candidate is a scenario of investments (``add_capacity``, ``add_link``, each w
 * **transit dependency.** Each exporter's share of volume crossing each other country in the
   undisrupted assignment, without and with the candidate (:func:`corridor.impact.transit_dependency`).
 
-Where a cost is given, the reduction per million USD of it ranks the candidates; a capital cost is
+Where a cost is given, the reduction per million USD of it ranks the candidates (those without a
+cost follow, by the reduction alone); a capital cost is
 compared with a yearly loss, so the ratio reads as "years to pay back" inverted, not a full
 cost-benefit analysis (no discounting, no operating costs).
 """

@@ -32,10 +32,10 @@ import numpy as np
 import pandas as pd
 
 from corridor._schema import frame_to_rows, parse_rows, read_csv_rows, schema_for, split_source
-from corridor.criticality import _Solver, elements
+from corridor.criticality import _Solver, _units, elements
 from corridor.demand import Demand
-from corridor.errors import DataError, Problem
-from corridor.executors import batch, default_workers, run_tasks
+from corridor.errors import DataError, Problem, RequestError
+from corridor.executors import batch, default_workers, drop_state, run_tasks, seed_state, worker_state
 from corridor.network import Network, builtin_dataset_path
 from corridor.scenario import Scenario, with_investments
 
@@ -164,7 +164,7 @@ def _bind(hazards: Sequence[Hazard], network: Network) -> list[Hazard]:
     by_id = {e.id: e for e in elements(network)}
     missing = sorted({h.element for h in hazards} - set(by_id))
     if missing:
-        raise ValueError(f"hazards name elements the network does not have: {', '.join(missing)}")
+        raise RequestError(f"hazards name elements the network does not have: {', '.join(missing)}")
     return [replace(h, arcs=by_id[h.element].arcs, nodes=by_id[h.element].nodes) for h in hazards]
 
 
@@ -175,7 +175,12 @@ def _capacitated_arcs(network: Network) -> np.ndarray:
 
 
 def sample_year(hazards: Sequence[Hazard], rng: np.random.Generator) -> list[tuple[float, float, int]]:
-    """The disruptions of one year: (start day, end day, hazard index), cut at the year's end."""
+    """The disruptions of one year: (start day, end day, hazard index).
+
+    The year is a steady-state one: a disruption running past day 365 wraps round to the start
+    (it stands for one that began the year before), and one longer than a year covers it all;
+    cutting them at year end instead would undercount long disruptions.
+    """
     out = []
     for h, hazard in enumerate(hazards):
         count = rng.poisson(hazard.events_per_year)
@@ -184,7 +189,12 @@ def sample_year(hazards: Sequence[Hazard], rng: np.random.Generator) -> list[tup
         starts = rng.uniform(0.0, 365.0, size=count)
         days = hazard.median_days * np.exp(hazard.sigma * rng.standard_normal(count))
         for start, length in zip(starts, days, strict=True):
-            out.append((float(start), float(min(start + length, 365.0)), h))
+            if length >= 365.0:
+                out.append((0.0, 365.0, h))
+            elif start + length > 365.0:
+                out += [(float(start), 365.0, h), (0.0, float(start + length - 365.0), h)]
+            else:
+                out.append((float(start), float(start + length), h))
     return sorted(out)
 
 
@@ -222,7 +232,7 @@ class Risk:
     seed: int
     baseline_cost_usd: float
     seconds: float
-    n_states: int  # LPs solved (distinct disruption states, per process)
+    n_states: int  # LPs solved: distinct disruption states, counted in every process that met them
     units: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -240,15 +250,23 @@ class Risk:
         return float(np.quantile(self.years[column].to_numpy(float), level))
 
     def cvar(self, column: str = "loss_usd", level: float = 0.95) -> float:
-        """Conditional value at risk: the mean of the years at or beyond the VaR."""
-        values = self.years[column].to_numpy(float)
-        tail = values[values >= np.quantile(values, level)]
-        return float(tail.mean()) if len(tail) else float("nan")
+        """Conditional value at risk: the mean of the worst (1 - level) share of the years (ties at
+        the VaR are split, so many years with no loss do not dilute it)."""
+        values = np.sort(self.years[column].to_numpy(float))[::-1]
+        if not len(values):
+            return math.nan
+        tail = (1.0 - level) * len(values)
+        whole = math.floor(tail)
+        total = values[:whole].sum() + (tail - whole) * (values[whole] if whole < len(values) else 0.0)
+        return float(total / tail) if tail > 0 else float(values[0])
 
     def exceedance(self) -> pd.DataFrame:
-        """The loss exceedance curve: each sampled loss and the share of years that exceed or reach it."""
-        losses = np.sort(self.years["loss_usd"].to_numpy(float))[::-1]
-        return pd.DataFrame({"loss_usd": losses, "probability": np.arange(1, len(losses) + 1) / len(losses)})
+        """The loss exceedance curve: each distinct sampled loss, largest first, and the share of
+        years whose loss reaches it."""
+        losses = np.sort(self.years["loss_usd"].to_numpy(float))
+        levels = np.unique(losses)[::-1]
+        reached = (len(losses) - np.searchsorted(losses, levels, side="left")) / len(losses)
+        return pd.DataFrame({"loss_usd": levels, "probability": reached})
 
     def tables(self) -> list[tuple[str, pd.DataFrame]]:
         return [("years", self.years)]
@@ -263,17 +281,17 @@ class Risk:
             "seed": self.seed,
             "scenario": self.scenario,
             "baseline_cost_usd": round(self.baseline_cost_usd, 2),
-            "expected_annual_loss_usd": round(self.expected_annual_loss_usd, 2),
-            "standard_error_usd": round(self.standard_error_usd, 2),
-            "var_95_usd": round(self.var("loss_usd", 0.95), 2),
-            "cvar_95_usd": round(self.cvar("loss_usd", 0.95), 2),
-            "var_99_usd": round(self.var("loss_usd", 0.99), 2),
-            "cvar_99_usd": round(self.cvar("loss_usd", 0.99), 2),
+            "expected_annual_loss_usd": _number(self.expected_annual_loss_usd),
+            "standard_error_usd": _number(self.standard_error_usd),  # null with one year
+            "var_95_usd": _number(self.var("loss_usd", 0.95)),
+            "cvar_95_usd": _number(self.cvar("loss_usd", 0.95)),
+            "var_99_usd": _number(self.var("loss_usd", 0.99)),
+            "cvar_99_usd": _number(self.cvar("loss_usd", 0.99)),
             "stranded": {
                 c.removeprefix("stranded_"): {
-                    "mean": round(float(self.years[c].mean()), 2),
-                    "var_95": round(self.var(c, 0.95), 2),
-                    "cvar_95": round(self.cvar(c, 0.95), 2),
+                    "mean": _number(float(self.years[c].mean())),
+                    "var_95": _number(self.var(c, 0.95)),
+                    "cvar_95": _number(self.cvar(c, 0.95)),
                     "unit": self.units.get(c.removeprefix("stranded_"), ""),
                 }
                 for c in stranded
@@ -283,7 +301,12 @@ class Risk:
         }
 
 
-_CACHES: dict[str, tuple[_Solver, dict[tuple[tuple[int, float], ...], tuple[float, np.ndarray]]]] = {}
+def _number(value: float) -> float | None:
+    """Rounded for JSON; None where it is not a number (a standard error of one year)."""
+    return round(value, 2) if math.isfinite(value) else None
+
+
+_Cache = dict[tuple[tuple[int, float], ...], tuple[float, np.ndarray]]
 
 
 def _price_state(
@@ -316,10 +339,17 @@ def _run_years(
     Returns (year, events, disrupted days, loss, stranded per pair) per year, and how many
     states this call had to solve (the others were cached in this process)."""
     token, network, demand, hazards, seed, solver_options, scenario = shared
-    if token not in _CACHES:
-        _CACHES.clear()  # one run at a time per process
-        _CACHES[token] = (_Solver(network, demand, solver_options, scenario), {})
-    solver, cache = _CACHES[token]
+
+    def build() -> tuple[_Solver, _Cache]:
+        return _Solver(network, demand, solver_options, scenario), {}
+
+    with worker_state(token, build) as (solver, cache):
+        return _price_years(solver, cache, hazards, demand, seed, years)
+
+
+def _price_years(
+    solver: _Solver, cache: _Cache, hazards: Sequence[Hazard], demand: Demand, seed: int, years: Sequence[int]
+) -> tuple[list[tuple[int, int, float, float, np.ndarray]], int]:
     out = []
     solved = 0
     for year in years:
@@ -335,7 +365,9 @@ def _run_years(
             loss += extra * days / 365.0
             stranded += unserved * days / 365.0
             disrupted += days
-        out.append((year, len(events), disrupted, loss, stranded))
+        # a disruption wrapped round the year end is two pieces; the one from day 0 is not a new event
+        count = sum(1 for start, end, _ in events if start > 0.0 or end >= 365.0)
+        out.append((year, count, disrupted, loss, stranded))
     return out, solved
 
 
@@ -361,17 +393,16 @@ def risk(
     it leaves; the same seed then gives the same disruptions, so two runs compare year by year.
     """
     if years < 1:
-        raise ValueError(f"years is {years}; expected at least 1")
+        raise RequestError(f"years is {years}; expected at least 1")
     if years > 10_000_000:
-        raise ValueError(f"years is {years:,}; expected at most 10,000,000 (split a larger run by seed)")
+        raise RequestError(f"years is {years:,}; expected at most 10,000,000 (split a larger run by seed)")
     start = time.perf_counter()
     if scenario is not None:
         network = with_investments(network, scenario)
     hazards = _bind(hazards, network) if hazards is not None else load_hazards(network)
     solver = _Solver(network, demand, solver_options, scenario)
     token = f"{id(solver):x}-{time.monotonic_ns():x}"
-    _CACHES.clear()
-    _CACHES[token] = (solver, {})
+    seed_state(token, (solver, {}))
     shared = (token, network, demand, tuple(hazards), int(seed), solver_options, scenario)
     workers_here = 1 if executor == "serial" else (workers or default_workers())
     done = [0]
@@ -398,7 +429,7 @@ def risk(
             progress=lambda _k: advance(next(sizes)), on_start=on_start,
         )  # fmt: skip
     finally:
-        _CACHES.pop(token, None)
+        drop_state(token)
     rows = [r for part, _ in parts for r in part]
     n_states = sum(solved for _, solved in parts)
     table = demand.table
@@ -414,7 +445,6 @@ def risk(
     )
     for c in commodities:
         frame[f"stranded_{c}"] = np.maximum(stranded[:, (table["commodity"] == c).to_numpy()].sum(axis=1), 0.0)
-    units = {str(c): str(u) for c, u in zip(network.commodities["id"], network.commodities["unit"], strict=True)}
     return Risk(
         scenario=None if scenario is None else scenario.name,
         years=frame,
@@ -422,5 +452,5 @@ def risk(
         baseline_cost_usd=solver.baseline.objective,
         seconds=time.perf_counter() - start,
         n_states=n_states,
-        units=units,
+        units=_units(network),
     )

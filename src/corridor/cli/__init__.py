@@ -295,16 +295,12 @@ def criticality(
     """Single points of failure: close each link, node and asset group (or each pair) and rank the cost."""
     from corridor.criticality import criticality as sweep
     from corridor.demand import load_demand
-    from corridor.executors import EXECUTORS
 
     if n not in (1, 2):
         raise _fail(RequestError(f"--n is {n}; expected 1 or 2"))
-    if executor not in EXECUTORS:
-        raise _fail(RequestError(f"--executor is {executor!r}; expected one of {', '.join(EXECUTORS)}"))
-    if scheduler is not None and executor != "dask":
-        raise _fail(RequestError("--scheduler needs --executor dask"))
-    if table_file is not None and table_file.suffix not in (".csv", ".parquet"):
-        raise _fail(RequestError(f"--table {table_file}: expected a .csv or .parquet file name"))
+    if top_pairs is not None and (n != 2 or top_pairs < 1):
+        raise _fail(RequestError(f"--top-pairs is {top_pairs}; expected a number >= 1, with --n 2"))
+    _check_sweep(executor, scheduler, table_file)
     from corridor.scenario import load_scenario
 
     net = _network(data)
@@ -332,11 +328,7 @@ def criticality(
     from corridor.cli._render import print_criticality
 
     print_criticality(result, top=top)
-    for path in (table_file, plot):
-        if path is not None:
-            print(f"written to {path}")
-    if run_id is not None:
-        print(f"saved as run {run_id} in {_results_path(results)}")
+    _report_outputs((table_file, plot), run_id, results)
 
 
 @app.command()
@@ -357,18 +349,12 @@ def risk(
 ) -> None:
     """Sampled years of disruptions: expected annual loss, its standard error, VaR and CVaR."""
     from corridor.demand import load_demand
-    from corridor.executors import EXECUTORS
     from corridor.risk import load_hazards
     from corridor.risk import risk as sample
 
-    if executor not in EXECUTORS:
-        raise _fail(RequestError(f"--executor is {executor!r}; expected one of {', '.join(EXECUTORS)}"))
-    if scheduler is not None and executor != "dask":
-        raise _fail(RequestError("--scheduler needs --executor dask"))
+    _check_sweep(executor, scheduler, table_file)
     if not 1 <= years <= 10_000_000:
         raise _fail(RequestError(f"--years is {years}; expected 1 to 10,000,000"))
-    if table_file is not None and table_file.suffix not in (".csv", ".parquet"):
-        raise _fail(RequestError(f"--table {table_file}: expected a .csv or .parquet file name"))
     net = _network(data)
     demand = _guard(lambda: load_demand(net, demand_file))
     hazards = _guard(lambda: load_hazards(net, hazards_file))
@@ -392,11 +378,7 @@ def risk(
     from corridor.cli._render import print_risk
 
     print_risk(result)
-    for path in (table_file, plot):
-        if path is not None:
-            print(f"written to {path}")
-    if run_id is not None:
-        print(f"saved as run {run_id} in {_results_path(results)}")
+    _report_outputs((table_file, plot), run_id, results)
 
 
 @app.command()
@@ -417,18 +399,12 @@ def invest(
 ) -> None:
     """Rank candidate investments by the expected annual loss they remove (per dollar) and by transit dependency."""
     from corridor.demand import load_demand
-    from corridor.executors import EXECUTORS
     from corridor.invest import appraise, load_candidates
     from corridor.risk import load_hazards
 
-    if executor not in EXECUTORS:
-        raise _fail(RequestError(f"--executor is {executor!r}; expected one of {', '.join(EXECUTORS)}"))
-    if scheduler is not None and executor != "dask":
-        raise _fail(RequestError("--scheduler needs --executor dask"))
+    _check_sweep(executor, scheduler, table_file)
     if not 1 <= years <= 10_000_000:
         raise _fail(RequestError(f"--years is {years}; expected 1 to 10,000,000"))
-    if table_file is not None and table_file.suffix not in (".csv", ".parquet"):
-        raise _fail(RequestError(f"--table {table_file}: expected a .csv or .parquet file name"))
     net = _network(data)
     demand = _guard(lambda: load_demand(net, demand_file))
     hazards = _guard(lambda: load_hazards(net, hazards_file))
@@ -450,8 +426,25 @@ def invest(
     from corridor.cli._render import print_appraisal
 
     print_appraisal(result)
-    if table_file is not None:
-        print(f"written to {table_file}")
+    _report_outputs((table_file,), run_id, results)
+
+
+def _check_sweep(executor: str, scheduler: str | None, table_file: Path | None) -> None:
+    """The options every sweep command shares, checked before any work starts."""
+    from corridor.executors import EXECUTORS
+
+    if executor not in EXECUTORS:
+        raise _fail(RequestError(f"--executor is {executor!r}; expected one of {', '.join(EXECUTORS)}"))
+    if scheduler is not None and executor != "dask":
+        raise _fail(RequestError("--scheduler needs --executor dask"))
+    if table_file is not None and table_file.suffix not in (".csv", ".parquet"):
+        raise _fail(RequestError(f"--table {table_file}: expected a .csv or .parquet file name"))
+
+
+def _report_outputs(paths: Iterable[Path | None], run_id: int | None, results: Path | None) -> None:
+    for path in paths:
+        if path is not None:
+            print(f"written to {path}")
     if run_id is not None:
         print(f"saved as run {run_id} in {_results_path(results)}")
 
@@ -469,7 +462,9 @@ def _write_table(frame: Any, path: Path) -> None:
             try:
                 frame.to_parquet(tmp, index=False)
             except ImportError as err:
-                raise _fail(RequestError(f"--table {path}: Parquet needs pyarrow (pip install 'corridor[parquet]')")) from err
+                raise _fail(
+                    RequestError(f"--table {path}: Parquet needs pyarrow (pip install 'corridor[parquet]')")
+                ) from err
         else:
             frame.to_csv(tmp, index=False)
         os.replace(tmp, path)
