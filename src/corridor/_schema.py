@@ -33,7 +33,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from corridor.errors import Problem
+from corridor.errors import DataError, Problem
 
 __all__ = [
     "TABLES",
@@ -449,6 +449,16 @@ def _is_default(raw: str, col: Column) -> bool:
         except ValueError:
             return False
     return False
+
+
+def rows_from_frame(frame: pd.DataFrame, schema: TableSchema) -> tuple[list[dict[str, str]], list[int]]:
+    """A table built in code as raw rows for :func:`parse_rows`, after refusing columns the schema lacks."""
+    extra = [c for c in frame.columns if c not in schema.names]
+    if extra:
+        raise DataError(
+            [Problem(schema.file, f"unknown columns {extra}; expected columns from: {', '.join(schema.names)}")]
+        )
+    return frame_to_rows(frame)
 
 
 def frame_to_rows(frame: pd.DataFrame) -> tuple[list[dict[str, str]], list[int]]:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from corridor._schema import frame_to_rows, parse_rows, read_csv_rows, schema_for
+from corridor._schema import parse_rows, read_csv_rows, rows_from_frame, schema_for
 from corridor.errors import DataError, Problem, RequestError, UnknownNodeError
 from corridor.network import Network, builtin_dataset_path
 from corridor.routing import shortest_routes
@@ -59,13 +59,7 @@ def load_demand(network: Network, path: str | Path | None = None) -> Demand:
 
 def demand_from_frame(network: Network, frame: pd.DataFrame, *, name: str = "demand") -> Demand:
     """Check a demand table built in code, with the same rules as a file."""
-    schema = schema_for("demand")
-    extra = [c for c in frame.columns if c not in schema.names]
-    if extra:
-        raise DataError(
-            [Problem(schema.file, f"unknown columns {extra}; expected columns from: {', '.join(schema.names)}")]
-        )
-    rows, numbers = frame_to_rows(frame)
+    rows, numbers = rows_from_frame(frame, schema_for("demand"))
     return _build(network, rows, numbers, name, [])
 
 

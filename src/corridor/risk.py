@@ -31,7 +31,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from corridor._schema import frame_to_rows, parse_rows, read_csv_rows, schema_for, split_source
+from corridor._schema import parse_rows, read_csv_rows, rows_from_frame, schema_for, split_source
 from corridor.criticality import _Solver, _units, elements
 from corridor.demand import Demand
 from corridor.errors import DataError, Problem, RequestError
@@ -81,13 +81,7 @@ def load_hazards(network: Network, path: str | Path | None = None) -> list[Hazar
 
 def hazards_from_frame(network: Network, frame: pd.DataFrame, *, name: str = "risks") -> list[Hazard]:
     """Check a hazard table built in code, with the same rules as a file."""
-    schema = schema_for("risks")
-    extra = [c for c in frame.columns if c not in schema.names]
-    if extra:
-        raise DataError(
-            [Problem(schema.file, f"unknown columns {extra}; expected columns from: {', '.join(schema.names)}")]
-        )
-    rows, numbers = frame_to_rows(frame)
+    rows, numbers = rows_from_frame(frame, schema_for("risks"))
     return _build(network, rows, numbers, name, [])
 
 

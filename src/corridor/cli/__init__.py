@@ -38,6 +38,11 @@ RESULTS_OPTION = typer.Option(
     None, "--results", help="Results file (default: $CORRIDOR_RESULTS or ~/.local/share/corridor/results.sqlite)."
 )
 SAVE_OPTION = typer.Option(True, "--save/--no-save", help="Save the run to the results file.")
+DEMAND_OPTION = typer.Option(None, "--demand", help="Demand CSV (default: the built-in 2021 baseline).")
+HAZARDS_OPTION = typer.Option(None, "--hazards", help="Hazards CSV (default: the built-in table).")
+EXECUTOR_OPTION = typer.Option("processes", "--executor", help="serial, processes (default) or dask.")
+SCHEDULER_OPTION = typer.Option(None, "--scheduler", help="Dask scheduler address (a running cluster).")
+WORKERS_OPTION = typer.Option(None, "--workers", help="Worker processes (default: one per core).")
 
 
 def _results_path(path: Path | None) -> Path:
@@ -212,7 +217,7 @@ def network_schema(
 @app.command()
 def assign(
     scenario: str | None = typer.Option(None, "--scenario", help="Built-in scenario name or YAML file."),
-    demand_file: Path | None = typer.Option(None, "--demand", help="Demand CSV (default: the built-in 2021 baseline)."),
+    demand_file: Path | None = DEMAND_OPTION,
     as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
     data: Path | None = DATA_OPTION,
     results: Path | None = RESULTS_OPTION,
@@ -242,7 +247,7 @@ def assign(
 def impact(
     scenario: str = typer.Argument(..., help="Built-in scenario name or YAML file."),
     period: str = typer.Option("week", "--period", help="Length of a period: day, week or month."),
-    demand_file: Path | None = typer.Option(None, "--demand", help="Demand CSV (default: the built-in 2021 baseline)."),
+    demand_file: Path | None = DEMAND_OPTION,
     as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
     data: Path | None = DATA_OPTION,
     results: Path | None = RESULTS_OPTION,
@@ -279,12 +284,12 @@ def criticality(
     top_pairs: int | None = typer.Option(
         None, "--top-pairs", help="N-2 on large networks: pair only the K costliest closures with their backups."
     ),
-    executor: str = typer.Option("processes", "--executor", help="serial, processes (default) or dask."),
-    scheduler: str | None = typer.Option(None, "--scheduler", help="Dask scheduler address (a running cluster)."),
-    workers: int | None = typer.Option(None, "--workers", help="Worker processes (default: one per core)."),
+    executor: str = EXECUTOR_OPTION,
+    scheduler: str | None = SCHEDULER_OPTION,
+    workers: int | None = WORKERS_OPTION,
     kinds: list[str] = typer.Option(["link,node,group"], "--kinds", help="Element kinds: link, node, group."),
     top: int = typer.Option(10, "--top", help="Rows to print."),
-    demand_file: Path | None = typer.Option(None, "--demand", help="Demand CSV (default: the built-in 2021 baseline)."),
+    demand_file: Path | None = DEMAND_OPTION,
     table_file: Path | None = typer.Option(None, "--table", help="Write the whole table (.csv or .parquet)."),
     plot: Path | None = typer.Option(None, "--plot", help="Write a ranked bar chart (PNG)."),
     as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
@@ -335,11 +340,11 @@ def criticality(
 def risk(
     years: int = typer.Option(..., "--years", help="Years to sample."),
     seed: int = typer.Option(..., "--seed", help="Random seed: the same seed gives the same years."),
-    executor: str = typer.Option("processes", "--executor", help="serial, processes (default) or dask."),
-    scheduler: str | None = typer.Option(None, "--scheduler", help="Dask scheduler address (a running cluster)."),
-    workers: int | None = typer.Option(None, "--workers", help="Worker processes (default: one per core)."),
-    hazards_file: Path | None = typer.Option(None, "--hazards", help="Hazards CSV (default: the built-in table)."),
-    demand_file: Path | None = typer.Option(None, "--demand", help="Demand CSV (default: the built-in 2021 baseline)."),
+    executor: str = EXECUTOR_OPTION,
+    scheduler: str | None = SCHEDULER_OPTION,
+    workers: int | None = WORKERS_OPTION,
+    hazards_file: Path | None = HAZARDS_OPTION,
+    demand_file: Path | None = DEMAND_OPTION,
     table_file: Path | None = typer.Option(None, "--table", help="Write every sampled year (.csv or .parquet)."),
     plot: Path | None = typer.Option(None, "--plot", help="Write the loss exceedance curve (PNG)."),
     as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
@@ -386,11 +391,11 @@ def invest(
     candidates_file: Path | None = typer.Argument(None, help="Candidates YAML (default: the built-in candidates)."),
     years: int = typer.Option(2000, "--years", help="Years to sample (the same years for every candidate)."),
     seed: int = typer.Option(1, "--seed", help="Random seed."),
-    executor: str = typer.Option("processes", "--executor", help="serial, processes (default) or dask."),
-    scheduler: str | None = typer.Option(None, "--scheduler", help="Dask scheduler address (a running cluster)."),
-    workers: int | None = typer.Option(None, "--workers", help="Worker processes (default: one per core)."),
-    hazards_file: Path | None = typer.Option(None, "--hazards", help="Hazards CSV (default: the built-in table)."),
-    demand_file: Path | None = typer.Option(None, "--demand", help="Demand CSV (default: the built-in 2021 baseline)."),
+    executor: str = EXECUTOR_OPTION,
+    scheduler: str | None = SCHEDULER_OPTION,
+    workers: int | None = WORKERS_OPTION,
+    hazards_file: Path | None = HAZARDS_OPTION,
+    demand_file: Path | None = DEMAND_OPTION,
     table_file: Path | None = typer.Option(None, "--table", help="Write the ranking (.csv or .parquet)."),
     as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
     data: Path | None = DATA_OPTION,
