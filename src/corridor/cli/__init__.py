@@ -317,7 +317,7 @@ def criticality(
             lambda: sweep(
                 net, demand, n=n, kinds=chosen_kinds, scenario=chosen, top=top_pairs, executor=executor, scheduler=scheduler,
                 workers=workers,
-                progress=advance, on_start=lambda link: err_console.print(f"Dask dashboard: {link}"),
+                progress=advance, on_start=_print_dashboard,
             )
         )  # fmt: skip
     run_id = _save(results, "criticality", net, demand, chosen, result) if save else None
@@ -357,9 +357,7 @@ def risk(
     from corridor.risk import load_hazards
     from corridor.risk import risk as sample
 
-    _check_sweep(executor, scheduler, table_file)
-    if not 1 <= years <= 10_000_000:
-        raise _fail(RequestError(f"--years is {years}; expected 1 to 10,000,000"))
+    _check_sweep(executor, scheduler, table_file, years=years)
     net = _network(data)
     demand = _guard(lambda: load_demand(net, demand_file))
     hazards = _guard(lambda: load_hazards(net, hazards_file))
@@ -367,7 +365,7 @@ def risk(
         result = _guard(
             lambda: sample(
                 net, demand, years=years, seed=seed, hazards=hazards, executor=executor, scheduler=scheduler,
-                workers=workers, progress=advance, on_start=lambda link: err_console.print(f"Dask dashboard: {link}"),
+                workers=workers, progress=advance, on_start=_print_dashboard,
             )
         )  # fmt: skip
     run_id = _save(results, "risk", net, demand, None, result) if save else None
@@ -407,9 +405,7 @@ def invest(
     from corridor.invest import appraise, load_candidates
     from corridor.risk import load_hazards
 
-    _check_sweep(executor, scheduler, table_file)
-    if not 1 <= years <= 10_000_000:
-        raise _fail(RequestError(f"--years is {years}; expected 1 to 10,000,000"))
+    _check_sweep(executor, scheduler, table_file, years=years)
     net = _network(data)
     demand = _guard(lambda: load_demand(net, demand_file))
     hazards = _guard(lambda: load_hazards(net, hazards_file))
@@ -419,7 +415,7 @@ def invest(
             lambda: appraise(
                 net, demand, candidates, years=years, seed=seed, hazards=hazards, executor=executor,
                 scheduler=scheduler, workers=workers, progress=advance,
-                on_start=lambda link: err_console.print(f"Dask dashboard: {link}"),
+                on_start=_print_dashboard,
             )
         )  # fmt: skip
     run_id = _save(results, "invest", net, demand, None, result) if save else None
@@ -434,9 +430,16 @@ def invest(
     _report_outputs((table_file,), run_id, results)
 
 
-def _check_sweep(executor: str, scheduler: str | None, table_file: Path | None) -> None:
+def _print_dashboard(link: str) -> None:
+    err_console.print(f"Dask dashboard: {link}")
+
+
+def _check_sweep(executor: str, scheduler: str | None, table_file: Path | None, *, years: int | None = None) -> None:
     """The options every sweep command shares, checked before any work starts."""
     from corridor.executors import EXECUTORS
+
+    if years is not None and not 1 <= years <= 10_000_000:
+        raise _fail(RequestError(f"--years is {years}; expected 1 to 10,000,000"))
 
     if executor not in EXECUTORS:
         raise _fail(RequestError(f"--executor is {executor!r}; expected one of {', '.join(EXECUTORS)}"))
