@@ -223,6 +223,10 @@ def test_priced_lp_has_the_same_optimum(n, seed, data):
         o = data.draw(st.sampled_from(ids))
         d = data.draw(st.sampled_from([i for i in ids if i != o]))
         rows.append((o, d, c, data.draw(st.floats(1e6, 4e7))))
+    # a second destination from the first origin: two pairs share a group and its potentials
+    o = rows[0][0]
+    d = data.draw(st.sampled_from([i for i in ids if i not in (o, rows[0][1])]))
+    rows.append((o, d, "c0", data.draw(st.floats(1e6, 4e7))))
     model = build_assignment(net, demand(net, rows))
     full = solve_assignment(model)
     priced = solve_priced(model, corridor=data.draw(st.sampled_from([0.0, 0.05, 0.5])))

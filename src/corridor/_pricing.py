@@ -2,30 +2,33 @@
 
 The arc-based LP (:func:`corridor.assignment.build_assignment`) has one flow column per group
 and usable arc and one conservation row per group and node: millions of each on a large network,
-although a group's cargo uses few arcs near its shortest routes. Here HiGHS sees only a part of
-it, the *master*: each group's arcs on routes at most ``corridor`` dearer than its shortest, the
-conservation rows of the nodes those arcs touch, the capacity rows they load, and every demand
-row, delivery and unserved slack. It grows until its optimum is provably the whole LP's:
+although a group's cargo uses few arcs, on its cheapest routes. Here HiGHS sees only a part of
+it, the *master*: every demand row, delivery and unserved slack, the flow columns on routes that
+have been found worth using, and only the conservation and capacity rows those columns touch.
+It starts from each pair's shortest route and grows until its optimum is provably the whole LP's:
 
-* **pricing.** With the master's duals, an arc costs its tariff plus the shadow price of every
-  capacity it loads (never negative, since a capacity's dual is never positive), and a node
-  of the master has a potential (its conservation row's dual, as a distance: ``-dual``).
-  Nodes outside the master get the least potential any route from a master node gives them:
-  one Dijkstra per group from a source joined to every master node at its potential. An arc
-  whose head potential exceeds its tail potential plus its cost would lower the objective;
-  it joins the master, with the tree route that reaches its tail from the master;
+* **pricing.** With the master's capacity duals, an arc costs its tariff plus the shadow price
+  of every capacity it loads (never less than the tariff, since a capacity's dual is never
+  positive). One Dijkstra per group from its origin gives every node its distance ``d`` at
+  those costs. The master says what delivering one more unit of a pair is worth at the margin
+  (its demand row's dual plus its origin's conservation dual); a pair whose cheapest route
+  ``d`` is below that value has a route the master lacks, and the arcs of that route join it.
+  This is Dantzig-Wolfe route pricing, but the master keeps arc columns, so routes found in
+  different rounds combine into ones never priced whole;
 * **rows follow columns.** A column joins with every row it has a coefficient in; a row new to
   the master is empty until then, so the last basis stays primal feasible and the primal
   simplex restarts from it.
 
-When no arc prices out, those potentials, with the master's duals, are a feasible dual of the
-whole LP with the master's objective: the same optimum, from a much smaller problem. The answer
-is returned in the whole LP's terms (a value for every column, a dual for every row), so
-:func:`corridor.assignment.read_assignment` reads it like the plain LP's.
+When no pair has a cheaper route, the master's demand and capacity duals with node potentials
+``origin potential + d`` are a feasible dual of the whole LP whose objective is the master's
+(the Lagrangian bound of the capacity duals is reached): the same optimum, from a much smaller
+problem. The answer is returned in the whole LP's terms (a value for every column, a dual for
+every row), so :func:`corridor.assignment.read_assignment` reads it like the plain LP's.
 """
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Mapping
 from typing import Any
@@ -39,6 +42,8 @@ from corridor.assignment import AssignmentModel, LPSolution
 from corridor.errors import SolverError
 
 __all__ = ["solve_priced"]
+
+logger = logging.getLogger(__name__)
 
 _EPSILON = 1e-12  # added to arc lengths so that zero-cost arcs stay arcs for Dijkstra
 
@@ -127,10 +132,14 @@ def solve_priced(
     model: AssignmentModel,
     *,
     solver_options: Mapping[str, Any] | None = None,
-    corridor: float = 0.2,
-    max_rounds: int = 500,
+    corridor: float = 0.0,
+    max_rounds: int = 2_000,
 ) -> LPSolution:
-    """The optimum of the whole assignment LP, solving only the part it needs (see the module docstring)."""
+    """The optimum of the whole assignment LP, solving only the part it needs (see the module docstring).
+
+    The first master holds each pair's routes at most ``corridor`` dearer than its shortest
+    (0: the shortest ones); the answer does not depend on it, only the work does.
+    """
     import highspy
 
     cn = model.network.compiled
@@ -139,15 +148,18 @@ def solve_priced(
     bounds = np.searchsorted(model.flow_group, np.arange(n_groups + 1))
     groups = [_Group(model, np.arange(bounds[g], bounds[g + 1])) for g in range(n_groups)]
     ends = [np.unique(model.delivery_node[np.isin(model.delivery_pair, members)]) for members in model.group_pairs]
-    n_cons = n_groups * n
+    pair_ends = [model.delivery_node[model.delivery_pair == p] for p in range(len(model.unserved_col))]
     cap_rows = model.cap_rows
     capacity_t = csr_array(model.matrix[cap_rows, : model.n_flow].T)  # [flow column, capacity]
+    demand_rows = n_groups * n + np.arange(len(model.unserved_col))
 
     master = _Master(model, solver_options)
     start = time.perf_counter()
     master.add_columns(_initial_columns(model, groups, ends, corridor))
+    logger.debug("priced LP: first master %d rows x %d columns", len(master.rows), len(master.cols))
     iterations = 0
-    for _ in range(max_rounds):
+    for round_ in range(max_rounds):
+        tick = time.perf_counter()
         master.h.run()
         status = master.h.getModelStatus()
         if status != highspy.HighsModelStatus.kOptimal:
@@ -159,14 +171,28 @@ def solve_priced(
             status = master.h.getModelStatus()
         if status != highspy.HighsModelStatus.kOptimal:
             raise SolverError(f"HiGHS stopped with status {status_name(status)!r} on the master LP; expected 'Optimal'")
-        iterations += int(master.h.getInfo().simplex_iteration_count)
+        round_iterations = int(master.h.getInfo().simplex_iteration_count)
+        iterations += round_iterations
+        solved = time.perf_counter()
         row_dual = np.zeros(model.shape[0])
         row_dual[master.rows] = np.asarray(master.h.getSolution().row_dual, dtype=float)
         prices = np.minimum(row_dual[cap_rows], 0.0)  # a capacity's dual is never positive
-        length = np.maximum(model.cost[: model.n_flow] - capacity_t @ prices, 0.0) + _EPSILON
-        priced = [_price(group, g, length, row_dual, master.row_at, n) for g, group in enumerate(groups)]
+        length = np.maximum(model.cost[: model.n_flow] - capacity_t @ prices, 0.0)
+        priced = [
+            _price(model, group, g, length, row_dual, demand_rows, pair_ends, n) for g, group in enumerate(groups)
+        ]
         columns = np.unique(np.concatenate([c for c, _ in priced])) if priced else np.zeros(0, np.int64)
-        columns = columns[~master.col_in[columns]]  # a master column can only look negative by the solver's tolerance
+        columns = columns[~master.col_in[columns]]  # a master route can only look cheaper by the solver's tolerance
+        logger.debug(
+            "priced LP round %d: solve %.2f s (%d iterations), pricing %.2f s, %d columns enter; master %d x %d",
+            round_,
+            solved - tick,
+            round_iterations,
+            time.perf_counter() - solved,
+            len(columns),
+            len(master.rows),
+            len(master.cols),
+        )
         if not len(columns):
             break
         master.add_columns(columns)
@@ -177,10 +203,9 @@ def solve_priced(
     solution = master.h.getSolution()
     x = np.zeros(model.shape[1])
     x[master.cols] = np.asarray(solution.col_value, dtype=float)
-    # the conservation duals of nodes outside the master: minus their potentials from the last pricing
-    if priced:
-        absent = np.flatnonzero(master.row_at[:n_cons] < 0)
-        row_dual[absent] = -np.concatenate([label for _, label in priced])[absent]
+    # every node's conservation dual: minus its potential (origin potential plus distance)
+    for g, (_, potential) in enumerate(priced):
+        row_dual[g * n : (g + 1) * n] = -potential
     return LPSolution(
         status="optimal",
         objective=float(master.h.getInfo().objective_function_value),
@@ -192,45 +217,46 @@ def solve_priced(
 
 
 def _price(
-    group: _Group, g: int, length: np.ndarray, row_dual: np.ndarray, row_at: np.ndarray, n: int
+    model: AssignmentModel,
+    group: _Group,
+    g: int,
+    length: np.ndarray,
+    row_dual: np.ndarray,
+    demand_rows: np.ndarray,
+    pair_ends: list[np.ndarray],
+    n: int,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """The group's flow columns that price out, with the tree routes that reach them from the master,
-    and every node's potential (finite: a node no route reaches gets one above all others)."""
-    rows = g * n + np.arange(n)
-    present = row_at[rows] >= 0
-    potential = np.where(present, -row_dual[rows], np.inf)
-    base = potential[present].min()
+    """The arcs of the group's cheapest routes that beat what the master pays for a pair at the
+    margin, and every node's potential (the origin's plus its distance; finite everywhere)."""
+    origin = int(model.group_origin[g])
     arc_length = length[group.columns]
-    # a source (node n) joined to every master node at its potential; Dijkstra from it
-    sources = np.flatnonzero(present)
-    indptr = np.concatenate([group.indptr, [group.indptr[-1] + len(sources)]])
-    graph = csr_array(
-        (
-            np.concatenate([arc_length, potential[sources] - base + _EPSILON]),
-            np.concatenate([group.head, sources]),
-            indptr,
-        ),
-        shape=(n + 1, n + 1),
-    )
-    dist, pred = dijkstra(graph, indices=n, return_predecessors=True)
-    reach = dist[:n] + base
-    label = np.where(present, potential, reach)
-    tolerance = 1e-9 * np.maximum(1.0, np.abs(label[group.head]))
-    better = np.flatnonzero(
-        np.isfinite(label[group.tail]) & (label[group.tail] + arc_length < label[group.head] - tolerance)
-    )
-    finite = np.isfinite(label)
-    label = np.where(finite, label, label[finite].max() + 1.0)
-    if not len(better):
-        return np.zeros(0, np.int64), label
-    # the tree arc into each node outside the master (the tight one from its predecessor)
-    tight = (pred[group.head] == group.tail) & ~present[group.head]
+    open_ = model.upper[group.columns] > 0  # a closed column may keep any reduced cost at its bound of 0
+    graph = csr_array((np.where(open_, arc_length + _EPSILON, np.inf), group.head, group.indptr), shape=(n, n))
+    dist, pred = dijkstra(graph, indices=origin, return_predecessors=True)
+    base = -row_dual[g * n + origin]  # the origin's potential in the master
+    members = list(model.group_pairs[g])
+    margin = row_dual[demand_rows[members]]  # what one more unit delivered is worth, per pair
+    potential = base + dist
+    finite = np.isfinite(potential)
+    ceiling = max(float(potential[finite].max()), float(margin.max()) if len(margin) else 0.0) + 1.0
+    potential = np.where(finite, potential, ceiling)  # unreachable nodes: above every delivery's worth
+    wanted = []
+    for p, worth in zip(members, margin, strict=True):
+        end_nodes = pair_ends[p]
+        best = end_nodes[np.argmin(potential[end_nodes])]
+        if potential[best] < worth - 1e-9 * max(1.0, abs(worth)):
+            wanted.append(int(best))
+    if not wanted:
+        return np.zeros(0, np.int64), potential
+    # the tree arc into each node (its predecessor's, the shortest of any parallel arcs), walked back from each end
+    weight = graph.data
+    tight = (pred[group.head] == group.tail) & (dist[group.tail] + weight <= dist[group.head])
     into = np.full(n, -1, dtype=np.int64)
     into[group.head[tight]] = np.flatnonzero(tight)
-    out = set(better.tolist())
-    for tail in np.unique(group.tail[better]):
-        node = int(tail)
-        while not present[node] and into[node] >= 0 and int(into[node]) not in out:
+    out: set[int] = set()
+    for end in wanted:
+        node = end
+        while node != origin and into[node] >= 0 and int(into[node]) not in out:
             out.add(int(into[node]))
             node = int(group.tail[into[node]])
-    return group.columns[np.fromiter(out, dtype=np.int64)], label
+    return group.columns[np.fromiter(out, dtype=np.int64)], potential

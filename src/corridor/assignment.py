@@ -383,8 +383,9 @@ def solve_assignment(model: AssignmentModel, *, solver_options: Mapping[str, Any
 
 
 LP_METHODS = ("auto", "plain", "priced")
-PRICED_FROM_COLUMNS = 100_000
-"""``lp="auto"`` solves the plain LP below this many columns and the priced one from it on."""
+PRICED_FROM_COLUMNS = 20_000
+"""``lp="auto"`` solves the plain LP below this many columns and the priced one from it on
+(measured on synthetic networks: about even at 18,000 columns, 4-10x faster at 50,000)."""
 
 
 def solve_model(
