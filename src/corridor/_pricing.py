@@ -41,7 +41,7 @@ from corridor._highs import new_highs, status_name
 from corridor.assignment import AssignmentModel, LPSolution
 from corridor.errors import SolverError
 
-__all__ = ["solve_priced"]
+__all__ = ["PricedLP", "solve_priced"]
 
 logger = logging.getLogger(__name__)
 
@@ -85,24 +85,45 @@ def _initial_columns(
     return np.flatnonzero(keep)
 
 
-class _Master:
-    """The part of the LP that HiGHS holds: model columns and rows added on demand."""
+class PricedLP:
+    """The whole LP's optimum through a master that HiGHS holds (see the module docstring).
 
-    def __init__(self, model: AssignmentModel, solver_options: Mapping[str, Any] | None) -> None:
+    Built once, it can be solved again after bounds change (a closure sets columns' upper
+    bounds to 0, a derate lowers capacity rows): :meth:`solve_changed` starts from a given
+    basis of the master, prices in what the change makes worth using, and then drops it again,
+    so that every change starts from the same master.
+    """
+
+    def __init__(
+        self, model: AssignmentModel, solver_options: Mapping[str, Any] | None = None, corridor: float = 0.0
+    ) -> None:
+        cn = model.network.compiled
         self.model = model
-        self.matrix = model.matrix  # csc
+        self.n = n = cn.n_nodes
+        n_groups = len(model.group_origin)
+        bounds = np.searchsorted(model.flow_group, np.arange(n_groups + 1))
+        self.groups = [_Group(model, np.arange(bounds[g], bounds[g + 1])) for g in range(n_groups)]
+        self.pair_ends = [model.delivery_node[model.delivery_pair == p] for p in range(len(model.unserved_col))]
+        self.capacity_t = csr_array(model.matrix[model.cap_rows, : model.n_flow].T)  # [flow column, capacity]
+        self.demand_rows = n_groups * n + np.arange(len(model.unserved_col))
+        self.col_upper = model.upper.copy()  # the bounds as changed; a column or row joins with these
+        self.row_upper = model.row_upper.copy()
         self.h = new_highs(solver_options)
         self.row_at = np.full(model.shape[0], -1, dtype=np.int64)  # model row -> master row
         self.rows: list[int] = []
-        self.col_in = np.zeros(model.shape[1], dtype=bool)
+        self.col_at = np.full(model.shape[1], -1, dtype=np.int64)  # model column -> master column
         self.cols: list[int] = []
+        ends = [np.unique(model.delivery_node[np.isin(model.delivery_pair, members)]) for members in model.group_pairs]
+        self.add_columns(_initial_columns(model, self.groups, ends, corridor))
+        logger.debug("priced LP: first master %d rows x %d columns", len(self.rows), len(self.cols))
 
     def add_columns(self, columns: np.ndarray) -> None:
-        """Model columns, with every row they touch (a new row starts empty, at its model bounds)."""
-        columns = columns[~self.col_in[columns]]
+        """Model columns, with every row they touch (a new row starts empty, at its current bounds)."""
+        model = self.model
+        columns = columns[self.col_at[columns] < 0]
         if not len(columns):
             return
-        block = csc_array(self.matrix[:, columns])
+        block = csc_array(model.matrix[:, columns])
         block.sort_indices()
         touched = np.unique(block.indices)
         new_rows = touched[self.row_at[touched] < 0]
@@ -111,138 +132,160 @@ class _Master:
             self.rows.extend(new_rows.tolist())
             k = len(new_rows)
             zeros = np.zeros(k, np.int32)
-            self.h.addRows(
-                k, self.model.row_lower[new_rows], self.model.row_upper[new_rows], 0, zeros, zeros[:0], np.zeros(0)
-            )
+            self.h.addRows(k, model.row_lower[new_rows], self.row_upper[new_rows], 0, zeros, zeros[:0], np.zeros(0))
+        self.col_at[columns] = len(self.cols) + np.arange(len(columns))
         self.h.addCols(
             len(columns),
-            self.model.cost[columns],
+            model.cost[columns],
             np.zeros(len(columns)),
-            self.model.upper[columns],
+            self.col_upper[columns],
             block.nnz,
             block.indptr[:-1].astype(np.int32),
             self.row_at[block.indices].astype(np.int32),
             block.data.astype(float),
         )
-        self.col_in[columns] = True
         self.cols.extend(columns.tolist())
+
+    def solve(self, max_rounds: int = 2_000) -> LPSolution:
+        """Solve the master, price, grow it, until no route is worth adding; the answer in whole-LP terms."""
+        import highspy
+
+        model, n, h = self.model, self.n, self.h
+        start = time.perf_counter()
+        iterations = 0
+        h.setOptionValue("simplex_strategy", 1)  # dual simplex: from scratch, or after bounds change
+        for round_ in range(max_rounds):
+            tick = time.perf_counter()
+            h.run()
+            status = h.getModelStatus()
+            if status != highspy.HighsModelStatus.kOptimal:
+                # the master always has a solution (everything may stay unserved): a restart that went
+                # wrong is numerical, so solve it again from scratch with the dual simplex
+                h.clearSolver()
+                h.setOptionValue("simplex_strategy", 1)
+                h.run()
+                status = h.getModelStatus()
+            if status != highspy.HighsModelStatus.kOptimal:
+                raise SolverError(
+                    f"HiGHS stopped with status {status_name(status)!r} on the master LP; expected 'Optimal'"
+                )
+            round_iterations = int(h.getInfo().simplex_iteration_count)
+            iterations += round_iterations
+            solved = time.perf_counter()
+            row_dual = np.zeros(model.shape[0])
+            row_dual[self.rows] = np.asarray(h.getSolution().row_dual, dtype=float)
+            prices = np.minimum(row_dual[model.cap_rows], 0.0)  # a capacity's dual is never positive
+            length = np.maximum(model.cost[: model.n_flow] - self.capacity_t @ prices, 0.0)
+            priced = [_price(self, g, length, row_dual) for g in range(len(self.groups))]
+            columns = np.unique(np.concatenate([c for c, _ in priced])) if priced else np.zeros(0, np.int64)
+            columns = columns[self.col_at[columns] < 0]  # a master route can only look cheaper by the tolerance
+            logger.debug(
+                "priced LP round %d: solve %.2f s (%d iterations), pricing %.2f s, %d columns enter; master %d x %d",
+                round_,
+                solved - tick,
+                round_iterations,
+                time.perf_counter() - solved,
+                len(columns),
+                len(self.rows),
+                len(self.cols),
+            )
+            if not len(columns):
+                break
+            self.add_columns(columns)
+            h.setOptionValue("simplex_strategy", 4)  # primal simplex from the last (still feasible) basis
+        else:
+            raise SolverError(f"column generation did not settle in {max_rounds} rounds")
+        x = np.zeros(model.shape[1])
+        x[self.cols] = np.asarray(h.getSolution().col_value, dtype=float)
+        # every node's conservation dual: minus its potential (origin potential plus distance)
+        for g, (_, potential) in enumerate(priced):
+            row_dual[g * n : (g + 1) * n] = -potential
+        return LPSolution(
+            status="optimal",
+            objective=float(h.getInfo().objective_function_value),
+            x=x,
+            row_dual=row_dual,
+            iterations=iterations,
+            solve_seconds=time.perf_counter() - start,
+        )
+
+    def solve_changed(
+        self, basis: Any, columns: np.ndarray, column_upper: np.ndarray, rows: np.ndarray, row_upper: np.ndarray
+    ) -> LPSolution:
+        """The optimum with these model columns' and rows' upper bounds changed, from ``basis``
+        (of the master as it is now); afterwards the master and its bounds are as before."""
+        size = (len(self.rows), len(self.cols))
+        saved_columns, saved_rows = self.col_upper[columns].copy(), self.row_upper[rows].copy()
+        self.h.clearSolver()
+        self.h.setBasis(basis)
+        self._set_upper(columns, column_upper, rows, row_upper)
+        try:
+            return self.solve()
+        finally:
+            self._truncate(*size)
+            self._set_upper(columns, saved_columns, rows, saved_rows)
+
+    def _set_upper(
+        self, columns: np.ndarray, column_upper: np.ndarray, rows: np.ndarray, row_upper: np.ndarray
+    ) -> None:
+        self.col_upper[columns] = column_upper
+        self.row_upper[rows] = row_upper
+        at = self.col_at[columns]
+        held = at >= 0
+        if held.any():
+            k = int(held.sum())
+            self.h.changeColsBounds(k, at[held].astype(np.int32), np.zeros(k), self.col_upper[columns[held]])
+        at = self.row_at[rows]
+        held = at >= 0
+        if held.any():
+            k = int(held.sum())
+            r = rows[held]
+            self.h.changeRowsBounds(k, at[held].astype(np.int32), self.model.row_lower[r], self.row_upper[r])
+
+    def _truncate(self, n_rows: int, n_cols: int) -> None:
+        """Drop the columns and rows added after the master had this size."""
+        extra = np.asarray(self.cols[n_cols:], dtype=np.int64)
+        if len(extra):
+            self.h.deleteCols(len(extra), np.arange(n_cols, n_cols + len(extra), dtype=np.int32))
+            self.col_at[extra] = -1
+            del self.cols[n_cols:]
+        extra = np.asarray(self.rows[n_rows:], dtype=np.int64)
+        if len(extra):
+            self.h.deleteRows(len(extra), np.arange(n_rows, n_rows + len(extra), dtype=np.int32))
+            self.row_at[extra] = -1
+            del self.rows[n_rows:]
 
 
 def solve_priced(
-    model: AssignmentModel,
-    *,
-    solver_options: Mapping[str, Any] | None = None,
-    corridor: float = 0.0,
-    max_rounds: int = 2_000,
+    model: AssignmentModel, *, solver_options: Mapping[str, Any] | None = None, corridor: float = 0.0
 ) -> LPSolution:
     """The optimum of the whole assignment LP, solving only the part it needs (see the module docstring).
 
     The first master holds each pair's routes at most ``corridor`` dearer than its shortest
     (0: the shortest ones); the answer does not depend on it, only the work does.
     """
-    import highspy
-
-    cn = model.network.compiled
-    n = cn.n_nodes
-    n_groups = len(model.group_origin)
-    bounds = np.searchsorted(model.flow_group, np.arange(n_groups + 1))
-    groups = [_Group(model, np.arange(bounds[g], bounds[g + 1])) for g in range(n_groups)]
-    ends = [np.unique(model.delivery_node[np.isin(model.delivery_pair, members)]) for members in model.group_pairs]
-    pair_ends = [model.delivery_node[model.delivery_pair == p] for p in range(len(model.unserved_col))]
-    cap_rows = model.cap_rows
-    capacity_t = csr_array(model.matrix[cap_rows, : model.n_flow].T)  # [flow column, capacity]
-    demand_rows = n_groups * n + np.arange(len(model.unserved_col))
-
-    master = _Master(model, solver_options)
-    start = time.perf_counter()
-    master.add_columns(_initial_columns(model, groups, ends, corridor))
-    logger.debug("priced LP: first master %d rows x %d columns", len(master.rows), len(master.cols))
-    iterations = 0
-    for round_ in range(max_rounds):
-        tick = time.perf_counter()
-        master.h.run()
-        status = master.h.getModelStatus()
-        if status != highspy.HighsModelStatus.kOptimal:
-            # the master always has a solution (everything may stay unserved): a restart that went
-            # wrong is numerical, so solve it again from scratch with the dual simplex
-            master.h.clearSolver()
-            master.h.setOptionValue("simplex_strategy", 1)
-            master.h.run()
-            status = master.h.getModelStatus()
-        if status != highspy.HighsModelStatus.kOptimal:
-            raise SolverError(f"HiGHS stopped with status {status_name(status)!r} on the master LP; expected 'Optimal'")
-        round_iterations = int(master.h.getInfo().simplex_iteration_count)
-        iterations += round_iterations
-        solved = time.perf_counter()
-        row_dual = np.zeros(model.shape[0])
-        row_dual[master.rows] = np.asarray(master.h.getSolution().row_dual, dtype=float)
-        prices = np.minimum(row_dual[cap_rows], 0.0)  # a capacity's dual is never positive
-        length = np.maximum(model.cost[: model.n_flow] - capacity_t @ prices, 0.0)
-        priced = [
-            _price(model, group, g, length, row_dual, demand_rows, pair_ends, n) for g, group in enumerate(groups)
-        ]
-        columns = np.unique(np.concatenate([c for c, _ in priced])) if priced else np.zeros(0, np.int64)
-        columns = columns[~master.col_in[columns]]  # a master route can only look cheaper by the solver's tolerance
-        logger.debug(
-            "priced LP round %d: solve %.2f s (%d iterations), pricing %.2f s, %d columns enter; master %d x %d",
-            round_,
-            solved - tick,
-            round_iterations,
-            time.perf_counter() - solved,
-            len(columns),
-            len(master.rows),
-            len(master.cols),
-        )
-        if not len(columns):
-            break
-        master.add_columns(columns)
-        master.h.setOptionValue("simplex_strategy", 4)  # primal simplex from the last (still feasible) basis
-    else:
-        raise SolverError(f"column generation did not settle in {max_rounds} rounds")
-    seconds = time.perf_counter() - start
-    solution = master.h.getSolution()
-    x = np.zeros(model.shape[1])
-    x[master.cols] = np.asarray(solution.col_value, dtype=float)
-    # every node's conservation dual: minus its potential (origin potential plus distance)
-    for g, (_, potential) in enumerate(priced):
-        row_dual[g * n : (g + 1) * n] = -potential
-    return LPSolution(
-        status="optimal",
-        objective=float(master.h.getInfo().objective_function_value),
-        x=x,
-        row_dual=row_dual,
-        iterations=iterations,
-        solve_seconds=seconds,
-    )
+    return PricedLP(model, solver_options, corridor).solve()
 
 
-def _price(
-    model: AssignmentModel,
-    group: _Group,
-    g: int,
-    length: np.ndarray,
-    row_dual: np.ndarray,
-    demand_rows: np.ndarray,
-    pair_ends: list[np.ndarray],
-    n: int,
-) -> tuple[np.ndarray, np.ndarray]:
+def _price(lp: PricedLP, g: int, length: np.ndarray, row_dual: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The arcs of the group's cheapest routes that beat what the master pays for a pair at the
     margin, and every node's potential (the origin's plus its distance; finite everywhere)."""
+    model, group, n = lp.model, lp.groups[g], lp.n
     origin = int(model.group_origin[g])
     arc_length = length[group.columns]
-    open_ = model.upper[group.columns] > 0  # a closed column may keep any reduced cost at its bound of 0
+    open_ = lp.col_upper[group.columns] > 0  # a closed column may keep any reduced cost at its bound of 0
     graph = csr_array((np.where(open_, arc_length + _EPSILON, np.inf), group.head, group.indptr), shape=(n, n))
     dist, pred = dijkstra(graph, indices=origin, return_predecessors=True)
     base = -row_dual[g * n + origin]  # the origin's potential in the master
     members = list(model.group_pairs[g])
-    margin = row_dual[demand_rows[members]]  # what one more unit delivered is worth, per pair
+    margin = row_dual[lp.demand_rows[members]]  # what one more unit delivered is worth, per pair
     potential = base + dist
     finite = np.isfinite(potential)
     ceiling = max(float(potential[finite].max()), float(margin.max()) if len(margin) else 0.0) + 1.0
     potential = np.where(finite, potential, ceiling)  # unreachable nodes: above every delivery's worth
     wanted = []
     for p, worth in zip(members, margin, strict=True):
-        end_nodes = pair_ends[p]
+        end_nodes = lp.pair_ends[p]
         best = end_nodes[np.argmin(potential[end_nodes])]
         if potential[best] < worth - 1e-9 * max(1.0, abs(worth)):
             wanted.append(int(best))
