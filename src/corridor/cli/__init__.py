@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 import typer
 from rich.console import Console
 
+from corridor._frames import json_records
 from corridor.errors import EXIT_CODES, CorridorError, RequestError
 
 __all__ = ["app", "main"]
@@ -92,12 +93,6 @@ def _save(results: Path | None, kind: str, net: Any, demand: Any, scenario: Any,
             demand=demand.name,
         )
     )
-
-
-def _frame_records(frame: Any) -> list[dict[str, Any]]:
-    """A table as JSON-ready records: missing values become null."""
-    records: list[dict[str, Any]] = json.loads(frame.to_json(orient="records", date_format="iso"))
-    return records
 
 
 def _network(path: Path | None) -> Any:
@@ -513,7 +508,7 @@ def results_list(results: Path | None = RESULTS_OPTION, as_json: bool = typer.Op
 
     runs = _guard(lambda: list_runs(_results_path(results)))
     if as_json:
-        _emit_json(_frame_records(runs))
+        _emit_json(json_records(runs))
         return
     from corridor.cli._render import print_frame
 
@@ -531,9 +526,7 @@ def results_show(
 
     run = _guard(lambda: load_run(_results_path(results), run_id))
     if as_json:
-        run["tables"] = {
-            k: v.astype(object).where(v.notna(), None).to_dict(orient="records") for k, v in run["tables"].items()
-        }
+        run["tables"] = {k: json_records(v) for k, v in run["tables"].items()}
         _emit_json(run)
         return
     from corridor.cli._render import print_frame

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from rich.console import Console
 from rich.table import Table
 
+from corridor._frames import json_records
 from corridor._schema import TableSchema, records
 from corridor.network import Network
 from corridor.route import Route
@@ -107,19 +108,11 @@ def print_routes(network: Network, routes: Sequence[Route], *, legs: bool = Fals
             console.print(leg_table)
 
 
-def _plain(value: Any) -> Any:
-    if isinstance(value, tuple):
-        return list(value)
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    return value
-
-
 def network_records(network: Network) -> dict[str, Any]:
     """Every table as a list of records (JSON-ready: NaN -> null, tuples -> lists)."""
     out: dict[str, Any] = {"name": network.name}
     for table, frame in network.tables().items():
-        out[table] = [{k: _plain(v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
+        out[table] = json_records(frame)
     return out
 
 
