@@ -4,7 +4,7 @@
    and warm-started (the default), and brute force (a fresh LP built and solved per element).
    Both must give the same table. Prints brute / pruned time (target >= 20).
 2. Monte Carlo risk on the built-in network: sampled years per second on a Dask LocalCluster of
-   1 and of 2 workers (each cluster started before the clock starts). Prints the ratio (target
+   1 and of 2 workers (each cluster started before the clock starts; the best of ``--repeat`` runs). Prints the ratio (target
    >= 1.7 on a 2-core machine) and checks both give the same years.
 3. A synthetic network (default 10,000 nodes, 10 commodities): N-1 over its 500 most loaded
    links, each closure warm-started from the baseline's priced master. Prints the time per
@@ -48,7 +48,7 @@ def built_in(repeat: int) -> None:
     print(f"  ratio brute / pruned  {min(brute_times) / min(fast_times):6.1f}x   (target >= 20)")
 
 
-def monte_carlo(years: int) -> None:
+def monte_carlo(years: int, repeat: int = 3) -> None:
     from distributed import LocalCluster
 
     from corridor.demand import load_demand
@@ -62,12 +62,15 @@ def monte_carlo(years: int) -> None:
         with LocalCluster(n_workers=workers, threads_per_worker=1, dashboard_address=":0", silence_logs=40) as cluster:
             address = cluster.scheduler_address
             risk(net, demand, years=200, seed=1, executor="dask", scheduler=address)  # workers import corridor
-            start = time.perf_counter()
-            result = risk(net, demand, years=years, seed=1, executor="dask", scheduler=address)
-            rates[workers] = years / (time.perf_counter() - start)
+            best = float("inf")
+            for _ in range(repeat):  # the best of a few runs: the machine is shared and noisy
+                start = time.perf_counter()
+                result = risk(net, demand, years=years, seed=1, executor="dask", scheduler=address)
+                best = min(best, time.perf_counter() - start)
+            rates[workers] = years / best
             tables[workers] = result.years
     same = tables[1].equals(tables[2])
-    print(f"Monte Carlo risk of the built-in network: {years:,} sampled years")
+    print(f"Monte Carlo risk of the built-in network: {years:,} sampled years (best of {repeat} runs)")
     print(f"  1 Dask worker   {rates[1]:9,.0f} years/s")
     print(f"  2 Dask workers  {rates[2]:9,.0f} years/s   same years: {'yes' if same else 'NO'}")
     print(f"  ratio 2 / 1 workers  {rates[2] / rates[1]:5.2f}x   (target >= 1.7)")
@@ -120,7 +123,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--years", type=int, default=100_000)
     args = parser.parse_args(argv)
     built_in(args.repeat)
-    monte_carlo(args.years)
+    monte_carlo(args.years, args.repeat)
     synthetic(args.nodes, args.commodities, args.closures)
 
 

@@ -14,11 +14,12 @@ import bench_routing
 
 
 def main() -> None:
+    quick = "--quick" in sys.argv[1:]  # a 4,000-node assignment case instead of the 10,000-node one
     bench_routing.main([])
     print()
     bench_cold_start.main([])
     print()
-    bench_assignment.main([])
+    bench_assignment.main(["--nodes", "4000", "--commodities", "40"] if quick else [])
     print()
     bench_criticality.main([])
 
