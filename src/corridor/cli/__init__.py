@@ -95,6 +95,14 @@ def _save(results: Path | None, kind: str, net: Any, demand: Any, scenario: Any,
     )
 
 
+def _network_and_demand(data: Path | None, demand_file: Path | None) -> tuple[Any, Any]:
+    """The network (default: built in) and a demand on it (default: its 2021 baseline)."""
+    from corridor.demand import load_demand
+
+    net = _network(data)
+    return net, _guard(lambda: load_demand(net, demand_file))
+
+
 def _network(path: Path | None) -> Any:
     from corridor.network import load_network
 
@@ -220,11 +228,9 @@ def assign(
 ) -> None:
     """Place demand on the network within capacities: flows, unserved volume, binding bottlenecks."""
     from corridor.assignment import assign as run_assignment
-    from corridor.demand import load_demand
     from corridor.scenario import load_scenario
 
-    net = _network(data)
-    demand = _guard(lambda: load_demand(net, demand_file))
+    net, demand = _network_and_demand(data, demand_file)
     chosen = None if scenario is None else _guard(lambda: load_scenario(scenario, net))
     result = _guard(lambda: run_assignment(net, demand, scenario=chosen))
     run_id = _save(results, "assign", net, demand, chosen, result) if save else None
@@ -249,14 +255,12 @@ def impact(
     save: bool = SAVE_OPTION,
 ) -> None:
     """A scenario against the same periods without it: extra cost, stranded cargo, bottlenecks, dependency."""
-    from corridor.demand import load_demand
     from corridor.impact import impact as run_impact
     from corridor.scenario import load_scenario
 
     if period not in ("day", "week", "month"):
         raise _fail(RequestError(f"period is {period!r}; expected day, week or month"))
-    net = _network(data)
-    demand = _guard(lambda: load_demand(net, demand_file))
+    net, demand = _network_and_demand(data, demand_file)
     chosen = _guard(lambda: load_scenario(scenario, net))
     result = _guard(lambda: run_impact(net, demand, chosen, period=period))  # type: ignore[arg-type]
     run_id = _save(results, "impact", net, demand, chosen, result) if save else None
@@ -294,7 +298,6 @@ def criticality(
 ) -> None:
     """Single points of failure: close each link, node and asset group (or each pair) and rank the cost."""
     from corridor.criticality import criticality as sweep
-    from corridor.demand import load_demand
 
     if n not in (1, 2):
         raise _fail(RequestError(f"--n is {n}; expected 1 or 2"))
@@ -303,8 +306,7 @@ def criticality(
     _check_sweep(executor, scheduler, table_file)
     from corridor.scenario import load_scenario
 
-    net = _network(data)
-    demand = _guard(lambda: load_demand(net, demand_file))
+    net, demand = _network_and_demand(data, demand_file)
     chosen = None if scenario is None else _guard(lambda: load_scenario(scenario, net))
     chosen_kinds = _split(kinds)
     with _Progress("closures") as advance:
@@ -348,13 +350,11 @@ def risk(
     save: bool = SAVE_OPTION,
 ) -> None:
     """Sampled years of disruptions: expected annual loss, its standard error, VaR and CVaR."""
-    from corridor.demand import load_demand
     from corridor.risk import load_hazards
     from corridor.risk import risk as sample
 
     _check_sweep(executor, scheduler, table_file, years=years)
-    net = _network(data)
-    demand = _guard(lambda: load_demand(net, demand_file))
+    net, demand = _network_and_demand(data, demand_file)
     hazards = _guard(lambda: load_hazards(net, hazards_file))
     with _Progress("years") as advance:
         result = _guard(
@@ -396,13 +396,11 @@ def invest(
     save: bool = SAVE_OPTION,
 ) -> None:
     """Rank candidate investments by the expected annual loss they remove (per dollar) and by transit dependency."""
-    from corridor.demand import load_demand
     from corridor.invest import appraise, load_candidates
     from corridor.risk import load_hazards
 
     _check_sweep(executor, scheduler, table_file, years=years)
-    net = _network(data)
-    demand = _guard(lambda: load_demand(net, demand_file))
+    net, demand = _network_and_demand(data, demand_file)
     hazards = _guard(lambda: load_hazards(net, hazards_file))
     candidates = _guard(lambda: load_candidates(candidates_file, net))
     with _Progress("years") as advance:
