@@ -246,3 +246,15 @@ def test_priced_lp_has_the_same_optimum(n, seed, data):
     bound = np.where(y > 0, model.row_lower, model.row_upper)
     dual_objective = float(np.where(y != 0, y * bound, 0.0).sum())
     assert dual_objective == pytest.approx(priced.objective, rel=1e-7)
+
+
+def test_priced_lp_refuses_capped_flow_columns():
+    """Pricing sees a column as open or shut; a capped one could hide a cheaper route, so it is refused."""
+    from corridor._pricing import PricedLP
+
+    net = synthetic_network(20, neighbours=2, n_commodities=1, seed=3)
+    ids = list(net.nodes["id"])
+    model = build_assignment(net, demand(net, [(ids[0], ids[-1], "c0", 1e6)]))
+    model.upper[0] = 5.0
+    with pytest.raises(ValueError, match=r"open .* or shut"):
+        PricedLP(model)

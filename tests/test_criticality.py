@@ -89,7 +89,7 @@ def test_priced_derates_equal_the_whole_lp(seed):
     assert (priced.h.getNumRow(), priced.h.getNumCol()) == size
     assert (len(priced.priced.rows), len(priced.priced.cols)) == size
     none, nothing = np.zeros(0, np.int64), np.zeros(0)
-    again = priced._changed(none, nothing, none, nothing, keep_flows=False)
+    again = priced._changed(none, none, nothing, keep_flows=False)
     assert again.objective == pytest.approx(plain.baseline.objective, rel=1e-9)
 
 

@@ -97,6 +97,9 @@ class PricedLP:
     def __init__(
         self, model: AssignmentModel, solver_options: Mapping[str, Any] | None = None, corridor: float = 0.0
     ) -> None:
+        flow_upper = model.upper[: model.n_flow]
+        if np.any((flow_upper > 0) & np.isfinite(flow_upper)):
+            raise ValueError("the priced LP takes flow columns that are open (no upper bound) or shut (0), not capped")
         cn = model.network.compiled
         self.model = model
         self.n = n = cn.n_nodes
@@ -133,7 +136,6 @@ class PricedLP:
             k = len(new_rows)
             zeros = np.zeros(k, np.int32)
             self.h.addRows(k, model.row_lower[new_rows], self.row_upper[new_rows], 0, zeros, zeros[:0], np.zeros(0))
-        self.col_at[columns] = len(self.cols) + np.arange(len(columns))
         self.h.addCols(
             len(columns),
             model.cost[columns],
@@ -144,6 +146,7 @@ class PricedLP:
             self.row_at[block.indices].astype(np.int32),
             block.data.astype(float),
         )
+        self.col_at[columns] = len(self.cols) + np.arange(len(columns))  # once HiGHS holds them
         self.cols.extend(columns.tolist())
 
     def solve(self, max_rounds: int = 2_000) -> LPSolution:
@@ -209,21 +212,27 @@ class PricedLP:
             solve_seconds=time.perf_counter() - start,
         )
 
-    def solve_changed(
-        self, basis: Any, columns: np.ndarray, column_upper: np.ndarray, rows: np.ndarray, row_upper: np.ndarray
-    ) -> LPSolution:
-        """The optimum with these model columns' and rows' upper bounds changed, from ``basis``
-        (of the master as it is now); afterwards the master and its bounds are as before."""
+    def solve_changed(self, basis: Any, closed: np.ndarray, rows: np.ndarray, row_upper: np.ndarray) -> LPSolution:
+        """The optimum with the ``closed`` model columns held at 0 and these rows' upper bounds
+        changed, from ``basis`` (of the master as it is now); afterwards the master and its
+        bounds are as before.
+
+        Columns can only be closed, not capped: pricing treats a column as open or shut, and a
+        capped arc on the cheapest route would hide the next cheapest one.
+        """
+        import highspy
+
         size = (len(self.rows), len(self.cols))
-        saved_columns, saved_rows = self.col_upper[columns].copy(), self.row_upper[rows].copy()
+        saved_columns, saved_rows = self.col_upper[closed].copy(), self.row_upper[rows].copy()
         self.h.clearSolver()
-        self.h.setBasis(basis)
-        self._set_upper(columns, column_upper, rows, row_upper)
+        if self.h.setBasis(basis) != highspy.HighsStatus.kOk:
+            raise SolverError("HiGHS refused the baseline basis of the master LP")
+        self._set_upper(closed, np.zeros(len(closed)), rows, row_upper)
         try:
             return self.solve()
         finally:
             self._truncate(*size)
-            self._set_upper(columns, saved_columns, rows, saved_rows)
+            self._set_upper(closed, saved_columns, rows, saved_rows)
 
     def _set_upper(
         self, columns: np.ndarray, column_upper: np.ndarray, rows: np.ndarray, row_upper: np.ndarray

@@ -40,7 +40,7 @@ from scipy.sparse import csr_array
 
 from corridor._highs import highs_lp, new_highs, status_name
 from corridor._pricing import PricedLP
-from corridor.assignment import LP_METHODS, PRICED_FROM_COLUMNS, AssignmentModel, build_assignment, solve_model
+from corridor.assignment import LP_METHODS, PRICED_FROM_COLUMNS, AssignmentModel, build_assignment, solve_assignment
 from corridor.constraints import group_members
 from corridor.demand import Demand
 from corridor.errors import RequestError, SolverError
@@ -179,7 +179,7 @@ class _Solver:
         cols = self.columns_of(arcs)
         if not len(cols):
             return self.baseline
-        return self._changed(cols, np.zeros(len(cols)), np.zeros(0, np.int64), np.zeros(0), keep_flows)
+        return self._changed(cols, np.zeros(0, np.int64), np.zeros(0), keep_flows)
 
     def disrupted(
         self, closed: Sequence[int], arc_share: Mapping[int, float], node_share: Mapping[int, float] | None = None
@@ -199,26 +199,27 @@ class _Solver:
             return self.baseline
         row_index = np.asarray(rows, dtype=np.int64)
         row_upper = self.model.row_upper[row_index] * np.asarray(shares, dtype=float)
-        return self._changed(cols, np.zeros(len(cols)), row_index, row_upper, keep_flows=False)
+        return self._changed(cols, row_index, row_upper, keep_flows=False)
 
-    def _changed(
-        self, cols: np.ndarray, col_upper: np.ndarray, rows: np.ndarray, row_upper: np.ndarray, keep_flows: bool
-    ) -> _Outcome:
-        """The optimum with these columns' and rows' upper bounds changed, then restored.
+    def _changed(self, cols: np.ndarray, rows: np.ndarray, row_upper: np.ndarray, keep_flows: bool) -> _Outcome:
+        """The optimum with these columns shut and these rows' upper bounds changed, then restored.
 
         Every change starts from the same state (the baseline basis, nothing else the solver
         learnt since), so its answer does not depend on which changes ran before it in this
         process: the same on every executor, even where the LP has several optimal solutions.
         """
         if self.priced is not None:
-            solution = self.priced.solve_changed(self.basis, cols, col_upper, rows, row_upper)
+            solution = self.priced.solve_changed(self.basis, cols, rows, row_upper)
             return _outcome(self.model, solution.objective, solution.x, keep_flows)
+        import highspy
+
         model, h = self.model, self.h
         c, r = cols.astype(np.int32), rows.astype(np.int32)
         h.clearSolver()
-        h.setBasis(self.basis)
+        if h.setBasis(self.basis) != highspy.HighsStatus.kOk:
+            raise SolverError("HiGHS refused the baseline basis")
         if len(c):
-            h.changeColsBounds(len(c), c, np.zeros(len(c)), col_upper)
+            h.changeColsBounds(len(c), c, np.zeros(len(c)), np.zeros(len(c)))
         if len(r):
             h.changeRowsBounds(len(r), r, model.row_lower[rows], row_upper)
         try:
@@ -251,7 +252,7 @@ class _Solver:
         usable = np.ones(self.network.compiled.n_arcs, dtype=bool)
         usable[list(arcs)] = False
         model = build_assignment(self.network, self.demand, usable=usable, effect=self.effect)
-        solution = solve_model(model, lp=self.lp, solver_options=self.solver_options)
+        solution = solve_assignment(model, solver_options=self.solver_options)  # the whole LP: an independent check
         return _outcome(model, solution.objective, solution.x, keep_flows=False)
 
 
