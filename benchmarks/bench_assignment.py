@@ -29,23 +29,13 @@ import time
 
 
 def child(args: argparse.Namespace) -> None:
-    import numpy as np
-    import pandas as pd
 
     from corridor._pricing import solve_priced
     from corridor.assignment import build_assignment, read_assignment, solve_assignment
-    from corridor.demand import demand_from_frame
-    from corridor.synthetic import synthetic_network
+    from corridor.synthetic import synthetic_demand, synthetic_network
 
     net = synthetic_network(args.nodes, neighbours=3, n_commodities=args.commodities, seed=5)
-    rng = np.random.default_rng(7)
-    ids = net.nodes["id"].to_numpy()
-    rows = []
-    for i in range(args.commodities):
-        o, d = rng.choice(ids, 2, replace=False)
-        rows.append((o, d, f"c{i}", args.load * float(rng.uniform(5e6, 3e7)), "SYN"))
-    frame = pd.DataFrame(rows, columns=["origin", "destination", "commodity", "quantity_per_year", "source"])
-    demand = demand_from_frame(net, frame)
+    demand = synthetic_demand(net, args.commodities, seed=7, scale=args.load)
     start = time.perf_counter()
     model = build_assignment(net, demand)
     built = time.perf_counter()

@@ -78,22 +78,13 @@ def monte_carlo(years: int, repeat: int = 3) -> None:
 
 def synthetic(nodes: int, commodities: int, closures: int) -> None:
     import numpy as np
-    import pandas as pd
 
     from corridor.assignment import build_assignment, solve_model
     from corridor.criticality import criticality, elements
-    from corridor.demand import demand_from_frame
-    from corridor.synthetic import synthetic_network
+    from corridor.synthetic import synthetic_demand, synthetic_network
 
     net = synthetic_network(nodes, neighbours=3, n_commodities=commodities, seed=5)
-    rng = np.random.default_rng(11)
-    ids = net.nodes["id"].to_numpy()
-    rows = []
-    for i in range(commodities):
-        o, d = rng.choice(ids, 2, replace=False)
-        rows.append((o, d, f"c{i}", float(rng.uniform(2e6, 1e7)), "SYN"))
-    frame = pd.DataFrame(rows, columns=["origin", "destination", "commodity", "quantity_per_year", "source"])
-    demand = demand_from_frame(net, frame)
+    demand = synthetic_demand(net, commodities, seed=11, quantity=(2e6, 1e7))
     start = time.perf_counter()
     model = build_assignment(net, demand)
     solution = solve_model(model)  # the priced LP at this size, as criticality uses

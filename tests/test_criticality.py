@@ -14,22 +14,15 @@ from typer.testing import CliRunner
 
 from corridor.cli import app
 from corridor.criticality import criticality, elements
-from corridor.demand import demand_from_frame, load_demand
+from corridor.demand import load_demand
 from corridor.executors import batch, run_tasks
-from corridor.synthetic import synthetic_network
+from corridor.synthetic import synthetic_demand, synthetic_network
 
 
 def congested(n_nodes: int, seed: int, pairs: int = 4):
     """A small synthetic network whose pairs compete for capacity, so closures strand cargo."""
     net = synthetic_network(n_nodes, neighbours=2, n_commodities=2, parallel_share=0.2, seed=seed)
-    rng = np.random.default_rng(seed)
-    ids = net.nodes["id"].to_numpy()
-    rows = []
-    for i in range(pairs):
-        o, d = rng.choice(ids, 2, replace=False)
-        rows.append((o, d, f"c{i % 2}", float(rng.uniform(5e6, 4e7)), "SYN"))
-    frame = pd.DataFrame(rows, columns=["origin", "destination", "commodity", "quantity_per_year", "source"])
-    return net, demand_from_frame(net, frame)
+    return net, synthetic_demand(net, pairs, seed=seed, quantity=(5e6, 4e7))
 
 
 def same_answers(fast, brute):

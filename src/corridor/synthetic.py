@@ -13,9 +13,10 @@ import numpy as np
 import pandas as pd
 from scipy.spatial import cKDTree
 
+from corridor.demand import Demand, demand_from_frame
 from corridor.network import Network, network_from_frames
 
-__all__ = ["synthetic_network", "synthetic_tables"]
+__all__ = ["synthetic_demand", "synthetic_network", "synthetic_tables"]
 
 _SOURCE = "SYN"
 _COUNTRIES = ("KZ", "RU", "CN", "AZ", "GE", "TR", "PL", "DE", "BY", "UZ", "TM", "RO", "BG", "HU", "IR", "AF")
@@ -181,3 +182,26 @@ def synthetic_network(
         seed=seed,
     )
     return network_from_frames(name=f"synthetic-{n_nodes}-{seed}", **tables)
+
+
+def synthetic_demand(
+    network: Network, n_pairs: int, *, seed: int, quantity: tuple[float, float] = (5e6, 3e7), scale: float = 1.0
+) -> Demand:
+    """``n_pairs`` random origin-destination pairs, pair ``i`` carrying commodity ``i`` (modulo the
+    network's commodities), each a quantity per year drawn uniformly from ``quantity`` times ``scale``.
+
+    Examples
+    --------
+    >>> net = synthetic_network(50, n_commodities=2, seed=1)
+    >>> synthetic_demand(net, 3, seed=2).table["commodity"].tolist()
+    ['c0', 'c1', 'c0']
+    """
+    rng = np.random.default_rng(seed)
+    ids = network.nodes["id"].to_numpy()
+    commodities = network.commodities["id"].tolist()
+    rows = []
+    for i in range(n_pairs):
+        o, d = rng.choice(ids, 2, replace=False)
+        rows.append((o, d, commodities[i % len(commodities)], scale * float(rng.uniform(*quantity)), _SOURCE))
+    frame = pd.DataFrame(rows, columns=["origin", "destination", "commodity", "quantity_per_year", "source"])
+    return demand_from_frame(network, frame)
