@@ -1,4 +1,4 @@
-"""Doctests run with the public API in scope, on the built-in network."""
+"""Doctests run with the public API (and the package itself) in scope, on the built-in network."""
 
 import pytest
 
@@ -7,8 +7,6 @@ import corridor
 
 @pytest.fixture(autouse=True)
 def _doctest_namespace(doctest_namespace):
+    doctest_namespace["corridor"] = corridor
     for name in corridor.__all__:
         doctest_namespace[name] = getattr(corridor, name)
-    from corridor.synthetic import synthetic_network
-
-    doctest_namespace["synthetic_network"] = synthetic_network

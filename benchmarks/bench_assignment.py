@@ -30,9 +30,8 @@ import time
 
 def child(args: argparse.Namespace) -> None:
 
-    from corridor._pricing import solve_priced
-    from corridor.assignment import build_assignment, read_assignment, solve_assignment
-    from corridor.synthetic import synthetic_demand, synthetic_network
+    from corridor.flow import build_assignment, read_assignment, solve_assignment, solve_priced, synthetic_demand
+    from corridor.network import synthetic_network
 
     net = synthetic_network(args.nodes, neighbours=3, n_commodities=args.commodities, seed=5)
     demand = synthetic_demand(net, args.commodities, seed=7, scale=args.load)

@@ -21,20 +21,20 @@ import time
 def built_in(repeat: int) -> None:
     import numpy as np
 
-    from corridor.criticality import criticality
-    from corridor.demand import load_demand
+    from corridor.flow import load_demand
     from corridor.network import load_network
+    from corridor.sweep import criticality
 
     net = load_network()
     demand = load_demand(net)
-    criticality(net, demand, executor="serial")  # imports and caches warm, as in a long session
+    criticality(net, demand)  # imports and caches warm, as in a long session
     fast_times, brute_times = [], []
     for _ in range(repeat):
         start = time.perf_counter()
-        fast = criticality(net, demand, executor="serial")
+        fast = criticality(net, demand)
         fast_times.append(time.perf_counter() - start)
         start = time.perf_counter()
-        brute = criticality(net, demand, executor="serial", brute=True)
+        brute = criticality(net, demand, brute=True)
         brute_times.append(time.perf_counter() - start)
     a = fast.table.set_index("closed").sort_index()
     b = brute.table.set_index("closed").sort_index()
@@ -51,9 +51,9 @@ def built_in(repeat: int) -> None:
 def monte_carlo(years: int, repeat: int = 3) -> None:
     from distributed import LocalCluster
 
-    from corridor.demand import load_demand
+    from corridor.flow import load_demand
     from corridor.network import load_network
-    from corridor.risk import risk
+    from corridor.sweep import SweepOptions, risk
 
     net = load_network()
     demand = load_demand(net)
@@ -61,11 +61,15 @@ def monte_carlo(years: int, repeat: int = 3) -> None:
     for workers in (1, 2):
         with LocalCluster(n_workers=workers, threads_per_worker=1, dashboard_address=":0", silence_logs=40) as cluster:
             address = cluster.scheduler_address
-            risk(net, demand, years=200, seed=1, executor="dask", scheduler=address)  # workers import corridor
+            risk(
+                net, demand, years=200, options=SweepOptions(seed=1, executor="dask", scheduler=address)
+            )  # workers import corridor
             best = float("inf")
             for _ in range(repeat):  # the best of a few runs: the machine is shared and noisy
                 start = time.perf_counter()
-                result = risk(net, demand, years=years, seed=1, executor="dask", scheduler=address)
+                result = risk(
+                    net, demand, years=years, options=SweepOptions(seed=1, executor="dask", scheduler=address)
+                )
                 best = min(best, time.perf_counter() - start)
             rates[workers] = years / best
             tables[workers] = result.years
@@ -79,9 +83,9 @@ def monte_carlo(years: int, repeat: int = 3) -> None:
 def synthetic(nodes: int, commodities: int, closures: int) -> None:
     import numpy as np
 
-    from corridor.assignment import build_assignment, solve_model
-    from corridor.criticality import criticality, elements
-    from corridor.synthetic import synthetic_demand, synthetic_network
+    from corridor.flow import build_assignment, solve_model, synthetic_demand
+    from corridor.network import synthetic_network
+    from corridor.sweep import closable_elements, criticality
 
     net = synthetic_network(nodes, neighbours=3, n_commodities=commodities, seed=5)
     demand = synthetic_demand(net, commodities, seed=11, quantity=(2e6, 1e7))
@@ -92,9 +96,9 @@ def synthetic(nodes: int, commodities: int, closures: int) -> None:
     flow = np.bincount(model.flow_arc, weights=solution.x[: model.n_flow], minlength=net.compiled.n_arcs)
     per_link = np.bincount(net.compiled.arc_link, weights=flow, minlength=len(net.links))
     loaded = set(np.asarray(net.compiled.link_ids)[np.argsort(-per_link)[:closures]].tolist())
-    only = [e for e in elements(net, kinds=["link"]) if e.id in loaded]
+    only = [e for e in closable_elements(net, kinds=["link"]) if e.id in loaded]
     start = time.perf_counter()
-    result = criticality(net, demand, only=only, executor="serial")
+    result = criticality(net, demand, elements=only)
     sweep = time.perf_counter() - start
     each = (sweep - one) / len(only)
     print(f"N-1 on a synthetic network: {nodes} nodes, {len(net.links)} links, {commodities} commodities")

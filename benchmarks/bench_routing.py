@@ -21,8 +21,8 @@ import networkx as nx
 import numpy as np
 from scipy.sparse.csgraph import dijkstra
 
+from corridor.network import synthetic_network
 from corridor.routing import shortest_routes
-from corridor.synthetic import synthetic_network
 
 
 def _networkx_graph(net):  # the same directed arcs and weights as corridor's compiled network
@@ -90,7 +90,7 @@ def main(argv=None):
     t_ours, routes = _best_of(args.repeats, lambda: shortest_routes(net, pairs, commodity="c0"))
 
     # bare kernel: the same query graph, one dijkstra call per batch of distinct origins
-    from corridor.routing import _prepare, _query_graph  # private on purpose: the kernel's input
+    from corridor.routing.routes import _prepare, _query_graph  # private on purpose: the kernel's input
 
     req = _prepare(net, "c0", "cost", [], [])
     graph, _ = _query_graph(req.cn, req.weight, req.mask, req.con, [])
@@ -104,7 +104,7 @@ def main(argv=None):
     t_bare, _ = _best_of(args.repeats, bare)
 
     # the same kernel corridor runs for many pairs: one Dijkstra per origin, stopped at a landmark bound
-    from corridor._paths import LANDMARKS, _landmark_bounds  # private on purpose: the kernel itself
+    from corridor.routing.paths import LANDMARKS, _landmark_bounds  # private on purpose: the kernel itself
 
     graph_pairs = [(int(a), int(b)) for a, b in idx]
 

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from corridor import shortest_route
-from corridor._topojson import load_countries
+from corridor.network import load_countries
 from corridor.plot import plot_routes
 
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -56,8 +56,8 @@ def test_failed_write_leaves_nothing_behind(tmp_path, eurasia, monkeypatch):
 
 
 def test_utilisation_map(tmp_path, eurasia):
-    from corridor.demand import load_demand
-    from corridor.impact import impact
+    from corridor.analysis import impact
+    from corridor.flow import load_demand
     from corridor.plot import plot_utilisation
     from corridor.scenario import load_scenario
 

@@ -19,6 +19,7 @@ __all__ = [
     "RequestError",
     "ScenarioError",
     "SolverError",
+    "StoreError",
     "UnknownNodeError",
 ]
 
@@ -110,6 +111,10 @@ class SolverError(CorridorError):
     """The solver failed or returned a status corridor cannot use."""
 
 
+class StoreError(CorridorError):
+    """The results file cannot be used (another schema version, not a corridor store, ...)."""
+
+
 EXIT_CODES: dict[type[CorridorError], int] = {
     DataError: 3,
     ScenarioError: 3,
@@ -118,4 +123,5 @@ EXIT_CODES: dict[type[CorridorError], int] = {
     NoRouteError: 5,
     InfeasibleError: 6,
     SolverError: 7,
+    StoreError: 8,
 }

@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import io
 import os
-import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from importlib import resources
 from pathlib import Path
@@ -18,9 +17,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from corridor._topojson import load_countries
-from corridor.network import Network
-from corridor.route import Route
+from corridor.network import Network, load_countries
+from corridor.routing import Route
+from corridor.store import write_atomically
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -272,7 +271,7 @@ def plot_criticality(
 
 
 def plot_exceedance(result: Any, path: str | os.PathLike[str], *, title: str | None = None) -> Path:
-    """The loss exceedance curve of a :class:`corridor.risk.Risk`: the chance a year's loss reaches
+    """The loss exceedance curve of a :class:`corridor.sweep.Risk`: the chance a year's loss reaches
     each level (log scale), with the expected annual loss and the 95% and 99% VaR marked."""
     import matplotlib
 
@@ -301,18 +300,10 @@ def plot_exceedance(result: Any, path: str | os.PathLike[str], *, title: str | N
 
 
 def _save(fig: Any, path: str | os.PathLike[str]) -> Path:
-    """Write a figure to a temporary file beside the target and move it into place."""
+    """Write a figure as PNG, atomically (:func:`corridor.store.write_atomically`), and close it."""
     import matplotlib.pyplot as plt
 
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(suffix=".png", dir=target.parent)
-    os.close(fd)
     try:
-        fig.savefig(tmp, format="png")
-        os.replace(tmp, target)
+        return write_atomically(path, lambda tmp: fig.savefig(tmp, format="png"))
     finally:
         plt.close(fig)
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-    return target

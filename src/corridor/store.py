@@ -11,17 +11,20 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import sqlite3
-from collections.abc import Iterable, Iterator
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from corridor.errors import CorridorError, DataError, Problem
+from corridor.errors import DataError, Problem, StoreError
+from corridor.records import json_records
 
-__all__ = ["SCHEMA_VERSION", "StoreError", "list_runs", "load_run", "save_run"]
+__all__ = ["SCHEMA_VERSION", "list_runs", "load_run", "save_run", "write_atomically"]
 
 SCHEMA_VERSION = 1
 _SCHEMA = """
@@ -44,10 +47,6 @@ CREATE TABLE IF NOT EXISTS run_tables (
     PRIMARY KEY (run_id, name)
 );
 """
-
-
-class StoreError(CorridorError):
-    """The results file cannot be used (another schema version, not a corridor store, ...)."""
 
 
 @contextmanager
@@ -105,7 +104,7 @@ def save_run(
         for name, frame in tables:
             conn.execute(
                 "INSERT INTO run_tables (run_id, name, rows) VALUES (?, ?, ?)",
-                (run_id, name, frame.to_json(orient="records", date_format="iso")),
+                (run_id, name, json.dumps(json_records(frame), ensure_ascii=False, allow_nan=False)),
             )
     return run_id
 
@@ -157,3 +156,31 @@ def _plain(value: Any) -> Any:
     if hasattr(value, "item"):
         return value.item()
     return str(value)
+
+
+def write_atomically(path: str | os.PathLike[str], write: Callable[[Path], object]) -> Path:
+    """Write a file through a temporary file beside it, moved into place only once complete.
+
+    ``write(tmp)`` writes the whole file to ``tmp``; if it fails, the target is left as it was
+    (absent or the previous version) and the temporary file is removed. The one writer of files
+    for the whole package (tables, figures, drafts).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> write_atomically(folder / "a.txt", lambda tmp: tmp.write_text("done")).read_text()
+    'done'
+    """
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(suffix=target.suffix, prefix=f".{target.name}.", dir=target.parent)
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        write(tmp)
+        os.replace(tmp, target)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+    return target

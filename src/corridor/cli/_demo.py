@@ -6,7 +6,7 @@
 3. Kazakh crude from Tengiz to world markets, by each export outlet, with and without the CPC.
 4. The 2022 disruptions replayed week by week on the 2021 demand.
 5. The top ten single points of failure (N-1 criticality) and a ranked bar chart.
-Each table is one library call (:func:`corridor.compare.compare_routes`); the maps come from
+Each table is one library call (:func:`corridor.analysis.compare_routes`); the maps come from
 :func:`corridor.plot.plot_routes`.
 """
 
@@ -17,10 +17,10 @@ from pathlib import Path
 
 from rich.table import Table
 
+from corridor.analysis import Option, Outcome, compare_routes
 from corridor.cli._render import capacity_text, console, money
-from corridor.compare import Option, Outcome, compare_routes
 from corridor.network import Network
-from corridor.route import Route
+from corridor.routing import Route
 
 CHINA_ORIGIN = "Xi'an"
 EUROPE_DESTINATION = "Duisburg"
@@ -137,8 +137,8 @@ REPLAY_2022 = ("sanctions-2022", "cpc-storm-2022", "cpc-court-2022", "combined-2
 
 def _replay_2022(network: Network, out: Path) -> list[Path]:
     """5. The 2022 scenarios against the 2021 baseline demand, month by month; utilisation maps."""
-    from corridor.demand import load_demand
-    from corridor.impact import impact
+    from corridor.analysis import impact
+    from corridor.flow import load_demand
     from corridor.plot import plot_utilisation
     from corridor.scenario import load_scenario
 
@@ -193,12 +193,12 @@ def _replay_2022(network: Network, out: Path) -> list[Path]:
 def _single_points_of_failure(network: Network, out: Path) -> Path:
     """6. Every link, node and asset group closed in turn (N-1) on the 2021 demand: the top ten."""
     from corridor.cli._render import print_criticality
-    from corridor.criticality import criticality
-    from corridor.demand import load_demand
+    from corridor.flow import load_demand
     from corridor.plot import plot_criticality
+    from corridor.sweep import criticality
 
     # serial: on a network this small the sweep takes less than starting worker processes
-    result = criticality(network, load_demand(network), executor="serial")
+    result = criticality(network, load_demand(network))
     print_criticality(
         result, top=10, title="6. Single points of failure: each element closed for a year (N-1), top ten"
     )

@@ -10,15 +10,13 @@ from typing import TYPE_CHECKING, Any
 from rich.console import Console
 from rich.table import Table
 
-from corridor._frames import json_records
-from corridor._schema import TableSchema, records
-from corridor.network import Network
-from corridor.route import Route
+from corridor.network import Network, TableSchema, records
+from corridor.records import json_records
+from corridor.routing import Route
 
 if TYPE_CHECKING:
-    from corridor.assignment import Assignment
-    from corridor.demand import Demand
-    from corridor.impact import Impact
+    from corridor.analysis import Impact
+    from corridor.flow import Assignment, Demand
     from corridor.scenario import Scenario
 
 WIDE = 160  # width when the output is not a terminal (a file, a pipe, a CI log): tables stay readable

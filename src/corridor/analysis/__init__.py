@@ -1,0 +1,28 @@
+"""Analyses of assignments and routes: one function each.
+
+* :mod:`corridor.analysis.impacts`: a scenario replayed period by period against the same periods
+  without it (:func:`impact`, :func:`replay`);
+* :mod:`corridor.analysis.dependency`: each exporter's transit dependency on other countries
+  (:func:`transit_dependency`);
+* :mod:`corridor.analysis.compare`: named route options side by side (:func:`compare_routes`).
+"""
+
+from corridor.analysis.compare import Option, Outcome, compare_routes
+from corridor.analysis.dependency import PATH_COLUMNS, assignment_paths, dependency_table, transit_dependency
+from corridor.analysis.impacts import Impact, Period, Replay, impact, impact_by_duration, replay
+
+__all__ = [
+    "PATH_COLUMNS",
+    "Impact",
+    "Option",
+    "Outcome",
+    "Period",
+    "Replay",
+    "assignment_paths",
+    "compare_routes",
+    "dependency_table",
+    "impact",
+    "impact_by_duration",
+    "replay",
+    "transit_dependency",
+]

@@ -1,0 +1,141 @@
+"""Transit dependency: how much of each exporting country's trade crosses each other country.
+
+An assignment's flows are split into paths from each origin (:func:`assignment_paths`); a
+path's volume counts for every country its links touch other than the exporter's
+(:func:`dependency_table`). :func:`transit_dependency` does both for one assignment;
+:func:`corridor.analysis.impacts` does it for every period of a replay, before and after.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from corridor.flow import Assignment
+from corridor.network import Network
+
+__all__ = ["PATH_COLUMNS", "assignment_paths", "dependency_table", "transit_dependency"]
+
+PATH_COLUMNS = ["origin", "commodity", "links", "volume"]
+
+
+def transit_dependency(network: Network, assignment: Assignment) -> pd.DataFrame:
+    """Share of each exporting country's volume (and value) that crosses each other country in one assignment.
+
+    Parameters
+    ----------
+    network
+        The network the assignment was made on (with any links a scenario added).
+    assignment
+        An :class:`~corridor.flow.Assignment` (:func:`corridor.assign`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (exporter, transit country, commodity): volume (units per year), share of the
+        exporter's volume of that commodity, value_usd.
+
+    Examples
+    --------
+    >>> net = load_network()
+    >>> table = transit_dependency(net, assign(net, load_demand(net)))
+    >>> row = table[(table["exporter"] == "KZ") & (table["transit"] == "RU") & (table["commodity"] == "crude_oil")]
+    >>> bool(row["share"].iloc[0] > 0.5)
+    True
+    """
+    return dependency_table(network, assignment_paths(assignment))
+
+
+def assignment_paths(assignment: Assignment, *, scale: float = 1.0) -> pd.DataFrame:
+    """An assignment's flows split into paths from each origin, with ``scale`` times their yearly volume.
+
+    Returns
+    -------
+    pandas.DataFrame
+        origin, commodity, links (a frozenset of link ids), volume.
+    """
+    rows = []
+    for (origin, commodity), part in assignment.flows_by_origin.groupby(["origin", "commodity"]):
+        for links, rate in _decompose(part, str(origin)):
+            rows.append({"origin": str(origin), "commodity": str(commodity), "links": frozenset(links),
+                         "volume": rate * scale})  # fmt: skip
+    return pd.DataFrame(rows, columns=PATH_COLUMNS)
+
+
+def dependency_table(network: Network, paths: pd.DataFrame) -> pd.DataFrame:
+    """Share of each exporting country's volume (and value) that crosses each other country.
+
+    ``paths`` as :func:`assignment_paths` gives them. A path's volume counts for every country
+    its links touch other than the exporter's.
+
+    Returns
+    -------
+    pandas.DataFrame
+        exporter, transit, commodity, volume, share (of the exporter's volume of that commodity),
+        value_usd.
+    """
+    node_country = dict(zip(network.nodes["id"], network.nodes["country"], strict=True))
+    link_countries = dict(zip(network.links["id"], network.links["countries"], strict=True))
+    values = dict(zip(network.commodities["id"], network.commodities["value_usd_per_unit"], strict=True))
+    exported: dict[tuple[str, str], float] = {}
+    crossing: dict[tuple[str, str, str], float] = {}
+    for origin, commodity, links, volume in zip(
+        paths["origin"], paths["commodity"], paths["links"], paths["volume"], strict=True
+    ):
+        exporter = node_country[origin]
+        exported[(exporter, commodity)] = exported.get((exporter, commodity), 0.0) + volume
+        for country in {c for link in links for c in link_countries[link]} - {exporter}:
+            crossing[(exporter, country, commodity)] = crossing.get((exporter, country, commodity), 0.0) + volume
+    rows = [
+        {
+            "exporter": exporter,
+            "transit": country,
+            "commodity": commodity,
+            "volume": volume,
+            "share": volume / exported[(exporter, commodity)],
+            "value_usd": volume * values[commodity],
+        }
+        for (exporter, country, commodity), volume in crossing.items()
+        if exported.get((exporter, commodity), 0.0) > 0
+    ]
+    return pd.DataFrame(rows, columns=["exporter", "transit", "commodity", "volume", "share", "value_usd"])
+
+
+def _decompose(flows: pd.DataFrame, origin: str, tolerance: float = 1e-9) -> list[tuple[list[str], float]]:
+    """Split one origin's link flows into paths from the origin to where cargo is delivered."""
+    remaining: dict[tuple[str, str, str], float] = {}
+    for link, a, b, f in zip(flows["link"], flows["from"], flows["to"], flows["flow_per_year"], strict=True):
+        remaining[(link, a, b)] = remaining.get((link, a, b), 0.0) + float(f)
+    balance: dict[str, float] = {}
+    for (_, a, b), f in remaining.items():
+        balance[b] = balance.get(b, 0.0) + f
+        balance[a] = balance.get(a, 0.0) - f
+    delivered = {n: v for n, v in balance.items() if v > tolerance and n != origin}
+    paths: list[tuple[list[str], float]] = []
+    for _ in range(4 * len(remaining) + 4):
+        if sum(delivered.values()) <= tolerance:
+            break
+        node, path, seen = origin, [], {origin}
+        while delivered.get(node, 0.0) <= tolerance or node == origin:
+            out = [(f, key) for key, f in remaining.items() if key[1] == node and f > tolerance]
+            if not out:
+                break
+            _, key = max(out)
+            path.append(key)
+            node = key[2]
+            if node in seen:  # a cycle carries nothing anywhere: cancel it
+                loop = path[[k[1] for k in path].index(node) :]
+                least = min(remaining[k] for k in loop)
+                for k in loop:
+                    remaining[k] -= least
+                path = path[: len(path) - len(loop)]
+                node = path[-1][2] if path else origin
+                continue
+            seen.add(node)
+        if not path or delivered.get(node, 0.0) <= tolerance:
+            break
+        volume = min([delivered[node], *(remaining[k] for k in path)])
+        for k in path:
+            remaining[k] -= volume
+        delivered[node] -= volume
+        paths.append(([k[0] for k in path], volume))
+    return paths

@@ -1,0 +1,347 @@
+"""Impact of a scenario: the horizon replayed period by period against the same periods without it.
+
+Each period (day, week or month) gets the capacity left by the events that overlap it (a
+closure of 3 days in a 7-day week leaves 4/7) and its share of the year's demand. What cannot
+move in a period waits at its origin as backlog, up to the origin's storage, and is offered
+again in the next period, paying its value of time for the wait; what storage cannot hold is
+stranded. Periods are solved in order (a planner's view: nobody knows next week's closures),
+so the replay is myopic by design.
+
+The impact compares the replay with a replay of the same periods without events: extra cost,
+stranded volume, waiting unit-days, the time to clear the backlog, volume moved between
+corridors, the binding bottlenecks ranked by their dual value, and each exporting country's
+dependency on transit through every other country, before and after.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from corridor.analysis.dependency import PATH_COLUMNS, assignment_paths, dependency_table
+from corridor.flow import Assignment, Demand, build_assignment, read_assignment, solve_model
+from corridor.network import Network, group_members
+from corridor.records import json_records
+from corridor.scenario import Horizon, Scenario, scenario_effect, with_investments
+
+__all__ = ["Impact", "Period", "Replay", "impact", "impact_by_duration", "replay"]
+
+Period = Literal["day", "week", "month"]
+
+
+@dataclass(frozen=True, eq=False)
+class Replay:
+    """A horizon replayed in periods: one assignment per period, and what waited or was lost.
+
+    ``periods``: start, end, days; ``volumes``: per period and pair, demand offered (with
+    backlog), moved, backlog carried out, stranded (all in units, not per year).
+    """
+
+    scenario: str
+    periods: pd.DataFrame
+    volumes: pd.DataFrame
+    assignments: tuple[Assignment, ...] = field(repr=False)
+    transport_cost_usd: float
+    waiting_cost_usd: float
+    stranded_value_usd: float
+
+    @property
+    def total_cost_usd(self) -> float:
+        return self.transport_cost_usd + self.waiting_cost_usd + self.stranded_value_usd
+
+    def stranded(self) -> dict[str, float]:
+        return {str(k): float(v) for k, v in self.volumes.groupby("commodity")["stranded"].sum().items()}
+
+    def waiting_unit_days(self) -> dict[str, float]:
+        """Units x days spent waiting: backlog at the end of a period waits through the next one."""
+        wait = self.volumes.assign(unit_days=self.volumes["backlog"] * self.volumes["next_days"])
+        return {str(k): float(v) for k, v in wait.groupby("commodity")["unit_days"].sum().items()}
+
+    def link_loads(self) -> pd.DataFrame:
+        """Per link: the volume carried over the horizon (units) and the highest utilisation reached."""
+        frames = [
+            r.flows.assign(volume=r.flows["flow_per_year"] * d / 365.0)[["link", "commodity", "volume", "utilisation"]]
+            for r, d in zip(self.assignments, self.periods["days"], strict=True)
+            if not r.flows.empty
+        ]
+        if not frames:
+            return pd.DataFrame(columns=["link", "commodity", "volume", "utilisation"])
+        loads = pd.concat(frames, ignore_index=True)
+        return loads.groupby(["link", "commodity"], as_index=False).agg(
+            volume=("volume", "sum"), utilisation=("utilisation", "max")
+        )
+
+    def paths(self) -> pd.DataFrame:
+        """Every period's flows split into paths (origin, commodity, links, volume in units moved)."""
+        frames = [
+            assignment_paths(result, scale=days / 365.0)
+            for result, days in zip(self.assignments, self.periods["days"], strict=True)
+        ]
+        frames = [f for f in frames if not f.empty]
+        return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=PATH_COLUMNS)
+
+    def days_to_clear(self) -> float | None:
+        """Days from the first period that leaves a backlog to the end of the last one; None if none."""
+        per = self.volumes.groupby("period")["backlog"].sum()
+        late = per[per > 1e-6]
+        if late.empty:
+            return 0.0
+        if late.index.max() == per.index.max():
+            return None  # not cleared within the horizon
+        first, last = int(late.index.min()), int(late.index.max())
+        days = self.periods.set_index("period")["days"]
+        return float(days.loc[first : last + 1].sum())
+
+
+@dataclass(frozen=True, eq=False)
+class Impact:
+    """A scenario against the same periods without it (see the module docstring)."""
+
+    scenario: str
+    baseline: Replay
+    disrupted: Replay
+    corridors: pd.DataFrame  # group, commodity, before, after, moved
+    bottlenecks: pd.DataFrame  # element, kind, direction, dimension, shadow_price_usd (max), periods binding
+    dependency: pd.DataFrame  # exporter, transit country, commodity, share_volume/value before and after
+
+    @property
+    def delta_cost_usd(self) -> float:
+        return self.disrupted.total_cost_usd - self.baseline.total_cost_usd
+
+    def tables(self) -> list[tuple[str, pd.DataFrame]]:
+        """The tables a run keeps: bottlenecks, corridors, dependency, volumes per period."""
+        return [
+            ("bottlenecks", self.bottlenecks),
+            ("corridors", self.corridors),
+            ("dependency", self.dependency),
+            ("volumes", self.disrupted.volumes),
+        ]
+
+    def summary(self) -> dict[str, Any]:
+        """The figures of a run without its tables."""
+        return {k: v for k, v in self.to_dict().items() if k not in ("bottlenecks", "corridors", "dependency")}
+
+    def to_dict(self) -> dict[str, Any]:
+        clear = self.disrupted.days_to_clear()
+        return {
+            "scenario": self.scenario,
+            "delta_cost_usd": round(self.delta_cost_usd, 2),
+            "delta_transport_cost_usd": round(self.disrupted.transport_cost_usd - self.baseline.transport_cost_usd, 2),
+            "waiting_cost_usd": round(self.disrupted.waiting_cost_usd - self.baseline.waiting_cost_usd, 2),
+            "stranded": self.disrupted.stranded(),
+            "stranded_value_usd": round(self.disrupted.stranded_value_usd, 2),
+            "waiting_unit_days": self.disrupted.waiting_unit_days(),
+            "days_to_clear_backlog": clear,
+            "bottlenecks": json_records(self.bottlenecks),
+            "corridors": json_records(self.corridors),
+            "dependency": json_records(self.dependency),
+        }
+
+
+def _periods(horizon: Horizon, period: Period) -> list[tuple[dt.date, dt.date]]:
+    out = []
+    start = horizon.start
+    while start <= horizon.end:
+        if period == "day":
+            end = start
+        elif period == "week":
+            end = start + dt.timedelta(days=6)
+        else:
+            following = (start.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+            end = following - dt.timedelta(days=1)
+        end = min(end, horizon.end)
+        out.append((start, end))
+        start = end + dt.timedelta(days=1)
+    return out
+
+
+def replay(
+    network: Network,
+    demand: Demand,
+    scenario: Scenario,
+    *,
+    period: Period = "week",
+    horizon: Horizon | None = None,
+    storage: Mapping[str, float] | None = None,
+    solver_options: Mapping[str, Any] | None = None,
+    lp: str = "auto",
+) -> Replay:
+    """Replay a scenario's horizon period by period (see the module docstring).
+
+    ``storage`` gives, per origin node id, how many units can wait there (tank farms, port
+    yards); an origin without an entry keeps no backlog, so what it cannot move is stranded.
+    ``lp`` says how each period's LP is solved (:func:`corridor.flow.solve_model`).
+    """
+    horizon = horizon or scenario.horizon
+    if horizon is None:
+        raise ValueError(f"scenario {scenario.name!r} has no horizon; pass one")
+    network = with_investments(network, scenario)
+    storage = dict(storage or {})
+    table = demand.table
+    n_pairs = len(table)
+    backlog = np.zeros(n_pairs)
+    vot = dict(zip(network.commodities["id"], network.commodities["value_of_time_usd_per_unit_day"], strict=True))
+    pair_vot = table["commodity"].map(vot).to_numpy(float)
+    rows, volumes, results = [], [], []
+    transport = waiting = stranded_value = 0.0
+    spans = _periods(horizon, period)
+    span_days = [(end - start).days + 1 for start, end in spans]
+    quantity = table["quantity_per_year"].to_numpy(float)
+    origin, destination, commodity = (table[c].to_numpy() for c in ("origin", "destination", "commodity"))
+    for p, (start, end) in enumerate(spans):
+        days = span_days[p]
+        scale = days / 365.0
+        effect = scenario_effect(network, scenario, table, horizon=Horizon(start=start, end=end))
+        # the LP works in rates per year: this period's demand and backlog as a yearly rate
+        offered = quantity * effect.demand_factor * scale + backlog
+        effect_here = _with_demand(effect, offered / scale / quantity.clip(min=1e-12))
+        model = build_assignment(network, demand, effect=effect_here)
+        result = read_assignment(model, solve_model(model, lp=lp, solver_options=solver_options))
+        results.append(result)
+        left = result.unserved["unserved"].to_numpy(float) * scale
+        moved = offered - left
+        kept = _store(left, origin, storage)
+        lost = left - kept
+        transport += result.transport_cost_usd * scale
+        next_days = span_days[p + 1] if p + 1 < len(spans) else 0
+        waiting += float(kept @ pair_vot) * next_days
+        stranded_value += float(lost @ model.penalty)
+        backlog = kept
+        rows.append({"period": p, "start": start, "end": end, "days": days})
+        volumes.append(
+            pd.DataFrame(
+                {
+                    "period": p,
+                    "origin": origin,
+                    "destination": destination,
+                    "commodity": commodity,
+                    "offered": offered,
+                    "moved": moved,
+                    "backlog": kept,
+                    "stranded": lost,
+                    "next_days": next_days,
+                }
+            )
+        )
+    return Replay(
+        scenario=scenario.name,
+        periods=pd.DataFrame(rows),
+        volumes=pd.concat(volumes, ignore_index=True),
+        assignments=tuple(results),
+        transport_cost_usd=transport,
+        waiting_cost_usd=waiting,
+        stranded_value_usd=stranded_value,
+    )
+
+
+def _with_demand(effect: Any, factor: np.ndarray) -> Any:
+    from dataclasses import replace
+
+    return replace(effect, demand_factor=factor)
+
+
+def _store(left: np.ndarray, origins: np.ndarray, storage: Mapping[str, float]) -> np.ndarray:
+    """How much of what is left waits at each origin, shared among its pairs in proportion."""
+    kept = np.zeros_like(left)
+    for origin in np.unique(origins):
+        mine = origins == origin
+        total = left[mine].sum()
+        room = float(storage.get(str(origin), 0.0))
+        if total > 0 and room > 0:
+            kept[mine] = left[mine] * min(1.0, room / total)
+    return kept
+
+
+def _corridor_volumes(network: Network, paths: pd.DataFrame) -> pd.DataFrame:
+    """Volume of each commodity that used each group (a path counts once, whichever links it used)."""
+    out = []
+    for gid in network.groups["id"]:
+        _, members = group_members(network, gid)
+        if not members:
+            continue
+        members_set = set(members)
+        uses = paths[[bool(links & members_set) for links in paths["links"]]]
+        for commodity, part in uses.groupby("commodity"):
+            out.append({"group": gid, "commodity": commodity, "volume": float(part["volume"].sum())})
+    return pd.DataFrame(out, columns=["group", "commodity", "volume"])
+
+
+def _bottlenecks(rep: Replay) -> pd.DataFrame:
+    frames = [r.bottlenecks.assign(period=p) for p, r in enumerate(rep.assignments) if not r.bottlenecks.empty]
+    if not frames:
+        return pd.DataFrame(
+            columns=["element", "kind", "direction", "dimension", "shadow_price_usd", "periods_binding"]
+        )
+    all_ = pd.concat(frames, ignore_index=True)
+    ranked = all_.groupby(["element", "kind", "direction", "dimension"], as_index=False).agg(
+        shadow_price_usd=("shadow_price_usd", "max"), periods_binding=("period", "nunique")
+    )
+    return ranked.sort_values("shadow_price_usd", ascending=False).reset_index(drop=True)
+
+
+def impact(
+    network: Network,
+    demand: Demand,
+    scenario: Scenario,
+    *,
+    period: Period = "week",
+    storage: Mapping[str, float] | None = None,
+    solver_options: Mapping[str, Any] | None = None,
+    lp: str = "auto",
+) -> Impact:
+    """A scenario against the same periods without its events (see the module docstring)."""
+    baseline_scenario = scenario.model_copy(update={"events": [], "name": "baseline"})
+    kwargs: dict[str, Any] = {"period": period, "storage": storage, "solver_options": solver_options, "lp": lp}
+    before = replay(network, demand, baseline_scenario, **kwargs)  # without the new links too
+    after = replay(network, demand, scenario, **kwargs)
+    network = with_investments(network, scenario)  # so that new links can be named in the results
+    paths_before, paths_after = before.paths(), after.paths()
+    a, b = _corridor_volumes(network, paths_before), _corridor_volumes(network, paths_after)
+    corridors = a.merge(b, on=["group", "commodity"], how="outer", suffixes=("_before", "_after")).fillna(0.0)
+    corridors = corridors.rename(columns={"volume_before": "before", "volume_after": "after"})
+    corridors["moved"] = corridors["after"] - corridors["before"]
+    dep_before, dep_after = dependency_table(network, paths_before), dependency_table(network, paths_after)
+    keys = ["exporter", "transit", "commodity"]
+    dependency = (
+        dep_before[[*keys, "share"]]
+        .merge(dep_after[[*keys, "share"]], on=keys, how="outer", suffixes=("_before", "_after"))
+        .fillna(0.0)
+    )
+    return Impact(
+        scenario=scenario.name,
+        baseline=before,
+        disrupted=after,
+        corridors=corridors.sort_values("moved").reset_index(drop=True),
+        bottlenecks=_bottlenecks(after),
+        dependency=dependency.sort_values(keys).reset_index(drop=True),
+    )
+
+
+def impact_by_duration(
+    network: Network,
+    demand: Demand,
+    scenario: Scenario,
+    durations: Sequence[float] = (7, 30, 90, 180),
+    **kwargs: Any,
+) -> pd.DataFrame:
+    """For events whose end is unknown (until further notice): the impact if they last N days."""
+    rows = []
+    for days in durations:
+        events = [
+            e.model_copy(update={"until_further_notice": False, "days": float(days)}) if e.until_further_notice else e
+            for e in scenario.events
+        ]
+        result = impact(network, demand, scenario.model_copy(update={"events": events}), **kwargs)
+        rows.append(
+            {
+                "days": days,
+                "delta_cost_usd": result.delta_cost_usd,
+                **{f"stranded_{k}": v for k, v in result.disrupted.stranded().items()},
+            }
+        )
+    return pd.DataFrame(rows)

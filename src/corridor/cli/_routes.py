@@ -1,0 +1,126 @@
+"""Commands on the network and its routes: ``routes``, ``network show|validate|schema``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from corridor.cli._shell import (
+    DATA_OPTION,
+    app,
+    emit_json,
+    fail,
+    guard,
+    load_network_or_exit,
+    network_app,
+    split,
+)
+from corridor.errors import RequestError
+
+
+@app.command()
+def routes(
+    origin: str = typer.Argument(..., help="Where the cargo starts: a node id, name, Russian name, alias or group."),
+    destination: str = typer.Argument(..., help="Where it goes (same forms as ORIGIN)."),
+    commodity: str = typer.Option("container", "--commodity", "-c", help="Commodity id (container, crude_oil)."),
+    by: str = typer.Option("cost", "--by", help="What to minimise: cost, time or generalized."),
+    k: int = typer.Option(1, "-k", "--k", help="How many routes, best first (loopless)."),
+    avoid: list[str] = typer.Option(
+        [], "--avoid", help="Countries, modes, links, places or groups to avoid, e.g. RU,BY."
+    ),
+    via: list[str] = typer.Option([], "--via", help="Places or groups to pass through, in order."),
+    pareto: bool = typer.Option(False, "--pareto", help="Every route no other beats on both cost and time."),
+    legs: bool = typer.Option(False, "--legs", help="Show (or include in JSON) the figures of each link."),
+    as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
+    map_png: Path | None = typer.Option(None, "--map", help="Also draw the routes on a map (PNG)."),
+    data: Path | None = DATA_OPTION,
+) -> None:
+    """Best routes between two places, with cost, time, distance, countries and sources."""
+    from corridor.routing import k_shortest_routes, pareto_routes, resolve_route_options
+
+    net = load_network_or_exit(data)
+    avoid_items, via_items = split(avoid), split(via)
+    if pareto and (k != 1 or by != "cost"):
+        raise fail(RequestError("--pareto gives every route not beaten on both cost and time; drop -k and --by"))
+    if pareto:
+        found = guard(
+            lambda: pareto_routes(net, origin, destination, commodity=commodity, avoid=avoid_items, via=via_items)
+        )
+    else:
+        found = guard(
+            lambda: k_shortest_routes(
+                net,
+                origin,
+                destination,
+                k=k,
+                commodity=commodity,
+                by=by,  # type: ignore[arg-type]
+                avoid=avoid_items,
+                via=via_items,
+            )
+        )
+    if map_png is not None:
+        from corridor.plot import plot_routes
+
+        plot_routes(
+            net,
+            found,
+            map_png,
+            title=f"{origin} to {destination}",
+            shade_countries=resolve_route_options(net, avoid=avoid_items).avoid_countries,
+        )
+    if as_json:
+        emit_json([r.to_dict(legs=legs) for r in found])
+        return
+    from corridor.cli._render import print_routes
+
+    print_routes(net, found, legs=legs)
+    if map_png is not None:
+        print(f"map written to {map_png}")
+
+
+@network_app.command("show")
+def network_show(
+    as_json: bool = typer.Option(False, "--json", help="Every node and link with its fields and sources."),
+    data: Path | None = DATA_OPTION,
+) -> None:
+    """Summarise a network: nodes, links, modes, commodities and sources."""
+    net = load_network_or_exit(data)
+    if as_json:
+        from corridor.cli._render import network_records
+
+        emit_json(network_records(net))
+        return
+    from corridor.cli._render import print_network
+
+    print_network(net)
+
+
+@network_app.command("validate")
+def network_validate(path: Path = typer.Argument(..., help="Dataset folder to check.")) -> None:
+    """Check a dataset folder and list every problem (file, row, field, what was expected)."""
+    from corridor.network import load_network
+
+    net = guard(lambda: load_network(path))
+    print(f"valid: {path} has {len(net.nodes)} nodes and {len(net.links)} links")
+
+
+@network_app.command("schema")
+def network_schema(
+    table: str | None = typer.Argument(None, help="One table (nodes, links, ...); all when omitted."),
+    as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
+) -> None:
+    """Document the dataset format: every column of every table, from the schema files."""
+    from corridor.network import TABLES, schema_for
+
+    if table is not None and table not in TABLES:
+        raise fail(RequestError(f"unknown table {table!r}; expected one of {', '.join(TABLES)}"))
+    tables = [table] if table else list(TABLES)
+    if as_json:
+        emit_json({t: schema_for(t).to_frame().to_dict(orient="records") for t in tables})
+        return
+    from corridor.cli._render import print_schema
+
+    for t in tables:
+        print_schema(schema_for(t))

@@ -1,0 +1,43 @@
+"""The capacitated assignment: demand placed on the network by a min-cost multi-commodity flow LP.
+
+* :mod:`corridor.flow.demand`: origin-destination demand, loaded and checked;
+* :mod:`corridor.flow.model`: the LP's arrays and the result records;
+* :mod:`corridor.flow.build`, :mod:`corridor.flow.solve`, :mod:`corridor.flow.read`: the three
+  stages (write the LP, solve it with HiGHS, read the tables back), each callable alone;
+* :mod:`corridor.flow.pricing`: the same LP through a priced master (large networks);
+* :mod:`corridor.flow.warm`: warm-started re-solves after closures and derates (for sweeps);
+* :mod:`corridor.flow.assignment`: :func:`assign`, the three stages in one call.
+"""
+
+from corridor.flow.assignment import assign
+from corridor.flow.build import build_assignment
+from corridor.flow.demand import BUILTIN_DEMAND, Demand, demand_from_frame, load_demand, synthetic_demand
+from corridor.flow.model import LP_METHODS, PRICED_FROM_COLUMNS, Assignment, AssignmentModel, LPSolution
+from corridor.flow.pricing import PricedLP, solve_priced
+from corridor.flow.read import read_assignment
+from corridor.flow.solve import solve_assignment, solve_model
+from corridor.flow.warm import FLOW_TOLERANCE, SolveOutcome, WarmSolver, solve_outcome
+
+__all__ = [
+    "BUILTIN_DEMAND",
+    "FLOW_TOLERANCE",
+    "LP_METHODS",
+    "PRICED_FROM_COLUMNS",
+    "Assignment",
+    "AssignmentModel",
+    "Demand",
+    "LPSolution",
+    "PricedLP",
+    "SolveOutcome",
+    "WarmSolver",
+    "assign",
+    "build_assignment",
+    "demand_from_frame",
+    "load_demand",
+    "read_assignment",
+    "solve_assignment",
+    "solve_model",
+    "solve_outcome",
+    "solve_priced",
+    "synthetic_demand",
+]

@@ -1,0 +1,213 @@
+"""Write the assignment LP (see :mod:`corridor.flow.model`) as sparse matrices, with no
+per-variable Python objects."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+from scipy.sparse import coo_array
+
+from corridor.flow.demand import Demand
+from corridor.flow.model import AssignmentModel
+from corridor.network import Network, place_nodes, records
+from corridor.scenario import ScenarioEffect
+
+__all__ = ["build_assignment"]
+
+
+def _groups(pairs: pd.DataFrame, bars: Sequence[int] | None = None) -> list[tuple[tuple[int, int, int], list[int]]]:
+    """(commodity, origin, bar) groups of the pairs, with the pair positions in each, in a fixed order.
+
+    Pairs share a group, and so the same flow variables, when they carry the same commodity from
+    the same origin under the same transit bars (``bars``: an id per pair, 0 for none).
+    """
+    bars = bars if bars is not None else [0] * len(pairs)
+    out: dict[tuple[int, int, int], list[int]] = {}
+    for p, (c, o, b) in enumerate(zip(pairs["c"], pairs["o"], bars, strict=True)):
+        out.setdefault((int(c), int(o), int(b)), []).append(p)
+    return sorted(out.items())
+
+
+def _pairs(network: Network, demand: Demand) -> pd.DataFrame:
+    cn = network.compiled
+    table = demand.table.copy()
+    table["c"] = [cn.commodity_index(c) for c in table["commodity"]]
+    table["o"] = [cn.node_index[o] for o in table["origin"]]
+    return table.reset_index(drop=True)
+
+
+def _pair_bars(effect: ScenarioEffect | None, n_pairs: int, n_arcs: int) -> tuple[list[int], list[np.ndarray]]:
+    """An id per pair for the arcs barred to it alone (0: none), and the barred arcs of each id."""
+    masks: list[np.ndarray] = [np.zeros(n_arcs, dtype=bool)]
+    ids = [0] * n_pairs
+    if effect is None:
+        return ids, masks
+    seen: dict[bytes, int] = {}
+    for p, mask in enumerate(effect.pair_barred):
+        if mask is None or not mask.any():
+            continue
+        key = np.packbits(mask).tobytes()
+        if key not in seen:
+            seen[key] = len(masks)
+            masks.append(mask)
+        ids[p] = seen[key]
+    return ids, masks
+
+
+def build_assignment(
+    network: Network,
+    demand: Demand,
+    *,
+    usable: np.ndarray | None = None,
+    effect: ScenarioEffect | None = None,
+    penalty: Mapping[str, float] | None = None,
+) -> AssignmentModel:
+    """Write the assignment LP (see the module docstring) as sparse matrices.
+
+    ``usable`` ([arc] bool) closes arcs on top of what each commodity may use; ``effect`` applies
+    a scenario (capacities, bars, tariffs, demand; see :func:`corridor.scenario.scenario_effect`);
+    ``penalty`` overrides the USD per unserved unit of some commodities.
+    """
+    allowed = network.compiled.allowed if effect is None else effect.usable
+    tariff = network.compiled.cost_usd if effect is None else effect.cost_usd
+    demand_factor = np.ones(len(demand.table)) if effect is None else effect.demand_factor
+    cn = network.compiled
+    pairs = _pairs(network, demand)
+    n = cn.n_nodes
+    values = dict(zip(network.commodities["id"], network.commodities["value_usd_per_unit"], strict=True))
+    penalty = {**values, **(penalty or {})}
+    pair_bar, bar_masks = _pair_bars(effect, len(pairs), cn.n_arcs)
+    groups = _groups(pairs, pair_bar)
+    group_commodity = np.array([c for (c, _, _), _ in groups], dtype=np.int64)
+    rows_i: list[np.ndarray] = []
+    cols_j: list[np.ndarray] = []
+    vals: list[np.ndarray] = []
+    costs: list[np.ndarray] = []
+    flow_group: list[np.ndarray] = []
+    flow_arc: list[np.ndarray] = []
+    col = 0
+    # flow columns, group by group: +1 where an arc leaves a node, -1 where it enters
+    for g, ((c, _, b), _) in enumerate(groups):
+        ok = allowed[c] if usable is None else allowed[c] & usable
+        ok = ok & ~bar_masks[b]
+        arcs = np.flatnonzero(ok)
+        cols = col + np.arange(len(arcs))
+        rows_i += [g * n + cn.tail[arcs], g * n + cn.head[arcs]]
+        cols_j += [cols, cols]
+        vals += [np.ones(len(arcs)), -np.ones(len(arcs))]
+        costs.append(tariff[c, arcs])
+        flow_group.append(np.full(len(arcs), g))
+        flow_arc.append(arcs)
+        col += len(arcs)
+    n_flow = col
+    n_cons = len(groups) * n
+    group_of_pair = np.empty(len(pairs), dtype=np.int64)
+    for g, (_, members) in enumerate(groups):
+        group_of_pair[np.asarray(members)] = g
+    # per pair: deliveries at its destination node(s), its unserved slack, and its demand row
+    rhs_cons = np.zeros(n_cons)
+    group_ids = set(network.groups["id"])
+    unserved_col = np.empty(len(pairs), dtype=np.int64)
+    deliveries: list[tuple[int, int, int]] = []  # (column, pair, node)
+    pair_penalty = np.empty(len(pairs))
+    for p, row in enumerate(records(pairs)):
+        g = int(group_of_pair[p])
+        kind = "group" if row.destination in group_ids else "node"
+        ends = [cn.node_index[x] for x in place_nodes(network, kind, row.destination)]
+        od_row = n_cons + int(p)
+        for m in ends:
+            deliveries.append((col, p, m))
+            rows_i += [np.array([g * n + m, od_row])]
+            cols_j += [np.array([col, col])]
+            vals += [np.array([1.0, 1.0])]
+            costs.append(np.zeros(1))
+            col += 1
+        unserved_col[p] = col
+        pair_penalty[p] = penalty[row.commodity]
+        rows_i += [np.array([g * n + int(row.o), od_row])]
+        cols_j += [np.array([col, col])]
+        vals += [np.array([1.0, 1.0])]
+        costs.append(np.array([pair_penalty[p]]))
+        col += 1
+        rhs_cons[g * n + int(row.o)] += row.quantity_per_year * demand_factor[p]
+    rhs_pairs = pairs["quantity_per_year"].to_numpy(float) * demand_factor
+    n_rows = n_cons + len(pairs)
+    # capacity rows: each capacitated arc direction, then each capacitated node
+    fg = np.concatenate(flow_group) if flow_group else np.zeros(0, np.int64)
+    fa = np.concatenate(flow_arc) if flow_arc else np.zeros(0, np.int64)
+    fc = group_commodity[fg] if len(fg) else np.zeros(0, np.int64)
+    cap_rows, cap_kind, cap_element, cap_direction, cap_limit, cap_dim = [], [], [], [], [], []
+    factor = np.full(len(fa), np.nan)
+    arc_dims = np.array(cn.arc_capacity_dim, dtype=object)
+    for dim, per_commodity in cn.dimension_factor.items():
+        hit = arc_dims[fa] == dim
+        factor[hit] = per_commodity[fc[hit]]
+    capped = np.isfinite(cn.arc_capacity_native[fa]) & np.isfinite(factor)
+    arcs_capped = np.unique(fa[capped])
+    row_of_arc = {int(a): n_rows + i for i, a in enumerate(arcs_capped)}
+    for a in arcs_capped:
+        link = cn.arc_link[a]
+        cap_rows.append(row_of_arc[int(a)])
+        cap_kind.append("link")
+        cap_element.append(cn.link_ids[link])
+        cap_direction.append(f"{cn.node_ids[cn.tail[a]]}->{cn.node_ids[cn.head[a]]}")
+        cap_limit.append(cn.arc_capacity_native[a] * (1.0 if effect is None else effect.capacity_factor[a]))
+        cap_dim.append(cn.arc_capacity_dim[a])
+    sel = np.flatnonzero(capped)
+    rows_i.append(np.array([row_of_arc[int(a)] for a in fa[sel]], dtype=np.int64))
+    cols_j.append(sel)
+    vals.append(factor[sel])
+    n_rows += len(arcs_capped)
+    node_origin_of_group = np.array([o for (_, o, _), _ in groups], dtype=np.int64)
+    for node in np.flatnonzero(np.isfinite(cn.node_capacity_native)):
+        dim = cn.node_capacity_dim[node]
+        f = cn.dimension_factor[dim][fc] if len(fc) else np.zeros(0)
+        at_origin = node_origin_of_group[fg] == node
+        # throughput: what enters the node, or for cargo starting there, what leaves it
+        through = np.where(at_origin, cn.tail[fa] == node, cn.head[fa] == node) & np.isfinite(f)
+        sel = np.flatnonzero(through)
+        if not len(sel):
+            continue
+        rows_i.append(np.full(len(sel), n_rows))
+        cols_j.append(sel)
+        vals.append(f[sel])
+        cap_rows.append(n_rows)
+        cap_kind.append("node")
+        cap_element.append(cn.node_ids[node])
+        cap_direction.append("")
+        cap_limit.append(cn.node_capacity_native[node] * (1.0 if effect is None else effect.node_capacity_factor[node]))
+        cap_dim.append(dim)
+        n_rows += 1
+    matrix = coo_array(
+        (np.concatenate(vals), (np.concatenate(rows_i), np.concatenate(cols_j))), shape=(n_rows, col)
+    ).tocsc()
+    row_lower = np.concatenate([rhs_cons, rhs_pairs, np.full(len(cap_rows), -np.inf)])
+    row_upper = np.concatenate([rhs_cons, rhs_pairs, np.asarray(cap_limit, dtype=float)])
+    return AssignmentModel(
+        network=network,
+        demand=demand,
+        cost=np.concatenate(costs).astype(float),
+        upper=np.full(col, np.inf),
+        matrix=matrix,
+        row_lower=row_lower,
+        row_upper=row_upper,
+        n_flow=n_flow,
+        flow_group=fg,
+        flow_arc=fa,
+        unserved_col=unserved_col,
+        delivery_col=np.array([d[0] for d in deliveries], dtype=np.int64),
+        delivery_pair=np.array([d[1] for d in deliveries], dtype=np.int64),
+        delivery_node=np.array([d[2] for d in deliveries], dtype=np.int64),
+        group_commodity=group_commodity,
+        group_origin=node_origin_of_group,
+        group_pairs=tuple(tuple(members) for _, members in groups),
+        cap_rows=np.asarray(cap_rows, dtype=np.int64),
+        cap_kind=tuple(cap_kind),
+        cap_element=tuple(cap_element),
+        cap_direction=tuple(cap_direction),
+        cap_limit=np.asarray(cap_limit, dtype=float),
+        cap_dim=tuple(cap_dim),
+        penalty=pair_penalty,
+    )

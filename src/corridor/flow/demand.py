@@ -1,0 +1,155 @@
+"""Demand: units of a commodity per year from an origin to a destination.
+
+Loaded from a CSV file (``data/schema/demand.csv`` describes its columns) or a table in memory,
+checked against a network with every problem reported at once: unknown places (with
+suggestions), unknown commodities, negative quantities, repeated rows, and pairs that no chain
+of links the commodity may use joins.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from corridor.errors import DataError, Problem, RequestError, UnknownNodeError
+from corridor.network import (
+    SYNTHETIC_SOURCE,
+    Network,
+    builtin_dataset_path,
+    parse_rows,
+    read_csv_rows,
+    rows_from_frame,
+    schema_for,
+)
+from corridor.routing import shortest_routes
+
+__all__ = ["BUILTIN_DEMAND", "Demand", "demand_from_frame", "load_demand", "synthetic_demand"]
+
+BUILTIN_DEMAND = "demand-2021.csv"
+
+
+@dataclass(frozen=True, eq=False)
+class Demand:
+    """Validated demand: one row per (origin, destination, commodity), places resolved to ids."""
+
+    table: pd.DataFrame  # origin, destination, commodity, quantity_per_year, source, note
+    name: str = "demand"
+
+    def __len__(self) -> int:
+        return len(self.table)
+
+    def total(self, commodity: str) -> float:
+        """Units per year of one commodity, all pairs together."""
+        return float(self.table.loc[self.table["commodity"] == commodity, "quantity_per_year"].sum())
+
+
+def load_demand(network: Network, path: str | Path | None = None) -> Demand:
+    """Load demand from a CSV file; None loads the built-in 2021 baseline of the Eurasian network.
+
+    Examples
+    --------
+    >>> net = load_network()
+    >>> demand = load_demand(net)
+    >>> demand.total("crude_oil") > 50e6
+    True
+    """
+    file = builtin_dataset_path() / BUILTIN_DEMAND if path is None else Path(path)
+    schema = schema_for("demand")
+    problems: list[Problem] = []
+    read = read_csv_rows(file, schema, problems)
+    if read is None:
+        raise DataError(problems)
+    return _build(network, *read, file.name, problems)
+
+
+def demand_from_frame(network: Network, frame: pd.DataFrame, *, name: str = "demand") -> Demand:
+    """Check a demand table built in code, with the same rules as a file."""
+    rows, numbers = rows_from_frame(frame, schema_for("demand"))
+    return _build(network, rows, numbers, name, [])
+
+
+def _build(
+    network: Network, rows: list[dict[str, str]], numbers: list[int], file: str, problems: list[Problem]
+) -> Demand:
+    table = parse_rows(rows, numbers, schema_for("demand"), problems, file=file)
+    index = network.name_index
+    commodities = set(network.commodities["id"])
+    origins: list[str] = []
+    destinations: list[str] = []
+    for col, out, kinds in (("origin", origins, ("node",)), ("destination", destinations, ("node", "group"))):
+        for value, number in zip(table[col], numbers, strict=True):
+            if not value:
+                out.append("")
+                continue
+            try:
+                out.append(index.resolve(value, kinds=kinds)[1])
+            except (UnknownNodeError, RequestError) as err:
+                problems.append(Problem(file, f"{col}: {err}", row=number, field=col))
+                out.append("")
+    table["origin"], table["destination"] = origins, destinations
+    seen: dict[tuple[str, str, str], int] = {}
+    for o, d, c, number in zip(table["origin"], table["destination"], table["commodity"], numbers, strict=True):
+        if c and c not in commodities:
+            problems.append(
+                Problem(
+                    file,
+                    f"commodity is {c!r}; expected one of {', '.join(sorted(commodities))}",
+                    row=number,
+                    field="commodity",
+                )
+            )
+        if o and o == d:
+            problems.append(Problem(file, f"origin and destination are both {o!r}", row=number, field="destination"))
+        key = (o, d, c)
+        if all(key) and key in seen:
+            problems.append(Problem(file, f"repeats origin, destination and commodity of row {seen[key]}", row=number))
+        seen.setdefault(key, number)
+    if not problems:
+        _check_reachable(network, table, numbers, file, problems)
+    if problems:
+        raise DataError(problems)
+    return Demand(table=table.reset_index(drop=True), name=file)
+
+
+def _check_reachable(
+    network: Network, table: pd.DataFrame, numbers: list[int], file: str, problems: list[Problem]
+) -> None:
+    """A pair no chain of links joins cannot be served under any scenario: say so now."""
+    for commodity, part in table.groupby("commodity", sort=False):
+        pairs = list(zip(part["origin"], part["destination"], strict=True))
+        routes = shortest_routes(network, pairs, commodity=str(commodity))
+        for (o, d), route, pos in zip(pairs, routes, part.index, strict=True):
+            if route is None:
+                problems.append(
+                    Problem(
+                        file,
+                        f"no chain of links that {commodity} may use joins {o} to {d}; this demand can never be served",
+                        row=numbers[pos],
+                    )
+                )
+
+
+def synthetic_demand(
+    network: Network, n_pairs: int, *, seed: int, quantity: tuple[float, float] = (5e6, 3e7), scale: float = 1.0
+) -> Demand:
+    """``n_pairs`` random origin-destination pairs, pair ``i`` carrying commodity ``i`` (modulo the
+    network's commodities), each a quantity per year drawn uniformly from ``quantity`` times ``scale``.
+
+    Examples
+    --------
+    >>> net = synthetic_network(50, n_commodities=2, seed=1)
+    >>> synthetic_demand(net, 3, seed=2).table["commodity"].tolist()
+    ['c0', 'c1', 'c0']
+    """
+    rng = np.random.default_rng(seed)
+    ids = network.nodes["id"].to_numpy()
+    commodities = network.commodities["id"].tolist()
+    rows = []
+    for i in range(n_pairs):
+        o, d = rng.choice(ids, 2, replace=False)
+        rows.append((o, d, commodities[i % len(commodities)], scale * float(rng.uniform(*quantity)), SYNTHETIC_SOURCE))
+    frame = pd.DataFrame(rows, columns=["origin", "destination", "commodity", "quantity_per_year", "source"])
+    return demand_from_frame(network, frame)

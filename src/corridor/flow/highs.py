@@ -1,0 +1,70 @@
+"""HiGHS plumbing shared by the plain and the priced assignment: a quiet solver, an LP from matrices."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+import numpy as np
+from scipy.sparse import csc_array
+
+from corridor.errors import SolverError
+
+__all__ = ["DEFAULT_SOLVER_OPTIONS", "highs_lp", "new_highs", "status_name", "stdout_silenced"]
+
+DEFAULT_SOLVER_OPTIONS: dict[str, Any] = {"solver": "simplex", "simplex_strategy": 1, "output_flag": False}
+"""Dual simplex, quiet. Pass ``solver_options`` to change any HiGHS option."""
+
+
+def new_highs(solver_options: Mapping[str, Any] | None = None) -> Any:
+    """A HiGHS instance with the default options overridden by ``solver_options``; a bad option is an error."""
+    import highspy
+
+    with stdout_silenced():  # HiGHS prints a banner when the first instance is made; a library must not print
+        h = highspy.Highs()  # type: ignore[no-untyped-call]
+    for key, value in {**DEFAULT_SOLVER_OPTIONS, **(solver_options or {})}.items():
+        if h.setOptionValue(key, value) != highspy.HighsStatus.kOk:
+            raise SolverError(f"HiGHS rejected option {key}={value!r}")
+    return h
+
+
+def highs_lp(
+    cost: np.ndarray, upper: np.ndarray, row_lower: np.ndarray, row_upper: np.ndarray, matrix: csc_array
+) -> Any:
+    """``min cost'x`` s.t. ``row_lower <= matrix x <= row_upper``, ``0 <= x <= upper``, as a HighsLp."""
+    import highspy
+
+    lp = highspy.HighsLp()
+    lp.num_row_, lp.num_col_ = matrix.shape
+    lp.col_cost_ = cost
+    lp.col_lower_ = np.zeros(matrix.shape[1])
+    lp.col_upper_ = upper
+    lp.row_lower_ = row_lower
+    lp.row_upper_ = row_upper
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    lp.a_matrix_.start_ = matrix.indptr.astype(np.int32)
+    lp.a_matrix_.index_ = matrix.indices.astype(np.int32)
+    lp.a_matrix_.value_ = matrix.data.astype(float)
+    return lp
+
+
+def status_name(status: Any) -> str:
+    """'Optimal' for ``HighsModelStatus.kOptimal``."""
+    return str(status).rsplit(".", 1)[-1]
+
+
+@contextlib.contextmanager
+def stdout_silenced() -> Iterator[None]:
+    """Send the process's own stdout (file descriptor 1, which C++ code writes to) to /dev/null."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        with open(os.devnull, "wb") as null:
+            os.dup2(null.fileno(), 1)
+            yield
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)

@@ -1,0 +1,314 @@
+"""The assignment LP solved with only the arcs and nodes it needs (column and row generation).
+
+The arc-based LP (:func:`corridor.flow.build_assignment`) has one flow column per group
+and usable arc and one conservation row per group and node: millions of each on a large network,
+although a group's cargo uses few arcs, on its cheapest routes. Here HiGHS sees only a part of
+it, the *master*: every demand row, delivery and unserved slack, the flow columns on routes that
+have been found worth using, and only the conservation and capacity rows those columns touch.
+It starts from each pair's shortest route and grows until its optimum is provably the whole LP's:
+
+* **pricing.** With the master's capacity duals, an arc costs its tariff plus the shadow price
+  of every capacity it loads (never less than the tariff, since a capacity's dual is never
+  positive). One Dijkstra per group from its origin gives every node its distance ``d`` at
+  those costs. The master says what delivering one more unit of a pair is worth at the margin
+  (its demand row's dual plus its origin's conservation dual); a pair whose cheapest route
+  ``d`` is below that value has a route the master lacks, and the arcs of that route join it.
+  This is Dantzig-Wolfe route pricing, but the master keeps arc columns, so routes found in
+  different rounds combine into ones never priced whole;
+* **rows follow columns.** A column joins with every row it has a coefficient in; a row new to
+  the master is empty until then, so the last basis stays primal feasible and the primal
+  simplex restarts from it.
+
+When no pair has a cheaper route, the master's demand and capacity duals with node potentials
+``origin potential + d`` are a feasible dual of the whole LP whose objective is the master's
+(the Lagrangian bound of the capacity duals is reached): the same optimum, from a much smaller
+problem. The answer is returned in the whole LP's terms (a value for every column, a dual for
+every row), so :func:`corridor.flow.read_assignment` reads it like the plain LP's.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+from scipy.sparse import csc_array, csr_array
+from scipy.sparse.csgraph import dijkstra
+
+from corridor.errors import SolverError
+from corridor.flow.highs import new_highs, status_name
+from corridor.flow.model import AssignmentModel, LPSolution
+
+__all__ = ["PricedLP", "solve_priced"]
+
+logger = logging.getLogger(__name__)
+
+_EPSILON = 1e-12  # added to arc lengths so that zero-cost arcs stay arcs for Dijkstra
+
+
+class _Group:
+    """One group's flow columns as a graph in CSR order (built once; pricing only changes lengths)."""
+
+    def __init__(self, model: AssignmentModel, columns: np.ndarray) -> None:
+        cn = model.network.compiled
+        n = cn.n_nodes
+        tail = cn.tail[model.flow_arc[columns]]
+        order = np.argsort(tail, kind="stable")
+        self.columns = columns[order]
+        self.tail = tail[order]
+        self.head = cn.head[model.flow_arc[self.columns]].astype(np.int32)
+        self.indptr = np.concatenate([[0], np.cumsum(np.bincount(self.tail, minlength=n))]).astype(np.int32)
+
+
+def _initial_columns(
+    model: AssignmentModel, groups: list[_Group], ends: list[np.ndarray], corridor: float
+) -> np.ndarray:
+    """Flow columns on each group's routes at most ``corridor`` dearer than its shortest, and every other column."""
+    n = model.network.compiled.n_nodes
+    keep = np.zeros(model.shape[1], dtype=bool)
+    keep[model.n_flow :] = True
+    for g, group in enumerate(groups):
+        length = model.cost[group.columns] + _EPSILON
+        graph = csr_array((length, group.head, group.indptr), shape=(n, n))
+        dist = dijkstra(graph, indices=int(model.group_origin[g]))
+        targets = ends[g]
+        if not len(targets):
+            continue
+        back = np.atleast_2d(dijkstra(graph.T.tocsr(), indices=targets))  # every node to each destination
+        for end, to_end in zip(targets, back, strict=True):
+            best = dist[end]
+            if np.isfinite(best):
+                through = dist[group.tail] + length + to_end[group.head]
+                keep[group.columns[through <= best * (1 + corridor) + 1e-9]] = True
+    return np.flatnonzero(keep)
+
+
+class PricedLP:
+    """The whole LP's optimum through a master that HiGHS holds (see the module docstring).
+
+    Built once, it can be solved again after bounds change (a closure sets columns' upper
+    bounds to 0, a derate lowers capacity rows): :meth:`solve_changed` starts from a given
+    basis of the master, prices in what the change makes worth using, and then drops it again,
+    so that every change starts from the same master.
+    """
+
+    def __init__(
+        self, model: AssignmentModel, solver_options: Mapping[str, Any] | None = None, corridor: float = 0.0
+    ) -> None:
+        flow_upper = model.upper[: model.n_flow]
+        if np.any((flow_upper > 0) & np.isfinite(flow_upper)):
+            raise ValueError("the priced LP takes flow columns that are open (no upper bound) or shut (0), not capped")
+        cn = model.network.compiled
+        self.model = model
+        self.n = n = cn.n_nodes
+        n_groups = len(model.group_origin)
+        bounds = np.searchsorted(model.flow_group, np.arange(n_groups + 1))
+        self.groups = [_Group(model, np.arange(bounds[g], bounds[g + 1])) for g in range(n_groups)]
+        self.pair_ends = [model.delivery_node[model.delivery_pair == p] for p in range(len(model.unserved_col))]
+        self.capacity_t = csr_array(model.matrix[model.cap_rows, : model.n_flow].T)  # [flow column, capacity]
+        self.demand_rows = n_groups * n + np.arange(len(model.unserved_col))
+        self.col_upper = model.upper.copy()  # the bounds as changed; a column or row joins with these
+        self.row_upper = model.row_upper.copy()
+        self.h = new_highs(solver_options)
+        self.row_at = np.full(model.shape[0], -1, dtype=np.int64)  # model row -> master row
+        self.rows: list[int] = []
+        self.col_at = np.full(model.shape[1], -1, dtype=np.int64)  # model column -> master column
+        self.cols: list[int] = []
+        ends = [np.unique(model.delivery_node[np.isin(model.delivery_pair, members)]) for members in model.group_pairs]
+        self.add_columns(_initial_columns(model, self.groups, ends, corridor))
+        logger.debug("priced LP: first master %d rows x %d columns", len(self.rows), len(self.cols))
+
+    def add_columns(self, columns: np.ndarray) -> None:
+        """Model columns, with every row they touch (a new row starts empty, at its current bounds)."""
+        model = self.model
+        columns = columns[self.col_at[columns] < 0]
+        if not len(columns):
+            return
+        block = csc_array(model.matrix[:, columns])
+        block.sort_indices()
+        touched = np.unique(block.indices)
+        new_rows = touched[self.row_at[touched] < 0]
+        if len(new_rows):
+            self.row_at[new_rows] = len(self.rows) + np.arange(len(new_rows))
+            self.rows.extend(new_rows.tolist())
+            k = len(new_rows)
+            zeros = np.zeros(k, np.int32)
+            self.h.addRows(k, model.row_lower[new_rows], self.row_upper[new_rows], 0, zeros, zeros[:0], np.zeros(0))
+        self.h.addCols(
+            len(columns),
+            model.cost[columns],
+            np.zeros(len(columns)),
+            self.col_upper[columns],
+            block.nnz,
+            block.indptr[:-1].astype(np.int32),
+            self.row_at[block.indices].astype(np.int32),
+            block.data.astype(float),
+        )
+        self.col_at[columns] = len(self.cols) + np.arange(len(columns))  # once HiGHS holds them
+        self.cols.extend(columns.tolist())
+
+    def solve(self, max_rounds: int = 2_000) -> LPSolution:
+        """Solve the master, price, grow it, until no route is worth adding; the answer in whole-LP terms."""
+        import highspy
+
+        model, n, h = self.model, self.n, self.h
+        start = time.perf_counter()
+        iterations = 0
+        h.setOptionValue("simplex_strategy", 1)  # dual simplex: from scratch, or after bounds change
+        for round_ in range(max_rounds):
+            tick = time.perf_counter()
+            h.run()
+            status = h.getModelStatus()
+            if status != highspy.HighsModelStatus.kOptimal:
+                # the master always has a solution (everything may stay unserved): a restart that went
+                # wrong is numerical, so solve it again from scratch with the dual simplex
+                h.clearSolver()
+                h.setOptionValue("simplex_strategy", 1)
+                h.run()
+                status = h.getModelStatus()
+            if status != highspy.HighsModelStatus.kOptimal:
+                raise SolverError(
+                    f"HiGHS stopped with status {status_name(status)!r} on the master LP; expected 'Optimal'"
+                )
+            round_iterations = int(h.getInfo().simplex_iteration_count)
+            iterations += round_iterations
+            solved = time.perf_counter()
+            row_dual = np.zeros(model.shape[0])
+            row_dual[self.rows] = np.asarray(h.getSolution().row_dual, dtype=float)
+            prices = np.minimum(row_dual[model.cap_rows], 0.0)  # a capacity's dual is never positive
+            length = np.maximum(model.cost[: model.n_flow] - self.capacity_t @ prices, 0.0)
+            priced = [_price(self, g, length, row_dual) for g in range(len(self.groups))]
+            columns = np.unique(np.concatenate([c for c, _ in priced])) if priced else np.zeros(0, np.int64)
+            columns = columns[self.col_at[columns] < 0]  # a master route can only look cheaper by the tolerance
+            logger.debug(
+                "priced LP round %d: solve %.2f s (%d iterations), pricing %.2f s, %d columns enter; master %d x %d",
+                round_,
+                solved - tick,
+                round_iterations,
+                time.perf_counter() - solved,
+                len(columns),
+                len(self.rows),
+                len(self.cols),
+            )
+            if not len(columns):
+                break
+            self.add_columns(columns)
+            h.setOptionValue("simplex_strategy", 4)  # primal simplex from the last (still feasible) basis
+        else:
+            raise SolverError(f"column generation did not settle in {max_rounds} rounds")
+        x = np.zeros(model.shape[1])
+        x[self.cols] = np.asarray(h.getSolution().col_value, dtype=float)
+        # every node's conservation dual: minus its potential (origin potential plus distance)
+        for g, (_, potential) in enumerate(priced):
+            row_dual[g * n : (g + 1) * n] = -potential
+        return LPSolution(
+            status="optimal",
+            objective=float(h.getInfo().objective_function_value),
+            x=x,
+            row_dual=row_dual,
+            iterations=iterations,
+            solve_seconds=time.perf_counter() - start,
+        )
+
+    def solve_changed(self, basis: Any, closed: np.ndarray, rows: np.ndarray, row_upper: np.ndarray) -> LPSolution:
+        """The optimum with the ``closed`` model columns held at 0 and these rows' upper bounds
+        changed, from ``basis`` (of the master as it is now); afterwards the master and its
+        bounds are as before.
+
+        Columns can only be closed, not capped: pricing treats a column as open or shut, and a
+        capped arc on the cheapest route would hide the next cheapest one.
+        """
+        import highspy
+
+        size = (len(self.rows), len(self.cols))
+        saved_columns, saved_rows = self.col_upper[closed].copy(), self.row_upper[rows].copy()
+        self.h.clearSolver()
+        if self.h.setBasis(basis) != highspy.HighsStatus.kOk:
+            raise SolverError("HiGHS refused the baseline basis of the master LP")
+        self._set_upper(closed, np.zeros(len(closed)), rows, row_upper)
+        try:
+            return self.solve()
+        finally:
+            self._truncate(*size)
+            self._set_upper(closed, saved_columns, rows, saved_rows)
+
+    def _set_upper(
+        self, columns: np.ndarray, column_upper: np.ndarray, rows: np.ndarray, row_upper: np.ndarray
+    ) -> None:
+        self.col_upper[columns] = column_upper
+        self.row_upper[rows] = row_upper
+        at = self.col_at[columns]
+        held = at >= 0
+        if held.any():
+            k = int(held.sum())
+            self.h.changeColsBounds(k, at[held].astype(np.int32), np.zeros(k), self.col_upper[columns[held]])
+        at = self.row_at[rows]
+        held = at >= 0
+        if held.any():
+            k = int(held.sum())
+            r = rows[held]
+            self.h.changeRowsBounds(k, at[held].astype(np.int32), self.model.row_lower[r], self.row_upper[r])
+
+    def _truncate(self, n_rows: int, n_cols: int) -> None:
+        """Drop the columns and rows added after the master had this size."""
+        extra = np.asarray(self.cols[n_cols:], dtype=np.int64)
+        if len(extra):
+            self.h.deleteCols(len(extra), np.arange(n_cols, n_cols + len(extra), dtype=np.int32))
+            self.col_at[extra] = -1
+            del self.cols[n_cols:]
+        extra = np.asarray(self.rows[n_rows:], dtype=np.int64)
+        if len(extra):
+            self.h.deleteRows(len(extra), np.arange(n_rows, n_rows + len(extra), dtype=np.int32))
+            self.row_at[extra] = -1
+            del self.rows[n_rows:]
+
+
+def solve_priced(
+    model: AssignmentModel, *, solver_options: Mapping[str, Any] | None = None, corridor: float = 0.0
+) -> LPSolution:
+    """The optimum of the whole assignment LP, solving only the part it needs (see the module docstring).
+
+    The first master holds each pair's routes at most ``corridor`` dearer than its shortest
+    (0: the shortest ones); the answer does not depend on it, only the work does.
+    """
+    return PricedLP(model, solver_options, corridor).solve()
+
+
+def _price(lp: PricedLP, g: int, length: np.ndarray, row_dual: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The arcs of the group's cheapest routes that beat what the master pays for a pair at the
+    margin, and every node's potential (the origin's plus its distance; finite everywhere)."""
+    model, group, n = lp.model, lp.groups[g], lp.n
+    origin = int(model.group_origin[g])
+    arc_length = length[group.columns]
+    open_ = lp.col_upper[group.columns] > 0  # a closed column may keep any reduced cost at its bound of 0
+    graph = csr_array((np.where(open_, arc_length + _EPSILON, np.inf), group.head, group.indptr), shape=(n, n))
+    dist, pred = dijkstra(graph, indices=origin, return_predecessors=True)
+    base = -row_dual[g * n + origin]  # the origin's potential in the master
+    members = list(model.group_pairs[g])
+    margin = row_dual[lp.demand_rows[members]]  # what one more unit delivered is worth, per pair
+    potential = base + dist
+    finite = np.isfinite(potential)
+    ceiling = max(float(potential[finite].max()), float(margin.max()) if len(margin) else 0.0) + 1.0
+    potential = np.where(finite, potential, ceiling)  # unreachable nodes: above every delivery's worth
+    wanted = []
+    for p, worth in zip(members, margin, strict=True):
+        end_nodes = lp.pair_ends[p]
+        best = end_nodes[np.argmin(potential[end_nodes])]
+        if potential[best] < worth - 1e-9 * max(1.0, abs(worth)):
+            wanted.append(int(best))
+    if not wanted:
+        return np.zeros(0, np.int64), potential
+    # the tree arc into each node (its predecessor's, the shortest of any parallel arcs), walked back from each end
+    weight = graph.data
+    tight = (pred[group.head] == group.tail) & (dist[group.tail] + weight <= dist[group.head])
+    into = np.full(n, -1, dtype=np.int64)
+    into[group.head[tight]] = np.flatnonzero(tight)
+    out: set[int] = set()
+    for end in wanted:
+        node = end
+        while node != origin and into[node] >= 0 and int(into[node]) not in out:
+            out.add(int(into[node]))
+            node = int(group.tail[into[node]])
+    return group.columns[np.fromiter(out, dtype=np.int64)], potential

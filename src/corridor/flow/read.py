@@ -1,0 +1,133 @@
+"""Tables from an LP solution: flows per link and commodity, unserved volume per pair, and
+the dual value of every binding capacity."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from corridor.flow.model import Assignment, AssignmentModel, LPSolution
+
+__all__ = ["read_assignment"]
+
+
+def read_assignment(model: AssignmentModel, solution: LPSolution, *, tolerance: float = 1e-6) -> Assignment:
+    """Tables from an LP solution: flows, unserved volume, bottlenecks with their dual values."""
+    cn = model.network.compiled
+    x = solution.x
+    flow = x[: model.n_flow]
+    keep = flow > tolerance
+    commodity = model.group_commodity[model.flow_group[keep]]
+    arcs = model.flow_arc[keep]
+    per_arc = (
+        pd.DataFrame({"arc": arcs, "c": commodity, "flow_per_year": flow[keep]})
+        .groupby(["arc", "c"], as_index=False)
+        .agg(flow_per_year=("flow_per_year", "sum"))
+    )
+    transport = float(model.cost[: model.n_flow] @ flow)
+    flows = _flow_table(cn, per_arc, model, x)
+    _, group_origin = _group_keys(model)
+    by_origin = pd.DataFrame(
+        {
+            "origin": [cn.node_ids[group_origin[g]] for g in model.flow_group[keep]],
+            "commodity": [cn.commodities[c] for c in commodity],
+            "link": [cn.link_ids[cn.arc_link[a]] for a in arcs],
+            "from": [cn.node_ids[cn.tail[a]] for a in arcs],
+            "to": [cn.node_ids[cn.head[a]] for a in arcs],
+            "flow_per_year": flow[keep],
+        }
+    )
+    demand = model.demand.table
+    wanted = model.row_upper[model.shape[0] - len(demand) - len(model.cap_rows) : model.shape[0] - len(model.cap_rows)]
+    unserved = np.maximum(x[model.unserved_col], 0.0)
+    unserved_table = pd.DataFrame(
+        {
+            "origin": demand["origin"].to_numpy(),
+            "destination": demand["destination"].to_numpy(),
+            "commodity": demand["commodity"].to_numpy(),
+            "demand": wanted,
+            "served": wanted - unserved,
+            "unserved": unserved,
+        }
+    )
+    return Assignment(
+        status=solution.status,
+        method="lp",
+        transport_cost_usd=transport,
+        unserved_cost_usd=float(model.penalty @ unserved),
+        flows=flows,
+        unserved=unserved_table,
+        bottlenecks=_bottlenecks(model, solution, tolerance),
+        flows_by_origin=by_origin,
+        solver={
+            "iterations": solution.iterations,
+            "solve_seconds": round(solution.solve_seconds, 4),
+            "rows": model.shape[0],
+            "columns": model.shape[1],
+        },
+    )
+
+
+def _flow_table(cn: Any, flows: pd.DataFrame, model: AssignmentModel, x: np.ndarray) -> pd.DataFrame:
+    load = model.capacity_load(x)
+    util = (
+        dict(zip(model.cap_rows.tolist(), _utilisation(load, model.cap_limit).tolist(), strict=True))
+        if len(load)
+        else {}
+    )
+    row_of_arc = {
+        (model.cap_element[i], model.cap_direction[i]): int(r)
+        for i, r in enumerate(model.cap_rows)
+        if model.cap_kind[i] == "link"
+    }
+    arcs = flows["arc"].to_numpy(int)
+    links = [cn.link_ids[cn.arc_link[a]] for a in arcs]
+    tails = [cn.node_ids[cn.tail[a]] for a in arcs]
+    heads = [cn.node_ids[cn.head[a]] for a in arcs]
+    utilisation = [
+        util.get(row_of_arc.get((lk, f"{t}->{h}"), -1), np.nan) for lk, t, h in zip(links, tails, heads, strict=True)
+    ]
+    return pd.DataFrame(
+        {
+            "link": links,
+            "from": tails,
+            "to": heads,
+            "commodity": [cn.commodities[c] for c in flows["c"]],
+            "flow_per_year": flows["flow_per_year"].to_numpy(float),
+            "utilisation": utilisation,
+        }
+    )
+
+
+def _utilisation(load: np.ndarray, limit: np.ndarray) -> np.ndarray:
+    """Load over capacity; a closed capacity (0) is full when unused and over-full (inf) when used."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = load / limit
+    return np.where(limit > 0, ratio, np.where(load > 1e-9, np.inf, 1.0))
+
+
+def _bottlenecks(model: AssignmentModel, solution: LPSolution, tolerance: float) -> pd.DataFrame:
+    if not len(model.cap_rows):
+        return pd.DataFrame(columns=["element", "kind", "direction", "shadow_price_usd", "dimension", "utilisation"])
+    shadow = -solution.row_dual[model.cap_rows]  # a binding capacity lowers the cost when relaxed
+    load = model.capacity_load(solution.x)
+    table = pd.DataFrame(
+        {
+            "element": model.cap_element,
+            "kind": model.cap_kind,
+            "direction": model.cap_direction,
+            "shadow_price_usd": shadow,
+            "dimension": model.cap_dim,
+            "utilisation": _utilisation(load, model.cap_limit),
+        }
+    )
+    # binding: worth something when relaxed, or full while carrying cargo (a closed, unused capacity is not)
+    binding = table[(table["shadow_price_usd"] > tolerance) | ((table["utilisation"] > 1 - 1e-7) & (load > tolerance))]
+    return binding.sort_values("shadow_price_usd", ascending=False).reset_index(drop=True)
+
+
+def _group_keys(model: AssignmentModel) -> tuple[list[int], list[int]]:
+    """(commodity, origin node) of each group, in group order."""
+    return model.group_commodity.tolist(), model.group_origin.tolist()

@@ -1,0 +1,71 @@
+"""The network: columnar tables of nodes, links and the reference data around them, and what is built from them.
+
+* :mod:`corridor.network.schema`: the column schema of every table (data in ``data/schema``),
+  CSV reading and cell parsing;
+* :mod:`corridor.network.validate`: the checks across tables (references, units, tariffs, connectivity);
+* :mod:`corridor.network.tables`: the :class:`Network` record, loading and validation;
+* :mod:`corridor.network.compiled`: the tables compiled once to index arrays for the algorithms;
+* :mod:`corridor.network.places`: what users type (names, Russian names, aliases, groups) resolved to ids;
+* :mod:`corridor.network.outlines`: country outlines (Natural Earth) for maps;
+* :mod:`corridor.network.synthetic`: synthetic networks of any size for benchmarks and tests.
+"""
+
+from corridor.network.compiled import CompiledNetwork, compile_network
+from corridor.network.outlines import Country, load_countries
+from corridor.network.places import NameIndex, build_name_index, fold, group_members, place_nodes
+from corridor.network.schema import (
+    ASSUMPTION,
+    TABLES,
+    Column,
+    TableSchema,
+    country_codes,
+    parse_rows,
+    read_csv_rows,
+    records,
+    rows_from_frame,
+    schema_for,
+    split_source,
+)
+from corridor.network.synthetic import SYNTHETIC_SOURCE, synthetic_network, synthetic_tables
+from corridor.network.tables import (
+    BUILTIN_DATASET,
+    Network,
+    builtin_dataset_path,
+    commodity_units,
+    load_network,
+    network_from_frames,
+    validate_dataset,
+)
+
+__all__ = [
+    "ASSUMPTION",
+    "BUILTIN_DATASET",
+    "SYNTHETIC_SOURCE",
+    "TABLES",
+    "Column",
+    "CompiledNetwork",
+    "Country",
+    "NameIndex",
+    "Network",
+    "TableSchema",
+    "build_name_index",
+    "builtin_dataset_path",
+    "commodity_units",
+    "compile_network",
+    "country_codes",
+    "fold",
+    "group_members",
+    "load_countries",
+    "load_network",
+    "network_from_frames",
+    "parse_rows",
+    "place_nodes",
+    "read_csv_rows",
+    "records",
+    "rows_from_frame",
+    "schema_for",
+    "split_source",
+    "synthetic_network",
+    "synthetic_tables",
+    "validate_dataset",
+]

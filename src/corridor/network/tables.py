@@ -1,0 +1,206 @@
+"""The network: columnar tables of nodes, links and the reference data around them.
+
+A network is loaded from a folder of CSV files (one per table, the format the built-in
+dataset uses), validated against the schema in ``data/schema`` with every problem reported at
+once, and compiled lazily, once, to index arrays for the algorithms (:attr:`Network.compiled`).
+Treat a network as immutable: change it with :meth:`Network.replace`, which validates again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cached_property
+from importlib import resources
+from pathlib import Path
+
+import pandas as pd
+
+from corridor.errors import DataError, Problem
+from corridor.network.compiled import CompiledNetwork, compile_network
+from corridor.network.places import NameIndex, build_name_index
+from corridor.network.schema import TABLES, frame_to_rows, parse_rows, read_csv_rows, schema_for
+from corridor.network.validate import check_dataset
+
+__all__ = [
+    "BUILTIN_DATASET",
+    "Network",
+    "builtin_dataset_path",
+    "commodity_units",
+    "load_network",
+    "network_from_frames",
+    "validate_dataset",
+]
+
+BUILTIN_DATASET = "eurasia"
+
+
+@dataclass(frozen=True, eq=False)
+class Network:
+    """A validated corridor network: one table per record type.
+
+    Build one with :func:`load_network` or :func:`network_from_frames`, never directly.
+    """
+
+    nodes: pd.DataFrame
+    links: pd.DataFrame
+    modes: pd.DataFrame
+    commodities: pd.DataFrame
+    units: pd.DataFrame
+    speeds: pd.DataFrame
+    tariffs: pd.DataFrame
+    groups: pd.DataFrame
+    sources: pd.DataFrame
+    name: str = "network"
+
+    @cached_property
+    def compiled(self) -> CompiledNetwork:
+        """Index arrays for the algorithms, built on first use and kept."""
+        return compile_network(self)
+
+    @cached_property
+    def name_index(self) -> NameIndex:
+        """Folded names of nodes and groups, for resolving what users type."""
+        return build_name_index(self.nodes, self.groups)
+
+    def resolve_node(self, name: str) -> str:
+        """The id of the node a name, id, Russian name or alias stands for.
+
+        Examples
+        --------
+        >>> net = load_network()
+        >>> net.resolve_node("Актау"), net.resolve_node("Aktau"), net.resolve_node("Małaszewicze")
+        ('aktau_port', 'aktau_port', 'malaszewicze')
+        """
+        return self.name_index.resolve(name, kinds=("node",))[1]
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """The tables by name, in load order."""
+        return {table: getattr(self, table) for table in TABLES}
+
+    def replace(self, **tables: pd.DataFrame) -> Network:
+        """A new network with some tables replaced, validated again."""
+        unknown = set(tables) - set(TABLES)
+        if unknown:
+            raise TypeError(f"unknown tables {sorted(unknown)}; expected some of {', '.join(TABLES)}")
+        merged = {**self.tables(), **tables}
+        return network_from_frames(name=self.name, **merged)
+
+    def __repr__(self) -> str:
+        return f"<Network {self.name!r}: {len(self.nodes)} nodes, {len(self.links)} links, {len(self.commodities)} commodities>"
+
+
+def commodity_units(network: Network) -> dict[str, str]:
+    """The unit each commodity is counted in (``teu``, ``t``), by commodity id.
+
+    Examples
+    --------
+    >>> commodity_units(load_network())
+    {'container': 'teu', 'crude_oil': 't'}
+    """
+    return {str(c): str(u) for c, u in zip(network.commodities["id"], network.commodities["unit"], strict=True)}
+
+
+def builtin_dataset_path() -> Path:
+    """Folder of the built-in Eurasian dataset inside the installed package."""
+    return Path(str(resources.files("corridor").joinpath("data", BUILTIN_DATASET)))
+
+
+def load_network(path: str | Path | None = None) -> Network:
+    """Load and validate a network from a folder of CSV files.
+
+    Parameters
+    ----------
+    path
+        Folder holding ``nodes.csv``, ``links.csv``, ``modes.csv``, ``commodities.csv``,
+        ``units.csv``, ``speeds.csv``, ``tariffs.csv``, ``groups.csv`` and ``sources.csv``.
+        None loads the built-in Eurasian network.
+
+    Returns
+    -------
+    Network
+
+    Raises
+    ------
+    DataError
+        With every problem found (file, row, field, value, what was expected).
+
+    Examples
+    --------
+    >>> net = load_network()
+    >>> net.name
+    'eurasia'
+    >>> "aktau_port" in set(net.nodes["id"])
+    True
+    """
+    folder = builtin_dataset_path() if path is None else Path(path)
+    if not folder.is_dir():
+        raise DataError([Problem(str(folder), "is not a folder; expected a folder of CSV tables")])
+    problems: list[Problem] = []
+    raw: dict[str, tuple[list[dict[str, str]], list[int]]] = {}
+    for table in TABLES:
+        read = read_csv_rows(folder / f"{table}.csv", schema_for(table), problems)
+        if read is not None:
+            raw[table] = read
+    if len(raw) < len(TABLES):
+        # some tables can't be read: check the others on their own, so every problem shows at once
+        for table, (records, numbers) in raw.items():
+            parse_rows(records, numbers, schema_for(table), problems)
+        raise DataError(problems)
+    name = BUILTIN_DATASET if path is None else folder.name
+    return _build(raw, name, problems)
+
+
+def network_from_frames(*, name: str = "network", **tables: pd.DataFrame) -> Network:
+    """Build and validate a network from tables already in memory (same columns as the CSVs).
+
+    Missing optional tables (speeds, tariffs, groups, units, modes, sources) must still be
+    passed, possibly empty; every problem is reported at once as with :func:`load_network`.
+    """
+    missing = [t for t in TABLES if t not in tables]
+    unknown = [t for t in tables if t not in TABLES]
+    if missing or unknown:
+        raise TypeError(
+            f"network_from_frames needs the tables {', '.join(TABLES)}; missing {missing}, unknown {unknown}"
+        )
+    problems: list[Problem] = []
+    raw: dict[str, tuple[list[dict[str, str]], list[int]]] = {}
+    for table in TABLES:
+        frame = tables[table]
+        schema = schema_for(table)
+        extra = [c for c in frame.columns if c not in schema.names]
+        if extra:
+            problems.append(
+                Problem(schema.file, f"unknown columns {extra}; expected columns from: {', '.join(schema.names)}")
+            )
+        raw[table] = frame_to_rows(frame[[c for c in frame.columns if c in schema.names]])
+    if problems:
+        raise DataError(problems)
+    return _build(raw, name)
+
+
+def validate_dataset(path: str | Path) -> list[Problem]:
+    """Every problem of a dataset folder, or an empty list when it is valid."""
+    try:
+        network = load_network(path)
+    except DataError as err:
+        return list(err.problems)
+    network.compiled  # noqa: B018 - compiling is part of the check: it must not fail on a valid dataset
+    return []
+
+
+def _build(
+    raw: Mapping[str, tuple[list[dict[str, str]], list[int]]], name: str, problems: list[Problem] | None = None
+) -> Network:
+    """Parse and check every table; ``problems`` already found while reading are reported with the rest."""
+    problems = list(problems or [])
+    frames: dict[str, pd.DataFrame] = {}
+    rows: dict[str, list[int]] = {}
+    for table in TABLES:
+        records, numbers = raw[table]
+        frames[table] = parse_rows(records, numbers, schema_for(table), problems)
+        rows[table] = numbers
+    check_dataset(frames, rows, problems)
+    if problems:
+        raise DataError(problems)
+    return Network(name=name, **frames)

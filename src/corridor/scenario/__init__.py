@@ -1,0 +1,47 @@
+"""Scenarios: named sets of disruptions and policies, written as YAML, applied to a network.
+
+* :mod:`corridor.scenario.model`: the records (events, horizon, scenario), validated by pydantic;
+* :mod:`corridor.scenario.load`: YAML files, ``extends`` chains, the built-in catalogue, name checks;
+* :mod:`corridor.scenario.effect`: what a scenario does to the compiled network, as arrays.
+"""
+
+from corridor.scenario.effect import ScenarioEffect, scenario_effect
+from corridor.scenario.load import builtin_scenarios, check_scenario, load_scenario, parse_yaml_model, with_investments
+from corridor.scenario.model import (
+    AddCapacity,
+    AddLink,
+    BarTransit,
+    ChangeDemand,
+    Close,
+    Derate,
+    Event,
+    Horizon,
+    MultiplyTariff,
+    MultiplyTime,
+    RiskPremium,
+    Scenario,
+    StrictModel,
+)
+
+__all__ = [
+    "AddCapacity",
+    "AddLink",
+    "BarTransit",
+    "ChangeDemand",
+    "Close",
+    "Derate",
+    "Event",
+    "Horizon",
+    "MultiplyTariff",
+    "MultiplyTime",
+    "RiskPremium",
+    "Scenario",
+    "ScenarioEffect",
+    "StrictModel",
+    "builtin_scenarios",
+    "check_scenario",
+    "load_scenario",
+    "parse_yaml_model",
+    "scenario_effect",
+    "with_investments",
+]

@@ -1,0 +1,183 @@
+"""Loading scenarios: YAML with line numbers in every error, ``extends`` chains, the built-in
+catalogue, and the check of every name a scenario uses against a network."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, TypeVar
+
+import pandas as pd
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from corridor.errors import DataError, ScenarioError
+from corridor.network import Network, builtin_dataset_path, country_codes
+from corridor.scenario.model import AddLink, Scenario
+
+__all__ = ["builtin_scenarios", "check_scenario", "load_scenario", "parse_yaml_model", "with_investments"]
+
+
+def _line_of(text: str, loc: tuple[Any, ...]) -> int | None:
+    """The YAML line (1-based) of the node at a pydantic error location."""
+    try:
+        node = yaml.compose(text)
+    except yaml.YAMLError:
+        return None
+    line = None
+    for key in loc:
+        if isinstance(node, yaml.MappingNode):
+            match = next((v for k, v in node.value if k.value == key), None)
+            if match is None:
+                continue  # a union tag such as 'derate', or a field that is missing: stay on this node
+            node = match
+        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
+            node = node.value[key]
+        else:
+            continue
+        line = node.start_mark.line + 1
+    return line
+
+
+def _parse(text: str, file: str) -> Scenario:
+    return parse_yaml_model(text, file, Scenario)
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def parse_yaml_model(text: str, file: str, model: type[M]) -> M:
+    """A YAML document validated by a pydantic model; every error names the file, the line and the field."""
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        where = f"{file} line {mark.line + 1}" if mark else file
+        raise ScenarioError(f"{where}: not valid YAML ({getattr(err, 'problem', err)})") from err
+    if not isinstance(data, dict):
+        raise ScenarioError(f"{file}: expected a mapping with {', '.join(model.model_fields)} at the top")
+    try:
+        return model.model_validate(data)
+    except ValidationError as err:
+        lines = []
+        for e in err.errors():
+            loc = tuple(e["loc"])
+            line = _line_of(text, loc)
+            path = ".".join(str(x) for x in loc if not (isinstance(x, str) and x in _EVENT_TAGS)) or "(top)"
+            where = f"{file} line {line}" if line else file
+            lines.append(f"{where}: {path}: {e['msg']}")
+        raise ScenarioError("\n".join(lines)) from err
+
+
+_EVENT_TAGS = {
+    "close",
+    "derate",
+    "bar_transit",
+    "multiply_tariff",
+    "multiply_time",
+    "risk_premium",
+    "demand",
+    "add_capacity",
+    "add_link",
+}
+
+
+def builtin_scenarios() -> dict[str, Path]:
+    """The scenarios that ship with the Eurasian network, by name."""
+    folder = builtin_dataset_path() / "scenarios"
+    return {p.name.removesuffix(".yaml"): p for p in folder.iterdir() if p.name.endswith(".yaml")}
+
+
+def load_scenario(name_or_path: str | Path, network: Network | None = None) -> Scenario:
+    """Load a scenario by built-in name or from a YAML file, with what it extends folded in.
+
+    When ``network`` is given, every place, link, group, country and commodity it names is
+    checked against it.
+
+    Examples
+    --------
+    >>> s = load_scenario("cpc-storm-2022")
+    >>> s.name, [e.type for e in s.events]
+    ('cpc-storm-2022', ['derate', 'close'])
+    """
+    scenario = _load_chain(str(name_or_path), seen=())
+    if network is not None:
+        check_scenario(scenario, network)
+    return scenario
+
+
+def _load_chain(name_or_path: str, seen: tuple[str, ...]) -> Scenario:
+    builtin = builtin_scenarios()
+    path = builtin.get(name_or_path, Path(name_or_path))
+    if not path.is_file():
+        known = ", ".join(sorted(builtin))
+        raise ScenarioError(f"no scenario {name_or_path!r}: not a built-in name ({known}) nor a file")
+    scenario = _parse(path.read_text(encoding="utf-8"), path.name)
+    if scenario.name in seen:
+        chain = " -> ".join((*seen, scenario.name))
+        raise ScenarioError(f"{path.name}: scenario {scenario.name!r} extends itself ({chain})")
+    if scenario.extends is None:
+        return scenario
+    parent = _load_chain(scenario.extends, (*seen, scenario.name))
+    return scenario.model_copy(
+        update={
+            "events": [*parent.events, *scenario.events],
+            "horizon": scenario.horizon or parent.horizon,
+            "extends": None,
+        }
+    )
+
+
+def with_investments(network: Network, scenario: Scenario) -> Network:
+    """The network with the scenario's new links (and their tariffs) added, validated like any dataset."""
+    added = [e for e in scenario.events if isinstance(e, AddLink)]
+    if not added:
+        return network
+    links = pd.concat([network.links, pd.DataFrame([_link_row(e.link) for e in added])], ignore_index=True)
+    tariffs = network.tariffs
+    extra = [row for e in added for row in e.tariffs]
+    if extra:
+        tariffs = pd.concat([tariffs, pd.DataFrame(extra)], ignore_index=True)
+    try:
+        return network.replace(links=links, tariffs=tariffs)
+    except DataError as err:
+        where = ", ".join(str(e.link.get("id", "?")) for e in added)
+        lines = "\n".join(f"  {p}" for p in err.problems)
+        raise ScenarioError(
+            f"scenario {scenario.name!r}: the new links ({where}) do not fit the network:\n{lines}"
+        ) from err
+
+
+def _link_row(link: dict[str, Any]) -> dict[str, Any]:
+    """A links.csv row from YAML: lists for list columns."""
+    row = dict(link)
+    for col in ("countries", "commodities", "shape"):
+        if isinstance(row.get(col), str):
+            row[col] = tuple(x.strip() for x in row[col].split(";") if x.strip())
+        elif isinstance(row.get(col), list):
+            row[col] = tuple(row[col])
+    return row
+
+
+def check_scenario(scenario: Scenario, network: Network) -> None:
+    """Every name the scenario uses must exist in the network; all problems at once."""
+    network = with_investments(network, scenario)
+    links, nodes, groups = set(network.links["id"]), set(network.nodes["id"]), set(network.groups["id"])
+    commodities = set(network.commodities["id"])
+    problems = []
+    for i, event in enumerate(scenario.events):
+        where = f"scenario {scenario.name!r} events.{i} ({event.type})"
+        for field_name in ("target", "origin", "destination"):
+            value = getattr(event, field_name, None)
+            if value is not None and value not in links | nodes | groups:
+                problems.append(f"{where}: {field_name} {value!r} is not a node, link or group of the network")
+        for country in getattr(event, "countries", None) or ():
+            if country not in country_codes():
+                problems.append(f"{where}: countries has {country!r}; expected ISO 3166-1 alpha-2 codes")
+        listed = list(getattr(event, "commodities", None) or ())
+        if getattr(event, "commodity", None):
+            listed.append(event.commodity)  # type: ignore[union-attr]
+        for commodity in listed:
+            if commodity not in commodities:
+                problems.append(f"{where}: commodity {commodity!r}; expected one of {', '.join(sorted(commodities))}")
+    if problems:
+        raise ScenarioError("\n".join(problems))

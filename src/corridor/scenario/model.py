@@ -1,0 +1,201 @@
+"""The scenario model: named sets of disruptions and policies, as validated pydantic records.
+
+A scenario never edits the network: it is data that routing and the assignment read (a closure
+is a capacity share of zero, not a deleted link). Events: close or derate a node, link or group
+for a date range or N days; bar transit through countries (optionally for some commodities);
+multiply tariffs or times; add a risk premium (a share of the cargo's value) on links in some
+countries; change demand; add capacity or a link. A scenario may extend another (``extends``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+__all__ = [
+    "AddCapacity",
+    "AddLink",
+    "BarTransit",
+    "ChangeDemand",
+    "Close",
+    "Derate",
+    "Event",
+    "Horizon",
+    "MultiplyTariff",
+    "MultiplyTime",
+    "RiskPremium",
+    "Scenario",
+    "StrictModel",
+]
+
+
+class StrictModel(BaseModel):
+    """A frozen pydantic model that refuses unknown fields: the base of every YAML record corridor reads."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class _Timed(StrictModel):
+    """When an event holds: from ``start`` to ``end`` (inclusive), or ``days`` from ``start``."""
+
+    start: dt.date | None = None
+    end: dt.date | None = None
+    days: float | None = Field(default=None, gt=0)
+    until_further_notice: bool = False
+    source: str | None = None
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _dates(self) -> _Timed:
+        if self.end is not None and self.start is not None and self.end < self.start:
+            raise ValueError(f"end {self.end} is before start {self.start}")
+        if self.end is not None and self.days is not None:
+            raise ValueError("give end or days, not both")
+        if self.until_further_notice and (self.end is not None or self.days is not None):
+            raise ValueError("an event until further notice has no end and no days")
+        return self
+
+    def window(self, horizon: Horizon) -> tuple[dt.date, dt.date]:
+        """First and last day the event holds, clipped to the horizon (end inclusive)."""
+        start = self.start or horizon.start
+        if self.until_further_notice:
+            end = horizon.end
+        elif self.days is not None:
+            end = start + dt.timedelta(days=self.days - 1)
+        else:
+            end = self.end or horizon.end
+        return max(start, horizon.start), min(end, horizon.end)
+
+    def share_of(self, horizon: Horizon) -> float:
+        """Share of the horizon's days the event holds."""
+        first, last = self.window(horizon)
+        return max((last - first).days + 1, 0) / horizon.days
+
+
+class Close(_Timed):
+    type: Literal["close"]
+    target: str
+
+
+class Derate(_Timed):
+    type: Literal["derate"]
+    target: str
+    capacity_share: float = Field(ge=0, le=1, description="share of capacity left while the event holds")
+
+
+class BarTransit(_Timed):
+    """No transit through ``countries``, for some ``commodities`` and for cargo going to (or
+    coming from) some countries only (``destinations`` / ``origins``: EU-bound boxes, say).
+
+    A bar limited to destinations or origins holds in a period when it covers at least half of it.
+    """
+
+    type: Literal["bar_transit"]
+    countries: list[str] = Field(min_length=1)
+    commodities: list[str] | None = None
+    destinations: list[str] | None = None
+    origins: list[str] | None = None
+
+
+class MultiplyTariff(_Timed):
+    type: Literal["multiply_tariff"]
+    factor: float = Field(gt=0)
+    target: str | None = None
+    countries: list[str] | None = None
+    commodities: list[str] | None = None
+
+
+class MultiplyTime(_Timed):
+    """Slower passage (queues at a border, a slow-down): transit and dwell times multiplied.
+
+    The extra time costs each unit its commodity's value of time, so cargo may take a faster
+    route and the impact counts the delay in money.
+    """
+
+    type: Literal["multiply_time"]
+    factor: float = Field(gt=0)
+    target: str | None = None
+    countries: list[str] | None = None
+
+
+class RiskPremium(_Timed):
+    """A premium (war risk, insurance) charged on each link the cargo uses among those named.
+
+    Name the links by ``target`` (a link or a group) or by ``countries`` (every link touching
+    them, optionally only of some ``modes``); it is charged once per link passed.
+    """
+
+    type: Literal["risk_premium"]
+    share_of_value: float = Field(ge=0, le=1, description="premium as a share of the cargo's value, per link passed")
+    target: str | None = None
+    countries: list[str] | None = None
+    modes: list[str] | None = None
+    commodities: list[str] | None = None
+
+    @model_validator(mode="after")
+    def _named(self) -> RiskPremium:
+        if not self.target and not self.countries:
+            raise ValueError("name the links: give target or countries")
+        return self
+
+
+class ChangeDemand(_Timed):
+    type: Literal["demand"]
+    factor: float = Field(ge=0)
+    origin: str | None = None
+    destination: str | None = None
+    commodity: str | None = None
+
+
+class AddCapacity(_Timed):
+    type: Literal["add_capacity"]
+    target: str
+    factor: float = Field(gt=0, description="capacity multiplied by this (2 doubles it)")
+    cost_usd: float | None = Field(default=None, ge=0, description="investment cost, for appraisal")
+
+
+class AddLink(_Timed):
+    """A new link (an investment: a ferry line, a rail spur), open while the event holds.
+
+    ``link`` is a row of links.csv (id, from, to, mode, length_km, countries, and a source for
+    every number); ``tariffs`` are rows of tariffs.csv for it when its mode's rows do not apply.
+    """
+
+    type: Literal["add_link"]
+    link: dict[str, Any]
+    tariffs: list[dict[str, Any]] = Field(default_factory=list)
+    cost_usd: float | None = Field(default=None, ge=0, description="investment cost, for appraisal")
+
+
+Event = Annotated[
+    Close | Derate | BarTransit | MultiplyTariff | MultiplyTime | RiskPremium | ChangeDemand | AddCapacity | AddLink,
+    Field(discriminator="type"),
+]
+
+
+class Horizon(StrictModel):
+    start: dt.date
+    end: dt.date
+
+    @model_validator(mode="after")
+    def _order(self) -> Horizon:
+        if self.end < self.start:
+            raise ValueError(f"end {self.end} is before start {self.start}")
+        return self
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+
+class Scenario(StrictModel):
+    """A named set of events over a horizon; ``extends`` names a scenario whose events come first."""
+
+    name: str = Field(min_length=1)
+    description: str = ""
+    extends: str | None = None
+    horizon: Horizon | None = None
+    events: list[Event] = Field(default_factory=list)
+    source: str | None = None

@@ -1,0 +1,349 @@
+"""Criticality: what closing each link, node or named asset group costs, one at a time (N-1) or two (N-2).
+
+For each closure the assignment LP is solved with the element's arcs shut, and compared with the
+baseline: extra cost (transport plus the value of what is left behind), stranded volume per
+commodity, and the exporting countries whose cargo pays for it.
+
+Two things make a sweep cheap without changing its answers:
+
+* **pruning.** An element that carries no flow in the baseline changes nothing when it closes
+  (the baseline's solution is still feasible and nothing cheaper appeared), so no LP is solved
+  for it. For N-2 the same holds one level down: closing ``a`` and ``b`` together equals closing
+  ``a`` alone when ``b`` carries nothing once ``a`` is closed, and the other way round; only
+  pairs where each carries flow in the other's N-1 solution are solved.
+* **warm starts.** One HiGHS instance holds the baseline LP and its optimal basis. A closure sets
+  the element's flow columns to an upper bound of zero and re-runs the dual simplex from that
+  basis (still dual feasible after a bound change); the bounds are then restored, and the next
+  closure starts again from the baseline basis alone (nothing else the solver learnt), so each
+  answer is the same whichever closures a process solved before it.
+
+On a large network HiGHS holds the priced master of :mod:`corridor.flow.pricing` instead of the
+whole LP: a closure starts from the baseline master and its basis, prices in the routes it
+makes worth using and drops them again afterwards (on a 10,000-node network, about a tenth of
+one assignment from scratch per closure).
+
+``brute=True`` turns both off (a fresh LP per closure): the tests and ``make bench`` check the two
+give the same answers.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from corridor.errors import RequestError
+from corridor.flow import AssignmentModel, Demand, SolveOutcome, WarmSolver
+from corridor.network import Network, commodity_units
+from corridor.records import json_records
+from corridor.scenario import Scenario, with_investments
+from corridor.sweep.elements import Element, bind_elements, closable_elements
+from corridor.sweep.engine import SweepOptions, sweep_map
+
+__all__ = ["Criticality", "criticality"]
+
+
+@dataclass(frozen=True, eq=False)
+class Criticality:
+    """A sweep's answers, one row per closure, most costly first.
+
+    ``table``: closed (element ids, ``+``-joined for pairs), kinds, extra_cost_usd (per year),
+    stranded_<commodity> (units per year), countries_hit (exporters whose cargo costs more or is
+    stranded), solved (False: pruned, the answer follows without an LP).
+    """
+
+    n: int
+    table: pd.DataFrame
+    scenario: str | None
+    baseline_cost_usd: float
+    seconds: float
+    n_solved: int  # LPs solved (closures that shut the same arcs share one)
+    method: str
+    units: dict[str, str] = field(default_factory=dict)
+
+    def top(self, k: int = 10) -> pd.DataFrame:
+        return self.table.head(k)
+
+    def distinct(self) -> pd.DataFrame:
+        """One row per distinct outcome: elements in series (a pipeline's sections, its pump
+        stations, the group they form) strand the same cargo at the same cost, and are listed
+        together in ``closed`` (first the one named first in the table), with ``elements`` their count."""
+        if self.table.empty:
+            return self.table.assign(elements=pd.Series(dtype=int))
+        numbers = [c for c in self.table.columns if c == "extra_cost_usd" or c.startswith("stranded_")]
+        key = self.table[numbers].apply(lambda col: col.map(lambda v: float(f"{v:.6g}")))
+        grouped = self.table.groupby([key[c] for c in numbers], sort=False)
+        out = grouped.agg(
+            closed=("closed", ", ".join),
+            kind=("kind", lambda k: "+".join(sorted(set("+".join(k).split("+"))))),
+            countries_hit=("countries_hit", lambda c: " ".join(sorted(set(" ".join(c).split())))),
+            solved=("solved", "any"),
+            elements=("closed", "size"),
+        ).reset_index()
+        return out[["closed", "kind", *numbers, "countries_hit", "elements", "solved"]]
+
+    def tables(self) -> list[tuple[str, pd.DataFrame]]:
+        """The tables a saved run keeps."""
+        return [("criticality", self.table)]
+
+    def summary(self) -> dict[str, Any]:
+        """The figures of a run without its table."""
+        return {k: v for k, v in self.to_dict(limit=0).items() if k != "elements"}
+
+    def to_dict(self, limit: int | None = None) -> dict[str, Any]:
+        """Plain data for JSON, with the ``limit`` costliest closures (all when None)."""
+        table = self.table if limit is None else self.table.head(limit)
+        return {
+            "n": self.n,
+            "scenario": self.scenario,
+            "method": self.method,
+            "baseline_cost_usd": round(self.baseline_cost_usd, 2),
+            "closures": len(self.table),
+            "solved": self.n_solved,
+            "seconds": round(self.seconds, 3),
+            "units": self.units,
+            "elements": json_records(table),
+        }
+
+
+def criticality(
+    network: Network,
+    demand: Demand,
+    *,
+    n: int = 1,
+    elements: Sequence[Element] | None = None,
+    scenario: Scenario | None = None,
+    top: int | None = None,
+    brute: bool = False,
+    options: SweepOptions | None = None,
+) -> Criticality:
+    """Close every element (``n=1``) or every pair of elements (``n=2``) and rank what it costs.
+
+    N-2 over all pairs is exact (pairs whose answer follows from one closure are not solved, see
+    the module docstring) but grows with the square of the elements. ``top`` reduces it for large
+    networks: only the ``top`` costliest single closures are paired, with each other and with the
+    elements that take over some of their cargo (they carry more once one is closed). It may miss
+    pairs of elements that each cost little alone (two parallel links, each with room for the
+    other's cargo) unless one of them is among the ``top``, and pairs of unrelated elements, whose
+    joint cost is usually the sum of their single costs.
+
+    Parameters
+    ----------
+    network, demand
+        The network and the demand placed on it (:func:`corridor.load_network`, :func:`corridor.load_demand`).
+    n
+        1: close each element alone; 2: close each pair together.
+    elements
+        What to close (:func:`corridor.sweep.closable_elements`); default: every link, node and group except
+        the places where cargo starts or ends.
+    scenario
+        Measure against the network as this scenario leaves it over its horizon (e.g. with
+        Russia barred), as yearly rates.
+    top
+        With ``n=2``: pair only the ``top`` costliest single closures and their backups.
+    brute
+        Solve a fresh LP for every closure, without pruning or warm starts (to check the fast sweep).
+    options
+        Executor, workers, LP method, progress (:class:`SweepOptions`); the answers do not depend on them.
+
+    Returns
+    -------
+    Criticality
+        One row per closure, most costly first.
+
+    Raises
+    ------
+    RequestError
+        ``n`` not 1 or 2; ``top`` without ``n=2`` or with ``brute``.
+
+    Examples
+    --------
+    >>> net = load_network()
+    >>> demand = load_demand(net)
+    >>> result = criticality(net, demand, elements=closable_elements(net, kinds=["group"], demand=demand))
+    >>> top = result.table.iloc[0]
+    >>> top["closed"], f"{top['stranded_crude_oil'] / 1e6:.1f} Mt/y stranded"
+    ('cpc', '39.7 Mt/y stranded')
+    """
+    options = options or SweepOptions()
+    if n not in (1, 2):
+        raise RequestError(f"n is {n}; expected 1 (single closures) or 2 (pairs)")
+    if top is not None and (n != 2 or top < 1 or brute):
+        raise RequestError(f"top is {top}; expected a number >= 1 with n=2, without brute force (it pairs by flows)")
+    start = time.perf_counter()
+    if scenario is not None:
+        network = with_investments(network, scenario)
+    candidates = bind_elements(elements, network) if elements is not None else closable_elements(network, demand=demand)
+    tick = time.perf_counter()
+    build = functools.partial(
+        WarmSolver, network, demand, scenario=scenario, lp=options.lp, solver_options=options.solver_options
+    )
+    solver = build()
+    seconds_each = (time.perf_counter() - tick) * (1.0 if brute else 0.2)  # a warm re-solve is a fraction of one
+    base = solver.baseline
+    # closures to report: singles, then pairs (with ``top``, counted once they are chosen)
+    total = [len(candidates) if n == 1 or top is not None else len(candidates) * (len(candidates) + 1) // 2]
+    done = [0]
+    lps = [0]
+
+    def step(k: int) -> None:
+        done[0] += k
+        if options.progress:
+            options.progress(min(done[0], total[0]), total[0])
+
+    def solve_all(closures: Sequence[tuple[int, ...]], keep_flows: bool) -> list[SolveOutcome]:
+        arcs = [tuple(sorted(set().union(*(candidates[i].arcs for i in c)))) for c in closures]
+        # closures that shut the same arcs (a group of one link) are one LP; brute force solves each
+        unique = arcs if brute else list(dict.fromkeys(arcs))
+        lps[0] += len(unique)
+        solved = sweep_map(
+            _fresh_closures if brute else _warm_closures,
+            build,
+            [(a, keep_flows) for a in unique],
+            options=options,
+            seconds_each=seconds_each,
+            local=solver,
+            progress=step,
+        )
+        if brute:
+            return solved
+        by_arcs = dict(zip(unique, solved, strict=True))
+        step(len(arcs) - len(unique))
+        return [by_arcs[a] for a in arcs]
+
+    if brute:
+        wanted = list(range(len(candidates)))
+    else:
+        wanted = [i for i, e in enumerate(candidates) if solver.carries(e.arcs, base.column_flow)]  # type: ignore[arg-type]
+    step(len(candidates) - len(wanted))
+    solved_singles = dict(zip(wanted, solve_all([(i,) for i in wanted], keep_flows=n == 2 and not brute), strict=True))
+    singles = [solved_singles.get(i, base) for i in range(len(candidates))]
+    rows: list[tuple[tuple[int, ...], SolveOutcome, bool]] = [
+        ((i,), singles[i], i in solved_singles) for i in range(len(candidates))
+    ]
+    if n == 2:
+        rows += _pairs(candidates, singles, solver, brute, solve_all, step, top=top, total=total)
+    table = _table(network, demand, solver.model, candidates, rows, base)
+    return Criticality(
+        n=n,
+        table=table,
+        scenario=None if scenario is None else scenario.name,
+        baseline_cost_usd=base.objective,
+        seconds=time.perf_counter() - start,
+        n_solved=lps[0],
+        method=("brute force" if brute else "pruned, warm-started")
+        + (f"; pairs of the {top} costliest closures and their backups" if n == 2 and top is not None else ""),
+        units=commodity_units(network),
+    )
+
+
+def _warm_closures(solver: WarmSolver, jobs: Sequence[tuple[tuple[int, ...], bool]]) -> list[SolveOutcome]:
+    """Closures warm-started from this process's baseline LP."""
+    return [solver.closed(arcs, keep_flows=keep) for arcs, keep in jobs]
+
+
+def _fresh_closures(solver: WarmSolver, jobs: Sequence[tuple[tuple[int, ...], bool]]) -> list[SolveOutcome]:
+    """Closures each solved from a new LP (brute force: an independent check)."""
+    return [solver.fresh(arcs, keep_flows=keep) for arcs, keep in jobs]
+
+
+def _pairs(
+    candidates: Sequence[Element],
+    singles: Sequence[SolveOutcome],
+    solver: WarmSolver,
+    brute: bool,
+    solve_all: Callable[[Sequence[tuple[int, ...]], bool], list[SolveOutcome]],
+    step: Callable[[int], None],
+    top: int | None = None,
+    total: list[int] | None = None,
+) -> list[tuple[tuple[int, ...], SolveOutcome, bool]]:
+    """Pairs of elements closed together; pairs whose answer follows from a single closure are not solved.
+
+    ``top`` reduces the pairs for large networks (see :func:`criticality`).
+    """
+    known: dict[tuple[int, int], SolveOutcome] = {}
+    wanted = []
+    chosen = _pair_candidates(candidates, singles, solver, top)
+    if total is not None and top is not None:
+        total[0] = len(candidates) + len(chosen)
+    for i, j in chosen:
+        if brute:
+            wanted.append((i, j))
+        elif not solver.carries(candidates[j].arcs, singles[i].column_flow):  # type: ignore[arg-type]
+            known[(i, j)] = singles[i]  # j carries nothing once i is closed
+        elif not solver.carries(candidates[i].arcs, singles[j].column_flow):  # type: ignore[arg-type]
+            known[(i, j)] = singles[j]
+        else:
+            wanted.append((i, j))
+    step(len(known))
+    solved = dict(zip(wanted, solve_all(wanted, False), strict=True))
+    return [(pair, solved.get(pair) or known[pair], pair in solved) for pair in sorted({*known, *solved})]
+
+
+def _pair_candidates(
+    candidates: Sequence[Element], singles: Sequence[SolveOutcome], solver: WarmSolver, top: int | None
+) -> list[tuple[int, int]]:
+    """Every pair, or with ``top``: the ``top`` costliest single closures with each other and with
+    each element that takes over some of their cargo (carries more once one is closed)."""
+    n = len(candidates)
+    if top is None:
+        return list(itertools.combinations(range(n), 2))
+    base = solver.baseline
+    scale = 1e-9 * max(1.0, abs(base.objective))
+    costly = sorted((i for i in range(n) if singles[i].objective - base.objective > scale),
+                    key=lambda i: singles[i].objective, reverse=True)[:top]  # fmt: skip
+    pairs: set[tuple[int, int]] = {(min(i, j), max(i, j)) for i, j in itertools.combinations(costly, 2)}
+    for i in costly:
+        gained = singles[i].column_flow - base.column_flow  # type: ignore[operator]
+        for j in range(n):
+            if j != i and solver.carries(candidates[j].arcs, gained):
+                pairs.add((min(i, j), max(i, j)))
+    return sorted(pairs)
+
+
+def _table(
+    network: Network,
+    demand: Demand,
+    model: AssignmentModel,
+    candidates: Sequence[Element],
+    rows: Sequence[tuple[tuple[int, ...], SolveOutcome, bool]],
+    base: SolveOutcome,
+) -> pd.DataFrame:
+    table = demand.table
+    commodities = sorted(set(table["commodity"]))
+    country = dict(zip(network.nodes["id"], network.nodes["country"], strict=True))
+    cn = network.compiled
+    group_country = [country[cn.node_ids[o]] for o in model.group_origin]
+    masks = {c: (table["commodity"] == c).to_numpy() for c in commodities}
+    records = []
+    for members, outcome, was_solved in rows:
+        stranded = outcome.unserved - base.unserved
+        extra = outcome.group_cost - base.group_cost
+        scale = np.maximum(1.0, np.abs(base.group_cost))
+        hit = sorted({group_country[g] for g in np.flatnonzero(extra > 1e-6 * scale)})
+        record: dict[str, Any] = {
+            "closed": "+".join(candidates[i].id for i in members),
+            "kind": "+".join(candidates[i].kind for i in members),
+            "extra_cost_usd": outcome.objective - base.objective,
+        }
+        for c in commodities:
+            record[f"stranded_{c}"] = float(stranded[masks[c]].sum())
+        record["countries_hit"] = " ".join(hit)
+        record["solved"] = was_solved
+        records.append(record)
+    columns = ["closed", "kind", "extra_cost_usd", *(f"stranded_{c}" for c in commodities), "countries_hit", "solved"]
+    out = pd.DataFrame.from_records(records, columns=columns)
+    if out.empty:
+        return out
+    # rounding noise from the solver is not a cost
+    noise = 1e-9 * max(1.0, abs(base.objective))
+    out.loc[out["extra_cost_usd"].abs() < noise, "extra_cost_usd"] = 0.0
+    # a closure that costs nothing hits nobody: its cargo only moved between equally cheap optima
+    out.loc[out["extra_cost_usd"] == 0.0, "countries_hit"] = ""
+    return out.sort_values(["extra_cost_usd", "closed"], ascending=[False, True], kind="stable").reset_index(drop=True)

@@ -1,0 +1,168 @@
+"""The one sweep engine: many small jobs on a warm per-worker state, run serially, on local
+processes or on a Dask cluster, with the same answers in the same order.
+
+A sweep (criticality's closures, risk's sampled years) is a list of items and a top-level
+function ``work(state, batch) -> results`` that handles a batch of items on a state built once per
+worker by a picklable ``build()`` (typically a :class:`corridor.flow.WarmSolver` on the network and
+demand). :func:`sweep_map` cuts the items into batches of at least ~100 ms, hands them to the
+executor (:func:`corridor.sweep.executors.run_tasks`), reports progress item by item and returns
+the results flattened, in item order, whatever the executor and whatever order batches finished in.
+
+:class:`SweepOptions` holds how a sweep runs; :func:`corridor.criticality`,
+:func:`corridor.risk` and :func:`corridor.appraise` all take one.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from corridor.errors import RequestError
+from corridor.flow import LP_METHODS
+from corridor.sweep.executors import EXECUTORS, batch, default_workers, drop_state, run_tasks, seed_state, worker_state
+
+__all__ = ["SweepOptions", "sweep_map"]
+
+S = TypeVar("S")
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+@dataclass(frozen=True)
+class SweepOptions:
+    """How a sweep runs: where, on how many workers, with which seed and LP method, reporting how.
+
+    Parameters
+    ----------
+    executor
+        ``serial`` (in this process), ``processes`` (a local process pool) or ``dask`` (a Dask
+        ``LocalCluster``, or the cluster at ``scheduler``). The answers do not depend on it.
+    workers
+        Worker processes (default: one per core this process may use).
+    scheduler
+        Address of a running Dask scheduler (``tcp://host:8786``); needs ``executor="dask"``.
+    seed
+        Random seed of sampled sweeps (:func:`corridor.risk`, :func:`corridor.appraise`): the
+        same seed gives the same table on every executor.
+    lp
+        How each LP is solved: ``plain`` (whole), ``priced`` (column generation) or ``auto`` (by
+        size; see :func:`corridor.flow.solve_model`).
+    solver_options
+        HiGHS options, passed through.
+    progress
+        Called as ``progress(done, total)`` while the sweep runs.
+    on_start
+        Called with the Dask dashboard's address when a cluster starts.
+
+    Raises
+    ------
+    RequestError
+        An unknown executor or LP method, fewer than one worker, a scheduler without Dask, a
+        negative seed.
+
+    Examples
+    --------
+    >>> SweepOptions(executor="processes", workers=2).workers
+    2
+    >>> SweepOptions(executor="threads")
+    Traceback (most recent call last):
+    ...
+    corridor.errors.RequestError: unknown executor 'threads'; expected one of serial, processes, dask
+    """
+
+    executor: str = "serial"
+    workers: int | None = None
+    scheduler: str | None = None
+    seed: int = 0
+    lp: str = "auto"
+    solver_options: Mapping[str, Any] | None = None
+    progress: Callable[[int, int], None] | None = field(default=None, compare=False)
+    on_start: Callable[[str], None] | None = field(default=None, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.executor not in EXECUTORS:
+            raise RequestError(f"unknown executor {self.executor!r}; expected one of {', '.join(EXECUTORS)}")
+        if self.scheduler is not None and self.executor != "dask":
+            raise RequestError("a scheduler address needs executor='dask'")
+        if self.workers is not None and self.workers < 1:
+            raise RequestError(f"workers is {self.workers}; expected at least 1")
+        if self.seed < 0:
+            raise RequestError(f"seed is {self.seed}; expected a whole number >= 0")
+        if self.lp not in LP_METHODS:
+            raise RequestError(f"lp is {self.lp!r}; expected one of {', '.join(LP_METHODS)}")
+
+    @property
+    def worker_count(self) -> int:
+        """Workers the sweep spreads over (1 when serial)."""
+        return 1 if self.executor == "serial" else (self.workers or default_workers())
+
+
+def sweep_map(
+    work: Callable[[S, Sequence[T]], list[R]],
+    build: Callable[[], S],
+    items: Sequence[T],
+    *,
+    options: SweepOptions,
+    seconds_each: float,
+    local: S | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> list[R]:
+    """``work(state, batch)`` over batches of ``items``, each worker's ``state`` built once by ``build()``.
+
+    Parameters
+    ----------
+    work
+        A top-level function (it is sent to workers by reference): the results of a batch, one per item.
+    build
+        Builds a worker's state; picklable (a top-level class or a ``functools.partial`` of one).
+    items
+        What to sweep over; they travel to the workers in batches.
+    options
+        Where and how to run (:class:`SweepOptions`).
+    seconds_each
+        A guess of one item's time, to size the batches (about 100 ms of work each).
+    local
+        This process's state if the caller has one already (the serial executor then builds nothing).
+    progress
+        Called with the number of items of each batch that finishes.
+
+    Returns
+    -------
+    list
+        One result per item, in item order.
+    """
+    token = f"sweep-{id(work):x}-{time.monotonic_ns():x}"
+    if local is not None:
+        seed_state(token, local)
+    tasks = batch(list(items), seconds_each=seconds_each, workers=options.worker_count)
+    sizes = iter([len(t) for t in tasks])
+
+    def finished(_: int) -> None:
+        if progress:
+            progress(next(sizes))
+
+    try:
+        parts = run_tasks(
+            _run_batch,
+            (token, build, work),
+            tasks,
+            executor=options.executor,
+            workers=options.workers,
+            scheduler=options.scheduler,
+            progress=finished,
+            on_start=options.on_start,
+        )
+    finally:
+        drop_state(token)
+    return [result for part in parts for result in part]
+
+
+def _run_batch(
+    shared: tuple[str, Callable[[], Any], Callable[[Any, Sequence[Any]], list[Any]]], items: Sequence[Any]
+) -> list[Any]:
+    """One batch on this process's state of the sweep (built on first use)."""
+    token, build, work = shared
+    with worker_state(token, build) as state:
+        return work(state, items)

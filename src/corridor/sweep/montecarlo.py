@@ -1,0 +1,347 @@
+"""Monte Carlo risk: sampled years of disruptions, expected annual loss, exceedance curve, VaR and CVaR.
+
+Hazards come from a sourced table (:mod:`corridor.sweep.hazards`): each disrupts one element,
+starting as a Poisson process, lasting a lognormal number of days, leaving a share of capacity.
+
+One sampled year is a timeline: the year is cut wherever a disruption starts or ends, and each
+stretch is priced by the assignment LP with the elements disrupted during it (the worst share
+where two disruptions of one element overlap), at the yearly rates of that state: the loss of a
+stretch is (cost of the state - cost with nothing disrupted) x its days / 365, and so is the
+stranded volume. Cargo that cannot move during a stretch counts as stranded (no backlog carried
+over): where storage lets cargo wait this overstates the loss. States recur from year to year,
+so their LPs are solved once per process (warm-started from the baseline basis) and cached.
+
+Year ``i`` of a run with seed ``s`` is drawn from its own generator (``numpy`` ``default_rng([s,
+i])``), so a run's years are the same however they are split into tasks and wherever they run.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import math
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from corridor.errors import RequestError
+from corridor.flow import Demand, WarmSolver
+from corridor.network import Network, commodity_units
+from corridor.scenario import Scenario, with_investments
+from corridor.sweep.engine import SweepOptions, sweep_map
+from corridor.sweep.hazards import Hazard, bind_hazards, load_hazards
+
+__all__ = ["MAX_YEARS", "Risk", "YearPricer", "risk", "sample_year"]
+
+MAX_YEARS = 10_000_000
+"""The most years one run samples (split a larger run by seed)."""
+
+
+def sample_year(hazards: Sequence[Hazard], rng: np.random.Generator) -> list[tuple[float, float, int]]:
+    """The disruptions of one year: (start day, end day, hazard index).
+
+    The year is a steady-state one: a disruption running past day 365 wraps round to the start
+    (it stands for one that began the year before), and one longer than a year covers it all;
+    cutting them at year end instead would undercount long disruptions.
+    """
+    out = []
+    for h, hazard in enumerate(hazards):
+        count = rng.poisson(hazard.events_per_year)
+        if not count:
+            continue
+        starts = rng.uniform(0.0, 365.0, size=count)
+        days = hazard.median_days * np.exp(hazard.sigma * rng.standard_normal(count))
+        for start, length in zip(starts, days, strict=True):
+            if length >= 365.0:
+                out.append((0.0, 365.0, h))
+            elif start + length > 365.0:
+                out += [(float(start), 365.0, h), (0.0, float(start + length - 365.0), h)]
+            else:
+                out.append((float(start), float(start + length), h))
+    return sorted(out)
+
+
+def _stretches(
+    events: Sequence[tuple[float, float, int]], hazards: Sequence[Hazard]
+) -> list[tuple[float, tuple[tuple[int, float], ...]]]:
+    """The year cut where disruptions start or end: (days, state) for each disrupted stretch.
+
+    A state is ((hazard index, capacity left), ...) with, per element, only its worst hazard."""
+    cuts = sorted({0.0, 365.0, *(s for s, _, _ in events), *(e for _, e, _ in events)})
+    out = []
+    for a, b in itertools.pairwise(cuts):
+        if b - a <= 0:
+            continue
+        worst: dict[str, tuple[float, int]] = {}
+        for start, end, h in events:
+            if start <= a and end >= b:
+                hazard = hazards[h]
+                if hazard.element not in worst or hazard.capacity_left < worst[hazard.element][0]:
+                    worst[hazard.element] = (hazard.capacity_left, h)
+        if worst:
+            out.append((b - a, tuple(sorted((h, share) for share, h in worst.values()))))
+    return out
+
+
+@dataclass(frozen=True, eq=False)
+class Risk:
+    """Sampled years and what they cost.
+
+    ``years``: year, events, disrupted_days, loss_usd, stranded_<commodity> (units in the year).
+    """
+
+    scenario: str | None
+    years: pd.DataFrame
+    seed: int
+    baseline_cost_usd: float
+    seconds: float
+    n_states: int  # LPs solved: distinct disruption states, counted in every process that met them
+    units: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def expected_annual_loss_usd(self) -> float:
+        return float(self.years["loss_usd"].mean())
+
+    @property
+    def standard_error_usd(self) -> float:
+        """Standard error of the expected annual loss (sample standard deviation / sqrt(years))."""
+        n = len(self.years)
+        return float(self.years["loss_usd"].std(ddof=1) / math.sqrt(n)) if n > 1 else float("nan")
+
+    def var(self, column: str = "loss_usd", level: float = 0.95) -> float:
+        """Value at risk: the loss (or stranded volume) a year exceeds with probability 1 - level."""
+        return float(np.quantile(self.years[column].to_numpy(float), level))
+
+    def cvar(self, column: str = "loss_usd", level: float = 0.95) -> float:
+        """Conditional value at risk: the mean of the worst (1 - level) share of the years (ties at
+        the VaR are split, so many years with no loss do not dilute it)."""
+        values = np.sort(self.years[column].to_numpy(float))[::-1]
+        if not len(values):
+            return math.nan
+        tail = (1.0 - level) * len(values)
+        whole = math.floor(tail)
+        total = values[:whole].sum() + (tail - whole) * (values[whole] if whole < len(values) else 0.0)
+        return float(total / tail) if tail > 0 else float(values[0])
+
+    def exceedance(self) -> pd.DataFrame:
+        """The loss exceedance curve: each distinct sampled loss, largest first, and the share of
+        years whose loss reaches it."""
+        losses = np.sort(self.years["loss_usd"].to_numpy(float))
+        levels = np.unique(losses)[::-1]
+        reached = (len(losses) - np.searchsorted(losses, levels, side="left")) / len(losses)
+        return pd.DataFrame({"loss_usd": levels, "probability": reached})
+
+    def tables(self) -> list[tuple[str, pd.DataFrame]]:
+        return [("years", self.years)]
+
+    def summary(self) -> dict[str, Any]:
+        return {k: v for k, v in self.to_dict().items() if k != "years"}
+
+    def to_dict(self) -> dict[str, Any]:
+        stranded = [c for c in self.years.columns if c.startswith("stranded_")]
+        return {
+            "years": len(self.years),
+            "seed": self.seed,
+            "scenario": self.scenario,
+            "baseline_cost_usd": round(self.baseline_cost_usd, 2),
+            "expected_annual_loss_usd": _number(self.expected_annual_loss_usd),
+            "standard_error_usd": _number(self.standard_error_usd),  # null with one year
+            "var_95_usd": _number(self.var("loss_usd", 0.95)),
+            "cvar_95_usd": _number(self.cvar("loss_usd", 0.95)),
+            "var_99_usd": _number(self.var("loss_usd", 0.99)),
+            "cvar_99_usd": _number(self.cvar("loss_usd", 0.99)),
+            "stranded": {
+                c.removeprefix("stranded_"): {
+                    "mean": _number(float(self.years[c].mean())),
+                    "var_95": _number(self.var(c, 0.95)),
+                    "cvar_95": _number(self.cvar(c, 0.95)),
+                    "unit": self.units.get(c.removeprefix("stranded_"), ""),
+                }
+                for c in stranded
+            },
+            "states_solved": self.n_states,
+            "seconds": round(self.seconds, 3),
+        }
+
+
+def _number(value: float) -> float | None:
+    """Rounded for JSON; None where it is not a number (a standard error of one year)."""
+    return round(value, 2) if math.isfinite(value) else None
+
+
+YearLoss = tuple[int, int, float, float, np.ndarray, int]
+"""One sampled year: (year, events, disrupted days, loss in USD, stranded units per pair, states solved for it)."""
+
+
+class YearPricer:
+    """A process's baseline LP, its cache of priced disruption states, and the hazards a year is sampled from.
+
+    States recur from year to year, so each is solved once per process (warm-started from the
+    baseline basis) and cached; year ``i`` is drawn from ``default_rng([seed, i])``.
+    """
+
+    def __init__(
+        self,
+        network: Network,
+        demand: Demand,
+        hazards: Sequence[Hazard],
+        seed: int,
+        *,
+        scenario: Scenario | None = None,
+        lp: str = "auto",
+        solver_options: Mapping[str, Any] | None = None,
+    ) -> None:
+        self.solver = WarmSolver(network, demand, scenario=scenario, lp=lp, solver_options=solver_options)
+        self.hazards = tuple(hazards)
+        self.seed = seed
+        self.n_pairs = len(demand.table)
+        self.cache: dict[tuple[tuple[int, float], ...], tuple[float, np.ndarray]] = {}
+
+    def price_state(self, state: tuple[tuple[int, float], ...]) -> tuple[float, np.ndarray]:
+        """(extra cost per year, extra unserved per pair per year) with the state's elements disrupted."""
+        closed: set[int] = set()
+        arc_share: dict[int, float] = {}
+        node_share: dict[int, float] = {}
+        for h, share in state:
+            hazard = self.hazards[h]
+            if share <= 0:
+                closed.update(hazard.arcs)
+                continue
+            for arc in hazard.arcs:
+                arc_share[arc] = min(share, arc_share.get(arc, 1.0))
+            for node in hazard.nodes:
+                node_share[node] = min(share, node_share.get(node, 1.0))
+        arc_share = {a: s for a, s in arc_share.items() if a not in closed}
+        outcome = self.solver.disrupted(sorted(closed), arc_share, node_share)
+        base = self.solver.baseline
+        return outcome.objective - base.objective, outcome.unserved - base.unserved
+
+    def price_year(self, year: int) -> YearLoss:
+        """Sample one year and price each of its disrupted stretches."""
+        events = sample_year(self.hazards, np.random.default_rng([self.seed, year]))
+        loss = 0.0
+        stranded = np.zeros(self.n_pairs)
+        disrupted = 0.0
+        solved = 0
+        for days, state in _stretches(events, self.hazards):
+            if state not in self.cache:
+                self.cache[state] = self.price_state(state)
+                solved += 1
+            extra, unserved = self.cache[state]
+            loss += extra * days / 365.0
+            stranded += unserved * days / 365.0
+            disrupted += days
+        # a disruption wrapped round the year end is two pieces; the one from day 0 is not a new event
+        count = sum(1 for start, end, _ in events if start > 0.0 or end >= 365.0)
+        return year, count, disrupted, loss, stranded, solved
+
+
+def _price_years(pricer: YearPricer, years: Sequence[int]) -> list[YearLoss]:
+    return [pricer.price_year(year) for year in years]
+
+
+def risk(
+    network: Network,
+    demand: Demand,
+    *,
+    years: int,
+    hazards: Sequence[Hazard] | None = None,
+    scenario: Scenario | None = None,
+    options: SweepOptions | None = None,
+) -> Risk:
+    """Sample ``years`` years of disruptions from ``hazards`` and price them.
+
+    The same seed (``options.seed``) gives the same years and the same numbers on every executor.
+
+    Parameters
+    ----------
+    network, demand
+        The network and the demand placed on it.
+    years
+        How many years to sample (1 to :data:`MAX_YEARS`).
+    hazards
+        What can happen (:func:`corridor.sweep.load_hazards`); default: the built-in table.
+    scenario
+        Price the years on the network a scenario leaves (an investment: added capacity, new
+        links); the same seed then gives the same disruptions, so two runs compare year by year.
+    options
+        Seed, executor, workers, progress (:class:`SweepOptions`).
+
+    Returns
+    -------
+    Risk
+        Every sampled year with its loss and stranded volume; expected annual loss, VaR, CVaR.
+
+    Raises
+    ------
+    RequestError
+        ``years`` out of range; hazards on elements the network lacks.
+
+    Examples
+    --------
+    >>> net = load_network()
+    >>> result = risk(net, load_demand(net), years=200, options=SweepOptions(seed=1))
+    >>> len(result.years), result.expected_annual_loss_usd > 0
+    (200, True)
+    """
+    options = options or SweepOptions()
+    if years < 1:
+        raise RequestError(f"years is {years}; expected at least 1")
+    if years > MAX_YEARS:
+        raise RequestError(f"years is {years:,}; expected at most {MAX_YEARS:,} (split a larger run by seed)")
+    start = time.perf_counter()
+    if scenario is not None:
+        network = with_investments(network, scenario)
+    hazards = bind_hazards(hazards, network) if hazards is not None else load_hazards(network)
+    build = functools.partial(
+        YearPricer, network, demand, tuple(hazards), options.seed,
+        scenario=scenario, lp=options.lp, solver_options=options.solver_options,
+    )  # fmt: skip
+    local = build()
+    done = [0]
+
+    def advance(k: int) -> None:
+        done[0] += k
+        if options.progress:
+            options.progress(done[0], years)
+
+    # the first years run here: they price the common states, and the next ones, priced from
+    # the cache, time a typical year so that the remaining ones go out in ~100 ms tasks
+    first = min(years, 100 if options.executor == "serial" else 50)
+    rows = _price_years(local, range(first))
+    probe = min(years, 2 * first)
+    tick = time.perf_counter()
+    rows += _price_years(local, range(first, probe))
+    seconds_each = (time.perf_counter() - tick) / max(probe - first, 1)
+    advance(probe)
+    rows += sweep_map(
+        _price_years, build, range(probe, years), options=options, seconds_each=seconds_each, local=local,
+        progress=advance,
+    )  # fmt: skip
+    n_states = sum(r[5] for r in rows)
+    table = demand.table
+    commodities = sorted(set(table["commodity"]))
+    stranded = np.array([r[4] for r in rows]).reshape(len(rows), len(table))
+    frame = pd.DataFrame(
+        {
+            "year": [r[0] for r in rows],
+            "events": [r[1] for r in rows],
+            "disrupted_days": [r[2] for r in rows],
+            "loss_usd": [max(r[3], 0.0) for r in rows],  # solver noise below zero is no gain
+        }
+    )
+    for c in commodities:
+        frame[f"stranded_{c}"] = np.maximum(stranded[:, (table["commodity"] == c).to_numpy()].sum(axis=1), 0.0)
+    return Risk(
+        scenario=None if scenario is None else scenario.name,
+        years=frame,
+        seed=options.seed,
+        baseline_cost_usd=local.solver.baseline.objective,
+        seconds=time.perf_counter() - start,
+        n_states=n_states,
+        units=commodity_units(network),
+    )

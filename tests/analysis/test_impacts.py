@@ -1,0 +1,130 @@
+"""Replays and impacts: periods, backlog in storage, stranded cargo, corridors, dependency."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+from corridor.analysis import impact, impact_by_duration, replay
+from corridor.analysis.dependency import _decompose
+from corridor.flow import demand_from_frame, load_demand
+from corridor.scenario import Horizon, Scenario, load_scenario
+
+
+def tiny_demand(tiny, rows):
+    frame = pd.DataFrame(rows, columns=["origin", "destination", "commodity", "quantity_per_year"])
+    frame["source"] = "T1"
+    return demand_from_frame(tiny, frame)
+
+
+def closure(target, start, days, horizon=("2022-01-01", "2022-01-28")):
+    return Scenario.model_validate(
+        {
+            "name": f"close-{target}",
+            "horizon": {"start": horizon[0], "end": horizon[1]},
+            "events": [{"type": "close", "target": target, "start": start, "days": days}],
+        }
+    )
+
+
+def test_weekly_periods_and_a_one_week_closure(tiny):
+    """36,500 t/y of crude a->m is 700 t a week; closing the pipeline for week 2 leaves the rail route.
+
+    Rail takes 1.095 Mt/y (21,000 t a week) at 29 USD/t instead of 15: week 2 costs 700 x 14 more.
+    """
+    d = tiny_demand(tiny, [("a", "m", "crude_oil", 36_500)])
+    rep = replay(tiny, d, closure("ap", "2022-01-08", 7))
+    assert list(rep.periods["days"]) == [7, 7, 7, 7]
+    base = replay(tiny, d, closure("ap", "2022-01-08", 7).model_copy(update={"events": []}))
+    assert rep.transport_cost_usd - base.transport_cost_usd == pytest.approx(700 * 14)
+    assert rep.stranded() == {"crude_oil": pytest.approx(0, abs=1e-6)}
+
+
+def test_backlog_waits_in_storage_and_clears(tiny):
+    """Containers o->e: 29,200 TEU/y (560 a week) fill ab exactly. Close ab for week 2:
+
+    with room for 1,000 TEU at o, week 2's 560 TEU wait and cannot catch up (ab is full every
+    week), so they are still waiting at the end: not cleared. Without storage they are stranded.
+    """
+    d = tiny_demand(tiny, [("o", "e", "container", 29_200)])
+    scenario = closure("ab", "2022-01-08", 7)
+    kept = replay(tiny, d, scenario, storage={"o": 1_000})
+    assert kept.stranded()["container"] == pytest.approx(0, abs=1e-6)
+    assert kept.days_to_clear() is None
+    assert kept.waiting_unit_days()["container"] == pytest.approx(560 * 7 * 2)  # waits through weeks 3 and 4
+    lost = replay(tiny, d, scenario)
+    assert lost.stranded()["container"] == pytest.approx(560)
+
+
+def test_backlog_clears_when_there_is_room(tiny):
+    d = tiny_demand(tiny, [("o", "e", "container", 14_600)])  # half of ab's capacity
+    rep = replay(tiny, d, closure("ab", "2022-01-08", 7), storage={"o": 10_000})
+    # week 2's 280 TEU wait a week and move in week 3 alongside week 3's own
+    assert rep.days_to_clear() == pytest.approx(14)
+    assert rep.stranded()["container"] == pytest.approx(0, abs=1e-6)
+    moved = rep.volumes.groupby("period")["moved"].sum()
+    assert moved[2] == pytest.approx(560)
+
+
+def test_impact_on_the_builtin_network(eurasia):
+    demand = load_demand(eurasia)
+    result = impact(eurasia, demand, load_scenario("sanctions-2022", eurasia), period="month")
+    data = result.to_dict()
+    for key in ("delta_cost_usd", "stranded", "bottlenecks", "corridors", "dependency"):
+        assert key in data
+    assert result.delta_cost_usd > 0
+    north = result.corridors.set_index(["group", "commodity"]).loc[("northern_rail", "container")]
+    assert 0 < north["after"] < north["before"]  # eastbound boxes still ride it; EU-bound ones left
+    dep = result.dependency.set_index(["exporter", "transit", "commodity"])
+    assert dep.loc[("CN", "RU", "container"), "share_before"] > 0
+    assert dep.loc[("CN", "RU", "container"), "share_after"] == pytest.approx(0, abs=1e-9)
+
+
+def test_unknown_end_gives_a_range(tiny):
+    d = tiny_demand(tiny, [("o", "e", "container", 29_200)])
+    scenario = Scenario.model_validate(
+        {
+            "name": "open-ended",
+            "horizon": {"start": "2022-01-01", "end": "2022-03-31"},
+            "events": [{"type": "close", "target": "ab", "start": "2022-01-01", "until_further_notice": True}],
+        }
+    )
+    table = impact_by_duration(tiny, d, scenario, durations=(7, 30, 60), period="week")
+    assert list(table["days"]) == [7, 30, 60]
+    assert table["stranded_container"].is_monotonic_increasing
+    assert table["delta_cost_usd"].is_monotonic_increasing
+
+
+def test_flow_decomposition():
+    flows = pd.DataFrame(
+        {
+            "link": ["x", "y", "z", "w"],
+            "from": ["o", "a", "o", "b"],
+            "to": ["a", "d", "b", "d"],
+            "flow_per_year": [3.0, 3.0, 2.0, 2.0],
+        }
+    )
+    paths = sorted((tuple(links), v) for links, v in _decompose(flows, "o"))
+    assert paths == [(("x", "y"), 3.0), (("z", "w"), 2.0)]
+
+
+def test_horizon_days():
+    assert Horizon(start=dt.date(2022, 1, 1), end=dt.date(2022, 12, 31)).days == 365
+
+
+def test_cpc_court_order_strands_crude(eurasia):
+    """With the CPC shut for 30 days, Tengiz can only rail 2.4 Mt a year out: crude is left behind.
+
+    Kashagan and Karachaganak crude turns to Atyrau-Samara and the China pipeline instead.
+    """
+    result = impact(eurasia, load_demand(eurasia), load_scenario("cpc-court-2022", eurasia), period="week")
+    stranded = result.disrupted.stranded()["crude_oil"]
+    # 30 days of CPC flow is about 5.4 Mt (65.6 Mt a year); the other outlets take part of it
+    assert 1e6 < stranded < 5.4e6
+    # every tonne more of a binding outlet saves a tonne left behind (about 500 USD) less its freight
+    top = result.bottlenecks.set_index(["element", "direction"])["shadow_price_usd"]
+    assert top[("cpc_atyrau_komsomolskaya", "atyrau->komsomolskaya_ps")] > 400
+    assert top[("ru_atyrau_samara", "atyrau->samara_oil")] > 400
+    assert top[("kz_tengiz_beineu_rail", "tengiz->beineu")] > 400

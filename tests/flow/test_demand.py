@@ -1,0 +1,75 @@
+"""Demand input: the built-in 2021 baseline and clear errors for bad rows."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from corridor import DataError
+from corridor.flow import load_demand
+
+HEADER = "origin,destination,commodity,quantity_per_year,source,note\n"
+
+
+def write(tmp_path: Path, body: str) -> Path:
+    path = tmp_path / "demand.csv"
+    path.write_text(HEADER + body, encoding="utf-8")
+    return path
+
+
+def problems(tiny, path: Path) -> list[str]:
+    with pytest.raises(DataError) as info:
+        load_demand(tiny, path)
+    return [str(p) for p in info.value.problems]
+
+
+def test_builtin_baseline(eurasia):
+    demand = load_demand(eurasia)
+    # Kazakh crude exports in 2021: 67.6 Mt (R98); China-Europe rail via Kazakhstan 660,000 TEU (R105)
+    assert demand.total("crude_oil") == pytest.approx(67.6e6)
+    assert demand.total("container") == pytest.approx(660_000 + 25_200)
+    assert (demand.table["source"] != "").all()
+
+
+def test_names_resolve(tiny, tmp_path):
+    demand = load_demand(tiny, write(tmp_path, "Start,Эхо,container,100,T1,\nAlpha,markets,crude_oil,5,T1,\n"))
+    assert list(demand.table["origin"]) == ["o", "a"]
+    assert list(demand.table["destination"]) == ["e", "markets"]
+
+
+def test_bad_rows_are_all_reported(tiny, tmp_path):
+    path = write(
+        tmp_path,
+        "Alpah,e,container,100,T1,\n"  # row 2: unknown node
+        "o,e,coal,100,T1,\n"  # row 3: unknown commodity
+        "o,e,container,-5,T1,\n"  # row 4: negative
+        "a,d,container,10,,\n"  # row 5: no source
+        "a,a,container,10,T1,\n",  # row 6: nowhere to go
+    )
+    found = problems(tiny, path)
+    assert "demand.csv row 2: origin: unknown node 'Alpah'; did you mean 'Alpha' (a)?" in found
+    assert any(
+        p.startswith("demand.csv row 3: commodity is 'coal'; expected one of container, crude_oil") for p in found
+    )
+    assert "demand.csv row 4: quantity_per_year is -5; expected a number >= 0" in found
+    assert any(p.startswith("demand.csv row 5: quantity_per_year is given but source is empty") for p in found)
+    assert "demand.csv row 6: origin and destination are both 'a'" in found
+
+
+def test_repeated_pair(tiny, tmp_path):
+    found = problems(tiny, write(tmp_path, "o,e,container,1,T1,\no,e,container,2,T1,\n"))
+    assert found == ["demand.csv row 3: repeats origin, destination and commodity of row 2"]
+
+
+def test_pair_that_can_never_be_served(tiny, tmp_path):
+    found = problems(tiny, write(tmp_path, "o,p,container,1,T1,\n"))
+    assert found == [
+        "demand.csv row 2: no chain of links that container may use joins o to p; this demand can never be served"
+    ]
+
+
+def test_empty_and_missing_files(tiny, tmp_path):
+    (tmp_path / "empty.csv").write_text("")
+    assert problems(tiny, tmp_path / "empty.csv")[0].startswith("empty.csv: file is empty")
+    assert problems(tiny, tmp_path / "nope.csv")[0].startswith("nope.csv: file is missing")
