@@ -44,7 +44,26 @@ def compare_routes(
     by: By = "cost",
     avoid: Iterable[str] = (),
 ) -> list[Outcome]:
-    """The best route of each option, with ``avoid`` applied to all of them.
+    """The best route of each named option, with ``avoid`` applied to all of them.
+
+    Parameters
+    ----------
+    network
+        The network.
+    origin, destination
+        Places, as :func:`corridor.shortest_route` takes them.
+    options
+        Named alternatives, each with its own ``via`` and ``avoid`` (:class:`Option`).
+    commodity, by
+        As for :func:`corridor.shortest_route`.
+    avoid
+        What every option must avoid (e.g. ``["RU", "BY"]`` for a sanctions view).
+
+    Returns
+    -------
+    list of Outcome
+        One per option, in order: its best route, or None with the reason (the constraints that
+        cut every route).
 
     Examples
     --------

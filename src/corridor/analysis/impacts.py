@@ -173,9 +173,39 @@ def replay(
 ) -> Replay:
     """Replay a scenario's horizon period by period (see the module docstring).
 
-    ``storage`` gives, per origin node id, how many units can wait there (tank farms, port
-    yards); an origin without an entry keeps no backlog, so what it cannot move is stranded.
-    ``lp`` says how each period's LP is solved (:func:`corridor.flow.solve_model`).
+    Parameters
+    ----------
+    network, demand
+        The network and the demand per year.
+    scenario
+        The events to replay; an empty scenario gives the baseline.
+    period
+        ``day``, ``week`` or ``month``.
+    horizon
+        The dates to replay (default: the scenario's horizon).
+    storage
+        Per origin node id, how many units can wait there (tank farms, port yards); an origin
+        without an entry keeps no backlog, so what it cannot move is stranded.
+    solver_options, lp
+        How each period's LP is solved (:func:`corridor.flow.solve_model`).
+
+    Returns
+    -------
+    Replay
+        One assignment per period, and per period and pair what was offered, moved, carried over
+        as backlog and stranded.
+
+    Raises
+    ------
+    ValueError
+        Neither the scenario nor ``horizon`` gives the dates.
+
+    Examples
+    --------
+    >>> net = load_network()
+    >>> run = replay(net, load_demand(net), load_scenario("cpc-storm-2022"), period="week")
+    >>> int(run.periods["days"].sum()), run.stranded()["crude_oil"] > 0
+    (92, True)
     """
     horizon = horizon or scenario.horizon
     if horizon is None:
@@ -294,7 +324,40 @@ def impact(
     solver_options: Mapping[str, Any] | None = None,
     lp: str = "auto",
 ) -> Impact:
-    """A scenario against the same periods without its events (see the module docstring)."""
+    """A scenario replayed period by period against the same periods without its events.
+
+    Parameters
+    ----------
+    network, demand
+        The network and the demand per year.
+    scenario
+        The disruptions (:func:`corridor.load_scenario`); its horizon sets the periods.
+    period
+        ``day``, ``week`` or ``month``: the length of each replayed period.
+    storage
+        Units that can wait at each origin node (tank farms, yards); what cannot wait is stranded.
+    solver_options, lp
+        How each period's LP is solved (:func:`corridor.flow.solve_model`).
+
+    Returns
+    -------
+    Impact
+        Extra cost, stranded volume, waiting, days to clear the backlog, volume moved between
+        corridors, the binding bottlenecks ranked by dual value, and transit dependency before
+        and after.
+
+    Raises
+    ------
+    ValueError
+        The scenario has no horizon.
+
+    Examples
+    --------
+    >>> net = load_network()
+    >>> result = impact(net, load_demand(net), load_scenario("cpc-court-2022"), period="month")
+    >>> result.delta_cost_usd > 0, result.disrupted.stranded()["crude_oil"] > 1e6
+    (True, True)
+    """
     baseline_scenario = scenario.model_copy(update={"events": [], "name": "baseline"})
     kwargs: dict[str, Any] = {"period": period, "storage": storage, "solver_options": solver_options, "lp": lp}
     before = replay(network, demand, baseline_scenario, **kwargs)  # without the new links too

@@ -6,74 +6,62 @@ from pathlib import Path
 
 import typer
 
-from corridor.cli._shell import (
-    DATA_OPTION,
-    DEMAND_OPTION,
-    RESULTS_OPTION,
-    SAVE_OPTION,
-    app,
-    emit_json,
-    fail,
-    guard,
-    keep_run,
-    network_and_demand,
-    results_path,
-)
+from corridor.cli import _shell as sh
 from corridor.errors import RequestError
 
 
-@app.command()
+@sh.app.command()
 def assign(
     scenario: str | None = typer.Option(None, "--scenario", help="Built-in scenario name or YAML file."),
-    demand_file: Path | None = DEMAND_OPTION,
+    demand_file: Path | None = sh.DEMAND_OPTION,
     as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
-    data: Path | None = DATA_OPTION,
-    results: Path | None = RESULTS_OPTION,
-    save: bool = SAVE_OPTION,
+    data: Path | None = sh.DATA_OPTION,
+    results: Path | None = sh.RESULTS_OPTION,
+    save: bool = sh.SAVE_OPTION,
 ) -> None:
     """Place demand on the network within capacities: flows, unserved volume, binding bottlenecks."""
     from corridor.flow import assign as run_assignment
     from corridor.scenario import load_scenario
 
-    net, demand = network_and_demand(data, demand_file)
-    chosen = None if scenario is None else guard(lambda: load_scenario(scenario, net))
-    result = guard(lambda: run_assignment(net, demand, scenario=chosen))
-    run_id = keep_run(results, "assign", net, demand, chosen, result) if save else None
+    net, demand = sh.network_and_demand(data, demand_file)
+    chosen = None if scenario is None else sh.guard(lambda: load_scenario(scenario, net))
+    result = sh.guard(lambda: run_assignment(net, demand, scenario=chosen))
+    run_id = sh.keep_run(results, "assign", net, demand, chosen, result) if save else None
     if as_json:
-        emit_json(result.to_dict())
+        sh.emit_json(result.to_dict())
         return
     from corridor.cli._render import print_assignment
 
     print_assignment(net, demand, result)
     if run_id is not None:
-        print(f"saved as run {run_id} in {results_path(results)}")
+        print(f"saved as run {run_id} in {sh.results_path(results)}")
 
 
-@app.command()
+@sh.app.command()
 def impact(
     scenario: str = typer.Argument(..., help="Built-in scenario name or YAML file."),
     period: str = typer.Option("week", "--period", help="Length of a period: day, week or month."),
-    demand_file: Path | None = DEMAND_OPTION,
+    demand_file: Path | None = sh.DEMAND_OPTION,
     as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
-    data: Path | None = DATA_OPTION,
-    results: Path | None = RESULTS_OPTION,
-    save: bool = SAVE_OPTION,
+    data: Path | None = sh.DATA_OPTION,
+    results: Path | None = sh.RESULTS_OPTION,
+    save: bool = sh.SAVE_OPTION,
 ) -> None:
     """A scenario against the same periods without it: extra cost, stranded cargo, bottlenecks, dependency."""
     from corridor.analysis import impact as run_impact
     from corridor.scenario import load_scenario
 
     if period not in ("day", "week", "month"):
-        raise fail(RequestError(f"period is {period!r}; expected day, week or month"))
-    net, demand = network_and_demand(data, demand_file)
-    chosen = guard(lambda: load_scenario(scenario, net))
-    result = guard(lambda: run_impact(net, demand, chosen, period=period))  # type: ignore[arg-type]
-    run_id = keep_run(results, "impact", net, demand, chosen, result) if save else None
+        raise sh.fail(RequestError(f"period is {period!r}; expected day, week or month"))
+    net, demand = sh.network_and_demand(data, demand_file)
+    chosen = sh.guard(lambda: load_scenario(scenario, net))
+    result = sh.guard(lambda: run_impact(net, demand, chosen, period=period))  # type: ignore[arg-type]
+    run_id = sh.keep_run(results, "impact", net, demand, chosen, result) if save else None
     if as_json:
-        emit_json(result.to_dict())
+        sh.emit_json(result.to_dict())
         return
     from corridor.cli._render import print_impact
 
     print_impact(net, result)
     if run_id is not None:
-        print(f"saved as run {run_id} in {results_path(results)}")
+        print(f"saved as run {run_id} in {sh.results_path(results)}")

@@ -6,20 +6,11 @@ from pathlib import Path
 
 import typer
 
-from corridor.cli._shell import (
-    DATA_OPTION,
-    app,
-    emit_json,
-    fail,
-    guard,
-    load_network_or_exit,
-    network_app,
-    split,
-)
+from corridor.cli import _shell as sh
 from corridor.errors import RequestError
 
 
-@app.command()
+@sh.app.command()
 def routes(
     origin: str = typer.Argument(..., help="Where the cargo starts: a node id, name, Russian name, alias or group."),
     destination: str = typer.Argument(..., help="Where it goes (same forms as ORIGIN)."),
@@ -34,21 +25,21 @@ def routes(
     legs: bool = typer.Option(False, "--legs", help="Show (or include in JSON) the figures of each link."),
     as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
     map_png: Path | None = typer.Option(None, "--map", help="Also draw the routes on a map (PNG)."),
-    data: Path | None = DATA_OPTION,
+    data: Path | None = sh.DATA_OPTION,
 ) -> None:
     """Best routes between two places, with cost, time, distance, countries and sources."""
     from corridor.routing import k_shortest_routes, pareto_routes, resolve_route_options
 
-    net = load_network_or_exit(data)
-    avoid_items, via_items = split(avoid), split(via)
+    net = sh.load_network_or_exit(data)
+    avoid_items, via_items = sh.split(avoid), sh.split(via)
     if pareto and (k != 1 or by != "cost"):
-        raise fail(RequestError("--pareto gives every route not beaten on both cost and time; drop -k and --by"))
+        raise sh.fail(RequestError("--pareto gives every route not beaten on both cost and time; drop -k and --by"))
     if pareto:
-        found = guard(
+        found = sh.guard(
             lambda: pareto_routes(net, origin, destination, commodity=commodity, avoid=avoid_items, via=via_items)
         )
     else:
-        found = guard(
+        found = sh.guard(
             lambda: k_shortest_routes(
                 net,
                 origin,
@@ -71,7 +62,7 @@ def routes(
             shade_countries=resolve_route_options(net, avoid=avoid_items).avoid_countries,
         )
     if as_json:
-        emit_json([r.to_dict(legs=legs) for r in found])
+        sh.emit_json([r.to_dict(legs=legs) for r in found])
         return
     from corridor.cli._render import print_routes
 
@@ -80,33 +71,33 @@ def routes(
         print(f"map written to {map_png}")
 
 
-@network_app.command("show")
+@sh.network_app.command("show")
 def network_show(
     as_json: bool = typer.Option(False, "--json", help="Every node and link with its fields and sources."),
-    data: Path | None = DATA_OPTION,
+    data: Path | None = sh.DATA_OPTION,
 ) -> None:
     """Summarise a network: nodes, links, modes, commodities and sources."""
-    net = load_network_or_exit(data)
+    net = sh.load_network_or_exit(data)
     if as_json:
         from corridor.cli._render import network_records
 
-        emit_json(network_records(net))
+        sh.emit_json(network_records(net))
         return
     from corridor.cli._render import print_network
 
     print_network(net)
 
 
-@network_app.command("validate")
+@sh.network_app.command("validate")
 def network_validate(path: Path = typer.Argument(..., help="Dataset folder to check.")) -> None:
     """Check a dataset folder and list every problem (file, row, field, what was expected)."""
     from corridor.network import load_network
 
-    net = guard(lambda: load_network(path))
+    net = sh.guard(lambda: load_network(path))
     print(f"valid: {path} has {len(net.nodes)} nodes and {len(net.links)} links")
 
 
-@network_app.command("schema")
+@sh.network_app.command("schema")
 def network_schema(
     table: str | None = typer.Argument(None, help="One table (nodes, links, ...); all when omitted."),
     as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
@@ -115,10 +106,10 @@ def network_schema(
     from corridor.network import TABLES, schema_for
 
     if table is not None and table not in TABLES:
-        raise fail(RequestError(f"unknown table {table!r}; expected one of {', '.join(TABLES)}"))
+        raise sh.fail(RequestError(f"unknown table {table!r}; expected one of {', '.join(TABLES)}"))
     tables = [table] if table else list(TABLES)
     if as_json:
-        emit_json({t: schema_for(t).to_frame().to_dict(orient="records") for t in tables})
+        sh.emit_json({t: schema_for(t).to_frame().to_dict(orient="records") for t in tables})
         return
     from corridor.cli._render import print_schema
 

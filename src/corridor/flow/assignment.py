@@ -44,8 +44,32 @@ def assign(
     """Place demand on the network at least cost within capacities; say what cannot be carried.
 
     When every pair's cheapest route fits within every capacity, those routes are the optimum
-    and no LP is solved (``method`` says which). Otherwise: build, solve, read back; ``lp``
-    chooses how the LP is solved (see :func:`solve_model`).
+    and no LP is solved (``method`` says which). Otherwise: build, solve, read back.
+
+    Parameters
+    ----------
+    network, demand
+        The network and the demand to place on it.
+    scenario
+        Disruptions and policies over its horizon, as yearly rates (:func:`corridor.load_scenario`).
+    penalty
+        USD per unserved unit of some commodities (default: the commodity's value).
+    solver_options
+        HiGHS options, passed through.
+    force_lp
+        Solve the LP even when shortest routes already fit.
+    lp
+        ``plain``, ``priced`` or ``auto`` (by size; see :func:`corridor.flow.solve_model`).
+
+    Returns
+    -------
+    Assignment
+        Flows per link, unserved volume per pair, the binding bottlenecks with their dual values.
+
+    Raises
+    ------
+    InfeasibleError, SolverError
+        When HiGHS finds no optimum (unserved demand is always allowed, so this means bad input).
 
     Examples
     --------

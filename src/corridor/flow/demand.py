@@ -18,10 +18,10 @@ from corridor.errors import DataError, Problem, RequestError, UnknownNodeError
 from corridor.network import (
     SYNTHETIC_SOURCE,
     Network,
+    RawTable,
     builtin_dataset_path,
     parse_rows,
-    read_csv_rows,
-    rows_from_frame,
+    raw_table,
     schema_for,
 )
 from corridor.routing import shortest_routes
@@ -49,6 +49,25 @@ class Demand:
 def load_demand(network: Network, path: str | Path | None = None) -> Demand:
     """Load demand from a CSV file; None loads the built-in 2021 baseline of the Eurasian network.
 
+    Parameters
+    ----------
+    network
+        The network the demand's places and commodities belong to.
+    path
+        A CSV file of origin, destination, commodity, quantity_per_year and source
+        (``corridor network schema demand``); None for the built-in baseline.
+
+    Returns
+    -------
+    Demand
+        Places resolved to node ids.
+
+    Raises
+    ------
+    DataError
+        With every problem at once: unknown places (with suggestions), unknown commodities,
+        negative quantities, repeated rows, pairs no chain of links joins.
+
     Examples
     --------
     >>> net = load_network()
@@ -57,24 +76,45 @@ def load_demand(network: Network, path: str | Path | None = None) -> Demand:
     True
     """
     file = builtin_dataset_path() / BUILTIN_DEMAND if path is None else Path(path)
-    schema = schema_for("demand")
-    problems: list[Problem] = []
-    read = read_csv_rows(file, schema, problems)
-    if read is None:
-        raise DataError(problems)
-    return _build(network, *read, file.name, problems)
+    return _build(network, raw_table(file, "demand"))
 
 
 def demand_from_frame(network: Network, frame: pd.DataFrame, *, name: str = "demand") -> Demand:
-    """Check a demand table built in code, with the same rules as a file."""
-    rows, numbers = rows_from_frame(frame, schema_for("demand"))
-    return _build(network, rows, numbers, name, [])
+    """Check a demand table built in code, with the same rules as a file.
+
+    Parameters
+    ----------
+    network
+        The network the demand's places and commodities belong to.
+    frame
+        Columns as in a demand CSV (origin, destination, commodity, quantity_per_year, source).
+    name
+        The name problems are reported under and the demand is known by.
+
+    Returns
+    -------
+    Demand
+
+    Raises
+    ------
+    DataError
+        With every problem at once, as :func:`load_demand` reports them.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> net = load_network()
+    >>> rows = [("Xi'an", "Duisburg", "container", 1000.0, "assumption: an example")]
+    >>> frame = pd.DataFrame(rows, columns=["origin", "destination", "commodity", "quantity_per_year", "source"])
+    >>> demand_from_frame(net, frame).table["origin"].tolist()
+    ['xian_port']
+    """
+    return _build(network, raw_table(frame, "demand", name=name))
 
 
-def _build(
-    network: Network, rows: list[dict[str, str]], numbers: list[int], file: str, problems: list[Problem]
-) -> Demand:
-    table = parse_rows(rows, numbers, schema_for("demand"), problems, file=file)
+def _build(network: Network, raw: RawTable) -> Demand:
+    numbers, file, problems = raw.numbers, raw.name, raw.problems
+    table = parse_rows(raw.rows, numbers, schema_for("demand"), problems, file=file)
     index = network.name_index
     commodities = set(network.commodities["id"])
     origins: list[str] = []

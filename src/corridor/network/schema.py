@@ -35,23 +35,6 @@ import pandas as pd
 
 from corridor.errors import DataError, Problem
 
-__all__ = [
-    "ASSUMPTION",
-    "TABLES",
-    "Column",
-    "TableSchema",
-    "check_refs",
-    "check_source_ids",
-    "country_codes",
-    "frame_to_rows",
-    "parse_rows",
-    "read_csv_rows",
-    "records",
-    "rows_from_frame",
-    "schema_for",
-    "split_source",
-]
-
 TABLES: tuple[str, ...] = (
     "sources",
     "units",
@@ -542,3 +525,34 @@ def check_source_ids(
                             field=col.name,
                         )
                     )
+
+
+@dataclass(frozen=True)
+class RawTable:
+    """A table read but not yet parsed: raw string rows, their spreadsheet row numbers, the name
+    problems are reported under, and the problems of form found while reading."""
+
+    rows: list[dict[str, str]]
+    numbers: list[int]
+    name: str
+    problems: list[Problem]
+
+
+def raw_table(source: Path | pd.DataFrame, table: str, *, name: str | None = None) -> RawTable:
+    """A CSV file or a frame built in code as raw rows of ``table``, ready for :func:`parse_rows`.
+
+    Raises
+    ------
+    DataError
+        The file cannot be read as a table at all (missing, empty, not UTF-8, no usable header),
+        or the frame has columns the schema lacks.
+    """
+    schema = schema_for(table)
+    if isinstance(source, pd.DataFrame):
+        rows, numbers = rows_from_frame(source, schema)
+        return RawTable(rows, numbers, name or table, [])
+    problems: list[Problem] = []
+    read = read_csv_rows(source, schema, problems)
+    if read is None:
+        raise DataError(problems)
+    return RawTable(read[0], read[1], name or source.name, problems)

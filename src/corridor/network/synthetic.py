@@ -167,6 +167,34 @@ def synthetic_network(
 ) -> Network:
     """A valid synthetic network of ``n_nodes`` nodes (about ``neighbours`` links per node).
 
+    Nodes are scattered over a box, split into countries by a grid and joined to their nearest
+    neighbours, so the graph looks like a transport network; everything comes from ``seed``.
+
+    Parameters
+    ----------
+    n_nodes
+        How many nodes (at least 2).
+    neighbours
+        Links per node, to its nearest neighbours.
+    n_commodities, n_countries
+        How many commodities and countries.
+    parallel_share
+        Share of links that get a road twin between the same two places (parallel links).
+    one_way_share
+        Share of links that become one-way pipelines.
+    seed
+        The random seed: the same seed gives the same network.
+
+    Returns
+    -------
+    Network
+        Every number cites the source ``SYN``.
+
+    Raises
+    ------
+    ValueError
+        Fewer than 2 nodes.
+
     Examples
     --------
     >>> net = synthetic_network(200, seed=1)

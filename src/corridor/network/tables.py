@@ -102,7 +102,18 @@ def commodity_units(network: Network) -> dict[str, str]:
 
 
 def builtin_dataset_path() -> Path:
-    """Folder of the built-in Eurasian dataset inside the installed package."""
+    """Folder of the built-in Eurasian dataset inside the installed package.
+
+    Returns
+    -------
+    pathlib.Path
+        The folder holding the dataset's CSV tables, demand, hazards and scenarios.
+
+    Examples
+    --------
+    >>> (builtin_dataset_path() / "nodes.csv").is_file()
+    True
+    """
     return Path(str(resources.files("corridor").joinpath("data", BUILTIN_DATASET)))
 
 
@@ -154,8 +165,31 @@ def load_network(path: str | Path | None = None) -> Network:
 def network_from_frames(*, name: str = "network", **tables: pd.DataFrame) -> Network:
     """Build and validate a network from tables already in memory (same columns as the CSVs).
 
-    Missing optional tables (speeds, tariffs, groups, units, modes, sources) must still be
-    passed, possibly empty; every problem is reported at once as with :func:`load_network`.
+    Parameters
+    ----------
+    name
+        The network's name (shown in results).
+    **tables
+        One DataFrame per table of :data:`corridor.network.TABLES`; optional tables (speeds,
+        tariffs, groups, units, modes, sources) must still be passed, possibly empty.
+
+    Returns
+    -------
+    Network
+
+    Raises
+    ------
+    TypeError
+        A table missing or unknown.
+    DataError
+        With every problem at once, as :func:`load_network` reports them.
+
+    Examples
+    --------
+    >>> net = load_network()
+    >>> copy = network_from_frames(name="copy", **net.tables())
+    >>> len(copy.links) == len(net.links)
+    True
     """
     missing = [t for t in TABLES if t not in tables]
     unknown = [t for t in tables if t not in TABLES]
@@ -180,7 +214,23 @@ def network_from_frames(*, name: str = "network", **tables: pd.DataFrame) -> Net
 
 
 def validate_dataset(path: str | Path) -> list[Problem]:
-    """Every problem of a dataset folder, or an empty list when it is valid."""
+    """Every problem of a dataset folder, or an empty list when it is valid.
+
+    Parameters
+    ----------
+    path
+        A dataset folder (the same tables as :func:`load_network` reads).
+
+    Returns
+    -------
+    list of Problem
+        Each with the file, row, field, value and what was expected.
+
+    Examples
+    --------
+    >>> validate_dataset(builtin_dataset_path())
+    []
+    """
     try:
         network = load_network(path)
     except DataError as err:

@@ -84,6 +84,23 @@ def resolve_route_options(network: Network, *, avoid: Iterable[str] = (), via: I
     place, a link or a group (any of its nodes, or along any of its links); a route passes the
     via items in the order given.
 
+    Parameters
+    ----------
+    network
+        The network the names belong to.
+    avoid, via
+        What the user named.
+
+    Returns
+    -------
+    RouteOptions
+        One :class:`Avoid` or :class:`Via` per item, so that each can be named when it cuts every route.
+
+    Raises
+    ------
+    UnknownNodeError
+        An item that is no country, mode, link, place or group; with the closest names.
+
     Examples
     --------
     >>> net = load_network()

@@ -214,6 +214,11 @@ def shortest_route(
     via
         Places or groups the route must pass through, in order.
 
+    Returns
+    -------
+    Route
+        Its nodes, links, cost, time, distance, countries, modes, capacity and sources.
+
     Raises
     ------
     NoRouteError
@@ -245,6 +250,32 @@ def shortest_routes(
     The query graph is built once and each distinct origin costs one Dijkstra run, so many
     pairs are much cheaper than as many :func:`shortest_route` calls. Routes may revisit a
     node only when ``via`` forces it.
+
+    Parameters
+    ----------
+    network
+        The network (see :func:`corridor.load_network`).
+    pairs
+        (origin, destination) places, each as :func:`shortest_route` takes them.
+    commodity, by, avoid, via
+        As for :func:`shortest_route`, the same for every pair.
+
+    Returns
+    -------
+    list of Route or None
+        One entry per pair, in order; None where no route satisfies the constraints.
+
+    Raises
+    ------
+    UnknownNodeError
+        When a place is unknown; it suggests the closest names.
+
+    Examples
+    --------
+    >>> net = load_network()
+    >>> found = shortest_routes(net, [("Xi'an", "Duisburg"), ("Tengiz", "Augusta")], commodity="container")
+    >>> found[0].countries[0], found[1] is None
+    ('CN', True)
     """
     req = _prepare(network, commodity, by, avoid, via)
     cache: dict[str, _Endpoint] = {}
@@ -298,8 +329,30 @@ def k_shortest_routes(
 ) -> list[Route]:
     """Up to k loopless routes, best first (Yen's algorithm on the compiled arrays).
 
-    Takes the same arguments as :func:`shortest_route`, plus ``k`` (1 to ``MAX_K``). Fewer
-    than k routes come back when fewer exist.
+    Parameters
+    ----------
+    network
+        The network (see :func:`corridor.load_network`).
+    origin, destination
+        Node ids, names, Russian names, aliases, or a group id (the best of its members).
+    k
+        How many routes (1 to ``MAX_K``); fewer come back when fewer exist.
+    commodity, by, avoid, via
+        As for :func:`shortest_route`.
+
+    Returns
+    -------
+    list of Route
+        Best first by ``by``.
+
+    Raises
+    ------
+    NoRouteError
+        When no route satisfies the constraints; it names the constraints that cut it.
+    UnknownNodeError
+        When a place is unknown; it suggests the closest names.
+    RequestError
+        When ``k`` is out of range or ``by`` unknown.
 
     Examples
     --------
@@ -346,6 +399,29 @@ def pareto_routes(
     max_labels: int = 200_000,
 ) -> list[Route]:
     """Every route that no other beats on both cost and time, cheapest first.
+
+    Parameters
+    ----------
+    network
+        The network (see :func:`corridor.load_network`).
+    origin, destination
+        Node ids, names, Russian names, aliases, or a group id.
+    commodity, avoid, via
+        As for :func:`shortest_route`.
+    max_labels
+        A cap on the labels the search may hold (a guard against huge fronts on big networks).
+
+    Returns
+    -------
+    list of Route
+        The Pareto front, cheapest (and slowest) first.
+
+    Raises
+    ------
+    NoRouteError
+        When no route satisfies the constraints; it names the constraints that cut it.
+    UnknownNodeError
+        When a place is unknown; it suggests the closest names.
 
     Examples
     --------

@@ -11,19 +11,7 @@ from typing import Any
 import numpy as np
 
 from corridor.network import Network, group_members, place_nodes
-from corridor.scenario.model import (
-    AddCapacity,
-    AddLink,
-    BarTransit,
-    ChangeDemand,
-    Close,
-    Derate,
-    Horizon,
-    MultiplyTariff,
-    MultiplyTime,
-    RiskPremium,
-    Scenario,
-)
+from corridor.scenario import model as ev
 
 __all__ = ["ScenarioEffect", "scenario_effect"]
 
@@ -67,7 +55,7 @@ def _arcs_touching(network: Network, nodes: Iterable[str], links: Iterable[str])
     )
 
 
-def _pairs_matching(network: Network, demand_table: Any, event: BarTransit) -> np.ndarray:
+def _pairs_matching(network: Network, demand_table: Any, event: ev.BarTransit) -> np.ndarray:
     """Demand pairs a bar limited to some commodities, destinations or origins applies to."""
     country = dict(zip(network.nodes["id"], network.nodes["country"], strict=True))
     group_ids = set(network.groups["id"])
@@ -91,11 +79,11 @@ def _pairs_matching(network: Network, demand_table: Any, event: BarTransit) -> n
 
 
 def scenario_effect(
-    network: Network, scenario: Scenario, demand_table: Any, *, horizon: Horizon | None = None
+    network: Network, scenario: ev.Scenario, demand_table: Any, *, horizon: ev.Horizon | None = None
 ) -> ScenarioEffect:
     """Turn a scenario's events into arrays over the compiled network (see ScenarioEffect)."""
     cn = network.compiled
-    horizon = horizon or scenario.horizon or Horizon(start=dt.date(2022, 1, 1), end=dt.date(2022, 12, 31))
+    horizon = horizon or scenario.horizon or ev.Horizon(start=dt.date(2022, 1, 1), end=dt.date(2022, 12, 31))
     cap = np.ones(cn.n_arcs)
     node_cap = np.ones(cn.n_nodes)
     usable = cn.allowed.copy()
@@ -108,7 +96,7 @@ def scenario_effect(
     commodity_index = {c: i for i, c in enumerate(cn.commodities)}
     for event in scenario.events:
         share = event.share_of(horizon)
-        if isinstance(event, AddLink):
+        if isinstance(event, ev.AddLink):
             arcs = cn.arc_link == cn.link_index[str(event.link["id"])]
             if share <= 0:  # not open yet (or any more): nobody may use it
                 usable[:, arcs] = False
@@ -117,20 +105,20 @@ def scenario_effect(
             continue
         if share <= 0:
             continue
-        if isinstance(event, Close | Derate | AddCapacity):
+        if isinstance(event, ev.Close | ev.Derate | ev.AddCapacity):
             nodes, links = _targets(network, event.target)
             left = (
                 0.0
-                if isinstance(event, Close)
-                else (event.capacity_share if isinstance(event, Derate) else event.factor)
+                if isinstance(event, ev.Close)
+                else (event.capacity_share if isinstance(event, ev.Derate) else event.factor)
             )
             arcs = np.isin(cn.arc_link, [cn.link_index[x] for x in links])
             cap[arcs] *= 1 - share + share * left
             for n in nodes:
                 node_cap[cn.node_index[n]] *= 1 - share + share * left
-                if isinstance(event, Close):  # a closed node closes the links at it
+                if isinstance(event, ev.Close):  # a closed node closes the links at it
                     cap[(cn.tail == cn.node_index[n]) | (cn.head == cn.node_index[n])] *= 1 - share
-        elif isinstance(event, BarTransit):
+        elif isinstance(event, ev.BarTransit):
             arcs = cn.country_arcs(event.countries)
             rows = (
                 [commodity_index[c] for c in event.commodities]
@@ -147,27 +135,27 @@ def scenario_effect(
                     usable[r, arcs] = False
             else:  # a bar for part of the horizon takes that share of the arcs' capacity
                 cap[arcs] *= 1 - share
-        elif isinstance(event, MultiplyTariff | MultiplyTime | RiskPremium):
+        elif isinstance(event, ev.MultiplyTariff | ev.MultiplyTime | ev.RiskPremium):
             if event.target:
                 nodes, links = _targets(network, event.target)
                 arcs = _arcs_touching(network, nodes, links)
             else:
                 arcs = cn.country_arcs(event.countries or [], with_nodes=False)
-            if isinstance(event, RiskPremium) and event.modes:
+            if isinstance(event, ev.RiskPremium) and event.modes:
                 arcs &= np.isin(cn.arc_mode, [cn.modes.index(m) for m in event.modes if m in cn.modes])
             rows = [commodity_index[c] for c in (getattr(event, "commodities", None) or cn.commodities)]
-            if isinstance(event, MultiplyTime):
+            if isinstance(event, ev.MultiplyTime):
                 before = time_h[arcs]
                 time_h[arcs] = before * (1 - share + share * event.factor)
                 delay_days = (time_h[arcs] - before) / 24.0
             for r in rows:
-                if isinstance(event, MultiplyTime):
+                if isinstance(event, ev.MultiplyTime):
                     cost[r, arcs] += delay_days * value_of_time[r]
-                elif isinstance(event, MultiplyTariff):
+                elif isinstance(event, ev.MultiplyTariff):
                     cost[r, arcs] *= 1 - share + share * event.factor
-                elif isinstance(event, RiskPremium):
+                elif isinstance(event, ev.RiskPremium):
                     cost[r, arcs] += share * event.share_of_value * values[r]
-        elif isinstance(event, ChangeDemand):
+        elif isinstance(event, ev.ChangeDemand):
             match = np.ones(len(demand_table), dtype=bool)
             for col in ("origin", "destination", "commodity"):
                 wanted = getattr(event, col)

@@ -82,7 +82,18 @@ _EVENT_TAGS = {
 
 
 def builtin_scenarios() -> dict[str, Path]:
-    """The scenarios that ship with the Eurasian network, by name."""
+    """The scenarios that ship with the Eurasian network, by name.
+
+    Returns
+    -------
+    dict of str to pathlib.Path
+        Scenario name -> its YAML file.
+
+    Examples
+    --------
+    >>> sorted(builtin_scenarios())[:3]
+    ['combined-2022', 'cpc-court-2022', 'cpc-storm-2022']
+    """
     folder = builtin_dataset_path() / "scenarios"
     return {p.name.removesuffix(".yaml"): p for p in folder.iterdir() if p.name.endswith(".yaml")}
 
@@ -90,8 +101,24 @@ def builtin_scenarios() -> dict[str, Path]:
 def load_scenario(name_or_path: str | Path, network: Network | None = None) -> Scenario:
     """Load a scenario by built-in name or from a YAML file, with what it extends folded in.
 
-    When ``network`` is given, every place, link, group, country and commodity it names is
-    checked against it.
+    Parameters
+    ----------
+    name_or_path
+        A built-in scenario's name (:func:`builtin_scenarios`) or a YAML file.
+    network
+        When given, every place, link, group, country and commodity the scenario names is
+        checked against it.
+
+    Returns
+    -------
+    Scenario
+        Its events in order, those of the scenarios it extends first.
+
+    Raises
+    ------
+    ScenarioError
+        No such scenario; YAML or a field that does not validate (with the file, the line and the
+        field); a name the network lacks; an ``extends`` chain that loops.
 
     Examples
     --------

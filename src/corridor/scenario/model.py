@@ -5,6 +5,8 @@ is a capacity share of zero, not a deleted link). Events: close or derate a node
 for a date range or N days; bar transit through countries (optionally for some commodities);
 multiply tariffs or times; add a risk premium (a share of the cargo's value) on links in some
 countries; change demand; add capacity or a link. A scenario may extend another (``extends``).
+
+Every class here is public; :mod:`corridor.scenario` states them.
 """
 
 from __future__ import annotations
@@ -13,22 +15,6 @@ import datetime as dt
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
-
-__all__ = [
-    "AddCapacity",
-    "AddLink",
-    "BarTransit",
-    "ChangeDemand",
-    "Close",
-    "Derate",
-    "Event",
-    "Horizon",
-    "MultiplyTariff",
-    "MultiplyTime",
-    "RiskPremium",
-    "Scenario",
-    "StrictModel",
-]
 
 
 class StrictModel(BaseModel):

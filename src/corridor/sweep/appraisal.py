@@ -59,9 +59,31 @@ class _CandidateFile(StrictModel):
 
 
 def load_candidates(path: str | Path | None = None, network: Network | None = None) -> list[Scenario]:
-    """Candidates from a YAML file (``candidates:``, a list of scenarios); None loads the built-in ones.
+    """Candidate investments from a YAML file (``candidates:``, a list of scenarios).
 
-    Errors name the file, the line and the field; with ``network``, every name is checked against it.
+    Parameters
+    ----------
+    path
+        A YAML file; None loads the built-in candidates (each with a published cost).
+    network
+        When given, every name a candidate uses is checked against it.
+
+    Returns
+    -------
+    list of Scenario
+        Each made only of ``add_capacity`` and ``add_link`` events.
+
+    Raises
+    ------
+    ScenarioError
+        A missing file, YAML or a field that does not validate (with the file, the line and the
+        field), a repeated name, an ``extends``, an event that is not an investment, a name the
+        network lacks.
+
+    Examples
+    --------
+    >>> [c.name for c in load_candidates()][:2]
+    ['aktau-container-hub', 'kuryk-port-phase-1']
     """
     file = builtin_dataset_path() / BUILTIN_CANDIDATES if path is None else Path(path)
     if not file.is_file():
@@ -159,6 +181,11 @@ def appraise(
     Appraisal
         Candidates ranked by the expected annual loss they remove per million USD, with the change
         in each exporter's transit dependency.
+
+    Raises
+    ------
+    RequestError
+        ``years`` out of range; hazards on elements the network lacks.
 
     Examples
     --------

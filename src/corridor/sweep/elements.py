@@ -27,11 +27,35 @@ class Element:
 def closable_elements(
     network: Network, *, kinds: Iterable[str] = ("link", "node", "group"), demand: Demand | None = None
 ) -> list[Element]:
-    """Every link, node and group of the network as a closable element.
+    """Every link, node and group of the network as an element a sweep can close.
 
-    With ``demand``, nodes where cargo starts or ends, and groups holding one, are left out:
-    closing a field or a market strands its cargo by definition and says nothing about the
-    network between them.
+    Parameters
+    ----------
+    network
+        The network.
+    kinds
+        Which kinds: ``link``, ``node``, ``group``.
+    demand
+        When given, nodes where cargo starts or ends, and groups holding one, are left out:
+        closing a field or a market strands its cargo by definition and says nothing about the
+        network between them.
+
+    Returns
+    -------
+    list of Element
+        Each with its kind, id, the arcs it shuts and the nodes whose capacity it holds.
+
+    Raises
+    ------
+    RequestError
+        An unknown kind.
+
+    Examples
+    --------
+    >>> net = load_network()
+    >>> groups = closable_elements(net, kinds=["group"])
+    >>> "caspian_crossing" in {e.id for e in groups}
+    True
     """
     cn = network.compiled
     kinds = set(kinds)

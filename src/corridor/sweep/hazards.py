@@ -18,15 +18,7 @@ import numpy as np
 import pandas as pd
 
 from corridor.errors import DataError, Problem, RequestError
-from corridor.network import (
-    Network,
-    builtin_dataset_path,
-    parse_rows,
-    read_csv_rows,
-    rows_from_frame,
-    schema_for,
-    split_source,
-)
+from corridor.network import Network, RawTable, builtin_dataset_path, parse_rows, raw_table, schema_for, split_source
 from corridor.sweep.elements import closable_elements
 
 __all__ = ["BUILTIN_RISKS", "Hazard", "bind_hazards", "hazards_from_frame", "load_hazards"]
@@ -57,29 +49,44 @@ class Hazard:
 def load_hazards(network: Network, path: str | Path | None = None) -> list[Hazard]:
     """Hazards from a CSV file; None loads the built-in table of the Eurasian network.
 
-    Every problem is reported at once, with file, row and field: unknown elements, negative
-    rates, a 90th percentile below the median, a share outside 0-1, a derate of an element
-    with no published capacity (it would change nothing), unknown source ids.
+    Parameters
+    ----------
+    network
+        The network whose elements the hazards disrupt.
+    path
+        A CSV file of hazards (``corridor network schema risks``); None for the built-in table.
+
+    Returns
+    -------
+    list of Hazard
+        Each bound to its element's arcs and nodes.
+
+    Raises
+    ------
+    DataError
+        With every problem at once (file, row, field): unknown elements, negative rates, a 90th
+        percentile below the median, a share outside 0-1, a derate of an element with no
+        published capacity (it would change nothing), unknown source ids.
+
+    Examples
+    --------
+    >>> hazards = load_hazards(load_network())
+    >>> any(h.element == "cpc_moorings" for h in hazards)
+    True
     """
     file = builtin_dataset_path() / BUILTIN_RISKS if path is None else Path(path)
-    problems: list[Problem] = []
-    read = read_csv_rows(file, schema_for("risks"), problems)
-    if read is None:
-        raise DataError(problems)
-    return _build(network, *read, file.name, problems)
+    return _build(network, raw_table(file, "risks"))
 
 
 def hazards_from_frame(network: Network, frame: pd.DataFrame, *, name: str = "risks") -> list[Hazard]:
     """Check a hazard table built in code, with the same rules as a file."""
-    rows, numbers = rows_from_frame(frame, schema_for("risks"))
-    return _build(network, rows, numbers, name, [])
+    return _build(network, raw_table(frame, "risks", name=name))
 
 
-def _build(
-    network: Network, rows: list[dict[str, str]], numbers: list[int], file_name: str, problems: list[Problem]
-) -> list[Hazard]:
-    file = Path(file_name)
-    table = parse_rows(rows, numbers, schema_for("risks"), problems, file=file.name)
+def _build(network: Network, raw: RawTable) -> list[Hazard]:
+    numbers, problems = raw.numbers, raw.problems
+    file = Path(raw.name)
+    table = parse_rows(raw.rows, numbers, schema_for("risks"), problems, file=file.name)
     by_id = {e.id: e for e in closable_elements(network)}
     capacitated = _capacitated_arcs(network)
     sources = set(network.sources["id"])
