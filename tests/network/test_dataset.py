@@ -87,7 +87,7 @@ def test_northern_middle_and_sea_routes_are_plausible(eurasia):
             "Duisburg",
             [
                 Option("n", via=("northern_rail",)),
-                Option("m", via=("caspian_crossing",)),
+                Option("m", via=("caspian_crossing", "btk", "budapest")),  # the all-rail Middle Corridor
                 Option("s", via=("suez_canal",)),
             ],
         )

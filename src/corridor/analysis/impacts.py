@@ -17,14 +17,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
 from corridor.analysis.dependency import PATH_COLUMNS, assignment_paths, dependency_table
-from corridor.flow import Assignment, Demand, build_assignment, read_assignment, solve_model
+from corridor.flow import Assignment, Demand, build_assignment, read_assignment, reference_loads, solve_model
 from corridor.network import Network, group_members
 from corridor.records import json_records
 from corridor.scenario import Horizon, Scenario, scenario_effect, with_investments
@@ -33,19 +33,26 @@ __all__ = ["Impact", "Period", "Replay", "impact", "impact_by_duration", "replay
 
 Period = Literal["day", "week", "month"]
 
+STRETCH_DAYS = 7
+"""The longest stretch a replay solves as one: backlog can move again at least weekly."""
+
 
 @dataclass(frozen=True, eq=False)
 class Replay:
-    """A horizon replayed in periods: one assignment per period, and what waited or was lost.
+    """A horizon replayed stretch by stretch, reported per period.
 
-    ``periods``: start, end, days; ``volumes``: per period and pair, demand offered (with
-    backlog), moved, backlog carried out, stranded (all in units, not per year).
+    The horizon is solved in ``stretches`` (start, end, days) cut where an event starts or ends
+    and at most :data:`STRETCH_DAYS` long, one assignment each, whatever the reporting period:
+    so the answer does not depend on it. ``periods`` (start, end, days) are the user's reporting
+    periods; ``volumes``: per period and pair, demand offered (with backlog), moved, backlog
+    waiting at the period's end, stranded (in units, not per year).
     """
 
     scenario: str
     periods: pd.DataFrame
     volumes: pd.DataFrame
     assignments: tuple[Assignment, ...] = field(repr=False)
+    stretches: pd.DataFrame
     transport_cost_usd: float
     waiting_cost_usd: float
     stranded_value_usd: float
@@ -66,7 +73,7 @@ class Replay:
         """Per link: the volume carried over the horizon (units) and the highest utilisation reached."""
         frames = [
             r.flows.assign(volume=r.flows["flow_per_year"] * d / 365.0)[["link", "commodity", "volume", "utilisation"]]
-            for r, d in zip(self.assignments, self.periods["days"], strict=True)
+            for r, d in zip(self.assignments, self.stretches["days"], strict=True)
             if not r.flows.empty
         ]
         if not frames:
@@ -77,10 +84,10 @@ class Replay:
         )
 
     def paths(self) -> pd.DataFrame:
-        """Every period's flows split into paths (origin, commodity, links, volume in units moved)."""
+        """Every stretch's flows split into paths (origin, commodity, links, volume in units moved)."""
         frames = [
             assignment_paths(result, scale=days / 365.0)
-            for result, days in zip(self.assignments, self.periods["days"], strict=True)
+            for result, days in zip(self.assignments, self.stretches["days"], strict=True)
         ]
         frames = [f for f in frames if not f.empty]
         return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=PATH_COLUMNS)
@@ -106,7 +113,7 @@ class Impact:
     baseline: Replay
     disrupted: Replay
     corridors: pd.DataFrame  # group, commodity, before, after, moved
-    bottlenecks: pd.DataFrame  # element, kind, direction, dimension, shadow_price_usd (max), periods binding
+    bottlenecks: pd.DataFrame  # element, kind, direction, dimension, shadow_price_usd (max), days binding
     dependency: pd.DataFrame  # exporter, transit country, commodity, share_volume/value before and after
 
     @property
@@ -210,69 +217,106 @@ def replay(
     horizon = horizon or scenario.horizon
     if horizon is None:
         raise ValueError(f"scenario {scenario.name!r} has no horizon; pass one")
+    base = network
     network = with_investments(network, scenario)
     storage = dict(storage or {})
     table = demand.table
-    n_pairs = len(table)
-    backlog = np.zeros(n_pairs)
+    backlog = np.zeros(len(table))
     vot = dict(zip(network.commodities["id"], network.commodities["value_of_time_usd_per_unit_day"], strict=True))
     pair_vot = table["commodity"].map(vot).to_numpy(float)
-    rows, volumes, results = [], [], []
-    transport = waiting = stranded_value = 0.0
-    spans = _periods(horizon, period)
-    span_days = [(end - start).days + 1 for start, end in spans]
     quantity = table["quantity_per_year"].to_numpy(float)
-    origin, destination, commodity = (table[c].to_numpy() for c in ("origin", "destination", "commodity"))
-    for p, (start, end) in enumerate(spans):
-        days = span_days[p]
-        scale = days / 365.0
-        effect = scenario_effect(network, scenario, table, horizon=Horizon(start=start, end=end))
-        # the LP works in rates per year: this period's demand and backlog as a yearly rate
+    stretches = scenario.stretches(horizon, max_days=STRETCH_DAYS)
+    rows, results = [], []
+    reference: np.ndarray | None = None
+    for stretch in stretches:
+        scale = stretch.days / 365.0
+        effect = scenario_effect(network, scenario, table, horizon=stretch)
+        if effect.bare_derates(network):
+            if reference is None:
+                reference = reference_loads(base, demand, n_arcs=network.compiled.n_arcs)
+            effect = replace(effect, reference_t=reference)
+        # the LP works in rates per year: this stretch's demand and backlog as a yearly rate
         offered = quantity * effect.demand_factor * scale + backlog
-        effect_here = _with_demand(effect, offered / scale / quantity.clip(min=1e-12))
-        model = build_assignment(network, demand, effect=effect_here)
+        effect = replace(effect, demand_factor=offered / scale / quantity.clip(min=1e-12))
+        model = build_assignment(network, demand, effect=effect)
         result = read_assignment(model, solve_model(model, lp=lp, solver_options=solver_options))
         results.append(result)
         left = result.unserved["unserved"].to_numpy(float) * scale
-        moved = offered - left
-        kept = _store(left, origin, storage)
-        lost = left - kept
-        transport += result.transport_cost_usd * scale
-        next_days = span_days[p + 1] if p + 1 < len(spans) else 0
-        waiting += float(kept @ pair_vot) * next_days
-        stranded_value += float(lost @ model.penalty)
+        kept = _store(left, table["origin"].to_numpy(), storage)
+        rows.append(
+            {
+                "offered": offered,
+                "moved": offered - left,
+                "backlog": kept,
+                "stranded": left - kept,
+                "transport": result.transport_cost_usd * scale,
+                "stranded_value": float((left - kept) @ model.penalty),
+            }
+        )
         backlog = kept
-        rows.append({"period": p, "start": start, "end": end, "days": days})
-        volumes.append(
+    solved = pd.DataFrame(
+        {"stretch": range(len(stretches)), "start": [h.start for h in stretches], "end": [h.end for h in stretches]}
+    )
+    solved["days"] = [h.days for h in stretches]
+    periods = _periods(horizon, period)
+    volumes = _by_period(table, stretches, rows, periods)
+    # backlog waits from the end of one stretch through the next
+    waiting = sum(float(r["backlog"] @ pair_vot) * nxt.days for r, nxt in zip(rows, stretches[1:], strict=False))
+    return Replay(
+        scenario=scenario.name,
+        periods=pd.DataFrame(
+            [{"period": p, "start": a, "end": b, "days": (b - a).days + 1} for p, (a, b) in enumerate(periods)]
+        ),
+        volumes=volumes,
+        assignments=tuple(results),
+        stretches=solved,
+        transport_cost_usd=float(sum(r["transport"] for r in rows)),
+        waiting_cost_usd=waiting,
+        stranded_value_usd=float(sum(r["stranded_value"] for r in rows)),
+    )
+
+
+def _by_period(
+    table: pd.DataFrame,
+    stretches: Sequence[Horizon],
+    rows: list[dict[str, Any]],
+    periods: list[tuple[dt.date, dt.date]],
+) -> pd.DataFrame:
+    """Per reporting period and pair: the stretches' volumes shared out by the days they overlap
+    the period; the backlog is what waits at the period's end (interpolated within a stretch)."""
+    frames = []
+    for p, (first, last) in enumerate(periods):
+        offered = np.zeros(len(table))
+        moved = np.zeros(len(table))
+        stranded = np.zeros(len(table))
+        backlog = np.zeros(len(table))
+        for stretch, row in zip(stretches, rows, strict=True):
+            overlap = (min(last, stretch.end) - max(first, stretch.start)).days + 1
+            if overlap <= 0:
+                continue
+            share = overlap / stretch.days
+            offered += row["offered"] * share
+            moved += row["moved"] * share
+            stranded += row["stranded"] * share
+            if stretch.start <= last <= stretch.end:
+                backlog = row["backlog"] * ((last - stretch.start).days + 1) / stretch.days
+        next_days = (periods[p + 1][1] - periods[p + 1][0]).days + 1 if p + 1 < len(periods) else 0
+        frames.append(
             pd.DataFrame(
                 {
                     "period": p,
-                    "origin": origin,
-                    "destination": destination,
-                    "commodity": commodity,
+                    "origin": table["origin"].to_numpy(),
+                    "destination": table["destination"].to_numpy(),
+                    "commodity": table["commodity"].to_numpy(),
                     "offered": offered,
                     "moved": moved,
-                    "backlog": kept,
-                    "stranded": lost,
+                    "backlog": backlog,
+                    "stranded": stranded,
                     "next_days": next_days,
                 }
             )
         )
-    return Replay(
-        scenario=scenario.name,
-        periods=pd.DataFrame(rows),
-        volumes=pd.concat(volumes, ignore_index=True),
-        assignments=tuple(results),
-        transport_cost_usd=transport,
-        waiting_cost_usd=waiting,
-        stranded_value_usd=stranded_value,
-    )
-
-
-def _with_demand(effect: Any, factor: np.ndarray) -> Any:
-    from dataclasses import replace
-
-    return replace(effect, demand_factor=factor)
+    return pd.concat(frames, ignore_index=True)
 
 
 def _store(left: np.ndarray, origins: np.ndarray, storage: Mapping[str, float]) -> np.ndarray:
@@ -302,14 +346,17 @@ def _corridor_volumes(network: Network, paths: pd.DataFrame) -> pd.DataFrame:
 
 
 def _bottlenecks(rep: Replay) -> pd.DataFrame:
-    frames = [r.bottlenecks.assign(period=p) for p, r in enumerate(rep.assignments) if not r.bottlenecks.empty]
+    days = rep.stretches["days"].to_numpy(int)
+    frames = [
+        r.bottlenecks.assign(days_binding=int(days[p]))
+        for p, r in enumerate(rep.assignments)
+        if not r.bottlenecks.empty
+    ]
     if not frames:
-        return pd.DataFrame(
-            columns=["element", "kind", "direction", "dimension", "shadow_price_usd", "periods_binding"]
-        )
+        return pd.DataFrame(columns=["element", "kind", "direction", "dimension", "shadow_price_usd", "days_binding"])
     all_ = pd.concat(frames, ignore_index=True)
     ranked = all_.groupby(["element", "kind", "direction", "dimension"], as_index=False).agg(
-        shadow_price_usd=("shadow_price_usd", "max"), periods_binding=("period", "nunique")
+        shadow_price_usd=("shadow_price_usd", "max"), days_binding=("days_binding", "sum")
     )
     return ranked.sort_values("shadow_price_usd", ascending=False).reset_index(drop=True)
 

@@ -231,15 +231,15 @@ def print_impact(network: Network, result: Impact, *, top: int = 8) -> None:
         console.print(table)
     if not result.bottlenecks.empty:
         table = Table(title=f"Binding bottlenecks (top {top}), by dual value", title_justify="left")
-        for col in ("element", "direction", "USD per unit-year", "unit", "periods binding"):
-            table.add_column(col, justify="right" if col in ("USD per unit-year", "periods binding") else "left")
+        for col in ("element", "direction", "USD per unit-year", "unit", "days binding"):
+            table.add_column(col, justify="right" if col in ("USD per unit-year", "days binding") else "left")
         for row in result.bottlenecks.head(top).to_dict(orient="records"):
             table.add_row(
                 row["element"],
                 row["direction"],
                 money(row["shadow_price_usd"]),
                 row["dimension"],
-                str(row["periods_binding"]),
+                str(row["days_binding"]),
             )
         console.print(table)
     dep = result.dependency

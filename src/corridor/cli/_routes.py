@@ -25,18 +25,29 @@ def routes(
     legs: bool = typer.Option(False, "--legs", help="Show (or include in JSON) the figures of each link."),
     as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
     map_png: Path | None = typer.Option(None, "--map", help="Also draw the routes on a map (PNG)."),
+    scenario: str | None = typer.Option(
+        None, "--scenario", help="Route on the network as a scenario leaves it (built-in name or YAML file)."
+    ),
+    on: str | None = typer.Option(None, "--on", help="The day of the scenario, YYYY-MM-DD (default: its first day)."),
     data: Path | None = sh.DATA_OPTION,
 ) -> None:
     """Best routes between two places, with cost, time, distance, countries and sources."""
-    from corridor.routing import k_shortest_routes, pareto_routes, resolve_route_options
+    from corridor.routing import RouteState, k_shortest_routes, pareto_routes, resolve_route_options
 
     net = sh.load_network_or_exit(data)
     avoid_items, via_items = sh.split(avoid), sh.split(via)
+    state: RouteState | None = None
+    if on is not None and scenario is None:
+        raise sh.fail(RequestError("--on names a day of a scenario; give --scenario too"))
+    if scenario is not None:
+        state, net = _scenario_state(net, scenario, on, commodity, origin, destination)
     if pareto and (k != 1 or by != "cost"):
         raise sh.fail(RequestError("--pareto gives every route not beaten on both cost and time; drop -k and --by"))
     if pareto:
         found = sh.guard(
-            lambda: pareto_routes(net, origin, destination, commodity=commodity, avoid=avoid_items, via=via_items)
+            lambda: pareto_routes(
+                net, origin, destination, commodity=commodity, avoid=avoid_items, via=via_items, state=state
+            )
         )
     else:
         found = sh.guard(
@@ -49,6 +60,7 @@ def routes(
                 by=by,  # type: ignore[arg-type]
                 avoid=avoid_items,
                 via=via_items,
+                state=state,
             )
         )
     if map_png is not None:
@@ -59,7 +71,8 @@ def routes(
             found,
             map_png,
             title=f"{origin} to {destination}",
-            shade_countries=resolve_route_options(net, avoid=avoid_items).avoid_countries,
+            shade_countries=resolve_route_options(net, avoid=avoid_items).avoid_countries
+            + tuple(c for item in (state.avoid if state else ()) for c in item.countries),
         )
     if as_json:
         sh.emit_json([r.to_dict(legs=legs) for r in found])
@@ -69,6 +82,35 @@ def routes(
     print_routes(net, found, legs=legs)
     if map_png is not None:
         print(f"map written to {map_png}")
+
+
+def _scenario_state(net, scenario: str, on: str | None, commodity: str, origin: str, destination: str):  # type: ignore[no-untyped-def]
+    """The routing state of a scenario on a day, and the network with the links it has opened."""
+    import datetime as dt
+
+    from corridor.scenario import DEFAULT_HORIZON, load_scenario, route_state, with_investments
+
+    chosen = sh.guard(lambda: load_scenario(scenario, net))
+    horizon = chosen.horizon or DEFAULT_HORIZON
+    try:
+        day = horizon.start if on is None else dt.date.fromisoformat(on)
+    except ValueError:
+        raise sh.fail(RequestError(f"--on is {on!r}; expected a date as YYYY-MM-DD")) from None
+    if not horizon.start <= day <= horizon.end:
+        raise sh.fail(
+            RequestError(f"--on is {day}; scenario {chosen.name!r} runs from {horizon.start} to {horizon.end}")
+        )
+    opened = sh.guard(lambda: with_investments(net, chosen))
+
+    def resolve(place: str) -> str:
+        return opened.name_index.resolve(place)[1]
+
+    state = sh.guard(
+        lambda: route_state(
+            opened, chosen, day, commodity=commodity, origin=resolve(origin), destination=resolve(destination)
+        )
+    )
+    return state, opened
 
 
 @sh.network_app.command("show")

@@ -9,7 +9,7 @@
 * :mod:`corridor.flow.assignment`: :func:`assign`, the three stages in one call.
 """
 
-from corridor.flow.assignment import assign
+from corridor.flow.assignment import assign, combine_assignments, reference_loads
 from corridor.flow.build import build_assignment
 from corridor.flow.demand import BUILTIN_DEMAND, Demand, demand_from_frame, load_demand, synthetic_demand
 from corridor.flow.model import LP_METHODS, PRICED_FROM_COLUMNS, Assignment, AssignmentModel, LPSolution
@@ -32,9 +32,11 @@ __all__ = [
     "WarmSolver",
     "assign",
     "build_assignment",
+    "combine_assignments",
     "demand_from_frame",
     "load_demand",
     "read_assignment",
+    "reference_loads",
     "solve_assignment",
     "solve_model",
     "solve_outcome",

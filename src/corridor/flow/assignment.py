@@ -13,11 +13,12 @@ capacity (then those routes are the optimum).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from corridor.flow.build import build_assignment
 from corridor.flow.demand import Demand
@@ -26,9 +27,9 @@ from corridor.flow.read import read_assignment
 from corridor.flow.solve import solve_model
 from corridor.network import Network
 from corridor.routing import shortest_routes
-from corridor.scenario import Scenario, scenario_effect, with_investments
+from corridor.scenario import DEFAULT_HORIZON, Scenario, scenario_effect, with_investments
 
-__all__ = ["assign"]
+__all__ = ["assign", "combine_assignments", "reference_loads"]
 
 
 def assign(
@@ -78,15 +79,97 @@ def assign(
     >>> result.status, result.unserved_by_commodity()["container"]
     ('optimal', 0.0)
     """
-    if scenario is not None:
-        network = with_investments(network, scenario)
-    effect = None if scenario is None else scenario_effect(network, scenario, demand.table)
-    model = build_assignment(network, demand, effect=effect, penalty=penalty)
-    if not force_lp and effect is None:
-        quick = _uncongested(model)
-        if quick is not None:
-            return replace(read_assignment(model, quick), method="shortest routes (no capacity binds)")
-    return read_assignment(model, solve_model(model, lp=lp, solver_options=solver_options))
+    if scenario is None:
+        model = build_assignment(network, demand, penalty=penalty)
+        if not force_lp:
+            quick = _uncongested(model)
+            if quick is not None:
+                return replace(read_assignment(model, quick), method="shortest routes (no capacity binds)")
+        return read_assignment(model, solve_model(model, lp=lp, solver_options=solver_options))
+    base = network
+    network = with_investments(network, scenario)
+    horizon = scenario.horizon or DEFAULT_HORIZON
+    parts: list[tuple[int, Assignment]] = []
+    reference: np.ndarray | None = None
+    for stretch in scenario.stretches(horizon):
+        effect = scenario_effect(network, scenario, demand.table, horizon=stretch)
+        if effect.bare_derates(network):
+            if reference is None:
+                reference = reference_loads(base, demand, n_arcs=network.compiled.n_arcs)
+            effect = replace(effect, reference_t=reference)
+        model = build_assignment(network, demand, effect=effect, penalty=penalty)
+        parts.append((stretch.days, read_assignment(model, solve_model(model, lp=lp, solver_options=solver_options))))
+    return parts[0][1] if len(parts) == 1 else combine_assignments(parts)
+
+
+def reference_loads(network: Network, demand: Demand, *, n_arcs: int | None = None) -> np.ndarray:
+    """[arc] tonnes a year each arc carries in the assignment without any scenario (padded with
+    zeros to ``n_arcs`` for links a scenario adds)."""
+    cn = network.compiled
+    result = assign(network, demand)
+    arc_of = {
+        (cn.link_ids[link], cn.node_ids[tail], cn.node_ids[head]): arc
+        for arc, (link, tail, head) in enumerate(zip(cn.arc_link, cn.tail, cn.head, strict=True))
+    }
+    tonnes = dict(zip(cn.commodities, cn.dimension_factor["t"], strict=True))
+    out = np.zeros(n_arcs or cn.n_arcs)
+    flows = result.flows
+    for link, a, b, commodity, flow in zip(
+        flows["link"], flows["from"], flows["to"], flows["commodity"], flows["flow_per_year"], strict=True
+    ):
+        out[arc_of[(link, a, b)]] += flow * np.nan_to_num(tonnes[commodity])
+    return out
+
+
+def combine_assignments(parts: Sequence[tuple[int, Assignment]]) -> Assignment:
+    """Assignments of consecutive stretches (days, result) as one over their whole span, in yearly
+    rates weighted by days: flows, volumes and costs are day-weighted means; a capacity's shadow
+    price is the sum of its stretches' weighted by their share of the span (one more unit a year
+    everywhere is worth that much); utilisation is the highest reached in any stretch."""
+    total = float(sum(days for days, _ in parts))
+    weights = [days / total for days, _ in parts]
+
+    def weighted(frames: list[pd.DataFrame], keys: list[str], sums: list[str], peaks: list[str]) -> pd.DataFrame:
+        scaled = [f.assign(**{c: f[c] * w for c in sums}) for f, w in zip(frames, weights, strict=True) if not f.empty]
+        if not scaled:
+            return frames[0].iloc[0:0]
+        joined = pd.concat(scaled, ignore_index=True)
+        agg = {**{c: (c, "sum") for c in sums}, **{c: (c, "max") for c in peaks}}
+        return joined.groupby(keys, as_index=False, sort=False, dropna=False).agg(**agg)[frames[0].columns.tolist()]
+
+    results = [r for _, r in parts]
+    flows = weighted(
+        [r.flows for r in results], ["link", "from", "to", "commodity"], ["flow_per_year"], ["utilisation"]
+    )
+    by_origin = weighted(
+        [r.flows_by_origin for r in results], ["origin", "commodity", "link", "from", "to"], ["flow_per_year"], []
+    )
+    unserved = weighted(
+        [r.unserved for r in results], ["origin", "destination", "commodity"], ["demand", "served", "unserved"], []
+    )
+    bottlenecks = weighted(
+        [r.bottlenecks for r in results],
+        ["element", "kind", "direction", "dimension"],
+        ["shadow_price_usd"],
+        ["utilisation"],
+    )
+    bottlenecks = bottlenecks.sort_values("shadow_price_usd", ascending=False).reset_index(drop=True)
+    statuses = {r.status for r in results}
+    return Assignment(
+        status=statuses.pop() if len(statuses) == 1 else "; ".join(sorted(statuses)),
+        method=f"{results[0].method}, {len(parts)} stretches between event dates",
+        transport_cost_usd=sum(r.transport_cost_usd * w for r, w in zip(results, weights, strict=True)),
+        unserved_cost_usd=sum(r.unserved_cost_usd * w for r, w in zip(results, weights, strict=True)),
+        flows=flows,
+        unserved=unserved,
+        bottlenecks=bottlenecks,
+        flows_by_origin=by_origin,
+        solver={
+            "stretches": len(parts),
+            "iterations": sum(int(r.solver.get("iterations", 0)) for r in results),
+            "solve_seconds": round(sum(float(r.solver.get("solve_seconds", 0.0)) for r in results), 4),
+        },
+    )
 
 
 def _uncongested(model: AssignmentModel) -> LPSolution | None:

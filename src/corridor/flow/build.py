@@ -180,6 +180,29 @@ def build_assignment(
         cap_limit.append(cn.node_capacity_native[node] * (1.0 if effect is None else effect.node_capacity_factor[node]))
         cap_dim.append(dim)
         n_rows += 1
+    # derated arcs without a capacity figure: held to a share of what they carried without the scenario
+    bare = [] if effect is None else effect.bare_derates(network)
+    if bare and effect is not None and effect.reference_t is None:
+        raise ValueError(
+            "a derate of arcs without a capacity figure needs the loads without the scenario (reference_t)"
+        )
+    tonnes = cn.dimension_factor["t"][fc] if len(fc) else np.zeros(0)
+    reference = np.zeros(cn.n_arcs) if effect is None or effect.reference_t is None else effect.reference_t
+    for target, mask, share in bare:
+        for a in np.flatnonzero(mask):
+            sel = np.flatnonzero((fa == a) & np.isfinite(tonnes))
+            if not len(sel):
+                continue
+            rows_i.append(np.full(len(sel), n_rows))
+            cols_j.append(sel)
+            vals.append(tonnes[sel])
+            cap_rows.append(n_rows)
+            cap_kind.append("derate")
+            cap_element.append(target)
+            cap_direction.append(f"{cn.link_ids[cn.arc_link[a]]}:{cn.node_ids[cn.tail[a]]}->{cn.node_ids[cn.head[a]]}")
+            cap_limit.append(share * float(reference[a]))
+            cap_dim.append("t")
+            n_rows += 1
     matrix = coo_array(
         (np.concatenate(vals), (np.concatenate(rows_i), np.concatenate(cols_j))), shape=(n_rows, col)
     ).tocsc()

@@ -15,13 +15,14 @@ worth using and drops them again afterwards.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
 from scipy.sparse import csr_array
 
 from corridor.errors import RequestError, SolverError
+from corridor.flow.assignment import reference_loads
 from corridor.flow.build import build_assignment
 from corridor.flow.demand import Demand
 from corridor.flow.highs import highs_lp, new_highs, status_name
@@ -70,6 +71,8 @@ class WarmSolver:
             raise RequestError(f"unknown LP method {lp!r}; expected one of {', '.join(LP_METHODS)}")
         self.network, self.demand, self.solver_options = network, demand, solver_options
         self.effect = None if scenario is None else scenario_effect(network, scenario, demand.table)
+        if self.effect is not None and self.effect.bare_derates(network):
+            self.effect = replace(self.effect, reference_t=reference_loads(network, demand))
         self.model = model = build_assignment(network, demand, effect=self.effect)
         self.lp = "priced" if lp == "priced" or (lp == "auto" and model.shape[1] >= PRICED_FROM_COLUMNS) else "plain"
         self.priced: PricedLP | None = None

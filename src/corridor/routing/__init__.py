@@ -8,7 +8,7 @@
 * :mod:`corridor.routing.route`: the :class:`Route` record.
 """
 
-from corridor.routing.options import Avoid, RouteOptions, Via, resolve_route_options
+from corridor.routing.options import Avoid, RouteOptions, RouteState, Via, resolve_route_options
 from corridor.routing.route import Route
 from corridor.routing.routes import (
     BY_OPTIONS,
@@ -27,6 +27,7 @@ __all__ = [
     "By",
     "Route",
     "RouteOptions",
+    "RouteState",
     "Via",
     "k_shortest_routes",
     "pareto_routes",

@@ -23,14 +23,21 @@ def route_from_arcs(
     mask: np.ndarray,
     section_capacity: np.ndarray,
     start: int,
+    *,
+    cost: np.ndarray | None = None,
+    time_h: np.ndarray | None = None,
 ) -> Route:
-    """A Route from its arcs; ``mask`` and ``section_capacity`` say which parallel arcs share the load."""
+    """A Route from its arcs; ``mask`` and ``section_capacity`` say which parallel arcs share the load;
+    ``cost`` [commodity, arc] and ``time_h`` [arc] are the tariffs and times in force (default: the network's)."""
     links = cn.arc_link[arcs]
     node_pos = np.concatenate([[start], cn.head[arcs]]).astype(int)
     nodes = tuple(cn.node_ids[i] for i in node_pos)
-    cost = cn.cost_usd[c, arcs]
+    cost_in_force = cn.cost_usd if cost is None else cost
+    cost = cost_in_force[c, arcs]
     transit, dwell, dist = cn.transit_h[arcs], cn.dwell_h[arcs], cn.length_km[arcs]
-    time_h = float(transit.sum() + dwell.sum())
+    if time_h is not None:  # delays in force stretch the waits: the transit stays, the dwell takes the rest
+        dwell = np.asarray(time_h, dtype=float)[arcs] - transit
+    total_h = float(transit.sum() + dwell.sum())
     leg_modes = tuple(cn.modes[m] for m in cn.arc_mode[arcs])
     countries: list[str] = [cn.countries[cn.node_country[start]]]
     for arc, link in zip(arcs, links, strict=True):
@@ -58,9 +65,9 @@ def route_from_arcs(
         leg_dwell_h=tuple(dwell.tolist()),
         leg_cost_usd=tuple(cost.tolist()),
         cost_usd=total_cost,
-        time_h=time_h,
+        time_h=total_h,
         distance_km=float(dist.sum()),
-        generalized_cost_usd=total_cost + float(cn.value_of_time_usd_per_h[c]) * time_h,
+        generalized_cost_usd=total_cost + float(cn.value_of_time_usd_per_h[c]) * total_h,
         countries=tuple(countries),
         modes=tuple(dict.fromkeys(leg_modes)),
         transfers=_transfers(cn, arcs),

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from typing import Any
 
 from corridor.errors import UnknownNodeError
 from corridor.network import Network, country_codes, group_members
 
-__all__ = ["Avoid", "RouteOptions", "Via", "resolve_route_options"]
+__all__ = ["Avoid", "RouteOptions", "RouteState", "Via", "resolve_route_options"]
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,18 @@ class Via:
     label: str
     nodes: tuple[str, ...] = ()
     links: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, eq=False)
+class RouteState:
+    """The network as it stands on one day of a scenario, for routing (built by
+    :func:`corridor.scenario.route_state`): what is closed or barred, as named avoid items, and
+    the tariffs and times then in force (``None``: the network's own)."""
+
+    label: str
+    avoid: tuple[Avoid, ...] = ()
+    cost_usd: Any = None  # [commodity, arc] USD per unit
+    time_h: Any = None  # [arc] hours
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ import numpy as np
 from corridor.errors import NoRouteError, RequestError
 from corridor.network import CompiledNetwork, Network, place_nodes
 from corridor.routing.assemble import route_from_arcs
-from corridor.routing.options import RouteOptions, resolve_route_options
+from corridor.routing.options import RouteOptions, RouteState, resolve_route_options
 from corridor.routing.paths import Graph, build_graph, pareto_paths, shortest_paths, yen_paths
 from corridor.routing.route import Route
 
@@ -66,13 +66,13 @@ def _usable_nodes(cn: CompiledNetwork, con: RouteOptions) -> np.ndarray:
     return np.asarray(usable, dtype=bool)
 
 
-def _arc_weights(cn: CompiledNetwork, c: int, by: str) -> np.ndarray:
+def _arc_weights(cn: CompiledNetwork, c: int, by: str, cost: np.ndarray, time_h: np.ndarray) -> np.ndarray:
     if by == "cost":
-        return np.asarray(cn.cost_usd[c], dtype=float)
+        return np.asarray(cost[c], dtype=float)
     if by == "time":
-        return cn.time_h
+        return time_h
     if by == "generalized":
-        return np.asarray(cn.cost_usd[c] + cn.value_of_time_usd_per_h[c] * cn.time_h, dtype=float)
+        return np.asarray(cost[c] + cn.value_of_time_usd_per_h[c] * time_h, dtype=float)
     raise RequestError(f"by is {by!r}; expected one of {', '.join(BY_OPTIONS)}")
 
 
@@ -100,6 +100,8 @@ class _Request:
     mask: np.ndarray  # [arc] usable by this commodity under the constraints
     con: RouteOptions
     section_capacity: np.ndarray  # [arc pair] capacity of all usable parallel arcs together
+    cost: np.ndarray  # [commodity, arc] USD per unit in force
+    time_h: np.ndarray  # [arc] hours in force
 
     def route(self, graph: Graph, path: Sequence[int], origin: str, destination: str, by: str | None = None) -> Route:
         tags = graph.tag[graph.edges_of(path)] if len(path) > 1 else np.zeros(0, dtype=np.int64)
@@ -107,7 +109,17 @@ class _Request:
         real = graph.node_real[np.asarray(path)]
         start = int(real[real >= 0][0])
         return route_from_arcs(
-            self.cn, arcs, self.c, by or self.by, origin, destination, self.mask, self.section_capacity, start
+            self.cn,
+            arcs,
+            self.c,
+            by or self.by,
+            origin,
+            destination,
+            self.mask,
+            self.section_capacity,
+            start,
+            cost=self.cost,
+            time_h=self.time_h,
         )
 
 
@@ -175,15 +187,22 @@ def _link_edges(cn: CompiledNetwork, links: Sequence[str]) -> np.ndarray:
 # --------------------------------------------------------------------------- public functions
 
 
-def _prepare(network: Network, commodity: str, by: str, avoid: Iterable[str], via: Iterable[str]) -> _Request:
+def _prepare(
+    network: Network, commodity: str, by: str, avoid: Iterable[str], via: Iterable[str], state: RouteState | None
+) -> _Request:
     if by not in BY_OPTIONS:
         raise RequestError(f"by is {by!r}; expected one of {', '.join(BY_OPTIONS)}")
     cn = network.compiled
     c = cn.commodity_index(commodity)
     con = resolve_route_options(network, avoid=avoid, via=via)
+    cost, time_h = cn.cost_usd, cn.time_h
+    if state is not None:
+        con = RouteOptions(avoid=con.avoid + state.avoid, via=con.via)
+        cost = cost if state.cost_usd is None else np.asarray(state.cost_usd, dtype=float)
+        time_h = time_h if state.time_h is None else np.asarray(state.time_h, dtype=float)
     mask = _arc_mask(cn, c, con)
     section = np.bincount(cn.arc_pair[mask], weights=cn.capacity[c][mask], minlength=cn.n_pairs)
-    return _Request(network, cn, c, by, _arc_weights(cn, c, by), mask, con, section)
+    return _Request(network, cn, c, by, _arc_weights(cn, c, by, cost, time_h), mask, con, section, cost, time_h)
 
 
 def shortest_route(
@@ -195,6 +214,7 @@ def shortest_route(
     by: By = "cost",
     avoid: Iterable[str] = (),
     via: Iterable[str] = (),
+    state: RouteState | None = None,
 ) -> Route:
     """The best route from origin to destination for one unit of a commodity.
 
@@ -213,6 +233,10 @@ def shortest_route(
         Countries (``"RU"``), modes, links, places or groups the route must not touch.
     via
         Places or groups the route must pass through, in order.
+    state
+        The network as it stands on a day of a scenario (:func:`corridor.scenario.route_state`):
+        its closures and bars are avoided (and named when they cut every route), its tariffs
+        and times used.
 
     Returns
     -------
@@ -233,7 +257,9 @@ def shortest_route(
     >>> "RU" in r.countries or "BY" in r.countries
     False
     """
-    return k_shortest_routes(network, origin, destination, k=1, commodity=commodity, by=by, avoid=avoid, via=via)[0]
+    return k_shortest_routes(
+        network, origin, destination, k=1, commodity=commodity, by=by, avoid=avoid, via=via, state=state
+    )[0]
 
 
 def shortest_routes(
@@ -244,6 +270,7 @@ def shortest_routes(
     by: By = "cost",
     avoid: Iterable[str] = (),
     via: Iterable[str] = (),
+    state: RouteState | None = None,
 ) -> list[Route | None]:
     """The best route for each (origin, destination) pair; None where none exists.
 
@@ -257,7 +284,7 @@ def shortest_routes(
         The network (see :func:`corridor.load_network`).
     pairs
         (origin, destination) places, each as :func:`shortest_route` takes them.
-    commodity, by, avoid, via
+    commodity, by, avoid, via, state
         As for :func:`shortest_route`, the same for every pair.
 
     Returns
@@ -277,7 +304,7 @@ def shortest_routes(
     >>> found[0].countries[0], found[1] is None
     ('CN', True)
     """
-    req = _prepare(network, commodity, by, avoid, via)
+    req = _prepare(network, commodity, by, avoid, via, state)
     cache: dict[str, _Endpoint] = {}
 
     def ep(name: str) -> _Endpoint:
@@ -326,6 +353,7 @@ def k_shortest_routes(
     by: By = "cost",
     avoid: Iterable[str] = (),
     via: Iterable[str] = (),
+    state: RouteState | None = None,
 ) -> list[Route]:
     """Up to k loopless routes, best first (Yen's algorithm on the compiled arrays).
 
@@ -337,7 +365,7 @@ def k_shortest_routes(
         Node ids, names, Russian names, aliases, or a group id (the best of its members).
     k
         How many routes (1 to ``MAX_K``); fewer come back when fewer exist.
-    commodity, by, avoid, via
+    commodity, by, avoid, via, state
         As for :func:`shortest_route`.
 
     Returns
@@ -362,7 +390,7 @@ def k_shortest_routes(
     True
     """
     k = _count(k)
-    req = _prepare(network, commodity, by, avoid, via)
+    req = _prepare(network, commodity, by, avoid, via, state)
     o, d = _endpoint(network, origin), _endpoint(network, destination)
     graph, where = _query_graph(req.cn, req.weight, req.mask, req.con, [(o, True), (d, False)])
     s, t = where[(o.label, True)], where[(d.label, False)]
@@ -397,6 +425,7 @@ def pareto_routes(
     avoid: Iterable[str] = (),
     via: Iterable[str] = (),
     max_labels: int = 200_000,
+    state: RouteState | None = None,
 ) -> list[Route]:
     """Every route that no other beats on both cost and time, cheapest first.
 
@@ -406,7 +435,7 @@ def pareto_routes(
         The network (see :func:`corridor.load_network`).
     origin, destination
         Node ids, names, Russian names, aliases, or a group id.
-    commodity, avoid, via
+    commodity, avoid, via, state
         As for :func:`shortest_route`.
     max_labels
         A cap on the labels the search may hold (a guard against huge fronts on big networks).
@@ -430,12 +459,12 @@ def pareto_routes(
     >>> all(a.time_h > b.time_h for a, b in zip(front, front[1:]))
     True
     """
-    req = _prepare(network, commodity, "cost", avoid, via)
+    req = _prepare(network, commodity, "cost", avoid, via, state)
     o, d = _endpoint(network, origin), _endpoint(network, destination)
     graph, where = _query_graph(req.cn, req.weight, req.mask, req.con, [(o, True), (d, False)])
     if where[(o.label, True)] < 0 or where[(d.label, False)] < 0:
         raise _no_route(network, req.c, o, d, req.con)
-    time_arc = np.where(req.mask, req.cn.time_h, np.inf)
+    time_arc = np.where(req.mask, req.time_h, np.inf)
     w_time = np.where(graph.tag >= 0, time_arc[np.maximum(graph.tag, 0)], 0.0)
     front = pareto_paths(
         graph,

@@ -5,9 +5,10 @@
 * :mod:`corridor.scenario.effect`: what a scenario does to the compiled network, as arrays.
 """
 
-from corridor.scenario.effect import ScenarioEffect, scenario_effect
+from corridor.scenario.effect import ScenarioEffect, route_state, scenario_effect, target_arcs
 from corridor.scenario.load import builtin_scenarios, check_scenario, load_scenario, parse_yaml_model, with_investments
 from corridor.scenario.model import (
+    DEFAULT_HORIZON,
     AddCapacity,
     AddLink,
     BarTransit,
@@ -24,6 +25,7 @@ from corridor.scenario.model import (
 )
 
 __all__ = [
+    "DEFAULT_HORIZON",
     "AddCapacity",
     "AddLink",
     "BarTransit",
@@ -42,6 +44,8 @@ __all__ = [
     "check_scenario",
     "load_scenario",
     "parse_yaml_model",
+    "route_state",
     "scenario_effect",
+    "target_arcs",
     "with_investments",
 ]

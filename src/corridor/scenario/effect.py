@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from corridor.network import Network, group_members, place_nodes
+from corridor.routing import Avoid, RouteState
 from corridor.scenario import model as ev
 
-__all__ = ["ScenarioEffect", "scenario_effect"]
+__all__ = ["ScenarioEffect", "route_state", "scenario_effect", "target_arcs"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -35,15 +36,33 @@ class ScenarioEffect:
     time_h: np.ndarray
     demand_factor: np.ndarray
     pair_barred: tuple[np.ndarray | None, ...] = ()  # [pair] arcs barred to that pair alone
+    derated: tuple[tuple[str, np.ndarray, float], ...] = ()  # (target, [arc] mask, share left) held all the time
+    reference_t: np.ndarray | None = None  # [arc] tonnes a year each arc carries without the scenario
+
+    def bare_derates(self, network: Network) -> list[tuple[str, np.ndarray, float]]:
+        """Derates of arcs with no capacity figure: (target, [arc] mask, share left)."""
+        bare = ~np.isfinite(network.compiled.arc_capacity_native)
+        return [(t, m & bare, s) for t, m, s in self.derated if (m & bare).any()]
 
 
 def _targets(network: Network, target: str) -> tuple[list[str], list[str]]:
-    """(nodes, links) a target names."""
+    """(nodes, links) a target names: a group's members, a link, a node, or a country's nodes and
+    the links that cross it."""
     if target in set(network.groups["id"]):
         return group_members(network, target)
     if target in set(network.links["id"]):
         return [], [target]
-    return [target], []
+    if target in set(network.nodes["id"]):
+        return [target], []
+    nodes = network.nodes.loc[network.nodes["country"] == target, "id"].tolist()
+    links = [lid for lid, cs in zip(network.links["id"], network.links["countries"], strict=True) if target in cs]
+    return nodes, links
+
+
+def target_arcs(network: Network, target: str) -> np.ndarray:
+    """[arc] bool: the arcs a closure of ``target`` shuts (its links, and every arc at its nodes)."""
+    nodes, links = _targets(network, target)
+    return _arcs_touching(network, nodes, links)
 
 
 def _arcs_touching(network: Network, nodes: Iterable[str], links: Iterable[str]) -> np.ndarray:
@@ -56,25 +75,31 @@ def _arcs_touching(network: Network, nodes: Iterable[str], links: Iterable[str])
 
 
 def _pairs_matching(network: Network, demand_table: Any, event: ev.BarTransit) -> np.ndarray:
-    """Demand pairs a bar limited to some commodities, destinations or origins applies to."""
-    country = dict(zip(network.nodes["id"], network.nodes["country"], strict=True))
+    """Demand pairs a bar limited to some commodities, countries or a direction applies to."""
+    nodes = network.nodes.set_index("id")
     group_ids = set(network.groups["id"])
 
     @functools.cache
-    def countries_of(place: str) -> frozenset[str]:
-        kind = "group" if place in group_ids else "node"
-        return frozenset(country[n] for n in place_nodes(network, kind, place))
+    def place(name: str) -> tuple[frozenset[str], float]:
+        members = list(place_nodes(network, "group" if name in group_ids else "node", name))
+        return frozenset(nodes.loc[members, "country"]), float(nodes.loc[members, "lon"].mean())
+
+    def listed(countries: frozenset[str], wanted: list[str] | None) -> bool:
+        return wanted is None or bool(countries & set(wanted))
 
     hit = np.ones(len(demand_table), dtype=bool)
     for p, (o, d, c) in enumerate(
         zip(demand_table["origin"], demand_table["destination"], demand_table["commodity"], strict=True)
     ):
-        if event.commodities and c not in event.commodities:
-            hit[p] = False
-        if event.destinations and not countries_of(str(d)) & set(event.destinations):
-            hit[p] = False
-        if event.origins and not countries_of(str(o)) & set(event.origins):
-            hit[p] = False
+        (o_countries, o_lon), (d_countries, d_lon) = place(str(o)), place(str(d))
+        forward = listed(o_countries, event.origins) and listed(d_countries, event.destinations)
+        back = listed(d_countries, event.origins) and listed(o_countries, event.destinations)
+        ok = forward or (back and event.direction != "one_way")
+        if event.direction == "westbound":
+            ok = ok and d_lon < o_lon
+        elif event.direction == "eastbound":
+            ok = ok and d_lon > o_lon
+        hit[p] = ok and (not event.commodities or c in event.commodities)
     return hit
 
 
@@ -83,7 +108,7 @@ def scenario_effect(
 ) -> ScenarioEffect:
     """Turn a scenario's events into arrays over the compiled network (see ScenarioEffect)."""
     cn = network.compiled
-    horizon = horizon or scenario.horizon or ev.Horizon(start=dt.date(2022, 1, 1), end=dt.date(2022, 12, 31))
+    horizon = horizon or scenario.horizon or ev.DEFAULT_HORIZON
     cap = np.ones(cn.n_arcs)
     node_cap = np.ones(cn.n_nodes)
     usable = cn.allowed.copy()
@@ -91,6 +116,7 @@ def scenario_effect(
     time_h = cn.time_h.copy()
     demand_factor = np.ones(len(demand_table))
     pair_barred: list[np.ndarray | None] = [None] * len(demand_table)
+    derated: list[tuple[str, np.ndarray, float]] = []
     values = network.commodities["value_usd_per_unit"].to_numpy(float)
     value_of_time = network.commodities["value_of_time_usd_per_unit_day"].to_numpy(float)
     commodity_index = {c: i for i, c in enumerate(cn.commodities)}
@@ -118,6 +144,12 @@ def scenario_effect(
                 node_cap[cn.node_index[n]] *= 1 - share + share * left
                 if isinstance(event, ev.Close):  # a closed node closes the links at it
                     cap[(cn.tail == cn.node_index[n]) | (cn.head == cn.node_index[n])] *= 1 - share
+            if isinstance(event, ev.Close) and share >= 1:
+                # closed all the time: no arc left to use, whether or not it has a capacity figure
+                usable[:, _arcs_touching(network, nodes, links)] = False
+            elif isinstance(event, ev.Derate) and share >= 1:
+                shut = _arcs_touching(network, nodes, links)
+                derated.append((event.target, shut, event.capacity_share))
         elif isinstance(event, ev.BarTransit):
             arcs = cn.country_arcs(event.countries)
             rows = (
@@ -125,8 +157,8 @@ def scenario_effect(
                 if event.commodities
                 else list(range(len(cn.commodities)))
             )
-            if event.destinations or event.origins:
-                if share >= 0.5:
+            if event.destinations or event.origins or event.direction in ("westbound", "eastbound"):
+                if share >= 0.5:  # within a stretch between event dates a bar holds all or nothing
                     hit = _pairs_matching(network, demand_table, event)
                     for p in np.flatnonzero(hit):
                         pair_barred[p] = arcs if pair_barred[p] is None else (pair_barred[p] | arcs)
@@ -170,4 +202,62 @@ def scenario_effect(
         time_h=time_h,
         demand_factor=demand_factor,
         pair_barred=tuple(pair_barred),
+        derated=tuple(derated),
+    )
+
+
+def route_state(
+    network: Network, scenario: ev.Scenario, on: Any, *, commodity: str, origin: str, destination: str
+) -> RouteState:
+    """The network as it stands on day ``on`` of a scenario, for routing one commodity between two
+    places: closures and the bars that apply to that cargo as named things to avoid, and the
+    tariffs and times then in force.
+
+    Parameters
+    ----------
+    network
+        The network (the scenario's new links are added when open on that day).
+    scenario
+        The scenario (:func:`corridor.load_scenario`).
+    on
+        The day (a :class:`datetime.date`).
+    commodity, origin, destination
+        The cargo routed: bars limited to some commodities, countries or a direction apply
+        only to the cargo they name.
+
+    Returns
+    -------
+    RouteState
+        For the ``state`` argument of :func:`corridor.shortest_route` and the other routers.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> net = load_network()
+    >>> s = route_state(net, load_scenario("sanctions-2022"), dt.date(2022, 6, 1),
+    ...                 commodity="container", origin="duisburg", destination="xian_port")
+    >>> [a.label for a in s.avoid]
+    ['RU, BY (transit barred in sanctions-2022)']
+    """
+    day = ev.Horizon(start=on, end=on)
+    table = pd.DataFrame({"origin": [origin], "destination": [destination], "commodity": [commodity]})
+    effect = scenario_effect(network, scenario, table, horizon=day)
+    avoid: list[Avoid] = []
+    for event in scenario.events:
+        if event.share_of(day) <= 0:
+            continue
+        if isinstance(event, ev.Close):
+            nodes, links = _targets(network, event.target)
+            avoid.append(Avoid(f"{event.target} (closed in {scenario.name})", nodes=tuple(nodes), links=tuple(links)))
+        elif isinstance(event, ev.BarTransit):
+            if event.commodities and commodity not in event.commodities:
+                continue
+            if (event.destinations or event.origins or event.direction != "both") and not _pairs_matching(
+                network, table, event
+            )[0]:
+                continue
+            label = f"{', '.join(event.countries)} (transit barred in {scenario.name})"
+            avoid.append(Avoid(label, countries=tuple(event.countries)))
+    return RouteState(
+        label=f"{scenario.name} on {on}", avoid=tuple(avoid), cost_usd=effect.cost_usd, time_h=effect.time_h
     )

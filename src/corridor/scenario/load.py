@@ -190,13 +190,16 @@ def check_scenario(scenario: Scenario, network: Network) -> None:
     network = with_investments(network, scenario)
     links, nodes, groups = set(network.links["id"]), set(network.nodes["id"]), set(network.groups["id"])
     commodities = set(network.commodities["id"])
+    network_countries = set(network.nodes["country"]) | {c for cs in network.links["countries"] for c in cs}
     problems = []
     for i, event in enumerate(scenario.events):
         where = f"scenario {scenario.name!r} events.{i} ({event.type})"
         for field_name in ("target", "origin", "destination"):
             value = getattr(event, field_name, None)
-            if value is not None and value not in links | nodes | groups:
-                problems.append(f"{where}: {field_name} {value!r} is not a node, link or group of the network")
+            countries = network_countries if field_name == "target" and event.type in ("close", "derate") else set()
+            if value is not None and value not in links | nodes | groups | countries:
+                what = "node, link, group or country" if countries else "node, link or group"
+                problems.append(f"{where}: {field_name} {value!r} is not a {what} of the network")
         for country in getattr(event, "countries", None) or ():
             if country not in country_codes():
                 problems.append(f"{where}: countries has {country!r}; expected ISO 3166-1 alpha-2 codes")

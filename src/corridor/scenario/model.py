@@ -12,6 +12,7 @@ Every class here is public; :mod:`corridor.scenario` states them.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -72,10 +73,13 @@ class Derate(_Timed):
 
 
 class BarTransit(_Timed):
-    """No transit through ``countries``, for some ``commodities`` and for cargo going to (or
-    coming from) some countries only (``destinations`` / ``origins``: EU-bound boxes, say).
+    """No transit through ``countries``, for some ``commodities``, and for cargo between some
+    countries only (``origins`` / ``destinations``: trade with the EU, say).
 
-    A bar limited to destinations or origins holds in a period when it covers at least half of it.
+    ``direction`` says which way it holds: ``both`` (the default: cargo from ``origins`` to
+    ``destinations`` and back again, as shippers who avoid a route avoid it both ways),
+    ``one_way`` (only as listed), ``westbound`` or ``eastbound`` (as listed, or mirrored, and only
+    cargo heading that way: destination west, or east, of origin).
     """
 
     type: Literal["bar_transit"]
@@ -83,6 +87,7 @@ class BarTransit(_Timed):
     commodities: list[str] | None = None
     destinations: list[str] | None = None
     origins: list[str] | None = None
+    direction: Literal["both", "one_way", "westbound", "eastbound"] = "both"
 
 
 class MultiplyTariff(_Timed):
@@ -176,6 +181,9 @@ class Horizon(StrictModel):
         return (self.end - self.start).days + 1
 
 
+DEFAULT_HORIZON = Horizon(start=dt.date(2022, 1, 1), end=dt.date(2022, 12, 31))
+
+
 class Scenario(StrictModel):
     """A named set of events over a horizon; ``extends`` names a scenario whose events come first."""
 
@@ -185,3 +193,24 @@ class Scenario(StrictModel):
     horizon: Horizon | None = None
     events: list[Event] = Field(default_factory=list)
     source: str | None = None
+
+    def stretches(self, horizon: Horizon | None = None, *, max_days: int | None = None) -> list[Horizon]:
+        """The horizon cut wherever an event starts or ends, so that in each stretch every event
+        holds all the time or not at all (and, with ``max_days``, no stretch is longer).
+
+        The cuts depend on the events alone, never on how results are grouped for reporting: an
+        answer computed stretch by stretch is the same whatever period the user reads it in.
+        """
+        horizon = horizon or self.horizon or DEFAULT_HORIZON
+        cuts = {horizon.start, horizon.end + dt.timedelta(days=1)}
+        for event in self.events:
+            first, last = event.window(horizon)
+            if first <= last:
+                cuts |= {first, last + dt.timedelta(days=1)}
+        if max_days:
+            day = horizon.start
+            while day <= horizon.end:
+                cuts.add(day)
+                day += dt.timedelta(days=max_days)
+        edges = sorted(c for c in cuts if horizon.start <= c <= horizon.end + dt.timedelta(days=1))
+        return [Horizon(start=a, end=b - dt.timedelta(days=1)) for a, b in itertools.pairwise(edges)]
