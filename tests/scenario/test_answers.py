@@ -68,7 +68,7 @@ def test_a_closure_on_the_best_route_moves_it(eurasia, target):
         after = shortest_route(eurasia, origin, destination, commodity=commodity, by="time", state=state)
     except NoRouteError as err:
         message = str(err)
-        assert f"{target} (closed in close-{target})" in message  # noqa: PT017 (the closure is named)
+        assert f"{target} (closed in close-{target})" in message
         return
     closed = set(eurasia.links["id"]) & {target} or set()
     assert before.links != after.links
