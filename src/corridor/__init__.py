@@ -34,7 +34,17 @@ from corridor.errors import (
 )
 
 if TYPE_CHECKING:
-    from corridor.analysis import Impact, Option, Outcome, compare_routes, impact, replay, transit_dependency
+    from corridor.analysis import (
+        CorridorCapacity,
+        Impact,
+        Option,
+        Outcome,
+        compare_routes,
+        corridor_capacity,
+        impact,
+        replay,
+        transit_dependency,
+    )
     from corridor.flow import Assignment, Demand, assign, demand_from_frame, load_demand
     from corridor.network import (
         Network,
@@ -89,7 +99,17 @@ _HOME = {
     ),
     "scenario": ("Scenario", "builtin_scenarios", "load_scenario"),
     "flow": ("Assignment", "Demand", "assign", "demand_from_frame", "load_demand"),
-    "analysis": ("Impact", "Option", "Outcome", "compare_routes", "impact", "replay", "transit_dependency"),
+    "analysis": (
+        "CorridorCapacity",
+        "Impact",
+        "Option",
+        "Outcome",
+        "compare_routes",
+        "corridor_capacity",
+        "impact",
+        "replay",
+        "transit_dependency",
+    ),
     "sweep": (
         "Appraisal",
         "Criticality",
@@ -120,6 +140,7 @@ __version__ = "0.1.0"
 __all__ = [
     "Appraisal",
     "Assignment",
+    "CorridorCapacity",
     "CorridorError",
     "Criticality",
     "DataError",
@@ -148,6 +169,7 @@ __all__ = [
     "builtin_scenarios",
     "closable_elements",
     "compare_routes",
+    "corridor_capacity",
     "criticality",
     "demand_from_frame",
     "impact",

@@ -4,15 +4,19 @@
   without it (:func:`impact`, :func:`replay`);
 * :mod:`corridor.analysis.dependency`: each exporter's transit dependency on other countries
   (:func:`transit_dependency`);
-* :mod:`corridor.analysis.compare`: named route options side by side (:func:`compare_routes`).
+* :mod:`corridor.analysis.compare`: named route options side by side (:func:`compare_routes`);
+* :mod:`corridor.analysis.capacity`: a corridor's end-to-end capacity by maximum flow
+  (:func:`corridor_capacity`).
 """
 
+from corridor.analysis.capacity import CorridorCapacity, corridor_capacity
 from corridor.analysis.compare import Option, Outcome, compare_routes
 from corridor.analysis.dependency import PATH_COLUMNS, assignment_paths, dependency_table, transit_dependency
 from corridor.analysis.impacts import Impact, Period, Replay, impact, impact_by_duration, replay
 
 __all__ = [
     "PATH_COLUMNS",
+    "CorridorCapacity",
     "Impact",
     "Option",
     "Outcome",
@@ -20,6 +24,7 @@ __all__ = [
     "Replay",
     "assignment_paths",
     "compare_routes",
+    "corridor_capacity",
     "dependency_table",
     "impact",
     "impact_by_duration",

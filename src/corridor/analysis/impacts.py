@@ -115,6 +115,8 @@ class Impact:
     corridors: pd.DataFrame  # group, commodity, before, after, moved
     bottlenecks: pd.DataFrame  # element, kind, direction, dimension, shadow_price_usd (max), days binding
     dependency: pd.DataFrame  # exporter, transit country, commodity, share_volume/value before and after
+    barrels_per_unit: tuple[str, float] | None = None  # (oil commodity, barrels per unit)
+    oil_price: dict[str, float] | None = None  # the scenario's oil block
 
     @property
     def delta_cost_usd(self) -> float:
@@ -133,6 +135,36 @@ class Impact:
         """The figures of a run without its tables."""
         return {k: v for k, v in self.to_dict().items() if k not in ("bottlenecks", "corridors", "dependency")}
 
+    def oil(self) -> dict[str, Any] | None:
+        """Crude as oil people count it: output cut (deferred) once storage is full, in t and
+        bbl/d over the days it was cut, and the revenue deferred at the scenario's price."""
+        if self.barrels_per_unit is None:
+            return None
+        commodity, bbl_per_t = self.barrels_per_unit
+        vols = self.disrupted.volumes
+        crude = vols[vols["commodity"] == commodity]
+        shut = float(crude["stranded"].sum())
+        stretches = self.disrupted.stretches
+        cut_days = float(stretches.loc[stretches[f"stranded_{commodity}"] > 1e-6, "days"].sum())
+        price = self.oil_price
+        lost = shut * (price["lost_share"] if price else 0.0)
+        return {
+            "commodity": commodity,
+            "output_cut_t": shut,
+            "deferred_t": shut - lost,
+            "lost_t": lost,
+            "output_cut_bbl": shut * bbl_per_t,
+            "days_cut": cut_days,
+            "output_cut_bbl_per_day": shut * bbl_per_t / cut_days if cut_days else 0.0,
+            "oil_price_usd_per_bbl": price["price_usd_per_bbl"] if price else None,
+            "blend_discount_usd_per_bbl": price["blend_discount_usd_per_bbl"] if price else None,
+            "revenue_deferred_usd": (
+                round(shut * bbl_per_t * (price["price_usd_per_bbl"] - price["blend_discount_usd_per_bbl"]), 2)
+                if price
+                else None
+            ),
+        }
+
     def to_dict(self) -> dict[str, Any]:
         clear = self.disrupted.days_to_clear()
         return {
@@ -144,6 +176,7 @@ class Impact:
             "stranded_value_usd": round(self.disrupted.stranded_value_usd, 2),
             "waiting_unit_days": self.disrupted.waiting_unit_days(),
             "days_to_clear_backlog": clear,
+            "oil": self.oil(),
             "bottlenecks": json_records(self.bottlenecks),
             "corridors": json_records(self.corridors),
             "dependency": json_records(self.dependency),
@@ -192,7 +225,8 @@ def replay(
         The dates to replay (default: the scenario's horizon).
     storage
         Per origin node id, how many units can wait there (tank farms, port yards); an origin
-        without an entry keeps no backlog, so what it cannot move is stranded.
+        without an entry keeps no backlog, so what it cannot move is stranded (for an oil field:
+        its output is cut, deferred). Default: each node's ``storage_days`` of its output.
     solver_options, lp
         How each period's LP is solved (:func:`corridor.flow.solve_model`).
 
@@ -219,7 +253,8 @@ def replay(
         raise ValueError(f"scenario {scenario.name!r} has no horizon; pass one")
     base = network
     network = with_investments(network, scenario)
-    storage = dict(storage or {})
+    storage = default_storage(network, demand) if storage is None else dict(storage)
+    penalty = oil_penalty(network, scenario)
     table = demand.table
     backlog = np.zeros(len(table))
     vot = dict(zip(network.commodities["id"], network.commodities["value_of_time_usd_per_unit_day"], strict=True))
@@ -238,7 +273,7 @@ def replay(
         # the LP works in rates per year: this stretch's demand and backlog as a yearly rate
         offered = quantity * effect.demand_factor * scale + backlog
         effect = replace(effect, demand_factor=offered / scale / quantity.clip(min=1e-12))
-        model = build_assignment(network, demand, effect=effect)
+        model = build_assignment(network, demand, effect=effect, penalty=penalty)
         result = read_assignment(model, solve_model(model, lp=lp, solver_options=solver_options))
         results.append(result)
         left = result.unserved["unserved"].to_numpy(float) * scale
@@ -258,6 +293,9 @@ def replay(
         {"stretch": range(len(stretches)), "start": [h.start for h in stretches], "end": [h.end for h in stretches]}
     )
     solved["days"] = [h.days for h in stretches]
+    commodity = table["commodity"].to_numpy()
+    for name in dict.fromkeys(commodity):
+        solved[f"stranded_{name}"] = [float(r["stranded"][commodity == name].sum()) for r in rows]
     periods = _periods(horizon, period)
     volumes = _by_period(table, stretches, rows, periods)
     # backlog waits from the end of one stretch through the next
@@ -274,6 +312,29 @@ def replay(
         waiting_cost_usd=waiting,
         stranded_value_usd=float(sum(r["stranded_value"] for r in rows)),
     )
+
+
+def default_storage(network: Network, demand: Demand) -> dict[str, float]:
+    """Units that can wait at each origin: its ``storage_days`` (nodes.csv) of the demand starting there."""
+    if "storage_days" not in network.nodes.columns:
+        return {}
+    days = dict(zip(network.nodes["id"], network.nodes["storage_days"], strict=True))
+    per_year = demand.table.groupby("origin")["quantity_per_year"].sum()
+    return {
+        str(o): float(days[o]) * float(q) / 365.0
+        for o, q in per_year.items()
+        if o in days and np.isfinite(days[o]) and days[o] > 0
+    }
+
+
+def oil_penalty(network: Network, scenario: Scenario) -> dict[str, float]:
+    """USD per unit of each oil commodity (one with barrels) not delivered: the scenario's oil price
+    less the blend discount, per barrel (empty without an ``oil`` block: the commodities' values)."""
+    if scenario.oil is None:
+        return {}
+    netback = scenario.oil.price_usd_per_bbl - scenario.oil.blend_discount_usd_per_bbl
+    barrels = dict(zip(network.commodities["id"], network.commodities["barrels_per_unit"], strict=True))
+    return {str(c): netback * float(b) for c, b in barrels.items() if np.isfinite(b)}
 
 
 def _by_period(
@@ -429,7 +490,18 @@ def impact(
         corridors=corridors.sort_values("moved").reset_index(drop=True),
         bottlenecks=_bottlenecks(after),
         dependency=dependency.sort_values(keys).reset_index(drop=True),
+        barrels_per_unit=_oil_commodity(network, demand),
+        oil_price=None if scenario.oil is None else scenario.oil.model_dump(exclude={"source"}),
     )
+
+
+def _oil_commodity(network: Network, demand: Demand) -> tuple[str, float] | None:
+    """The first commodity in the demand that is counted in barrels too (crude), if any."""
+    barrels = dict(zip(network.commodities["id"], network.commodities["barrels_per_unit"], strict=True))
+    for commodity in dict.fromkeys(demand.table["commodity"]):
+        if np.isfinite(barrels.get(commodity, np.nan)):
+            return str(commodity), float(barrels[commodity])
+    return None
 
 
 def impact_by_duration(

@@ -157,3 +157,22 @@ def network_schema(
 
     for t in tables:
         print_schema(schema_for(t))
+
+
+@sh.app.command()
+def capacity(
+    group: str = typer.Argument(..., help="A corridor group id, e.g. middle_corridor, caspian_crossing, cpc."),
+    as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
+    data: Path | None = sh.DATA_OPTION,
+) -> None:
+    """End-to-end capacity of a corridor group by maximum flow, in t/yr and TEU/yr, with the binding cut."""
+    from corridor.analysis import corridor_capacity
+
+    net = sh.load_network_or_exit(data)
+    result = sh.guard(lambda: corridor_capacity(net, group))
+    if as_json:
+        sh.emit_json(result.to_dict())
+        return
+    from corridor.cli._render import print_capacity
+
+    print_capacity(result)

@@ -180,6 +180,25 @@ def build_assignment(
         cap_limit.append(cn.node_capacity_native[node] * (1.0 if effect is None else effect.node_capacity_factor[node]))
         cap_dim.append(dim)
         n_rows += 1
+    # capacities several links share (one ferry fleet for several ports), in each direction
+    for shared in cn.shared:
+        f = cn.dimension_factor[shared.dimension][fc] if len(fc) else np.zeros(0)
+        for way, arcs_on in (("forward", shared.forward), ("backward", shared.backward)):
+            sel = np.flatnonzero(arcs_on[fa] & np.isfinite(f)) if len(fa) else np.zeros(0, np.int64)
+            if not len(sel):
+                continue
+            # derated when every member is (the fleet itself); one port's trouble leaves the fleet whole
+            left = 1.0 if effect is None else float(np.max(effect.capacity_factor[arcs_on], initial=0.0))
+            rows_i.append(np.full(len(sel), n_rows))
+            cols_j.append(sel)
+            vals.append(f[sel])
+            cap_rows.append(n_rows)
+            cap_kind.append("shared")
+            cap_element.append(shared.group)
+            cap_direction.append(way)
+            cap_limit.append(shared.native_per_year * left)
+            cap_dim.append(shared.dimension)
+            n_rows += 1
     # derated arcs without a capacity figure: held to a share of what they carried without the scenario
     bare = [] if effect is None else effect.bare_derates(network)
     if bare and effect is not None and effect.reference_t is None:

@@ -10,7 +10,7 @@
 * :mod:`corridor.network.synthetic`: synthetic networks of any size for benchmarks and tests.
 """
 
-from corridor.network.compiled import CompiledNetwork, compile_network
+from corridor.network.compiled import CompiledNetwork, SharedCapacity, compile_network
 from corridor.network.outlines import Country, load_countries
 from corridor.network.places import NameIndex, build_name_index, fold, group_members, place_nodes
 from corridor.network.schema import (
@@ -50,6 +50,7 @@ __all__ = [
     "NameIndex",
     "Network",
     "RawTable",
+    "SharedCapacity",
     "TableSchema",
     "build_name_index",
     "builtin_dataset_path",

@@ -23,10 +23,24 @@ from corridor.network.validate import allowed_commodities, commodity_factors, co
 if TYPE_CHECKING:
     from corridor.network.tables import Network
 
-__all__ = ["CompiledNetwork", "compile_network"]
+__all__ = ["CompiledNetwork", "SharedCapacity", "compile_network"]
 
 IntArray = np.ndarray
 FloatArray = np.ndarray
+
+
+@dataclass(frozen=True, eq=False)
+class SharedCapacity:
+    """A capacity several links share in each direction (a group's ``capacity``): one ferry fleet
+    serving several ports, counted once. ``forward`` and ``backward`` [arc] pick the member arcs
+    running the way their link is written, and the other way."""
+
+    group: str
+    forward: np.ndarray
+    backward: np.ndarray
+    native_per_year: float
+    dimension: str
+    sources: frozenset[str]
 
 
 @dataclass(frozen=True, eq=False)
@@ -78,6 +92,7 @@ class CompiledNetwork:
     edge_arc: IntArray  # [edge] arc index, or -1 for the free hop out of a virtual node
 
     network: Network = field(repr=False)
+    shared: tuple[SharedCapacity, ...] = ()  # capacities several links share (a ferry fleet)
 
     def link_sources(self, commodity: int) -> tuple[frozenset[str], ...]:
         """Per link, every source behind its figures for one commodity, tariffs included (computed once)."""
@@ -170,7 +185,8 @@ def compile_network(network: Network) -> CompiledNetwork:
     capacity = _capacity_matrix(link_native, link_dim, commodities, factors)
     node_capacity = _capacity_matrix(node_native, node_dim, commodities, factors)
     dimension_factor = {
-        dim: np.array([factors[com].get(dim, np.nan) for com in commodities]) for dim in ("t", "teu", "train", "bbl")
+        dim: np.array([factors[com].get(dim, np.nan) for com in commodities])
+        for dim in ("t", "teu", "train", "wagon", "bbl")
     }
 
     n_nodes = len(node_ids)
@@ -182,7 +198,9 @@ def compile_network(network: Network) -> CompiledNetwork:
     link_kind = np.array([kind_code[mode_kind[m]] for m in links["mode"]], dtype=np.int8)
     gauge_change = links["gauge_mm"].str.contains("/", regex=False).to_numpy(bool)
 
+    shared = _shared_capacities(network, arc_link, arc_forward, unit_dim, unit_per_year)
     return CompiledNetwork(
+        shared=shared,
         node_ids=node_ids,
         node_index=node_index,
         node_country=np.array([country_index[c] for c in nodes["country"]], dtype=np.int32),
@@ -365,4 +383,48 @@ def _tariff_sources(network: Network, commodity: str) -> tuple[frozenset[str], .
         for key in country_rows(by_mode, mode, countries):
             cited.update(by_mode.get(key, frozenset()) if key else ())
         out.append(frozenset(cited))
+    return tuple(out)
+
+
+def _shared_capacities(
+    network: Network,
+    arc_link: np.ndarray,
+    arc_forward: np.ndarray,
+    unit_dim: dict[str, str],
+    unit_per_year: dict[str, float],
+) -> tuple[SharedCapacity, ...]:
+    """Each group with a capacity, as the arcs of its member links (nested groups flattened)."""
+    groups = network.groups
+    if "capacity" not in groups.columns:
+        return ()
+    members = dict(zip(groups["id"], groups["members"], strict=True))
+    link_pos = {lid: i for i, lid in enumerate(network.links["id"])}
+    out = []
+    for gid, capacity, unit, source in zip(
+        groups["id"], groups["capacity"], groups["capacity_unit"], groups["capacity_source"], strict=True
+    ):
+        if not np.isfinite(float(capacity)):
+            continue
+        links, stack, seen = [], [str(gid)], set()
+        while stack:
+            g = stack.pop()
+            if g in seen:
+                continue
+            seen.add(g)
+            for item in members[g]:
+                if item in members:
+                    stack.append(item)
+                elif item in link_pos:
+                    links.append(link_pos[item])
+        on = np.isin(arc_link, links)
+        out.append(
+            SharedCapacity(
+                group=str(gid),
+                forward=on & arc_forward,
+                backward=on & ~arc_forward,
+                native_per_year=float(capacity) * float(unit_per_year[str(unit)]),
+                dimension=unit_dim[str(unit)],
+                sources=frozenset(split_source(str(source or ""))[0]),
+            )
+        )
     return tuple(out)

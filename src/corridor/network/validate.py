@@ -109,6 +109,8 @@ def commodity_factors(commodities: pd.DataFrame) -> dict[str, dict[str, float]]:
             f["teu"] = float(com.teu_per_unit)
         if not np.isnan(com.units_per_train):
             f["train"] = 1.0 / float(com.units_per_train)
+        if not np.isnan(getattr(com, "units_per_wagon", np.nan)):
+            f["wagon"] = 1.0 / float(com.units_per_wagon)
         if not np.isnan(com.barrels_per_unit):
             f["bbl"] = float(com.barrels_per_unit)
         factors[str(com.id)] = f

@@ -149,6 +149,7 @@ def _load_chain(name_or_path: str, seen: tuple[str, ...]) -> Scenario:
         update={
             "events": [*parent.events, *scenario.events],
             "horizon": scenario.horizon or parent.horizon,
+            "oil": scenario.oil or parent.oil,
             "extends": None,
         }
     )

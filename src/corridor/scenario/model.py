@@ -181,6 +181,26 @@ class Horizon(StrictModel):
         return (self.end - self.start).days + 1
 
 
+class Oil(StrictModel):
+    """What crude is worth in a scenario: a price and the blend's discount to it, per barrel.
+
+    Crude that cannot leave fills the fields' storage, then output is cut: the cut output is
+    deferred (produced later), not destroyed, so it is valued at the revenue it defers, the
+    price less the blend's discount; ``lost_share`` is the part of it never produced at all.
+    """
+
+    price_usd_per_bbl: float = Field(gt=0, le=1000)
+    blend_discount_usd_per_bbl: float = Field(default=0.0, ge=0, le=1000)
+    lost_share: float = Field(default=0.0, ge=0, le=1)
+    source: str | None = None
+
+    @model_validator(mode="after")
+    def _discount(self) -> Oil:
+        if self.blend_discount_usd_per_bbl >= self.price_usd_per_bbl:
+            raise ValueError("blend_discount_usd_per_bbl must be below price_usd_per_bbl")
+        return self
+
+
 DEFAULT_HORIZON = Horizon(start=dt.date(2022, 1, 1), end=dt.date(2022, 12, 31))
 
 
@@ -193,6 +213,7 @@ class Scenario(StrictModel):
     horizon: Horizon | None = None
     events: list[Event] = Field(default_factory=list)
     source: str | None = None
+    oil: Oil | None = None
 
     def stretches(self, horizon: Horizon | None = None, *, max_days: int | None = None) -> list[Horizon]:
         """The horizon cut wherever an event starts or ends, so that in each stretch every event
