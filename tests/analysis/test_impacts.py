@@ -106,8 +106,37 @@ def test_flow_decomposition():
             "flow_per_year": [3.0, 3.0, 2.0, 2.0],
         }
     )
-    paths = sorted((tuple(links), v) for links, v in _decompose(flows, "o"))
-    assert paths == [(("x", "y"), 3.0), (("z", "w"), 2.0)]
+    paths = sorted((tuple(links), v, end) for links, v, end in _decompose(flows, "o"))
+    assert paths == [(("x", "y"), 3.0, "d"), (("z", "w"), 2.0, "d")]
+
+
+def test_transit_dependency_counts_only_countries_in_between(eurasia):
+    """The destination's country is where the trade goes, not a transit country."""
+    from corridor.analysis import transit_dependency
+    from corridor.flow import assign
+
+    table = transit_dependency(eurasia, assign(eurasia, load_demand(eurasia)))
+    boxes = table[(table["exporter"] == "CN") & (table["commodity"] == "container")]
+    assert "DE" not in set(boxes["transit"])  # every westbound box ends in Germany or Poland
+    assert "KZ" in set(boxes["transit"])
+
+
+def test_an_event_on_an_idle_element_says_so(eurasia):
+    from corridor.scenario import Scenario
+
+    scenario = Scenario.model_validate(
+        {
+            "name": "idle",
+            "horizon": {"start": "2022-03-01", "end": "2022-03-31"},
+            "events": [
+                {"type": "close", "target": "cs_turkmenbashi_alat_ferry", "start": "2022-03-05", "days": 10},
+                {"type": "close", "target": "cpc_spm1", "start": "2022-03-05", "days": 10},
+            ],
+        }
+    )
+    result = impact(eurasia, load_demand(eurasia), scenario, period="week")
+    assert len(result.warnings) == 1 and "cs_turkmenbashi_alat_ferry" in result.warnings[0]
+    assert result.to_dict()["warnings"] == list(result.warnings)
 
 
 def test_horizon_days():

@@ -15,7 +15,7 @@ from corridor.network import Network
 
 __all__ = ["PATH_COLUMNS", "assignment_paths", "dependency_table", "transit_dependency"]
 
-PATH_COLUMNS = ["origin", "commodity", "links", "volume"]
+PATH_COLUMNS = ["origin", "destination", "commodity", "links", "volume"]
 
 
 def transit_dependency(network: Network, assignment: Assignment) -> pd.DataFrame:
@@ -51,13 +51,14 @@ def assignment_paths(assignment: Assignment, *, scale: float = 1.0) -> pd.DataFr
     Returns
     -------
     pandas.DataFrame
-        origin, commodity, links (a frozenset of link ids), volume.
+        origin, destination (the node where the path delivers), commodity, links (a frozenset of
+        link ids), volume.
     """
     rows = []
     for (origin, commodity), part in assignment.flows_by_origin.groupby(["origin", "commodity"]):
-        for links, rate in _decompose(part, str(origin)):
-            rows.append({"origin": str(origin), "commodity": str(commodity), "links": frozenset(links),
-                         "volume": rate * scale})  # fmt: skip
+        for links, rate, end in _decompose(part, str(origin)):
+            rows.append({"origin": str(origin), "destination": end, "commodity": str(commodity),
+                         "links": frozenset(links), "volume": rate * scale})  # fmt: skip
     return pd.DataFrame(rows, columns=PATH_COLUMNS)
 
 
@@ -65,7 +66,8 @@ def dependency_table(network: Network, paths: pd.DataFrame) -> pd.DataFrame:
     """Share of each exporting country's volume (and value) that crosses each other country.
 
     ``paths`` as :func:`assignment_paths` gives them. A path's volume counts for every country
-    its links touch other than the exporter's.
+    its links touch other than the exporter's and the importer's (where it is delivered): those
+    are its transit countries.
 
     Returns
     -------
@@ -78,12 +80,13 @@ def dependency_table(network: Network, paths: pd.DataFrame) -> pd.DataFrame:
     values = dict(zip(network.commodities["id"], network.commodities["value_usd_per_unit"], strict=True))
     exported: dict[tuple[str, str], float] = {}
     crossing: dict[tuple[str, str, str], float] = {}
-    for origin, commodity, links, volume in zip(
-        paths["origin"], paths["commodity"], paths["links"], paths["volume"], strict=True
+    for origin, destination, commodity, links, volume in zip(
+        paths["origin"], paths["destination"], paths["commodity"], paths["links"], paths["volume"], strict=True
     ):
         exporter = node_country[origin]
         exported[(exporter, commodity)] = exported.get((exporter, commodity), 0.0) + volume
-        for country in {c for link in links for c in link_countries[link]} - {exporter}:
+        ends = {exporter, node_country.get(destination, exporter)}
+        for country in {c for link in links for c in link_countries[link]} - ends:
             crossing[(exporter, country, commodity)] = crossing.get((exporter, country, commodity), 0.0) + volume
     rows = [
         {
@@ -100,8 +103,9 @@ def dependency_table(network: Network, paths: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["exporter", "transit", "commodity", "volume", "share", "value_usd"])
 
 
-def _decompose(flows: pd.DataFrame, origin: str, tolerance: float = 1e-9) -> list[tuple[list[str], float]]:
-    """Split one origin's link flows into paths from the origin to where cargo is delivered."""
+def _decompose(flows: pd.DataFrame, origin: str, tolerance: float = 1e-9) -> list[tuple[list[str], float, str]]:
+    """Split one origin's link flows into paths (links, volume, end node) from the origin to where
+    cargo is delivered."""
     remaining: dict[tuple[str, str, str], float] = {}
     for link, a, b, f in zip(flows["link"], flows["from"], flows["to"], flows["flow_per_year"], strict=True):
         remaining[(link, a, b)] = remaining.get((link, a, b), 0.0) + float(f)
@@ -110,7 +114,7 @@ def _decompose(flows: pd.DataFrame, origin: str, tolerance: float = 1e-9) -> lis
         balance[b] = balance.get(b, 0.0) + f
         balance[a] = balance.get(a, 0.0) - f
     delivered = {n: v for n, v in balance.items() if v > tolerance and n != origin}
-    paths: list[tuple[list[str], float]] = []
+    paths: list[tuple[list[str], float, str]] = []
     for _ in range(4 * len(remaining) + 4):
         if sum(delivered.values()) <= tolerance:
             break
@@ -137,5 +141,5 @@ def _decompose(flows: pd.DataFrame, origin: str, tolerance: float = 1e-9) -> lis
         for k in path:
             remaining[k] -= volume
         delivered[node] -= volume
-        paths.append(([k[0] for k in path], volume))
+        paths.append(([k[0] for k in path], volume, node))
     return paths

@@ -116,6 +116,7 @@ class Impact:
     bottlenecks: pd.DataFrame  # element, kind, direction, dimension, shadow_price_usd (max), days binding
     dependency: pd.DataFrame  # exporter, transit country, commodity, share_volume/value before and after
     barrels_per_unit: tuple[str, float] | None = None  # (oil commodity, barrels per unit)
+    warnings: tuple[str, ...] = ()  # events that act on nothing any cargo uses
     oil_price: dict[str, float] | None = None  # the scenario's oil block
 
     @property
@@ -177,6 +178,7 @@ class Impact:
             "waiting_unit_days": self.disrupted.waiting_unit_days(),
             "days_to_clear_backlog": clear,
             "oil": self.oil(),
+            "warnings": list(self.warnings),
             "bottlenecks": json_records(self.bottlenecks),
             "corridors": json_records(self.corridors),
             "dependency": json_records(self.dependency),
@@ -491,8 +493,40 @@ def impact(
         bottlenecks=_bottlenecks(after),
         dependency=dependency.sort_values(keys).reset_index(drop=True),
         barrels_per_unit=_oil_commodity(network, demand),
+        warnings=idle_events(network, scenario, before),
         oil_price=None if scenario.oil is None else scenario.oil.model_dump(exclude={"source"}),
     )
+
+
+def idle_events(network: Network, scenario: Scenario, baseline: Replay) -> tuple[str, ...]:
+    """A warning for each closure or derate whose elements carry nothing in the baseline while it
+    holds: it changes nothing, and the user should know that rather than conclude the asset
+    does not matter."""
+    from corridor.scenario import Close, Derate, target_arcs
+
+    cn = network.compiled
+    out = []
+    for i, event in enumerate(scenario.events):
+        if not isinstance(event, Close | Derate):
+            continue
+        arcs = np.flatnonzero(target_arcs(network, event.target))
+        links = {cn.link_ids[cn.arc_link[a]] for a in arcs}
+        first, last = event.window(scenario.horizon) if scenario.horizon else (None, None)
+        used = False
+        for result, start, end in zip(
+            baseline.assignments, baseline.stretches["start"], baseline.stretches["end"], strict=True
+        ):
+            if first is not None and (end < first or start > last):
+                continue
+            if set(result.flows.loc[result.flows["flow_per_year"] > 1e-6, "link"]) & links:
+                used = True
+                break
+        if not used:
+            out.append(
+                f"event {i} ({event.type} {event.target}): no cargo uses {event.target} while it holds, "
+                "so it changes nothing here"
+            )
+    return tuple(out)
 
 
 def _oil_commodity(network: Network, demand: Demand) -> tuple[str, float] | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import typer
@@ -56,6 +57,8 @@ def impact(
     net, demand = sh.network_and_demand(data, demand_file)
     chosen = sh.guard(lambda: load_scenario(scenario, net))
     result = sh.guard(lambda: run_impact(net, demand, chosen, period=period))  # type: ignore[arg-type]
+    for line in result.warnings:
+        print(f"warning: {line}", file=sys.stderr)
     run_id = sh.keep_run(results, "impact", net, demand, chosen, result) if save else None
     if as_json:
         sh.emit_json(result.to_dict())
