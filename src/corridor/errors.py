@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 __all__ = [
     "EXIT_CODES",
+    "ClusterError",
     "CorridorError",
     "DataError",
     "InfeasibleError",
@@ -115,6 +116,10 @@ class StoreError(CorridorError):
     """The results file cannot be used (another schema version, not a corridor store, ...)."""
 
 
+class ClusterError(CorridorError):
+    """The compute cluster cannot be used (a scheduler address that does not answer, ...)."""
+
+
 EXIT_CODES: dict[type[CorridorError], int] = {
     DataError: 3,
     ScenarioError: 3,
@@ -124,4 +129,5 @@ EXIT_CODES: dict[type[CorridorError], int] = {
     InfeasibleError: 6,
     SolverError: 7,
     StoreError: 8,
+    ClusterError: 9,
 }

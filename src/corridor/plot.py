@@ -7,6 +7,7 @@ Natural Earth's, from the world-atlas TopoJSON file inside the package.
 from __future__ import annotations
 
 import csv
+import html
 import io
 import os
 from collections.abc import Iterable, Mapping, Sequence
@@ -299,11 +300,41 @@ def plot_exceedance(result: Any, path: str | os.PathLike[str], *, title: str | N
     return _save(fig, path)
 
 
+FIGURE_SUFFIXES = (".png", ".svg", ".html")
+"""What a figure can be written as, chosen by the file name's suffix."""
+
+
+def check_figure_path(path: str | os.PathLike[str]) -> Path:
+    """The path, if its suffix names a format corridor writes (:data:`FIGURE_SUFFIXES`)."""
+    from corridor.errors import RequestError
+
+    file = Path(path)
+    if file.suffix.lower() not in FIGURE_SUFFIXES:
+        raise RequestError(
+            f"{file}: cannot write a figure as {file.suffix or 'a file without a suffix'}; "
+            f"expected a name ending in {', '.join(FIGURE_SUFFIXES)}"
+        )
+    return file
+
+
 def _save(fig: Any, path: str | os.PathLike[str]) -> Path:
-    """Write a figure as PNG, atomically (:func:`corridor.store.write_atomically`), and close it."""
+    """Write a figure by its suffix (PNG, SVG, or an HTML page holding the SVG), atomically
+    (:func:`corridor.store.write_atomically`), and close it."""
     import matplotlib.pyplot as plt
 
+    file = check_figure_path(path)
     try:
-        return write_atomically(path, lambda tmp: fig.savefig(tmp, format="png"))
+        suffix = file.suffix.lower()
+        if suffix == ".html":
+            buffer = io.StringIO()
+            fig.savefig(buffer, format="svg")
+            title = fig.axes[0].get_title() if fig.axes else file.stem
+            page = (
+                '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
+                f'<title>{html.escape(title)}</title></head>\n<body style="margin:0">\n'
+                f"{buffer.getvalue()}\n</body></html>\n"
+            )
+            return write_atomically(file, lambda tmp: tmp.write_text(page, encoding="utf-8"))
+        return write_atomically(file, lambda tmp: fig.savefig(tmp, format=suffix.lstrip(".")))
     finally:
         plt.close(fig)

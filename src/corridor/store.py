@@ -24,7 +24,7 @@ import pandas as pd
 from corridor.errors import DataError, Problem, StoreError
 from corridor.records import json_records
 
-__all__ = ["SCHEMA_VERSION", "list_runs", "load_run", "save_run", "write_atomically"]
+__all__ = ["APPLICATION_ID", "SCHEMA_VERSION", "list_runs", "load_run", "save_run", "write_atomically"]
 
 SCHEMA_VERSION = 1
 _SCHEMA = """
@@ -49,19 +49,50 @@ CREATE TABLE IF NOT EXISTS run_tables (
 """
 
 
+APPLICATION_ID = 0x636F7272
+"""The SQLite ``application_id`` a corridor results file carries ("corr")."""
+
+
+def _check_own(path: Path) -> bool:
+    """Whether ``path`` is a corridor results file (True), new or empty (False); refuse any other
+    SQLite file, or any other file, without writing a byte to it."""
+    if not path.exists() or path.stat().st_size == 0:
+        return False
+    try:
+        with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)) as conn:
+            app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    except sqlite3.DatabaseError as err:
+        raise StoreError(f"{path} is not a corridor results file ({err}); expected an SQLite file it made") from err
+    if app_id == APPLICATION_ID:
+        return True
+    if app_id == 0 and tables and tables <= {"meta", "runs", "run_tables", "sqlite_sequence"}:
+        return True  # made by corridor before files were marked
+    if app_id == 0 and not tables:
+        return False
+    raise StoreError(
+        f"{path} is an SQLite file of another application (application_id {app_id}, tables "
+        f"{', '.join(sorted(tables)) or 'none'}); expected a corridor results file. Nothing was written to it; "
+        "choose another file with --results"
+    )
+
+
 @contextmanager
 def _connect(path: Path) -> Iterator[sqlite3.Connection]:
+    own = _check_own(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     with closing(sqlite3.connect(path, timeout=30)) as conn:
         conn.execute("PRAGMA foreign_keys = ON")
-        try:
-            found = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-        except sqlite3.DatabaseError as err:
-            if "no such table" not in str(err):
+        found = None
+        if own:
+            try:
+                found = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+            except sqlite3.DatabaseError as err:
                 raise StoreError(f"{path} is not a corridor results file ({err})") from err
-            found = None
         if found is None:
             with conn:
+                conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+                conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
                 conn.executescript(_SCHEMA)
                 conn.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
         elif int(found[0]) != SCHEMA_VERSION:

@@ -489,7 +489,7 @@ def impact(
         scenario=scenario.name,
         baseline=before,
         disrupted=after,
-        corridors=corridors.sort_values("moved").reset_index(drop=True),
+        corridors=corridors.sort_values(["commodity", "moved", "group"]).reset_index(drop=True),
         bottlenecks=_bottlenecks(after),
         dependency=dependency.sort_values(keys).reset_index(drop=True),
         barrels_per_unit=_oil_commodity(network, demand),

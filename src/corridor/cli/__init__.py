@@ -15,5 +15,25 @@ __all__ = ["app", "main"]
 
 
 def main() -> None:
-    """Entry point of the ``corridor`` script."""
-    app()
+    """Entry point of the ``corridor`` script: an unexpected error is one line and exit code 1
+    (``--debug`` shows its traceback); corridor's own errors have their codes (errors.py)."""
+    import sys
+
+    from corridor.cli._shell import DEBUG, err_console
+
+    try:
+        app()
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except Exception as err:
+        if DEBUG["on"]:
+            raise
+        err_console.print("[bold red]error:[/] ", end="")
+        err_console.print(
+            f"{type(err).__name__}: {err} (an unexpected failure; run again with --debug for the traceback "
+            "and report it)",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
+        sys.exit(1)

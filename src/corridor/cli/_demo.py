@@ -18,6 +18,7 @@ from pathlib import Path
 from rich.table import Table
 
 from corridor.analysis import Option, Outcome, compare_routes
+from corridor.cli import _shell as sh
 from corridor.cli._render import capacity_text, console, money
 from corridor.network import Network
 from corridor.routing import Route
@@ -156,8 +157,14 @@ def _replay_2022(network: Network, out: Path) -> list[Path]:
     ):
         table.add_column(col, overflow="fold")
     pictures = []
+    results = {}
+    with sh.Progress("2022 replays") as advance:
+        for i, name in enumerate(REPLAY_2022):
+            advance(i, len(REPLAY_2022))
+            results[name] = impact(network, demand, load_scenario(name, network), period="week")
+        advance(len(REPLAY_2022), len(REPLAY_2022))
     for name in REPLAY_2022:
-        result = impact(network, demand, load_scenario(name, network), period="week")
+        result = results[name]
         stranded = result.disrupted.stranded()
         top = result.bottlenecks.iloc[0] if not result.bottlenecks.empty else None
         shift = result.corridors.reindex(result.corridors["moved"].abs().sort_values(ascending=False).index).head(1)
@@ -195,10 +202,11 @@ def _single_points_of_failure(network: Network, out: Path) -> Path:
     from corridor.cli._render import print_criticality
     from corridor.flow import load_demand
     from corridor.plot import plot_criticality
-    from corridor.sweep import criticality
+    from corridor.sweep import SweepOptions, criticality
 
     # serial: on a network this small the sweep takes less than starting worker processes
-    result = criticality(network, load_demand(network))
+    with sh.Progress("closures") as advance:
+        result = criticality(network, load_demand(network), options=SweepOptions(progress=advance))
     print_criticality(
         result, top=10, title="6. Single points of failure: each element closed for a year (N-1), top ten"
     )

@@ -170,13 +170,16 @@ def print_assignment(network: Network, demand: Demand, result: Assignment, *, to
         total = demand.total(commodity)
         summary.add_row(f"unserved {commodity}", f"{left:,.0f} {units[commodity]}/y of {total:,.0f}")
     console.print(summary)
-    flows = Table(title=f"Largest flows (top {top})", title_justify="left")
-    for col in ("link", "from", "to", "commodity", "per year", "utilisation"):
-        flows.add_column(col, justify="right" if col in ("per year", "utilisation") else "left")
-    for row in result.flows.sort_values("flow_per_year", ascending=False).head(top).to_dict(orient="records"):
-        util = "" if math.isnan(row["utilisation"]) else f"{row['utilisation']:.0%}"
-        flows.add_row(row["link"], row["from"], row["to"], row["commodity"], f"{row['flow_per_year']:,.0f}", util)
-    console.print(flows)
+    # one table per commodity: TEU and tonnes are never ranked in one column
+    for name, part in result.flows.groupby("commodity", sort=True):
+        commodity = str(name)
+        flows = Table(title=f"Largest {commodity} flows (top {top})", title_justify="left")
+        for col in ("link", "from", "to", f"{units.get(commodity, '')} per year", "utilisation"):
+            flows.add_column(col, justify="left" if col in ("link", "from", "to") else "right")
+        for row in part.sort_values("flow_per_year", ascending=False).head(top).to_dict(orient="records"):
+            util = "" if math.isnan(row["utilisation"]) else f"{row['utilisation']:.0%}"
+            flows.add_row(row["link"], row["from"], row["to"], f"{row['flow_per_year']:,.0f}", util)
+        console.print(flows)
     if result.bottlenecks.empty:
         console.print("No capacity binds.")
         return
@@ -280,10 +283,7 @@ def print_criticality(result: Any, *, top: int = 10, title: str | None = None) -
             str(rank),
             row["closed"],
             f"{row['extra_cost_usd'] / 1e6:,.0f} M",
-            *(
-                f"{row[c]:,.0f} {result.units.get(c.removeprefix('stranded_'), '')}" if row[c] > 0.5 else "-"
-                for c in stranded
-            ),
+            *(f"{row[c]:,.0f} {result.units.get(c.removeprefix('stranded_'), '')}".strip() for c in stranded),
             row["countries_hit"],
         )
     console.print(table)
@@ -349,7 +349,7 @@ def print_appraisal(result: Any) -> None:
             "-" if cost is None or math.isnan(cost) else f"{cost / 1e6:,.0f} M",
             f"{row['loss_reduction_usd'] / 1e6:,.1f} M ± {row['reduction_se_usd'] / 1e6:,.1f}",
             "-" if math.isnan(row["reduction_per_musd"]) else f"{row['reduction_per_musd']:,.0f}",
-            ", ".join(stranded) or "-",
+            ", ".join(stranded) or "0",
             f"{row['expected_cost_reduction_usd'] / 1e6:,.1f} M",
             row["dependency_change"],
         )

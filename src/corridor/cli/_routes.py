@@ -24,7 +24,7 @@ def routes(
     pareto: bool = typer.Option(False, "--pareto", help="Every route no other beats on both cost and time."),
     legs: bool = typer.Option(False, "--legs", help="Show (or include in JSON) the figures of each link."),
     as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
-    map_png: Path | None = typer.Option(None, "--map", help="Also draw the routes on a map (PNG)."),
+    map_png: Path | None = typer.Option(None, "--map", help="Also draw the routes on a map (.png, .svg or .html)."),
     scenario: str | None = typer.Option(
         None, "--scenario", help="Route on the network as a scenario leaves it (built-in name or YAML file)."
     ),
@@ -34,6 +34,7 @@ def routes(
     """Best routes between two places, with cost, time, distance, countries and sources."""
     from corridor.routing import RouteState, k_shortest_routes, pareto_routes, resolve_route_options
 
+    map_png = sh.figure_path(map_png)
     net = sh.load_network_or_exit(data)
     avoid_items, via_items = sh.split(avoid), sh.split(via)
     state: RouteState | None = None

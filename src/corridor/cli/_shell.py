@@ -28,6 +28,7 @@ __all__ = [
     "emit_json",
     "err_console",
     "fail",
+    "figure_path",
     "guard",
     "keep_run",
     "load_network_or_exit",
@@ -57,6 +58,17 @@ app.add_typer(scenario_app, name="scenario")
 results_app = typer.Typer(help="Runs saved in the results file (SQLite).", no_args_is_help=True)
 app.add_typer(results_app, name="results")
 
+DEBUG = {"on": False}
+
+
+@app.callback()
+def _options(
+    debug: bool = typer.Option(False, "--debug", help="On an error, show the Python traceback too."),
+) -> None:
+    """Trade-corridor routes, costs and disruptions, with the Eurasian network built in."""
+    DEBUG["on"] = debug
+
+
 # not _render.make_console: importing _render loads pandas, and errors must print without it
 err_console = Console(stderr=True, width=None if sys.stderr.isatty() else 160)
 T = TypeVar("T")
@@ -82,6 +94,10 @@ def results_path(path: Path | None) -> Path:
 def fail(err: CorridorError) -> typer.Exit:
     """Print an error and return the exit carrying its code."""
     code = next((c for kind, c in EXIT_CODES.items() if isinstance(err, kind)), 1)
+    if DEBUG["on"]:
+        import traceback
+
+        traceback.print_exception(err, file=sys.stderr)
     err_console.print("[bold red]error:[/] ", end="")
     err_console.print(str(err), markup=False, highlight=False, soft_wrap=True)
     return typer.Exit(code)
@@ -93,6 +109,15 @@ def guard(call: Callable[[], T]) -> T:
         return call()
     except CorridorError as err:
         raise fail(err) from None
+
+
+def figure_path(path: Path | None) -> Path | None:
+    """A figure's file name checked before any work starts (.png, .svg or .html)."""
+    if path is None:
+        return None
+    from corridor.plot import check_figure_path
+
+    return guard(lambda: check_figure_path(path))
 
 
 def split(values: Iterable[str]) -> list[str]:

@@ -27,7 +27,7 @@ def criticality(
     top: int = typer.Option(10, "--top", help="Rows to print."),
     demand_file: Path | None = sh.DEMAND_OPTION,
     table_file: Path | None = typer.Option(None, "--table", help="Write the whole table (.csv or .parquet)."),
-    plot: Path | None = typer.Option(None, "--plot", help="Write a ranked bar chart (PNG)."),
+    plot: Path | None = typer.Option(None, "--plot", help="Write a ranked bar chart (.png, .svg or .html)."),
     as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
     data: Path | None = sh.DATA_OPTION,
     results: Path | None = sh.RESULTS_OPTION,
@@ -39,9 +39,12 @@ def criticality(
 
     if n not in (1, 2):
         raise sh.fail(RequestError(f"--n is {n}; expected 1 or 2"))
-    if top_pairs is not None and (n != 2 or top_pairs < 1):
+    if not 1 <= top <= 100_000:
+        raise sh.fail(RequestError(f"--top is {top}; expected a number of rows from 1 to 100,000"))
+    if top_pairs is not None and (n != 2 or not 1 <= top_pairs <= 100_000):
         raise sh.fail(RequestError(f"--top-pairs is {top_pairs}; expected a number >= 1, with --n 2"))
     options = sh.sweep_options(executor, scheduler, workers, table_file)
+    plot = sh.figure_path(plot)
     from corridor.scenario import load_scenario
 
     net, demand = sh.network_and_demand(data, demand_file)
@@ -81,7 +84,7 @@ def risk(
     hazards_file: Path | None = sh.HAZARDS_OPTION,
     demand_file: Path | None = sh.DEMAND_OPTION,
     table_file: Path | None = typer.Option(None, "--table", help="Write every sampled year (.csv or .parquet)."),
-    plot: Path | None = typer.Option(None, "--plot", help="Write the loss exceedance curve (PNG)."),
+    plot: Path | None = typer.Option(None, "--plot", help="Write the loss exceedance curve (.png, .svg or .html)."),
     as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
     data: Path | None = sh.DATA_OPTION,
     results: Path | None = sh.RESULTS_OPTION,
@@ -92,6 +95,7 @@ def risk(
     from corridor.sweep import risk as sample
 
     options = sh.sweep_options(executor, scheduler, workers, table_file, seed=seed, years=years)
+    plot = sh.figure_path(plot)
     net, demand = sh.network_and_demand(data, demand_file)
     hazards = sh.guard(lambda: load_hazards(net, hazards_file))
     with sh.Progress("years") as advance:

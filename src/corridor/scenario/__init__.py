@@ -6,7 +6,14 @@
 """
 
 from corridor.scenario.effect import ScenarioEffect, route_state, scenario_effect, target_arcs
-from corridor.scenario.load import builtin_scenarios, check_scenario, load_scenario, parse_yaml_model, with_investments
+from corridor.scenario.load import (
+    builtin_scenarios,
+    check_scenario,
+    load_scenario,
+    parse_yaml_model,
+    read_yaml_text,
+    with_investments,
+)
 from corridor.scenario.model import (
     DEFAULT_HORIZON,
     AddCapacity,
@@ -46,6 +53,7 @@ __all__ = [
     "check_scenario",
     "load_scenario",
     "parse_yaml_model",
+    "read_yaml_text",
     "route_state",
     "scenario_effect",
     "target_arcs",

@@ -14,7 +14,14 @@ from corridor.errors import DataError, ScenarioError
 from corridor.network import Network, builtin_dataset_path, country_codes
 from corridor.scenario.model import AddLink, Scenario
 
-__all__ = ["builtin_scenarios", "check_scenario", "load_scenario", "parse_yaml_model", "with_investments"]
+__all__ = [
+    "builtin_scenarios",
+    "check_scenario",
+    "load_scenario",
+    "parse_yaml_model",
+    "read_yaml_text",
+    "with_investments",
+]
 
 
 def _line_of(text: str, loc: tuple[Any, ...]) -> int | None:
@@ -45,14 +52,66 @@ def _parse(text: str, file: str) -> Scenario:
 M = TypeVar("M", bound=BaseModel)
 
 
+MAX_YAML_BYTES = 1_000_000
+"""The largest YAML document read (a scenario is a few kilobytes)."""
+MAX_ALIASES = 100
+"""The most YAML aliases (``*name``) a document may use: a guard against alias bombs."""
+MAX_EXTENDS = 32
+"""The longest ``extends`` chain followed."""
+
+
+class _GuardedLoader(yaml.SafeLoader):
+    """PyYAML's safe loader that counts aliases (an alias bomb stops at :data:`MAX_ALIASES`) and
+    keeps dates as text, so that pydantic checks them with the field and the line in its error."""
+
+    aliases = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            self.aliases += 1
+            if self.aliases > MAX_ALIASES:
+                mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
+                raise yaml.YAMLError(
+                    f"more than {MAX_ALIASES} aliases (line {mark.line + 1}); expected a plain document"
+                )
+        return super().compose_node(parent, index)
+
+
+_GuardedLoader.yaml_implicit_resolvers = {
+    key: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def read_yaml_text(path: Path, what: str = "file") -> str:
+    """A small UTF-8 text file, or a ScenarioError naming it and saying what is wrong."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_YAML_BYTES:
+            raise ScenarioError(f"{path}: {size:,} bytes; expected a {what} of at most {MAX_YAML_BYTES:,} bytes")
+        raw = path.read_bytes()
+    except OSError as err:
+        raise ScenarioError(f"{path}: cannot read it ({err.strerror or err})") from err
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise ScenarioError(
+            f"{path}: not UTF-8 text (byte 0x{raw[err.start]:02x} at position {err.start}); save it as UTF-8"
+        ) from err
+
+
 def parse_yaml_model(text: str, file: str, model: type[M]) -> M:
     """A YAML document validated by a pydantic model; every error names the file, the line and the field."""
+    if len(text) > MAX_YAML_BYTES:
+        raise ScenarioError(f"{file}: {len(text):,} characters; expected at most {MAX_YAML_BYTES:,}")
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_GuardedLoader)
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         where = f"{file} line {mark.line + 1}" if mark else file
-        raise ScenarioError(f"{where}: not valid YAML ({getattr(err, 'problem', err)})") from err
+        raise ScenarioError(f"{where}: not valid YAML ({getattr(err, 'problem', None) or err})") from err
+    except (ValueError, OverflowError, RecursionError) as err:
+        raise ScenarioError(f"{file}: a value YAML cannot read ({err})") from err
     if not isinstance(data, dict):
         raise ScenarioError(f"{file}: expected a mapping with {', '.join(model.model_fields)} at the top")
     try:
@@ -64,7 +123,9 @@ def parse_yaml_model(text: str, file: str, model: type[M]) -> M:
             line = _line_of(text, loc)
             path = ".".join(str(x) for x in loc if not (isinstance(x, str) and x in _EVENT_TAGS)) or "(top)"
             where = f"{file} line {line}" if line else file
-            lines.append(f"{where}: {path}: {e['msg']}")
+            got = e.get("input")
+            shown = "" if isinstance(got, dict | list) or got is None else f" (got {str(got)[:60]!r})"
+            lines.append(f"{where}: {path}: {e['msg']}{shown}")
         raise ScenarioError("\n".join(lines)) from err
 
 
@@ -133,12 +194,17 @@ def load_scenario(name_or_path: str | Path, network: Network | None = None) -> S
 
 
 def _load_chain(name_or_path: str, seen: tuple[str, ...]) -> Scenario:
+    if len(seen) >= MAX_EXTENDS:
+        raise ScenarioError(
+            f"scenario {seen[0]!r}: its extends chain is more than {MAX_EXTENDS} scenarios deep "
+            f"({' -> '.join(seen[:3])} -> ...); expected a shorter chain"
+        )
     builtin = builtin_scenarios()
     path = builtin.get(name_or_path, Path(name_or_path))
     if not path.is_file():
         known = ", ".join(sorted(builtin))
         raise ScenarioError(f"no scenario {name_or_path!r}: not a built-in name ({known}) nor a file")
-    scenario = _parse(path.read_text(encoding="utf-8"), path.name)
+    scenario = _parse(read_yaml_text(path, "scenario"), path.name)
     if scenario.name in seen:
         chain = " -> ".join((*seen, scenario.name))
         raise ScenarioError(f"{path.name}: scenario {scenario.name!r} extends itself ({chain})")

@@ -21,7 +21,13 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 class StrictModel(BaseModel):
     """A frozen pydantic model that refuses unknown fields: the base of every YAML record corridor reads."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+
+MAX_DAYS = 36_600
+"""The longest event or horizon, in days (a century)."""
+MAX_FACTOR = 1_000.0
+"""The largest multiplier a scenario may apply (tariffs, times, demand, capacity)."""
 
 
 class _Timed(StrictModel):
@@ -29,7 +35,7 @@ class _Timed(StrictModel):
 
     start: dt.date | None = None
     end: dt.date | None = None
-    days: float | None = Field(default=None, gt=0)
+    days: float | None = Field(default=None, gt=0, le=MAX_DAYS)
     until_further_notice: bool = False
     source: str | None = None
     note: str | None = None
@@ -50,7 +56,10 @@ class _Timed(StrictModel):
         if self.until_further_notice:
             end = horizon.end
         elif self.days is not None:
-            end = start + dt.timedelta(days=self.days - 1)
+            try:
+                end = start + dt.timedelta(days=self.days - 1)
+            except OverflowError:  # past year 9999: holds to the end of any horizon
+                end = dt.date.max
         else:
             end = self.end or horizon.end
         return max(start, horizon.start), min(end, horizon.end)
@@ -92,7 +101,7 @@ class BarTransit(_Timed):
 
 class MultiplyTariff(_Timed):
     type: Literal["multiply_tariff"]
-    factor: float = Field(gt=0)
+    factor: float = Field(gt=0, le=MAX_FACTOR)
     target: str | None = None
     countries: list[str] | None = None
     commodities: list[str] | None = None
@@ -106,7 +115,7 @@ class MultiplyTime(_Timed):
     """
 
     type: Literal["multiply_time"]
-    factor: float = Field(gt=0)
+    factor: float = Field(gt=0, le=MAX_FACTOR)
     target: str | None = None
     countries: list[str] | None = None
 
@@ -134,7 +143,7 @@ class RiskPremium(_Timed):
 
 class ChangeDemand(_Timed):
     type: Literal["demand"]
-    factor: float = Field(ge=0)
+    factor: float = Field(ge=0, le=MAX_FACTOR)
     origin: str | None = None
     destination: str | None = None
     commodity: str | None = None
@@ -143,8 +152,8 @@ class ChangeDemand(_Timed):
 class AddCapacity(_Timed):
     type: Literal["add_capacity"]
     target: str
-    factor: float = Field(gt=0, description="capacity multiplied by this (2 doubles it)")
-    cost_usd: float | None = Field(default=None, ge=0, description="investment cost, for appraisal")
+    factor: float = Field(gt=0, le=MAX_FACTOR, description="capacity multiplied by this (2 doubles it)")
+    cost_usd: float | None = Field(default=None, ge=0, le=1e13, description="investment cost, for appraisal")
 
 
 class AddLink(_Timed):
@@ -157,7 +166,7 @@ class AddLink(_Timed):
     type: Literal["add_link"]
     link: dict[str, Any]
     tariffs: list[dict[str, Any]] = Field(default_factory=list)
-    cost_usd: float | None = Field(default=None, ge=0, description="investment cost, for appraisal")
+    cost_usd: float | None = Field(default=None, ge=0, le=1e13, description="investment cost, for appraisal")
 
 
 Event = Annotated[
@@ -174,6 +183,8 @@ class Horizon(StrictModel):
     def _order(self) -> Horizon:
         if self.end < self.start:
             raise ValueError(f"end {self.end} is before start {self.start}")
+        if (self.end - self.start).days + 1 > MAX_DAYS:
+            raise ValueError(f"the horizon is {(self.end - self.start).days + 1:,} days; expected at most {MAX_DAYS:,}")
         return self
 
     @property

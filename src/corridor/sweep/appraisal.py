@@ -43,6 +43,7 @@ from corridor.scenario import (
     StrictModel,
     check_scenario,
     parse_yaml_model,
+    read_yaml_text,
     with_investments,
 )
 from corridor.sweep.engine import SweepOptions
@@ -88,7 +89,7 @@ def load_candidates(path: str | Path | None = None, network: Network | None = No
     file = builtin_dataset_path() / BUILTIN_CANDIDATES if path is None else Path(path)
     if not file.is_file():
         raise ScenarioError(f"{file}: no such file; expected a YAML file with a 'candidates:' list")
-    candidates = parse_yaml_model(file.read_text(encoding="utf-8"), file.name, _CandidateFile).candidates
+    candidates = parse_yaml_model(read_yaml_text(file, "candidates file"), file.name, _CandidateFile).candidates
     seen: set[str] = set()
     problems = []
     for i, candidate in enumerate(candidates):

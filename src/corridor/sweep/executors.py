@@ -27,7 +27,7 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 
-from corridor.errors import RequestError
+from corridor.errors import ClusterError, RequestError
 
 __all__ = ["EXECUTORS", "batch", "default_workers", "drop_state", "run_tasks", "seed_state", "worker_state"]
 
@@ -114,6 +114,10 @@ def run_tasks(
     return _dask(fn, shared, tasks, workers, scheduler, progress, on_start)
 
 
+SCHEDULER_TIMEOUT_S = 6
+"""Seconds to wait for a Dask scheduler to answer before giving up."""
+
+
 def _init_worker(shared: Any) -> None:
     _SHARED["value"] = shared
 
@@ -166,7 +170,16 @@ def _dask(
         cluster = LocalCluster(  # type: ignore[no-untyped-call]
             n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0", silence_logs=40
         )
-    client = Client(cluster if cluster is not None else scheduler)  # type: ignore[no-untyped-call]
+    if cluster is not None:
+        client = Client(cluster)  # type: ignore[no-untyped-call]
+    else:
+        try:
+            client = Client(scheduler, timeout=f"{SCHEDULER_TIMEOUT_S}s")  # type: ignore[no-untyped-call]
+        except (OSError, TimeoutError) as err:
+            raise ClusterError(
+                f"no Dask scheduler answered at {scheduler!r} within {SCHEDULER_TIMEOUT_S} s ({type(err).__name__}); "
+                "expected the address of a running scheduler, such as tcp://host:8786"
+            ) from None
     try:
         if on_start:
             on_start(str(client.dashboard_link))
