@@ -188,7 +188,12 @@ def _link_edges(cn: CompiledNetwork, links: Sequence[str]) -> np.ndarray:
 
 
 def _prepare(
-    network: Network, commodity: str, by: str, avoid: Iterable[str], via: Iterable[str], state: RouteState | None
+    network: Network,
+    commodity: str,
+    by: str,
+    avoid: Iterable[str],
+    via: Iterable[str],
+    state: RouteState | None = None,
 ) -> _Request:
     if by not in BY_OPTIONS:
         raise RequestError(f"by is {by!r}; expected one of {', '.join(BY_OPTIONS)}")
