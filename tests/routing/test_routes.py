@@ -237,3 +237,11 @@ def test_avoiding_the_origin_country(tiny):
     with pytest.raises(NoRouteError) as info:
         shortest_route(tiny, "a", "a", avoid=["KZ"])
     assert info.value.cut_by == ("avoid KZ",)
+
+
+def test_two_via_items_whose_cheapest_walk_doubles_back(eurasia):
+    """Via the BTK railway, then Kapikule: the cheapest walk returns to Istanbul for the sea, so
+    hundreds of looping candidates come first; the loopless search must go on past them."""
+    route = shortest_route(eurasia, "Xi'an", "Duisburg", via=["btk", "kapikule"])
+    assert "kapikule" in route.nodes and "kars" in route.nodes
+    assert len(route.nodes) == len(set(route.nodes))

@@ -254,12 +254,12 @@ def yen_paths(
     k: int,
     *,
     accept: Callable[[list[int]], bool] | None = None,
-    max_rejected: int = 200,
+    max_rejected: int = 20_000,
 ) -> YenResult:
     """Up to ``k`` loopless paths in order of cost (Yen's algorithm).
 
     ``accept`` filters the paths reported; rejected paths still seed later candidates, so the
-    order stays exact. ``max_rejected`` (default 200) bounds how many rejected paths are
+    order stays exact. ``max_rejected`` (default 20,000) bounds how many rejected paths are
     examined; ``capped`` says when that bound stopped the search.
     """
     limit = max_rejected

@@ -415,7 +415,7 @@ def k_shortest_routes(
         taken.add(arcs)
         return True
 
-    found = yen_paths(graph, s, t, k, accept=new_route)
+    found = yen_paths(graph, s, t, k, accept=new_route, max_rejected=20_000 + 100 * k)
     if not found.paths:
         raise _no_route(network, req.c, o, d, req.con, examined=found.examined if found.capped else None)
     return [req.route(graph, path, o.label, d.label) for _, path in found.paths]
