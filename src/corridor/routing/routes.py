@@ -498,7 +498,8 @@ def _route_exists(network: Network, c: int, o: _Endpoint, d: _Endpoint, con: Rou
         return False
     if not con.via:  # without via, a shortest path is loopless
         return shortest_paths(graph, [(s, t)])[0] is not None
-    return bool(yen_paths(graph, s, t, 1, accept=_simple_in(graph)).paths)
+    # a diagnosis, not an answer: a smaller budget keeps an error message quick
+    return bool(yen_paths(graph, s, t, 1, accept=_simple_in(graph), max_rejected=500).paths)
 
 
 def _simple_in(graph: Graph) -> Callable[[list[int]], bool]:
