@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install demo test test-fast lint bench bench-quick clean
+.PHONY: install demo serve test test-fast lint bench bench-quick clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,6 +16,9 @@ install: $(STAMP)
 
 demo: $(STAMP)  ## the main job on the built-in network: tables in the terminal, maps in out/demo
 	$(BIN)/corridor demo --out out/demo
+
+serve: $(STAMP)  ## the map page and JSON API at http://127.0.0.1:8000/ (offline)
+	$(BIN)/corridor serve
 
 test: $(STAMP)  ## every test, slow ones included
 	$(BIN)/python -m pytest

@@ -96,3 +96,28 @@ def test_writer_killed_midway_leaves_no_partial_run(tmp_path):
         assert conn.execute("SELECT COUNT(*) FROM run_tables WHERE run_id <> 1").fetchone()[0] == 0
     # and the file takes new runs
     assert save_run(path, kind="assign", network="tiny", summary={}) == 2
+
+
+def test_a_file_from_before_the_mark_is_still_ours(tmp_path):
+    """A results file written before files carried an application_id (schema 1, no mark) opens,
+    gets the mark, and opens again."""
+    import sqlite3
+
+    from corridor.store import APPLICATION_ID, list_runs, save_scenario, saved_scenarios
+
+    db = tmp_path / "old.sqlite"
+    with sqlite3.connect(db) as conn:
+        conn.executescript(
+            "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+            "INSERT INTO meta VALUES ('schema_version', '1');"
+            "CREATE TABLE runs (id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, scenario TEXT,"
+            " scenario_yaml TEXT, network TEXT NOT NULL, demand TEXT, created TEXT NOT NULL, status TEXT NOT NULL,"
+            " summary TEXT NOT NULL);"
+            "CREATE TABLE run_tables (run_id INTEGER NOT NULL, name TEXT NOT NULL, rows TEXT NOT NULL,"
+            " PRIMARY KEY (run_id, name));"
+        )
+    assert list_runs(db).empty
+    save_scenario(db, "mine", "name: mine\nevents: []\n")
+    assert saved_scenarios(db) == {"mine": "name: mine\nevents: []\n"}
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from corridor.network import Network, load_countries
+from corridor.network import Network, link_lines, load_countries
 from corridor.routing import Route
 from corridor.store import write_atomically
 
@@ -35,21 +35,6 @@ _PALETTE = ("#c0392b", "#1f77b4", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#
 def _alpha2_to_numeric() -> dict[str, str]:
     text = resources.files("corridor").joinpath("data", "countries.csv").read_text("utf-8")
     return {row["code"]: row["numeric"] for row in csv.DictReader(io.StringIO(text))}
-
-
-def _link_lines(network: Network) -> dict[str, np.ndarray]:
-    """Each link's line on the map (lon, lat), through its shape points when it has them."""
-    pos = {
-        nid: (lon, lat)
-        for nid, lon, lat in zip(network.nodes["id"], network.nodes["lon"], network.nodes["lat"], strict=True)
-    }
-    lines = {}
-    for lid, a, b, shape in zip(
-        network.links["id"], network.links["from"], network.links["to"], network.links["shape"], strict=True
-    ):
-        inner = [tuple(float(v) for v in point.split()) for point in shape]
-        lines[lid] = np.array([pos[a], *inner, pos[b]])
-    return lines
 
 
 def _extent_of(routes: Iterable[Route], lines: Mapping[str, np.ndarray]) -> tuple[float, float, float, float]:
@@ -116,7 +101,7 @@ def plot_routes(
     import matplotlib.pyplot as plt
 
     labelled = dict(routes) if isinstance(routes, Mapping) else {f"route {i + 1}": r for i, r in enumerate(routes)}
-    lines = _link_lines(network)
+    lines = link_lines(network)
     x0, x1, y0, y1 = extent or _extent_of(labelled.values(), lines)
     aspect = 1.0 / max(np.cos(np.radians((y0 + y1) / 2)), 0.3)  # keeps shapes right at mid-latitude
     width = 14.0
@@ -199,7 +184,7 @@ def plot_utilisation(
     from matplotlib import colormaps
     from matplotlib.colors import Normalize
 
-    lines = _link_lines(network)
+    lines = link_lines(network)
     x0, x1, y0, y1 = extent or (5.0, 125.0, 18.0, 60.0)
     aspect = 1.0 / max(np.cos(np.radians((y0 + y1) / 2)), 0.3)
     n = max(len(panels), 1)

@@ -24,7 +24,16 @@ import pandas as pd
 from corridor.errors import DataError, Problem, StoreError
 from corridor.records import json_records
 
-__all__ = ["APPLICATION_ID", "SCHEMA_VERSION", "list_runs", "load_run", "save_run", "write_atomically"]
+__all__ = [
+    "APPLICATION_ID",
+    "SCHEMA_VERSION",
+    "list_runs",
+    "load_run",
+    "save_run",
+    "save_scenario",
+    "saved_scenarios",
+    "write_atomically",
+]
 
 SCHEMA_VERSION = 1
 _SCHEMA = """
@@ -39,6 +48,11 @@ CREATE TABLE IF NOT EXISTS runs (
     created TEXT NOT NULL,
     status TEXT NOT NULL,
     summary TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS scenarios (
+    name TEXT PRIMARY KEY,
+    yaml TEXT NOT NULL,
+    created TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS run_tables (
     run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
@@ -66,7 +80,7 @@ def _check_own(path: Path) -> bool:
         raise StoreError(f"{path} is not a corridor results file ({err}); expected an SQLite file it made") from err
     if app_id == APPLICATION_ID:
         return True
-    if app_id == 0 and tables and tables <= {"meta", "runs", "run_tables", "sqlite_sequence"}:
+    if app_id == 0 and tables and tables <= {"meta", "runs", "run_tables", "scenarios", "sqlite_sequence"}:
         return True  # made by corridor before files were marked
     if app_id == 0 and not tables:
         return False
@@ -95,6 +109,12 @@ def _connect(path: Path) -> Iterator[sqlite3.Connection]:
                 conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
                 conn.executescript(_SCHEMA)
                 conn.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+        elif int(found[0]) == SCHEMA_VERSION:
+            with conn:  # files made before files were marked, or scenarios kept, are brought up to date
+                conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+                conn.execute(
+                    "CREATE TABLE IF NOT EXISTS scenarios (name TEXT PRIMARY KEY, yaml TEXT NOT NULL, created TEXT NOT NULL)"
+                )
         elif int(found[0]) != SCHEMA_VERSION:
             raise StoreError(
                 f"{path} has results schema version {found[0]}; this corridor reads version {SCHEMA_VERSION}. "
@@ -138,6 +158,24 @@ def save_run(
                 (run_id, name, json.dumps(json_records(frame), ensure_ascii=False, allow_nan=False)),
             )
     return run_id
+
+
+def save_scenario(path: str | Path, name: str, yaml_text: str) -> None:
+    """Keep a scenario's YAML under its name (replacing one of the same name), in one transaction."""
+    with _connect(Path(path)) as conn, conn:
+        conn.execute(
+            "INSERT OR REPLACE INTO scenarios (name, yaml, created) VALUES (?, ?, ?)",
+            (name, yaml_text, dt.datetime.now(dt.UTC).isoformat(timespec="seconds")),
+        )
+
+
+def saved_scenarios(path: str | Path) -> dict[str, str]:
+    """Scenarios kept in the file: name -> YAML."""
+    file = Path(path)
+    if not file.exists():
+        return {}
+    with _connect(file) as conn:
+        return {str(n): str(y) for n, y in conn.execute("SELECT name, yaml FROM scenarios ORDER BY name")}
 
 
 def list_runs(path: str | Path) -> pd.DataFrame:

@@ -16,7 +16,7 @@ dependency on transit through every other country, before and after.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
@@ -212,6 +212,7 @@ def replay(
     storage: Mapping[str, float] | None = None,
     solver_options: Mapping[str, Any] | None = None,
     lp: str = "auto",
+    progress: Callable[[int, int], None] | None = None,
 ) -> Replay:
     """Replay a scenario's horizon period by period (see the module docstring).
 
@@ -231,6 +232,8 @@ def replay(
         its output is cut, deferred). Default: each node's ``storage_days`` of its output.
     solver_options, lp
         How each period's LP is solved (:func:`corridor.flow.solve_model`).
+    progress
+        Called with (stretches done, stretches) as the replay goes.
 
     Returns
     -------
@@ -291,6 +294,8 @@ def replay(
             }
         )
         backlog = kept
+        if progress is not None:
+            progress(len(rows), len(stretches))
     solved = pd.DataFrame(
         {"stretch": range(len(stretches)), "start": [h.start for h in stretches], "end": [h.end for h in stretches]}
     )
@@ -433,6 +438,7 @@ def impact(
     storage: Mapping[str, float] | None = None,
     solver_options: Mapping[str, Any] | None = None,
     lp: str = "auto",
+    progress: Callable[[int, int], None] | None = None,
 ) -> Impact:
     """A scenario replayed period by period against the same periods without its events.
 
@@ -448,6 +454,8 @@ def impact(
         Units that can wait at each origin node (tank farms, yards); what cannot wait is stranded.
     solver_options, lp
         How each period's LP is solved (:func:`corridor.flow.solve_model`).
+    progress
+        Called with (stretches done, stretches) over both replays (without and with the events).
 
     Returns
     -------
@@ -470,8 +478,14 @@ def impact(
     """
     baseline_scenario = scenario.model_copy(update={"events": [], "name": "baseline"})
     kwargs: dict[str, Any] = {"period": period, "storage": storage, "solver_options": solver_options, "lp": lp}
-    before = replay(network, demand, baseline_scenario, **kwargs)  # without the new links too
-    after = replay(network, demand, scenario, **kwargs)
+
+    def half(offset: int) -> Callable[[int, int], None] | None:
+        if progress is None:
+            return None
+        return lambda done, total: progress(offset * total + done, 2 * total)
+
+    before = replay(network, demand, baseline_scenario, progress=half(0), **kwargs)  # without the new links too
+    after = replay(network, demand, scenario, progress=half(1), **kwargs)
     network = with_investments(network, scenario)  # so that new links can be named in the results
     paths_before, paths_after = before.paths(), after.paths()
     a, b = _corridor_volumes(network, paths_before), _corridor_volumes(network, paths_after)

@@ -12,7 +12,7 @@
 
 from corridor.network.compiled import CompiledNetwork, SharedCapacity, compile_network
 from corridor.network.outlines import Country, load_countries
-from corridor.network.places import NameIndex, build_name_index, fold, group_members, place_nodes
+from corridor.network.places import NameIndex, build_name_index, fold, group_members, link_lines, place_nodes
 from corridor.network.schema import (
     ASSUMPTION,
     TABLES,
@@ -59,6 +59,7 @@ __all__ = [
     "country_codes",
     "fold",
     "group_members",
+    "link_lines",
     "load_countries",
     "load_network",
     "network_from_frames",

@@ -13,6 +13,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 
 from corridor.errors import RequestError, UnknownNodeError
@@ -21,7 +22,7 @@ from corridor.network.schema import records
 if TYPE_CHECKING:
     from corridor.network.tables import Network
 
-__all__ = ["NameIndex", "build_name_index", "fold", "group_members", "place_nodes"]
+__all__ = ["NameIndex", "build_name_index", "fold", "group_members", "link_lines", "place_nodes"]
 
 _EXTRA_FOLDS = str.maketrans({"ł": "l", "Ł": "l", "ı": "i", "ø": "o", "Ø": "o", "ß": "ss", "đ": "d", "Đ": "d"})
 _NON_WORD = re.compile(r"[^\w]+")
@@ -81,6 +82,40 @@ class NameIndex:
                 if hit[0] in kinds and pair not in out:
                     out.append(pair)
         return out[:n]
+
+    def complete(self, text: str, *, n: int = 10) -> list[tuple[str, str, str]]:
+        """Up to n (label, kind, id) for names that start with ``text`` (folded), then the closest
+        names to it: what an autocomplete box offers."""
+        typed = fold(text)
+        if not typed:
+            return []
+        out: list[tuple[str, str, str]] = []
+        for key in sorted(k for k in self.keys if k.startswith(typed)):
+            for hit in self.keys[key]:
+                item = (self.labels[hit], hit[0], hit[1])
+                if item not in out:
+                    out.append(item)
+        if len(out) < n:
+            for label, ident in self.suggest(text, n=n):
+                kind = "node" if ("node", ident) in self.labels else "group"
+                if (label, kind, ident) not in out:
+                    out.append((label, kind, ident))
+        return out[:n]
+
+
+def link_lines(network: Network) -> dict[str, np.ndarray]:
+    """Each link's line on the map as an array of (lon, lat), through its shape points when it has them."""
+    pos = {
+        nid: (lon, lat)
+        for nid, lon, lat in zip(network.nodes["id"], network.nodes["lon"], network.nodes["lat"], strict=True)
+    }
+    lines = {}
+    for lid, a, b, shape in zip(
+        network.links["id"], network.links["from"], network.links["to"], network.links["shape"], strict=True
+    ):
+        inner = [tuple(float(v) for v in point.split()) for point in shape]
+        lines[lid] = np.array([pos[a], *inner, pos[b]])
+    return lines
 
 
 def _edit_distance(a: str, b: str) -> int:

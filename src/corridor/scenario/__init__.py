@@ -12,6 +12,7 @@ from corridor.scenario.load import (
     load_scenario,
     parse_yaml_model,
     read_yaml_text,
+    scenario_from_yaml,
     with_investments,
 )
 from corridor.scenario.model import (
@@ -56,6 +57,7 @@ __all__ = [
     "read_yaml_text",
     "route_state",
     "scenario_effect",
+    "scenario_from_yaml",
     "target_arcs",
     "with_investments",
 ]

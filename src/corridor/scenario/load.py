@@ -3,6 +3,7 @@ catalogue, and the check of every name a scenario uses against a network."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -219,6 +220,74 @@ def _load_chain(name_or_path: str, seen: tuple[str, ...]) -> Scenario:
             "extends": None,
         }
     )
+
+
+def scenario_from_yaml(
+    text: str,
+    *,
+    file: str = "scenario",
+    network: Network | None = None,
+    known: Mapping[str, str] | None = None,
+) -> Scenario:
+    r"""A scenario from YAML text (a web form, a saved scenario), never reading a file: ``extends``
+    may name only a built-in scenario or one of ``known`` (name -> YAML).
+
+    Parameters
+    ----------
+    text
+        The YAML document.
+    file
+        What to call it in error messages.
+    network
+        When given, every name the scenario uses is checked against it.
+    known
+        Other scenarios ``extends`` may name (saved ones), as YAML.
+
+    Returns
+    -------
+    Scenario
+        Its events, those of the scenarios it extends first.
+
+    Raises
+    ------
+    ScenarioError
+        YAML or a field that does not validate; ``extends`` naming anything else (a path
+        included); a loop or a chain deeper than :data:`MAX_EXTENDS`; a name the network lacks.
+
+    Examples
+    --------
+    >>> s = scenario_from_yaml("name: mine\nextends: cpc-court-2022\nevents: []\n")
+    >>> s.name, len(s.events)
+    ('mine', 1)
+    """
+    known = dict(known or {})
+    scenario = _parse(text, file)
+    seen = [scenario.name]
+    events, horizon, oil = list(scenario.events), scenario.horizon, scenario.oil
+    parent_name = scenario.extends
+    while parent_name is not None:
+        if len(seen) >= MAX_EXTENDS:
+            raise ScenarioError(f"{file}: the extends chain is more than {MAX_EXTENDS} scenarios deep")
+        builtin = builtin_scenarios()
+        if parent_name in known:
+            parent = _parse(known[parent_name], parent_name)
+        elif parent_name in builtin:
+            parent = _parse(read_yaml_text(builtin[parent_name], "scenario"), parent_name)
+        else:
+            names = ", ".join(sorted({*builtin, *known}))
+            raise ScenarioError(f"{file}: extends {parent_name!r}; expected the name of a scenario ({names})")
+        if parent.name in seen:
+            raise ScenarioError(
+                f"{file}: scenario {parent.name!r} extends itself ({' -> '.join([*seen, parent.name])})"
+            )
+        seen.append(parent.name)
+        events = [*parent.events, *events]
+        horizon, oil = horizon or parent.horizon, oil or parent.oil
+        parent_name = parent.extends
+    scenario = scenario.model_copy(update={"events": events, "horizon": horizon, "oil": oil, "extends": None})
+    if network is not None:
+        check_scenario(scenario, network)
+    return scenario
 
 
 def with_investments(network: Network, scenario: Scenario) -> Network:
