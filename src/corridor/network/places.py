@@ -164,6 +164,14 @@ def build_name_index(nodes: pd.DataFrame, groups: pd.DataFrame) -> NameIndex:
         labels[hit] = str(group.name)
         add(group.id, hit, 0)
         add(group.name, hit, 1)
+        name_ru = str(getattr(group, "name_ru", "") or "")
+        if name_ru:
+            add(name_ru, hit, 1)
+        for alias in getattr(group, "aliases", ()) or ():
+            add(alias, hit, 2)
+        for text in (str(group.name), name_ru):
+            if text and "(" in text:
+                add(_PARENTHESES.sub("", text), hit, 3)
     keys: dict[str, tuple[tuple[str, str], ...]] = {}
     for key, hits in ranked.items():
         best = min(hits.values())

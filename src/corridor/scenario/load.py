@@ -345,5 +345,10 @@ def check_scenario(scenario: Scenario, network: Network) -> None:
         for commodity in listed:
             if commodity not in commodities:
                 problems.append(f"{where}: commodity {commodity!r}; expected one of {', '.join(sorted(commodities))}")
+        for field_name, why in event.review.items():
+            problems.append(
+                f"{where}: {field_name} needs review: {why}; set {field_name} and delete review.{field_name}, "
+                f"or delete review.{field_name} to accept the value written"
+            )
     if problems:
         raise ScenarioError("\n".join(problems))

@@ -39,6 +39,10 @@ class _Timed(StrictModel):
     until_further_notice: bool = False
     source: str | None = None
     note: str | None = None
+    review: dict[str, str] = Field(
+        default_factory=dict,
+        description="fields a person must settle (field -> why); validation refuses the event while any is left",
+    )
 
     @model_validator(mode="after")
     def _dates(self) -> _Timed:

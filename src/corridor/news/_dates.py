@@ -1,0 +1,302 @@
+"""Dates, durations and open ends in an article, read against its publication date.
+
+Rules (each tested in tests/news/test_dates.py):
+
+- absolute days: '6 July 2022', 'July 6', '6 июля', '6 июля 2022 года', '29.12.2025', '2025-12-29';
+  a day without a year takes the year that puts it nearest the publication date;
+- relative days: today/сегодня, yesterday/вчера, the day before yesterday/позавчера,
+  tomorrow/завтра, a weekday ('on Monday', 'в понедельник': the last one on or before the
+  publication date);
+- a start when 'from', 'since', 'starting', 'as of', 'effective', 'с', 'со', 'начиная с' come
+  before the day; an end after 'until', 'till', 'through', 'до', 'по';
+- durations after 'for', 'на', 'сроком на', 'within', 'в течение', 'take', 'last', or before
+  'suspension', 'closure', ...: '30 days', '30 суток', 'a month' (30 days), 'a week', '48 hours'
+  (2 days), ranges kept as ranges ('one-and-a-half to two months', 'полтора-два месяца' ->
+  [45, 60]);
+- an open end: 'until further notice', 'indefinitely', 'до особого распоряжения', 'до
+  нормализации погодной обстановки', ...;
+- a month or a year alone ('in March 2022', 'в 2021 году') dates nothing but tells how old
+  the event is (see ``DateCue.kind == 'period'``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+__all__ = ["DateCue", "find_dates"]
+
+_EN_MONTHS = {
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9, "oct": 10,
+    "nov": 11, "dec": 12,
+}  # fmt: skip
+_RU_MONTHS = {
+    "январ": 1, "феврал": 2, "март": 3, "апрел": 4, "ма": 5, "июн": 6, "июл": 7, "август": 8, "сентябр": 9,
+    "октябр": 10, "ноябр": 11, "декабр": 12,
+}  # fmt: skip
+_EN_MONTH = (
+    r"(?P<mon>January|February|March|April|May|June|July|August|September|October|November|December"
+    r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
+)
+_RU_MONTH = r"(?P<rmon>январ[ья]|феврал[ья]|марта?|апрел[ья]|ма[яй]|июн[ья]|июл[ья]|августа?|сентябр[ья]|октябр[ья]|ноябр[ья]|декабр[ья])"
+_RU_MONTH_IN = r"(?P<rmon>январе|феврале|марте|апреле|мае|июне|июле|августе|сентябре|октябре|ноябре|декабре)"
+_YEAR = r"(?P<year>(?:19|20)\d\d)"
+_DAY = r"(?P<day>[0-3]?\d)"
+
+_DAY_PATTERNS = [
+    re.compile(rf"\b{_DAY}(?:st|nd|rd|th)?\s+(?:of\s+)?{_EN_MONTH}(?:,?\s+{_YEAR})?\b"),
+    re.compile(rf"\b{_EN_MONTH}\s+{_DAY}(?:st|nd|rd|th)?\b(?:,?\s+{_YEAR}\b)?"),
+    re.compile(rf"\b{_DAY}\s+{_RU_MONTH}(?:\s+{_YEAR}(?:\s*(?:года|году|г\.))?)?(?![а-яё])", re.IGNORECASE),
+    re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<mnum>[01]\d)-(?P<day>[0-3]\d)\b"),
+    re.compile(r"\b(?P<day>[0-3]?\d)\.(?P<mnum>[01]?\d)\.(?P<year>(?:19|20)\d\d)\b"),
+]
+_PERIOD_PATTERNS = [
+    re.compile(rf"\b(?:in|since|from|by|until|of|early|late|mid)[\s-]+(?:{_EN_MONTH}\s+)?{_YEAR}\b", re.IGNORECASE),
+    re.compile(rf"\b{_EN_MONTH}\s+{_YEAR}\b"),
+    re.compile(rf"(?<![а-яё])(?:в\s+)?{_RU_MONTH_IN}\s+{_YEAR}", re.IGNORECASE),
+    re.compile(rf"(?<![а-яё])(?:в|с|до|по|на)\s+{_YEAR}(?:[-–]{{1,2}}\w+)?\s+(?:год|г\.)", re.IGNORECASE),
+    re.compile(rf"(?<![а-яё]){_RU_MONTH}\s+{_YEAR}", re.IGNORECASE),
+]
+_RELATIVE = re.compile(
+    r"\b(?P<rel>the day before yesterday|yesterday|today|tonight|this morning|this evening|overnight|tomorrow"
+    r"|позавчера|вчера|сегодня|завтра)\b",
+    re.IGNORECASE,
+)
+_EN_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_RU_WEEKDAYS = ("понедельник", "вторник", "сред", "четверг", "пятниц", "суббот", "воскресень")
+_WEEKDAY = re.compile(
+    r"(?:\b(?:on\s+|since\s+|from\s+|until\s+|last\s+|this\s+)?(?P<en>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b)"
+    r"|(?:(?<![а-яё])(?:в|во|с|со|до|к)\s+(?P<ru>понедельник|вторник|среду|четверг|пятницу|субботу|воскресенье)"
+    r"|(?<![а-яё])(?:понедельника|вторника|среды|четверга|пятницы|субботы|воскресенья)(?![а-яё]))",
+    re.IGNORECASE,
+)
+_START_BEFORE = re.compile(
+    r"(?:\b(?:from|since|starting(?:\s+(?:on|from))?|as of|effective(?:\s+from)?|beginning(?:\s+on)?)"
+    r"|(?<![а-яё])(?:с|со|начиная\s+с|с\s+момента))\s+(?:the\s+)?(?:\d{1,2}[:.]\d\d\s*(?:часов|ч\.)?\s*)?$",
+    re.IGNORECASE,
+)
+_END_BEFORE = re.compile(
+    r"(?:\b(?:until|till|through|to|ending(?:\s+on)?)|(?<![а-яё])(?:до|по))\s+(?:the\s+)?$", re.IGNORECASE
+)
+_NUMBER_WORDS = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "forty-five": 45,
+    "sixty": 60, "ninety": 90, "one-and-a-half": 1.5, "one and a half": 1.5, "a couple of": 2,
+    "один": 1, "одни": 1, "одну": 1, "одного": 1, "два": 2, "две": 2, "двух": 2, "три": 3, "трех": 3, "трёх": 3,
+    "четыре": 4, "четырех": 4, "пять": 5, "пяти": 5, "шесть": 6, "семь": 7, "десять": 10, "десяти": 10,
+    "пятнадцать": 15, "двадцать": 20, "тридцать": 30, "тридцати": 30, "девяносто": 90, "полтора": 1.5,
+    "полторы": 1.5, "полутора": 1.5,
+}  # fmt: skip
+_NUM = r"(?:\d+(?:[.,]\d+)?|" + "|".join(sorted((re.escape(w) for w in _NUMBER_WORDS), key=len, reverse=True)) + ")"
+_UNIT = r"(?P<unit>days?|weeks?|months?|hours?|сут(?:ки|ок)|дн(?:я|ей)|день|недел[юиья]|месяц(?:а|ев)?|час(?:а|ов)?)"
+_DURATION = re.compile(
+    rf"(?<![\w-])(?P<lo>{_NUM})(?:\s*(?:to|-|–|—|или)\s*(?P<hi>{_NUM}))?[\s-]*{_UNIT}(?![а-яёa-z])",
+    re.IGNORECASE,
+)
+_BARE_UNIT = re.compile(
+    r"(?<![\w-])(?:a|an|one|на|one-?)\s*(?P<unit>day|week|month|сутки|неделю|месяц)\b", re.IGNORECASE
+)
+_DURATION_BEFORE = re.compile(
+    r"(?:\b(?:for|within|in|over|lasting|last|lasts|take|takes|taking|need|needs|up to|of)"
+    r"|(?<![а-яё])(?:на|сроком\s+на|в\s+течение|за|займет|займёт|продлится|около|до))\s+(?:the\s+)?(?:next\s+|about\s+|around\s+|ближайш\w+\s+)?$",
+    re.IGNORECASE,
+)
+_DURATION_AFTER = re.compile(
+    r"^[\s-]*(?:long\s+)?(?:suspension|closure|halt|shutdown|ban|stoppage|break|outage|pause|repair|приостанов|закрыт|остановк|запрет|ремонт)",
+    re.IGNORECASE,
+)
+_MONTH_LONG = re.compile(r"\b(?P<unit>month|week|day)-long\b|(?<![а-яё])(?P<ru>месячн|недельн)\w*", re.IGNORECASE)
+_OPEN_END = re.compile(
+    r"\buntil further notice\b|\bindefinite(?:ly)?\b|\bfor an indefinite period\b|\bwith no (?:end|timeline|date) (?:date )?(?:set|given)\b"
+    r"|\buntil (?:the )?(?:weather|conditions|storm)\b[\w\s]{0,30}?\b(?:improve|normali[sz]e|subside|end)s?\b"
+    r"|(?<![а-яё])до\s+(?:особого\s+распоряжения|дальнейшего\s+уведомления|особого\s+уведомления|нормализации|улучшения|стабилизации|снятия|отмены|окончания|завершения|устранения)"
+    r"|(?<![а-яё])на\s+неопредел[её]нный\s+срок|(?<![а-яё])бессрочно",
+    re.IGNORECASE,
+)
+_UNIT_DAYS = {"d": 1, "w": 7, "m": 30, "h": 1 / 24, "с": 1, "н": 7, "ч": 1 / 24}
+
+
+@dataclass(frozen=True)
+class DateCue:
+    """A date, duration or open end found in the text.
+
+    ``kind``: 'start', 'end' or 'point' (a day, with ``day``); 'duration' (``days`` an int or a
+    (low, high) range); 'open_end'; 'period' (a month or year alone, with ``day`` its first day
+    and ``last`` its last).
+    """
+
+    kind: str
+    start: int
+    stop: int
+    day: dt.date | None = None
+    days: int | tuple[int, int] | None = None
+    last: dt.date | None = None
+
+
+def find_dates(text: str, start: int, stop: int, published: dt.date) -> list[DateCue]:
+    """Every date cue in ``text[start:stop]``, in text order, overlaps resolved to the longest.
+
+    Examples
+    --------
+    >>> t = "Суд приостановил работу КТК с 6 июля на 30 суток"
+    >>> [(c.kind, c.day or c.days, t[c.start:c.stop]) for c in find_dates(t, 0, len(t), dt.date(2022, 7, 7))]
+    [('start', datetime.date(2022, 7, 6), '6 июля'), ('duration', 30, '30 суток')]
+    """
+    cues: list[DateCue] = []
+    for pattern in _DAY_PATTERNS:
+        for m in pattern.finditer(text, start, stop):
+            day = _day(m, published)
+            if day is not None:
+                cues.append(DateCue(_role(text, m.start(), start), m.start(), m.end(), day=day))
+    for m in _RELATIVE.finditer(text, start, stop):
+        word = m.group("rel").lower()
+        shift = {
+            "yesterday": -1,
+            "вчера": -1,
+            "the day before yesterday": -2,
+            "позавчера": -2,
+            "tomorrow": 1,
+            "завтра": 1,
+        }
+        cues.append(
+            DateCue(_role(text, m.start(), start), m.start(), m.end(), day=published + dt.timedelta(shift.get(word, 0)))
+        )
+    for m in _WEEKDAY.finditer(text, start, stop):
+        name = (m.group("en") or m.group("ru") or m.group()).lower()
+        index = next((i for i, w in enumerate(_EN_WEEKDAYS) if name.startswith(w)), None)
+        if index is None:
+            index = next(i for i, w in enumerate(_RU_WEEKDAYS) if name.startswith(w))
+        back = (published.weekday() - index) % 7
+        day = published - dt.timedelta(days=back)
+        cues.append(DateCue(_role(text, m.start(), start, m.group()), m.start(), m.end(), day=day))
+    for pattern in _PERIOD_PATTERNS:
+        for m in pattern.finditer(text, start, stop):
+            first, last = _period(m)
+            cues.append(DateCue("period", m.start(), m.end(), day=first, last=last))
+    cues.extend(_durations(text, start, stop))
+    cues.extend(DateCue("open_end", m.start(), m.end()) for m in _OPEN_END.finditer(text, start, stop))
+    return _longest(cues)
+
+
+def _role(text: str, at: int, floor: int, matched: str = "") -> str:
+    head = matched.lower().split()[0] if matched.strip() else ""
+    if head in ("since", "from", "с", "со"):
+        return "start"
+    if head in ("until", "до"):
+        return "end"
+    before = text[max(floor, at - 24) : at]
+    if _START_BEFORE.search(before):
+        return "start"
+    if _END_BEFORE.search(before):
+        return "end"
+    return "point"
+
+
+def _day(m: re.Match[str], published: dt.date) -> dt.date | None:
+    groups = m.groupdict()
+    if groups.get("mon"):
+        month = _EN_MONTHS[
+            groups["mon"].lower()[:4] if groups["mon"].lower().startswith("sept") else groups["mon"].lower()[:3]
+        ]
+    elif groups.get("rmon"):
+        month = _ru_month(groups["rmon"])
+    else:
+        month = int(groups["mnum"])
+    day = int(groups["day"])
+    if groups.get("year"):
+        return _safe_date(int(groups["year"]), month, day)
+    options = [d for y in (published.year - 1, published.year, published.year + 1) if (d := _safe_date(y, month, day))]
+    return min(options, key=lambda d: (abs((d - published).days), d > published)) if options else None
+
+
+def _ru_month(word: str) -> int:
+    word = word.lower()
+    if word.startswith("ма") and not word.startswith("мар"):
+        return 5
+    return next(n for stem, n in _RU_MONTHS.items() if stem != "ма" and word.startswith(stem))
+
+
+def _safe_date(year: int, month: int, day: int) -> dt.date | None:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _period(m: re.Match[str]) -> tuple[dt.date, dt.date]:
+    groups = m.groupdict()
+    year = int(groups["year"])
+    month = None
+    if groups.get("mon"):
+        key = groups["mon"].lower()
+        month = _EN_MONTHS[key[:4] if key.startswith("sept") else key[:3]]
+    elif groups.get("rmon"):
+        month = _ru_month(groups["rmon"])
+    if month is None:
+        return dt.date(year, 1, 1), dt.date(year, 12, 31)
+    first = dt.date(year, month, 1)
+    following = dt.date(year + (month == 12), month % 12 + 1, 1)
+    return first, following - dt.timedelta(days=1)
+
+
+def _number(word: str) -> float | None:
+    word = word.lower().strip()
+    if word in _NUMBER_WORDS:
+        return float(_NUMBER_WORDS[word])
+    try:
+        return float(word.replace(",", "."))
+    except ValueError:
+        return None
+
+
+def _unit_days(unit: str) -> float:
+    unit = unit.lower()
+    if unit.startswith(("day", "сут", "дн", "ден")):
+        return 1
+    if unit.startswith(("week", "недел")):
+        return 7
+    if unit.startswith(("month", "месяц")):
+        return 30
+    return 1 / 24
+
+
+def _durations(text: str, start: int, stop: int) -> list[DateCue]:
+    out = []
+    for m in _DURATION.finditer(text, start, stop):
+        before = text[max(start, m.start() - 30) : m.start()]
+        after = text[m.end() : min(stop, m.end() + 20)]
+        if not (_DURATION_BEFORE.search(before) or _DURATION_AFTER.match(after)):
+            continue
+        lo = _number(m.group("lo"))
+        hi = _number(m.group("hi")) if m.group("hi") else None
+        if lo is None:
+            continue
+        per = _unit_days(m.group("unit"))
+        low = _whole_days(lo * per)
+        if hi is not None and hi > lo:
+            out.append(DateCue("duration", m.start(), m.end(), days=(low, _whole_days(hi * per))))
+        else:
+            out.append(DateCue("duration", m.start(), m.end(), days=low))
+    for m in _BARE_UNIT.finditer(text, start, stop):
+        before = text[max(start, m.start() - 30) : m.start()]
+        if m.group().lower().startswith("на") or _DURATION_BEFORE.search(before):
+            out.append(DateCue("duration", m.start(), m.end(), days=_whole_days(_unit_days(m.group("unit")))))
+    for m in _MONTH_LONG.finditer(text, start, stop):
+        unit = (m.group("unit") or m.group("ru") or "").lower()
+        days = 30 if unit.startswith(("month", "месяч")) else 7 if unit.startswith(("week", "недел")) else 1
+        out.append(DateCue("duration", m.start(), m.end(), days=days))
+    return out
+
+
+def _whole_days(days: float) -> int:
+    whole = int(days)
+    return max(1, whole + (days - whole > 1e-9))
+
+
+def _longest(cues: list[DateCue]) -> list[DateCue]:
+    kept: list[DateCue] = []
+    for cue in sorted(cues, key=lambda c: (-(c.stop - c.start), c.start)):
+        if not any(cue.start < k.stop and k.start < cue.stop for k in kept):
+            kept.append(cue)
+    return sorted(kept, key=lambda c: c.start)

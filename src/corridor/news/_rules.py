@@ -1,0 +1,272 @@
+"""The domain rules: which words say an asset closed, lost a share of its capacity, reopened,
+changed its tariff, was barred to transit, grew, or saw cargo diverted to or from it; which
+words give the share; and which make a statement negated, conditional, an intention, or old news.
+
+Each rule is a regular expression over the article's own text (so every quote is an exact
+substring), in English and Russian; the Russian ones are written over word stems so that every
+inflected form matches. Tested rule by rule in tests/news/test_rules.py.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+__all__ = [
+    "ActionCue",
+    "FractionCue",
+    "cancels",
+    "find_actions",
+    "find_fractions",
+    "is_background",
+    "is_conditional",
+    "is_intention",
+    "is_negated",
+    "unit_count",
+]
+
+_I = re.IGNORECASE
+_W = r"(?:[\w’'-]+\s+)"  # one word and its space
+
+# (action, pattern): the first pattern that covers a span wins over shorter ones
+_ACTIONS: list[tuple[str, re.Pattern[str]]] = [
+    ("tariff_change", re.compile(
+        rf"\b(?:rais|increas|hik|cut|lower|reduc|adjust|chang)\w*\s+{_W}{{0,4}}?(?:fees?|tariffs?|tolls?|dues|charges|freight\s+rates)\b"
+        rf"|\b(?:fees?|tariffs?|tolls?|dues|charges)\s+{_W}{{0,4}}?(?:ris|increas|go up|rais|hik|fall|drop|lower|cut)\w*"
+        rf"|(?<![а-яё])(?:повы[сш]|увелич|сни[зж]|индексир|измен)\w*\s+{_W}{{0,3}}?(?:тариф|сбор|ставк|пошлин)\w*"
+        rf"|(?<![а-яё])(?:тариф|сбор|ставк|пошлин)\w*\s+{_W}{{0,3}}?(?:повы[сш]|выраст|вырос|увелич|сни[зж]|подорож)\w*", _I)),
+    ("transit_ban", re.compile(
+        rf"\b(?:ban|bann|bar|barr|prohibit|forbid|forbade)\w*\s+{_W}{{0,5}}?transit\w*\b|\btransit\s+ban\w*"
+        rf"|(?<![а-яё])(?:запрет|запрещ)\w*\s+{_W}{{0,4}}?транзит\w*|(?<![а-яё])транзит\w*\s+{_W}{{0,3}}?запрещ\w*", _I)),
+    ("reroute_out", re.compile(
+        rf"\b(?:paus|suspend|halt|stop|avoid|delay)\w*\s+(?:all\s+|its\s+|their\s+|the\s+)*(?:\w+\s+)?"
+        rf"(?:transits?|voyages?|sailings?|passages?|journeys?|crossings?|calls?)\b"
+        rf"|\b(?:avoid|avoiding|bypass|bypassing|steer(?:ing)? clear of)\b"
+        rf"|(?<![а-яё])(?:в\s+обход|обход\w*|избега\w*)(?![а-яё])", _I)),
+    ("reroute_in", re.compile(
+        rf"\b(?:re-?rout|divert|redirect|re-?direct|switch)\w*\b"
+        rf"|(?<![а-яё])(?:перенаправ|переориентир|переключ|перевед)\w*", _I)),
+    ("capacity_increase", re.compile(
+        rf"\b(?:increas|expand|boost|doubl|tripl|rais|add)\w*\s+{_W}{{0,4}}?(?:capacity|capacities|throughput)\b"
+        rf"|\b(?:new|second|third)\s+{_W}{{0,2}}?(?:ferry|line|terminal|berth|hub|vessel|service)\w*\s+{_W}{{0,3}}?(?:began|started|opened|launched|entered)\w*"
+        rf"|\b(?:launch|commission|inaugurat)\w*\s+{_W}{{0,3}}?(?:new|second)\b|\b(?:began|started)\s+operations?\b"
+        rf"|(?<![а-яё])(?:увелич|расшир|нарастил|нарастит|удво|утро)\w*\s+{_W}{{0,4}}?(?:мощност|пропускн)\w*"
+        rf"|(?<![а-яё])(?:запущ|запуст|введ|ввел|открыл|открыт)\w*\s+{_W}{{0,3}}?нов\w*"
+        rf"|(?<![а-яё])начал\w*\s+(?:свою\s+)?работ\w*", _I)),
+    ("reopen", re.compile(
+        rf"\b(?:resum|reopen|re-open|restart|unblock|refloat)\w*"
+        rf"|\brestor\w*\s+{_W}{{0,3}}?(?:operations?|traffic|services?|loadings?|shipments?|exports?|flows?|movement|navigation|transit|pumping)\b"
+        rf"|\b(?:back|returned|returns|return)\s+(?:to\s+)?(?:normal|service|operations?|online|in\s+(?:service|operation))\b"
+        rf"|\blift\w*\s+{_W}{{0,2}}?(?:ban|suspension|restrictions?|closure|blockade)\b"
+        rf"|(?<![а-яё])возобнов\w*|(?<![а-яё])восстанов\w*\s+{_W}{{0,2}}?(?:движени|работ|отгруз|перевалк|прием|при[её]м|прокачк|навигац|сообщени|транзит)\w*"
+        rf"|(?<![а-яё])(?:движени|работ|отгрузк|перевалк|навигац|сообщени)\w*\s+{_W}{{0,2}}?восстановл\w*"
+        rf"|(?<![а-яё])(?:сня[тл]|отмен)\w*\s+{_W}{{0,2}}?(?:ограничени|запрет)\w*|(?<![а-яё])(?:вновь\s+)?открыл\w*\s+(?:движени|границ|проезд|пункт|навигац)\w*", _I)),
+    ("close", re.compile(
+        r"\b(?:halt|suspen[ds]|shut|shutdown|clos(?:e|ed|es|ing|ure|ures)\b(?!\s+to\b)|block|paus|ceas|stopp|stops?\b|idl)\w*"
+        r"|\b(?:out of (?:service|action|operation|commission)|taken offline|went offline|offline|decommissioned"
+        r"|came to a (?:grinding )?halt|ground to a halt|not operating|inoperable|put out of action|knocked out)"
+        r"|(?<![а-яё])(?:приостан|останов|прекрат|прекращ|закры|перекры|блокир|заблокир|блокад|простаива|простой|простои|парализ)\w*"
+        r"|(?<![а-яё])(?:выведен|вывел|выведена|выведены|вышл|вышел|вышла|вышли)\w*\s+из\s+(?:строя|эксплуатации|работы)"
+        r"|(?<![а-яё])не\s+работа\w*|(?<![а-яё])остановил\w*", _I)),
+    ("derate", re.compile(
+        r"\b(?:reduc|curtail|restrict|limit|curb|trim|lower|decreas|slow|disrupt|partial|derat|constrain|cut|cuts)\w*"
+        r"|\bat (?:a )?(?:reduced|lower|minimum|limited)\b|\b(?:only|just)\s+(?:one|two)\s+of\b"
+        r"|\b(?:fall|falls|fell|drop|drops|dropped|declin\w*)\s+(?:by\s+)?(?:up\s+to\s+|about\s+|around\s+)?\d"
+        r"|\b(?:operat|runn|working|loading|pumping)\w*\s+at\s+(?:just\s+|only\s+|about\s+)?(?:over\s+|under\s+)?(?:\d|half|a\s+third|a\s+quarter|one|two)"
+        r"|\bdamag\w*|(?<![а-яё])(?:поврежд|поврежден|повредил)\w*"
+        r"|(?<![а-яё])(?:сниж|сниз|сократ|сокращ|огранич|уменьш|замедл|частичн|понижен|минимальн|сбо[ийя])\w*", _I)),
+]  # fmt: skip
+
+# a share of capacity taken out ('by 20%', 'на треть') or left ('a third of normal capacity', 'до 70%')
+_PCT = r"(?P<pct>\d+(?:[.,]\d+)?)\s*(?:%|per\s*cent|percent|процент\w*)"
+_SHARE_WORDS = {
+    "half": 0.5, "a half": 0.5, "one half": 0.5, "a third": 1 / 3, "one third": 1 / 3, "one-third": 1 / 3,
+    "two thirds": 2 / 3, "two-thirds": 2 / 3, "a quarter": 0.25, "one quarter": 0.25, "three quarters": 0.75,
+    "половин": 0.5, "вдвое": 0.5, "в два раза": 0.5, "треть": 1 / 3, "две трети": 2 / 3, "четверть": 0.25,
+    "три четверти": 0.75,
+}  # fmt: skip
+_SHARE = r"(?P<share>" + "|".join(sorted((re.escape(w) for w in _SHARE_WORDS), key=len, reverse=True)) + r")\w*"
+_TAKEN = [
+    re.compile(p, _I)
+    for p in (
+        rf"\b(?:by|of)\s+(?:up\s+to\s+|about\s+|around\s+|some\s+|nearly\s+|almost\s+)?{_PCT}",
+        rf"(?<![а-яё])на\s+(?:величину\s+до\s+|до\s+|около\s+|почти\s+)?{_PCT}",
+        rf"\b{_PCT}\s+(?:cut|reduction|drop|decrease|fall|less)\b",
+        rf"\bby\s+(?:about\s+|nearly\s+)?{_SHARE}",
+        rf"(?<![а-яё])на\s+(?:почти\s+|около\s+)?{_SHARE}",
+        rf"(?<![а-яё])(?:вдвое|в\s+два\s+раза)",
+    )
+]
+_CAPACITY = r"(?:capacity|level|volumes?|rates?|throughput)"
+_LEFT = [
+    re.compile(p, _I)
+    for p in (
+        rf"\b(?:to|at)\s+(?:just\s+|only\s+|about\s+|around\s+)?{_PCT}",
+        rf"\b(?:just\s+|only\s+)?(?:over\s+|under\s+)?{_SHARE}\s+(?:of|its)\s+(?:its\s+|the\s+)?(?:normal|usual|full|design|nominal|previous)?\s*{_CAPACITY}",
+        rf"(?<![а-яё])до\s+{_PCT}",
+        rf"(?<![а-яё]){_SHARE}\s+(?:от\s+)?(?:обычн|нормальн|штатн|проектн|прежн)?\w*\s*(?:мощност|объ[её]м|уровн)\w*",
+        rf"\b{_PCT}\s+of\s+(?:its\s+|the\s+)?(?:normal|usual|full|design)?\s*{_CAPACITY}",
+    )
+]
+_COUNT = re.compile(
+    r"\b(?P<k>one|two|three|1|2|3)\s+(?:out\s+)?of\s+(?:the\s+|its\s+)?(?P<n>two|three|four|2|3|4)\b"
+    r"|(?<![а-яё])(?P<rk>одн\w*|одна|два|две|двух|1|2)\s+из\s+(?P<rn>тр[её]х|двух|четыр[её]х|3|2|4)(?![а-яё])",
+    _I,
+)
+_COUNT_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "два": 2, "две": 2, "двух": 2, "трех": 3, "трёх": 3,
+                "четырех": 4, "четырёх": 4}  # fmt: skip
+
+_NEGATION = re.compile(
+    r"\b(?:not|never|no longer)\s+(?:been\s+|be\s+|yet\s+)?(?:affect|disrupt|suspend|stop|halt|clos|interrupt|impact|chang|reduc|restrict|limit|expect)\w*"
+    r"|\b(?:did|does|do|will|would|has|have|had|was|were|is|are)\s*(?:not|n[’']t)\b|\b(?:didn|doesn|don|won|wasn|weren|isn|aren|hasn|haven)[’']t\b"
+    r"|\bunaffected\b|\bno\s+(?:impact|disruptions?|restrictions?|interruptions?|effect|suspension|stoppage|changes?)\b"
+    r"|\b(?:continu|proceed)\w*\s+(?:to\s+)?(?:operat|work|load|pump|flow|run|function|as\s+(?:usual|normal|scheduled)|normally|without)\w*"
+    r"|\b(?:operat|work|run|function)\w*\s+(?:normally|as\s+usual|as\s+normal|in\s+normal\s+mode|without\s+(?:interruption|restriction)s?)"
+    r"|\bremain\w*\s+(?:open|operational|in\s+operation|unaffected|undamaged)\b|\bbusiness\s+as\s+usual\b"
+    r"|(?<![а-яё])не\s+(?:был\w*\s+|будет\s+|будут\s+)?(?:повлия|затрон|останавлива|остановл|приостан|прекращ|прекрат|закры|огранич|сказа|отраз|привел|привод|коснул|коснет|ожида|сниж|сниз|измен)\w*"
+    r"|(?<![а-яё])в\s+(?:штатном|обычном|нормальном|прежнем)\s+режиме|(?<![а-яё])работа\w*\s+штатно"
+    r"|(?<![а-яё])продолжа\w*\s+(?:\w+\s+)?(?:работ|отгруз|перевалк|при[её]м|прокачк|движени|транспортир|поставк|экспорт|функционир)\w*"
+    r"|(?<![а-яё])без\s+(?:ограничений|перебоев|сбоев)|(?<![а-яё])(?:ограничений|перебоев)\s+нет|(?<![а-яё])нет\s+(?:никаких\s+)?(?:ограничений|перебоев)",
+    _I,
+)
+_NOT_BEFORE = re.compile(r"(?:\b(?:not|never|no)|(?<![а-яё])не|\b\w+n[’']t)\s+(?:\w+\s+)?$", _I)
+_CONDITIONAL = re.compile(
+    r"\b(?:could|might|if|unless|whether|threaten\w*|risk\w*|possibl\w*|potential\w*|in case|fear\w*|warn\w*|would have)\b"
+    r"|\bmay\b(?!\s+\d)|\bcan\s+be\b|\bin the event\b"
+    r"|(?<![а-яё])(?:может|могут|мог|могла|могли|могло|если|грози\w*|угрож\w*|угроз\w*|риск\w*|возможн\w*|не\s+исключ\w*|в\s+случае|опасени\w*|рискует|способн\w*|вероятн\w*)(?![а-яё])",
+)
+_INTENTION = re.compile(
+    r"\b(?:plans?|planned|planning|intends?|intended|aims?|aimed|proposes?|proposed|propos\w+|consider\w*|seeks?|wants?|ready|prepared|mull\w*"
+    r"|envisag\w*|expects? to (?:increase|expand|double|raise|build|launch)|targets?|is to be|are to be|will be built|under construction)\b"
+    r"|(?<![а-яё])(?:планир\w*|план\w*|намер\w*|предлаг\w*|рассматрива\w*|собира\w*ся|готов\w*|рассчитыва\w*|прогноз\w*|намечен\w*|строител\w*|стро\w*ся)(?![а-яё])",
+    _I,
+)
+_BACKGROUND = re.compile(
+    r"\b(?:last|previous|past)\s+(?:year|month|spring|summer|autumn|fall|winter)\b|\bearlier\s+this\s+year\b|\bin\s+the\s+past\b"
+    r"|\b(?:a|one|two|three|several)\s+(?:years?|months?)\s+ago\b|\bas\s+a\s+reminder\b|\brecall\w*\b|\bremind\w*\b|\bback\s+in\b"
+    r"|\bpreviously\b|\bhistor\w*\b|\bseveral\s+times\b|\bin\s+recent\s+years\b|\bonce\s+again\b|\bfor\s+the\s+first\s+time\s+since\b"
+    r"|(?<![а-яё])(?:напомн\w*|как\s+сообщалось|ранее|прежде|в\s+прошлом\s+(?:году|месяце)|год\s+назад|месяц\s+назад|в\s+последние\s+годы|неоднократно)(?![а-яё])",
+    _I,
+)
+_CANCEL = re.compile(
+    r"\b(?:overturn|revers|cancel|annul|replac|lift|rescind|quash|revok|withdr[ae]w|set aside)\w*"
+    r"|(?<![а-яё])(?:отмен|замен|аннулир|пересмотр)\w*",
+    _I,
+)
+
+
+@dataclass(frozen=True)
+class ActionCue:
+    action: str
+    start: int
+    stop: int
+
+
+@dataclass(frozen=True)
+class FractionCue:
+    """A share of capacity taken out (``fraction``), with the words that say it."""
+
+    fraction: float
+    start: int
+    stop: int
+
+
+def find_actions(text: str, start: int, stop: int) -> list[ActionCue]:
+    """Action words in ``text[start:stop]``; where two overlap the longer (then the earlier rule) wins.
+
+    Examples
+    --------
+    >>> t = "Суд приостановил деятельность КТК; Egypt will raise Suez transit fees by 15%"
+    >>> [(c.action, t[c.start:c.stop]) for c in find_actions(t, 0, len(t))]
+    [('close', 'приостановил'), ('tariff_change', 'raise Suez transit fees')]
+    """
+    found: list[tuple[int, int, ActionCue]] = []
+    for order, (action, pattern) in enumerate(_ACTIONS):
+        for m in pattern.finditer(text, start, stop):
+            found.append((order, m.end() - m.start(), ActionCue(action, m.start(), m.end())))
+    kept: list[ActionCue] = []
+    for _, _, cue in sorted(found, key=lambda f: (-f[1], f[0])):
+        if not any(cue.start < k.stop and k.start < cue.stop for k in kept):
+            kept.append(cue)
+    return sorted(kept, key=lambda c: c.start)
+
+
+def find_fractions(text: str, start: int, stop: int) -> list[FractionCue]:
+    """Shares of capacity taken out in ``text[start:stop]``: 'by 20%' is 0.2, 'a third of normal capacity' 0.667.
+
+    Examples
+    --------
+    >>> t = "flows cut by 20%, terminal at a third of normal capacity"
+    >>> [(round(c.fraction, 3), t[c.start:c.stop]) for c in find_fractions(t, 0, len(t))]
+    [(0.2, 'by 20%'), (0.667, 'a third of normal capacity')]
+    """
+    out: list[FractionCue] = []
+    for m in (m for p in _LEFT for m in p.finditer(text, start, stop)):
+        value = _share(m)
+        if value is not None and 0 <= value <= 1 and not any(m.start() < c.stop and c.start < m.end() for c in out):
+            out.append(FractionCue(1 - value, m.start(), m.end()))
+    for m in (m for p in _TAKEN for m in p.finditer(text, start, stop)):
+        value = _share(m)
+        if value is not None and 0 < value <= 1 and not any(m.start() < c.stop and c.start < m.end() for c in out):
+            out.append(FractionCue(value, m.start(), m.end()))
+    return sorted(out, key=lambda c: c.start)
+
+
+def _share(m: re.Match[str]) -> float | None:
+    groups = m.groupdict()
+    if groups.get("pct"):
+        return float(groups["pct"].replace(",", ".")) / 100
+    word = (groups.get("share") or m.group()).lower()
+    return next((v for w, v in sorted(_SHARE_WORDS.items(), key=lambda x: -len(x[0])) if word.startswith(w)), None)
+
+
+def unit_count(text: str, start: int, stop: int) -> tuple[int, int, int, int] | None:
+    """'two of the three', 'две из трех': (k, n, start, stop) of the first such count.
+
+    Examples
+    --------
+    >>> unit_count("two of the three moorings", 0, 25)
+    (2, 3, 0, 17)
+    """
+    m = _COUNT.search(text, start, stop)
+    if m is None:
+        return None
+    k = m.group("k") or m.group("rk")
+    n = m.group("n") or m.group("rn")
+    return _count(k), _count(n), m.start(), m.end()
+
+
+def _count(word: str) -> int:
+    word = word.lower()
+    if word.isdigit():
+        return int(word)
+    if word.startswith("одн"):
+        return 1
+    return _COUNT_WORDS.get(word, 0)
+
+
+def is_negated(text: str, start: int, stop: int, cue: ActionCue) -> bool:
+    """The clause denies the action: 'did not affect loadings', 'работает в штатном режиме', 'не приостановил'."""
+    if _NOT_BEFORE.search(text, max(start, cue.start - 16), cue.start):
+        return True
+    return _NEGATION.search(text, start, stop) is not None
+
+
+def is_conditional(text: str, start: int, stop: int) -> bool:
+    """The clause says what could happen: 'could be suspended', 'will stop if the tanks fill', 'может'."""
+    return _CONDITIONAL.search(text, start, stop) is not None
+
+
+def is_intention(text: str, start: int, stop: int) -> bool:
+    """The clause states a plan or an intention: 'plans to', 'aims to', 'планирует', 'намерен'."""
+    return _INTENTION.search(text, start, stop) is not None
+
+
+def is_background(text: str, start: int, stop: int) -> bool:
+    """The clause restates old news: 'last year', 'as a reminder', 'напомним', 'ранее'."""
+    return _BACKGROUND.search(text, start, stop) is not None
+
+
+def cancels(text: str, start: int, stop: int) -> bool:
+    """The clause reverses an order: 'overturned', 'replaced the suspension with a fine', 'отменил'."""
+    return _CANCEL.search(text, start, stop) is not None

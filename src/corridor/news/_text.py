@@ -1,0 +1,145 @@
+"""Text helpers: language, sentences, clauses and word tokens with their places in the article.
+
+Every span is a (start, stop) pair of character offsets into the article as given, so any
+quote cut from it is an exact substring. Russian words get their lemmas from pymorphy3
+(loaded once, on first use); English words a lower-case form and a form without a plural 's'.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = ["Token", "clauses", "detect_language", "sentences", "word_forms", "words"]
+
+_CYRILLIC = re.compile(r"[а-яё]", re.IGNORECASE)
+_LATIN = re.compile(r"[a-z]", re.IGNORECASE)
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+# where a sentence breaks into clauses whose status (new, negated, conditional) can differ
+_CLAUSE_BREAK = re.compile(
+    r";|:\s|\s[—–]\s|,\s*(?:but|while|whereas|however|although|though|а|но|однако|хотя|тогда как|при этом)\s"
+    r"|\s(?:but|however)\s",
+    re.IGNORECASE,
+)
+_EXTRA_FOLDS = str.maketrans({"ł": "l", "Ł": "L", "ı": "i", "ø": "o", "Ø": "O", "ß": "ss", "ё": "е", "Ё": "Е"})
+
+
+@dataclass(frozen=True)
+class Token:
+    """A word of the article: its text, where it is, and the forms it may stand for."""
+
+    text: str
+    start: int
+    stop: int
+    forms: frozenset[str]
+
+    @property
+    def capitalized(self) -> bool:
+        return self.text[:1].isupper()
+
+
+def detect_language(text: str) -> str:
+    """'ru' when most letters are Cyrillic, else 'en'.
+
+    Examples
+    --------
+    >>> detect_language("Суд приостановил работу КТК"), detect_language("CPC halts loadings")
+    ('ru', 'en')
+    """
+    cyrillic = len(_CYRILLIC.findall(text))
+    latin = len(_LATIN.findall(text))
+    return "ru" if cyrillic > latin else "en"
+
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    """Sentence spans (razdel), each a (start, stop) pair of offsets into ``text``.
+
+    Examples
+    --------
+    >>> text = "КТК остановил отгрузку. Baku port is open."
+    >>> [text[a:b] for a, b in sentences(text)]
+    ['КТК остановил отгрузку.', 'Baku port is open.']
+    """
+    from razdel import sentenize
+
+    spans: list[tuple[int, int]] = []
+    for block in re.finditer(r"[^\n]+", text):  # a line break always ends a sentence (headlines)
+        for s in sentenize(block.group()):
+            spans.append((block.start() + s.start, block.start() + s.stop))
+    return spans
+
+
+def clauses(text: str, start: int, stop: int) -> list[tuple[int, int]]:
+    """The clauses of the sentence ``text[start:stop]``: split at ';', ' — ', ', but', ', а', ...
+
+    Examples
+    --------
+    >>> s = "Loading stopped, but the pipeline works"
+    >>> [s[a:b] for a, b in clauses(s, 0, len(s))]
+    ['Loading stopped', 'but the pipeline works']
+    """
+    out: list[tuple[int, int]] = []
+    at = start
+    for m in _CLAUSE_BREAK.finditer(text, start, stop):
+        out.append((at, m.start()))
+        mark = m.group()
+        if mark.startswith(","):
+            at = m.start() + 1  # the conjunction opens the next clause
+        elif mark.strip() in (";", ":", "—", "–"):
+            at = m.end()
+        else:
+            at = m.start()
+    out.append((at, stop))
+    return [(a + _lead(text[a:b]), b) for a, b in out if text[a:b].strip()]
+
+
+def _lead(part: str) -> int:
+    return len(part) - len(part.lstrip())
+
+
+def fold(text: str) -> str:
+    """Lower case without accents ('Małaszewicze' -> 'malaszewicze', 'ё' -> 'е'; 'й' stays)."""
+    text = unicodedata.normalize("NFKD", text.translate(_EXTRA_FOLDS).replace("й", "\ue000").replace("Й", "\ue000"))
+    return "".join(ch for ch in text if not unicodedata.combining(ch)).casefold().replace("\ue000", "й")
+
+
+def words(text: str, start: int = 0, stop: int | None = None) -> list[Token]:
+    """Word tokens of ``text[start:stop]``; hyphenated words split ('КТК-Р' is 'КТК', 'Р').
+
+    Examples
+    --------
+    >>> [(t.text, sorted(t.forms)) for t in words("Каспийского консорциума")]
+    [('Каспийского', ['каспийский', 'каспийского']), ('консорциума', ['консорциум', 'консорциума'])]
+    """
+    stop = len(text) if stop is None else stop
+    return [Token(m.group(), m.start(), m.end(), word_forms(m.group())) for m in _WORD.finditer(text, start, stop)]
+
+
+@functools.lru_cache(maxsize=65536)
+def word_forms(word: str) -> frozenset[str]:
+    """The forms a word may stand for: folded, its lemmas (Russian) or singular (English)."""
+    folded = fold(word)
+    forms = {folded}
+    if _CYRILLIC.search(folded):
+        forms.update(p.normal_form.replace("ё", "е") for p in _morph().parse(folded))
+    elif len(folded) > 3 and folded.endswith("s") and not folded.endswith("ss"):
+        forms.add(folded[:-1])
+        if folded.endswith("ies"):
+            forms.add(folded[:-3] + "y")
+    return frozenset(forms)
+
+
+@functools.cache
+def _morph() -> Any:
+    import pymorphy3
+
+    return pymorphy3.MorphAnalyzer()
+
+
+def iter_matches(pattern: re.Pattern[str], text: str, start: int, stop: int) -> Iterator[re.Match[str]]:
+    """Matches of ``pattern`` inside ``text[start:stop]`` (offsets into the whole text)."""
+    yield from pattern.finditer(text, start, stop)
