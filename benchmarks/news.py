@@ -3,7 +3,9 @@
 Rules (also in benchmarks/README.md):
 
 * An expected event is **found** when the draft has an event on its asset (the labelled id or one
-  of ``accept``) with the same action. One draft event can find one expected event.
+  of ``accept``) with the same action. One draft event can find one expected event. A closure or
+  reopening of one link of a group whose capacity is shared by n member links (one of the CPC's
+  three moorings) may equally be drafted as a derate of the group by 1/n (or its reopening).
 * A found event is **right** when, besides asset and action, its share is within 0.05 of the label
   (both null counts as equal), its start date equals the label's (both null equal: a date the
   article does not give must stay null), and its status (new, background, conditional) matches.
@@ -47,6 +49,12 @@ def score(articles: list[dict[str, Any]], verbose: bool = False) -> dict[str, An
     from corridor.news import draft_scenario
 
     network = load_network()
+    members = {
+        str(link): (str(gid), len(links))
+        for gid, links in zip(network.groups["id"], network.groups["members"], strict=True)
+        if all(m in set(network.links["id"]) for m in links)
+        for link in links
+    }
     right_fields = {f: 0 for f in FIELDS}
     found_fields = {f: 0 for f in FIELDS}
     expected_total = found_total = right_total = predicted_new = predicted_found = 0
@@ -73,6 +81,15 @@ def score(articles: list[dict[str, Any]], verbose: bool = False) -> dict[str, An
                 (i for i, e in enumerate(events) if i not in used and e["asset"] in ids and e["action"] == label["action"]),
                 None,
             )
+            if match is None and label["asset"] in members and label["action"] in ("close", "reopen"):
+                group, n = members[label["asset"]]
+                action = "derate" if label["action"] == "close" else "reopen"
+                match = next(
+                    (i for i, e in enumerate(events) if i not in used and e["asset"] == group and e["action"] == action),
+                    None,
+                )
+                if match is not None and action == "derate":
+                    label = {**label, "fraction": round(1 / n, 3)}
             if match is None:
                 rows.append((art["id"], f"{label['action']} {label['asset']}", "missed"))
                 if verbose:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from corridor.network import records
 from corridor.network import Network
@@ -28,8 +28,14 @@ _GAP = re.compile(r"[\s\-‐‑–—'’«»\"„“”]*")
 _DASH = re.compile(r"\s*[-‐‑–—]\s*")
 _UNIT_AFTER = re.compile(r"[\s-]*(?:№|No\.?|#)?\s*[-]?\s*(\d)\b")
 _UNIT_BEFORE = re.compile(r"(?:№|No\.?|#)\s*(\d)\s*$")
+_ORDINAL_BEFORE = re.compile(
+    r"(?:\b(?P<en>first|second|third|fourth)|(?<![а-яё])(?P<ru>перв|втор|трет|четв[её]рт)\w*)\s+(?:[\w-]+\s+){0,2}$",
+    re.IGNORECASE,
+)
+_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "перв": 1, "втор": 2, "трет": 3, "четвёрт": 4, "четверт": 4}
 _LOCATIVE = re.compile(
     r"(?:\bnear|\boff|\boutside|\bclose to|\bin the area of|\bв районе|\bпод|\bблиз|\bвблизи|\bнедалеко от|\bрядом с"
+    r"|(?<![а-яё])(?:суд|court)\w*\s+(?:в|во|in)"
     r"|\bу берегов)\s*$",
     re.IGNORECASE,
 )
@@ -83,6 +89,7 @@ class AssetIndex:
     node_kind: dict[str, str]
     links_between: dict[frozenset[str], str]
     group_size: dict[str, int]
+    within: dict[str, frozenset[str]] = field(default_factory=dict)  # group -> ids inside it (ends of its links too)
 
     def rank_of(self, hit: tuple[str, str]) -> int:
         kind, ident = hit
@@ -144,7 +151,22 @@ def build_asset_index(network: Network) -> AssetIndex:
         node_kind=dict(zip(network.nodes["id"].astype(str), network.nodes["kind"].astype(str), strict=True)),
         links_between=links_between,
         group_size={str(g): len(m) for g, m in zip(network.groups["id"], network.groups["members"], strict=True)},
+        within=_within(network),
     )
+
+
+def _within(network: Network) -> dict[str, frozenset[str]]:
+    """Per group, every node, link and group inside it, with the ends of its links."""
+    from corridor.network import group_members
+
+    ends = dict(zip(network.links["id"], zip(network.links["from"], network.links["to"], strict=True), strict=True))
+    members = dict(zip(network.groups["id"], network.groups["members"], strict=True))
+    out = {}
+    for gid in network.groups["id"]:
+        nodes, links = group_members(network, str(gid))
+        nested = {str(m) for m in members[gid] if m in members}
+        out[str(gid)] = frozenset({*nodes, *links, *nested, *(n for lk in links for n in ends[lk])})
+    return out
 
 
 def find_mentions(text: str, index: AssetIndex, tokens: Sequence[Token] | None = None) -> list[Mention]:
@@ -216,10 +238,13 @@ def _mention(text: str, index: AssetIndex, start: int, stop: int, hit: tuple[str
     if hit[0] == "group" and hit[1] in index.group_size:
         after = _UNIT_AFTER.match(text, stop)
         before = _UNIT_BEFORE.search(text, max(0, start - 8), start)
+        ordinal = _ORDINAL_BEFORE.search(text, max(0, start - 40), start)
         if after is not None:
             unit, stop = int(after.group(1)), stop
         elif before is not None:
             unit = int(before.group(1))
+        elif ordinal is not None:
+            unit = _ORDINALS[(ordinal.group("en") or ordinal.group("ru")).lower()]
         if unit is not None and not 1 <= unit <= index.group_size[hit[1]]:
             unit = None
     return Mention(start, stop, hit[0], hit[1], rank, unit)

@@ -58,6 +58,16 @@ _PERIOD_PATTERNS = [
     re.compile(rf"(?<![а-яё])(?:в|с|до|по|на)\s+{_YEAR}(?:[-–]{{1,2}}\w+)?\s+(?:год|г\.)", re.IGNORECASE),
     re.compile(rf"(?<![а-яё]){_RU_MONTH}\s+{_YEAR}", re.IGNORECASE),
 ]
+# a month named without a year ('in January', 'в январе'): the latest such month up to the publication
+_MONTH_ALONE = [
+    re.compile(rf"\b(?:in|since|from|early|late|mid|during)[\s-]+{_EN_MONTH}(?!\s*\d)", re.IGNORECASE),
+    re.compile(rf"(?<![а-яё])(?:в|с|до)\s+{_RU_MONTH_IN}(?!\s*\d)", re.IGNORECASE),
+    re.compile(
+        r"(?<![а-яё])(?P<radj>январск|февральск|мартовск|апрельск|майск|июньск|июльск|августовск|сентябрьск"
+        r"|октябрьск|ноябрьск|декабрьск)\w*",
+        re.IGNORECASE,
+    ),
+]
 _RELATIVE = re.compile(
     r"\b(?P<rel>the day before yesterday|yesterday|today|tonight|this morning|this evening|overnight|tomorrow"
     r"|позавчера|вчера|сегодня|завтра)\b",
@@ -72,7 +82,7 @@ _WEEKDAY = re.compile(
     re.IGNORECASE,
 )
 _START_BEFORE = re.compile(
-    r"(?:\b(?:from|since|starting(?:\s+(?:on|from))?|as of|effective(?:\s+from)?|beginning(?:\s+on)?)"
+    r"(?:\b(?:from|since|between|starting(?:\s+(?:on|from))?|as of|effective(?:\s+from)?|beginning(?:\s+on)?)"
     r"|(?<![а-яё])(?:с|со|начиная\s+с|с\s+момента))\s+(?:the\s+)?(?:\d{1,2}[:.]\d\d\s*(?:часов|ч\.)?\s*)?$",
     re.IGNORECASE,
 )
@@ -86,7 +96,8 @@ _NUMBER_WORDS = {
     "один": 1, "одни": 1, "одну": 1, "одного": 1, "два": 2, "две": 2, "двух": 2, "три": 3, "трех": 3, "трёх": 3,
     "четыре": 4, "четырех": 4, "пять": 5, "пяти": 5, "шесть": 6, "семь": 7, "десять": 10, "десяти": 10,
     "пятнадцать": 15, "двадцать": 20, "тридцать": 30, "тридцати": 30, "девяносто": 90, "полтора": 1.5,
-    "полторы": 1.5, "полутора": 1.5,
+    "полторы": 1.5, "полутора": 1.5, "шести": 6, "семи": 7, "восемь": 8, "восьми": 8, "девять": 9, "девяти": 9,
+    "одиннадцать": 11, "двенадцать": 12, "четырнадцать": 14, "сорок": 40, "шестьдесят": 60,
 }  # fmt: skip
 _NUM = r"(?:\d+(?:[.,]\d+)?|" + "|".join(sorted((re.escape(w) for w in _NUMBER_WORDS), key=len, reverse=True)) + ")"
 _UNIT = r"(?P<unit>days?|weeks?|months?|hours?|сут(?:ки|ок)|дн(?:я|ей)|день|недел[юиья]|месяц(?:а|ев)?|час(?:а|ов)?)"
@@ -174,6 +185,10 @@ def find_dates(text: str, start: int, stop: int, published: dt.date) -> list[Dat
         for m in pattern.finditer(text, start, stop):
             first, last = _period(m)
             cues.append(DateCue("period", m.start(), m.end(), day=first, last=last))
+    for pattern in _MONTH_ALONE:
+        for m in pattern.finditer(text, start, stop):
+            first, last = _month_alone(m, published)
+            cues.append(DateCue("period", m.start(), m.end(), day=first, last=last))
     cues.extend(_durations(text, start, stop))
     cues.extend(DateCue("open_end", m.start(), m.end()) for m in _OPEN_END.finditer(text, start, stop))
     return _longest(cues)
@@ -222,6 +237,25 @@ def _safe_date(year: int, month: int, day: int) -> dt.date | None:
         return dt.date(year, month, day)
     except ValueError:
         return None
+
+
+_RU_ADJECTIVE_MONTHS = ["янва", "февр", "март", "апре", "майс", "июнь", "июль", "авгу", "сент", "октя", "нояб", "дека"]
+
+
+def _month_alone(m: re.Match[str], published: dt.date) -> tuple[dt.date, dt.date]:
+    """A month without a year: the latest one that began on or before the publication date."""
+    groups = m.groupdict()
+    if groups.get("mon"):
+        key = groups["mon"].lower()
+        month = _EN_MONTHS[key[:4] if key.startswith("sept") else key[:3]]
+    elif groups.get("radj"):
+        month = _RU_ADJECTIVE_MONTHS.index(groups["radj"].lower()[:4]) + 1
+    else:
+        month = _ru_month(groups["rmon"])
+    year = published.year if month <= published.month else published.year - 1
+    first = dt.date(year, month, 1)
+    following = dt.date(year + (month == 12), month % 12 + 1, 1)
+    return first, following - dt.timedelta(days=1)
 
 
 def _period(m: re.Match[str]) -> tuple[dt.date, dt.date]:

@@ -39,6 +39,7 @@ _ONLY_BEFORE = re.compile(
     r"(?:\b(?:only|just|solely)|(?<![а-яё])(?:только|лишь|исключительно))\s+(?:via\s+|through\s+|the\s+|через\s+)?$",
     re.IGNORECASE,
 )
+_OWNER_GAP = re.compile(r"\s*(?:-?\d\s*)?(?:of\s+(?:the\s+)?|at\s+(?:the\s+)?)?", re.IGNORECASE)
 _VIA_BEFORE = re.compile(
     r"(?:\b(?:via|through|around|to|towards|onto|into)|(?<![а-яё])(?:через|на|в|по))\s+(?:the\s+)?$", re.IGNORECASE
 )
@@ -83,6 +84,7 @@ def extract_events(text: str, published: dt.date, index: AssetIndex, language: s
     found: list[Candidate] = []
     cancelled: set[str] = set()
     topic: Mention | None = None
+    previous: tuple[int, int, set[str]] | None = None
     for s0, s1 in sentences(text):
         sentence_tokens = tokens[bisect.bisect_left(starts, s0) : bisect.bisect_left(starts, s1)]
         mentions = find_mentions(text, index, sentence_tokens)
@@ -97,14 +99,17 @@ def extract_events(text: str, published: dt.date, index: AssetIndex, language: s
                 if candidate.key:
                     cancelled.add(candidate.key)
                 continue
+            if candidate.start is None and previous is not None and candidate.key in previous[2]:
+                _inherit_day(text, candidate, previous[0], previous[1], published)
             found.append(candidate)
         if mentions:
             topic = min(mentions, key=lambda m: (m.rank, m.start))
+        previous = (s0, s1, {str(m.id) for m in mentions if m.id is not None})
     for candidate in found:
         if candidate.key in cancelled and candidate.action in ("close", "derate") and candidate.status == "new":
             candidate.status = "background"
             candidate.evidence.setdefault("status", "")
-    return _merge(found)
+    return _specific(_merge(found), index)
 
 
 def _candidate(
@@ -157,9 +162,16 @@ def _pick(text: str, cue: ActionCue, candidates: Sequence[Mention]) -> Mention |
         if pointed or after:
             return min(pointed or after, key=lambda m: (m.start - cue.stop) / 7 + 3 * m.rank)
 
+    def modifies(m: Mention) -> bool:
+        """'ВПУ-2 морского терминала', 'SPM-2 of the terminal': a name right after another names its owner."""
+        return any(
+            o is not m and _OWNER_GAP.fullmatch(text, o.stop, m.start) is not None for o in candidates if o.stop <= m.start
+        )
+
     def score(m: Mention) -> float:
         gap = cue.start - m.stop if m.stop <= cue.start else m.start - cue.stop
-        return 3 * m.rank + max(gap, 0) / 7
+        numbered = 3 if m.unit is not None else 0  # 'SPM-2', 'the third mooring': a unit beats the whole it belongs to
+        return 3 * m.rank + max(gap, 0) / 7 - numbered + (6 if modifies(m) else 0)
 
     return min(candidates, key=score)
 
@@ -237,6 +249,8 @@ def _dates(
             for c in find_dates(text, *sentence, published)
             if c.kind != "period" and not any(o is not cue and _same_clause(text, sentence, o, c) for o in cues)
         ]
+    # a day that dates the report ('the consortium said on Tuesday', 'сообщили во вторник') is not the event's
+    found = [c for c in found if not (c.kind == "point" and _reported_on(text, c.start, c.stop))]
     starts = [c for c in found if c.kind == "start"] or [c for c in found if c.kind == "point"]
     if starts:
         chosen = min(starts, key=lambda c: abs(c.start - cue.start))
@@ -263,6 +277,34 @@ def _same_clause(text: str, sentence: tuple[int, int], other: ActionCue, date: D
     return any(a <= other.start < b and a <= date.start < b for a, b in clauses(text, *sentence))
 
 
+def _inherit_day(text: str, candidate: Candidate, s0: int, s1: int, published: dt.date) -> None:
+    """'Drones attacked the station on Monday. Pumping fell by 30%.': the sentence that introduced the
+    asset dates what the next one says about it, when that one gives no day of its own."""
+    days = [
+        c for c in find_dates(text, s0, s1, published)
+        if c.kind in ("start", "point") and c.day is not None and not _reported_on(text, c.start, c.stop)
+    ]  # fmt: skip
+    if len(days) == 1:
+        candidate.start = days[0].day
+        candidate.evidence["start"] = text[days[0].start : days[0].stop]
+
+
+_REPORTING = re.compile(
+    r"\b(?:said|says|reported|announced|told|stated|added|confirmed)\b"
+    r"|(?<![а-яё])(?:сообщил\w*|заявил\w*|рассказал\w*|отметил\w*|сообщает|заявляет|подтвердил\w*)",
+    re.IGNORECASE,
+)
+
+
+def _reported_on(text: str, start: int, stop: int) -> bool:
+    """A date right after a verb of saying, within a few words: it dates the report."""
+    before = text[max(0, start - 40) : start]
+    hit = None
+    for hit in _REPORTING.finditer(before):
+        pass
+    return hit is not None and len(before[hit.end() :].split()) <= 3
+
+
 def _status(text: str, candidate: Candidate, clause: tuple[int, int], published: dt.date) -> None:
     c0, c1 = clause
     if is_conditional(text, c0, c1):
@@ -271,7 +313,10 @@ def _status(text: str, candidate: Candidate, clause: tuple[int, int], published:
     old = published - dt.timedelta(days=_OLD_DAYS)
     periods = [c for c in find_dates(text, c0, c1, published) if c.kind == "period"]
     dated_old = candidate.start is not None and candidate.start < old
-    period_old = candidate.start is None and any(p.last is not None and p.last < old for p in periods)
+    month_start = published.replace(day=1)
+    period_old = candidate.start is None and any(
+        p.last is not None and (p.last < old or p.last < month_start) for p in periods
+    )  # a period over before the publication's month began: old news restated
     if dated_old or period_old or is_background(text, c0, c1):
         candidate.status = "background"
 
@@ -295,6 +340,18 @@ def _merge(found: list[Candidate]) -> list[Candidate]:
         if twin.from_topic and not candidate.from_topic:
             twin.from_topic = False
     return [replace(m) for m in merged]
+
+
+def _specific(events: list[Candidate], index: AssetIndex) -> list[Candidate]:
+    """Drop an event on a group when the article gives the same event on something inside it
+    ('CPC suspended loading at its marine terminal': the terminal, not the whole consortium)."""
+    keep = []
+    for e in events:
+        inside = index.within.get(str(e.key), frozenset())
+        if any(o is not e and o.key in inside and o.action == e.action and o.status == e.status for o in events):
+            continue
+        keep.append(e)
+    return keep
 
 
 def _same(a: Candidate, b: Candidate) -> bool:

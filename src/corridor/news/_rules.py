@@ -52,13 +52,15 @@ _ACTIONS: list[tuple[str, re.Pattern[str]]] = [
         rf"|\b(?:launch|commission|inaugurat)\w*\s+{_W}{{0,3}}?(?:new|second)\b|\b(?:began|started)\s+operations?\b"
         rf"|(?<![а-яё])(?:увелич|расшир|нарастил|нарастит|удво|утро)\w*\s+{_W}{{0,4}}?(?:мощност|пропускн)\w*"
         rf"|(?<![а-яё])(?:запущ|запуст|введ|ввел|открыл|открыт)\w*\s+{_W}{{0,3}}?нов\w*"
-        rf"|(?<![а-яё])начал\w*\s+(?:свою\s+)?работ\w*", _I)),
+        rf"|(?<![а-яё])начал\w*\s+(?:свою\s+)?работ\w*"
+        rf"|\b(?:capacity|capacities|throughput)\s+{_W}{{0,6}}?(?:will\s+|to\s+)?(?:increas|ris|grow|doubl|tripl|expand)\w*"
+        rf"|(?<![а-яё])(?:мощност|пропускн)\w*\s+{_W}{{0,4}}?(?:увелич|выраст|возраст|удво)\w*", _I)),
     ("reopen", re.compile(
         rf"\b(?:resum|reopen|re-open|restart|unblock|refloat)\w*"
         rf"|\brestor\w*\s+{_W}{{0,3}}?(?:operations?|traffic|services?|loadings?|shipments?|exports?|flows?|movement|navigation|transit|pumping)\b"
-        rf"|\b(?:back|returned|returns|return)\s+(?:to\s+)?(?:normal|service|operations?|online|in\s+(?:service|operation))\b"
+        rf"|\b(?:back|returned|returns|return)\s+(?:to\s+|in\s+|into\s+)?(?:normal|service|operations?|online|in\s+(?:service|operation))\b"
         rf"|\blift\w*\s+{_W}{{0,2}}?(?:ban|suspension|restrictions?|closure|blockade)\b"
-        rf"|(?<![а-яё])возобнов\w*|(?<![а-яё])восстанов\w*\s+{_W}{{0,2}}?(?:движени|работ|отгруз|перевалк|прием|при[её]м|прокачк|навигац|сообщени|транзит)\w*"
+        rf"|(?<![а-яё])возобнов\w*|(?<![а-яё])восстанов(?!ительн)\w*\s+{_W}{{0,2}}?(?:движени|работ|отгруз|перевалк|прием|при[её]м|прокачк|навигац|сообщени|транзит)\w*"
         rf"|(?<![а-яё])(?:движени|работ|отгрузк|перевалк|навигац|сообщени)\w*\s+{_W}{{0,2}}?восстановл\w*"
         rf"|(?<![а-яё])(?:сня[тл]|отмен)\w*\s+{_W}{{0,2}}?(?:ограничени|запрет)\w*|(?<![а-яё])(?:вновь\s+)?открыл\w*\s+(?:движени|границ|проезд|пункт|навигац)\w*", _I)),
     ("close", re.compile(
@@ -109,7 +111,7 @@ _LEFT = [
     )
 ]
 _COUNT = re.compile(
-    r"\b(?P<k>one|two|three|1|2|3)\s+(?:out\s+)?of\s+(?:the\s+|its\s+)?(?P<n>two|three|four|2|3|4)\b"
+    r"\b(?P<k>one|two|three|1|2|3)\s+(?:out\s+)?of\s+(?:(?:the|its|their)\s+)?(?:[\w-]+['’]s\s+)?(?P<n>two|three|four|2|3|4)\b"
     r"|(?<![а-яё])(?P<rk>одн\w*|одна|два|две|двух|1|2)\s+из\s+(?P<rn>тр[её]х|двух|четыр[её]х|3|2|4)(?![а-яё])",
     _I,
 )
@@ -125,7 +127,7 @@ _NEGATION = re.compile(
     r"|\bremain\w*\s+(?:open|operational|in\s+operation|unaffected|undamaged)\b|\bbusiness\s+as\s+usual\b"
     r"|(?<![а-яё])не\s+(?:был\w*\s+|будет\s+|будут\s+)?(?:повлия|затрон|останавлива|остановл|приостан|прекращ|прекрат|закры|огранич|сказа|отраз|привел|привод|коснул|коснет|ожида|сниж|сниз|измен)\w*"
     r"|(?<![а-яё])в\s+(?:штатном|обычном|нормальном|прежнем)\s+режиме|(?<![а-яё])работа\w*\s+штатно"
-    r"|(?<![а-яё])продолжа\w*\s+(?:\w+\s+)?(?:работ|отгруз|перевалк|при[её]м|прокачк|движени|транспортир|поставк|экспорт|функционир)\w*"
+    r"|(?<![а-яё])продолжа\w*\s+(?!восстанов|ремонт)(?:\w+\s+)?(?:работ|отгруз|перевалк|при[её]м|прокачк|движени|транспортир|поставк|экспорт|функционир)\w*"
     r"|(?<![а-яё])без\s+(?:ограничений|перебоев|сбоев)|(?<![а-яё])(?:ограничений|перебоев)\s+нет|(?<![а-яё])нет\s+(?:никаких\s+)?(?:ограничений|перебоев)",
     _I,
 )
@@ -133,19 +135,21 @@ _NOT_BEFORE = re.compile(r"(?:\b(?:not|never|no)|(?<![а-яё])не|\b\w+n[’']
 _CONDITIONAL = re.compile(
     r"\b(?:could|might|if|unless|whether|threaten\w*|risk\w*|possibl\w*|potential\w*|in case|fear\w*|warn\w*|would have)\b"
     r"|\bmay\b(?!\s+\d)|\bcan\s+be\b|\bin the event\b"
-    r"|(?<![а-яё])(?:может|могут|мог|могла|могли|могло|если|грози\w*|угрож\w*|угроз\w*|риск\w*|возможн\w*|не\s+исключ\w*|в\s+случае|опасени\w*|рискует|способн\w*|вероятн\w*)(?![а-яё])",
+    r"|(?<![а-яё])(?:может|могут|мог|могла|могли|могло|если|грози\w*|угрож\w*|угроз\w*|риск\w*|возможн\w*|не\s+исключ\w*|в\s+случае|опасени\w*|рискует|способн(?!ост)\w*|вероятн\w*)(?![а-яё])",
 )
 _INTENTION = re.compile(
     r"\b(?:plans?|planned|planning|intends?|intended|aims?|aimed|proposes?|proposed|propos\w+|consider\w*|seeks?|wants?|ready|prepared|mull\w*"
-    r"|envisag\w*|expects? to (?:increase|expand|double|raise|build|launch)|targets?|is to be|are to be|will be built|under construction)\b"
-    r"|(?<![а-яё])(?:планир\w*|план\w*|намер\w*|предлаг\w*|рассматрива\w*|собира\w*ся|готов\w*|рассчитыва\w*|прогноз\w*|намечен\w*|строител\w*|стро\w*ся)(?![а-яё])",
+    r"|envisag\w*|expects? to (?:increase|expand|double|raise|build|launch)|targets?|is to be|are to be|will be built|under construction"
+    r"|ordered\s+(?:\w+\s+){0,4}?to\s+(?:develop|work\s+out|study|prepare|find|look\s+for))\b"
+    r"|(?<![а-яё])(?:поручил\w*|поручени\w*|планир\w*|план\w*|намер\w*|предлаг\w*|рассматрива\w*|собира\w*ся|готов\w*|рассчитыва\w*|прогноз\w*|намечен\w*|строител\w*|стро\w*ся)(?![а-яё])",
     _I,
 )
 _BACKGROUND = re.compile(
     r"\b(?:last|previous|past)\s+(?:year|month|spring|summer|autumn|fall|winter)\b|\bearlier\s+this\s+year\b|\bin\s+the\s+past\b"
     r"|\b(?:a|one|two|three|several)\s+(?:years?|months?)\s+ago\b|\bas\s+a\s+reminder\b|\brecall\w*\b|\bremind\w*\b|\bback\s+in\b"
+    r"|\bhad\s+been\b|\b(?:usually|typically|regularly|every\s+(?:year|winter|autumn|spring|summer)|each\s+(?:year|winter|autumn))\b|\babout\s+half\s+(?:of\s+)?the\s+time\b"
     r"|\bpreviously\b|\bhistor\w*\b|\bseveral\s+times\b|\bin\s+recent\s+years\b|\bonce\s+again\b|\bfor\s+the\s+first\s+time\s+since\b"
-    r"|(?<![а-яё])(?:напомн\w*|как\s+сообщалось|ранее|прежде|в\s+прошлом\s+(?:году|месяце)|год\s+назад|месяц\s+назад|в\s+последние\s+годы|неоднократно)(?![а-яё])",
+    r"|(?<![а-яё])(?:обычно|ежегодно|как\s+правило|напомн\w*|как\s+сообщалось|ранее|прежде|в\s+прошлом\s+(?:году|месяце)|год\s+назад|месяц\s+назад|в\s+последние\s+годы|неоднократно)(?![а-яё])",
     _I,
 )
 _CANCEL = re.compile(
