@@ -55,8 +55,8 @@ def score(articles: list[dict[str, Any]], verbose: bool = False) -> dict[str, An
         if all(m in set(network.links["id"]) for m in links)
         for link in links
     }
-    right_fields = {f: 0 for f in FIELDS}
-    found_fields = {f: 0 for f in FIELDS}
+    right_fields = dict.fromkeys(FIELDS, 0)
+    found_fields = dict.fromkeys(FIELDS, 0)
     expected_total = found_total = right_total = predicted_new = predicted_found = 0
     traps, traps_hit, slowest = 0, [], 0.0
     rows = []
@@ -78,18 +78,26 @@ def score(articles: list[dict[str, Any]], verbose: bool = False) -> dict[str, An
             expected_total += 1
             ids = {label["asset"], *label.get("accept", [])}
             match = next(
-                (i for i, e in enumerate(events) if i not in used and e["asset"] in ids and e["action"] == label["action"]),
+                (
+                    i
+                    for i, e in enumerate(events)
+                    if i not in used and e["asset"] in ids and e["action"] == label["action"]
+                ),
                 None,
             )
             if match is None and label["asset"] in members and label["action"] in ("close", "reopen"):
                 group, n = members[label["asset"]]
                 action = "derate" if label["action"] == "close" else "reopen"
                 match = next(
-                    (i for i, e in enumerate(events) if i not in used and e["asset"] == group and e["action"] == action),
+                    (
+                        i
+                        for i, e in enumerate(events)
+                        if i not in used and e["asset"] == group and e["action"] == action
+                    ),
                     None,
                 )
                 if match is not None and action == "derate":
-                    label = {**label, "fraction": round(1 / n, 3)}
+                    label = {**label, "fraction": round(1 / n, 3)}  # noqa: PLW2901 - the equivalent label
             if match is None:
                 rows.append((art["id"], f"{label['action']} {label['asset']}", "missed"))
                 if verbose:
@@ -115,7 +123,9 @@ def score(articles: list[dict[str, Any]], verbose: bool = False) -> dict[str, An
             wrong = [f for f, ok in checks.items() if not ok]
             rows.append((art["id"], f"{label['action']} {label['asset']}", "right" if ok_all else f"wrong {wrong}"))
             if verbose and not ok_all:
-                print(f"  {art['id']}: {wrong}: draft {got['fraction']}, {got['start']}, {got['status']}; label {label}")
+                print(
+                    f"  {art['id']}: {wrong}: draft {got['fraction']}, {got['start']}, {got['status']}; label {label}"
+                )
     per_field = {
         f: {
             "precision": round(right_fields[f] / found_fields[f], 3) if found_fields[f] else None,
@@ -156,7 +166,9 @@ def main(argv: list[str] | None = None) -> None:
           f"found {result['events_found']}; precision of new events {result['event_precision']}")  # fmt: skip
     for f, v in result["per_field"].items():
         print(f"  {f:9} precision {v['precision']}  recall {v['recall']}")
-    print(f"traps: {result['traps'] - len(result['traps_hit'])} of {result['traps']} avoided {result['traps_hit'] or ''}")
+    print(
+        f"traps: {result['traps'] - len(result['traps_hit'])} of {result['traps']} avoided {result['traps_hit'] or ''}"
+    )
     print(f"slowest article: {result['slowest_article_seconds']} s")
 
 

@@ -160,3 +160,12 @@ def _fuzz(operation, calls: list[str], failures: list[tuple]) -> None:
             failures.append((operation.path, response.status_code, case.query, response.text[:200]))
 
     check()
+
+
+def test_news_draft_endpoint(client):
+    assert client.get("/api/health").json()["news"] is True
+    text = "Суд приостановил деятельность КТК на 30 суток."
+    draft = client.post("/api/news/draft", params={"published": "2022-07-06"}, content=text.encode("utf-8"),
+                        headers={"content-type": "text/plain"}).json()  # fmt: skip
+    assert draft["language"] == "ru" and draft["events"][0]["asset"] == "cpc"
+    assert draft["events"][0]["duration_days"] == 30

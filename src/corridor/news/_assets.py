@@ -15,8 +15,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from corridor.network import records
-from corridor.network import Network
+from corridor.network import Network, records
 from corridor.news._text import Token, fold, words
 
 __all__ = ["AssetIndex", "Mention", "build_asset_index", "entity_mentions", "find_mentions"]
@@ -32,7 +31,17 @@ _ORDINAL_BEFORE = re.compile(
     r"(?:\b(?P<en>first|second|third|fourth)|(?<![а-яё])(?P<ru>перв|втор|трет|четв[её]рт)\w*)\s+(?:[\w-]+\s+){0,2}$",
     re.IGNORECASE,
 )
-_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "перв": 1, "втор": 2, "трет": 3, "четвёрт": 4, "четверт": 4}
+_ORDINALS = {
+    "first": 1,
+    "second": 2,
+    "third": 3,
+    "fourth": 4,
+    "перв": 1,
+    "втор": 2,
+    "трет": 3,
+    "четвёрт": 4,
+    "четверт": 4,
+}
 _LOCATIVE = re.compile(
     r"(?:\bnear|\boff|\boutside|\bclose to|\bin the area of|\bв районе|\bпод|\bблиз|\bвблизи|\bнедалеко от|\bрядом с"
     r"|(?<![а-яё])(?:суд|court)\w*\s+(?:в|во|in)"
@@ -49,8 +58,43 @@ _INFRA_RU = frozenset(
 _EN_ENTITY = re.compile(r"\b[A-Z][\w'’.-]*[\w](?:\s+(?:of\s+(?:the\s+)?)?[A-Z][\w'’-]*[\w])*")
 _EN_PLACE_BEFORE = re.compile(r"\b(?:to|through|via|at|in|into|from|across|of|near|with)\s+(?:the\s+)?$", re.IGNORECASE)
 _EN_NOT_ENTITY = frozenset(
-    "monday tuesday wednesday thursday friday saturday sunday january february march april may june july august "
-    "september october november december the a an this that it its he she they we on in at according however".split()
+    [
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "the",
+        "a",
+        "an",
+        "this",
+        "that",
+        "it",
+        "its",
+        "he",
+        "she",
+        "they",
+        "we",
+        "on",
+        "in",
+        "at",
+        "according",
+        "however",
+    ]
 )
 
 
@@ -240,7 +284,7 @@ def _mention(text: str, index: AssetIndex, start: int, stop: int, hit: tuple[str
         before = _UNIT_BEFORE.search(text, max(0, start - 8), start)
         ordinal = _ORDINAL_BEFORE.search(text, max(0, start - 40), start)
         if after is not None:
-            unit, stop = int(after.group(1)), stop
+            unit = int(after.group(1))
         elif before is not None:
             unit = int(before.group(1))
         elif ordinal is not None:

@@ -174,7 +174,7 @@ def _confidence(c: Candidate) -> float:
     return min(0.95, max(0.05, score))
 
 
-def _unknown_lines(event: NewsEvent, c: Candidate) -> list[str]:
+def _unknown_lines(event: NewsEvent, _c: Candidate) -> list[str]:
     what = f"the {_NOUNS[event.action]} of {event.asset or repr(event.evidence.get('asset', '?'))}"
     lines = []
     for name in event.missing:

@@ -90,6 +90,14 @@ def extract_events(text: str, published: dt.date, index: AssetIndex, language: s
         mentions = find_mentions(text, index, sentence_tokens)
         parts = clauses(text, s0, s1)
         cues = find_actions(text, s0, s1)
+        for c0, c1 in parts:  # 'a higher court overturned the order': what it names (or the topic) is cancelled
+            if cancels(text, c0, c1) and not any(c0 <= c.start < c1 for c in cues):
+                named = (
+                    [m for m in mentions if c0 <= m.start < c1 and m.id is not None]
+                    or [m for m in mentions if m.start < c0 and m.id is not None][-1:]
+                    or ([topic] if topic else [])
+                )
+                cancelled.update(str(m.id) for m in named if m is not None and m.id is not None)
         for cue in cues:
             c0, c1 = next(((a, b) for a, b in parts if a <= cue.start < b), (s0, s1))
             candidate = _candidate(text, published, language, cue, (c0, c1), (s0, s1), mentions, cues, topic, index)
@@ -165,7 +173,9 @@ def _pick(text: str, cue: ActionCue, candidates: Sequence[Mention]) -> Mention |
     def modifies(m: Mention) -> bool:
         """'ВПУ-2 морского терминала', 'SPM-2 of the terminal': a name right after another names its owner."""
         return any(
-            o is not m and _OWNER_GAP.fullmatch(text, o.stop, m.start) is not None for o in candidates if o.stop <= m.start
+            o is not m and _OWNER_GAP.fullmatch(text, o.stop, m.start) is not None
+            for o in candidates
+            if o.stop <= m.start
         )
 
     def score(m: Mention) -> float:
@@ -250,7 +260,7 @@ def _dates(
             if c.kind != "period" and not any(o is not cue and _same_clause(text, sentence, o, c) for o in cues)
         ]
     # a day that dates the report ('the consortium said on Tuesday', 'сообщили во вторник') is not the event's
-    found = [c for c in found if not (c.kind == "point" and _reported_on(text, c.start, c.stop))]
+    found = [c for c in found if not (c.kind == "point" and _reported_on(text, c.start))]
     starts = [c for c in found if c.kind == "start"] or [c for c in found if c.kind == "point"]
     if starts:
         chosen = min(starts, key=lambda c: abs(c.start - cue.start))
@@ -282,7 +292,7 @@ def _inherit_day(text: str, candidate: Candidate, s0: int, s1: int, published: d
     asset dates what the next one says about it, when that one gives no day of its own."""
     days = [
         c for c in find_dates(text, s0, s1, published)
-        if c.kind in ("start", "point") and c.day is not None and not _reported_on(text, c.start, c.stop)
+        if c.kind in ("start", "point") and c.day is not None and not _reported_on(text, c.start)
     ]  # fmt: skip
     if len(days) == 1:
         candidate.start = days[0].day
@@ -296,13 +306,11 @@ _REPORTING = re.compile(
 )
 
 
-def _reported_on(text: str, start: int, stop: int) -> bool:
+def _reported_on(text: str, start: int) -> bool:
     """A date right after a verb of saying, within a few words: it dates the report."""
     before = text[max(0, start - 40) : start]
-    hit = None
-    for hit in _REPORTING.finditer(before):
-        pass
-    return hit is not None and len(before[hit.end() :].split()) <= 3
+    hits = list(_REPORTING.finditer(before))
+    return bool(hits) and len(before[hits[-1].end() :].split()) <= 3
 
 
 def _status(text: str, candidate: Candidate, clause: tuple[int, int], published: dt.date) -> None:

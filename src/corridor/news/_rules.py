@@ -39,13 +39,13 @@ _ACTIONS: list[tuple[str, re.Pattern[str]]] = [
         rf"\b(?:ban|bann|bar|barr|prohibit|forbid|forbade)\w*\s+{_W}{{0,5}}?transit\w*\b|\btransit\s+ban\w*"
         rf"|(?<![а-яё])(?:запрет|запрещ)\w*\s+{_W}{{0,4}}?транзит\w*|(?<![а-яё])транзит\w*\s+{_W}{{0,3}}?запрещ\w*", _I)),
     ("reroute_out", re.compile(
-        rf"\b(?:paus|suspend|halt|stop|avoid|delay)\w*\s+(?:all\s+|its\s+|their\s+|the\s+)*(?:\w+\s+)?"
-        rf"(?:transits?|voyages?|sailings?|passages?|journeys?|crossings?|calls?)\b"
-        rf"|\b(?:avoid|avoiding|bypass|bypassing|steer(?:ing)? clear of)\b"
-        rf"|(?<![а-яё])(?:в\s+обход|обход\w*|избега\w*)(?![а-яё])", _I)),
+        r"\b(?:paus|suspend|halt|stop|avoid|delay)\w*\s+(?:all\s+|its\s+|their\s+|the\s+)*(?:\w+\s+)?"
+        r"(?:transits?|voyages?|sailings?|passages?|journeys?|crossings?|calls?)\b"
+        r"|\b(?:avoid|avoiding|bypass|bypassing|steer(?:ing)? clear of)\b"
+        r"|(?<![а-яё])(?:в\s+обход|обход\w*|избега\w*)(?![а-яё])", _I)),
     ("reroute_in", re.compile(
-        rf"\b(?:re-?rout|divert|redirect|re-?direct|switch)\w*\b"
-        rf"|(?<![а-яё])(?:перенаправ|переориентир|переключ|перевед)\w*", _I)),
+        r"\b(?:re-?rout|divert|redirect|re-?direct|switch)\w*\b"
+        r"|(?<![а-яё])(?:перенаправ|переориентир|переключ|перевед)\w*", _I)),
     ("capacity_increase", re.compile(
         rf"\b(?:increas|expand|boost|doubl|tripl|rais|add)\w*\s+{_W}{{0,4}}?(?:capacity|capacities|throughput)\b"
         rf"|\b(?:new|second|third)\s+{_W}{{0,2}}?(?:ferry|line|terminal|berth|hub|vessel|service)\w*\s+{_W}{{0,3}}?(?:began|started|opened|launched|entered)\w*"
@@ -96,7 +96,7 @@ _TAKEN = [
         rf"\b{_PCT}\s+(?:cut|reduction|drop|decrease|fall|less)\b",
         rf"\bby\s+(?:about\s+|nearly\s+)?{_SHARE}",
         rf"(?<![а-яё])на\s+(?:почти\s+|около\s+)?{_SHARE}",
-        rf"(?<![а-яё])(?:вдвое|в\s+два\s+раза)",
+        r"(?<![а-яё])(?:вдвое|в\s+два\s+раза)",
     )
 ]
 _CAPACITY = r"(?:capacity|level|volumes?|rates?|throughput)"
@@ -230,7 +230,7 @@ def unit_count(text: str, start: int, stop: int) -> tuple[int, int, int, int] | 
     Examples
     --------
     >>> unit_count("two of the three moorings", 0, 25)
-    (2, 3, 0, 17)
+    (2, 3, 0, 16)
     """
     m = _COUNT.search(text, start, stop)
     if m is None:

@@ -71,7 +71,7 @@ def draft_scenario_yaml(draft: NewsDraft, *, name: str | None = None) -> str:
 class _Dumper(yaml.SafeDumper):
     """Safe YAML without anchors: a date used twice is written twice."""
 
-    def ignore_aliases(self, data: Any) -> bool:
+    def ignore_aliases(self, data: Any) -> bool:  # noqa: ARG002 - PyYAML's signature
         return True
 
 

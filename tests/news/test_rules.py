@@ -1,0 +1,169 @@
+"""The news reader's rules, one by one: dates against the publication date, actions and shares,
+the traps (fines, negations, conditions, old news, intentions), Russian inflection, evidence."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from corridor.news import draft_scenario
+from corridor.news._dates import find_dates
+
+WED = dt.date(2022, 3, 23)  # a Wednesday
+
+
+def events(text: str, published: dt.date = WED, **kw):
+    return draft_scenario(text, published=published, **kw).events
+
+
+def one(text: str, published: dt.date = WED, **kw):
+    found = [e for e in events(text, published, **kw) if e.status == "new"]
+    assert len(found) == 1, [(e.asset, e.action, e.status) for e in events(text, published, **kw)]
+    return found[0]
+
+
+# ------------------------------------------------------------------ dates
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("Loading at the CPC terminal was halted today.", WED),
+        ("Loading at the CPC terminal was halted yesterday.", WED - dt.timedelta(days=1)),
+        ("Loading at the CPC terminal was halted on Wednesday.", WED),  # published on a Wednesday
+        ("Loading at the CPC terminal was halted on Monday.", WED - dt.timedelta(days=2)),
+        ("Отгрузка на терминале КТК остановлена вчера.", WED - dt.timedelta(days=1)),
+        ("Отгрузка на терминале КТК остановлена сегодня.", WED),
+        ("Отгрузка на терминале КТК прекращена с 6 марта.", dt.date(2022, 3, 6)),
+        ("Loading at the CPC terminal has been suspended since 20 March.", dt.date(2022, 3, 20)),
+    ],
+)
+def test_start_dates_are_read_against_the_publication_date(text, day):
+    assert one(text).start == day
+
+
+def test_durations_ranges_and_open_ends():
+    assert one("Суд приостановил деятельность КТК на 30 суток.").duration_days == 30
+    assert one("The CPC terminal will be closed for one and a half to two months.").duration_days == (45, 60)
+    shut = one("Loading at the CPC terminal is suspended until further notice.")
+    assert shut.end is None and shut.until_further_notice
+    draft = draft_scenario("Loading at the CPC terminal is suspended until further notice.", published=WED)
+    assert any("end" in u for u in draft.unknowns)
+
+
+def test_a_month_without_a_year_is_the_latest_before_publication():
+    (cue,) = [c for c in find_dates("в январе", 0, 8, dt.date(2026, 2, 27)) if c.kind == "period"]
+    assert cue.day == dt.date(2026, 1, 1) and cue.last == dt.date(2026, 1, 31)
+    (cue,) = [c for c in find_dates("in November", 0, 11, dt.date(2026, 2, 27)) if c.kind == "period"]
+    assert cue.day == dt.date(2025, 11, 1)
+
+
+def test_the_day_a_report_was_made_is_not_the_events_day():
+    e = one("Суд приостановил деятельность КТК на 30 суток, сообщили в консорциуме во вторник.", dt.date(2022, 7, 5))
+    assert e.start is None and e.duration_days == 30
+
+
+def test_between_two_days_starts_at_the_first():
+    e = events("Between 18 December and 7 January traffic through the Suez Canal fell by 60%.", dt.date(2024, 1, 9))[0]
+    assert e.start == dt.date(2023, 12, 18) and e.fraction == pytest.approx(0.6)
+
+
+def test_the_sentence_naming_the_asset_dates_the_next():
+    text = "Drones attacked the Kropotkinskaya pumping station on Monday. Pumping was reduced by about 30%."
+    e = one(text, dt.date(2025, 2, 17))
+    assert e.asset == "kropotkinskaya_ps" and e.start == dt.date(2025, 2, 17) and e.fraction == pytest.approx(0.3)
+
+
+# ------------------------------------------------------------------ actions and shares
+
+
+@pytest.mark.parametrize(
+    ("text", "action", "fraction"),
+    [
+        ("Loading at the CPC terminal was halted entirely today.", "close", 1.0),
+        ("The CPC terminal is working at a third of normal capacity today.", "derate", 0.667),
+        ("Pumping through the CPC pipeline was reduced by 20% today.", "derate", 0.2),
+        ("A storm damaged two of the three single point moorings of the CPC terminal today.", "derate", 0.667),
+        ("Отгрузка через ВПУ-2 КТК сегодня прекращена.", "derate", 0.333),
+        ("CPC resumed loading at its marine terminal today.", "reopen", None),
+        ("Egypt will raise Suez Canal transit fees by 15% from today.", "tariff_change", 0.15),
+        ("Kazakhstan banned the transit of Russian coal through the Dostyk crossing today.", "transit_ban", None),
+        (
+            "The capacity of the Baku-Tbilisi-Kars railway will increase to five million tons from today.",
+            "capacity_increase",
+            None,
+        ),
+        ("Maersk will pause all transits through the Red Sea until further notice.", "reroute_out", None),
+    ],
+)
+def test_actions_and_shares(text, action, fraction):
+    e = one(text)
+    assert e.action == action
+    assert (e.fraction is None) if fraction is None else e.fraction == pytest.approx(fraction, abs=0.01)
+
+
+# ------------------------------------------------------------------ traps
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The court fined the Caspian Pipeline Consortium for environmental violations.",  # a fine
+        "The storm did not affect loadings at the CPC terminal, which continued as normal.",  # a negation
+        "Отгрузка на терминале КТК ведется в штатном режиме.",
+        "If the storm continues, the CPC pipeline could be stopped once the tanks are full.",  # a condition
+        "Трубопровод КТК может быть остановлен, если резервуары заполнятся.",
+        "Analysts recalled that in March 2021 the Ever Given blocked the Suez Canal for six days.",  # old news
+        "Президент поручил проработать новые маршруты экспорта нефти в обход КТК.",  # an intention
+        "Kazakhstan plans to build a second line between Dostyk and Moyynty.",
+        "Every year in November and December the port of Kuryk is closed about half of the time.",  # habitual
+    ],
+)
+def test_traps_give_no_new_event(text):
+    assert [e for e in events(text, dt.date(2024, 1, 8)) if e.status == "new"] == []
+
+
+def test_a_cancelled_order_is_not_a_closure():
+    text = "A court suspended the CPC for 30 days on Tuesday; on Monday a higher court overturned the order."
+    assert not [e for e in events(text, dt.date(2022, 7, 11)) if e.action == "close" and e.status == "new"]
+
+
+# ------------------------------------------------------------------ names
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["КТК", "КТК-Р", "«Каспийского трубопроводного консорциума»", "Каспийскому трубопроводному консорциуму",
+     "Caspian Pipeline Consortium", "CPC"],
+)  # fmt: skip
+def test_russian_inflection_and_abbreviations_link_the_cpc(name):
+    e = one(
+        f"Сегодня работа {name} полностью остановлена." if name[0] in "К«" else f"{name} halted all operations today."
+    )
+    assert e.asset in ("cpc", "cpc_marine_terminal")
+
+
+def test_an_asset_the_network_lacks_is_named_and_listed_as_unknown():
+    draft = draft_scenario("Lithuania halted rail transit to Kaliningrad today.", published=WED)
+    (e,) = [e for e in draft.events if e.status == "new"]
+    assert e.asset is None and "Kaliningrad" in e.evidence["asset"]
+    assert any("Kaliningrad" in u for u in draft.unknowns)
+
+
+def test_evidence_is_an_exact_substring_and_present_for_every_field():
+    text = ("Суд в Новороссийске приостановил деятельность КТК на 30 суток с 6 июля. "
+            "A storm damaged two of the three single point moorings of the CPC terminal yesterday.")  # fmt: skip
+    for e in events(text, dt.date(2022, 7, 7)):
+        for field, quote in e.evidence.items():
+            assert quote in text, (field, quote)
+        for field in ("asset", "action", "fraction", "start"):
+            if getattr(e, field) is not None:
+                assert field in e.evidence, (e.asset, field)
+
+
+def test_two_sentences_about_one_event_give_one_event():
+    text = ("Loading at the CPC marine terminal was halted today. "
+            "The halt of loadings at the CPC marine terminal will last 5 days.")  # fmt: skip
+    found = [e for e in events(text) if e.status == "new" and e.action == "close"]
+    assert len(found) == 1 and found[0].duration_days == 5
