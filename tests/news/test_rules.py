@@ -167,3 +167,18 @@ def test_two_sentences_about_one_event_give_one_event():
             "The halt of loadings at the CPC marine terminal will last 5 days.")  # fmt: skip
     found = [e for e in events(text) if e.status == "new" and e.action == "close"]
     assert len(found) == 1 and found[0].duration_days == 5
+
+
+def test_nearly_stopped_is_a_derate_of_unknown_size():
+    e = one("Container traffic through the Dostyk crossing has nearly stopped today.")
+    assert e.action == "derate" and e.fraction is None
+
+
+def test_a_city_named_as_a_government_is_not_its_rail_node():
+    draft = draft_scenario("Kazakhstan is moving away from Moscow, officials in Astana said today.", published=WED)
+    assert not [e for e in draft.events if e.asset in ("moscow", "astana")]
+
+
+def test_promises_are_not_events():
+    text = "Казахстан пообещал увеличить экспорт нефти в Европу через маршруты в обход России."
+    assert [e for e in events(text) if e.status == "new"] == []

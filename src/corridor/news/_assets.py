@@ -247,7 +247,24 @@ def find_mentions(text: str, index: AssetIndex, tokens: Sequence[Token] | None =
         if fuzzy is not None:
             found.append(_mention(text, index, tokens[i].start, tokens[i].stop, fuzzy, 2))
         i += 1
-    return _join_pairs(text, index, found)
+    return [m for m in _join_pairs(text, index, found) if not _political(text, index, m)]
+
+
+_TRANSPORT = re.compile(
+    r"\b(?:port|railway|rail|train|trains|freight|cargo|containers?|pipeline|terminal|station|junction|line|border"
+    r"|crossing|route|via|through|transit|wagons?)\b"
+    r"|(?<![а-яё])(?:станци|вокзал|узл|узел|порт|терминал|железн|магистрал|перегон|переход|маршрут|поезд|контейнер"
+    r"|груз|вагон|транзит|через)\w*",
+    re.IGNORECASE,
+)
+
+
+def _political(text: str, index: AssetIndex, m: Mention) -> bool:
+    """'Kazakhstan drifts away from Moscow': a city or junction named with no word of transport
+    around it is the place (or its government), not the network's rail node."""
+    if m.kind != "node" or index.node_kind.get(str(m.id)) not in _WEAK_NODE_KINDS:
+        return False
+    return _TRANSPORT.search(text, max(0, m.start - 50), min(len(text), m.stop + 50)) is None
 
 
 def _matches(text: str, tokens: Sequence[Token], i: int, name: _Name) -> bool:

@@ -63,6 +63,10 @@ _MONTH_ALONE = [
     re.compile(rf"\b(?:in|since|from|early|late|mid|during)[\s-]+{_EN_MONTH}(?!\s*\d)", re.IGNORECASE),
     re.compile(rf"(?<![а-яё])(?:в|с|до)\s+{_RU_MONTH_IN}(?!\s*\d)", re.IGNORECASE),
     re.compile(
+        rf"(?<![а-яё])(?:в|к)\s+(?:конце|начале|середине|концу|началу|середине)\s+{_RU_MONTH}(?!\s*\d)", re.IGNORECASE
+    ),
+    re.compile(rf"\b(?:at\s+the\s+)?(?:end|beginning|start|middle)\s+of\s+{_EN_MONTH}(?!\s*\d)", re.IGNORECASE),
+    re.compile(
         r"(?<![а-яё])(?P<radj>январск|февральск|мартовск|апрельск|майск|июньск|июльск|августовск|сентябрьск"
         r"|октябрьск|ноябрьск|декабрьск)\w*",
         re.IGNORECASE,

@@ -39,6 +39,7 @@ _ONLY_BEFORE = re.compile(
     r"(?:\b(?:only|just|solely)|(?<![а-яё])(?:только|лишь|исключительно))\s+(?:via\s+|through\s+|the\s+|через\s+)?$",
     re.IGNORECASE,
 )
+_NEARLY = re.compile(r"(?:\b(?:nearly|almost|all\s+but|virtually)|(?<![а-яё])(?:почти|практически))\s+$", re.IGNORECASE)
 _OWNER_GAP = re.compile(r"\s*(?:-?\d\s*)?(?:of\s+(?:the\s+)?|at\s+(?:the\s+)?)?", re.IGNORECASE)
 _VIA_BEFORE = re.compile(
     r"(?:\b(?:via|through|around|to|towards|onto|into)|(?<![а-яё])(?:через|на|в|по))\s+(?:the\s+)?$", re.IGNORECASE
@@ -155,6 +156,10 @@ def _candidate(
     candidate.fuzzy = mention.rank >= 2 and mention.id is not None and False
     candidate.evidence["asset"] = text[mention.start : mention.stop]
     _size(text, candidate, cue, (c0, c1), in_clause, index)
+    if candidate.action == "close" and _NEARLY.search(text, max(c0, cue.start - 14), cue.start):
+        # 'nearly stopped', 'почти остановился': less than a closure, by a share the text does not give
+        candidate.action, candidate.fraction = "derate", None
+        candidate.evidence.pop("fraction", None)
     _dates(text, candidate, cue, clause, sentence, cues, published)
     _status(text, candidate, (c0, c1), published)
     return candidate

@@ -140,16 +140,16 @@ _CONDITIONAL = re.compile(
 _INTENTION = re.compile(
     r"\b(?:plans?|planned|planning|intends?|intended|aims?|aimed|proposes?|proposed|propos\w+|consider\w*|seeks?|wants?|ready|prepared|mull\w*"
     r"|envisag\w*|expects? to (?:increase|expand|double|raise|build|launch)|targets?|is to be|are to be|will be built|under construction"
-    r"|ordered\s+(?:\w+\s+){0,4}?to\s+(?:develop|work\s+out|study|prepare|find|look\s+for))\b"
-    r"|(?<![а-яё])(?:поручил\w*|поручени\w*|планир\w*|план\w*|намер\w*|предлаг\w*|рассматрива\w*|собира\w*ся|готов\w*|рассчитыва\w*|прогноз\w*|намечен\w*|строител\w*|стро\w*ся)(?![а-яё])",
+    r"|ordered\s+(?:\w+\s+){0,4}?to\s+(?:develop|work\s+out|study|prepare|find|look\s+for)|promis\w*|pledg\w*|vow\w*)\b"
+    r"|(?<![а-яё])(?:пообещал\w*|обеща\w*|поручил\w*|поручени\w*|планир\w*|план\w*|намер\w*|предлаг\w*|рассматрива\w*|собира\w*ся|готов\w*|рассчитыва\w*|прогноз\w*|намечен\w*|строител\w*|стро\w*ся)(?![а-яё])",
     _I,
 )
 _BACKGROUND = re.compile(
     r"\b(?:last|previous|past)\s+(?:year|month|spring|summer|autumn|fall|winter)\b|\bearlier\s+this\s+year\b|\bin\s+the\s+past\b"
     r"|\b(?:a|one|two|three|several)\s+(?:years?|months?)\s+ago\b|\bas\s+a\s+reminder\b|\brecall\w*\b|\bremind\w*\b|\bback\s+in\b"
-    r"|\bhad\s+been\b|\b(?:usually|typically|regularly|every\s+(?:year|winter|autumn|spring|summer)|each\s+(?:year|winter|autumn))\b|\babout\s+half\s+(?:of\s+)?the\s+time\b"
+    r"|\bhad\s+been\b|\btwice\b|\b(?:usually|typically|regularly|every\s+(?:year|winter|autumn|spring|summer)|each\s+(?:year|winter|autumn))\b|\babout\s+half\s+(?:of\s+)?the\s+time\b"
     r"|\bpreviously\b|\bhistor\w*\b|\bseveral\s+times\b|\bin\s+recent\s+years\b|\bonce\s+again\b|\bfor\s+the\s+first\s+time\s+since\b"
-    r"|(?<![а-яё])(?:обычно|ежегодно|как\s+правило|напомн\w*|как\s+сообщалось|ранее|прежде|в\s+прошлом\s+(?:году|месяце)|год\s+назад|месяц\s+назад|в\s+последние\s+годы|неоднократно)(?![а-яё])",
+    r"|(?<![а-яё])(?:дважды|трижды|обычно|ежегодно|как\s+правило|напомн\w*|как\s+сообщалось|ранее|прежде|в\s+прошлом\s+(?:году|месяце)|год\s+назад|месяц\s+назад|в\s+последние\s+годы|неоднократно)(?![а-яё])",
     _I,
 )
 _CANCEL = re.compile(
