@@ -262,3 +262,26 @@ def test_reduced_n2_is_a_subset_of_exact_n2_with_the_same_answers(seed):
     for a, b in [(singles[0], singles[1]), (singles[0], singles[2]), (singles[1], singles[2])]:
         assert f"{a}+{b}" in pairs.index or f"{b}+{a}" in pairs.index
     assert "costliest closures" in reduced.method
+
+
+def test_criticality_under_a_scenario_on_a_day(eurasia):
+    """On a day of the CPC court order the CPC is already shut: closing it again costs nothing, and
+    the outlets left (Atyrau-Samara, the Tengiz rail) become the single points of failure."""
+    import datetime as dt
+
+    from corridor.scenario import load_scenario
+
+    court = load_scenario("cpc-court-2022", eurasia)
+    assert court.busiest_day() == dt.date(2022, 7, 5)
+    dem = load_demand(eurasia)
+    result = criticality(eurasia, dem, scenario=court.on(dt.date(2022, 7, 10)),
+                         elements=closable_elements(eurasia, kinds=["group", "link"], demand=dem))  # fmt: skip
+    table = result.table.set_index("closed")
+    assert table.loc["cpc", "extra_cost_usd"] == pytest.approx(0.0, abs=1.0)
+    assert table.loc["ru_atyrau_samara", "stranded_crude_oil"] > 10e6
+    runner = CliRunner()
+    cli = runner.invoke(app, ["criticality", "--scenario", "cpc-court-2022", "--on", "2022-07-10", "--kinds", "group",
+                              "--json", "--no-save", "--executor", "serial"])  # fmt: skip
+    assert cli.exit_code == 0, cli.output
+    bad = runner.invoke(app, ["criticality", "--scenario", "cpc-court-2022", "--on", "2021-01-01", "--no-save"])
+    assert bad.exit_code == 2 and "runs from" in bad.output

@@ -17,6 +17,9 @@ def criticality(
     scenario: str | None = typer.Option(
         None, "--scenario", help="Measure against the network as this scenario leaves it (name or YAML)."
     ),
+    on: str | None = typer.Option(
+        None, "--on", help="The scenario's day, YYYY-MM-DD (default: the first day the most of its events hold)."
+    ),
     top_pairs: int | None = typer.Option(
         None, "--top-pairs", help="N-2 on large networks: pair only the K costliest closures with their backups."
     ),
@@ -49,6 +52,10 @@ def criticality(
 
     net, demand = sh.network_and_demand(data, demand_file)
     chosen = None if scenario is None else sh.guard(lambda: load_scenario(scenario, net))
+    if on is not None and chosen is None:
+        raise sh.fail(RequestError("--on names a day of a scenario; give --scenario too"))
+    if chosen is not None:
+        chosen = _on_day(chosen, on)
     chosen_kinds = sh.split(kinds)
     candidates = sh.guard(lambda: closable_elements(net, kinds=chosen_kinds, demand=demand))
     with sh.Progress("closures") as advance:
@@ -157,3 +164,20 @@ def invest(
 
     print_appraisal(result)
     sh.report_outputs((table_file,), run_id, results)
+
+
+def _on_day(chosen, on):  # type: ignore[no-untyped-def]
+    """The scenario as on one day (every event fully on or off, so closures bite), said on stderr."""
+    import datetime as dt
+
+    from corridor.scenario import DEFAULT_HORIZON
+
+    horizon = chosen.horizon or DEFAULT_HORIZON
+    try:
+        day = chosen.busiest_day() if on is None else dt.date.fromisoformat(on)
+    except ValueError:
+        raise sh.fail(RequestError(f"--on is {on!r}; expected a date as YYYY-MM-DD")) from None
+    if not horizon.start <= day <= horizon.end:
+        raise sh.fail(RequestError(f"--on is {day}; {chosen.name!r} runs from {horizon.start} to {horizon.end}"))
+    sh.err_console.print(f"under {chosen.name} as on {day}")
+    return chosen.on(day)

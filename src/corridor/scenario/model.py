@@ -230,6 +230,17 @@ class Scenario(StrictModel):
     source: str | None = None
     oil: Oil | None = None
 
+    def on(self, day: dt.date) -> Scenario:
+        """The scenario as it stands on one day: a one-day horizon, so every event holds fully or
+        not at all (a closure then takes its elements out, capacity figure or not). For sweeps."""
+        return self.model_copy(update={"horizon": Horizon(start=day, end=day)})
+
+    def busiest_day(self, horizon: Horizon | None = None) -> dt.date:
+        """The first day on which the most events hold (the scenario's fullest state)."""
+        stretches = self.stretches(horizon)
+        counts = [sum(1 for e in self.events if e.share_of(s) > 0) for s in stretches]
+        return stretches[counts.index(max(counts))].start
+
     def stretches(self, horizon: Horizon | None = None, *, max_days: int | None = None) -> list[Horizon]:
         """The horizon cut wherever an event starts or ends, so that in each stretch every event
         holds all the time or not at all (and, with ``max_days``, no stretch is longer).
