@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -166,7 +167,7 @@ def invest(
     sh.report_outputs((table_file,), run_id, results)
 
 
-def _on_day(chosen, on):  # type: ignore[no-untyped-def]
+def _on_day(chosen: Any, on: str | None) -> Any:
     """The scenario as on one day (every event fully on or off, so closures bite), said on stderr."""
     import datetime as dt
 
