@@ -97,7 +97,9 @@ def test_validate_save_and_use_a_scenario(client):
     assert client.post("/api/scenarios/validate", content=text).json()["valid"] is True
     assert client.post("/api/scenarios", json={"yaml": text}).status_code == 201
     assert "my-cut" in [s["name"] for s in client.get("/api/scenarios").json()["scenarios"]]
-    assert client.get("/api/scenarios/my-cut").json()["events"][0]["target"] == "cpc"
+    detail = client.get("/api/scenarios/my-cut").json()
+    assert detail["events"][0]["target"] == "cpc" and "cpc_tengiz_atyrau" in detail["closed_links"]
+    assert client.get("/api/scenarios/sanctions-2022").json()["closed_links"] == []
     builtin = text.replace("my-cut", "cpc-court-2022")
     assert client.post("/api/scenarios", json={"yaml": builtin}).status_code == 422
 

@@ -127,6 +127,7 @@ def test_run_a_builtin_scenarios_impact(page, server):
     summary.locator("table").wait_for(timeout=120_000)
     text = summary.inner_text()
     assert "extra cost" in text and "M USD" in text and "stranded crude_oil" in text and "bottleneck 1" in text
+    assert page.locator("#map path[stroke='#e74c3c']").count() >= 5  # the CPC's links drawn as closed
     assert page.errors == [] and page.foreign == []  # type: ignore[attr-defined]
 
 

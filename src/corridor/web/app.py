@@ -227,8 +227,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @api.get("/scenarios/{name}")
     def scenario_detail(name: str) -> dict[str, Any]:
-        """One scenario, its events in order (those it extends first)."""
-        return dict(scenario_named(name).model_dump(mode="json"))
+        """One scenario, its events in order (those it extends first), and the links its closures
+        and derates act on (``closed_links``, for the map)."""
+        import numpy as np
+
+        from corridor.scenario import Close, Derate, target_arcs
+
+        chosen = scenario_named(name)
+        cn = network().compiled
+        touched = {
+            cn.link_ids[cn.arc_link[a]]
+            for e in chosen.events
+            if isinstance(e, Close | Derate)
+            for a in np.flatnonzero(target_arcs(network(), e.target))
+        }
+        return {**chosen.model_dump(mode="json"), "closed_links": sorted(touched)}
 
     @api.post("/scenarios/validate")
     def validate(text: Annotated[str, Body(media_type="text/plain", max_length=MAX_BODY)]) -> dict[str, Any]:

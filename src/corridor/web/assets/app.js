@@ -186,25 +186,11 @@ async function scenarioChanged() {
   state.closed = new Set();
   if (select.value) {
     const s = await api(`api/scenarios/${encodeURIComponent(select.value)}`);
-    for (const e of s.events) if (e.type === "close" || e.type === "derate") state.closed.add(e.target);
-    const groupLinks = await closedLinks(s.events);
-    groupLinks.forEach((id) => state.closed.add(id));
+    s.closed_links.forEach((id) => state.closed.add(id));
   }
   writeURL();
   await drawNetwork(false);
   if ($("origin").value && $("destination").value) await findRoutes();
-}
-
-async function closedLinks(events) {
-  // a closed group or node shows as its links; the network layer knows link ids only
-  const net = await api("api/network");
-  const targets = new Set(events.filter((e) => e.type === "close" || e.type === "derate").map((e) => e.target));
-  const out = [];
-  for (const f of net.features) {
-    if (f.properties.kind !== "link") continue;
-    if (targets.has(f.properties.id)) out.push(f.properties.id);
-  }
-  return out;
 }
 
 async function runImpact() {
