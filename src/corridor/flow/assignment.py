@@ -19,6 +19,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from scipy.sparse import csr_array
+from scipy.sparse.csgraph import dijkstra
 
 from corridor.flow.build import build_assignment
 from corridor.flow.demand import Demand
@@ -26,7 +28,6 @@ from corridor.flow.model import Assignment, AssignmentModel, LPSolution
 from corridor.flow.read import read_assignment
 from corridor.flow.solve import solve_model
 from corridor.network import Network
-from corridor.routing import shortest_routes
 from corridor.scenario import DEFAULT_HORIZON, Scenario, scenario_effect, with_investments
 
 __all__ = ["assign", "combine_assignments", "reference_loads"]
@@ -139,27 +140,39 @@ def combine_assignments(parts: Sequence[tuple[int, Assignment]]) -> Assignment:
 
     results = [r for _, r in parts]
     flows = weighted(
-        [r.flows for r in results], ["link", "from", "to", "commodity"], ["flow_per_year"], ["utilisation"]
+        [r.flows for r in results], ["link", "from", "to", "commodity"], ["flow_per_year"], ["utilisation", "wait_h"]
     )
     by_origin = weighted(
         [r.flows_by_origin for r in results], ["origin", "commodity", "link", "from", "to"], ["flow_per_year"], []
     )
+    by_segment = weighted(
+        [r.flows_by_segment for r in results],
+        ["origin", "commodity", "segment", "link", "from", "to"],
+        ["flow_per_year"],
+        [],
+    )
     unserved = weighted(
-        [r.unserved for r in results], ["origin", "destination", "commodity"], ["demand", "served", "unserved"], []
+        [r.unserved for r in results],
+        ["origin", "destination", "commodity", "segment"],
+        ["demand", "served", "unserved"],
+        [],
     )
     bottlenecks = weighted(
         [r.bottlenecks for r in results],
         ["element", "kind", "direction", "dimension"],
-        ["shadow_price_usd"],
-        ["utilisation"],
+        ["shadow_price_usd", "wait_usd"],
+        ["utilisation", "wait_h"],
     )
-    bottlenecks = bottlenecks.sort_values("shadow_price_usd", ascending=False).reset_index(drop=True)
+    order = (bottlenecks["shadow_price_usd"] + bottlenecks["wait_usd"]).sort_values(ascending=False).index
+    bottlenecks = bottlenecks.loc[order].reset_index(drop=True)
     statuses = {r.status for r in results}
     return Assignment(
         status=statuses.pop() if len(statuses) == 1 else "; ".join(sorted(statuses)),
         method=f"{results[0].method}, {len(parts)} stretches between event dates",
         transport_cost_usd=sum(r.transport_cost_usd * w for r, w in zip(results, weights, strict=True)),
         unserved_cost_usd=sum(r.unserved_cost_usd * w for r, w in zip(results, weights, strict=True)),
+        time_cost_usd=sum(r.time_cost_usd * w for r, w in zip(results, weights, strict=True)),
+        flows_by_segment=by_segment,
         flows=flows,
         unserved=unserved,
         bottlenecks=bottlenecks,
@@ -173,27 +186,39 @@ def combine_assignments(parts: Sequence[tuple[int, Assignment]]) -> Assignment:
 
 
 def _uncongested(model: AssignmentModel) -> LPSolution | None:
-    """The LP's solution from shortest routes alone, or None when one would break a capacity."""
-    network = model.network
-    cn = network.compiled
-    table = model.demand.table
+    """The LP's solution from each group's cheapest routes alone (at its own generalized costs), or
+    None when one would break a capacity, fill a queue, or cost more than leaving the cargo unserved."""
+    if len(model.queue_rows):
+        return None  # waits depend on the loads: the LP weighs them
+    cn = model.network.compiled
+    n = cn.n_nodes
     x = np.zeros(model.shape[1])
-    col_of = {(int(g), int(a)): i for i, (g, a) in enumerate(zip(model.flow_group, model.flow_arc, strict=True))}
-    group_of_pair = {p: g for g, members in enumerate(model.group_pairs) for p in members}
-    arc_of = {
-        (cn.link_ids[link], cn.node_ids[tail], cn.node_ids[head]): arc
-        for arc, (link, tail, head) in enumerate(zip(cn.arc_link, cn.tail, cn.head, strict=True))
-    }
-    for commodity, part in table.groupby("commodity", sort=False):
-        routes = shortest_routes(
-            network, list(zip(part["origin"], part["destination"], strict=True)), commodity=str(commodity)
-        )
-        for p, route in zip(part.index, routes, strict=True):
-            if route is None or route.cost_usd >= model.penalty[p]:
+    bounds = np.searchsorted(model.flow_group, np.arange(len(model.group_origin) + 1))
+    wanted = model.row_upper[model.demand_rows]
+    for g, members in enumerate(model.group_pairs):
+        cols = np.arange(bounds[g], bounds[g + 1])
+        arcs = model.flow_arc[cols]
+        # parallel arcs: csr sums duplicates, so keep the cheapest explicitly
+        order = np.lexsort((model.cost[cols], cn.head[arcs], cn.tail[arcs]))
+        first = np.ones(len(order), dtype=bool)
+        key = cn.tail[arcs[order]].astype(np.int64) * n + cn.head[arcs[order]]
+        first[1:] = key[1:] != key[:-1]
+        best_cols = cols[order[first]]
+        best_arcs = model.flow_arc[best_cols]
+        graph = csr_array((model.cost[best_cols] + 1e-12, (cn.tail[best_arcs], cn.head[best_arcs])), shape=(n, n))
+        origin = int(model.group_origin[g])
+        dist, pred = dijkstra(graph, indices=origin, return_predecessors=True)
+        col_of = {(int(cn.tail[a]), int(cn.head[a])): int(c) for a, c in zip(best_arcs, best_cols, strict=True)}
+        for p in members:
+            ends = model.delivery_node[model.delivery_pair == p]
+            end = int(ends[np.argmin(dist[ends])])
+            if not np.isfinite(dist[end]) or dist[end] >= model.penalty[p]:
                 return None  # unserved or not worth carrying: let the LP weigh it
-            g = group_of_pair[int(p)]
-            for link, a, b in zip(route.links, route.nodes[:-1], route.nodes[1:], strict=True):
-                x[col_of[(g, arc_of[(link, a, b)])]] += table.loc[p, "quantity_per_year"]
+            node = end
+            while node != origin:
+                x[col_of[(int(pred[node]), node)]] += wanted[p]
+                node = int(pred[node])
+            x[model.delivery_col[(model.delivery_pair == p) & (model.delivery_node == end)]] = wanted[p]
     load = model.capacity_load(x)
     if np.any(load > model.cap_limit * (1 + 1e-9)):
         return None

@@ -4,38 +4,75 @@ per-variable Python objects."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy.sparse import coo_array
+from scipy.sparse import coo_array, csc_array, csr_array, hstack, vstack
 
 from corridor.flow.demand import Demand
 from corridor.flow.model import AssignmentModel
+from corridor.flow.segments import DEFAULT_SEGMENT, USE_BREAKPOINTS, SegmentBook, segment_book, wait_pieces
 from corridor.network import Network, place_nodes, records
 from corridor.scenario import ScenarioEffect
 
 __all__ = ["build_assignment"]
 
 
-def _groups(pairs: pd.DataFrame, bars: Sequence[int] | None = None) -> list[tuple[tuple[int, int, int], list[int]]]:
-    """(commodity, origin, bar) groups of the pairs, with the pair positions in each, in a fixed order.
+def _groups(
+    pairs: pd.DataFrame, bars: Sequence[int] | None = None
+) -> list[tuple[tuple[int, int, int, int], list[int]]]:
+    """(commodity, origin, bar, segment) groups of the pairs, with the pair positions in each, in a fixed order.
 
-    Pairs share a group, and so the same flow variables, when they carry the same commodity from
-    the same origin under the same transit bars (``bars``: an id per pair, 0 for none).
+    Pairs share a group, and so the same flow variables, when they carry the same commodity for
+    the same shipper segment from the same origin under the same transit bars (``bars``: an id
+    per pair, 0 for none).
     """
     bars = bars if bars is not None else [0] * len(pairs)
-    out: dict[tuple[int, int, int], list[int]] = {}
-    for p, (c, o, b) in enumerate(zip(pairs["c"], pairs["o"], bars, strict=True)):
-        out.setdefault((int(c), int(o), int(b)), []).append(p)
-    return sorted(out.items())
+    headings = pairs["h"] if "h" in pairs else [0] * len(pairs)
+    out: dict[tuple[int, int, int, int, int], list[int]] = {}
+    for p, (c, o, b, s, h) in enumerate(zip(pairs["c"], pairs["o"], bars, pairs["s"], headings, strict=True)):
+        out.setdefault((int(c), int(o), int(b), int(s), int(h)), []).append(p)
+    return [((c, o, b, s), members) for (c, o, b, s, _), members in sorted(out.items())]
 
 
-def _pairs(network: Network, demand: Demand) -> pd.DataFrame:
+HEADINGS = ("", "westbound", "eastbound")
+"""A pair's heading: its destination west or east of its origin (head-haul and back-haul rates differ)."""
+
+
+def _headings(network: Network, pairs: pd.DataFrame) -> list[int]:
+    """Index into HEADINGS of each pair, when the network has headed tariffs (else 0)."""
+    if not network.compiled.headed_cost_usd:
+        return [0] * len(pairs)
+    lon = dict(zip(network.nodes["id"], network.nodes["lon"].astype(float), strict=True))
+    group_ids = set(network.groups["id"])
+    out = []
+    for o, d in zip(pairs["origin"], pairs["destination"], strict=True):
+        ends = place_nodes(network, "group" if d in group_ids else "node", d)
+        d_lon = float(np.mean([lon[x] for x in ends]))
+        out.append(1 if d_lon < lon[o] else 2 if d_lon > lon[o] else 0)
+    return out
+
+
+def _pairs(network: Network, demand: Demand, book: SegmentBook) -> pd.DataFrame:
     cn = network.compiled
     table = demand.table.copy()
+    if "segment" not in table:
+        table["segment"] = DEFAULT_SEGMENT
     table["c"] = [cn.commodity_index(c) for c in table["commodity"]]
     table["o"] = [cn.node_index[o] for o in table["origin"]]
+    table["s"] = [book.index(c, s) for c, s in zip(table["commodity"], table["segment"], strict=True)]
+    table["h"] = _headings(network, table)
     return table.reset_index(drop=True)
+
+
+def _premium_share(effect: ScenarioEffect | None, c: int, segment: str, n_arcs: int) -> np.ndarray:
+    """[arc] share of the goods' value charged per arc passed, for one commodity and segment."""
+    out = np.zeros(n_arcs)
+    for rows, segments, arcs, share in () if effect is None else effect.premiums:
+        if c in rows and (segments is None or segment in segments):
+            out[arcs] += share
+    return out
 
 
 def _pair_bars(effect: ScenarioEffect | None, n_pairs: int, n_arcs: int) -> tuple[list[int], list[np.ndarray]]:
@@ -70,26 +107,39 @@ def build_assignment(
     a scenario (capacities, bars, tariffs, demand; see :func:`corridor.scenario.scenario_effect`);
     ``penalty`` overrides the USD per unserved unit of some commodities.
     """
-    allowed = network.compiled.allowed if effect is None else effect.usable
-    tariff = network.compiled.cost_usd if effect is None else effect.cost_usd
-    demand_factor = np.ones(len(demand.table)) if effect is None else effect.demand_factor
     cn = network.compiled
-    pairs = _pairs(network, demand)
+    allowed = cn.allowed if effect is None else effect.usable
+    if effect is None:
+        tariff, time_h = cn.cost_usd, cn.time_h
+    else:
+        tariff = effect.cost_usd if effect.tariff_usd is None else effect.tariff_usd
+        time_h = effect.time_h
+    demand_factor = np.ones(len(demand.table)) if effect is None else effect.demand_factor
+    book = segment_book(network)
+    pairs = _pairs(network, demand, book)
     n = cn.n_nodes
-    values = dict(zip(network.commodities["id"], network.commodities["value_usd_per_unit"], strict=True))
-    penalty = {**values, **(penalty or {})}
+    seg_value = book.table["value_usd_per_unit"].to_numpy(float)
+    seg_vot_h = book.table["value_of_time_usd_per_unit_day"].to_numpy(float) / 24.0
+    seg_name = book.table["segment"].tolist()
+    penalty = dict(penalty or {})
     pair_bar, bar_masks = _pair_bars(effect, len(pairs), cn.n_arcs)
     groups = _groups(pairs, pair_bar)
-    group_commodity = np.array([c for (c, _, _), _ in groups], dtype=np.int64)
+    group_heading = [int(pairs["h"].iloc[members[0]]) for _, members in groups]
+    with np.errstate(divide="ignore", invalid="ignore"):  # what a scenario multiplied the tariffs by
+        multiplier = np.where(cn.cost_usd > 0, np.asarray(tariff) / cn.cost_usd, 1.0)
+    group_commodity = np.array([c for (c, _, _, _), _ in groups], dtype=np.int64)
+    group_segment = np.array([s for (_, _, _, s), _ in groups], dtype=np.int64)
     rows_i: list[np.ndarray] = []
     cols_j: list[np.ndarray] = []
     vals: list[np.ndarray] = []
     costs: list[np.ndarray] = []
+    moneys: list[np.ndarray] = []
     flow_group: list[np.ndarray] = []
     flow_arc: list[np.ndarray] = []
     col = 0
-    # flow columns, group by group: +1 where an arc leaves a node, -1 where it enters
-    for g, ((c, _, b), _) in enumerate(groups):
+    # flow columns, group by group: +1 where an arc leaves a node, -1 where it enters; each costs
+    # the segment's generalized cost: tariff, premiums on its goods' value, its value of time
+    for g, ((c, _, b, s), _) in enumerate(groups):
         ok = allowed[c] if usable is None else allowed[c] & usable
         ok = ok & ~bar_masks[b]
         arcs = np.flatnonzero(ok)
@@ -97,7 +147,13 @@ def build_assignment(
         rows_i += [g * n + cn.tail[arcs], g * n + cn.head[arcs]]
         cols_j += [cols, cols]
         vals += [np.ones(len(arcs)), -np.ones(len(arcs))]
-        costs.append(tariff[c, arcs])
+        heading = HEADINGS[group_heading[g]]
+        base = tariff[c, arcs]
+        if heading in cn.headed_cost_usd:
+            base = cn.headed_cost_usd[heading][c, arcs] * np.nan_to_num(multiplier[c, arcs], nan=1.0, posinf=1.0)
+        money = base + seg_value[s] * _premium_share(effect, c, seg_name[s], cn.n_arcs)[arcs]
+        moneys.append(money)
+        costs.append(money + seg_vot_h[s] * time_h[arcs])
         flow_group.append(np.full(len(arcs), g))
         flow_arc.append(arcs)
         col += len(arcs)
@@ -125,7 +181,7 @@ def build_assignment(
             costs.append(np.zeros(1))
             col += 1
         unserved_col[p] = col
-        pair_penalty[p] = penalty[row.commodity]
+        pair_penalty[p] = penalty.get(row.commodity, seg_value[int(row.s)])
         rows_i += [np.array([g * n + int(row.o), od_row])]
         cols_j += [np.array([col, col])]
         vals += [np.array([1.0, 1.0])]
@@ -160,7 +216,7 @@ def build_assignment(
     cols_j.append(sel)
     vals.append(factor[sel])
     n_rows += len(arcs_capped)
-    node_origin_of_group = np.array([o for (_, o, _), _ in groups], dtype=np.int64)
+    node_origin_of_group = np.array([o for (_, o, _, _), _ in groups], dtype=np.int64)
     for node in np.flatnonzero(np.isfinite(cn.node_capacity_native)):
         dim = cn.node_capacity_dim[node]
         f = cn.dimension_factor[dim][fc] if len(fc) else np.zeros(0)
@@ -224,15 +280,23 @@ def build_assignment(
             n_rows += 1
     matrix = coo_array(
         (np.concatenate(vals), (np.concatenate(rows_i), np.concatenate(cols_j))), shape=(n_rows, col)
-    ).tocsc()
+    ).tocsr()
     row_lower = np.concatenate([rhs_cons, rhs_pairs, np.full(len(cap_rows), -np.inf)])
     row_upper = np.concatenate([rhs_cons, rhs_pairs, np.asarray(cap_limit, dtype=float)])
+    cost = np.concatenate(costs).astype(float)
+    queues = _queues(network, matrix, cap_rows, cap_kind, cap_element, cap_direction, cap_limit)
+    if queues.n_pieces:
+        matrix = vstack([hstack([matrix, csr_array((n_rows, queues.n_pieces))]), queues.rows]).tocsr()
+        cost = np.concatenate([cost, queues.piece_cost])
+        row_lower = np.concatenate([row_lower, np.zeros(len(queues.cap))])
+        row_upper = np.concatenate([row_upper, np.zeros(len(queues.cap))])
+    upper = np.concatenate([np.full(col, np.inf), queues.piece_upper])
     return AssignmentModel(
         network=network,
         demand=demand,
-        cost=np.concatenate(costs).astype(float),
-        upper=np.full(col, np.inf),
-        matrix=matrix,
+        cost=cost,
+        upper=upper,
+        matrix=csc_array(matrix),
         row_lower=row_lower,
         row_upper=row_upper,
         n_flow=n_flow,
@@ -252,4 +316,86 @@ def build_assignment(
         cap_limit=np.asarray(cap_limit, dtype=float),
         cap_dim=tuple(cap_dim),
         penalty=pair_penalty,
+        money=np.concatenate(moneys).astype(float) if moneys else np.zeros(0),
+        group_segment=group_segment,
+        segments=book,
+        queue_rows=n_rows + np.arange(len(queues.cap), dtype=np.int64),
+        queue_cap=queues.cap,
+        queue_half_h=queues.half,
+        queue_max_h=queues.longest,
+        queue_vot_h=queues.vot_h,
+        piece_cols=col + np.arange(queues.n_pieces, dtype=np.int64),
+        piece_queue=queues.piece_queue,
+        piece_wait_h=queues.piece_wait,
+    )
+
+
+@dataclass(frozen=True)
+class _Queues:
+    """The waiting pieces of the congested capacity rows (see :mod:`corridor.flow.segments`)."""
+
+    cap: np.ndarray  # [queue] position in the capacity rows
+    half: np.ndarray
+    longest: np.ndarray
+    vot_h: np.ndarray  # USD per unit of the row's dimension per hour waited
+    rows: csr_array  # [queue, all columns + pieces]: the row's load minus its pieces = 0
+    piece_queue: np.ndarray
+    piece_wait: np.ndarray  # hours
+    piece_cost: np.ndarray
+    piece_upper: np.ndarray
+
+    @property
+    def n_pieces(self) -> int:
+        return len(self.piece_queue)
+
+
+def _queues(
+    network: Network,
+    matrix: csr_array,
+    cap_rows: list[int],
+    cap_kind: list[str],
+    cap_element: list[str],
+    cap_direction: list[str],
+    cap_limit: list[float],
+) -> _Queues:
+    """One queue per capacity row whose element (a link's direction, a node, a shared group) is in congestion.csv."""
+    table = network.congestion
+    params = {
+        str(e): (float(h), float(m), float(v))
+        for e, h, m, v in zip(
+            table["element"], table["wait_h_at_half"], table["max_wait_h"], table["value_of_time_usd_per_dim_day"],
+            strict=True,
+        )
+    }
+    picked = [i for i, (kind, element) in enumerate(zip(cap_kind, cap_element, strict=True))
+              if kind in ("link", "node", "shared") and element in params]  # fmt: skip
+    widths = np.diff(np.asarray(USE_BREAKPOINTS))
+    n_cols = matrix.shape[1]
+    load = matrix[np.asarray([cap_rows[i] for i in picked], dtype=np.int64), :] if picked else csr_array((0, n_cols))
+    piece_queue, piece_wait, piece_upper, vot = [], [], [], []
+    for q, i in enumerate(picked):
+        half, longest, vot_day = params[cap_element[i]]
+        _, hours = wait_pieces(half, longest)
+        piece_queue += [q] * len(hours)
+        piece_wait += hours.tolist()
+        upper = widths * cap_limit[i]
+        upper[-1] = np.inf  # the capacity row itself bounds the last piece, and its dual prices the rationing
+        piece_upper += upper.tolist()
+        vot.append(vot_day / 24.0)
+    k = len(piece_queue)
+    minus = csr_array((-np.ones(k), (np.asarray(piece_queue, dtype=np.int64), np.arange(k))), shape=(len(picked), k))
+    rows = hstack([load, minus]).tocsr() if picked else csr_array((0, n_cols))
+    vot_h = np.asarray(vot, dtype=float)
+    pq = np.asarray(piece_queue, dtype=np.int64)
+    pw = np.asarray(piece_wait, dtype=float)
+    return _Queues(
+        cap=np.asarray(picked, dtype=np.int64),
+        half=np.asarray([params[cap_element[i]][0] for i in picked], dtype=float),
+        longest=np.asarray([params[cap_element[i]][1] for i in picked], dtype=float),
+        vot_h=vot_h,
+        rows=csr_array(rows),
+        piece_queue=pq,
+        piece_wait=pw,
+        piece_cost=vot_h[pq] * pw if k else np.zeros(0),
+        piece_upper=np.asarray(piece_upper, dtype=float),
     )

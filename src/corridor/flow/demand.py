@@ -24,6 +24,7 @@ from corridor.network import (
     raw_table,
     schema_for,
 )
+from corridor.flow.segments import SegmentBook, segment_book
 from corridor.routing import shortest_routes
 
 __all__ = ["BUILTIN_DEMAND", "Demand", "demand_from_frame", "load_demand", "synthetic_demand"]
@@ -35,7 +36,7 @@ BUILTIN_DEMAND = "demand-2021.csv"
 class Demand:
     """Validated demand: one row per (origin, destination, commodity), places resolved to ids."""
 
-    table: pd.DataFrame  # origin, destination, commodity, quantity_per_year, source, note
+    table: pd.DataFrame  # origin, destination, commodity, segment, quantity_per_year, source, note
     name: str = "demand"
 
     def __len__(self) -> int:
@@ -130,8 +131,10 @@ def _build(network: Network, raw: RawTable) -> Demand:
                 problems.append(Problem(file, f"{col}: {err}", row=number, field=col))
                 out.append("")
     table["origin"], table["destination"] = origins, destinations
-    seen: dict[tuple[str, str, str], int] = {}
-    for o, d, c, number in zip(table["origin"], table["destination"], table["commodity"], numbers, strict=True):
+    seen: dict[tuple[str, str, str, str], int] = {}
+    for o, d, c, segment, number in zip(
+        table["origin"], table["destination"], table["commodity"], table["segment"], numbers, strict=True
+    ):
         if c and c not in commodities:
             problems.append(
                 Problem(
@@ -143,15 +146,39 @@ def _build(network: Network, raw: RawTable) -> Demand:
             )
         if o and o == d:
             problems.append(Problem(file, f"origin and destination are both {o!r}", row=number, field="destination"))
-        key = (o, d, c)
-        if all(key) and key in seen:
-            problems.append(Problem(file, f"repeats origin, destination and commodity of row {seen[key]}", row=number))
+        key = (o, d, c, segment)
+        if all(key[:3]) and key in seen:
+            problems.append(
+                Problem(file, f"repeats origin, destination, commodity and segment of row {seen[key]}", row=number)
+            )
         seen.setdefault(key, number)
+    book = segment_book(network)
+    for c, segment, number in zip(table["commodity"], table["segment"], numbers, strict=True):
+        if segment and c in commodities and segment not in set(book.of(c)["segment"]):
+            known = ", ".join(book.of(c)["segment"])
+            problems.append(
+                Problem(file, f"segment is {segment!r}; {c} has the segments {known}", row=number, field="segment")
+            )
     if not problems:
         _check_reachable(network, table, numbers, file, problems)
     if problems:
         raise DataError(problems)
-    return Demand(table=table.reset_index(drop=True), name=file)
+    return Demand(table=_by_segment(table, book), name=file)
+
+
+def _by_segment(table: pd.DataFrame, book: SegmentBook) -> pd.DataFrame:
+    """One row per (origin, destination, commodity, segment): a row without a segment split by the shares."""
+    out = []
+    for row in table.to_dict("records"):
+        if row["segment"]:
+            out.append(row)
+            continue
+        for segment, share in zip(*(book.of(row["commodity"])[k] for k in ("segment", "share")), strict=True):
+            if share > 0:
+                out.append({**row, "segment": segment, "quantity_per_year": row["quantity_per_year"] * share})
+    frame = pd.DataFrame(out, columns=table.columns)
+    frame["quantity_per_year"] = frame["quantity_per_year"].astype(float)
+    return frame.reset_index(drop=True)
 
 
 def _check_reachable(

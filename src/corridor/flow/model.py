@@ -60,6 +60,44 @@ class AssignmentModel:
     cap_limit: np.ndarray  # capacity per year in its dimension
     cap_dim: tuple[str, ...]
     penalty: np.ndarray  # [pair] USD per unserved unit
+    money: np.ndarray = field(default_factory=lambda: np.zeros(0))  # [flow col] tariff and premiums (cost less time)
+    group_segment: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # [group] row of segments
+    segments: Any = None  # the SegmentBook the groups' segments index
+    # queues (congestion.csv): one per congested capacity row, its load split into priced pieces
+    queue_rows: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # row: load - pieces = 0
+    queue_cap: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # position in cap_rows
+    queue_half_h: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    queue_max_h: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    queue_vot_h: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    piece_cols: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    piece_queue: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    piece_wait_h: np.ndarray = field(default_factory=lambda: np.zeros(0))
+
+    @property
+    def n_pairs(self) -> int:
+        return len(self.unserved_col)
+
+    @property
+    def demand_rows(self) -> np.ndarray:
+        """Rows of the pairs' demand (after the conservation rows)."""
+        return len(self.group_origin) * self.network.compiled.n_nodes + np.arange(self.n_pairs)
+
+    @property
+    def price_rows(self) -> np.ndarray:
+        """Rows whose duals price flow: capacities and queues (both never positive at an optimum)."""
+        return np.concatenate([self.cap_rows, self.queue_rows]).astype(np.int64)
+
+    def queue_waits(self, x: np.ndarray) -> np.ndarray:
+        """[queue] hours waited at each queue under a solution ``x`` (on the curve, not its pieces)."""
+        from corridor.flow.segments import wait_hours
+
+        if not len(self.queue_rows):
+            return np.zeros(0)
+        load = self.capacity_load(x)[self.queue_cap]
+        limit = self.cap_limit[self.queue_cap]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            use = np.where(limit > 0, load / limit, 0.0)
+        return np.array([float(wait_hours(u, h, m)) for u, h, m in zip(use, self.queue_half_h, self.queue_max_h, strict=True)])
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -92,7 +130,10 @@ class Assignment:
     ``flows``: link, from, to, commodity, flow_per_year, utilisation (of the direction's capacity);
     ``unserved``: origin, destination, commodity, demand, served, unserved (per year);
     ``bottlenecks``: element, kind, direction, shadow_price_usd (objective gain per unit of capacity
-    per year, in its dimension), dimension, utilisation, ranked by shadow price.
+    per year, in its dimension), dimension, utilisation, wait_h (hours cargo waits there, for
+    elements with a queue), wait_usd (the waiting cost of one more unit of load), ranked by
+    shadow price plus waiting price. ``transport_cost_usd``: tariffs and premiums paid;
+    ``time_cost_usd``: the shippers' value of time in transit and waiting.
     """
 
     status: str
@@ -104,11 +145,13 @@ class Assignment:
     bottlenecks: pd.DataFrame
     solver: dict[str, Any] = field(default_factory=dict)
     flows_by_origin: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)  # + origin column
+    time_cost_usd: float = 0.0
+    flows_by_segment: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)  # + origin, segment
 
     @property
     def total_cost_usd(self) -> float:
-        """Transport cost plus the value of what was not carried."""
-        return self.transport_cost_usd + self.unserved_cost_usd
+        """Tariffs and premiums, plus the shippers' time in transit and waiting, plus the value of what was not carried."""
+        return self.transport_cost_usd + self.time_cost_usd + self.unserved_cost_usd
 
     def unserved_by_commodity(self) -> dict[str, float]:
         return {str(k): float(v) for k, v in self.unserved.groupby("commodity")["unserved"].sum().items()}
@@ -128,6 +171,7 @@ class Assignment:
             "method": self.method,
             "total_cost_usd": round(self.total_cost_usd, 2),
             "transport_cost_usd": round(self.transport_cost_usd, 2),
+            "time_cost_usd": round(self.time_cost_usd, 2),
             "unserved_cost_usd": round(self.unserved_cost_usd, 2),
             "unserved": self.unserved_by_commodity(),
             "unserved_pairs": json_records(self.unserved),

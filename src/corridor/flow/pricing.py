@@ -107,7 +107,7 @@ class PricedLP:
         bounds = np.searchsorted(model.flow_group, np.arange(n_groups + 1))
         self.groups = [_Group(model, np.arange(bounds[g], bounds[g + 1])) for g in range(n_groups)]
         self.pair_ends = [model.delivery_node[model.delivery_pair == p] for p in range(len(model.unserved_col))]
-        self.capacity_t = csr_array(model.matrix[model.cap_rows, : model.n_flow].T)  # [flow column, capacity]
+        self.capacity_t = csr_array(model.matrix[model.price_rows, : model.n_flow].T)  # [flow column, capacity]
         self.demand_rows = n_groups * n + np.arange(len(model.unserved_col))
         self.col_upper = model.upper.copy()  # the bounds as changed; a column or row joins with these
         self.row_upper = model.row_upper.copy()
@@ -177,7 +177,7 @@ class PricedLP:
             solved = time.perf_counter()
             row_dual = np.zeros(model.shape[0])
             row_dual[self.rows] = np.asarray(h.getSolution().row_dual, dtype=float)
-            prices = np.minimum(row_dual[model.cap_rows], 0.0)  # a capacity's dual is never positive
+            prices = np.minimum(row_dual[model.price_rows], 0.0)  # a capacity's (or queue's) dual is never positive
             length = np.maximum(model.cost[: model.n_flow] - self.capacity_t @ prices, 0.0)
             priced = [_price(self, g, length, row_dual) for g in range(len(self.groups))]
             columns = np.unique(np.concatenate([c for c, _ in priced])) if priced else np.zeros(0, np.int64)

@@ -8,6 +8,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from scipy.sparse import csc_array
+
 from corridor.flow.model import Assignment, AssignmentModel, LPSolution
 
 __all__ = ["read_assignment"]
@@ -26,7 +28,9 @@ def read_assignment(model: AssignmentModel, solution: LPSolution, *, tolerance: 
         .groupby(["arc", "c"], as_index=False)
         .agg(flow_per_year=("flow_per_year", "sum"))
     )
-    transport = float(model.cost[: model.n_flow] @ flow)
+    money = model.money if len(model.money) == model.n_flow else model.cost[: model.n_flow]
+    transport = float(money @ flow)
+    time_cost = float((model.cost[: model.n_flow] - money) @ flow + model.cost[model.piece_cols] @ x[model.piece_cols])
     flows = _flow_table(cn, per_arc, model, x)
     _, group_origin = _group_keys(model)
     by_origin = pd.DataFrame(
@@ -39,14 +43,20 @@ def read_assignment(model: AssignmentModel, solution: LPSolution, *, tolerance: 
             "flow_per_year": flow[keep],
         }
     )
+    by_segment = by_origin.assign(
+        segment=[model.segments.table["segment"].iloc[s] for s in model.group_segment[model.flow_group[keep]]]
+        if model.segments is not None
+        else "all"
+    )
     demand = model.demand.table
-    wanted = model.row_upper[model.shape[0] - len(demand) - len(model.cap_rows) : model.shape[0] - len(model.cap_rows)]
+    wanted = model.row_upper[model.demand_rows]
     unserved = np.maximum(x[model.unserved_col], 0.0)
     unserved_table = pd.DataFrame(
         {
             "origin": demand["origin"].to_numpy(),
             "destination": demand["destination"].to_numpy(),
             "commodity": demand["commodity"].to_numpy(),
+            "segment": demand["segment"].to_numpy() if "segment" in demand else "all",
             "demand": wanted,
             "served": wanted - unserved,
             "unserved": unserved,
@@ -56,6 +66,8 @@ def read_assignment(model: AssignmentModel, solution: LPSolution, *, tolerance: 
         status=solution.status,
         method="lp",
         transport_cost_usd=transport,
+        time_cost_usd=time_cost,
+        flows_by_segment=by_segment,
         unserved_cost_usd=float(model.penalty @ unserved),
         flows=flows,
         unserved=unserved_table,
@@ -89,6 +101,7 @@ def _flow_table(cn: Any, flows: pd.DataFrame, model: AssignmentModel, x: np.ndar
     utilisation = [
         util.get(row_of_arc.get((lk, f"{t}->{h}"), -1), np.nan) for lk, t, h in zip(links, tails, heads, strict=True)
     ]
+    waits = arc_waits(model, x)
     return pd.DataFrame(
         {
             "link": links,
@@ -97,8 +110,24 @@ def _flow_table(cn: Any, flows: pd.DataFrame, model: AssignmentModel, x: np.ndar
             "commodity": [cn.commodities[c] for c in flows["c"]],
             "flow_per_year": flows["flow_per_year"].to_numpy(float),
             "utilisation": utilisation,
+            "wait_h": waits[arcs] if len(arcs) else np.zeros(0),
         }
     )
+
+
+def arc_waits(model: AssignmentModel, x: np.ndarray) -> np.ndarray:
+    """[arc] hours cargo waits on each arc: the queues whose load it counts towards (its link's
+    direction, the node it enters, a fleet it belongs to)."""
+    cn = model.network.compiled
+    out = np.zeros(cn.n_arcs)
+    if not len(model.queue_rows):
+        return out
+    waits = model.queue_waits(x)
+    block = csc_array(model.matrix[model.queue_rows, : model.n_flow]).tocsr()
+    for q in range(len(model.queue_rows)):
+        cols = block.indices[block.indptr[q] : block.indptr[q + 1]]
+        out[np.unique(model.flow_arc[cols])] += waits[q]
+    return out
 
 
 def _utilisation(load: np.ndarray, limit: np.ndarray) -> np.ndarray:
@@ -109,10 +138,16 @@ def _utilisation(load: np.ndarray, limit: np.ndarray) -> np.ndarray:
 
 
 def _bottlenecks(model: AssignmentModel, solution: LPSolution, tolerance: float) -> pd.DataFrame:
+    columns = ["element", "kind", "direction", "shadow_price_usd", "dimension", "utilisation", "wait_h", "wait_usd"]
     if not len(model.cap_rows):
-        return pd.DataFrame(columns=["element", "kind", "direction", "shadow_price_usd", "dimension", "utilisation"])
+        return pd.DataFrame(columns=columns)
     shadow = -solution.row_dual[model.cap_rows]  # a binding capacity lowers the cost when relaxed
     load = model.capacity_load(solution.x)
+    wait_h = np.zeros(len(model.cap_rows))
+    wait_usd = np.zeros(len(model.cap_rows))
+    if len(model.queue_rows):
+        wait_h[model.queue_cap] = model.queue_waits(solution.x)
+        wait_usd[model.queue_cap] = np.maximum(-solution.row_dual[model.queue_rows], 0.0)
     table = pd.DataFrame(
         {
             "element": model.cap_element,
@@ -121,11 +156,21 @@ def _bottlenecks(model: AssignmentModel, solution: LPSolution, tolerance: float)
             "shadow_price_usd": shadow,
             "dimension": model.cap_dim,
             "utilisation": _utilisation(load, model.cap_limit),
+            "wait_h": wait_h,
+            "wait_usd": wait_usd,
         }
     )
-    # binding: worth something when relaxed, or full while carrying cargo (a closed, unused capacity is not)
-    binding = table[(table["shadow_price_usd"] > tolerance) | ((table["utilisation"] > 1 - 1e-7) & (load > tolerance))]
-    return binding.sort_values("shadow_price_usd", ascending=False).reset_index(drop=True)
+    # binding: worth something when relaxed, full while carrying cargo (a closed, unused capacity is
+    # not), or a queue past 80 percent use, where waits climb steeply
+    queued = np.zeros(len(table), dtype=bool)
+    queued[model.queue_cap] = True
+    binding = table[
+        (table["shadow_price_usd"] > tolerance)
+        | ((table["utilisation"] > 1 - 1e-7) & (load > tolerance))
+        | (queued & (table["utilisation"] >= 0.8))
+    ]
+    order = (binding["shadow_price_usd"] + binding["wait_usd"]).sort_values(ascending=False).index
+    return binding.loc[order].reset_index(drop=True)
 
 
 def _group_keys(model: AssignmentModel) -> tuple[list[int], list[int]]:

@@ -72,6 +72,7 @@ class CompiledNetwork:
     arc_capacity_native: FloatArray  # [arc] capacity per year in its own dimension (t, TEU, trains, bbl); inf if none
     arc_capacity_dim: tuple[str, ...]  # [arc] that dimension, "" if none
     node_capacity_native: FloatArray  # [node] the same for nodes
+    headed_cost_usd: dict[str, FloatArray]  # heading -> [commodity, arc] tariffs for cargo heading that way
     node_capacity_dim: tuple[str, ...]
     dimension_factor: dict[str, FloatArray]  # dimension -> [commodity] dimension units per commodity unit (nan: none)
     value_of_time_usd_per_h: FloatArray  # [commodity]
@@ -177,6 +178,13 @@ def compile_network(network: Network) -> CompiledNetwork:
         np.vstack([_link_costs(network, com, length) for com in commodities]) if commodities else np.zeros((0, n_links))
     )
     cost = np.where(allowed, cost, np.inf)
+    arc_cost = cost[:, arc_link]
+    headed_cost: dict[str, FloatArray] = {}
+    if "heading" in network.tariffs.columns:
+        for heading in ("westbound", "eastbound"):
+            if (network.tariffs["heading"] == heading).any():
+                per_link = np.vstack([_link_costs(network, com, length, heading=heading) for com in commodities])
+                headed_cost[heading] = np.where(allowed, per_link, np.inf)[:, arc_link]
     unit_dim = dict(zip(network.units["id"], network.units["dimension"], strict=True))
     unit_per_year = dict(zip(network.units["id"], network.units["per_year"], strict=True))
     vot = network.commodities["value_of_time_usd_per_unit_day"].to_numpy(float) / 24.0
@@ -218,7 +226,8 @@ def compile_network(network: Network) -> CompiledNetwork:
         dwell_h=dwell[arc_link],
         arc_in_country=in_country[arc_link],
         allowed=allowed[:, arc_link],
-        cost_usd=cost[:, arc_link],
+        cost_usd=arc_cost,
+        headed_cost_usd=headed_cost,
         capacity=capacity[:, arc_link],
         node_capacity=node_capacity,
         arc_capacity_native=link_native[arc_link],
@@ -279,9 +288,16 @@ def _transit_hours(network: Network) -> FloatArray:
     return np.where(np.isnan(given), derived, given)
 
 
-def _link_costs(network: Network, commodity: str, length: FloatArray) -> FloatArray:
-    """USD per unit of the commodity on each link: link row, else per-country rows, else the mode row."""
+def _link_costs(network: Network, commodity: str, length: FloatArray, heading: str = "") -> FloatArray:
+    """USD per unit of the commodity on each link: link row, else per-country rows, else the mode row
+    (with a ``heading``: that heading's rows in place of the same rows without one)."""
     tariffs = network.tariffs[network.tariffs["commodity"] == commodity]
+    if "heading" in tariffs.columns:
+        headed = tariffs[tariffs["heading"] == heading] if heading else tariffs.iloc[0:0]
+        keys = set(zip(headed["mode"], headed["country"], headed["link"], strict=True))
+        plain = tariffs[tariffs["heading"] == ""]
+        kept = [k not in keys for k in zip(plain["mode"], plain["country"], plain["link"], strict=True)]
+        tariffs = pd.concat([plain[kept], headed])
     by_link = tariffs[tariffs["link"] != ""].set_index("link")
     by_mode = tariffs[tariffs["link"] == ""]
     ex = _lookup(_exploded_countries(network.links), by_mode, ["usd_per_unit_km", "usd_per_unit"])

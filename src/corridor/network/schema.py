@@ -45,8 +45,14 @@ TABLES: tuple[str, ...] = (
     "speeds",
     "tariffs",
     "groups",
+    "segments",
+    "congestion",
 )
 """Tables of a dataset, in the order they are loaded (referenced tables first)."""
+
+OPTIONAL_TABLES: tuple[str, ...] = ("segments", "congestion")
+"""Tables a dataset may leave out (a missing file is an empty table): shipper segments (else one
+per commodity, at its own value and value of time) and queues (else no element makes cargo wait)."""
 
 OTHER_TABLES: tuple[str, ...] = ("demand", "risks")
 """Tables that describe inputs other than the network (their schema ships beside the others)."""

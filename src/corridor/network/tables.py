@@ -19,7 +19,7 @@ import pandas as pd
 from corridor.errors import DataError, Problem
 from corridor.network.compiled import CompiledNetwork, compile_network
 from corridor.network.places import NameIndex, build_name_index
-from corridor.network.schema import TABLES, frame_to_rows, parse_rows, read_csv_rows, schema_for
+from corridor.network.schema import OPTIONAL_TABLES, TABLES, frame_to_rows, parse_rows, read_csv_rows, schema_for
 from corridor.network.validate import check_dataset
 
 __all__ = [
@@ -51,6 +51,8 @@ class Network:
     tariffs: pd.DataFrame
     groups: pd.DataFrame
     sources: pd.DataFrame
+    segments: pd.DataFrame
+    congestion: pd.DataFrame
     name: str = "network"
 
     @cached_property
@@ -150,6 +152,9 @@ def load_network(path: str | Path | None = None) -> Network:
     problems: list[Problem] = []
     raw: dict[str, tuple[list[dict[str, str]], list[int]]] = {}
     for table in TABLES:
+        if table in OPTIONAL_TABLES and not (folder / f"{table}.csv").exists():
+            raw[table] = ([], [])
+            continue
         read = read_csv_rows(folder / f"{table}.csv", schema_for(table), problems)
         if read is not None:
             raw[table] = read
@@ -191,6 +196,7 @@ def network_from_frames(*, name: str = "network", **tables: pd.DataFrame) -> Net
     >>> len(copy.links) == len(net.links)
     True
     """
+    tables = {**{t: pd.DataFrame(columns=schema_for(t).names) for t in OPTIONAL_TABLES}, **tables}
     missing = [t for t in TABLES if t not in tables]
     unknown = [t for t in tables if t not in TABLES]
     if missing or unknown:

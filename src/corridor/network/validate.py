@@ -43,6 +43,75 @@ def check_dataset(tables: Mapping[str, pd.DataFrame], rows: Rows, problems: list
     _check_tariffs(tables, rows, problems)
     _check_groups(tables["groups"], rows["groups"], problems)
     _check_connectivity(tables, rows, problems)
+    _check_segments(tables, rows["segments"], problems)
+    _check_congestion(tables, rows["congestion"], problems)
+
+
+def _check_segments(tables: Mapping[str, pd.DataFrame], rows: Sequence[int], problems: list[Problem]) -> None:
+    """Segments are unique within their commodity and their shares sum to 1."""
+    segments = tables["segments"]
+    keys = list(zip(segments["commodity"], segments["segment"], strict=True))
+    _report_duplicates("segments.csv", keys, rows, "commodity and segment", problems)
+    for commodity, part in segments.groupby("commodity", sort=False):
+        total = float(part["share"].sum())
+        if commodity and abs(total - 1.0) > 1e-6:
+            first = rows[int(part.index[0])]
+            problems.append(
+                Problem(
+                    "segments.csv",
+                    f"the shares of {commodity!r} sum to {total:g}; expected 1",
+                    row=first,
+                    field="share",
+                )
+            )
+
+
+def _check_congestion(tables: Mapping[str, pd.DataFrame], rows: Sequence[int], problems: list[Problem]) -> None:
+    """A queue sits on an element with a capacity figure (a link, a node or a group with its own)."""
+    with_capacity = {
+        str(i)
+        for table in ("links", "nodes", "groups")
+        if "capacity" in tables[table].columns
+        for i, c in zip(tables[table]["id"], tables[table]["capacity"], strict=True)
+        if np.isfinite(c)
+    }
+    known = {str(i) for table in ("links", "nodes", "groups") for i in tables[table]["id"]}
+    seen: dict[str, int] = {}
+    for row in zip(tables["congestion"]["element"], tables["congestion"]["wait_h_at_half"],
+                   tables["congestion"]["max_wait_h"], rows, strict=True):  # fmt: skip
+        element, half, longest, number = row
+        if element in seen:
+            problems.append(
+                Problem("congestion.csv", f"repeats element {element!r} of row {seen[element]}", row=number)
+            )
+        seen.setdefault(element, number)
+        if element not in known:
+            problems.append(
+                Problem(
+                    "congestion.csv",
+                    f"element is {element!r}; expected a link, node or group id",
+                    row=number,
+                    field="element",
+                )
+            )
+        elif element not in with_capacity:
+            problems.append(
+                Problem(
+                    "congestion.csv",
+                    f"element {element!r} has no capacity figure; a queue needs one to measure use against",
+                    row=number,
+                    field="element",
+                )
+            )
+        if np.isfinite(half) and np.isfinite(longest) and longest < half:
+            problems.append(
+                Problem(
+                    "congestion.csv",
+                    f"max_wait_h is {longest:g}, below wait_h_at_half {half:g}; expected at least that",
+                    row=number,
+                    field="max_wait_h",
+                )
+            )
 
 
 def _check_links(tables: Mapping[str, pd.DataFrame], rows: Sequence[int], problems: list[Problem]) -> None:
@@ -215,8 +284,11 @@ def _check_tariffs(tables: Mapping[str, pd.DataFrame], rows: Rows, problems: lis
     tariffs = tables["tariffs"]
     link_mode = dict(zip(tables["links"]["id"], tables["links"]["mode"], strict=True))
     keys = list(zip(tariffs["commodity"], tariffs["mode"], tariffs["country"], tariffs["link"], strict=True))
-    # a link row is one per commodity and link, whatever else it names
-    unique_keys = [(c, "", "", lk) if lk else (c, m, k, lk) for c, m, k, lk in keys]
+    headings = tariffs["heading"].tolist() if "heading" in tariffs.columns else [""] * len(tariffs)
+    # a link row is one per commodity, link and heading, whatever else it names
+    unique_keys = [
+        (c, "", "", lk, h) if lk else (c, m, k, lk, h) for (c, m, k, lk), h in zip(keys, headings, strict=True)
+    ]
     _report_duplicates("tariffs.csv", unique_keys, rows["tariffs"], "commodity, mode, country and link", problems)
     for (_, mode, country, link), row in zip(keys, rows["tariffs"], strict=True):
         if not mode and not link:
@@ -231,10 +303,10 @@ def _check_tariffs(tables: Mapping[str, pd.DataFrame], rows: Rows, problems: lis
                     row=row,
                 )
             )
-    by_link = {(c, lk) for c, _, _, lk in keys if lk}
+    by_link = {(c, lk) for (c, _, _, lk), h in zip(keys, headings, strict=True) if lk and not h}
     by_mode: dict[str, set[tuple[str, str]]] = {}
-    for c, m, k, lk in keys:
-        if m and not lk:
+    for (c, m, k, lk), h in zip(keys, headings, strict=True):
+        if m and not lk and not h:
             by_mode.setdefault(c, set()).add((m, k))
     modes = _commodity_modes(tables)
     for link, row in zip(records(tables["links"]), rows["links"], strict=True):

@@ -38,6 +38,8 @@ class ScenarioEffect:
     pair_barred: tuple[np.ndarray | None, ...] = ()  # [pair] arcs barred to that pair alone
     derated: tuple[tuple[str, np.ndarray, float], ...] = ()  # (target, [arc] mask, share left) held all the time
     reference_t: np.ndarray | None = None  # [arc] tonnes a year each arc carries without the scenario
+    tariff_usd: np.ndarray | None = None
+    premiums: tuple[tuple[tuple[int, ...], frozenset[str] | None, np.ndarray, float], ...] = ()
 
     def bare_derates(self, network: Network) -> list[tuple[str, np.ndarray, float]]:
         """Derates of arcs with no capacity figure: (target, [arc] mask, share left)."""
@@ -100,6 +102,8 @@ def _pairs_matching(network: Network, demand_table: Any, event: ev.BarTransit) -
         elif event.direction == "eastbound":
             ok = ok and d_lon > o_lon
         hit[p] = ok and (not event.commodities or c in event.commodities)
+    if event.segments is not None and "segment" in demand_table:
+        hit &= np.isin(demand_table["segment"].to_numpy(), event.segments)
     return hit
 
 
@@ -113,6 +117,8 @@ def scenario_effect(
     node_cap = np.ones(cn.n_nodes)
     usable = cn.allowed.copy()
     cost = cn.cost_usd.copy()
+    tariff = cn.cost_usd.copy()
+    premiums: list[tuple[tuple[int, ...], frozenset[str] | None, np.ndarray, float]] = []
     time_h = cn.time_h.copy()
     demand_factor = np.ones(len(demand_table))
     pair_barred: list[np.ndarray | None] = [None] * len(demand_table)
@@ -157,7 +163,7 @@ def scenario_effect(
                 if event.commodities
                 else list(range(len(cn.commodities)))
             )
-            if event.destinations or event.origins or event.direction in ("westbound", "eastbound"):
+            if event.destinations or event.origins or event.segments or event.direction in ("westbound", "eastbound"):
                 if share >= 0.5:  # within a stretch between event dates a bar holds all or nothing
                     hit = _pairs_matching(network, demand_table, event)
                     for p in np.flatnonzero(hit):
@@ -180,12 +186,16 @@ def scenario_effect(
                 before = time_h[arcs]
                 time_h[arcs] = before * (1 - share + share * event.factor)
                 delay_days = (time_h[arcs] - before) / 24.0
+            if isinstance(event, ev.RiskPremium):
+                segments = None if event.segments is None else frozenset(event.segments)
+                premiums.append((tuple(rows), segments, arcs.copy(), share * event.share_of_value))
             for r in rows:
                 if isinstance(event, ev.MultiplyTime):
                     cost[r, arcs] += delay_days * value_of_time[r]
                 elif isinstance(event, ev.MultiplyTariff):
                     cost[r, arcs] *= 1 - share + share * event.factor
-                elif isinstance(event, ev.RiskPremium):
+                    tariff[r, arcs] *= 1 - share + share * event.factor
+                elif isinstance(event, ev.RiskPremium) and event.segments is None:
                     cost[r, arcs] += share * event.share_of_value * values[r]
         elif isinstance(event, ev.ChangeDemand):
             match = np.ones(len(demand_table), dtype=bool)
@@ -203,6 +213,8 @@ def scenario_effect(
         demand_factor=demand_factor,
         pair_barred=tuple(pair_barred),
         derated=tuple(derated),
+        tariff_usd=tariff,
+        premiums=tuple(premiums),
     )
 
 

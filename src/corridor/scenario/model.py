@@ -101,6 +101,7 @@ class BarTransit(_Timed):
     destinations: list[str] | None = None
     origins: list[str] | None = None
     direction: Literal["both", "one_way", "westbound", "eastbound"] = "both"
+    segments: list[str] | None = Field(default=None, description="only these shipper segments (segments.csv)")
 
 
 class MultiplyTariff(_Timed):
@@ -137,6 +138,7 @@ class RiskPremium(_Timed):
     countries: list[str] | None = None
     modes: list[str] | None = None
     commodities: list[str] | None = None
+    segments: list[str] | None = Field(default=None, description="only these shipper segments (segments.csv)")
 
     @model_validator(mode="after")
     def _named(self) -> RiskPremium:

@@ -1,0 +1,106 @@
+"""Shipper segments and queues: what each shipper pays per route, and how waits grow with use.
+
+**Segments.** A commodity's demand is split among shipper segments (``segments.csv``: share,
+value per unit, value of time). A segment's cost of an arc is its generalized cost: tariff, plus
+premiums as a share of the segment's goods value, plus its value of time times the arc's transit
+and dwell hours. High-value freight thus takes a fast dear route and low-value freight a slow
+cheap one, as shippers do. A commodity without segments is one segment, ``all``, at the
+commodity's own value and value of time.
+
+**Queues.** An element listed in ``congestion.csv`` makes cargo wait as it fills: at use ``r``
+of its capacity the wait is ``wait_h_at_half * r / (1 - r)`` hours, up to ``max_wait_h`` (the
+mean wait of a single-server queue in the Pollaczek-Khinchine form, which doubles between half
+and two-thirds use and grows without bound near capacity). In the LP the element's load is split
+into pieces between fixed use breakpoints, each piece priced at the wait at its midpoint times
+the element's value of time: a convex piecewise-linear cost, so the problem stays an LP with
+duals, and the waiting cost a shipper sees is the marginal piece's (a user equilibrium in which
+waiting costs every unit the same). The hard capacity still binds at full use; its dual prices
+the rationing beyond the longest wait.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from corridor.network import Network
+
+__all__ = ["DEFAULT_SEGMENT", "USE_BREAKPOINTS", "SegmentBook", "segment_book", "wait_hours", "wait_pieces"]
+
+DEFAULT_SEGMENT = "all"
+
+USE_BREAKPOINTS = (0.0, 0.5, 0.7, 0.8, 0.9, 0.95, 0.98, 1.0)
+"""Shares of capacity where the piecewise-linear waiting cost changes slope."""
+
+
+@dataclass(frozen=True)
+class SegmentBook:
+    """Every (commodity, segment) of a network with its share, value and value of time."""
+
+    table: pd.DataFrame  # commodity, segment, share, value_usd_per_unit, value_of_time_usd_per_unit_day
+
+    def of(self, commodity: str) -> pd.DataFrame:
+        """The segments of one commodity, in file order."""
+        return self.table[self.table["commodity"] == commodity]
+
+    def index(self, commodity: str, segment: str) -> int:
+        """Row of (commodity, segment) in :attr:`table`."""
+        hit = np.flatnonzero((self.table["commodity"] == commodity).to_numpy() & (self.table["segment"] == segment).to_numpy())
+        if not len(hit):
+            known = ", ".join(self.of(commodity)["segment"]) or "none"
+            raise KeyError(f"{commodity!r} has no segment {segment!r}; its segments: {known}")
+        return int(hit[0])
+
+
+def segment_book(network: Network) -> SegmentBook:
+    """The network's shipper segments, with one ``all`` segment for a commodity that has none.
+
+    Examples
+    --------
+    >>> book = segment_book(load_network())
+    >>> sorted(book.of("container")["segment"])
+    ['economy', 'standard', 'time_critical']
+    >>> book.of("crude_oil")["segment"].tolist()
+    ['all']
+    """
+    cols = ["commodity", "segment", "share", "value_usd_per_unit", "value_of_time_usd_per_unit_day"]
+    listed = network.segments[cols] if len(network.segments) else pd.DataFrame(columns=cols)
+    rows = [listed]
+    for c, value, vot in zip(network.commodities["id"], network.commodities["value_usd_per_unit"],
+                             network.commodities["value_of_time_usd_per_unit_day"], strict=True):  # fmt: skip
+        if c not in set(listed["commodity"]):
+            rows.append(pd.DataFrame([[c, DEFAULT_SEGMENT, 1.0, float(value), float(vot)]], columns=cols))
+    table = pd.concat([r for r in rows if len(r)], ignore_index=True)
+    table["share"] = table["share"].astype(float)
+    return SegmentBook(table=table.reset_index(drop=True))
+
+
+def wait_hours(use: np.ndarray | float, half: float, longest: float) -> np.ndarray:
+    """Hours waited at a use share of capacity (see the module docstring).
+
+    Examples
+    --------
+    >>> [round(float(w), 1) for w in wait_hours(np.array([0.0, 0.5, 0.9, 1.0]), 24.0, 480.0)]
+    [0.0, 24.0, 216.0, 480.0]
+    """
+    r = np.clip(np.asarray(use, dtype=float), 0.0, 1.0)
+    with np.errstate(divide="ignore"):
+        w = np.where(r < 1.0, half * r / np.maximum(1.0 - r, 1e-12), np.inf)
+    return np.asarray(np.minimum(w, longest), dtype=float)
+
+
+def wait_pieces(half: float, longest: float) -> tuple[np.ndarray, np.ndarray]:
+    """(width as a share of capacity, hours waited) of each piece of the piecewise-linear curve.
+
+    The hours rise from piece to piece, so the cost is convex.
+
+    Examples
+    --------
+    >>> widths, hours = wait_pieces(24.0, 480.0)
+    >>> float(widths.sum()), bool(np.all(np.diff(hours) >= 0))
+    (1.0, True)
+    """
+    b = np.asarray(USE_BREAKPOINTS)
+    return np.diff(b), wait_hours((b[:-1] + b[1:]) / 2.0, half, longest)
