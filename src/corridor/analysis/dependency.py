@@ -133,6 +133,7 @@ def _decompose(flows: pd.DataFrame, origin: str, tolerance: float = 1e-9) -> lis
                     remaining[k] -= least
                 path = path[: len(path) - len(loop)]
                 node = path[-1][2] if path else origin
+                seen = {origin, *(k[2] for k in path)}  # the cancelled loop's nodes are free again
                 continue
             seen.add(node)
         if not path or delivered.get(node, 0.0) <= tolerance:
