@@ -74,12 +74,16 @@ def test_impact_on_the_builtin_network(eurasia):
     data = result.to_dict()
     for key in ("delta_cost_usd", "stranded", "bottlenecks", "corridors", "dependency"):
         assert key in data
-    assert result.delta_cost_usd > 0
-    north = result.corridors.set_index(["group", "commodity"]).loc[("northern_rail", "container")]
-    assert north["before"] > 0 and north["after"] == 0  # boxes to and from the EU left it both ways
+    # 2022 replayed with parameters fitted on 2021 alone (calibration/parameters.csv): boxes leave
+    # the northern route, those across the Caspian at least double, and the crossing binds
+    rows = result.corridors.set_index(["group", "commodity"])
+    north, caspian = rows.loc[("northern_rail", "container")], rows.loc[("caspian_crossing", "container")]
+    assert 0 < north["after"] < 0.6 * north["before"]
+    assert caspian["after"] >= 2 * caspian["before"] > 0
+    top3 = list(dict.fromkeys(result.bottlenecks["element"]))[:3]
+    assert "caspian_crossing" in top3, top3
     dep = result.dependency.set_index(["exporter", "transit", "commodity"])
-    assert dep.loc[("CN", "RU", "container"), "share_before"] > 0
-    assert dep.loc[("CN", "RU", "container"), "share_after"] == pytest.approx(0, abs=1e-9)
+    assert 0 < dep.loc[("CN", "RU", "container"), "share_after"] < dep.loc[("CN", "RU", "container"), "share_before"]
 
 
 def test_unknown_end_gives_a_range(tiny):
@@ -113,11 +117,15 @@ def test_flow_decomposition():
 def test_transit_dependency_counts_only_countries_in_between(eurasia):
     """The destination's country is where the trade goes, not a transit country."""
     from corridor.analysis import transit_dependency
-    from corridor.flow import assign
+    from corridor.flow import assign, demand_from_frame
 
-    table = transit_dependency(eurasia, assign(eurasia, load_demand(eurasia)))
+    frame = pd.DataFrame(
+        [("xian_port", "duisburg", "container", 10_000.0, "assumption: test")],
+        columns=["origin", "destination", "commodity", "quantity_per_year", "source"],
+    )
+    table = transit_dependency(eurasia, assign(eurasia, demand_from_frame(eurasia, frame)))
     boxes = table[(table["exporter"] == "CN") & (table["commodity"] == "container")]
-    assert "DE" not in set(boxes["transit"])  # every westbound box ends in Germany or Poland
+    assert "DE" not in set(boxes["transit"])  # every box ends in Germany
     assert "KZ" in set(boxes["transit"])
 
 

@@ -26,9 +26,14 @@ def problems(tiny, path: Path) -> list[str]:
 
 def test_builtin_baseline(eurasia):
     demand = load_demand(eurasia)
-    # Kazakh crude exports in 2021: 67.6 Mt (R98); China-Europe rail via Kazakhstan 660,000 TEU (R105)
+    # Kazakh crude exports in 2021: 67.6 Mt (R98); China-Europe boxes both ways by any mode: about
+    # 13.3 + 5.0 million TEU (S73, S74), China-Turkey about 0.66 million (S82), China-Central Asia by rail 0.25 million
     assert demand.total("crude_oil") == pytest.approx(67.6e6)
-    assert demand.total("container") == pytest.approx(660_000 + 25_200)
+    assert demand.total("container") == pytest.approx(13.3e6 + 5.0e6 + 0.658e6 + 0.25e6)
+    assert demand.total("coal") == pytest.approx(19e6 + 1.9e6)  # to Russia and Belarus (S75)
+    # every row is split among the container segments by their shares, which sum to one
+    boxes = demand.table[demand.table["commodity"] == "container"]
+    assert set(boxes["segment"]) == {"time_critical", "standard", "economy"}
     assert (demand.table["source"] != "").all()
 
 
@@ -59,7 +64,7 @@ def test_bad_rows_are_all_reported(tiny, tmp_path):
 
 def test_repeated_pair(tiny, tmp_path):
     found = problems(tiny, write(tmp_path, "o,e,container,1,T1,\no,e,container,2,T1,\n"))
-    assert found == ["demand.csv row 3: repeats origin, destination and commodity of row 2"]
+    assert found == ["demand.csv row 3: repeats origin, destination, commodity and segment of row 2"]
 
 
 def test_pair_that_can_never_be_served(tiny, tmp_path):

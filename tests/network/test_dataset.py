@@ -99,9 +99,11 @@ def test_northern_middle_and_sea_routes_are_plausible(eurasia):
     assert 18 <= middle.time_days <= 35
     # published: 30-45 days by sea (R81)
     assert 30 <= sea.time_days <= 48
-    # published: westbound rail 6,000-8,000 USD per FEU, ocean about 3,000 (S46); per TEU, half
-    assert 2_000 <= northern.cost_usd <= 4_500
-    assert sea.cost_usd < northern.cost_usd < middle.cost_usd
+    # published: westbound rail 6,000-8,000 USD per FEU (S46), 5,900-10,000 in 2020-21 (S86); per TEU, half
+    assert 2_000 <= northern.cost_usd <= 5_000
+    # the dataset's prices are 2021's, when Asia-Europe spot rates (about 7,500 USD per FEU on
+    # average, S68) made the sea no cheaper than rail through Russia
+    assert northern.cost_usd < middle.cost_usd and sea.cost_usd > 3_000
     assert northern.countries[:2] == ("CN", "KZ") and "RU" in northern.countries and "BY" in northern.countries
     assert "AZ" in middle.countries and "RU" not in middle.countries
     assert "EG" in sea.countries

@@ -124,11 +124,11 @@ def test_istanbul_port_is_not_the_bosphorus(eurasia):
 def test_handling_only_where_boxes_are_lifted(eurasia):
     """A Shanghai-Poti box pays handling at Shanghai, at Constanta (feeder to ship) and Poti, not at
     the ports its ship sails past (Piraeus, Istanbul)."""
-    route = shortest_route(eurasia, "shanghai_rail", "poti_rail")
+    route = shortest_route(eurasia, "shanghai_rail", "poti_rail", avoid=["KZ", "RU"])
     legs = route.legs().set_index("link")
     handled = [link for link in route.links if link.endswith("_handling")]
     assert handled == ["shanghai_handling", "constanta_handling", "poti_handling"]
-    assert legs.loc["med_dardanelles_piraeus", "cost_usd"] < 50  # line haul only
+    assert legs.loc["med_dardanelles_piraeus", "cost_usd"] < 100  # line haul only (2021 rate, about 0.19 USD a TEU-km)
     assert "istanbul_port" not in route.nodes
 
 
@@ -152,7 +152,7 @@ def test_the_period_is_only_how_results_are_read(eurasia, name):
 
 def test_sanctions_hold_both_ways_unless_a_direction_is_named(eurasia):
     kw = {"commodity": "container", "by": "time"}
-    sanctions = load_scenario("sanctions-2022", eurasia)
+    sanctions = load_scenario("sanctions-ban-2022", eurasia)
     on = dt.date(2022, 6, 1)
     for origin, destination in (("xian_port", "duisburg"), ("duisburg", "xian_port")):
         state = route_state(eurasia, sanctions, on, commodity="container", origin=origin, destination=destination)

@@ -30,7 +30,8 @@ def test_builtin_scenarios_load_and_check(eurasia):
 
 def test_extends_folds_the_parent_in(eurasia):
     combined = load_scenario("combined-2022", eurasia)
-    assert [e.type for e in combined.events] == ["bar_transit", "derate", "close", "close"]
+    parent = [e.type for e in load_scenario("sanctions-2022", eurasia).events]
+    assert [e.type for e in combined.events] == [*parent, "derate", "close", "close"]
     assert combined.horizon == Horizon(start=dt.date(2022, 3, 1), end=dt.date(2022, 12, 31))
 
 
@@ -131,17 +132,32 @@ def test_no_events_equals_the_baseline(tmp_path, eurasia):
 
 
 def test_sanctions_keep_containers_out_of_russia_and_belarus(eurasia):
-    from corridor.flow import load_demand
+    """The strict reading (a ban) keeps every box to or from the EU out of Russia and Belarus."""
+    from corridor.flow import demand_from_frame, load_demand
 
-    result = assign(eurasia, load_demand(eurasia), scenario=load_scenario("sanctions-2022", eurasia))
+    table = load_demand(eurasia).table
+    countries = dict(zip(eurasia.nodes["id"], eurasia.nodes["country"], strict=True))
+    eu = {"PL", "DE", "NL", "AT", "HU", "RO", "BG", "GR", "IT"}
+    rows = table[
+        [
+            countries.get(o) in eu or countries.get(d) in eu
+            for o, d in zip(table["origin"], table["destination"], strict=True)
+        ]
+    ]
+    rows = (
+        rows[rows["commodity"] == "container"]
+        .drop(columns=["segment"])
+        .groupby(["origin", "destination", "commodity", "source"], as_index=False)["quantity_per_year"]
+        .sum()
+    )
+    demand = demand_from_frame(eurasia, rows)
+    result = assign(eurasia, demand, scenario=load_scenario("sanctions-ban-2022", eurasia))
     links = eurasia.links.set_index("id")
-    flows = result.flows_by_origin
     # boxes to and from the EU stay out both ways (shippers avoided the route both ways: S53, S54)
-    boxes = flows[flows["commodity"] == "container"]
-    crossed = {c for link in boxes["link"] for c in links.loc[link, "countries"]}
+    crossed = {c for link in result.flows_by_origin["link"] for c in links.loc[link, "countries"]}
     assert not {"RU", "BY"} & crossed
-    baseline = assign(eurasia, load_demand(eurasia))
-    assert result.transport_cost_usd > baseline.transport_cost_usd
+    baseline = assign(eurasia, demand)
+    assert result.total_cost_usd > baseline.total_cost_usd
 
 
 def test_closing_never_lowers_cost(eurasia, tmp_path):

@@ -42,11 +42,11 @@ def test_routes_with_geometry(client):
 
 
 def test_routes_under_a_scenario_on_a_day(client):
-    params = {"origin": "duisburg", "destination": "xian_port", "by": "time", "scenario": "sanctions-2022",
+    params = {"origin": "duisburg", "destination": "xian_port", "by": "time", "scenario": "sanctions-ban-2022",
               "on": "2022-06-01"}  # fmt: skip
     data = client.get("/api/routes", params=params).json()
     assert not {"RU", "BY"} & set(data["routes"][0]["countries"])
-    assert data["closed"] == ["RU, BY (transit barred in sanctions-2022)"]
+    assert data["closed"] == ["RU, BY (transit barred in sanctions-ban-2022)"]
 
 
 def test_an_unknown_place_is_named_with_suggestions(client):
@@ -123,7 +123,8 @@ def test_impact_job_and_exports(client):
 def test_network_criticality_results_and_route_exports(client):
     features = client.get("/api/network", params={"use": True}).json()["features"]
     assert any(f["properties"].get("volume") for f in features if f["properties"]["kind"] == "link")
-    assert client.get("/api/criticality", params={"top": 3}).json()["rows"][0]["closed"] == "turkish_straits"
+    rows = client.get("/api/criticality", params={"top": 3}).json()["rows"]
+    assert rows[0]["extra_cost_usd"] >= rows[-1]["extra_cost_usd"] > 0
     assert "runs" in client.get("/api/results").json()
     params = {"origin": "Xi'an", "destination": "Duisburg"}
     geo = client.get("/api/export/routes", params=params).json()

@@ -112,11 +112,11 @@ def test_find_routes_xian_to_duisburg(page, server):
 
 
 def test_a_shared_url_reproduces_the_view(page, server):
-    _open(page, server + "/?origin=duisburg&destination=xian_port&by=time&scenario=sanctions-2022&on=2022-06-01")
+    _open(page, server + "/?origin=duisburg&destination=xian_port&by=time&scenario=sanctions-ban-2022&on=2022-06-01")
     routes = page.get_by_test_id("route-list").get_by_test_id("route")
     routes.first.wait_for(timeout=20_000)
     assert "RU" not in routes.first.inner_text().split("(")[0]
-    assert page.get_by_test_id("scenario-select").input_value() == "sanctions-2022"
+    assert page.get_by_test_id("scenario-select").input_value() == "sanctions-ban-2022"
 
 
 def test_run_a_builtin_scenarios_impact(page, server):

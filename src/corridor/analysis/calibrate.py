@@ -1,19 +1,27 @@
 """Calibration on 2021 and validation against published figures (``corridor calibrate``,
 ``corridor validate-model``).
 
-The free parameters are few and each has a published counterpart to check it against:
+The free parameters (:data:`FREE_PARAMETERS`) are few, and each has a published counterpart to
+check it against:
 
-* ``share:<segment>``: the shares of the container shipper segments (``segments.csv``);
+* ``share_time_critical`` and ``share_standard``: the shares of the container shipper segments
+  (``segments.csv``; economy makes up the rest);
 * ``through_charge_usd``: what a China-Europe block train charges per TEU on top of the published
   per-km transit rates and border fees (wagon and platform hire, terminals, the operator's
-  margin), charged at the China-Kazakhstan border crossings every Chinese rail box passes. The
-  published rail through rates of 2021 (``targets.csv``, use ``check``) bound it.
+  margin), levied at the China-Kazakhstan crossings every Chinese rail box passes; the
+  published through rates of 2021 (``targets.csv``, use ``check``) bound it;
+* ``caspian_delay_h``: the delay a shipper expects on the Caspian crossing beyond its timetable
+  (missed sailings, storms, paperwork); the published door-to-door times bound it.
 
 :func:`calibrate` searches a fixed grid of these for the least squared log error over the 2021
 targets marked ``fit`` (rail volumes both ways over the 1520 mm transit, Trans-Caspian boxes),
-so the same inputs always give the same parameters. The 2022 figures are never fitted:
-:func:`validation_table` replays ``sanctions-2022`` with the fitted parameters unchanged and
-says which published figures the model lands in and which it misses.
+in a fixed order with ties kept first, so the same inputs always give the same parameters.
+``corridor calibrate --write`` stores them in ``calibration/parameters.csv`` with the figures
+they were fitted to; :func:`corridor.load_network` lays them over the published tables.
+
+The 2022 figures are never fitted: :func:`validation_table` replays ``sanctions-2022`` with the
+fitted parameters unchanged and says which published figures the model lands in and which it
+misses; figures marked ``check`` in 2021 were not fitted either.
 """
 
 from __future__ import annotations
@@ -28,27 +36,28 @@ import numpy as np
 import pandas as pd
 
 from corridor.flow import Assignment, Demand, assign, combine_assignments, demand_from_frame
-from corridor.network import Network, builtin_dataset_path, group_members
+from corridor.network import PARAMETERS_FILE, Network, apply_parameters, builtin_dataset_path, group_members
 from corridor.routing import shortest_route
 
 __all__ = [
-    "CHARGE_LINKS",
+    "FREE_PARAMETERS",
     "Calibration",
     "calibrate",
     "load_targets",
     "measures",
+    "parameter_table",
     "validation_table",
-    "with_parameters",
+    "write_parameters",
 ]
 
-CHARGE_LINKS = ("bx_ala_dostyk", "bx_hor_altynkol")
-"""The China-Kazakhstan rail crossings where the fitted through-service charge is levied."""
-BORDER_FEE_USD = 178.0
-"""The published border fee per TEU these links carry before calibration (CAREC, S8 in tariffs.csv)."""
-
-GRID_SHARES = (0.01, 0.02, 0.03, 0.05, 0.08, 0.12)
-GRID_STANDARD = (0.05, 0.1, 0.2, 0.3)
-GRID_CHARGE = (0.0, 500.0, 1000.0, 1500.0, 2000.0, 2500.0)
+FREE_PARAMETERS: dict[str, tuple[str, str, str, str, tuple[float, ...]]] = {
+    # name: (kind, target, commodity, segment, grid)
+    "share_time_critical": ("segment_share", "", "container", "time_critical", (0.005, 0.01, 0.02, 0.03, 0.05)),
+    "share_standard": ("segment_share", "", "container", "standard", (0.05, 0.1, 0.2, 0.3)),
+    "through_charge_usd": ("extra_charge_usd", "kz_cn_border", "container", "", (0.0, 750.0, 1500.0, 2250.0, 3000.0)),
+    "caspian_delay_h": ("extra_dwell_h", "caspian_crossing", "", "", (0.0, 72.0, 168.0, 336.0)),
+}
+"""The free parameters: what each sets, and the values the grid search tries."""
 
 
 def load_targets(path: str | Path | None = None) -> pd.DataFrame:
@@ -70,37 +79,24 @@ class Calibration:
 
     parameters: dict[str, float]
     error: float  # the sum of squared log errors over the fit targets
-    table: pd.DataFrame  # figure, year, measure, value, low, high, model, inside, use
+    table: pd.DataFrame  # figure, year, measure, value, low, high, unit, use, source, model, inside
+    tried: int = 0
 
 
-def with_parameters(network: Network, demand: Demand, parameters: dict[str, float]) -> tuple[Network, Demand]:
-    """The network and demand as the parameters set them: segment shares and the through charge.
+def parameter_table(values: dict[str, float], fitted_to: str = "") -> pd.DataFrame:
+    """Parameters by name as rows of ``calibration/parameters.csv``.
 
     Examples
     --------
-    >>> net = load_network()
-    >>> n2, d2 = with_parameters(net, load_demand(net), {"through_charge_usd": 100.0})
-    >>> float(n2.tariffs.loc[n2.tariffs["link"] == "bx_ala_dostyk", "usd_per_unit"].iloc[0])
-    278.0
+    >>> parameter_table({"caspian_delay_h": 72.0})[["kind", "target", "value"]].values.tolist()
+    [['extra_dwell_h', 'caspian_crossing', 72.0]]
     """
-    tariffs = network.tariffs.copy()
-    segments = network.segments.copy()
-    if "through_charge_usd" in parameters:
-        for link in CHARGE_LINKS:
-            hit = (tariffs["commodity"] == "container") & (tariffs["link"] == link)
-            tariffs.loc[hit, "usd_per_unit"] = BORDER_FEE_USD + parameters["through_charge_usd"]
-    shares = {k.split(":", 1)[1]: v for k, v in parameters.items() if k.startswith("share:")}
-    if shares:
-        container = segments["commodity"] == "container"
-        for segment, share in shares.items():
-            segments.loc[container & (segments["segment"] == segment), "share"] = share
-        rest = container & ~segments["segment"].isin(list(shares))
-        segments.loc[rest, "share"] = max(0.0, 1.0 - sum(shares.values())) / max(int(rest.sum()), 1)
-    network = network.replace(tariffs=tariffs, segments=segments)
-    raw = demand.table.drop(columns=["segment"]).groupby(
-        ["origin", "destination", "commodity", "source", "note"], as_index=False, sort=False
-    )["quantity_per_year"].sum()
-    return network, demand_from_frame(network, raw, name=demand.name)
+    rows = []
+    for name, value in values.items():
+        kind, target, commodity, segment, _ = FREE_PARAMETERS[name]
+        rows.append({"parameter": name, "kind": kind, "target": target, "commodity": commodity, "segment": segment,
+                     "value": float(value), "fitted_to": fitted_to, "source": "", "note": ""})  # fmt: skip
+    return pd.DataFrame(rows)
 
 
 def measures(network: Network, result: Assignment) -> dict[str, float]:
@@ -127,7 +123,9 @@ def measures(network: Network, result: Assignment) -> dict[str, float]:
 
 def _error(model: dict[str, float], targets: pd.DataFrame) -> float:
     fit = targets[(targets["use"] == "fit")]
-    return float(sum(np.log((model[m] + 1.0) / (v + 1.0)) ** 2 for m, v in zip(fit["measure"], fit["value"], strict=True)))
+    return float(
+        sum(np.log((model[m] + 1.0) / (v + 1.0)) ** 2 for m, v in zip(fit["measure"], fit["value"], strict=True))
+    )
 
 
 def _compare(model: dict[str, float], targets: pd.DataFrame) -> pd.DataFrame:
@@ -142,42 +140,47 @@ def calibrate(
     demand: Demand,
     *,
     targets: pd.DataFrame | None = None,
-    grid: Sequence[Sequence[float]] | None = None,
+    grid: dict[str, Sequence[float]] | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> Calibration:
     """Fit the free parameters to the 2021 targets by a search over a fixed grid.
 
     Parameters
     ----------
-    network, demand
-        The network and the 2021 demand.
+    network
+        The network with its published tables only (``load_network(calibrated=False)``).
+    demand
+        The 2021 demand, loaded on that network.
     targets
         ``load_targets()`` by default; rows of 2021 with use ``fit`` are fitted.
     grid
-        Values to try for (time-critical share, standard share, through charge per TEU).
+        Values to try per parameter (default: each one's grid in :data:`FREE_PARAMETERS`).
     progress
         Called with (done, total).
 
     Returns
     -------
     Calibration
-        The best parameters, their error and the 2021 comparison table.
+        The best parameters, their error and the 2021 comparison table. The grid is searched
+        in a fixed order and ties keep the first, so the same inputs give the same parameters.
 
     Examples
     --------
-    >>> net = load_network()
-    >>> fit = calibrate(net, load_demand(net), grid=[(0.03,), (0.2,), (1000.0,)])
-    >>> sorted(fit.parameters)
-    ['share:standard', 'share:time_critical', 'through_charge_usd']
+    >>> net = load_network(calibrated=False)
+    >>> grid = {"share_time_critical": [0.02], "share_standard": [0.1], "through_charge_usd": [1500.0],
+    ...         "caspian_delay_h": [0.0, 168.0]}
+    >>> fit = calibrate(net, load_demand(net), grid=grid)
+    >>> sorted(fit.parameters), fit.tried
+    (['caspian_delay_h', 'share_standard', 'share_time_critical', 'through_charge_usd'], 2)
     """
     targets = load_targets() if targets is None else targets
     year = targets[targets["year"].astype(int) == 2021]
-    axes = grid or (GRID_SHARES, GRID_STANDARD, GRID_CHARGE)
-    combos = list(itertools.product(*axes))
+    axes = {name: list((grid or {}).get(name, spec[4])) for name, spec in FREE_PARAMETERS.items()}
+    combos = list(itertools.product(*axes.values()))
     best: tuple[float, dict[str, float], dict[str, float]] | None = None
-    for i, (tc, std, charge) in enumerate(combos):
-        params = {"share:time_critical": float(tc), "share:standard": float(std), "through_charge_usd": float(charge)}
-        net, dem = with_parameters(network, demand, params)
+    for i, values in enumerate(combos):
+        params = dict(zip(axes, (float(v) for v in values), strict=True))
+        net, dem = _with(network, demand, params)
         model = measures(net, assign(net, dem))
         err = _error(model, year)
         if best is None or err < best[0] - 1e-12:
@@ -185,7 +188,32 @@ def calibrate(
         if progress is not None:
             progress(i + 1, len(combos))
     assert best is not None
-    return Calibration(parameters=best[1], error=best[0], table=_compare(best[2], year))
+    return Calibration(parameters=best[1], error=best[0], table=_compare(best[2], year), tried=len(combos))
+
+
+def _with(network: Network, demand: Demand, params: dict[str, float]) -> tuple[Network, Demand]:
+    """The network with these parameter values, and the demand split by its segment shares."""
+    net = apply_parameters(network, parameter_table(params))
+    keys = ["origin", "destination", "commodity", "source", "note"]
+    raw = pd.DataFrame(demand.table.groupby(keys, as_index=False, sort=False)["quantity_per_year"].sum())
+    return net, demand_from_frame(net, raw, name=demand.name)
+
+
+def write_parameters(calibration: Calibration, path: str | Path | None = None) -> Path:
+    """Write the fitted parameters to ``calibration/parameters.csv`` (of the built-in dataset by
+    default), each with the targets it was fitted to and the error reached."""
+    file = builtin_dataset_path() / PARAMETERS_FILE if path is None else Path(path)
+    fit = calibration.table[calibration.table["use"] == "fit"]
+    fitted_to = "; ".join(f"{f} {y} ({s})" for f, y, s in zip(fit["figure"], fit["year"], fit["source"], strict=True))
+    table = parameter_table(calibration.parameters, fitted_to)
+    table["source"] = "; ".join(dict.fromkeys(s for s in fit["source"]))
+    table["note"] = (
+        f"corridor calibrate: grid search of {calibration.tried} combinations; sum of squared log errors "
+        f"{calibration.error:.4f}"
+    )
+    file.parent.mkdir(parents=True, exist_ok=True)
+    table.to_csv(file, index=False, lineterminator="\n")
+    return file
 
 
 def validation_table(
@@ -194,11 +222,14 @@ def validation_table(
     *,
     targets: pd.DataFrame | None = None,
     scenario_2022: str = "sanctions-2022",
+    risk_days: Sequence[float] = (14.0, 42.0),
 ) -> pd.DataFrame:
     """Every published figure beside the model's: the 2021 assignment, and 2022 replayed unaided.
 
     The 2022 value of a yearly figure is the two months before the scenario at the 2021 rates
-    plus the scenario's ten months, each stretch weighted by its days.
+    plus the scenario's ten months, each stretch weighted by its days. The scenario's sanctions
+    risk (expected days of delay at the EU border) has no published figure, so the 2022 rows are
+    also given with it at each of ``risk_days`` (``variant`` says which).
 
     Examples
     --------
@@ -207,20 +238,34 @@ def validation_table(
     >>> sorted(set(table["year"]))
     [2021, 2022]
     """
-    from corridor.scenario import load_scenario, scenario_effect
     from corridor.flow import build_assignment, read_assignment, solve_model
+    from corridor.scenario import RiskPremium, Scenario, load_scenario, scenario_effect
 
     targets = load_targets() if targets is None else targets
     base = assign(network, demand)
-    rows = [_compare(measures(network, base), targets[targets["year"].astype(int) == 2021])]
+    rows = [_compare(measures(network, base), targets[targets["year"].astype(int) == 2021]).assign(variant="")]
     scenario = load_scenario(scenario_2022)
     horizon = scenario.horizon
     assert horizon is not None
-    parts: list[tuple[int, Assignment]] = [((horizon.start - dt.date(horizon.start.year, 1, 1)).days, base)]
-    for stretch in scenario.stretches(horizon):
-        effect = scenario_effect(network, scenario, demand.table, horizon=stretch)
-        model = build_assignment(network, demand, effect=effect)
-        parts.append((stretch.days, read_assignment(model, solve_model(model))))
-    year = combine_assignments([p for p in parts if p[0] > 0])
-    rows.append(_compare(measures(network, year), targets[targets["year"].astype(int) == 2022]))
+    risky = [isinstance(e, RiskPremium) and e.expected_delay_days > 0 for e in scenario.events]
+    given = [
+        e.expected_delay_days for e, r in zip(scenario.events, risky, strict=True) if isinstance(e, RiskPremium) and r
+    ]
+    variants: list[tuple[str, Scenario]] = [("", scenario)]
+    for days in risk_days:
+        events = [
+            e.model_copy(update={"expected_delay_days": float(days)}) if r else e
+            for e, r in zip(scenario.events, risky, strict=True)
+        ]
+        if given and float(days) not in given:
+            variants.append((f"sanctions risk {days:g} days", scenario.model_copy(update={"events": events})))
+    for label, chosen in variants:
+        parts: list[tuple[int, Assignment]] = [((horizon.start - dt.date(horizon.start.year, 1, 1)).days, base)]
+        for stretch in chosen.stretches(horizon):
+            effect = scenario_effect(network, chosen, demand.table, horizon=stretch)
+            model = build_assignment(network, demand, effect=effect)
+            parts.append((stretch.days, read_assignment(model, solve_model(model))))
+        year = combine_assignments([p for p in parts if p[0] > 0])
+        checks = targets[targets["year"].astype(int) == 2022]
+        rows.append(_compare(measures(network, year), checks).assign(variant=label))
     return pd.concat(rows, ignore_index=True)

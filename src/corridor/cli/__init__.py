@@ -8,7 +8,7 @@ scenario, demo), :mod:`~corridor.cli._serve` (serve), :mod:`~corridor.cli._news`
 
 from __future__ import annotations
 
-from corridor.cli import _flow, _news, _routes, _serve, _store, _sweeps  # noqa: F401 - importing registers the commands
+from corridor.cli import _calibrate, _flow, _news, _routes, _serve, _store, _sweeps  # noqa: F401 - importing registers the commands
 from corridor.cli._shell import app
 
 __all__ = ["app", "main"]

@@ -29,12 +29,21 @@ def routes(
         None, "--scenario", help="Route on the network as a scenario leaves it (built-in name or YAML file)."
     ),
     on: str | None = typer.Option(None, "--on", help="The day of the scenario, YYYY-MM-DD (default: its first day)."),
+    segments: bool = typer.Option(
+        False,
+        "--segments",
+        help="Place the whole demand and show how each shipper segment of this pair splits across routes, and why.",
+    ),
+    demand_file: Path | None = sh.DEMAND_OPTION,
     data: Path | None = sh.DATA_OPTION,
 ) -> None:
     """Best routes between two places, with cost, time, distance, countries and sources."""
     from corridor.routing import RouteState, k_shortest_routes, pareto_routes, resolve_route_options
 
     map_png = sh.figure_path(map_png)
+    if segments:
+        _segments(origin, destination, commodity, scenario, on, as_json, data, demand_file)
+        return
     net = sh.load_network_or_exit(data)
     avoid_items, via_items = sh.split(avoid), sh.split(via)
     state: RouteState | None = None
@@ -83,6 +92,46 @@ def routes(
     print_routes(net, found, legs=legs)
     if map_png is not None:
         print(f"map written to {map_png}")
+
+
+def _segments(origin: str, destination: str, commodity: str, scenario: str | None, on: str | None, as_json: bool,
+              data: Path | None, demand_file: Path | None) -> None:  # fmt: skip
+    """``routes --segments``: each segment's routes for the pair in the assignment, with cost parts."""
+    import datetime as dt
+
+    from corridor.analysis.explain import explain_pair
+    from corridor.scenario import load_scenario
+
+    net, demand = sh.network_and_demand(data, demand_file)
+    chosen = None if scenario is None else sh.guard(lambda: load_scenario(scenario, net))
+    if on is not None and chosen is None:
+        raise sh.fail(RequestError("--on names a day of a scenario; give --scenario too"))
+    try:
+        day = None if on is None else dt.date.fromisoformat(on)
+    except ValueError:
+        raise sh.fail(RequestError(f"--on is {on!r}; expected a date as YYYY-MM-DD")) from None
+    try:
+        table = sh.guard(
+            lambda: explain_pair(net, demand, origin, destination, commodity=commodity, scenario=chosen, on=day)
+        )
+    except KeyError as err:
+        raise sh.fail(RequestError(f"{err.args[0]}; --segments explains a pair of the demand")) from None
+    if as_json:
+        from corridor.records import json_records
+
+        sh.emit_json(json_records(table))
+        return
+    from rich.table import Table
+
+    from corridor.cli._render import make_console
+
+    out = Table(title=f"{commodity} {origin} to {destination}: each shipper segment's routes (per unit)")
+    for col in ("segment", "route", "share", "tariff USD", "transit d", "wait d", "time USD", "wait USD", "total USD"):
+        out.add_column(col)
+    for r in table.itertuples():
+        out.add_row(str(r.segment), str(r.route), f"{r.share:.0%}", f"{r.tariff_usd:,.0f}", f"{r.transit_days:.1f}",
+                    f"{r.wait_days:.1f}", f"{r.time_usd:,.0f}", f"{r.wait_usd:,.0f}", f"{r.generalized_usd:,.0f}")  # fmt: skip
+    make_console().print(out)
 
 
 def _scenario_state(net, scenario: str, on: str | None, commodity: str, origin: str, destination: str):  # type: ignore[no-untyped-def]

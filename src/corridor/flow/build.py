@@ -66,13 +66,15 @@ def _pairs(network: Network, demand: Demand, book: SegmentBook) -> pd.DataFrame:
     return table.reset_index(drop=True)
 
 
-def _premium_share(effect: ScenarioEffect | None, c: int, segment: str, n_arcs: int) -> np.ndarray:
-    """[arc] share of the goods' value charged per arc passed, for one commodity and segment."""
-    out = np.zeros(n_arcs)
-    for rows, segments, arcs, share in () if effect is None else effect.premiums:
+def _premiums(effect: ScenarioEffect | None, c: int, segment: str, n_arcs: int) -> tuple[np.ndarray, np.ndarray]:
+    """[arc] share of the goods' value, and days of expected delay, charged per arc passed, for one
+    commodity and segment."""
+    share, days = np.zeros(n_arcs), np.zeros(n_arcs)
+    for rows, segments, arcs, of_value, delay in () if effect is None else effect.premiums:
         if c in rows and (segments is None or segment in segments):
-            out[arcs] += share
-    return out
+            share[arcs] += of_value
+            days[arcs] += delay
+    return share, days
 
 
 def _pair_bars(effect: ScenarioEffect | None, n_pairs: int, n_arcs: int) -> tuple[list[int], list[np.ndarray]]:
@@ -119,6 +121,8 @@ def build_assignment(
     pairs = _pairs(network, demand, book)
     n = cn.n_nodes
     seg_value = book.table["value_usd_per_unit"].to_numpy(float)
+    # a commodity without segments is placed at least tariff cost (see corridor.flow.segments)
+    weigh_time = book.table["weigh_time"].to_numpy(bool)
     seg_vot_h = book.table["value_of_time_usd_per_unit_day"].to_numpy(float) / 24.0
     seg_name = book.table["segment"].tolist()
     penalty = dict(penalty or {})
@@ -151,9 +155,15 @@ def build_assignment(
         base = tariff[c, arcs]
         if heading in cn.headed_cost_usd:
             base = cn.headed_cost_usd[heading][c, arcs] * np.nan_to_num(multiplier[c, arcs], nan=1.0, posinf=1.0)
-        money = base + seg_value[s] * _premium_share(effect, c, seg_name[s], cn.n_arcs)[arcs]
-        moneys.append(money)
-        costs.append(money + seg_vot_h[s] * time_h[arcs])
+        if weigh_time[s]:
+            of_value, delay_days = _premiums(effect, c, seg_name[s], cn.n_arcs)
+            money = base + seg_value[s] * of_value[arcs]
+            moneys.append(money)
+            costs.append(money + seg_vot_h[s] * (time_h[arcs] + 24.0 * delay_days[arcs]))
+        else:  # at least tariff cost, with what a scenario's delays and premiums add (at the commodity's value)
+            extra = (cn.cost_usd if effect is None else effect.cost_usd)[c, arcs] - tariff[c, arcs]
+            moneys.append(base)
+            costs.append(base + extra)
         flow_group.append(np.full(len(arcs), g))
         flow_arc.append(arcs)
         col += len(arcs)
@@ -284,7 +294,7 @@ def build_assignment(
     row_lower = np.concatenate([rhs_cons, rhs_pairs, np.full(len(cap_rows), -np.inf)])
     row_upper = np.concatenate([rhs_cons, rhs_pairs, np.asarray(cap_limit, dtype=float)])
     cost = np.concatenate(costs).astype(float)
-    queues = _queues(network, matrix, cap_rows, cap_kind, cap_element, cap_direction, cap_limit)
+    queues = _queues(network, matrix, cap_rows, cap_kind, cap_element, cap_limit)
     if queues.n_pieces:
         matrix = vstack([hstack([matrix, csr_array((n_rows, queues.n_pieces))]), queues.rows]).tocsr()
         cost = np.concatenate([cost, queues.piece_cost])
@@ -355,7 +365,6 @@ def _queues(
     cap_rows: list[int],
     cap_kind: list[str],
     cap_element: list[str],
-    cap_direction: list[str],
     cap_limit: list[float],
 ) -> _Queues:
     """One queue per capacity row whose element (a link's direction, a node, a shared group) is in congestion.csv."""
@@ -363,7 +372,10 @@ def _queues(
     params = {
         str(e): (float(h), float(m), float(v))
         for e, h, m, v in zip(
-            table["element"], table["wait_h_at_half"], table["max_wait_h"], table["value_of_time_usd_per_dim_day"],
+            table["element"],
+            table["wait_h_at_half"],
+            table["max_wait_h"],
+            table["value_of_time_usd_per_dim_day"],
             strict=True,
         )
     }

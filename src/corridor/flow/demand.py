@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from corridor.errors import DataError, Problem, RequestError, UnknownNodeError
+from corridor.flow.segments import SegmentBook, segment_book
 from corridor.network import (
     SYNTHETIC_SOURCE,
     Network,
@@ -24,7 +25,6 @@ from corridor.network import (
     raw_table,
     schema_for,
 )
-from corridor.flow.segments import SegmentBook, segment_book
 from corridor.routing import shortest_routes
 
 __all__ = ["BUILTIN_DEMAND", "Demand", "demand_from_frame", "load_demand", "synthetic_demand"]
@@ -107,8 +107,8 @@ def demand_from_frame(network: Network, frame: pd.DataFrame, *, name: str = "dem
     >>> net = load_network()
     >>> rows = [("Xi'an", "Duisburg", "container", 1000.0, "assumption: an example")]
     >>> frame = pd.DataFrame(rows, columns=["origin", "destination", "commodity", "quantity_per_year", "source"])
-    >>> demand_from_frame(net, frame).table["origin"].tolist()
-    ['xian_port']
+    >>> demand_from_frame(net, frame).table[["origin", "segment"]].values.tolist()
+    [['xian_port', 'time_critical'], ['xian_port', 'standard'], ['xian_port', 'economy']]
     """
     return _build(network, raw_table(frame, "demand", name=name))
 

@@ -7,7 +7,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-
 from scipy.sparse import csc_array
 
 from corridor.flow.model import Assignment, AssignmentModel, LPSolution

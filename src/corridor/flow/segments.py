@@ -5,7 +5,9 @@ value per unit, value of time). A segment's cost of an arc is its generalized co
 premiums as a share of the segment's goods value, plus its value of time times the arc's transit
 and dwell hours. High-value freight thus takes a fast dear route and low-value freight a slow
 cheap one, as shippers do. A commodity without segments is one segment, ``all``, at the
-commodity's own value and value of time.
+commodity's own value, placed at least tariff cost: its value of time is not weighed in the
+assignment until segments say how its shippers value time (routing's ``generalized`` cost still
+uses it).
 
 **Queues.** An element listed in ``congestion.csv`` makes cargo wait as it fills: at use ``r``
 of its capacity the wait is ``wait_h_at_half * r / (1 - r)`` hours, up to ``max_wait_h`` (the
@@ -39,7 +41,7 @@ USE_BREAKPOINTS = (0.0, 0.5, 0.7, 0.8, 0.9, 0.95, 0.98, 1.0)
 class SegmentBook:
     """Every (commodity, segment) of a network with its share, value and value of time."""
 
-    table: pd.DataFrame  # commodity, segment, share, value_usd_per_unit, value_of_time_usd_per_unit_day
+    table: pd.DataFrame  # commodity, segment, share, value_usd_per_unit, value_of_time_usd_per_unit_day, weigh_time
 
     def of(self, commodity: str) -> pd.DataFrame:
         """The segments of one commodity, in file order."""
@@ -47,7 +49,9 @@ class SegmentBook:
 
     def index(self, commodity: str, segment: str) -> int:
         """Row of (commodity, segment) in :attr:`table`."""
-        hit = np.flatnonzero((self.table["commodity"] == commodity).to_numpy() & (self.table["segment"] == segment).to_numpy())
+        hit = np.flatnonzero(
+            (self.table["commodity"] == commodity).to_numpy() & (self.table["segment"] == segment).to_numpy()
+        )
         if not len(hit):
             known = ", ".join(self.of(commodity)["segment"]) or "none"
             raise KeyError(f"{commodity!r} has no segment {segment!r}; its segments: {known}")
@@ -66,13 +70,15 @@ def segment_book(network: Network) -> SegmentBook:
     ['all']
     """
     cols = ["commodity", "segment", "share", "value_usd_per_unit", "value_of_time_usd_per_unit_day"]
-    listed = network.segments[cols] if len(network.segments) else pd.DataFrame(columns=cols)
+    listed = network.segments[cols].assign(weigh_time=True) if len(network.segments) else pd.DataFrame(columns=cols)
     rows = [listed]
     for c, value, vot in zip(network.commodities["id"], network.commodities["value_usd_per_unit"],
                              network.commodities["value_of_time_usd_per_unit_day"], strict=True):  # fmt: skip
         if c not in set(listed["commodity"]):
-            rows.append(pd.DataFrame([[c, DEFAULT_SEGMENT, 1.0, float(value), float(vot)]], columns=cols))
+            row = [[c, DEFAULT_SEGMENT, 1.0, float(value), float(vot), False]]
+            rows.append(pd.DataFrame(row, columns=[*cols, "weigh_time"]))
     table = pd.concat([r for r in rows if len(r)], ignore_index=True)
+    table["weigh_time"] = table["weigh_time"].astype(bool)
     table["share"] = table["share"].astype(float)
     return SegmentBook(table=table.reset_index(drop=True))
 

@@ -12,6 +12,7 @@
 
 from corridor.network.compiled import CompiledNetwork, SharedCapacity, compile_network
 from corridor.network.outlines import Country, load_countries
+from corridor.network.parameters import PARAMETER_KINDS, PARAMETERS_FILE, apply_parameters, read_parameters
 from corridor.network.places import NameIndex, build_name_index, fold, group_members, link_lines, place_nodes
 from corridor.network.schema import (
     ASSUMPTION,
@@ -42,6 +43,8 @@ from corridor.network.tables import (
 __all__ = [
     "ASSUMPTION",
     "BUILTIN_DATASET",
+    "PARAMETERS_FILE",
+    "PARAMETER_KINDS",
     "SYNTHETIC_SOURCE",
     "TABLES",
     "Column",
@@ -52,6 +55,7 @@ __all__ = [
     "RawTable",
     "SharedCapacity",
     "TableSchema",
+    "apply_parameters",
     "build_name_index",
     "builtin_dataset_path",
     "commodity_units",
@@ -67,6 +71,7 @@ __all__ = [
     "place_nodes",
     "raw_table",
     "read_csv_rows",
+    "read_parameters",
     "records",
     "rows_from_frame",
     "schema_for",

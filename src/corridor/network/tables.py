@@ -98,7 +98,7 @@ def commodity_units(network: Network) -> dict[str, str]:
     Examples
     --------
     >>> commodity_units(load_network())
-    {'container': 'teu', 'crude_oil': 't'}
+    {'container': 'teu', 'crude_oil': 't', 'grain': 't', 'coal': 't', 'metals': 't'}
     """
     return {str(c): str(u) for c, u in zip(network.commodities["id"], network.commodities["unit"], strict=True)}
 
@@ -119,15 +119,19 @@ def builtin_dataset_path() -> Path:
     return Path(str(resources.files("corridor").joinpath("data", BUILTIN_DATASET)))
 
 
-def load_network(path: str | Path | None = None) -> Network:
+def load_network(path: str | Path | None = None, *, calibrated: bool = True) -> Network:
     """Load and validate a network from a folder of CSV files.
 
     Parameters
     ----------
     path
         Folder holding ``nodes.csv``, ``links.csv``, ``modes.csv``, ``commodities.csv``,
-        ``units.csv``, ``speeds.csv``, ``tariffs.csv``, ``groups.csv`` and ``sources.csv``.
+        ``units.csv``, ``speeds.csv``, ``tariffs.csv``, ``groups.csv`` and ``sources.csv``
+        (and optionally ``segments.csv``, ``congestion.csv``, ``calibration/parameters.csv``).
         None loads the built-in Eurasian network.
+    calibrated
+        Lay the fitted parameters of ``calibration/parameters.csv`` over the published tables
+        (:mod:`corridor.network.parameters`); False gives the published tables alone.
 
     Returns
     -------
@@ -164,7 +168,12 @@ def load_network(path: str | Path | None = None) -> Network:
             parse_rows(records, numbers, schema_for(table), problems)
         raise DataError(problems)
     name = BUILTIN_DATASET if path is None else folder.name
-    return _build(raw, name, problems)
+    network = _build(raw, name, problems)
+    from corridor.network.parameters import PARAMETERS_FILE, apply_parameters, read_parameters
+
+    if calibrated and (folder / PARAMETERS_FILE).is_file():
+        network = apply_parameters(network, read_parameters(folder / PARAMETERS_FILE))
+    return network
 
 
 def network_from_frames(*, name: str = "network", **tables: pd.DataFrame) -> Network:

@@ -39,7 +39,7 @@ class ScenarioEffect:
     derated: tuple[tuple[str, np.ndarray, float], ...] = ()  # (target, [arc] mask, share left) held all the time
     reference_t: np.ndarray | None = None  # [arc] tonnes a year each arc carries without the scenario
     tariff_usd: np.ndarray | None = None
-    premiums: tuple[tuple[tuple[int, ...], frozenset[str] | None, np.ndarray, float], ...] = ()
+    premiums: tuple[tuple[tuple[int, ...], frozenset[str] | None, np.ndarray, float, float], ...] = ()
 
     def bare_derates(self, network: Network) -> list[tuple[str, np.ndarray, float]]:
         """Derates of arcs with no capacity figure: (target, [arc] mask, share left)."""
@@ -118,7 +118,7 @@ def scenario_effect(
     usable = cn.allowed.copy()
     cost = cn.cost_usd.copy()
     tariff = cn.cost_usd.copy()
-    premiums: list[tuple[tuple[int, ...], frozenset[str] | None, np.ndarray, float]] = []
+    premiums: list[tuple[tuple[int, ...], frozenset[str] | None, np.ndarray, float, float]] = []
     time_h = cn.time_h.copy()
     demand_factor = np.ones(len(demand_table))
     pair_barred: list[np.ndarray | None] = [None] * len(demand_table)
@@ -177,8 +177,12 @@ def scenario_effect(
             if event.target:
                 nodes, links = _targets(network, event.target)
                 arcs = _arcs_touching(network, nodes, links)
+            elif isinstance(event, ev.MultiplyTariff) and event.modes and not event.countries:
+                arcs = np.isin(cn.arc_mode, [cn.modes.index(m) for m in event.modes if m in cn.modes])
             else:
                 arcs = cn.country_arcs(event.countries or [], with_nodes=False)
+            if isinstance(event, ev.MultiplyTariff) and event.modes:
+                arcs &= np.isin(cn.arc_mode, [cn.modes.index(m) for m in event.modes if m in cn.modes])
             if isinstance(event, ev.RiskPremium) and event.modes:
                 arcs &= np.isin(cn.arc_mode, [cn.modes.index(m) for m in event.modes if m in cn.modes])
             rows = [commodity_index[c] for c in (getattr(event, "commodities", None) or cn.commodities)]
@@ -188,7 +192,15 @@ def scenario_effect(
                 delay_days = (time_h[arcs] - before) / 24.0
             if isinstance(event, ev.RiskPremium):
                 segments = None if event.segments is None else frozenset(event.segments)
-                premiums.append((tuple(rows), segments, arcs.copy(), share * event.share_of_value))
+                premiums.append(
+                    (
+                        tuple(rows),
+                        segments,
+                        arcs.copy(),
+                        share * event.share_of_value,
+                        share * event.expected_delay_days,
+                    )
+                )
             for r in rows:
                 if isinstance(event, ev.MultiplyTime):
                     cost[r, arcs] += delay_days * value_of_time[r]
@@ -196,7 +208,9 @@ def scenario_effect(
                     cost[r, arcs] *= 1 - share + share * event.factor
                     tariff[r, arcs] *= 1 - share + share * event.factor
                 elif isinstance(event, ev.RiskPremium) and event.segments is None:
-                    cost[r, arcs] += share * event.share_of_value * values[r]
+                    cost[r, arcs] += share * (
+                        event.share_of_value * values[r] + event.expected_delay_days * value_of_time[r]
+                    )
         elif isinstance(event, ev.ChangeDemand):
             match = np.ones(len(demand_table), dtype=bool)
             for col in ("origin", "destination", "commodity"):
@@ -246,10 +260,10 @@ def route_state(
     --------
     >>> import datetime as dt
     >>> net = load_network()
-    >>> s = route_state(net, load_scenario("sanctions-2022"), dt.date(2022, 6, 1),
+    >>> s = route_state(net, load_scenario("sanctions-ban-2022"), dt.date(2022, 6, 1),
     ...                 commodity="container", origin="duisburg", destination="xian_port")
     >>> [a.label for a in s.avoid]
-    ['RU, BY (transit barred in sanctions-2022)']
+    ['RU, BY (transit barred in sanctions-ban-2022)']
     """
     day = ev.Horizon(start=on, end=on)
     table = pd.DataFrame({"origin": [origin], "destination": [destination], "commodity": [commodity]})

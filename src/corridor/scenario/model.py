@@ -105,10 +105,14 @@ class BarTransit(_Timed):
 
 
 class MultiplyTariff(_Timed):
+    """Tariffs multiplied on the links named by ``target`` or ``countries``, or on every link of
+    some ``modes`` (freight rates rising or falling: the sea spot market)."""
+
     type: Literal["multiply_tariff"]
     factor: float = Field(gt=0, le=MAX_FACTOR)
     target: str | None = None
     countries: list[str] | None = None
+    modes: list[str] | None = None
     commodities: list[str] | None = None
 
 
@@ -133,7 +137,16 @@ class RiskPremium(_Timed):
     """
 
     type: Literal["risk_premium"]
-    share_of_value: float = Field(ge=0, le=1, description="premium as a share of the cargo's value, per link passed")
+    share_of_value: float = Field(
+        default=0.0, ge=0, le=1, description="premium as a share of the cargo's value, per link passed"
+    )
+    expected_delay_days: float = Field(
+        default=0.0,
+        ge=0,
+        le=365,
+        description="risk as days of delay a shipper expects (held at a border, a box stranded), priced at each "
+        "segment's value of time, per link passed",
+    )
     target: str | None = None
     countries: list[str] | None = None
     modes: list[str] | None = None
@@ -144,6 +157,8 @@ class RiskPremium(_Timed):
     def _named(self) -> RiskPremium:
         if not self.target and not self.countries:
             raise ValueError("name the links: give target or countries")
+        if self.share_of_value == 0 and self.expected_delay_days == 0:
+            raise ValueError("give share_of_value or expected_delay_days (or both)")
         return self
 
 

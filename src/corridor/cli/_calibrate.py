@@ -1,0 +1,87 @@
+"""Commands that fit and check the model against published figures: ``calibrate``, ``validate-model``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from corridor.cli import _shell as sh
+
+
+@sh.app.command()
+def calibrate(
+    write: bool = typer.Option(
+        False, "--write", help="Write the fitted parameters to the dataset's calibration/parameters.csv."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
+    data: Path | None = sh.DATA_OPTION,
+) -> None:
+    """Fit the free parameters (segment shares, rail through charge, Caspian delay) to the 2021 figures."""
+    from corridor.analysis.calibrate import calibrate as run_calibration
+    from corridor.analysis.calibrate import write_parameters
+    from corridor.flow import load_demand
+    from corridor.network import builtin_dataset_path, load_network
+
+    folder = builtin_dataset_path() if data is None else data
+    net = sh.guard(lambda: load_network(folder, calibrated=False))
+    demand = sh.guard(lambda: load_demand(net))
+    with sh.Progress("calibrating on 2021") as advance:
+        fit = sh.guard(lambda: run_calibration(net, demand, progress=advance))
+    written = write_parameters(fit, folder / "calibration" / "parameters.csv") if write else None
+    if as_json:
+        from corridor.records import json_records
+
+        sh.emit_json({"parameters": fit.parameters, "error": fit.error, "tried": fit.tried,
+                      "targets": json_records(fit.table), "written": str(written) if written else None})  # fmt: skip
+        return
+    print(f"fitted on {fit.tried} combinations (sum of squared log errors {fit.error:.4f}):")
+    for name, value in fit.parameters.items():
+        print(f"  {name} = {value:g}")
+    _print_table(fit.table)
+    if written is not None:
+        print(f"written to {written}")
+
+
+@sh.app.command("validate-model")
+def validate_model(
+    as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
+    data: Path | None = sh.DATA_OPTION,
+) -> None:
+    """Each published figure beside the model's: the 2021 fit, and 2022 replayed without refitting."""
+    from corridor.analysis.calibrate import validation_table
+
+    net, demand = sh.network_and_demand(data, None)
+    table = sh.guard(lambda: validation_table(net, demand))
+    if as_json:
+        from corridor.records import json_records
+
+        sh.emit_json(json_records(table))
+        return
+    _print_table(table)
+    main = table[table["variant"] == ""]
+    inside = int(main["inside"].sum())
+    print(f"{inside} of {len(main)} figures inside their published range (the scenario as shipped)")
+
+
+def _print_table(table) -> None:  # type: ignore[no-untyped-def]
+    from rich.table import Table
+
+    out = Table(show_lines=False)
+    for col in ("year", "figure", "use", "published", "range", "model", "inside", "source"):
+        out.add_column(col)
+    for row in table.itertuples():
+        variant = getattr(row, "variant", "")
+        out.add_row(
+            str(row.year),
+            f"{row.figure} ({variant})" if variant else str(row.figure),
+            "fitted" if row.use == "fit" else "check",
+            f"{float(row.value):,.0f} {row.unit}",
+            f"{float(row.low):,.0f}-{float(row.high):,.0f}",
+            f"{float(row.model):,.0f}",
+            "yes" if row.inside else "NO",
+            str(row.source),
+        )
+    from corridor.cli._render import make_console
+
+    make_console().print(out)

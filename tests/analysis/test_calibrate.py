@@ -1,0 +1,110 @@
+"""Calibration on 2021, fitted parameters in data, and the validation report."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from corridor.analysis.calibrate import calibrate, load_targets, parameter_table, validation_table
+from corridor.cli import app
+from corridor.errors import DataError
+from corridor.flow import load_demand
+from corridor.network import apply_parameters, builtin_dataset_path, load_network, read_parameters
+
+GRID = {
+    "share_time_critical": [0.02, 0.03],
+    "share_standard": [0.2],
+    "through_charge_usd": [750.0, 1500.0],
+    "caspian_delay_h": [0.0],
+}
+
+
+def test_calibration_is_reproducible():
+    net = load_network(calibrated=False)
+    demand = load_demand(net)
+    first = calibrate(net, demand, grid=GRID)
+    second = calibrate(net, demand, grid=GRID)
+    assert first.parameters == second.parameters and first.error == second.error
+    pd.testing.assert_frame_equal(first.table, second.table)
+    assert first.tried == 4
+    # only 2021 figures are fitted
+    assert set(first.table["year"]) == {2021}
+
+
+def test_shipped_parameters_are_what_calibration_finds():
+    """The parameters in the dataset come from the full grid on the published tables (re-run with
+    ``corridor calibrate --write``): around them, the segment shares' neighbours on that grid fit
+    worse."""
+    from corridor.analysis.calibrate import FREE_PARAMETERS
+
+    shipped = read_parameters(builtin_dataset_path() / "calibration" / "parameters.csv")
+    values = dict(zip(shipped["parameter"], shipped["value"], strict=True))
+    grid: dict[str, list[float]] = {k: [v] for k, v in values.items()}
+    for name in ("share_time_critical", "share_standard"):
+        axis = list(FREE_PARAMETERS[name][4])
+        i = axis.index(values[name])
+        grid[name] = axis[max(i - 1, 0) : i + 2]
+    net = load_network(calibrated=False)
+    found = calibrate(net, load_demand(net), grid=grid)
+    assert found.parameters == values and found.tried >= 4
+    fitted_to = set(shipped["fitted_to"])
+    assert len(fitted_to) == 1 and "2021" in fitted_to.pop()
+
+
+def test_parameters_lay_over_the_published_tables():
+    raw, fitted = load_network(calibrated=False), load_network()
+    shares = fitted.segments.set_index("segment")["share"]
+    assert shares.sum() == pytest.approx(1.0)
+    assert not shares.equals(raw.segments.set_index("segment")["share"])
+    table = parameter_table({"through_charge_usd": 100.0})
+    once = apply_parameters(raw, table).tariffs
+    row = (once["commodity"] == "container") & (once["link"] == "bx_ala_dostyk")
+    assert float(once.loc[row, "usd_per_unit"].iloc[0]) == pytest.approx(178 + 100)
+
+
+def test_bad_parameters_file_names_row_and_field(tmp_path):
+    path = tmp_path / "parameters.csv"
+    path.write_text(
+        "parameter,kind,target,commodity,segment,value,fitted_to,source,note\n"
+        "a,extra_dwell_h,caspian_crossing,,,inf,,,\n"
+        "b,magic,caspian_crossing,,,1,,,\n"
+    )
+    with pytest.raises(DataError) as info:
+        read_parameters(path)
+    text = str(info.value)
+    assert "row 2" in text and "value is 'inf'" in text and "row 3" in text and "kind is 'magic'" in text
+
+
+def test_validation_reports_fit_and_replay_apart():
+    net = load_network()
+    table = validation_table(net, load_demand(net))
+    main = table[table["variant"] == ""]
+    assert set(main["year"]) == {2021, 2022}
+    assert set(main.loc[main["year"] == 2022, "use"]) == {"check"}  # 2022 is never fitted
+    assert len(main) == len(load_targets())
+    # the 2022 replay keeps the direction of what happened: rail to the EU falls, the Caspian rises
+    model = main.set_index(["year", "measure"])["model"]
+    assert model[(2022, "rail_west")] < model[(2021, "rail_west")]
+    assert model[(2022, "caspian_teu")] > 1.5 * model[(2021, "caspian_teu")]
+    assert {v for v in table["variant"] if v} == {"sanctions risk 14 days", "sanctions risk 42 days"}
+
+
+def test_cli_validate_model_and_route_segments():
+    runner = CliRunner()
+    result = runner.invoke(app, ["validate-model", "--json"])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.output)
+    assert {"figure", "year", "model", "inside", "source"} <= set(rows[0])
+    shown = runner.invoke(app, ["routes", "Xi'an", "Duisburg", "--segments", "--json"])
+    assert shown.exit_code == 0, shown.output
+    table = pd.DataFrame(json.loads(shown.output))
+    assert set(table["segment"]) == {"time_critical", "standard", "economy"}
+    fast = table[table["segment"] == "time_critical"].iloc[0]
+    slow = table[table["segment"] == "economy"].iloc[0]
+    assert fast["transit_days"] < slow["transit_days"] and fast["tariff_usd"] < slow["tariff_usd"] + 5_000
+    missing = runner.invoke(app, ["routes", "Aktau", "Duisburg", "--segments"])
+    assert missing.exit_code != 0 and "no container from aktau_port" in missing.output
+    assert "Traceback" not in missing.output
