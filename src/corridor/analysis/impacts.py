@@ -56,10 +56,11 @@ class Replay:
     transport_cost_usd: float
     waiting_cost_usd: float
     stranded_value_usd: float
+    time_cost_usd: float = 0.0  # shippers' value of time in transit, queues and priced risk (segments)
 
     @property
     def total_cost_usd(self) -> float:
-        return self.transport_cost_usd + self.waiting_cost_usd + self.stranded_value_usd
+        return self.transport_cost_usd + self.time_cost_usd + self.waiting_cost_usd + self.stranded_value_usd
 
     def stranded(self) -> dict[str, float]:
         return {str(k): float(v) for k, v in self.volumes.groupby("commodity")["stranded"].sum().items()}
@@ -172,6 +173,7 @@ class Impact:
             "scenario": self.scenario,
             "delta_cost_usd": round(self.delta_cost_usd, 2),
             "delta_transport_cost_usd": round(self.disrupted.transport_cost_usd - self.baseline.transport_cost_usd, 2),
+            "delta_time_cost_usd": round(self.disrupted.time_cost_usd - self.baseline.time_cost_usd, 2),
             "waiting_cost_usd": round(self.disrupted.waiting_cost_usd - self.baseline.waiting_cost_usd, 2),
             "stranded": self.disrupted.stranded(),
             "stranded_value_usd": round(self.disrupted.stranded_value_usd, 2),
@@ -290,6 +292,7 @@ def replay(
                 "backlog": kept,
                 "stranded": left - kept,
                 "transport": result.transport_cost_usd * scale,
+                "time": result.time_cost_usd * scale,
                 "stranded_value": float((left - kept) @ model.penalty),
             }
         )
@@ -316,6 +319,7 @@ def replay(
         assignments=tuple(results),
         stretches=solved,
         transport_cost_usd=float(sum(r["transport"] for r in rows)),
+        time_cost_usd=float(sum(r["time"] for r in rows)),
         waiting_cost_usd=waiting,
         stranded_value_usd=float(sum(r["stranded_value"] for r in rows)),
     )

@@ -211,7 +211,13 @@ def print_impact(network: Network, result: Impact, *, top: int = 8) -> None:
         f"Impact of {result.scenario}: {periods['start'].iloc[0]} to {periods['end'].iloc[-1]}, {len(periods)} periods"
     )
     summary = Table(title=head, title_justify="left", show_header=False)
-    summary.add_row("extra cost", f"{result.delta_cost_usd / 1e6:,.1f} M USD (transport, waiting, cargo left behind)")
+    paid = (result.disrupted.transport_cost_usd - result.baseline.transport_cost_usd) / 1e6
+    time = (result.disrupted.time_cost_usd - result.baseline.time_cost_usd) / 1e6
+    summary.add_row(
+        "extra cost",
+        f"{result.delta_cost_usd / 1e6:,.1f} M USD (tariffs and premiums {paid:+,.1f} M, shippers' time {time:+,.1f} M, "
+        "backlog waiting, cargo left behind)",
+    )
     for commodity, left in d.stranded().items():
         summary.add_row(f"stranded {commodity}", f"{left:,.0f} {units[commodity]}")
     for commodity, wait in d.waiting_unit_days().items():
