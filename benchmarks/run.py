@@ -10,6 +10,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 import bench_assignment
 import bench_cold_start
 import bench_criticality
+import bench_guards
 import bench_routing
 
 
@@ -22,6 +23,8 @@ def main() -> None:
     bench_assignment.main(["--nodes", "4000", "--commodities", "40"] if quick else [])
     print()
     bench_criticality.main([])
+    print()
+    bench_guards.main(["--runs", "1"] if quick else [])
 
 
 if __name__ == "__main__":

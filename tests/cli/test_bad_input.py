@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import time
 
 import pytest
 from typer.testing import CliRunner
@@ -67,9 +66,9 @@ def test_a_yaml_alias_bomb_stops_at_once(tmp_path):
         text += f"{name}: &{name} [{', '.join([f'*{previous}'] * 9)}]\n"
         previous = name
     path = scenario(tmp_path, text + f"name: bomb\nevents: []\nx: *{previous}\n")
-    started = time.perf_counter()
-    refused(run("scenario", "validate", path), EXIT_CODES[ScenarioError], "aliases")
-    assert time.perf_counter() - started < 5
+    refused(
+        run("scenario", "validate", path), EXIT_CODES[ScenarioError], "aliases"
+    )  # how fast: benchmarks/bench_guards.py
 
 
 @pytest.mark.parametrize(
@@ -136,11 +135,9 @@ def test_the_store_marks_its_own_file(tmp_path):
 
 
 def test_an_unreachable_scheduler_is_named_within_seconds():
-    started = time.perf_counter()
     result = run("risk", "--years", "5000", "--seed", "1", "--executor", "dask", "--scheduler",
                  "tcp://127.0.0.1:9", "--no-save")  # fmt: skip
-    refused(result, EXIT_CODES[ClusterError], "tcp://127.0.0.1:9")
-    assert time.perf_counter() - started < 10
+    refused(result, EXIT_CODES[ClusterError], "tcp://127.0.0.1:9")  # how fast: benchmarks/bench_guards.py
 
 
 def test_json_output_is_strict(tmp_path):

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -54,12 +53,10 @@ def test_cli_news_draft_json_and_out(tmp_path):
     article = tmp_path / "article.txt"
     article.write_text(ARTICLE, encoding="utf-8")
     out = tmp_path / "draft.yaml"
-    started = time.perf_counter()
     result = CliRunner().invoke(
         app, ["news", "draft", str(article), "--published", "2022-03-23", "--json", "--out", str(out)]
     )
-    assert result.exit_code == 0, result.output
-    assert time.perf_counter() - started < 10
+    assert result.exit_code == 0, result.output  # how fast: benchmarks/bench_guards.py
     data = json.loads(result.stdout)
     assert data["language"] == "en" and data["events"][0]["asset"] == "cpc_moorings"
     assert out.is_file()
