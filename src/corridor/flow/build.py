@@ -129,8 +129,27 @@ def build_assignment(
     pair_bar, bar_masks = _pair_bars(effect, len(pairs), cn.n_arcs)
     groups = _groups(pairs, pair_bar)
     group_heading = [int(pairs["h"].iloc[members[0]]) for _, members in groups]
-    with np.errstate(divide="ignore", invalid="ignore"):  # what a scenario multiplied the tariffs by
-        multiplier = np.where(cn.cost_usd > 0, np.asarray(tariff) / cn.cost_usd, 1.0)
+    # per (commodity, heading) and (commodity, segment), [arc] vectors built once for all their groups
+    tariffs: dict[tuple[int, int], np.ndarray] = {}
+    premiums: dict[tuple[int, int], tuple[np.ndarray, np.ndarray]] = {}
+
+    def tariff_of(c: int, h: int) -> np.ndarray:
+        if (c, h) not in tariffs:
+            headed = cn.headed_cost_usd.get(HEADINGS[h])
+            if headed is None:
+                tariffs[(c, h)] = tariff[c]
+            else:  # the headed rate, times what a scenario multiplied the plain tariff by
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    ratio = np.where(cn.cost_usd[c] > 0, np.asarray(tariff[c]) / cn.cost_usd[c], 1.0)
+                tariffs[(c, h)] = headed[c] * np.nan_to_num(ratio, nan=1.0, posinf=1.0)
+        return tariffs[(c, h)]
+
+    def premiums_of(c: int, s: int) -> tuple[np.ndarray, np.ndarray]:
+        if (c, s) not in premiums:
+            premiums[(c, s)] = _premiums(effect, c, seg_name[s], cn.n_arcs)
+        return premiums[(c, s)]
+
+    with_premiums = effect is not None and bool(effect.premiums)
     group_commodity = np.array([c for (c, _, _, _), _ in groups], dtype=np.int64)
     group_segment = np.array([s for (_, _, _, s), _ in groups], dtype=np.int64)
     rows_i: list[np.ndarray] = []
@@ -151,19 +170,19 @@ def build_assignment(
         rows_i += [g * n + cn.tail[arcs], g * n + cn.head[arcs]]
         cols_j += [cols, cols]
         vals += [np.ones(len(arcs)), -np.ones(len(arcs))]
-        heading = HEADINGS[group_heading[g]]
-        base = tariff[c, arcs]
-        if heading in cn.headed_cost_usd:
-            base = cn.headed_cost_usd[heading][c, arcs] * np.nan_to_num(multiplier[c, arcs], nan=1.0, posinf=1.0)
+        base = tariff_of(c, group_heading[g])[arcs]
         if weigh_time[s]:
-            of_value, delay_days = _premiums(effect, c, seg_name[s], cn.n_arcs)
-            money = base + seg_value[s] * of_value[arcs]
+            hours = time_h[arcs]
+            money = base
+            if with_premiums:
+                of_value, delay_days = premiums_of(c, s)
+                money = base + seg_value[s] * of_value[arcs]
+                hours = hours + 24.0 * delay_days[arcs]
             moneys.append(money)
-            costs.append(money + seg_vot_h[s] * (time_h[arcs] + 24.0 * delay_days[arcs]))
+            costs.append(money + seg_vot_h[s] * hours)
         else:  # at least tariff cost, with what a scenario's delays and premiums add (at the commodity's value)
-            extra = (cn.cost_usd if effect is None else effect.cost_usd)[c, arcs] - tariff[c, arcs]
             moneys.append(base)
-            costs.append(base + extra)
+            costs.append(base if effect is None else base + effect.cost_usd[c, arcs] - tariff[c, arcs])
         flow_group.append(np.full(len(arcs), g))
         flow_arc.append(arcs)
         col += len(arcs)

@@ -97,9 +97,7 @@ class AssignmentModel:
         limit = self.cap_limit[self.queue_cap]
         with np.errstate(divide="ignore", invalid="ignore"):
             use = np.where(limit > 0, load / limit, 0.0)
-        return np.array(
-            [float(wait_hours(u, h, m)) for u, h, m in zip(use, self.queue_half_h, self.queue_max_h, strict=True)]
-        )
+        return wait_hours(use, self.queue_half_h, self.queue_max_h)
 
     @property
     def shape(self) -> tuple[int, int]:

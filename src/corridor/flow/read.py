@@ -42,10 +42,9 @@ def read_assignment(model: AssignmentModel, solution: LPSolution, *, tolerance: 
             "flow_per_year": flow[keep],
         }
     )
+    names = model.segments.table["segment"].to_numpy() if model.segments is not None else None
     by_segment = by_origin.assign(
-        segment=[model.segments.table["segment"].iloc[s] for s in model.group_segment[model.flow_group[keep]]]
-        if model.segments is not None
-        else "all"
+        segment=names[model.group_segment[model.flow_group[keep]]] if names is not None else "all"
     )
     demand = model.demand.table
     wanted = model.row_upper[model.demand_rows]

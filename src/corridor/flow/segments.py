@@ -83,8 +83,9 @@ def segment_book(network: Network) -> SegmentBook:
     return SegmentBook(table=table.reset_index(drop=True))
 
 
-def wait_hours(use: np.ndarray | float, half: float, longest: float) -> np.ndarray:
-    """Hours waited at a use share of capacity (see the module docstring).
+def wait_hours(use: np.ndarray | float, half: np.ndarray | float, longest: np.ndarray | float) -> np.ndarray:
+    """Hours waited at a use share of capacity (see the module docstring); ``half`` and ``longest``
+    may be one value or one per ``use``.
 
     Examples
     --------
