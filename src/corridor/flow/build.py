@@ -1,5 +1,7 @@
-"""Write the assignment LP (see :mod:`corridor.flow.model`) as sparse matrices, with no
-per-variable Python objects."""
+"""Write the assignment LP (see :mod:`corridor.flow.model`) as arrays, with no per-variable Python
+objects: flow columns as (group, arc) pairs, the rows that price flow as sets of arcs, the few
+other columns as a sparse block. The whole matrix is written only when something asks for it
+(:attr:`corridor.flow.model.AssignmentModel.matrix`: the plain LP does, the priced one never)."""
 
 from __future__ import annotations
 
@@ -8,12 +10,12 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy.sparse import coo_array, csc_array, csr_array, hstack, vstack
+from scipy.sparse import csc_array, csr_array
 
 from corridor.flow.demand import Demand
 from corridor.flow.model import AssignmentModel
 from corridor.flow.segments import DEFAULT_SEGMENT, USE_BREAKPOINTS, SegmentBook, segment_book, wait_pieces
-from corridor.network import Network, place_nodes, records
+from corridor.network import CompiledNetwork, Network, place_nodes
 from corridor.scenario import ScenarioEffect
 
 __all__ = ["build_assignment"]
@@ -152,24 +154,15 @@ def build_assignment(
     with_premiums = effect is not None and bool(effect.premiums)
     group_commodity = np.array([c for (c, _, _, _), _ in groups], dtype=np.int64)
     group_segment = np.array([s for (_, _, _, s), _ in groups], dtype=np.int64)
-    rows_i: list[np.ndarray] = []
-    cols_j: list[np.ndarray] = []
-    vals: list[np.ndarray] = []
+    # flow columns, group by group over the arcs it may use (in arc order); each costs the
+    # segment's generalized cost: tariff, premiums on its goods' value, its value of time
+    group_arcs: list[np.ndarray] = []
     costs: list[np.ndarray] = []
     moneys: list[np.ndarray] = []
-    flow_group: list[np.ndarray] = []
-    flow_arc: list[np.ndarray] = []
-    col = 0
-    # flow columns, group by group: +1 where an arc leaves a node, -1 where it enters; each costs
-    # the segment's generalized cost: tariff, premiums on its goods' value, its value of time
     for g, ((c, _, b, s), _) in enumerate(groups):
         ok = allowed[c] if usable is None else allowed[c] & usable
-        ok = ok & ~bar_masks[b]
-        arcs = np.flatnonzero(ok)
-        cols = col + np.arange(len(arcs))
-        rows_i += [g * n + cn.tail[arcs], g * n + cn.head[arcs]]
-        cols_j += [cols, cols]
-        vals += [np.ones(len(arcs)), -np.ones(len(arcs))]
+        arcs = np.flatnonzero(ok & ~bar_masks[b]) if b else np.flatnonzero(ok)
+        group_arcs.append(arcs)
         base = tariff_of(c, group_heading[g])[arcs]
         if weigh_time[s]:
             hours = time_h[arcs]
@@ -183,180 +176,275 @@ def build_assignment(
         else:  # at least tariff cost, with what a scenario's delays and premiums add (at the commodity's value)
             moneys.append(base)
             costs.append(base if effect is None else base + effect.cost_usd[c, arcs] - tariff[c, arcs])
-        flow_group.append(np.full(len(arcs), g))
-        flow_arc.append(arcs)
-        col += len(arcs)
-    n_flow = col
+    sizes = np.array([len(a) for a in group_arcs], dtype=np.int64)
+    fa = np.concatenate(group_arcs) if group_arcs else np.zeros(0, np.int64)
+    fg = np.repeat(np.arange(len(groups), dtype=np.int64), sizes)
+    n_flow = len(fa)
     n_cons = len(groups) * n
     group_of_pair = np.empty(len(pairs), dtype=np.int64)
     for g, (_, members) in enumerate(groups):
         group_of_pair[np.asarray(members)] = g
-    # per pair: deliveries at its destination node(s), its unserved slack, and its demand row
-    rhs_cons = np.zeros(n_cons)
-    group_ids = set(network.groups["id"])
-    unserved_col = np.empty(len(pairs), dtype=np.int64)
-    deliveries: list[tuple[int, int, int]] = []  # (column, pair, node)
-    pair_penalty = np.empty(len(pairs))
-    for p, row in enumerate(records(pairs)):
-        g = int(group_of_pair[p])
-        kind = "group" if row.destination in group_ids else "node"
-        ends = [cn.node_index[x] for x in place_nodes(network, kind, row.destination)]
-        od_row = n_cons + int(p)
-        for m in ends:
-            deliveries.append((col, p, m))
-            rows_i += [np.array([g * n + m, od_row])]
-            cols_j += [np.array([col, col])]
-            vals += [np.array([1.0, 1.0])]
-            costs.append(np.zeros(1))
-            col += 1
-        unserved_col[p] = col
-        pair_penalty[p] = penalty.get(row.commodity, seg_value[int(row.s)])
-        rows_i += [np.array([g * n + int(row.o), od_row])]
-        cols_j += [np.array([col, col])]
-        vals += [np.array([1.0, 1.0])]
-        costs.append(np.array([pair_penalty[p]]))
-        col += 1
-        rhs_cons[g * n + int(row.o)] += row.quantity_per_year * demand_factor[p]
-    rhs_pairs = pairs["quantity_per_year"].to_numpy(float) * demand_factor
-    n_rows = n_cons + len(pairs)
-    # capacity rows: each capacitated arc direction, then each capacitated node
-    fg = np.concatenate(flow_group) if flow_group else np.zeros(0, np.int64)
-    fa = np.concatenate(flow_arc) if flow_arc else np.zeros(0, np.int64)
-    fc = group_commodity[fg] if len(fg) else np.zeros(0, np.int64)
-    cap_rows, cap_kind, cap_element, cap_direction, cap_limit, cap_dim = [], [], [], [], [], []
-    factor = np.full(len(fa), np.nan)
-    arc_dims = np.array(cn.arc_capacity_dim, dtype=object)
-    for dim, per_commodity in cn.dimension_factor.items():
-        hit = arc_dims[fa] == dim
-        factor[hit] = per_commodity[fc[hit]]
-    capped = np.isfinite(cn.arc_capacity_native[fa]) & np.isfinite(factor)
-    arcs_capped = np.unique(fa[capped])
-    row_of_arc = {int(a): n_rows + i for i, a in enumerate(arcs_capped)}
-    for a in arcs_capped:
-        link = cn.arc_link[a]
-        cap_rows.append(row_of_arc[int(a)])
-        cap_kind.append("link")
-        cap_element.append(cn.link_ids[link])
-        cap_direction.append(f"{cn.node_ids[cn.tail[a]]}->{cn.node_ids[cn.head[a]]}")
-        cap_limit.append(cn.arc_capacity_native[a] * (1.0 if effect is None else effect.capacity_factor[a]))
-        cap_dim.append(cn.arc_capacity_dim[a])
-    sel = np.flatnonzero(capped)
-    rows_i.append(np.array([row_of_arc[int(a)] for a in fa[sel]], dtype=np.int64))
-    cols_j.append(sel)
-    vals.append(factor[sel])
-    n_rows += len(arcs_capped)
     node_origin_of_group = np.array([o for (_, o, _, _), _ in groups], dtype=np.int64)
-    for node in np.flatnonzero(np.isfinite(cn.node_capacity_native)):
-        dim = cn.node_capacity_dim[node]
-        f = cn.dimension_factor[dim][fc] if len(fc) else np.zeros(0)
-        at_origin = node_origin_of_group[fg] == node
+    # the other columns, written out (a few per pair): deliveries at its destination node(s),
+    # its unserved slack, each in its group's conservation row and its demand row
+    group_ids = set(network.groups["id"])
+    ends = [
+        [cn.node_index[x] for x in place_nodes(network, "group" if d in group_ids else "node", d)]
+        for d in pairs["destination"]
+    ]
+    per_pair = np.array([len(e) + 1 for e in ends], dtype=np.int64)
+    first = n_flow + np.concatenate([[0], np.cumsum(per_pair)[:-1]]).astype(np.int64)
+    unserved_col = first + per_pair - 1
+    delivery_pair = np.repeat(np.arange(len(pairs), dtype=np.int64), per_pair - 1)
+    delivery_col = unserved_col[delivery_pair] - (per_pair[delivery_pair] - 1) + _rank_within(delivery_pair)
+    delivery_node = np.array([m for e in ends for m in e], dtype=np.int64)
+    pair_penalty = np.array(
+        [penalty.get(c, seg_value[int(s)]) for c, s in zip(pairs["commodity"], pairs["s"], strict=True)], dtype=float
+    )
+    pair_origin = pairs["o"].to_numpy(np.int64)
+    col = n_flow + int(per_pair.sum())
+    rhs_pairs = pairs["quantity_per_year"].to_numpy(float) * demand_factor
+    rhs_cons = np.zeros(n_cons)
+    np.add.at(rhs_cons, group_of_pair * n + pair_origin, rhs_pairs)
+    n_rows = n_cons + len(pairs)
+    od_rows = n_cons + np.arange(len(pairs), dtype=np.int64)
+    extra_rows = [group_of_pair[delivery_pair] * n + delivery_node, od_rows[delivery_pair]]
+    extra_rows += [group_of_pair * n + pair_origin, od_rows]
+    extra_cols = [delivery_col, delivery_col, unserved_col, unserved_col]
+    # capacity rows, each a set of arcs whose flow it counts (times the commodity's factor in its
+    # dimension): each capacitated arc direction, each capacitated node, each shared capacity,
+    # each derate of an arc without a capacity figure; written only where some column loads them
+    commodities = len(cn.commodities)
+    used = np.zeros((commodities, cn.n_arcs), dtype=bool)  # [commodity, arc] some group's column
+    for c, arcs in zip(group_commodity, group_arcs, strict=True):
+        used[c, arcs] = True
+    cap = _CapacityRows(cn, n_rows)
+    factor_of = {dim: np.asarray(f, dtype=float) for dim, f in cn.dimension_factor.items()}
+    nan = np.full(commodities, np.nan)
+    counts = {dim: np.isfinite(f) for dim, f in factor_of.items()}  # [commodity] counted in that dimension
+    arc_dim = np.asarray(cn.arc_capacity_dim, dtype=object)
+    counted = np.zeros(cn.n_arcs, dtype=bool)
+    for dim, finite in counts.items():
+        on = arc_dim == dim
+        counted[on] = used[finite][:, on].any(axis=0)
+    for a in np.flatnonzero(np.isfinite(cn.arc_capacity_native) & counted):
+        cap.add(
+            "link",
+            cn.link_ids[cn.arc_link[a]],
+            f"{cn.node_ids[cn.tail[a]]}->{cn.node_ids[cn.head[a]]}",
+            cn.arc_capacity_native[a] * (1.0 if effect is None else effect.capacity_factor[a]),
+            cn.arc_capacity_dim[a],
+            factor_of.get(cn.arc_capacity_dim[a], nan),
+            np.array([a]),
+        )
+    capped_nodes = np.flatnonzero(np.isfinite(cn.node_capacity_native))
+    if len(capped_nodes):
         # throughput: what enters the node, or for cargo starting there, what leaves it
-        through = np.where(at_origin, cn.tail[fa] == node, cn.head[fa] == node) & np.isfinite(f)
-        sel = np.flatnonzero(through)
-        if not len(sel):
-            continue
-        rows_i.append(np.full(len(sel), n_rows))
-        cols_j.append(sel)
-        vals.append(f[sel])
-        cap_rows.append(n_rows)
-        cap_kind.append("node")
-        cap_element.append(cn.node_ids[node])
-        cap_direction.append("")
-        cap_limit.append(cn.node_capacity_native[node] * (1.0 if effect is None else effect.node_capacity_factor[node]))
-        cap_dim.append(dim)
-        n_rows += 1
+        passed = np.zeros((commodities, len(capped_nodes)), dtype=bool)
+        for c, o, arcs in zip(group_commodity, node_origin_of_group, group_arcs, strict=True):
+            into = np.zeros(n, dtype=bool)
+            into[cn.head[arcs]] = True
+            here = into[capped_nodes]
+            at = capped_nodes == o
+            if at.any():
+                here[at] = bool(np.any(cn.tail[arcs] == o))
+            passed[c] |= here
+        for i, node in enumerate(capped_nodes):
+            dim = cn.node_capacity_dim[node]
+            if dim not in counts or not passed[counts[dim], i].any():
+                continue
+            limit = cn.node_capacity_native[node] * (1.0 if effect is None else effect.node_capacity_factor[node])
+            cap.add(
+                "node",
+                cn.node_ids[node],
+                "",
+                limit,
+                dim,
+                factor_of[dim],
+                np.flatnonzero(cn.head == node),
+                node=int(node),
+                out=np.flatnonzero(cn.tail == node),
+            )
     # capacities several links share (one ferry fleet for several ports), in each direction
     for shared in cn.shared:
-        f = cn.dimension_factor[shared.dimension][fc] if len(fc) else np.zeros(0)
+        finite = counts.get(shared.dimension, np.zeros(commodities, dtype=bool))
         for way, arcs_on in (("forward", shared.forward), ("backward", shared.backward)):
-            sel = np.flatnonzero(arcs_on[fa] & np.isfinite(f)) if len(fa) else np.zeros(0, np.int64)
-            if not len(sel):
+            if not (used[finite] & arcs_on).any():
                 continue
             # derated when every member is (the fleet itself); one port's trouble leaves the fleet whole
             left = 1.0 if effect is None else float(np.max(effect.capacity_factor[arcs_on], initial=0.0))
-            rows_i.append(np.full(len(sel), n_rows))
-            cols_j.append(sel)
-            vals.append(f[sel])
-            cap_rows.append(n_rows)
-            cap_kind.append("shared")
-            cap_element.append(shared.group)
-            cap_direction.append(way)
-            cap_limit.append(shared.native_per_year * left)
-            cap_dim.append(shared.dimension)
-            n_rows += 1
+            cap.add(
+                "shared",
+                shared.group,
+                way,
+                shared.native_per_year * left,
+                shared.dimension,
+                factor_of[shared.dimension],
+                np.flatnonzero(arcs_on),
+            )
     # derated arcs without a capacity figure: held to a share of what they carried without the scenario
     bare = [] if effect is None else effect.bare_derates(network)
     if bare and effect is not None and effect.reference_t is None:
         raise ValueError(
             "a derate of arcs without a capacity figure needs the loads without the scenario (reference_t)"
         )
-    tonnes = cn.dimension_factor["t"][fc] if len(fc) else np.zeros(0)
     reference = np.zeros(cn.n_arcs) if effect is None or effect.reference_t is None else effect.reference_t
     for target, mask, share in bare:
         for a in np.flatnonzero(mask):
-            sel = np.flatnonzero((fa == a) & np.isfinite(tonnes))
-            if not len(sel):
+            if not used[counts["t"], a].any():
                 continue
-            rows_i.append(np.full(len(sel), n_rows))
-            cols_j.append(sel)
-            vals.append(tonnes[sel])
-            cap_rows.append(n_rows)
-            cap_kind.append("derate")
-            cap_element.append(target)
-            cap_direction.append(f"{cn.link_ids[cn.arc_link[a]]}:{cn.node_ids[cn.tail[a]]}->{cn.node_ids[cn.head[a]]}")
-            cap_limit.append(share * float(reference[a]))
-            cap_dim.append("t")
-            n_rows += 1
-    matrix = coo_array(
-        (np.concatenate(vals), (np.concatenate(rows_i), np.concatenate(cols_j))), shape=(n_rows, col)
-    ).tocsr()
+            cap.add(
+                "derate",
+                target,
+                f"{cn.link_ids[cn.arc_link[a]]}:{cn.node_ids[cn.tail[a]]}->{cn.node_ids[cn.head[a]]}",
+                share * float(reference[a]),
+                "t",
+                factor_of["t"],
+                np.array([a]),
+            )
+    n_rows += len(cap.limit)
+    cap_rows = cap.first_row + np.arange(len(cap.limit), dtype=np.int64)
+    cap_limit = list(cap.limit)
     row_lower = np.concatenate([rhs_cons, rhs_pairs, np.full(len(cap_rows), -np.inf)])
     row_upper = np.concatenate([rhs_cons, rhs_pairs, np.asarray(cap_limit, dtype=float)])
-    cost = np.concatenate(costs).astype(float)
-    queues = _queues(network, matrix, cap_rows, cap_kind, cap_element, cap_limit)
+    cost = np.zeros(col)
+    if n_flow:
+        cost[:n_flow] = np.concatenate(costs)
+    cost[unserved_col] = pair_penalty
+    queues = _queues(network, cap.kind, cap.element, cap_limit)
+    queue_rows = n_rows + np.arange(len(queues.cap), dtype=np.int64)
+    piece_cols = col + np.arange(queues.n_pieces, dtype=np.int64)
     if queues.n_pieces:
-        matrix = vstack([hstack([matrix, csr_array((n_rows, queues.n_pieces))]), queues.rows]).tocsr()
+        extra_rows.append(queue_rows[queues.piece_queue])
+        extra_cols.append(piece_cols)
         cost = np.concatenate([cost, queues.piece_cost])
         row_lower = np.concatenate([row_lower, np.zeros(len(queues.cap))])
         row_upper = np.concatenate([row_upper, np.zeros(len(queues.cap))])
+    n_rows += len(queues.cap)
     upper = np.concatenate([np.full(col, np.inf), queues.piece_upper])
+    extra_vals = np.ones(sum(len(r) for r in extra_rows))
+    extra_vals[len(extra_vals) - queues.n_pieces :] = -1.0  # a piece leaves its queue row's load
+    extra = csc_array(
+        (extra_vals, (np.concatenate(extra_rows), np.concatenate(extra_cols) - n_flow)),
+        shape=(n_rows, len(cost) - n_flow),
+    )
+    # the rows that price flow: capacities, then the queues (a queue counts its capacity's load)
+    price = cap.incidence(cn.n_arcs, queues.cap)
     return AssignmentModel(
         network=network,
         demand=demand,
         cost=cost,
         upper=upper,
-        matrix=csc_array(matrix),
+        extra=extra,
+        price_arcs=price.arcs,
+        price_arcs_out=price.out,
+        price_node=price.node,
+        price_factor=price.factor,
         row_lower=row_lower,
         row_upper=row_upper,
         n_flow=n_flow,
         flow_group=fg,
         flow_arc=fa,
         unserved_col=unserved_col,
-        delivery_col=np.array([d[0] for d in deliveries], dtype=np.int64),
-        delivery_pair=np.array([d[1] for d in deliveries], dtype=np.int64),
-        delivery_node=np.array([d[2] for d in deliveries], dtype=np.int64),
+        delivery_col=delivery_col,
+        delivery_pair=delivery_pair,
+        delivery_node=delivery_node,
         group_commodity=group_commodity,
         group_origin=node_origin_of_group,
         group_pairs=tuple(tuple(members) for _, members in groups),
-        cap_rows=np.asarray(cap_rows, dtype=np.int64),
-        cap_kind=tuple(cap_kind),
-        cap_element=tuple(cap_element),
-        cap_direction=tuple(cap_direction),
+        cap_rows=cap_rows,
+        cap_kind=tuple(cap.kind),
+        cap_element=tuple(cap.element),
+        cap_direction=tuple(cap.direction),
         cap_limit=np.asarray(cap_limit, dtype=float),
-        cap_dim=tuple(cap_dim),
+        cap_dim=tuple(cap.dim),
         penalty=pair_penalty,
         money=np.concatenate(moneys).astype(float) if moneys else np.zeros(0),
         group_segment=group_segment,
         segments=book,
-        queue_rows=n_rows + np.arange(len(queues.cap), dtype=np.int64),
+        queue_rows=queue_rows,
         queue_cap=queues.cap,
         queue_half_h=queues.half,
         queue_max_h=queues.longest,
         queue_vot_h=queues.vot_h,
-        piece_cols=col + np.arange(queues.n_pieces, dtype=np.int64),
+        piece_cols=piece_cols,
         piece_queue=queues.piece_queue,
         piece_wait_h=queues.piece_wait,
     )
+
+
+def _rank_within(sorted_ids: np.ndarray) -> np.ndarray:
+    """0, 1, 2, ... within each run of equal values of a sorted array."""
+    if not len(sorted_ids):
+        return np.zeros(0, np.int64)
+    starts = np.flatnonzero(np.r_[True, sorted_ids[1:] != sorted_ids[:-1]])
+    return np.arange(len(sorted_ids)) - np.repeat(starts, np.diff(np.r_[starts, len(sorted_ids)]))
+
+
+@dataclass(frozen=True)
+class _Incidence:
+    """The rows that price flow as sets of arcs (see :class:`corridor.flow.model.AssignmentModel`)."""
+
+    arcs: csr_array
+    out: csr_array
+    node: np.ndarray
+    factor: np.ndarray
+
+
+class _CapacityRows:
+    """Capacity rows as they are written: each a set of arcs whose flow it counts, in one dimension."""
+
+    def __init__(self, cn: CompiledNetwork, first_row: int) -> None:
+        self.first_row = first_row
+        self.n_commodities = len(cn.commodities)
+        self.kind: list[str] = []
+        self.element: list[str] = []
+        self.direction: list[str] = []
+        self.limit: list[float] = []
+        self.dim: list[str] = []
+        self.factor: list[np.ndarray] = []
+        self.members: list[np.ndarray] = []
+        self.out: list[np.ndarray] = []
+        self.node: list[int] = []
+
+    def add(
+        self,
+        kind: str,
+        element: str,
+        direction: str,
+        limit: float,
+        dim: str,
+        factor: np.ndarray,
+        arcs: np.ndarray,
+        node: int = -1,
+        out: np.ndarray | None = None,
+    ) -> None:
+        """A row counting ``factor[commodity]`` per unit on ``arcs``; a node's row counts ``out``
+        (the arcs leaving it) instead for cargo that starts there."""
+        self.kind.append(kind)
+        self.element.append(element)
+        self.direction.append(direction)
+        self.limit.append(float(limit))
+        self.dim.append(dim)
+        self.factor.append(factor)
+        self.members.append(np.asarray(arcs, dtype=np.int64))
+        self.out.append(np.zeros(0, np.int64) if out is None else np.asarray(out, dtype=np.int64))
+        self.node.append(node)
+
+    def incidence(self, n_arcs: int, queue_cap: np.ndarray) -> _Incidence:
+        """Capacity rows then queue rows (each its capacity row's arcs) as [row, arc] matrices."""
+        order = np.concatenate([np.arange(len(self.limit)), queue_cap]).astype(np.int64)
+
+        def matrix(sets: list[np.ndarray]) -> csr_array:
+            chosen = [sets[i] for i in order]
+            counts = [len(m) for m in chosen]
+            cols = np.concatenate(chosen) if chosen else np.zeros(0, np.int64)
+            rows = np.repeat(np.arange(len(chosen)), counts)
+            return csr_array((np.ones(len(cols)), (rows, cols)), shape=(len(chosen), n_arcs))
+
+        factor = np.array([self.factor[i] for i in order]).reshape(len(order), self.n_commodities)
+        node = np.asarray(self.node, dtype=np.int64)[order] if len(order) else np.zeros(0, np.int64)
+        return _Incidence(matrix(self.members), matrix(self.out), node, factor)
 
 
 @dataclass(frozen=True)
@@ -367,7 +455,6 @@ class _Queues:
     half: np.ndarray
     longest: np.ndarray
     vot_h: np.ndarray  # USD per unit of the row's dimension per hour waited
-    rows: csr_array  # [queue, all columns + pieces]: the row's load minus its pieces = 0
     piece_queue: np.ndarray
     piece_wait: np.ndarray  # hours
     piece_cost: np.ndarray
@@ -378,14 +465,7 @@ class _Queues:
         return len(self.piece_queue)
 
 
-def _queues(
-    network: Network,
-    matrix: csr_array,
-    cap_rows: list[int],
-    cap_kind: list[str],
-    cap_element: list[str],
-    cap_limit: list[float],
-) -> _Queues:
+def _queues(network: Network, cap_kind: list[str], cap_element: list[str], cap_limit: list[float]) -> _Queues:
     """One queue per capacity row whose element (a link's direction, a node, a shared group) is in congestion.csv."""
     table = network.congestion
     params = {
@@ -401,8 +481,6 @@ def _queues(
     picked = [i for i, (kind, element) in enumerate(zip(cap_kind, cap_element, strict=True))
               if kind in ("link", "node", "shared") and element in params]  # fmt: skip
     widths = np.diff(np.asarray(USE_BREAKPOINTS))
-    n_cols = matrix.shape[1]
-    load = matrix[np.asarray([cap_rows[i] for i in picked], dtype=np.int64), :] if picked else csr_array((0, n_cols))
     piece_queue, piece_wait, piece_upper, vot = [], [], [], []
     for q, i in enumerate(picked):
         half, longest, vot_day = params[cap_element[i]]
@@ -414,8 +492,6 @@ def _queues(
         piece_upper += upper.tolist()
         vot.append(vot_day / 24.0)
     k = len(piece_queue)
-    minus = csr_array((-np.ones(k), (np.asarray(piece_queue, dtype=np.int64), np.arange(k))), shape=(len(picked), k))
-    rows = hstack([load, minus]).tocsr() if picked else csr_array((0, n_cols))
     vot_h = np.asarray(vot, dtype=float)
     pq = np.asarray(piece_queue, dtype=np.int64)
     pw = np.asarray(piece_wait, dtype=float)
@@ -424,7 +500,6 @@ def _queues(
         half=np.asarray([params[cap_element[i]][0] for i in picked], dtype=float),
         longest=np.asarray([params[cap_element[i]][1] for i in picked], dtype=float),
         vot_h=vot_h,
-        rows=csr_array(rows),
         piece_queue=pq,
         piece_wait=pw,
         piece_cost=vot_h[pq] * pw if k else np.zeros(0),

@@ -7,16 +7,26 @@ and what is not delivered is a priced slack: unserved volume costs the value of 
 carried rather than failing. Capacities bind per direction of a link, and on a node's
 throughput, in the dimension the capacity is published in (tonnes, TEU, trains, barrels), with
 each commodity converted by its factors. All quantities are per year.
+
+The model describes the LP rather than holding it as one matrix: a flow column is a (group, arc)
+pair, with +1 in its group's conservation row at the arc's tail and -1 at its head; every row
+that prices flow (a capacity, or the queue on one) is a set of arcs whose flow it counts, times
+the commodity's factor in the row's dimension (``price_arcs``, ``price_factor``; a node's row
+counts the arcs leaving it, ``price_arcs_out``, for cargo that starts there); the few other
+columns (deliveries, unserved slacks, queue pieces) are written out in ``extra``. The whole
+matrix (:attr:`AssignmentModel.matrix`) is assembled when the plain LP asks for it; the priced
+LP takes only the columns it uses (:meth:`AssignmentModel.columns`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy.sparse import csc_array
+from scipy.sparse import csc_array, csr_array, hstack
 
 from corridor.flow.demand import Demand
 from corridor.network import Network
@@ -38,7 +48,11 @@ class AssignmentModel:
     demand: Demand
     cost: np.ndarray  # [col]
     upper: np.ndarray  # [col]
-    matrix: csc_array  # [row, col]
+    extra: csc_array  # [row, col - n_flow]: deliveries, unserved slacks, queue pieces
+    price_arcs: csr_array  # [price row, arc] 1 where the row counts the arc's flow
+    price_arcs_out: csr_array  # [price row, arc] a node's row: the arcs leaving it (cargo starting there)
+    price_node: np.ndarray  # [price row] the node a node's row bounds, else -1
+    price_factor: np.ndarray  # [price row, commodity] units of the row's dimension per unit (nan: not counted)
     row_lower: np.ndarray
     row_upper: np.ndarray
     # columns
@@ -101,14 +115,88 @@ class AssignmentModel:
 
     @property
     def shape(self) -> tuple[int, int]:
-        rows, cols = self.matrix.shape
-        return int(rows), int(cols)
+        return len(self.row_lower), len(self.cost)
+
+    def flow_entries(self, columns: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(row, position in ``columns``, value) of every coefficient of these flow columns."""
+        n = self.network.compiled.n_nodes
+        tail, head = self.network.compiled.tail, self.network.compiled.head
+        columns = np.asarray(columns, dtype=np.int64)
+        group, arc = self.flow_group[columns], self.flow_arc[columns]
+        at = np.arange(len(columns), dtype=np.int64)
+        rows = [group * n + tail[arc], group * n + head[arc]]
+        places = [at, at]
+        values = [np.ones(len(columns)), -np.ones(len(columns))]
+        price_rows = self.price_rows
+        origin = self.group_origin[group]
+        commodity = self.group_commodity[group]
+        # a node's row counts what enters it, except for cargo starting there: what leaves it
+        for by_arc, starting in ((csr_array(self.price_arcs.T), False), (csr_array(self.price_arcs_out.T), True)):
+            counts = np.diff(by_arc.indptr)[arc]
+            if not counts.sum():
+                continue
+            place = np.repeat(at, counts)
+            k = by_arc.indices[_ranges(by_arc.indptr[arc], counts)]
+            node = self.price_node[k]
+            keep = (node == origin[place]) if starting else (node < 0) | (node != origin[place])
+            value = self.price_factor[k, commodity[place]]
+            keep &= np.isfinite(value)
+            rows.append(price_rows[k[keep]])
+            places.append(place[keep])
+            values.append(value[keep])
+        return np.concatenate(rows), np.concatenate(places), np.concatenate(values)
+
+    def columns(self, columns: np.ndarray) -> csc_array:
+        """These columns of the LP's matrix (flow columns and others, in the order given)."""
+        columns = np.asarray(columns, dtype=np.int64)
+        flow = np.flatnonzero(columns < self.n_flow)
+        rows, places, values = self.flow_entries(columns[flow])
+        other = np.flatnonzero(columns >= self.n_flow)
+        block = csc_array(self.extra[:, columns[other] - self.n_flow]).tocoo()
+        return csc_array(
+            (
+                np.concatenate([values, block.data]),
+                (np.concatenate([rows, block.row]), np.concatenate([flow[places], other[block.col]])),
+            ),
+            shape=(self.shape[0], len(columns)),
+        )
+
+    @cached_property
+    def matrix(self) -> csc_array:
+        """The whole LP's matrix [row, column] (built on first use: large on a large network)."""
+        rows, cols, values = self.flow_entries(np.arange(self.n_flow))
+        flow = csc_array((values, (rows, cols)), shape=(self.shape[0], self.n_flow))
+        return csc_array(hstack([flow, self.extra], format="csc"))
 
     def capacity_load(self, x: np.ndarray) -> np.ndarray:
         """What a solution ``x`` puts on each capacity row (in the row's dimension, per year)."""
         if not len(self.cap_rows):
             return np.zeros(0)
-        return np.asarray(self.matrix[self.cap_rows, :] @ x, dtype=float)
+        used = np.flatnonzero(x[: self.n_flow])
+        rows, places, values = self.flow_entries(used)
+        position = np.full(self.shape[0], -1, dtype=np.int64)
+        position[self.cap_rows] = np.arange(len(self.cap_rows))
+        k = position[rows]
+        mine = k >= 0
+        load = np.bincount(k[mine], weights=values[mine] * x[used][places[mine]], minlength=len(self.cap_rows))
+        return np.asarray(load, dtype=float)
+
+    def row_arcs(self, k: int) -> np.ndarray:
+        """The arcs whose flow price row ``k`` (a position in :attr:`price_rows`) counts for some
+        commodity, on the way in or, for cargo starting at its node, on the way out."""
+        arcs = np.union1d(self.price_arcs[[k]].indices, self.price_arcs_out[[k]].indices)
+        counted = np.isfinite(self.price_factor[k])
+        allowed = self.network.compiled.allowed[counted]
+        return arcs[allowed[:, arcs].any(axis=0)] if len(arcs) else arcs
+
+
+def _ranges(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """Concatenated ``arange(s, s + c)`` for each start and count."""
+    total = int(counts.sum())
+    if not total:
+        return np.zeros(0, np.int64)
+    ends = np.cumsum(counts)
+    return np.repeat(starts.astype(np.int64) - ends + counts, counts) + np.arange(total)
 
 
 @dataclass(frozen=True, eq=False)

@@ -34,7 +34,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
-from scipy.sparse import csc_array, csr_array
+from scipy.sparse import csr_array
 from scipy.sparse.csgraph import dijkstra
 
 from corridor.errors import SolverError
@@ -49,17 +49,23 @@ _EPSILON = 1e-12  # added to arc lengths so that zero-cost arcs stay arcs for Di
 
 
 class _Group:
-    """One group's flow columns as a graph in CSR order (built once; pricing only changes lengths)."""
+    """One group's flow columns as a graph in CSR order, built once: pricing only rewrites its lengths."""
 
-    def __init__(self, model: AssignmentModel, columns: np.ndarray) -> None:
+    def __init__(self, model: AssignmentModel, g: int, columns: np.ndarray) -> None:
         cn = model.network.compiled
         n = cn.n_nodes
         tail = cn.tail[model.flow_arc[columns]]
         order = np.argsort(tail, kind="stable")
         self.columns = columns[order]
+        self.arcs = model.flow_arc[self.columns]
         self.tail = tail[order]
-        self.head = cn.head[model.flow_arc[self.columns]].astype(np.int32)
+        self.head = cn.head[self.arcs].astype(np.int32)
         self.indptr = np.concatenate([[0], np.cumsum(np.bincount(self.tail, minlength=n))]).astype(np.int32)
+        self.commodity = int(model.group_commodity[g])
+        self.origin = int(model.group_origin[g])
+        # node rows at the origin: cargo starting there loads them on the way out, not in
+        self.origin_rows = np.flatnonzero(model.price_node == self.origin)
+        self.graph = csr_array((np.ones(len(self.columns)), self.head, self.indptr), shape=(n, n))
 
 
 def _initial_columns(
@@ -105,9 +111,10 @@ class PricedLP:
         self.n = n = cn.n_nodes
         n_groups = len(model.group_origin)
         bounds = np.searchsorted(model.flow_group, np.arange(n_groups + 1))
-        self.groups = [_Group(model, np.arange(bounds[g], bounds[g + 1])) for g in range(n_groups)]
+        self.groups = [_Group(model, g, np.arange(bounds[g], bounds[g + 1])) for g in range(n_groups)]
         self.pair_ends = [model.delivery_node[model.delivery_pair == p] for p in range(len(model.unserved_col))]
-        self.capacity_t = csr_array(model.matrix[model.price_rows, : model.n_flow].T)  # [flow column, capacity]
+        self.price_arcs_t = csr_array(model.price_arcs.T)  # [arc, price row]
+        self.factor = np.nan_to_num(model.price_factor, nan=0.0)  # [price row, commodity]
         self.demand_rows = n_groups * n + np.arange(len(model.unserved_col))
         self.col_upper = model.upper.copy()  # the bounds as changed; a column or row joins with these
         self.row_upper = model.row_upper.copy()
@@ -126,7 +133,7 @@ class PricedLP:
         columns = columns[self.col_at[columns] < 0]
         if not len(columns):
             return
-        block = csc_array(model.matrix[:, columns])
+        block = model.columns(columns)
         block.sort_indices()
         touched = np.unique(block.indices)
         new_rows = touched[self.row_at[touched] < 0]
@@ -157,6 +164,9 @@ class PricedLP:
         start = time.perf_counter()
         iterations = 0
         h.setOptionValue("simplex_strategy", 1)  # dual simplex: from scratch, or after bounds change
+        everyone = np.arange(len(self.groups))
+        active = everyone  # the groups priced first: those that found a route last round
+        potentials: dict[int, np.ndarray] = {}
         for round_ in range(max_rounds):
             tick = time.perf_counter()
             h.run()
@@ -177,11 +187,15 @@ class PricedLP:
             solved = time.perf_counter()
             row_dual = np.zeros(model.shape[0])
             row_dual[self.rows] = np.asarray(h.getSolution().row_dual, dtype=float)
-            prices = np.minimum(row_dual[model.price_rows], 0.0)  # a capacity's (or queue's) dual is never positive
-            length = np.maximum(model.cost[: model.n_flow] - self.capacity_t @ prices, 0.0)
-            priced = [_price(self, g, length, row_dual) for g in range(len(self.groups))]
-            columns = np.unique(np.concatenate([c for c, _ in priced])) if priced else np.zeros(0, np.int64)
-            columns = columns[self.col_at[columns] < 0]  # a master route can only look cheaper by the tolerance
+            # what one more unit on each row costs: a capacity's (or queue's) dual is never positive
+            charge = -np.minimum(row_dual[model.price_rows], 0.0)
+            # partial pricing: the groups that found routes last round; only when none of them
+            # finds one are the others priced (at the same duals), so the end is still proven
+            found = self._price_all(active, charge, row_dual, potentials)
+            if not found and len(active) < len(everyone):
+                found = self._price_all(np.setdiff1d(everyone, active), charge, row_dual, potentials)
+            columns = np.unique(np.concatenate(list(found.values()))) if found else np.zeros(0, np.int64)
+            active = np.asarray(sorted(found), dtype=np.int64)
             logger.debug(
                 "priced LP round %d: solve %.2f s (%d iterations), pricing %.2f s, %d columns enter; master %d x %d",
                 round_,
@@ -201,7 +215,7 @@ class PricedLP:
         x = np.zeros(model.shape[1])
         x[self.cols] = np.asarray(h.getSolution().col_value, dtype=float)
         # every node's conservation dual: minus its potential (origin potential plus distance)
-        for g, (_, potential) in enumerate(priced):
+        for g, potential in potentials.items():  # the last full round's (every group was priced)
             row_dual[g * n : (g + 1) * n] = -potential
         return LPSolution(
             status="optimal",
@@ -211,6 +225,32 @@ class PricedLP:
             iterations=iterations,
             solve_seconds=time.perf_counter() - start,
         )
+
+    def _price_all(
+        self, groups: np.ndarray, charge: np.ndarray, row_dual: np.ndarray, potentials: dict[int, np.ndarray]
+    ) -> dict[int, np.ndarray]:
+        """These groups priced at these row charges (see :func:`_price`): the columns new to the
+        master each group found, for the groups that found some; each group's potentials are kept."""
+        by_commodity: dict[int, np.ndarray] = {}
+        out: dict[int, np.ndarray] = {}
+        for g in groups.tolist():
+            group = self.groups[g]
+            c = group.commodity
+            if c not in by_commodity:  # [arc] charge per unit of this commodity
+                by_commodity[c] = self.price_arcs_t @ (self.factor[:, c] * charge)
+            arc_charge = by_commodity[c]
+            if len(group.origin_rows):
+                arc_charge = arc_charge.copy()
+                for k in group.origin_rows:
+                    w = self.factor[k, c] * charge[k]
+                    arc_charge[self.model.price_arcs[[k]].indices] -= w
+                    arc_charge[self.model.price_arcs_out[[k]].indices] += w
+            length = self.model.cost[group.columns] + arc_charge[group.arcs]
+            columns, potentials[g] = _price(self, g, np.maximum(length, 0.0), row_dual)
+            columns = columns[self.col_at[columns] < 0]  # a master route can only look cheaper by the tolerance
+            if len(columns):
+                out[g] = columns
+        return out
 
     def solve_changed(self, basis: Any, closed: np.ndarray, rows: np.ndarray, row_upper: np.ndarray) -> LPSolution:
         """The optimum with the ``closed`` model columns held at 0 and these rows' upper bounds
@@ -278,20 +318,24 @@ def solve_priced(
 
 def _price(lp: PricedLP, g: int, length: np.ndarray, row_dual: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The arcs of the group's cheapest routes that beat what the master pays for a pair at the
-    margin, and every node's potential (the origin's plus its distance; finite everywhere)."""
-    model, group, n = lp.model, lp.groups[g], lp.n
-    origin = int(model.group_origin[g])
-    arc_length = length[group.columns]
+    margin, and every node's potential (the origin's plus its distance, capped; finite everywhere).
+
+    ``length``: [group column, in the group's CSR order] tariff plus capacity charges. The search
+    stops at the dearest pair's worth: nodes farther than that get the cap as their distance,
+    which keeps the potentials a feasible dual (a capped distance still grows by at most an arc's
+    length along an arc) and above every delivery's worth.
+    """
+    model, group = lp.model, lp.groups[g]
+    origin = group.origin
     open_ = lp.col_upper[group.columns] > 0  # a closed column may keep any reduced cost at its bound of 0
-    graph = csr_array((np.where(open_, arc_length + _EPSILON, np.inf), group.head, group.indptr), shape=(n, n))
-    dist, pred = dijkstra(graph, indices=origin, return_predecessors=True)
-    base = -row_dual[g * n + origin]  # the origin's potential in the master
+    graph = group.graph
+    graph.data = np.where(open_, length + _EPSILON, np.inf)
+    base = -row_dual[g * lp.n + origin]  # the origin's potential in the master
     members = list(model.group_pairs[g])
     margin = row_dual[lp.demand_rows[members]]  # what one more unit delivered is worth, per pair
-    potential = base + dist
-    finite = np.isfinite(potential)
-    ceiling = max(float(potential[finite].max()), float(margin.max()) if len(margin) else 0.0) + 1.0
-    potential = np.where(finite, potential, ceiling)  # unreachable nodes: above every delivery's worth
+    cap = max(float(margin.max()) - base if len(margin) else 0.0, 0.0) + 1.0
+    dist, pred = dijkstra(graph, indices=origin, return_predecessors=True, limit=cap)
+    potential = base + np.minimum(dist, cap)
     wanted = []
     for p, worth in zip(members, margin, strict=True):
         end_nodes = lp.pair_ends[p]
@@ -303,7 +347,7 @@ def _price(lp: PricedLP, g: int, length: np.ndarray, row_dual: np.ndarray) -> tu
     # the tree arc into each node (its predecessor's, the shortest of any parallel arcs), walked back from each end
     weight = graph.data
     tight = (pred[group.head] == group.tail) & (dist[group.tail] + weight <= dist[group.head])
-    into = np.full(n, -1, dtype=np.int64)
+    into = np.full(lp.n, -1, dtype=np.int64)
     into[group.head[tight]] = np.flatnonzero(tight)
     out: set[int] = set()
     for end in wanted:

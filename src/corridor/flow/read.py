@@ -7,7 +7,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy.sparse import csc_array
 
 from corridor.flow.model import Assignment, AssignmentModel, LPSolution
 
@@ -121,10 +120,8 @@ def arc_waits(model: AssignmentModel, x: np.ndarray) -> np.ndarray:
     if not len(model.queue_rows):
         return out
     waits = model.queue_waits(x)
-    block = csc_array(model.matrix[model.queue_rows, : model.n_flow]).tocsr()
     for q in range(len(model.queue_rows)):
-        cols = block.indices[block.indptr[q] : block.indptr[q + 1]]
-        out[np.unique(model.flow_arc[cols])] += waits[q]
+        out[model.row_arcs(len(model.cap_rows) + q)] += waits[q]
     return out
 
 

@@ -19,7 +19,6 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
-from scipy.sparse import csr_array
 
 from corridor.errors import RequestError, SolverError
 from corridor.flow.assignment import reference_loads
@@ -174,15 +173,13 @@ class WarmSolver:
         """Which capacity row bounds each arc direction, and each node."""
         model = self.model
         cn = self.network.compiled
-        block = csr_array(model.matrix[model.cap_rows, : model.n_flow])
         self._arc_row: dict[int, int] = {}
         self._node_row: dict[int, int] = {}
         for i, row in enumerate(model.cap_rows):
             if model.cap_kind[i] == "node":
                 self._node_row[cn.node_index[model.cap_element[i]]] = int(row)
                 continue
-            cols = block.indices[block.indptr[i] : block.indptr[i + 1]]
-            for arc in np.unique(model.flow_arc[cols]):
+            for arc in model.row_arcs(i):
                 self._arc_row[int(arc)] = int(row)
 
     def fresh(self, arcs: Sequence[int], keep_flows: bool = False) -> SolveOutcome:
