@@ -147,7 +147,9 @@ def test_n2_on_processes_equals_serial():
     net, dem = congested(14, 1, pairs=3)
     only = closable_elements(net, kinds=["link"], demand=dem)[:10]
     serial = criticality(net, dem, n=2, elements=only)
-    processes = criticality(net, dem, n=2, elements=only, options=SweepOptions(executor="processes", workers=2))
+    processes = criticality(
+        net, dem, n=2, elements=only, options=SweepOptions(executor="processes", workers=2, always_spread=True)
+    )
     pd.testing.assert_frame_equal(serial.table, processes.table)
     assert serial.n_solved == processes.n_solved
 
@@ -155,12 +157,24 @@ def test_n2_on_processes_equals_serial():
 def test_every_executor_gives_the_same_table(eurasia):
     dem = load_demand(eurasia)
     serial = criticality(eurasia, dem)
-    processes = criticality(eurasia, dem, options=SweepOptions(executor="processes", workers=2))
+    processes = criticality(eurasia, dem, options=SweepOptions(executor="processes", workers=2, always_spread=True))
     links = []
-    dask = criticality(eurasia, dem, options=SweepOptions(executor="dask", workers=2, on_start=links.append))
+    dask = criticality(
+        eurasia, dem, options=SweepOptions(executor="dask", workers=2, on_start=links.append, always_spread=True)
+    )
     pd.testing.assert_frame_equal(serial.table, processes.table)
     pd.testing.assert_frame_equal(serial.table, dask.table)
     assert links and links[0].startswith("http")
+
+
+def test_too_little_work_for_workers_runs_serially_and_says_so(eurasia):
+    dem = load_demand(eurasia)
+    serial = criticality(eurasia, dem)
+    asked = criticality(eurasia, dem, options=SweepOptions(executor="processes", workers=2))
+    pd.testing.assert_frame_equal(serial.table, asked.table)
+    assert serial.note == ""
+    assert asked.note.startswith("ran serially: about") and "on 2 processes workers" in asked.note
+    assert asked.to_dict()["note"] == asked.note
 
 
 def test_batches_cover_every_item_once():

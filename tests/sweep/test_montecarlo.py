@@ -81,10 +81,23 @@ def test_same_seed_same_years_different_seed_different(eurasia):
 def test_every_executor_gives_the_same_years(eurasia):
     demand = load_demand(eurasia)
     serial = risk(eurasia, demand, years=400, options=SweepOptions(seed=3))
-    processes = risk(eurasia, demand, years=400, options=SweepOptions(seed=3, executor="processes", workers=2))
-    dask = risk(eurasia, demand, years=400, options=SweepOptions(seed=3, executor="dask", workers=2))
+    processes = risk(
+        eurasia, demand, years=400, options=SweepOptions(seed=3, executor="processes", workers=2, always_spread=True)
+    )
+    dask = risk(
+        eurasia, demand, years=400, options=SweepOptions(seed=3, executor="dask", workers=2, always_spread=True)
+    )
     pd.testing.assert_frame_equal(serial.years, processes.years)
     pd.testing.assert_frame_equal(serial.years, dask.years)
+
+
+def test_a_small_run_stays_serial_and_says_so(eurasia):
+    demand = load_demand(eurasia)
+    serial = risk(eurasia, demand, years=300, options=SweepOptions(seed=3))
+    asked = risk(eurasia, demand, years=300, options=SweepOptions(seed=3, executor="processes", workers=2))
+    pd.testing.assert_frame_equal(serial.years, asked.years)
+    assert serial.note == "" and asked.note.startswith("ran serially: about")
+    assert asked.summary()["note"] == asked.note
 
 
 def test_sampled_lengths_follow_the_lognormal(tiny):

@@ -298,6 +298,8 @@ def print_criticality(result: Any, *, top: int = 10, title: str | None = None) -
         f"({result.method}) in {result.seconds:.1f} s; baseline cost {result.baseline_cost_usd / 1e9:,.2f} bn USD/y",
         highlight=False,
     )
+    if getattr(result, "note", ""):
+        console.print(f"   {result.note}", highlight=False)
 
 
 def print_risk(result: Any, *, title: str | None = None) -> None:
@@ -327,6 +329,8 @@ def print_risk(result: Any, *, title: str | None = None) -> None:
         f"in {result.seconds:.1f} s; loss = extra transport cost plus the value of cargo left behind",
         highlight=False,
     )
+    if getattr(result, "note", ""):
+        console.print(f"   {result.note}", highlight=False)
 
 
 def print_appraisal(result: Any) -> None:

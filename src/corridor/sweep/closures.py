@@ -30,9 +30,10 @@ from __future__ import annotations
 
 import functools
 import itertools
+import logging
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -44,7 +45,9 @@ from corridor.network import Network, commodity_units
 from corridor.records import json_records
 from corridor.scenario import Scenario, with_investments
 from corridor.sweep.elements import Element, bind_elements, closable_elements
-from corridor.sweep.engine import SweepOptions, sweep_map
+from corridor.sweep.engine import SweepOptions, pays_to_spread, sweep_map
+
+logger = logging.getLogger(__name__)
 
 __all__ = ["Criticality", "criticality"]
 
@@ -66,6 +69,7 @@ class Criticality:
     n_solved: int  # LPs solved (closures that shut the same arcs share one)
     method: str
     units: dict[str, str] = field(default_factory=dict)
+    note: str = ""  # how the run went where it differs from what was asked (ran serially: too little work)
 
     def top(self, k: int = 10) -> pd.DataFrame:
         return self.table.head(k)
@@ -107,6 +111,7 @@ class Criticality:
             "closures": len(self.table),
             "solved": self.n_solved,
             "seconds": round(self.seconds, 3),
+            "note": self.note,
             "units": self.units,
             "elements": json_records(table),
         }
@@ -185,7 +190,9 @@ def criticality(
         WarmSolver, network, demand, scenario=scenario, lp=options.lp, solver_options=options.solver_options
     )
     solver = build()
-    seconds_each = (time.perf_counter() - tick) * (1.0 if brute else 0.2)  # a warm re-solve is a fraction of one
+    build_s = time.perf_counter() - tick
+    seconds_each = build_s * (1.0 if brute else 0.2)  # a warm re-solve is a fraction of one
+    notes: list[str] = []
     base = solver.baseline
     # closures to report: singles, then pairs (with ``top``, counted once they are chosen)
     total = [len(candidates) if n == 1 or top is not None else len(candidates) * (len(candidates) + 1) // 2]
@@ -202,11 +209,17 @@ def criticality(
         # closures that shut the same arcs (a group of one link) are one LP; brute force solves each
         unique = arcs if brute else list(dict.fromkeys(arcs))
         lps[0] += len(unique)
+        run = options
+        spread, note = pays_to_spread(options, len(unique) * seconds_each, build_s)
+        if not spread and options.executor != "serial" and not options.always_spread:
+            logger.info("criticality: %s", note)
+            notes.append(note)
+            run = replace(options, executor="serial", scheduler=None)
         solved = sweep_map(
             _fresh_closures if brute else _warm_closures,
             build,
             [(a, keep_flows) for a in unique],
-            options=options,
+            options=run,
             seconds_each=seconds_each,
             local=solver,
             progress=step,
@@ -240,6 +253,7 @@ def criticality(
         method=("brute force" if brute else "pruned, warm-started")
         + (f"; pairs of the {top} costliest closures and their backups" if n == 2 and top is not None else ""),
         units=commodity_units(network),
+        note="; ".join(notes),
     )
 
 

@@ -14,16 +14,26 @@ the results flattened, in item order, whatever the executor and whatever order b
 
 from __future__ import annotations
 
+import contextlib
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from corridor.errors import RequestError
 from corridor.flow import LP_METHODS
-from corridor.sweep.executors import EXECUTORS, batch, default_workers, drop_state, run_tasks, seed_state, worker_state
+from corridor.sweep.executors import (
+    EXECUTORS,
+    Runner,
+    batch,
+    default_workers,
+    drop_state,
+    open_executor,
+    seed_state,
+    worker_state,
+)
 
-__all__ = ["SweepOptions", "sweep_map"]
+__all__ = ["WORKER_START_S", "SweepOptions", "SweepSession", "pays_to_spread", "sweep_map", "sweep_session"]
 
 S = TypeVar("S")
 T = TypeVar("T")
@@ -55,6 +65,10 @@ class SweepOptions:
         Called as ``progress(done, total)`` while the sweep runs.
     on_start
         Called with the Dask dashboard's address when a cluster starts.
+    always_spread
+        Use the workers even when the work is too small to pay for starting them (by default a
+        sweep that would be slower on ``processes`` or a local ``dask`` cluster than here runs
+        serially and says so in its result).
 
     Raises
     ------
@@ -80,6 +94,7 @@ class SweepOptions:
     solver_options: Mapping[str, Any] | None = None
     progress: Callable[[int, int], None] | None = field(default=None, compare=False)
     on_start: Callable[[str], None] | None = field(default=None, compare=False)
+    always_spread: bool = False
 
     def __post_init__(self) -> None:
         if self.executor not in EXECUTORS:
@@ -97,6 +112,86 @@ class SweepOptions:
     def worker_count(self) -> int:
         """Workers the sweep spreads over (1 when serial)."""
         return 1 if self.executor == "serial" else (self.workers or default_workers())
+
+
+WORKER_START_S = {"processes": 1.5, "dask": 4.0}
+"""Seconds to start a worker and import corridor in it, before it builds its state (measured on
+a 2-core machine: a forkserver process about 1.2 s, a Dask LocalCluster about 3.5 s); with an
+address of a running scheduler the workers are already up."""
+
+
+def pays_to_spread(options: SweepOptions, work_s: float, build_s: float) -> tuple[bool, str]:
+    """Whether spreading ``work_s`` seconds of serial work over the options' workers beats doing
+    it here, each worker first starting and building its state (``build_s``); and why not.
+
+    Workers pay when start-up plus an even share of the work is at most 90 % of the serial time.
+    """
+    workers = options.worker_count
+    if options.executor == "serial":
+        return False, "serial"
+    if options.scheduler is not None:
+        return True, ""  # a running cluster: the caller asked for it
+    start = WORKER_START_S[options.executor] + build_s
+    spread = start + work_s / workers
+    if workers > 1 and spread <= 0.9 * work_s:
+        return True, ""
+    return False, (
+        f"ran serially: about {work_s:.1f} s of work, which would take about {spread:.1f} s on "
+        f"{workers} {options.executor} workers ({start:.1f} s to start each)"
+    )
+
+
+class SweepSession:
+    """An executor held open for a sweep: each worker builds its state once, and :meth:`map`
+    can be called several times (rounds that depend on the last one's results) on the same workers."""
+
+    def __init__(self, run: Runner, workers: int, progress: Callable[[int], None] | None) -> None:
+        self._run, self.workers, self._progress = run, workers, progress
+
+    def map(self, work: Callable[[Any, Sequence[T]], list[R]], items: Sequence[T], *, seconds_each: float) -> list[R]:
+        """``work(state, batch)`` over batches of ``items`` (about 100 ms each); results in item order."""
+        tasks = batch(list(items), seconds_each=seconds_each, workers=self.workers)
+        sizes = iter([len(t) for t in tasks])
+        progress = self._progress
+
+        def finished(_: int) -> None:
+            if progress:
+                progress(next(sizes))
+
+        parts = self._run(_run_batch, [(work, t) for t in tasks], finished)
+        return [result for part in parts for result in part]
+
+    def map_batches(
+        self, work: Callable[[Any, Sequence[T]], list[R]], items: Sequence[T], *, seconds_each: float
+    ) -> list[R]:
+        """:meth:`map` for a ``work`` that returns one result per batch (a packed one, cheaper to
+        send back than one per item): those results, in item order."""
+        return self.map(work, items, seconds_each=seconds_each)
+
+
+@contextlib.contextmanager
+def sweep_session(
+    build: Callable[[], S],
+    *,
+    options: SweepOptions,
+    local: S | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> Iterator[SweepSession]:
+    """Open the options' executor for a sweep whose per-worker state ``build()`` makes (see :func:`sweep_map`)."""
+    token = f"sweep-{id(build):x}-{time.monotonic_ns():x}"
+    if local is not None:
+        seed_state(token, local)
+    try:
+        with open_executor(
+            (token, build),
+            executor=options.executor,
+            workers=options.worker_count,
+            scheduler=options.scheduler,
+            on_start=options.on_start,
+        ) as run:
+            yield SweepSession(run, options.worker_count, progress)
+    finally:
+        drop_state(token)
 
 
 def sweep_map(
@@ -133,36 +228,17 @@ def sweep_map(
     list
         One result per item, in item order.
     """
-    token = f"sweep-{id(work):x}-{time.monotonic_ns():x}"
-    if local is not None:
-        seed_state(token, local)
-    tasks = batch(list(items), seconds_each=seconds_each, workers=options.worker_count)
-    sizes = iter([len(t) for t in tasks])
-
-    def finished(_: int) -> None:
-        if progress:
-            progress(next(sizes))
-
-    try:
-        parts = run_tasks(
-            _run_batch,
-            (token, build, work),
-            tasks,
-            executor=options.executor,
-            workers=options.workers,
-            scheduler=options.scheduler,
-            progress=finished,
-            on_start=options.on_start,
-        )
-    finally:
-        drop_state(token)
-    return [result for part in parts for result in part]
+    if not items:
+        return []
+    with sweep_session(build, options=options, local=local, progress=progress) as session:
+        return session.map(work, items, seconds_each=seconds_each)
 
 
 def _run_batch(
-    shared: tuple[str, Callable[[], Any], Callable[[Any, Sequence[Any]], list[Any]]], items: Sequence[Any]
+    shared: tuple[str, Callable[[], Any]], task: tuple[Callable[[Any, Sequence[Any]], list[Any]], Sequence[Any]]
 ) -> list[Any]:
     """One batch on this process's state of the sweep (built on first use)."""
-    token, build, work = shared
+    token, build = shared
+    work, items = task
     with worker_state(token, build) as state:
         return work(state, items)

@@ -29,7 +29,17 @@ from typing import Any, TypeVar
 
 from corridor.errors import ClusterError, RequestError
 
-__all__ = ["EXECUTORS", "batch", "default_workers", "drop_state", "run_tasks", "seed_state", "worker_state"]
+__all__ = [
+    "EXECUTORS",
+    "Runner",
+    "batch",
+    "default_workers",
+    "drop_state",
+    "open_executor",
+    "run_tasks",
+    "seed_state",
+    "worker_state",
+]
 
 EXECUTORS = ("serial", "processes", "dask")
 T = TypeVar("T")
@@ -85,6 +95,10 @@ def batch(items: Sequence[T], *, seconds_each: float, workers: int, min_seconds:
     return [list(items[i : i + size]) for i in range(0, len(items), size)]
 
 
+Runner = Callable[[Callable[[Any, Any], Any], Sequence[Any], Callable[[int], None] | None], list[Any]]
+"""``runner(fn, tasks, progress)``: ``[fn(shared, t) for t in tasks]`` on an open executor."""
+
+
 def run_tasks(
     fn: Callable[[Any, Any], Any],
     shared: Any,
@@ -97,21 +111,53 @@ def run_tasks(
     on_start: Callable[[str], None] | None = None,
 ) -> list[Any]:
     """``[fn(shared, t) for t in tasks]``, run by ``executor``; ``progress(1)`` after each task."""
+    if not tasks:
+        _check(executor, scheduler)
+        return []
+    with open_executor(shared, executor=executor, workers=workers, scheduler=scheduler, on_start=on_start) as run:
+        return run(fn, tasks, progress)
+
+
+def _check(executor: str, scheduler: str | None) -> None:
     if executor not in EXECUTORS:
         raise RequestError(f"unknown executor {executor!r}; expected one of {', '.join(EXECUTORS)}")
     if scheduler is not None and executor != "dask":
         raise RequestError("a scheduler address needs executor='dask'")
+
+
+@contextlib.contextmanager
+def open_executor(
+    shared: Any,
+    *,
+    executor: str = "serial",
+    workers: int | None = None,
+    scheduler: str | None = None,
+    on_start: Callable[[str], None] | None = None,
+) -> Iterator[Runner]:
+    """An executor held open for several rounds of tasks: its workers start once and get
+    ``shared`` once, and every ``runner(fn, tasks, progress)`` call reuses them (so per-worker
+    state built by one round is still there for the next)."""
+    _check(executor, scheduler)
     workers = workers or default_workers()
-    if executor == "serial" or not tasks:
-        out = []
-        for task in tasks:
-            out.append(fn(shared, task))
-            if progress:
-                progress(1)
-        return out
-    if executor == "processes":
-        return _processes(fn, shared, tasks, workers, progress)
-    return _dask(fn, shared, tasks, workers, scheduler, progress, on_start)
+    if executor == "serial":
+        yield lambda fn, tasks, progress: _serial(fn, shared, tasks, progress)
+    elif executor == "processes":
+        with _processes(shared, workers) as run:
+            yield run
+    else:
+        with _dask(shared, workers, scheduler, on_start) as run:
+            yield run
+
+
+def _serial(
+    fn: Callable[[Any, Any], Any], shared: Any, tasks: Sequence[Any], progress: Callable[[int], None] | None
+) -> list[Any]:
+    out = []
+    for task in tasks:
+        out.append(fn(shared, task))
+        if progress:
+            progress(1)
+    return out
 
 
 SCHEDULER_TIMEOUT_S = 6
@@ -126,39 +172,35 @@ def _call_with_shared(fn: Callable[[Any, Any], Any], task: Any) -> Any:
     return fn(_SHARED["value"], task)
 
 
-def _processes(
-    fn: Callable[[Any, Any], Any],
-    shared: Any,
-    tasks: Sequence[Any],
-    workers: int,
-    progress: Callable[[int], None] | None,
-) -> list[Any]:
+@contextlib.contextmanager
+def _processes(shared: Any, workers: int) -> Iterator[Runner]:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
     # forkserver: a clean interpreter per worker, safe with the threads numpy and HiGHS may hold
     context = multiprocessing.get_context("forkserver")
-    results: dict[int, Any] = {}
+    # the server imports corridor once and every worker forks from it with the modules loaded
+    context.set_forkserver_preload(["corridor.flow", "corridor.sweep"])
     with ProcessPoolExecutor(
-        max_workers=min(workers, len(tasks)), mp_context=context, initializer=_init_worker, initargs=(shared,)
+        max_workers=workers, mp_context=context, initializer=_init_worker, initargs=(shared,)
     ) as pool:
-        futures = {pool.submit(_call_with_shared, fn, task): i for i, task in enumerate(tasks)}
-        for future in as_completed(futures):
-            results[futures[future]] = future.result()
-            if progress:
-                progress(1)
-    return [results[i] for i in range(len(tasks))]
+
+        def run(
+            fn: Callable[[Any, Any], Any], tasks: Sequence[Any], progress: Callable[[int], None] | None
+        ) -> list[Any]:
+            results: dict[int, Any] = {}
+            futures = {pool.submit(_call_with_shared, fn, task): i for i, task in enumerate(tasks)}
+            for future in as_completed(futures):
+                results[futures[future]] = future.result()
+                if progress:
+                    progress(1)
+            return [results[i] for i in range(len(tasks))]
+
+        yield run
 
 
-def _dask(
-    fn: Callable[[Any, Any], Any],
-    shared: Any,
-    tasks: Sequence[Any],
-    workers: int,
-    scheduler: str | None,
-    progress: Callable[[int], None] | None,
-    on_start: Callable[[str], None] | None,
-) -> list[Any]:
+@contextlib.contextmanager
+def _dask(shared: Any, workers: int, scheduler: str | None, on_start: Callable[[str], None] | None) -> Iterator[Runner]:
     try:
         from distributed import Client, LocalCluster, as_completed
     except ImportError as err:  # pragma: no cover - depends on the installation
@@ -184,21 +226,29 @@ def _dask(
         if on_start:
             on_start(str(client.dashboard_link))
         shared_future = client.scatter(shared, broadcast=True)  # type: ignore[no-untyped-call]
-        run = uuid.uuid4().hex[:8]
-        futures = [
-            client.submit(fn, shared_future, task, key=f"corridor-{run}-{i}", pure=False, retries=3)
-            for i, task in enumerate(tasks)
-        ]
-        index = {f.key: i for i, f in enumerate(futures)}
-        results: dict[int, Any] = {}
-        for future in as_completed(futures):  # type: ignore[no-untyped-call]
-            i = index[future.key]
-            if i in results:
-                continue  # a result reported twice (a retried task) counts once
-            results[i] = future.result()
-            if progress:
-                progress(1)
-        return [results[i] for i in range(len(tasks))]
+        run_id = uuid.uuid4().hex[:8]
+        rounds = [0]
+
+        def run(
+            fn: Callable[[Any, Any], Any], tasks: Sequence[Any], progress: Callable[[int], None] | None
+        ) -> list[Any]:
+            rounds[0] += 1
+            futures = [
+                client.submit(fn, shared_future, task, key=f"corridor-{run_id}-{rounds[0]}-{i}", pure=False, retries=3)
+                for i, task in enumerate(tasks)
+            ]
+            index = {f.key: i for i, f in enumerate(futures)}
+            results: dict[int, Any] = {}
+            for future in as_completed(futures):  # type: ignore[no-untyped-call]
+                i = index[future.key]
+                if i in results:
+                    continue  # a result reported twice (a retried task) counts once
+                results[i] = future.result()
+                if progress:
+                    progress(1)
+            return [results[i] for i in range(len(tasks))]
+
+        yield run
     finally:
         client.close()  # type: ignore[no-untyped-call]
         if cluster is not None:

@@ -19,10 +19,11 @@ from __future__ import annotations
 
 import functools
 import itertools
+import logging
 import math
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -32,10 +33,12 @@ from corridor.errors import RequestError
 from corridor.flow import Demand, WarmSolver
 from corridor.network import Network, commodity_units
 from corridor.scenario import Scenario, with_investments
-from corridor.sweep.engine import SweepOptions, sweep_map
+from corridor.sweep.engine import SweepOptions, pays_to_spread, sweep_session
 from corridor.sweep.hazards import Hazard, bind_hazards, load_hazards
 
 __all__ = ["MAX_YEARS", "Risk", "YearPricer", "risk", "sample_year"]
+
+logger = logging.getLogger(__name__)
 
 MAX_YEARS = 10_000_000
 """The most years one run samples (split a larger run by seed)."""
@@ -99,8 +102,9 @@ class Risk:
     seed: int
     baseline_cost_usd: float
     seconds: float
-    n_states: int  # LPs solved: distinct disruption states, counted in every process that met them
+    n_states: int  # LPs solved: the distinct disruption states the years met, each solved once
     units: dict[str, str] = field(default_factory=dict)
+    note: str = ""  # how the run went where it differs from what was asked (ran serially: too little work)
 
     @property
     def expected_annual_loss_usd(self) -> float:
@@ -164,6 +168,7 @@ class Risk:
                 for c in stranded
             },
             "states_solved": self.n_states,
+            "note": self.note,
             "seconds": round(self.seconds, 3),
         }
 
@@ -181,7 +186,8 @@ class YearPricer:
     """A process's baseline LP, its cache of priced disruption states, and the hazards a year is sampled from.
 
     States recur from year to year, so each is solved once per process (warm-started from the
-    baseline basis) and cached; year ``i`` is drawn from ``default_rng([seed, i])``.
+    baseline basis) and cached; year ``i`` is drawn from ``default_rng([seed, i])``. The baseline
+    LP is built when the first state is priced: a worker that only samples years never builds it.
     """
 
     def __init__(
@@ -195,11 +201,16 @@ class YearPricer:
         lp: str = "auto",
         solver_options: Mapping[str, Any] | None = None,
     ) -> None:
-        self.solver = WarmSolver(network, demand, scenario=scenario, lp=lp, solver_options=solver_options)
+        self._solver_args = (network, demand, scenario, lp, solver_options)
         self.hazards = tuple(hazards)
         self.seed = seed
         self.n_pairs = len(demand.table)
         self.cache: dict[tuple[tuple[int, float], ...], tuple[float, np.ndarray]] = {}
+
+    @functools.cached_property
+    def solver(self) -> WarmSolver:
+        network, demand, scenario, lp, solver_options = self._solver_args
+        return WarmSolver(network, demand, scenario=scenario, lp=lp, solver_options=solver_options)
 
     def price_state(self, state: tuple[tuple[int, float], ...]) -> tuple[float, np.ndarray]:
         """(extra cost per year, extra unserved per pair per year) with the state's elements disrupted."""
@@ -219,6 +230,34 @@ class YearPricer:
         outcome = self.solver.disrupted(sorted(closed), arc_share, node_share)
         base = self.solver.baseline
         return outcome.objective - base.objective, outcome.unserved - base.unserved
+
+    def sample(self, years: Sequence[int]) -> _Samples:
+        """These years' events and disrupted stretches (each stretch's state as a bit mask of hazards), unpriced."""
+        events, disrupted, stretch_year, stretch_days, stretch_mask = [], [], [], [], []
+        for i, year in enumerate(years):
+            drawn = sample_year(self.hazards, np.random.default_rng([self.seed, year]))
+            total = 0.0
+            for days, state in _stretches(drawn, self.hazards):
+                stretch_year.append(i)
+                stretch_days.append(days)
+                stretch_mask.append(sum(1 << h for h, _ in state))
+                total += days
+            # a disruption wrapped round the year end is two pieces; the one from day 0 is not a new event
+            events.append(sum(1 for start, end, _ in drawn if start > 0.0 or end >= 365.0))
+            disrupted.append(total)
+        mask_type = np.int64 if len(self.hazards) < 63 else object
+        return _Samples(
+            np.asarray(years, dtype=np.int64),
+            np.asarray(events, dtype=np.int64),
+            np.asarray(disrupted, dtype=float),
+            np.asarray(stretch_year, dtype=np.int64),
+            np.asarray(stretch_days, dtype=float),
+            np.asarray(stretch_mask, dtype=mask_type),
+        )
+
+    def state_of(self, mask: int) -> tuple[tuple[int, float], ...]:
+        """The state a bit mask of hazards stands for: ((hazard, capacity left), ...)."""
+        return tuple((h, self.hazards[h].capacity_left) for h in range(mask.bit_length()) if mask >> h & 1)
 
     def price_year(self, year: int) -> YearLoss:
         """Sample one year and price each of its disrupted stretches."""
@@ -240,8 +279,37 @@ class YearPricer:
         return year, count, disrupted, loss, stranded, solved
 
 
-def _price_years(pricer: YearPricer, years: Sequence[int]) -> list[YearLoss]:
-    return [pricer.price_year(year) for year in years]
+@dataclass(frozen=True)
+class _Samples:
+    """Sampled years as arrays (small to send back from a worker): per year its number, events
+    and disrupted days; per disrupted stretch its year (position here), days and state's mask."""
+
+    year: np.ndarray
+    events: np.ndarray
+    disrupted: np.ndarray
+    stretch_year: np.ndarray
+    stretch_days: np.ndarray
+    stretch_mask: np.ndarray
+
+    @staticmethod
+    def join(parts: Sequence[_Samples]) -> _Samples:
+        offsets = np.cumsum([0] + [len(p.year) for p in parts[:-1]])
+        return _Samples(
+            np.concatenate([p.year for p in parts]),
+            np.concatenate([p.events for p in parts]),
+            np.concatenate([p.disrupted for p in parts]),
+            np.concatenate([p.stretch_year + o for p, o in zip(parts, offsets, strict=True)]),
+            np.concatenate([p.stretch_days for p in parts]),
+            np.concatenate([p.stretch_mask for p in parts]),
+        )
+
+
+def _sample_years(pricer: YearPricer, years: Sequence[int]) -> list[_Samples]:
+    return [pricer.sample(years)]  # one result for the batch (see SweepSession.map_batches)
+
+
+def _price_states(pricer: YearPricer, masks: Sequence[int]) -> list[tuple[float, np.ndarray]]:
+    return [pricer.price_state(pricer.state_of(mask)) for mask in masks]
 
 
 def risk(
@@ -301,41 +369,69 @@ def risk(
         YearPricer, network, demand, tuple(hazards), options.seed,
         scenario=scenario, lp=options.lp, solver_options=options.solver_options,
     )  # fmt: skip
+    tick = time.perf_counter()
     local = build()
-    done = [0]
+    local.solver  # noqa: B018 - the baseline LP, built and solved here to time what each worker pays
+    build_s = time.perf_counter() - tick
+    # a first sample here times a year's sampling and a state's LP, so the rest goes out in
+    # ~100 ms tasks (or stays here when that is too little work to pay for starting workers)
+    first = min(years, 200)
+    tick = time.perf_counter()
+    parts = [local.sample(range(first))]
+    sample_s = (time.perf_counter() - tick) / first
+    masks = sorted(set(parts[0].stretch_mask.tolist()))
+    tick = time.perf_counter()
+    prices = dict(zip(masks, _price_states(local, masks), strict=True))
+    state_s = (time.perf_counter() - tick) / max(len(masks), 1)
+    rest = range(first, years)
+    # states met per year decline as the common ones recur: guess the new ones from the first sample's rate
+    guess_states = len(masks) * math.log1p(len(rest) / first) if masks else 0.0
+    work_s = len(rest) * sample_s + guess_states * state_s
+    spread, note = pays_to_spread(options, work_s, build_s)
+    if not spread and options.executor != "serial" and not options.always_spread:
+        logger.info("risk: %s", note)
+        options = replace(options, executor="serial", scheduler=None)
+    else:
+        note = ""
+    done = [first]
 
     def advance(k: int) -> None:
         done[0] += k
         if options.progress:
-            options.progress(done[0], years)
+            options.progress(min(done[0], years), years)
 
-    # the first years run here: they price the common states, and the next ones, priced from
-    # the cache, time a typical year so that the remaining ones go out in ~100 ms tasks
-    first = min(years, 100 if options.executor == "serial" else 50)
-    rows = _price_years(local, range(first))
-    probe = min(years, 2 * first)
-    tick = time.perf_counter()
-    rows += _price_years(local, range(first, probe))
-    seconds_each = (time.perf_counter() - tick) / max(probe - first, 1)
-    advance(probe)
-    rows += sweep_map(
-        _price_years, build, range(probe, years), options=options, seconds_each=seconds_each, local=local,
-        progress=advance,
-    )  # fmt: skip
-    n_states = sum(r[5] for r in rows)
+    advance(0)
+    with sweep_session(build, options=options, local=local) as session:
+        # 1. the years' disruption states (sampling only); 2. each state new to this process
+        # priced once, the states spread over the workers; 3. the years' losses from the prices
+        tick = time.perf_counter()
+        parts += session.map_batches(_sample_years, rest, seconds_each=sample_s)
+        samples = _Samples.join(parts)
+        advance(len(rest) // 2)
+        new = sorted(set(samples.stretch_mask.tolist()) - set(prices))
+        sampled = time.perf_counter()
+        prices.update(zip(new, session.map(_price_states, new, seconds_each=state_s), strict=True))
+        advance(len(rest) - len(rest) // 2)
+        priced = time.perf_counter()
     table = demand.table
     commodities = sorted(set(table["commodity"]))
-    stranded = np.array([r[4] for r in rows]).reshape(len(rows), len(table))
+    carries = np.array([[c == k for k in commodities] for c in table["commodity"]], dtype=float)
+    loss, stranded = _losses(samples, prices, carries.reshape(len(table), len(commodities)))
+    logger.debug(
+        "risk: %d years sampled in %.2f s, %d new states priced in %.2f s, years priced in %.2f s",
+        len(rest), sampled - tick, len(new), priced - sampled, time.perf_counter() - priced,
+    )  # fmt: skip
+    n_states = len(prices)
     frame = pd.DataFrame(
         {
-            "year": [r[0] for r in rows],
-            "events": [r[1] for r in rows],
-            "disrupted_days": [r[2] for r in rows],
-            "loss_usd": [max(r[3], 0.0) for r in rows],  # solver noise below zero is no gain
+            "year": samples.year,
+            "events": samples.events,
+            "disrupted_days": samples.disrupted,
+            "loss_usd": np.maximum(loss, 0.0),  # solver noise below zero is no gain
         }
     )
-    for c in commodities:
-        frame[f"stranded_{c}"] = np.maximum(stranded[:, (table["commodity"] == c).to_numpy()].sum(axis=1), 0.0)
+    for k, c in enumerate(commodities):
+        frame[f"stranded_{c}"] = np.maximum(stranded[:, k], 0.0)
     return Risk(
         scenario=None if scenario is None else scenario.name,
         years=frame,
@@ -344,4 +440,26 @@ def risk(
         seconds=time.perf_counter() - start,
         n_states=n_states,
         units=commodity_units(network),
+        note=note,
     )
+
+
+def _losses(
+    samples: _Samples, prices: Mapping[int, tuple[float, np.ndarray]], by_commodity: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """[year] loss in USD and [year, commodity] stranded units: each disrupted stretch at its
+    state's yearly extra cost and unserved volume times its days / 365.
+
+    ``by_commodity``: [pair, commodity] 1 where the pair carries the commodity."""
+    from scipy.sparse import csr_array
+
+    order = sorted(prices)
+    index = {mask: i for i, mask in enumerate(order)}
+    extra = np.array([prices[m][0] for m in order], dtype=float)
+    unserved = np.array([prices[m][1] for m in order], dtype=float).reshape(len(order), by_commodity.shape[0])
+    state = np.array([index[m] for m in samples.stretch_mask.tolist()], dtype=np.int64)
+    # [year, state] share of the year spent in each state
+    share = csr_array(
+        (samples.stretch_days / 365.0, (samples.stretch_year, state)), shape=(len(samples.year), len(order))
+    )
+    return np.asarray(share @ extra, dtype=float), np.asarray(share @ (unserved @ by_commodity), dtype=float)
