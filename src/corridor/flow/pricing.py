@@ -46,6 +46,10 @@ __all__ = ["PricedLP", "solve_priced"]
 logger = logging.getLogger(__name__)
 
 _EPSILON = 1e-12  # added to arc lengths so that zero-cost arcs stay arcs for Dijkstra
+WARM_ITERATIONS = 200
+"""Primal simplex iterations a master re-solve may take from the last basis before it is solved
+afresh (measured on the 10,000-node benchmark: HiGHS 10.8 s with no limit, 7.7 s at 200, 8.9 s
+at 500, 12.2 s always afresh)."""
 
 
 class _Group:
@@ -78,8 +82,13 @@ def _initial_columns(
     for g, group in enumerate(groups):
         length = model.cost[group.columns] + _EPSILON
         graph = csr_array((length, group.head, group.indptr), shape=(n, n))
-        dist = dijkstra(graph, indices=int(model.group_origin[g]))
         targets = ends[g]
+        if not corridor:  # the shortest route to each destination
+            dist, pred = dijkstra(graph, indices=group.origin, return_predecessors=True)
+            reached = targets[np.isfinite(dist[targets])]
+            keep[_tree_routes(group, dist, pred, length, reached.tolist(), n)] = True
+            continue
+        dist = dijkstra(graph, indices=int(model.group_origin[g]))
         if not len(targets):
             continue
         back = np.atleast_2d(dijkstra(graph.T.tocsr(), indices=targets))  # every node to each destination
@@ -176,6 +185,7 @@ class PricedLP:
                 # wrong is numerical, so solve it again from scratch with the dual simplex
                 h.clearSolver()
                 h.setOptionValue("simplex_strategy", 1)
+                h.setOptionValue("simplex_iteration_limit", 2**31 - 1)
                 h.run()
                 status = h.getModelStatus()
             if status != highspy.HighsModelStatus.kOptimal:
@@ -210,6 +220,9 @@ class PricedLP:
                 break
             self.add_columns(columns)
             h.setOptionValue("simplex_strategy", 4)  # primal simplex from the last (still feasible) basis
+            # a long warm restart costs more than a fresh solve with presolve (which shrinks the
+            # master's chains of arcs): past this many iterations it starts again from scratch
+            h.setOptionValue("simplex_iteration_limit", WARM_ITERATIONS)
         else:
             raise SolverError(f"column generation did not settle in {max_rounds} rounds")
         x = np.zeros(model.shape[1])
@@ -344,15 +357,21 @@ def _price(lp: PricedLP, g: int, length: np.ndarray, row_dual: np.ndarray) -> tu
             wanted.append(int(best))
     if not wanted:
         return np.zeros(0, np.int64), potential
-    # the tree arc into each node (its predecessor's, the shortest of any parallel arcs), walked back from each end
-    weight = graph.data
+    return _tree_routes(group, dist, pred, graph.data, wanted, lp.n), potential
+
+
+def _tree_routes(
+    group: _Group, dist: np.ndarray, pred: np.ndarray, weight: np.ndarray, ends: list[int], n: int
+) -> np.ndarray:
+    """The group's columns on the shortest-path tree's routes from its origin to these nodes
+    (into each node the tree arc: its predecessor's, the shortest of any parallel arcs)."""
     tight = (pred[group.head] == group.tail) & (dist[group.tail] + weight <= dist[group.head])
-    into = np.full(lp.n, -1, dtype=np.int64)
+    into = np.full(n, -1, dtype=np.int64)
     into[group.head[tight]] = np.flatnonzero(tight)
     out: set[int] = set()
-    for end in wanted:
+    for end in ends:
         node = end
-        while node != origin and into[node] >= 0 and int(into[node]) not in out:
+        while node != group.origin and into[node] >= 0 and int(into[node]) not in out:
             out.add(int(into[node]))
             node = int(group.tail[into[node]])
-    return group.columns[np.fromiter(out, dtype=np.int64)], potential
+    return group.columns[np.fromiter(out, dtype=np.int64)]
