@@ -62,6 +62,7 @@ class _Group:
         order = np.argsort(tail, kind="stable")
         self.columns = columns[order]
         self.arcs = model.flow_arc[self.columns]
+        self.cost = model.cost[self.columns]
         self.tail = tail[order]
         self.head = cn.head[self.arcs].astype(np.int32)
         self.indptr = np.concatenate([[0], np.cumsum(np.bincount(self.tail, minlength=n))]).astype(np.int32)
@@ -86,7 +87,7 @@ def _initial_columns(
         if not corridor:  # the shortest route to each destination
             dist, pred = dijkstra(graph, indices=group.origin, return_predecessors=True)
             reached = targets[np.isfinite(dist[targets])]
-            keep[_tree_routes(group, dist, pred, length, reached.tolist(), n)] = True
+            keep[_tree_routes(group, pred, length, reached.tolist())] = True
             continue
         dist = dijkstra(graph, indices=int(model.group_origin[g]))
         if not len(targets):
@@ -258,7 +259,7 @@ class PricedLP:
                     w = self.factor[k, c] * charge[k]
                     arc_charge[self.model.price_arcs[[k]].indices] -= w
                     arc_charge[self.model.price_arcs_out[[k]].indices] += w
-            length = self.model.cost[group.columns] + arc_charge[group.arcs]
+            length = group.cost + arc_charge[group.arcs]
             columns, potentials[g] = _price(self, g, np.maximum(length, 0.0), row_dual)
             columns = columns[self.col_at[columns] < 0]  # a master route can only look cheaper by the tolerance
             if len(columns):
@@ -357,21 +358,28 @@ def _price(lp: PricedLP, g: int, length: np.ndarray, row_dual: np.ndarray) -> tu
             wanted.append(int(best))
     if not wanted:
         return np.zeros(0, np.int64), potential
-    return _tree_routes(group, dist, pred, graph.data, wanted, lp.n), potential
+    return _tree_routes(group, pred, graph.data, wanted), potential
 
 
-def _tree_routes(
-    group: _Group, dist: np.ndarray, pred: np.ndarray, weight: np.ndarray, ends: list[int], n: int
-) -> np.ndarray:
+def _tree_routes(group: _Group, pred: np.ndarray, weight: np.ndarray, ends: list[int]) -> np.ndarray:
     """The group's columns on the shortest-path tree's routes from its origin to these nodes
-    (into each node the tree arc: its predecessor's, the shortest of any parallel arcs)."""
-    tight = (pred[group.head] == group.tail) & (dist[group.tail] + weight <= dist[group.head])
-    into = np.full(n, -1, dtype=np.int64)
-    into[group.head[tight]] = np.flatnonzero(tight)
-    out: set[int] = set()
+    (between a node and its predecessor, the shortest of any parallel arcs)."""
+    steps: list[int] = []
     for end in ends:
         node = end
-        while node != group.origin and into[node] >= 0 and int(into[node]) not in out:
-            out.add(int(into[node]))
-            node = int(group.tail[into[node]])
-    return group.columns[np.fromiter(out, dtype=np.int64)]
+        while node != group.origin and pred[node] >= 0:
+            steps.append(node)
+            node = int(pred[node])
+    if not steps:
+        return np.zeros(0, np.int64)
+    head = np.unique(np.asarray(steps, dtype=np.int64))
+    tail = pred[head].astype(np.int64)
+    # the arcs out of each tail (its CSR row), the one into the head that is shortest
+    first, last = group.indptr[tail], group.indptr[tail + 1]
+    width = int((last - first).max())
+    entry = first[:, None] + np.arange(width)[None, :]
+    inside = entry < last[:, None]
+    entry = np.where(inside, entry, first[:, None])
+    length = np.where(inside & (group.head[entry] == head[:, None]), weight[entry], np.inf)
+    chosen = entry[np.arange(len(head)), np.argmin(length, axis=1)]
+    return group.columns[chosen]
