@@ -382,4 +382,4 @@ def _tree_routes(group: _Group, pred: np.ndarray, weight: np.ndarray, ends: list
     entry = np.where(inside, entry, first[:, None])
     length = np.where(inside & (group.head[entry] == head[:, None]), weight[entry], np.inf)
     chosen = entry[np.arange(len(head)), np.argmin(length, axis=1)]
-    return group.columns[chosen]
+    return np.asarray(group.columns[chosen], dtype=np.int64)
