@@ -31,10 +31,10 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check src tests benchmarks conftest.py
 	$(BIN)/mypy
 
-bench: $(STAMP)  ## ratios against baselines measured in the same run (about 45 minutes)
+bench: $(STAMP)  ## ratios against baselines measured in the same run (about 45 minutes on 2 cores)
 	$(BIN)/python benchmarks/run.py
 
-bench-quick: $(STAMP)  ## the same, with a 4,000-node assignment case (a few minutes)
+bench-quick: $(STAMP)  ## the same on smaller cases (about 3 minutes)
 	$(BIN)/python benchmarks/run.py --quick
 
 clean:

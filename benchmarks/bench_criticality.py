@@ -3,10 +3,7 @@
 1. The full N-1 sweep of the built-in network on its 2021 demand, twice in this process: pruned
    and warm-started (the default), and brute force (a fresh LP built and solved per element).
    Both must give the same table. Prints brute / pruned time (target >= 20).
-2. Monte Carlo risk on the built-in network: sampled years per second on a Dask LocalCluster of
-   1 and of 2 workers (each cluster started before the clock starts; the best of ``--repeat`` runs). Prints the ratio (target
-   >= 1.7 on a 2-core machine) and checks both give the same years.
-3. A synthetic network (default 10,000 nodes, 10 commodities): N-1 over its 500 most loaded
+2. A synthetic network (default 10,000 nodes, 10 commodities): N-1 over its 500 most loaded
    links, each closure warm-started from the baseline's priced master. Prints the time per
    closure relative to one baseline assignment (build and solve from scratch, by the same
    priced LP), which is what a brute-force closure costs.
@@ -18,7 +15,7 @@ import argparse
 import time
 
 
-def built_in(repeat: int) -> None:
+def built_in(repeat: int) -> float:
     import numpy as np
 
     from corridor.flow import load_demand
@@ -46,41 +43,12 @@ def built_in(repeat: int) -> None:
     print(f"  brute force           {min(brute_times):7.3f} s  ({brute.n_solved} LPs)")
     print(f"  same answers: {'yes' if same else 'NO'} (largest difference {gap:.2e})")
     print(f"  ratio brute / pruned  {min(brute_times) / min(fast_times):6.1f}x   (target >= 20)")
+    if not same:
+        raise SystemExit("pruned and brute-force N-1 gave different tables")
+    return min(brute_times) / min(fast_times)
 
 
-def monte_carlo(years: int, repeat: int = 3) -> None:
-    from distributed import LocalCluster
-
-    from corridor.flow import load_demand
-    from corridor.network import load_network
-    from corridor.sweep import SweepOptions, risk
-
-    net = load_network()
-    demand = load_demand(net)
-    rates, tables = {}, {}
-    for workers in (1, 2):
-        with LocalCluster(n_workers=workers, threads_per_worker=1, dashboard_address=":0", silence_logs=40) as cluster:
-            address = cluster.scheduler_address
-            risk(
-                net, demand, years=200, options=SweepOptions(seed=1, executor="dask", scheduler=address)
-            )  # workers import corridor
-            best = float("inf")
-            for _ in range(repeat):  # the best of a few runs: the machine is shared and noisy
-                start = time.perf_counter()
-                result = risk(
-                    net, demand, years=years, options=SweepOptions(seed=1, executor="dask", scheduler=address)
-                )
-                best = min(best, time.perf_counter() - start)
-            rates[workers] = years / best
-            tables[workers] = result.years
-    same = tables[1].equals(tables[2])
-    print(f"Monte Carlo risk of the built-in network: {years:,} sampled years (best of {repeat} runs)")
-    print(f"  1 Dask worker   {rates[1]:9,.0f} years/s")
-    print(f"  2 Dask workers  {rates[2]:9,.0f} years/s   same years: {'yes' if same else 'NO'}")
-    print(f"  ratio 2 / 1 workers  {rates[2] / rates[1]:5.2f}x   (target >= 1.7)")
-
-
-def synthetic(nodes: int, commodities: int, closures: int) -> None:
+def synthetic(nodes: int, commodities: int, closures: int) -> float:
     import numpy as np
 
     from corridor.flow import build_assignment, solve_model, synthetic_demand
@@ -107,19 +75,20 @@ def synthetic(nodes: int, commodities: int, closures: int) -> None:
     )
     print(f"  {len(only)} most loaded links closed in turn {sweep:7.2f} s  ({result.n_solved} LPs)")
     print(f"  time per closure / one assignment          {each / one:7.3f}x")
+    return each / one
 
 
-def main(argv: list[str] | None = None) -> None:
+def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--nodes", type=int, default=10_000)
     parser.add_argument("--commodities", type=int, default=10)
-    parser.add_argument("--closures", type=int, default=500)
-    parser.add_argument("--years", type=int, default=100_000)
+    parser.add_argument("--closures", type=int, default=500, help="0 skips the synthetic network")
     args = parser.parse_args(argv)
-    built_in(args.repeat)
-    monte_carlo(args.years, args.repeat)
-    synthetic(args.nodes, args.commodities, args.closures)
+    figures = {"pruned_over_brute": built_in(args.repeat)}
+    if args.closures:
+        figures["closure_over_assignment"] = synthetic(args.nodes, args.commodities, args.closures)
+    return figures
 
 
 if __name__ == "__main__":

@@ -63,7 +63,7 @@ def medians(pairs: list[tuple[list[str], list[str]]], runs: int) -> list[tuple[f
     return out
 
 
-def main(argv=None):
+def main(argv: list[str] | None = None) -> dict:
     from corridor.sweep.executors import SCHEDULER_TIMEOUT_S
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -99,6 +99,11 @@ def main(argv=None):
     print(
         f"  news draft {news:6.3f} s, one-event validate {base_n:6.3f} s: ratio {news / base_n:5.2f}x   (target <= 3)"
     )
+    return {
+        "alias_bomb_over_validate": bomb / base_b,
+        "scheduler_over_timeout": sched / base_s,
+        "news_over_validate": news / base_n,
+    }
 
 
 if __name__ == "__main__":

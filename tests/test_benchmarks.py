@@ -21,5 +21,44 @@ def test_routing_benchmark_runs(capsys):
 def test_assignment_benchmark_runs(capsys, size):
     import bench_assignment
 
-    bench_assignment.main(size)
+    figures = bench_assignment.main(size)
     assert capsys.readouterr().out.strip()
+    assert figures["exact"] is True and figures["nodes"] == 300
+    assert figures["priced_over_floor"] > 0 and figures["peak_memory_ratio"] > 0
+
+
+def test_all_or_nothing_floor_loads_each_route_once():
+    import bench_assignment
+    from corridor.flow import synthetic_demand
+    from corridor.network import synthetic_network
+    from corridor.routing import shortest_routes
+
+    net = synthetic_network(200, n_commodities=1, seed=3)
+    demand = synthetic_demand(net, 5, seed=4)
+    load = bench_assignment.all_or_nothing(net, demand)
+    table = demand.table
+    routes = shortest_routes(net, list(zip(table["origin"], table["destination"], strict=True)), commodity="c0")
+    # every unit is loaded once per link its cheapest route passes
+    expected = sum(q * len(r.links) for q, r in zip(table["quantity_per_year"], routes, strict=True))
+    assert load.sum() == pytest.approx(expected)
+
+
+def test_size_sweep_prints_and_plots(tmp_path, capsys):
+    import bench_assignment
+
+    figures = bench_assignment.main(["--sizes", "150,300", "--commodities", "3", "--out", str(tmp_path)])
+    assert [r["nodes"] for r in figures["sizes"]] == [150, 300]
+    assert (tmp_path / "assignment_sizes.png").stat().st_size > 0
+    assert "priced" in capsys.readouterr().out
+
+
+def test_run_prints_one_json_object(capsys):
+    import json
+
+    import run
+
+    run.main(["--json", "--only", "cold_start", "--quick"])
+    report = json.loads(capsys.readouterr().out)  # the benchmark's own text went to stderr
+    assert report["cold_start.over_imports"] > 0
+    assert report["targets"] == {"cold_start.over_imports": "<= 3"}
+    assert set(report["met"]) == {"cold_start.over_imports"} and report["quick"] is True

@@ -9,15 +9,23 @@ It starts from each pair's shortest route and grows until its optimum is provabl
 
 * **pricing.** With the master's capacity duals, an arc costs its tariff plus the shadow price
   of every capacity it loads (never less than the tariff, since a capacity's dual is never
-  positive). One Dijkstra per group from its origin gives every node its distance ``d`` at
-  those costs. The master says what delivering one more unit of a pair is worth at the margin
-  (its demand row's dual plus its origin's conservation dual); a pair whose cheapest route
-  ``d`` is below that value has a route the master lacks, and the arcs of that route join it.
-  This is Dantzig-Wolfe route pricing, but the master keeps arc columns, so routes found in
-  different rounds combine into ones never priced whole;
-* **rows follow columns.** A column joins with every row it has a coefficient in; a row new to
-  the master is empty until then, so the last basis stays primal feasible and the primal
-  simplex restarts from it.
+  positive): the charges are summed per arc from the model's row-arc incidence, once per
+  commodity. One Dijkstra per group from its origin, on a CSR graph built once per group whose
+  lengths alone are rewritten, gives every node its distance ``d`` at those costs, searching no
+  farther than the dearest of the group's pairs is worth. The master says what delivering one
+  more unit of a pair is worth at the margin (its demand row's dual plus its origin's
+  conservation dual); a pair whose cheapest route ``d`` is below that value has a route the
+  master lacks, and the arcs of that route join it. This is Dantzig-Wolfe route pricing, but
+  the master keeps arc columns, so routes found in different rounds combine into ones never
+  priced whole;
+* **partial pricing.** A round prices first the groups that found a route in the last round;
+  only when none of them finds one are the others priced, at the same duals, so the loop still
+  ends on a round in which every group was priced;
+* **rows follow columns.** A column joins with every row it has a coefficient in (taken from
+  :meth:`corridor.flow.AssignmentModel.columns`: the whole matrix is never written); a row new to
+  the master is empty until then, so the last basis stays primal feasible and the primal simplex
+  restarts from it. A restart that runs past :data:`WARM_ITERATIONS` is abandoned for a fresh
+  solve, whose presolve shrinks the master's chains of arcs.
 
 When no pair has a cheaper route, the master's demand and capacity duals with node potentials
 ``origin potential + d`` are a feasible dual of the whole LP whose objective is the master's

@@ -5,8 +5,14 @@ A sweep (criticality's closures, risk's sampled years) is a list of items and a 
 function ``work(state, batch) -> results`` that handles a batch of items on a state built once per
 worker by a picklable ``build()`` (typically a :class:`corridor.flow.WarmSolver` on the network and
 demand). :func:`sweep_map` cuts the items into batches of at least ~100 ms, hands them to the
-executor (:func:`corridor.sweep.executors.run_tasks`), reports progress item by item and returns
+executor (:func:`corridor.sweep.executors.open_executor`), reports progress item by item and returns
 the results flattened, in item order, whatever the executor and whatever order batches finished in.
+:func:`sweep_session` keeps the executor open for sweeps that run in rounds (risk samples years
+on the workers, then prices the disruption states they met, each once, on the same workers).
+
+Workers cost time to start (a process, its imports, its state); :func:`pays_to_spread` says
+whether a sweep's estimated work pays for that, and the sweeps run serially when it does not,
+saying so in their result's ``note`` (``always_spread`` in :class:`SweepOptions` overrides it).
 
 :class:`SweepOptions` holds how a sweep runs; :func:`corridor.criticality`,
 :func:`corridor.risk` and :func:`corridor.appraise` all take one.
@@ -148,9 +154,17 @@ class SweepSession:
     def __init__(self, run: Runner, workers: int, progress: Callable[[int], None] | None) -> None:
         self._run, self.workers, self._progress = run, workers, progress
 
-    def map(self, work: Callable[[Any, Sequence[T]], list[R]], items: Sequence[T], *, seconds_each: float) -> list[R]:
-        """``work(state, batch)`` over batches of ``items`` (about 100 ms each); results in item order."""
-        tasks = batch(list(items), seconds_each=seconds_each, workers=self.workers)
+    def map(
+        self,
+        work: Callable[[Any, Sequence[T]], list[R]],
+        items: Sequence[T],
+        *,
+        seconds_each: float,
+        per_worker: int = 4,
+    ) -> list[R]:
+        """``work(state, batch)`` over batches of ``items`` (at least 100 ms each, about
+        ``per_worker`` per worker); results in item order."""
+        tasks = batch(list(items), seconds_each=seconds_each, workers=self.workers, per_worker=per_worker)
         sizes = iter([len(t) for t in tasks])
         progress = self._progress
 
@@ -162,11 +176,16 @@ class SweepSession:
         return [result for part in parts for result in part]
 
     def map_batches(
-        self, work: Callable[[Any, Sequence[T]], list[R]], items: Sequence[T], *, seconds_each: float
+        self,
+        work: Callable[[Any, Sequence[T]], list[R]],
+        items: Sequence[T],
+        *,
+        seconds_each: float,
+        per_worker: int = 4,
     ) -> list[R]:
         """:meth:`map` for a ``work`` that returns one result per batch (a packed one, cheaper to
         send back than one per item): those results, in item order."""
-        return self.map(work, items, seconds_each=seconds_each)
+        return self.map(work, items, seconds_each=seconds_each, per_worker=per_worker)
 
 
 @contextlib.contextmanager

@@ -83,13 +83,16 @@ def default_workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def batch(items: Sequence[T], *, seconds_each: float, workers: int, min_seconds: float = 0.1) -> list[list[T]]:
+def batch(
+    items: Sequence[T], *, seconds_each: float, workers: int, min_seconds: float = 0.1, per_worker: int = 4
+) -> list[list[T]]:
     """Items in consecutive batches: each worth at least ``min_seconds`` of work, yet enough
-    batches (about four per worker) that the workers stay busy and a progress bar moves."""
+    batches (about ``per_worker`` per worker) that the workers stay busy, finish together and a
+    progress bar moves."""
     if not items:
         return []
     by_time = math.ceil(min_seconds / max(seconds_each, 1e-9))
-    by_spread = math.ceil(len(items) / (4 * max(1, workers)))
+    by_spread = math.ceil(len(items) / (per_worker * max(1, workers)))
     size = max(1, by_time, min(by_spread, len(items)))
     size = min(size, max(1, math.ceil(len(items) / max(1, workers))))  # never fewer batches than workers
     return [list(items[i : i + size]) for i in range(0, len(items), size)]
@@ -239,11 +242,12 @@ def _dask(shared: Any, workers: int, scheduler: str | None, on_start: Callable[[
             ]
             index = {f.key: i for i, f in enumerate(futures)}
             results: dict[int, Any] = {}
-            for future in as_completed(futures):  # type: ignore[no-untyped-call]
+            # results come with their futures, fetched in bulk rather than one request each
+            for future, result in as_completed(futures, with_results=True):  # type: ignore[no-untyped-call]
                 i = index[future.key]
                 if i in results:
                     continue  # a result reported twice (a retried task) counts once
-                results[i] = future.result()
+                results[i] = result
                 if progress:
                     progress(1)
             return [results[i] for i in range(len(tasks))]

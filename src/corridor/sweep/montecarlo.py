@@ -9,7 +9,13 @@ where two disruptions of one element overlap), at the yearly rates of that state
 stretch is (cost of the state - cost with nothing disrupted) x its days / 365, and so is the
 stranded volume. Cargo that cannot move during a stretch counts as stranded (no backlog carried
 over): where storage lets cargo wait this overstates the loss. States recur from year to year,
-so their LPs are solved once per process (warm-started from the baseline basis) and cached.
+so each distinct state's LP is solved once (warm-started from the baseline basis).
+
+A run goes in three steps: the years are sampled (on the workers, in batches sent back as
+arrays); the states they meet that are not yet priced are priced, spread over the workers so
+that none is solved twice; the years' losses are then added up here from the prices. Each
+state's answer is the same whichever process solves it, so the table is the same on every
+executor.
 
 Year ``i`` of a run with seed ``s`` is drawn from its own generator (``numpy`` ``default_rng([s,
 i])``), so a run's years are the same however they are split into tasks and wherever they run.
@@ -405,12 +411,14 @@ def risk(
         # 1. the years' disruption states (sampling only); 2. each state new to this process
         # priced once, the states spread over the workers; 3. the years' losses from the prices
         tick = time.perf_counter()
-        parts += session.map_batches(_sample_years, rest, seconds_each=sample_s)
+        # small batches (a dozen per worker) so that the workers finish together
+        parts += session.map_batches(_sample_years, rest, seconds_each=sample_s, per_worker=12)
         samples = _Samples.join(parts)
         advance(len(rest) // 2)
         new = sorted(set(samples.stretch_mask.tolist()) - set(prices))
         sampled = time.perf_counter()
-        prices.update(zip(new, session.map(_price_states, new, seconds_each=state_s), strict=True))
+        priced_new = session.map(_price_states, new, seconds_each=state_s, per_worker=12)
+        prices.update(zip(new, priced_new, strict=True))
         advance(len(rest) - len(rest) // 2)
         priced = time.perf_counter()
     table = demand.table
