@@ -159,6 +159,7 @@ def build_assignment(
     group_arcs: list[np.ndarray] = []
     costs: list[np.ndarray] = []
     moneys: list[np.ndarray] = []
+    money_is_cost = True  # no segment weighs time and no scenario adds to tariffs: one array for both
     for g, ((c, _, b, s), _) in enumerate(groups):
         ok = allowed[c] if usable is None else allowed[c] & usable
         arcs = np.flatnonzero(ok & ~bar_masks[b]) if b else np.flatnonzero(ok)
@@ -173,9 +174,11 @@ def build_assignment(
                 hours = hours + 24.0 * delay_days[arcs]
             moneys.append(money)
             costs.append(money + seg_vot_h[s] * hours)
+            money_is_cost = False
         else:  # at least tariff cost, with what a scenario's delays and premiums add (at the commodity's value)
             moneys.append(base)
             costs.append(base if effect is None else base + effect.cost_usd[c, arcs] - tariff[c, arcs])
+            money_is_cost = money_is_cost and effect is None
     sizes = np.array([len(a) for a in group_arcs], dtype=np.int64)
     fa = np.concatenate(group_arcs) if group_arcs else np.zeros(0, np.int64)
     fg = np.repeat(np.arange(len(groups), dtype=np.int64), sizes)
@@ -309,7 +312,7 @@ def build_assignment(
     row_upper = np.concatenate([rhs_cons, rhs_pairs, np.asarray(cap_limit, dtype=float)])
     cost = np.zeros(col)
     if n_flow:
-        cost[:n_flow] = np.concatenate(costs)
+        np.concatenate(costs, out=cost[:n_flow])
     cost[unserved_col] = pair_penalty
     queues = _queues(network, cap.kind, cap.element, cap_limit)
     queue_rows = n_rows + np.arange(len(queues.cap), dtype=np.int64)
@@ -359,7 +362,7 @@ def build_assignment(
         cap_limit=np.asarray(cap_limit, dtype=float),
         cap_dim=tuple(cap.dim),
         penalty=pair_penalty,
-        money=np.concatenate(moneys).astype(float) if moneys else np.zeros(0),
+        money=cost[:n_flow] if money_is_cost else np.concatenate(moneys).astype(float) if moneys else np.zeros(0),
         group_segment=group_segment,
         segments=book,
         queue_rows=queue_rows,

@@ -36,6 +36,7 @@ every row), so :func:`corridor.flow.read_assignment` reads it like the plain LP'
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import time
 from collections.abc import Mapping
@@ -58,22 +59,34 @@ WARM_ITERATIONS = 200
 """Primal simplex iterations a master re-solve may take from the last basis before it is solved
 afresh (measured on the 10,000-node benchmark: HiGHS 10.8 s with no limit, 7.7 s at 200, 8.9 s
 at 500, 12.2 s always afresh)."""
+FRESH_FROM_COLUMNS = 150
+"""Columns entering in one round from which the master is solved afresh rather than restarted
+(measured on the same benchmark with the limit above: HiGHS 7.9 s never, 6.8-7.5 s from 50 to
+200 columns, 7.5 s from 1,000)."""
 
 
 class _Group:
-    """One group's flow columns as a graph in CSR order, built once: pricing only rewrites its lengths."""
+    """One group's flow columns as a graph in CSR order, built once: pricing only rewrites its lengths.
 
-    def __init__(self, model: AssignmentModel, g: int, columns: np.ndarray) -> None:
+    Groups over the same arcs (commodities allowed on the same links, no transit bar between
+    them) share the graph's structure (``shapes``: the arc order by tail, heads, row pointers).
+    """
+
+    def __init__(
+        self, model: AssignmentModel, g: int, columns: np.ndarray, shapes: dict[bytes, tuple[np.ndarray, ...]]
+    ) -> None:
         cn = model.network.compiled
         n = cn.n_nodes
-        tail = cn.tail[model.flow_arc[columns]]
-        order = np.argsort(tail, kind="stable")
+        arcs = model.flow_arc[columns]
+        key = hashlib.blake2b(np.ascontiguousarray(arcs).view(np.uint8), digest_size=16).digest()
+        if key not in shapes:
+            order = np.argsort(cn.tail[arcs], kind="stable")
+            tail = cn.tail[arcs[order]]
+            indptr = np.concatenate([[0], np.cumsum(np.bincount(tail, minlength=n))]).astype(np.int32)
+            shapes[key] = (order, arcs[order], tail, cn.head[arcs[order]].astype(np.int32), indptr)
+        order, self.arcs, self.tail, self.head, self.indptr = shapes[key]
         self.columns = columns[order]
-        self.arcs = model.flow_arc[self.columns]
         self.cost = model.cost[self.columns]
-        self.tail = tail[order]
-        self.head = cn.head[self.arcs].astype(np.int32)
-        self.indptr = np.concatenate([[0], np.cumsum(np.bincount(self.tail, minlength=n))]).astype(np.int32)
         self.commodity = int(model.group_commodity[g])
         self.origin = int(model.group_origin[g])
         # node rows at the origin: cargo starting there loads them on the way out, not in
@@ -129,7 +142,9 @@ class PricedLP:
         self.n = n = cn.n_nodes
         n_groups = len(model.group_origin)
         bounds = np.searchsorted(model.flow_group, np.arange(n_groups + 1))
-        self.groups = [_Group(model, g, np.arange(bounds[g], bounds[g + 1])) for g in range(n_groups)]
+        self.reach = np.full(n_groups, np.inf)  # per group: its farthest destination when last priced
+        shapes: dict[bytes, tuple[np.ndarray, ...]] = {}
+        self.groups = [_Group(model, g, np.arange(bounds[g], bounds[g + 1]), shapes) for g in range(n_groups)]
         self.pair_ends = [model.delivery_node[model.delivery_pair == p] for p in range(len(model.unserved_col))]
         self.price_arcs_t = csr_array(model.price_arcs.T)  # [arc, price row]
         self.factor = np.nan_to_num(model.price_factor, nan=0.0)  # [price row, commodity]
@@ -228,6 +243,11 @@ class PricedLP:
             if not len(columns):
                 break
             self.add_columns(columns)
+            if len(columns) > FRESH_FROM_COLUMNS:  # many new routes: a fresh solve is quicker than a restart
+                h.clearSolver()
+                h.setOptionValue("simplex_strategy", 1)
+                h.setOptionValue("simplex_iteration_limit", 2**31 - 1)
+                continue
             h.setOptionValue("simplex_strategy", 4)  # primal simplex from the last (still feasible) basis
             # a long warm restart costs more than a fresh solve with presolve (which shrinks the
             # master's chains of arcs): past this many iterations it starts again from scratch
@@ -343,9 +363,12 @@ def _price(lp: PricedLP, g: int, length: np.ndarray, row_dual: np.ndarray) -> tu
     margin, and every node's potential (the origin's plus its distance, capped; finite everywhere).
 
     ``length``: [group column, in the group's CSR order] tariff plus capacity charges. The search
-    stops at the dearest pair's worth: nodes farther than that get the cap as their distance,
-    which keeps the potentials a feasible dual (a capped distance still grows by at most an arc's
-    length along an arc) and above every delivery's worth.
+    stops at a cap: nodes farther get the cap as their distance, which keeps the potentials a
+    feasible dual (a capped distance still grows by at most an arc's length along an arc). The
+    cap is first a guess, a quarter above the farthest of the group's destinations when it was
+    last priced; when some pair's nearest destination lies beyond it, the search runs again
+    capped at the dearest pair's worth, which keeps every delivery's potential above its worth.
+    Either way each pair's nearest destination is at its true distance or provably too far.
     """
     model, group = lp.model, lp.groups[g]
     origin = group.origin
@@ -355,13 +378,20 @@ def _price(lp: PricedLP, g: int, length: np.ndarray, row_dual: np.ndarray) -> tu
     base = -row_dual[g * lp.n + origin]  # the origin's potential in the master
     members = list(model.group_pairs[g])
     margin = row_dual[lp.demand_rows[members]]  # what one more unit delivered is worth, per pair
-    cap = max(float(margin.max()) - base if len(margin) else 0.0, 0.0) + 1.0
+    full = max(float(margin.max()) - base if len(margin) else 0.0, 0.0) + 1.0
+    guess = 1.25 * lp.reach[g] + 1.0
+    cap = min(full, guess)
     dist, pred = dijkstra(graph, indices=origin, return_predecessors=True, limit=cap)
+    nearest = [lp.pair_ends[p][np.argmin(dist[lp.pair_ends[p]])] for p in members]
+    if cap < full and not np.all(np.isfinite(dist[nearest])):  # a destination beyond the guess
+        cap = full
+        dist, pred = dijkstra(graph, indices=origin, return_predecessors=True, limit=cap)
+        nearest = [lp.pair_ends[p][np.argmin(dist[lp.pair_ends[p]])] for p in members]
+    reached = dist[nearest][np.isfinite(dist[nearest])]
+    lp.reach[g] = float(reached.max()) if len(reached) else np.inf
     potential = base + np.minimum(dist, cap)
     wanted = []
-    for p, worth in zip(members, margin, strict=True):
-        end_nodes = lp.pair_ends[p]
-        best = end_nodes[np.argmin(potential[end_nodes])]
+    for best, worth in zip(nearest, margin, strict=True):
         if potential[best] < worth - 1e-9 * max(1.0, abs(worth)):
             wanted.append(int(best))
     if not wanted:
