@@ -78,7 +78,7 @@ class _Group:
         cn = model.network.compiled
         n = cn.n_nodes
         arcs = model.flow_arc[columns]
-        key = hashlib.blake2b(np.ascontiguousarray(arcs).view(np.uint8), digest_size=16).digest()
+        key = hashlib.blake2b(np.ascontiguousarray(arcs).tobytes(), digest_size=16).digest()
         if key not in shapes:
             order = np.argsort(cn.tail[arcs], kind="stable")
             tail = cn.tail[arcs[order]]
