@@ -105,11 +105,6 @@ def _initial_columns(
         length = model.cost[group.columns] + _EPSILON
         graph = csr_array((length, group.head, group.indptr), shape=(n, n))
         targets = ends[g]
-        if not corridor:  # the shortest route to each destination
-            dist, pred = dijkstra(graph, indices=group.origin, return_predecessors=True)
-            reached = targets[np.isfinite(dist[targets])]
-            keep[_tree_routes(group, pred, length, reached.tolist())] = True
-            continue
         dist = dijkstra(graph, indices=int(model.group_origin[g]))
         if not len(targets):
             continue
@@ -156,8 +151,14 @@ class PricedLP:
         self.rows: list[int] = []
         self.col_at = np.full(model.shape[1], -1, dtype=np.int64)  # model column -> master column
         self.cols: list[int] = []
-        ends = [np.unique(model.delivery_node[np.isin(model.delivery_pair, members)]) for members in model.group_pairs]
-        self.add_columns(_initial_columns(model, self.groups, ends, corridor))
+        if corridor:
+            ends = [
+                np.unique(model.delivery_node[np.isin(model.delivery_pair, members)]) for members in model.group_pairs
+            ]
+            self.add_columns(_initial_columns(model, self.groups, ends, corridor))
+        else:  # no flow column yet: the first master leaves everything unserved, and its first
+            # round of pricing (every pair worth its goods' value) brings in each pair's shortest route
+            self.add_columns(np.arange(model.n_flow, model.shape[1]))
         logger.debug("priced LP: first master %d rows x %d columns", len(self.rows), len(self.cols))
 
     def add_columns(self, columns: np.ndarray) -> None:
@@ -353,7 +354,8 @@ def solve_priced(
     """The optimum of the whole assignment LP, solving only the part it needs (see the module docstring).
 
     The first master holds each pair's routes at most ``corridor`` dearer than its shortest
-    (0: the shortest ones); the answer does not depend on it, only the work does.
+    (0: none, the first round of pricing brings in the shortest ones); the answer does not depend
+    on it, only the work does.
     """
     return PricedLP(model, solver_options, corridor).solve()
 
