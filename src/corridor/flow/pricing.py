@@ -145,6 +145,7 @@ class PricedLP:
         self.factor = np.nan_to_num(model.price_factor, nan=0.0)  # [price row, commodity]
         self.demand_rows = n_groups * n + np.arange(len(model.unserved_col))
         self.col_upper = model.upper.copy()  # the bounds as changed; a column or row joins with these
+        self.n_closed = int(np.count_nonzero(self.col_upper[: model.n_flow] <= 0))  # flow columns shut
         self.row_upper = model.row_upper.copy()
         self.h = new_highs(solver_options)
         self.row_at = np.full(model.shape[0], -1, dtype=np.int64)  # model row -> master row
@@ -289,7 +290,8 @@ class PricedLP:
                     arc_charge[self.model.price_arcs[[k]].indices] -= w
                     arc_charge[self.model.price_arcs_out[[k]].indices] += w
             length = group.cost + arc_charge[group.arcs]
-            columns, potentials[g] = _price(self, g, np.maximum(length, 0.0), row_dual)
+            np.maximum(length, 0.0, out=length)
+            columns, potentials[g] = _price(self, g, length, row_dual)
             columns = columns[self.col_at[columns] < 0]  # a master route can only look cheaper by the tolerance
             if len(columns):
                 out[g] = columns
@@ -321,6 +323,7 @@ class PricedLP:
         self, columns: np.ndarray, column_upper: np.ndarray, rows: np.ndarray, row_upper: np.ndarray
     ) -> None:
         self.col_upper[columns] = column_upper
+        self.n_closed = int(np.count_nonzero(self.col_upper[: self.model.n_flow] <= 0))
         self.row_upper[rows] = row_upper
         at = self.col_at[columns]
         held = at >= 0
@@ -374,9 +377,11 @@ def _price(lp: PricedLP, g: int, length: np.ndarray, row_dual: np.ndarray) -> tu
     """
     model, group = lp.model, lp.groups[g]
     origin = group.origin
-    open_ = lp.col_upper[group.columns] > 0  # a closed column may keep any reduced cost at its bound of 0
     graph = group.graph
-    graph.data = np.where(open_, length + _EPSILON, np.inf)
+    length += _EPSILON
+    if lp.n_closed:  # a closed column may keep any reduced cost at its bound of 0
+        length[lp.col_upper[group.columns] <= 0] = np.inf
+    graph.data = length
     base = -row_dual[g * lp.n + origin]  # the origin's potential in the master
     members = list(model.group_pairs[g])
     margin = row_dual[lp.demand_rows[members]]  # what one more unit delivered is worth, per pair
