@@ -30,10 +30,9 @@ from __future__ import annotations
 
 import functools
 import itertools
-import logging
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -45,9 +44,7 @@ from corridor.network import Network, commodity_units
 from corridor.records import json_records
 from corridor.scenario import Scenario, with_investments
 from corridor.sweep.elements import Element, bind_elements, closable_elements
-from corridor.sweep.engine import SweepOptions, pays_to_spread, sweep_map
-
-logger = logging.getLogger(__name__)
+from corridor.sweep.engine import SweepOptions, sweep_map, worth_spreading
 
 __all__ = ["Criticality", "criticality"]
 
@@ -209,12 +206,9 @@ def criticality(
         # closures that shut the same arcs (a group of one link) are one LP; brute force solves each
         unique = arcs if brute else list(dict.fromkeys(arcs))
         lps[0] += len(unique)
-        run = options
-        spread, note = pays_to_spread(options, len(unique) * seconds_each, build_s)
-        if not spread and options.executor != "serial" and not options.always_spread:
-            logger.info("criticality: %s", note)
+        run, note = worth_spreading(options, len(unique) * seconds_each, build_s)
+        if note:
             notes.append(note)
-            run = replace(options, executor="serial", scheduler=None)
         solved = sweep_map(
             _fresh_closures if brute else _warm_closures,
             build,

@@ -10,7 +10,7 @@ the results flattened, in item order, whatever the executor and whatever order b
 :func:`sweep_session` keeps the executor open for sweeps that run in rounds (risk samples years
 on the workers, then prices the disruption states they met, each once, on the same workers).
 
-Workers cost time to start (a process, its imports, its state); :func:`pays_to_spread` says
+Workers cost time to start (a process, its imports, its state); :func:`worth_spreading` says
 whether a sweep's estimated work pays for that, and the sweeps run serially when it does not,
 saying so in their result's ``note`` (``always_spread`` in :class:`SweepOptions` overrides it).
 
@@ -21,9 +21,10 @@ saying so in their result's ``note`` (``always_spread`` in :class:`SweepOptions`
 from __future__ import annotations
 
 import contextlib
+import logging
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
 from corridor.errors import RequestError
@@ -39,7 +40,9 @@ from corridor.sweep.executors import (
     worker_state,
 )
 
-__all__ = ["WORKER_START_S", "SweepOptions", "SweepSession", "pays_to_spread", "sweep_map", "sweep_session"]
+logger = logging.getLogger(__name__)
+
+__all__ = ["WORKER_START_S", "SweepOptions", "SweepSession", "sweep_map", "sweep_session", "worth_spreading"]
 
 S = TypeVar("S")
 T = TypeVar("T")
@@ -126,25 +129,26 @@ a 2-core machine: a forkserver process about 1.2 s, a Dask LocalCluster about 3.
 address of a running scheduler the workers are already up."""
 
 
-def pays_to_spread(options: SweepOptions, work_s: float, build_s: float) -> tuple[bool, str]:
-    """Whether spreading ``work_s`` seconds of serial work over the options' workers beats doing
-    it here, each worker first starting and building its state (``build_s``); and why not.
+def worth_spreading(options: SweepOptions, work_s: float, build_s: float) -> tuple[SweepOptions, str]:
+    """The options to run ``work_s`` seconds of serial work with, each worker first starting and
+    building its state (``build_s``): as given, or serial with a note saying why when workers
+    would not pay (start-up plus an even share of the work above 90 % of the serial time).
 
-    Workers pay when start-up plus an even share of the work is at most 90 % of the serial time.
+    A serial run, a running cluster (``scheduler``) and ``always_spread`` are kept as given.
     """
+    if options.executor == "serial" or options.scheduler is not None or options.always_spread:
+        return options, ""
     workers = options.worker_count
-    if options.executor == "serial":
-        return False, "serial"
-    if options.scheduler is not None:
-        return True, ""  # a running cluster: the caller asked for it
     start = WORKER_START_S[options.executor] + build_s
     spread = start + work_s / workers
     if workers > 1 and spread <= 0.9 * work_s:
-        return True, ""
-    return False, (
+        return options, ""
+    note = (
         f"ran serially: about {work_s:.1f} s of work, which would take about {spread:.1f} s on "
         f"{workers} {options.executor} workers ({start:.1f} s to start each)"
     )
+    logger.info("%s", note)
+    return replace(options, executor="serial", scheduler=None), note
 
 
 class SweepSession:
@@ -174,18 +178,6 @@ class SweepSession:
 
         parts = self._run(_run_batch, [(work, t) for t in tasks], finished)
         return [result for part in parts for result in part]
-
-    def map_batches(
-        self,
-        work: Callable[[Any, Sequence[T]], list[R]],
-        items: Sequence[T],
-        *,
-        seconds_each: float,
-        per_worker: int = 4,
-    ) -> list[R]:
-        """:meth:`map` for a ``work`` that returns one result per batch (a packed one, cheaper to
-        send back than one per item): those results, in item order."""
-        return self.map(work, items, seconds_each=seconds_each, per_worker=per_worker)
 
 
 @contextlib.contextmanager

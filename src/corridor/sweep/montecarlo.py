@@ -29,7 +29,7 @@ import logging
 import math
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -39,7 +39,7 @@ from corridor.errors import RequestError
 from corridor.flow import Demand, WarmSolver
 from corridor.network import Network, commodity_units
 from corridor.scenario import Scenario, with_investments
-from corridor.sweep.engine import SweepOptions, pays_to_spread, sweep_session
+from corridor.sweep.engine import SweepOptions, sweep_session, worth_spreading
 from corridor.sweep.hazards import Hazard, bind_hazards, load_hazards
 
 __all__ = ["MAX_YEARS", "Risk", "YearPricer", "risk", "sample_year"]
@@ -184,10 +184,6 @@ def _number(value: float) -> float | None:
     return round(value, 2) if math.isfinite(value) else None
 
 
-YearLoss = tuple[int, int, float, float, np.ndarray, int]
-"""One sampled year: (year, events, disrupted days, loss in USD, stranded units per pair, states solved for it)."""
-
-
 class YearPricer:
     """A process's baseline LP, its cache of priced disruption states, and the hazards a year is sampled from.
 
@@ -211,7 +207,6 @@ class YearPricer:
         self.hazards = tuple(hazards)
         self.seed = seed
         self.n_pairs = len(demand.table)
-        self.cache: dict[tuple[tuple[int, float], ...], tuple[float, np.ndarray]] = {}
 
     @functools.cached_property
     def solver(self) -> WarmSolver:
@@ -265,25 +260,6 @@ class YearPricer:
         """The state a bit mask of hazards stands for: ((hazard, capacity left), ...)."""
         return tuple((h, self.hazards[h].capacity_left) for h in range(mask.bit_length()) if mask >> h & 1)
 
-    def price_year(self, year: int) -> YearLoss:
-        """Sample one year and price each of its disrupted stretches."""
-        events = sample_year(self.hazards, np.random.default_rng([self.seed, year]))
-        loss = 0.0
-        stranded = np.zeros(self.n_pairs)
-        disrupted = 0.0
-        solved = 0
-        for days, state in _stretches(events, self.hazards):
-            if state not in self.cache:
-                self.cache[state] = self.price_state(state)
-                solved += 1
-            extra, unserved = self.cache[state]
-            loss += extra * days / 365.0
-            stranded += unserved * days / 365.0
-            disrupted += days
-        # a disruption wrapped round the year end is two pieces; the one from day 0 is not a new event
-        count = sum(1 for start, end, _ in events if start > 0.0 or end >= 365.0)
-        return year, count, disrupted, loss, stranded, solved
-
 
 @dataclass(frozen=True)
 class _Samples:
@@ -311,7 +287,7 @@ class _Samples:
 
 
 def _sample_years(pricer: YearPricer, years: Sequence[int]) -> list[_Samples]:
-    return [pricer.sample(years)]  # one result for the batch (see SweepSession.map_batches)
+    return [pricer.sample(years)]  # one packed result per batch (cheaper to send back than one per year)
 
 
 def _price_states(pricer: YearPricer, masks: Sequence[int]) -> list[tuple[float, np.ndarray]]:
@@ -393,12 +369,7 @@ def risk(
     # states met per year decline as the common ones recur: guess the new ones from the first sample's rate
     guess_states = len(masks) * math.log1p(len(rest) / first) if masks else 0.0
     work_s = len(rest) * sample_s + guess_states * state_s
-    spread, note = pays_to_spread(options, work_s, build_s)
-    if not spread and options.executor != "serial" and not options.always_spread:
-        logger.info("risk: %s", note)
-        options = replace(options, executor="serial", scheduler=None)
-    else:
-        note = ""
+    options, note = worth_spreading(options, work_s, build_s)
     done = [first]
 
     def advance(k: int) -> None:
@@ -412,7 +383,7 @@ def risk(
         # priced once, the states spread over the workers; 3. the years' losses from the prices
         tick = time.perf_counter()
         # small batches (a dozen per worker) so that the workers finish together
-        parts += session.map_batches(_sample_years, rest, seconds_each=sample_s, per_worker=12)
+        parts += session.map(_sample_years, rest, seconds_each=sample_s, per_worker=12)
         samples = _Samples.join(parts)
         advance(len(rest) // 2)
         new = sorted(set(samples.stretch_mask.tolist()) - set(prices))
