@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import itertools
-import time
 
 import networkx as nx
 import numpy as np
@@ -23,6 +22,7 @@ from scipy.sparse.csgraph import dijkstra
 
 from corridor.network import synthetic_network
 from corridor.routing import shortest_routes
+from timing import best_of
 
 
 def _networkx_graph(net):  # the same directed arcs and weights as corridor's compiled network
@@ -64,16 +64,6 @@ def _networkx_routes(g, pairs):
     return out
 
 
-def _best_of(repeats, fn):
-    best = float("inf")
-    result = None
-    for _ in range(repeats):
-        start = time.perf_counter()
-        result = fn()
-        best = min(best, time.perf_counter() - start)
-    return best, result
-
-
 def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--nodes", type=int, default=10_000)
@@ -87,7 +77,7 @@ def main(argv: list[str] | None = None) -> dict:
     idx = rng.integers(0, cn.n_nodes, size=(args.queries, 2))
     pairs = [(cn.node_ids[a], cn.node_ids[b]) for a, b in idx]
 
-    t_ours, routes = _best_of(args.repeats, lambda: shortest_routes(net, pairs, commodity="c0"))
+    t_ours, routes = best_of(args.repeats, lambda: shortest_routes(net, pairs, commodity="c0"))
 
     # bare kernel: the same query graph, one dijkstra call per batch of distinct origins
     from corridor.routing.routes import _prepare, _query_graph  # private on purpose: the kernel's input
@@ -101,7 +91,7 @@ def main(argv: list[str] | None = None) -> dict:
         for start in range(0, len(origins), 256):
             dijkstra(matrix, indices=origins[start : start + 256], return_predecessors=True)
 
-    t_bare, _ = _best_of(args.repeats, bare)
+    t_bare, _ = best_of(args.repeats, bare)
 
     # the same kernel corridor runs for many pairs: one Dijkstra per origin, stopped at a landmark bound
     from corridor.routing.paths import LANDMARKS, _landmark_bounds  # private on purpose: the kernel itself
@@ -116,10 +106,10 @@ def main(argv: list[str] | None = None) -> dict:
         for s, b in limits.items():
             dijkstra(matrix, indices=s, return_predecessors=True, limit=b * (1 + 1e-9) + 1e-9)
 
-    t_kernel, _ = _best_of(args.repeats, bounded)
+    t_kernel, _ = best_of(args.repeats, bounded)
 
     g = _networkx_graph(net)
-    t_nx, nx_routes = _best_of(1, lambda: _networkx_routes(g, [tuple(p) for p in idx.tolist()]))
+    t_nx, nx_routes = best_of(1, lambda: _networkx_routes(g, [tuple(p) for p in idx.tolist()]))
 
     worst = max(abs(r.cost_usd - n[0]) for r, n in zip(routes, nx_routes, strict=True))
     assert worst < 1e-6 * max(1.0, *(n[0] for n in nx_routes)), f"costs disagree with networkx by {worst}"

@@ -18,16 +18,8 @@ benchmark exits non-zero otherwise.
 from __future__ import annotations
 
 import argparse
-import time
 
-
-def _best(repeat: int, fn):
-    best, result = float("inf"), None
-    for _ in range(repeat):
-        start = time.perf_counter()
-        result = fn()
-        best = min(best, time.perf_counter() - start)
-    return best, result
+from timing import best_of
 
 
 def main(argv: list[str] | None = None) -> dict:
@@ -49,14 +41,14 @@ def main(argv: list[str] | None = None) -> dict:
         return risk(net, demand, years=years, options=SweepOptions(seed=1, **options))
 
     risk(net, demand, years=200, options=SweepOptions(seed=1))  # imports and caches warm, as in a session
-    serial_s, serial = _best(args.repeat, run)
-    processes_s, processes = _best(args.repeat, lambda: run(executor="processes", workers=2))
+    serial_s, serial = best_of(args.repeat, run)
+    processes_s, processes = best_of(args.repeat, lambda: run(executor="processes", workers=2))
     dask_s, tables = {}, {}
     for workers in (1, 2):
         with LocalCluster(n_workers=workers, threads_per_worker=1, dashboard_address=":0", silence_logs=40) as cluster:
             address = cluster.scheduler_address
             risk(net, demand, years=300, options=SweepOptions(seed=1, executor="dask", scheduler=address))
-            dask_s[workers], result = _best(args.repeat, lambda a=address: run(executor="dask", scheduler=a))
+            dask_s[workers], result = best_of(args.repeat, lambda a=address: run(executor="dask", scheduler=a))
             tables[workers] = result.years
     same = all(serial.years.equals(t) for t in (processes.years, tables[1], tables[2]))
     figures = {
