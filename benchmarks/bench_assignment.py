@@ -8,7 +8,9 @@ destination pair) is assigned three ways, each in a fresh process so that peak m
   and its volume added to the arcs). No capacitated assignment can be cheaper to compute; the
   best of three runs.
 * **priced**: :func:`corridor.flow.build_assignment`, :func:`corridor.flow.solve_priced` and
-  :func:`corridor.flow.read_assignment` (what ``corridor assign`` does at this size).
+  :func:`corridor.flow.read_assignment` (what ``corridor assign`` does at this size). From 100,000
+  groups x nodes a forked helper process prices half of each round on the second core
+  (``--no-helper``: one process); its memory beyond the pages it shares counts in the peak.
 * **plain**: the same with every (commodity, arc) column in one LP (``--no-plain`` skips it: at
   10,000 nodes it takes about half an hour).
 
@@ -85,7 +87,8 @@ def _case(args: argparse.Namespace):
 
 
 def child(args: argparse.Namespace) -> None:
-    from corridor.flow import build_assignment, read_assignment, solve_assignment, solve_priced
+    from corridor.flow import PricedLP, build_assignment, read_assignment, solve_assignment
+    from corridor.flow.pricing import helper_pays
 
     net, demand = _case(args)
     out: dict = {}
@@ -100,11 +103,21 @@ def child(args: argparse.Namespace) -> None:
         start = time.perf_counter()
         model = build_assignment(net, demand)
         built = time.perf_counter()
-        solution = solve_assignment(model) if args.method == "plain" else solve_priced(model)
+        if args.method == "plain":
+            solution = solve_assignment(model)
+        else:  # what solve_priced does, keeping the helper's own memory for the peak below
+            work = len(model.group_origin) * net.compiled.n_nodes
+            lp = PricedLP(model, helper=args.method == "priced" and helper_pays(work))
+            out["helper"] = lp.helper is not None
+            try:
+                solution = lp.solve()
+            finally:
+                lp.close()
+            out["helper_mb"] = lp.helper_mb
         solved = time.perf_counter()
         result = read_assignment(model, solution)
         done = time.perf_counter()
-        out = {
+        out |= {
             "seconds": done - start,
             "objective": solution.objective,
             "build": built - start,
@@ -114,7 +127,9 @@ def child(args: argparse.Namespace) -> None:
             "unserved_share": float(result.unserved["unserved"].sum() / result.unserved["demand"].sum()),
             "binding": len(result.bottlenecks),
         }
-    out["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    # this process's peak, and what the priced LP's pricing helper (a fork: it shares this
+    # process's pages) took beyond them
+    out["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 + out.pop("helper_mb", 0.0)
     print(json.dumps(out))
 
 
@@ -124,10 +139,11 @@ def run(method: str, nodes: int, commodities: int, load: float) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def measure(nodes: int, commodities: int, load: float, plain: bool) -> dict:
-    """The floor, the priced LP and (with ``plain``) the plain LP on one case, each in its own process."""
+def measure(nodes: int, commodities: int, load: float, plain: bool, helper: bool = True) -> dict:
+    """The floor, the priced LP and (with ``plain``) the plain LP on one case, each in its own
+    process (without ``helper``, the priced LP prices in its own process alone)."""
     figures = {"nodes": nodes, "commodities": commodities, "floor": run("floor", nodes, commodities, load)}
-    figures["priced"] = run("priced", nodes, commodities, load)
+    figures["priced"] = run("priced" if helper else "priced-alone", nodes, commodities, load)
     if plain:
         figures["plain"] = run("plain", nodes, commodities, load)
     return figures
@@ -175,6 +191,7 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--commodities", type=int, default=100)
     parser.add_argument("--load", type=float, default=0.3, help="demand as a share of the default draw")
     parser.add_argument("--no-plain", action="store_true", help="skip the plain LP (the floor is always measured)")
+    parser.add_argument("--no-helper", action="store_true", help="price in one process (no second core)")
     parser.add_argument("--sizes", default=None, help="comma-separated node counts: a size sweep, floor and priced")
     parser.add_argument("--out", default="out/bench", help="folder of the size sweep's table and plot")
     parser.add_argument("--child", dest="method", default=None, help=argparse.SUPPRESS)
@@ -185,16 +202,18 @@ def main(argv: list[str] | None = None) -> dict:
     if args.sizes:
         rows = size_sweep([int(s) for s in args.sizes.split(",")], args.commodities, args.load, Path(args.out))
         return {"sizes": rows}
-    m = measure(args.nodes, args.commodities, args.load, plain=not args.no_plain)
+    m = measure(args.nodes, args.commodities, args.load, plain=not args.no_plain, helper=not args.no_helper)
     floor, priced = m["floor"], m["priced"]
     print(f"assignment LP: {args.nodes} nodes, {args.commodities} commodities, load {args.load}")
     print(f"  {priced['unserved_share']:.1%} of demand unserved, {priced['binding']} capacities bind")
     print(f"  floor (all-or-nothing routes) {floor['seconds']:8.2f} s")
+    processes = "2 processes" if priced["helper"] else "1 process  "
     print(
-        f"  priced LP                     {priced['seconds']:8.2f} s  (build {priced['build']:.2f}, solve "
+        f"  priced LP ({processes})     {priced['seconds']:8.2f} s  (build {priced['build']:.2f}, solve "
         f"{priced['solve']:.2f}, read {priced['read']:.2f})  peak {priced['peak_mb']:7.0f} MB"
     )
     figures: dict = {"nodes": args.nodes, "priced_over_floor": priced["seconds"] / floor["seconds"]}
+    figures["priced_processes"] = 2 if priced["helper"] else 1
     figures.update(priced_over_plain=None, peak_memory_ratio=None, exact=None)
     if "plain" in m:
         plain = m["plain"]
