@@ -88,7 +88,7 @@ def _case(args: argparse.Namespace):
 
 def child(args: argparse.Namespace) -> None:
     from corridor.flow import PricedLP, build_assignment, read_assignment, solve_assignment
-    from corridor.flow.pricing import helper_pays
+    from corridor.flow.pricing_helper import helper_pays
 
     net, demand = _case(args)
     out: dict = {}

@@ -87,7 +87,7 @@ def test_helper_only_where_it_pays(congested):
     """No second process for a small LP, nor inside a pool's worker (its siblings have the cores)."""
     from concurrent.futures import ProcessPoolExecutor
 
-    from corridor.flow.pricing import HELPER_FROM_WORK, helper_pays
+    from corridor.flow.pricing_helper import HELPER_FROM_WORK, helper_pays
 
     assert not helper_pays(HELPER_FROM_WORK - 1)
     assert helper_pays(HELPER_FROM_WORK) == ((os.cpu_count() or 1) >= 2)
@@ -96,3 +96,30 @@ def test_helper_only_where_it_pays(congested):
     lp = PricedLP(congested)
     assert lp.helper is None
     lp.close()
+
+
+def test_idle_columns_dropped_once_and_the_optimum_kept(congested, monkeypatch):
+    """Dropping idle flow columns from the master (here from the first fresh solve on) changes
+    the work, not the answer; a closure re-solve afterwards still restores the master."""
+    from corridor.flow import pricing
+
+    expected = solve_assignment(congested)
+    monkeypatch.setattr(pricing, "DROP_FROM_COLUMNS", 0)
+    monkeypatch.setattr(pricing, "FRESH_FROM_COLUMNS", 0)
+    monkeypatch.setattr(pricing, "IDLE_SOLVES", 1)
+    lp = PricedLP(congested)
+    solution = lp.solve()
+    assert lp.dropped.any()
+    assert not np.isin(np.flatnonzero(lp.dropped), lp.cols).all()  # some stayed out
+    assert solution.objective == pytest.approx(expected.objective, rel=1e-9)
+    _certified(congested, solution)
+    size = (len(lp.rows), len(lp.cols))
+    closed = np.flatnonzero(congested.flow_arc == congested.flow_arc[np.argmax(solution.x[: congested.n_flow])])
+    changed = lp.solve_changed(lp.h.getBasis(), closed, np.zeros(0, np.int64), np.zeros(0))
+    assert (len(lp.rows), len(lp.cols)) == size and len(lp.idle) == size[1]
+    usable = np.ones(congested.network.compiled.n_arcs, dtype=bool)
+    usable[congested.flow_arc[closed[0]]] = False
+    without = build_assignment(congested.network, congested.demand, usable=usable)
+    assert changed.objective == pytest.approx(solve_assignment(without).objective, rel=1e-9)
+    assert changed.objective > solution.objective  # the busiest arc: closing it costs something
+    assert not changed.x[closed].any()

@@ -21,15 +21,16 @@ It starts from each pair's shortest route and grows until its optimum is provabl
 * **partial pricing.** A round prices first the groups that found a route in the last round;
   only when none of them finds one are the others priced, at the same duals, so the loop still
   ends on a round in which every group was priced;
-* **two cores.** On a large LP (:data:`HELPER_FROM_WORK`) a forked helper process prices every
-  other group of a round while this one prices the rest; it is sent the charges and the few
-  duals it reads, and answers with the columns it found. Dijkstra holds the GIL, so threads
-  would not do. A helper that dies costs time, not the answer: its groups are priced here;
+* **two cores.** On a large LP a forked helper process prices every other group of a round
+  while this one prices the rest (:mod:`corridor.flow.pricing_helper`);
 * **rows follow columns.** A column joins with every row it has a coefficient in (taken from
   :meth:`corridor.flow.AssignmentModel.columns`: the whole matrix is never written); a row new to
   the master is empty until then, so the last basis stays primal feasible and the primal simplex
   restarts from it. A restart that runs past :data:`WARM_ITERATIONS` is abandoned for a fresh
-  solve, whose presolve shrinks the master's chains of arcs.
+  solve, whose presolve shrinks the master's chains of arcs;
+* **idle columns leave.** Before a fresh solve of a large master, flow columns that have sat at
+  zero with a positive reduced cost for :data:`IDLE_SOLVES` solves are dropped (each at most
+  once); pricing brings back any that become worth using.
 
 When no pair has a cheaper route, the master's demand and capacity duals with node potentials
 ``origin potential + d`` are a feasible dual of the whole LP whose objective is the master's
@@ -40,14 +41,10 @@ every row), so :func:`corridor.flow.read_assignment` reads it like the plain LP'
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import logging
-import multiprocessing
-import os
 import time
 from collections.abc import Mapping
-from multiprocessing.connection import Connection
 from typing import Any
 
 import numpy as np
@@ -57,8 +54,9 @@ from scipy.sparse.csgraph import dijkstra
 from corridor.errors import SolverError
 from corridor.flow.highs import new_highs, status_name
 from corridor.flow.model import AssignmentModel, LPSolution
+from corridor.flow.pricing_helper import PricingHelper, helper_pays
 
-__all__ = ["PricedLP", "helper_pays", "solve_priced"]
+__all__ = ["PricedLP", "solve_priced"]
 
 logger = logging.getLogger(__name__)
 
@@ -71,12 +69,18 @@ FRESH_FROM_COLUMNS = 150
 """Columns entering in one round from which the master is solved afresh rather than restarted
 (measured on the same benchmark with the limit above: HiGHS 7.9 s never, 6.8-7.5 s from 50 to
 200 columns, 7.5 s from 1,000)."""
-
-
-HELPER_FROM_WORK = 100_000
-"""Groups times nodes from which :func:`solve_priced` prices in a second process as well
-(measured on synthetic networks, solve time with and without it: 0.09 s either way at 2,000
-nodes and 20 groups, 0.73 s against 0.90 s at 5,000 and 50, 7.9 s against 9.0 s at 10,000 and 100)."""
+IDLE_SOLVES = 3
+"""Solves in a row a flow column has sat at zero, dearer than the master's routes, before a fresh
+solve drops it from the master (each column at most once, so the loop still ends)."""
+DROP_FROM_COLUMNS = 15_000
+"""Master columns from which idle ones are dropped. A smaller master makes the fresh solves
+cheaper, but a dropped column may be priced back in: measured on synthetic networks (solve time
+in two processes, dropping after 3 idle solves against never), it pays once fresh solves are
+dear: 10,000 nodes / 100 groups 7.2 s against 8.0 s and, on a second draw, 8.2 s against 10.3 s;
+it costs at 5,000 / 50 (0.93 s against 0.71 s) and 7,000 / 70 (2.7 s against 2.3 s), whose
+masters end below this size (6,500 and 13,000 columns) and so now drop nothing. After 4 idle
+solves instead of 3, columns came back so often that the loop, without the at-most-once rule,
+did not settle."""
 
 
 class _Group:
@@ -173,7 +177,9 @@ class PricedLP:
         self.rows: list[int] = []
         self.col_at = np.full(model.shape[1], -1, dtype=np.int64)  # model column -> master column
         self.cols: list[int] = []
-        self.helper = _Helper(self) if helper else None  # forked now: it holds every array above
+        self.idle = np.zeros(0, np.int64)  # per master column: solves in a row at zero with a positive reduced cost
+        self.dropped = np.zeros(model.n_flow, dtype=bool)  # flow columns dropped from the master once
+        self.helper = PricingHelper(self) if helper else None  # forked now: it holds every array above
         self.helper_mb = 0.0  # the helper's peak memory beyond the pages it shares with this process
         if corridor:
             ends = [
@@ -214,8 +220,12 @@ class PricedLP:
         self.col_at[columns] = len(self.cols) + np.arange(len(columns))  # once HiGHS holds them
         self.cols.extend(columns.tolist())
 
-    def solve(self, max_rounds: int = 2_000) -> LPSolution:
-        """Solve the master, price, grow it, until no route is worth adding; the answer in whole-LP terms."""
+    def solve(self, max_rounds: int = 2_000, drop: bool = True) -> LPSolution:
+        """Solve the master, price, grow it, until no route is worth adding; the answer in whole-LP terms.
+
+        ``drop``: before a fresh solve, drop the flow columns that have stayed idle (see
+        :data:`IDLE_SOLVES`); :meth:`solve_changed` keeps every column, to restore the master after.
+        """
         import highspy
 
         model, n, h = self.model, self.n, self.h
@@ -250,8 +260,11 @@ class PricedLP:
             round_iterations = int(h.getInfo().simplex_iteration_count)
             iterations += round_iterations
             solved = time.perf_counter()
+            solution = h.getSolution()
             row_dual = np.zeros(model.shape[0])
-            row_dual[self.rows] = np.asarray(h.getSolution().row_dual, dtype=float)
+            row_dual[self.rows] = np.asarray(solution.row_dual, dtype=float)
+            idle = (np.asarray(solution.col_value) <= 0) & (np.asarray(solution.col_dual) > 0)
+            self.idle = np.where(idle, np.pad(self.idle, (0, len(idle) - len(self.idle))) + 1, 0)
             # what one more unit on each row costs: a capacity's (or queue's) dual is never positive
             charge = -np.minimum(row_dual[model.price_rows], 0.0)
             # partial pricing: the groups that found routes last round; only when none of them
@@ -273,8 +286,11 @@ class PricedLP:
             )
             if not len(columns):
                 break
+            fresh = len(columns) > FRESH_FROM_COLUMNS  # many new routes: a fresh solve is quicker than a restart
+            if fresh and drop:
+                self._drop_idle()
             self.add_columns(columns)
-            if len(columns) > FRESH_FROM_COLUMNS:  # many new routes: a fresh solve is quicker than a restart
+            if fresh:
                 h.clearSolver()
                 h.setOptionValue("simplex_strategy", 1)
                 h.setOptionValue("simplex_iteration_limit", 2**31 - 1)
@@ -296,7 +312,7 @@ class PricedLP:
                 logger.warning("%s; its groups are priced again here", e)
                 self.close()
         if any(potentials[g] is None for g in held.tolist()):  # the same duals give the same potentials
-            self._price_all(held, charge, row_dual, potentials)
+            self.price_groups(held, charge, row_dual, potentials)
         for g, potential in potentials.items():  # the last full round's (every group was priced)
             assert potential is not None  # fetched from the helper or priced again above
             row_dual[g * n : (g + 1) * n] = -potential
@@ -315,19 +331,19 @@ class PricedLP:
         """These groups priced (half of them in the helper, if there is one): the columns new to
         the master each group found, for the groups that found some."""
         if self.helper is None or len(groups) < 2:
-            found = self._price_all(groups, charge, row_dual, potentials)
+            found = self.price_groups(groups, charge, row_dual, potentials)
         else:
             theirs = groups[1::2]
             read = np.concatenate([theirs * self.n + self.model.group_origin[theirs], self.demand_rows])
             try:
                 self.helper.price(theirs, charge, read, row_dual[read], self.reach[theirs])
-                found = self._price_all(groups[::2], charge, row_dual, potentials)
+                found = self.price_groups(groups[::2], charge, row_dual, potentials)
                 found.update(self.helper.found(theirs, self.reach))
                 potentials.update(dict.fromkeys(theirs.tolist()))
             except SolverError as e:  # priced here instead: the answer is the same, only slower
                 logger.warning("%s; pricing goes on in this process alone", e)
                 self.close()
-                found = self._price_all(groups, charge, row_dual, potentials)
+                found = self.price_groups(groups, charge, row_dual, potentials)
         out = {}
         for g, columns in found.items():
             new = columns[self.col_at[columns] < 0]  # a master route can only look cheaper by the tolerance
@@ -341,11 +357,12 @@ class PricedLP:
             self.helper_mb = self.helper.close()
             self.helper = None
 
-    def _price_all(
+    def price_groups(
         self, groups: np.ndarray, charge: np.ndarray, row_dual: np.ndarray, potentials: dict[int, Any]
     ) -> dict[int, np.ndarray]:
-        """These groups priced at these row charges (see :func:`_price`): the columns new to the
-        master each group found, for the groups that found some; each group's potentials are kept."""
+        """These groups priced at these row charges (see :func:`_price`): the columns of the routes
+        each group found, for the groups that found some (the master may hold some of them
+        already); each group's potentials are kept. The helper process runs this too."""
         charged = np.flatnonzero(charge)  # the rows with a shadow price (few: those that bind)
         block = self.model.price_arcs[charged]  # [charged row, arc]
         entry_charge = np.repeat(charge[charged], np.diff(block.indptr)) * block.data
@@ -391,7 +408,7 @@ class PricedLP:
             raise SolverError("HiGHS refused the baseline basis of the master LP")
         self._set_upper(closed, np.zeros(len(closed)), rows, row_upper)
         try:
-            return self.solve()
+            return self.solve(drop=False)
         finally:
             self._truncate(*size)
             self._set_upper(closed, saved_columns, rows, saved_rows)
@@ -414,6 +431,22 @@ class PricedLP:
             r = rows[held]
             self.h.changeRowsBounds(k, at[held].astype(np.int32), self.model.row_lower[r], self.row_upper[r])
 
+    def _drop_idle(self) -> None:
+        """Drop from the master the flow columns idle for :data:`IDLE_SOLVES` solves, unless dropped before."""
+        cols = np.asarray(self.cols, dtype=np.int64)
+        flow = cols < self.model.n_flow
+        drop = flow & (self.idle >= IDLE_SOLVES)
+        drop[flow] &= ~self.dropped[cols[flow]]
+        if not drop.any() or len(cols) < DROP_FROM_COLUMNS:
+            return
+        self.h.deleteCols(int(drop.sum()), np.flatnonzero(drop).astype(np.int32))
+        self.dropped[cols[drop]] = True
+        self.col_at[cols[drop]] = -1
+        self.col_at[cols[~drop]] = np.arange(int((~drop).sum()))
+        self.cols = cols[~drop].tolist()
+        self.idle = self.idle[~drop]
+        logger.debug("priced LP: %d idle flow columns dropped from the master", int(drop.sum()))
+
     def _truncate(self, n_rows: int, n_cols: int) -> None:
         """Drop the columns and rows added after the master had this size."""
         extra = np.asarray(self.cols[n_cols:], dtype=np.int64)
@@ -421,6 +454,7 @@ class PricedLP:
             self.h.deleteCols(len(extra), np.arange(n_cols, n_cols + len(extra), dtype=np.int32))
             self.col_at[extra] = -1
             del self.cols[n_cols:]
+            self.idle = self.idle[:n_cols]
         extra = np.asarray(self.rows[n_rows:], dtype=np.int64)
         if len(extra):
             self.h.deleteRows(len(extra), np.arange(n_rows, n_rows + len(extra), dtype=np.int32))
@@ -450,17 +484,6 @@ def solve_priced(
         return lp.solve()
     finally:
         lp.close()
-
-
-def helper_pays(work: int) -> bool:
-    """Whether pricing ``work`` (groups times nodes) in a second process pays: a large LP, a
-    second core, and this process not itself a worker of a pool (whose siblings have the cores)."""
-    return (
-        work >= HELPER_FROM_WORK
-        and (os.cpu_count() or 1) >= 2
-        and multiprocessing.parent_process() is None
-        and "fork" in multiprocessing.get_all_start_methods()
-    )
 
 
 def _price(lp: PricedLP, g: int, length: np.ndarray, row_dual: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -528,108 +551,3 @@ def _tree_routes(group: _Group, pred: np.ndarray, weight: np.ndarray, ends: list
     length = np.where(inside & (group.head[entry] == head[:, None]), weight[entry], np.inf)
     chosen = entry[np.arange(len(head)), np.argmin(length, axis=1)]
     return np.asarray(group.columns[chosen], dtype=np.int64)
-
-
-class _Helper:
-    """A forked process that prices some groups of each round, so that two cores run Dijkstras.
-
-    Forked when the priced LP is built, it holds the LP's arrays without copying them. Per round
-    it is sent the groups, the row charges and the duals it reads (a few hundred numbers), and
-    answers with the columns found and the groups' new search caps; it keeps the potentials,
-    which are fetched once, when the master is optimal.
-    """
-
-    def __init__(self, lp: PricedLP) -> None:
-        context = multiprocessing.get_context("fork")
-        self.conn, child = context.Pipe()
-        self.process = context.Process(target=_serve, args=(lp, child), daemon=True, name="corridor-pricing")
-        self.process.start()
-        child.close()
-
-    def set_closed(self, closed: np.ndarray) -> None:
-        """The flow columns shut for the next solve (all others open)."""
-        self._send("closed", closed)
-
-    def price(
-        self, groups: np.ndarray, charge: np.ndarray, rows: np.ndarray, duals: np.ndarray, reach: np.ndarray
-    ) -> None:
-        """Start pricing these groups at these charges and these rows' duals (the ones pricing
-        them reads); the answer is read with :meth:`found`."""
-        charged = np.flatnonzero(charge)
-        self._send("price", groups, reach, charged, charge[charged], rows, duals)
-
-    def found(self, groups: np.ndarray, reach: np.ndarray) -> dict[int, np.ndarray]:
-        """The columns the groups sent last found; their new search caps are written into ``reach``."""
-        found, reach[groups] = self._receive()
-        return found  # type: ignore[no-any-return]
-
-    def potentials(self, groups: list[int]) -> dict[int, np.ndarray]:
-        self._send("potentials", groups)
-        return self._receive()  # type: ignore[no-any-return]
-
-    def _send(self, *message: Any) -> None:
-        try:
-            self.conn.send(message)
-        except OSError as e:
-            raise SolverError(f"the pricing helper process stopped (exit code {self.process.exitcode})") from e
-
-    def _receive(self) -> Any:
-        try:
-            kind, answer = self.conn.recv()
-        except EOFError as e:
-            raise SolverError(f"the pricing helper process stopped (exit code {self.process.exitcode})") from e
-        if kind == "error":
-            raise SolverError(f"the pricing helper process failed: {answer}")
-        return answer
-
-    def close(self) -> float:
-        """Stop the process; its peak memory in MB beyond the pages it shares with its parent (0 if unknown)."""
-        extra_kb = 0.0
-        with contextlib.suppress(OSError, EOFError):
-            self.conn.send(("stop", None))
-            if self.conn.poll(5):
-                extra_kb = float(self.conn.recv()[1])
-        self.conn.close()
-        self.process.join(timeout=5)
-        if self.process.is_alive():
-            self.process.kill()
-            self.process.join()
-        return extra_kb / 1024
-
-
-def _serve(lp: PricedLP, conn: Connection) -> None:
-    """The helper's loop: answer requests until told to stop."""
-    import resource
-
-    # a forked process starts with its parent's pages counted in its peak: what it adds is its own
-    inherited_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    model = lp.model
-    potentials: dict[int, np.ndarray] = {}
-    row_dual = np.zeros(model.shape[0])
-    charge = np.zeros(len(model.price_rows))
-    shut = np.flatnonzero(lp.col_upper[: model.n_flow] <= 0)
-    while True:
-        kind, *body = conn.recv()
-        try:
-            if kind == "stop":
-                conn.send(("stopped", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - inherited_kb))
-                return
-            if kind == "closed":
-                # only the columns that change are written: a page written is a page copied
-                lp.col_upper[shut] = model.upper[shut]
-                (shut,) = body
-                lp.col_upper[shut] = 0.0
-                lp.n_closed = len(shut)
-            elif kind == "price":
-                groups, reach, charged, values, rows, duals = body
-                lp.reach[groups] = reach
-                charge[:] = 0.0
-                charge[charged] = values
-                row_dual[rows] = duals  # pricing these groups reads no other row's dual
-                found = lp._price_all(groups, charge, row_dual, potentials)
-                conn.send(("found", (found, lp.reach[groups])))
-            elif kind == "potentials":
-                (groups,) = body
-                conn.send(("potentials", {g: potentials[g] for g in groups}))
-        except Exception as e:  # reported to the parent, which prices these groups itself
-            conn.send(("error", f"{type(e).__name__}: {e}"))
