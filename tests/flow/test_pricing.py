@@ -123,3 +123,18 @@ def test_idle_columns_dropped_once_and_the_optimum_kept(congested, monkeypatch):
     assert changed.objective == pytest.approx(solve_assignment(without).objective, rel=1e-9)
     assert changed.objective > solution.objective  # the busiest arc: closing it costs something
     assert not changed.x[closed].any()
+
+
+def test_helper_ignores_ctrl_c_and_leaves_quietly_with_its_parent(congested, caplog):
+    """Ctrl-C goes to the whole process group: the parent handles it, the helper must not die
+    with a traceback of its own; and a parent that goes away ends the helper cleanly."""
+    lp = PricedLP(congested, helper=True)
+    assert lp.helper is not None
+    os.kill(lp.helper.process.pid, signal.SIGINT)
+    with caplog.at_level(logging.WARNING, logger="corridor.flow.pricing"):
+        solution = lp.solve()
+    assert "helper" not in caplog.text and lp.helper is not None and lp.helper.process.is_alive()
+    assert solution.objective == solve_priced(congested, helper=False).objective
+    lp.helper.conn.close()  # as if the parent had exited
+    lp.helper.process.join(10)
+    assert lp.helper.process.exitcode == 0

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import os
+import signal
 from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING, Any
 
@@ -60,8 +61,14 @@ class PricingHelper:
     def __init__(self, lp: PricedLP) -> None:
         context = multiprocessing.get_context("fork")
         self.conn, child = context.Pipe()
-        self.process = context.Process(target=_serve, args=(lp, child), daemon=True, name="corridor-pricing")
-        self.process.start()
+        self.process = context.Process(target=_serve, args=(lp, child, self.conn), daemon=True, name="corridor-pricing")
+        # Ctrl-C reaches the whole process group; the child ignores it, and holding it back
+        # here until the fork is done leaves no moment in which it could still stop the child
+        held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        try:
+            self.process.start()
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, held)
         child.close()
 
     def set_closed(self, closed: np.ndarray) -> None:
@@ -94,7 +101,7 @@ class PricingHelper:
     def _receive(self) -> Any:
         try:
             kind, answer = self.conn.recv()
-        except EOFError as e:
+        except (EOFError, OSError) as e:
             raise SolverError(f"the pricing helper process stopped (exit code {self.process.exitcode})") from e
         if kind == "error":
             raise SolverError(f"the pricing helper process failed: {answer}")
@@ -115,10 +122,15 @@ class PricingHelper:
         return extra_kb / 1024
 
 
-def _serve(lp: PricedLP, conn: Connection) -> None:
-    """The helper's loop: answer requests until told to stop."""
+def _serve(lp: PricedLP, conn: Connection, parents_end: Connection) -> None:
+    """The helper's loop: answer requests until told to stop (or until the parent is gone)."""
     import resource
 
+    parents_end.close()  # the fork copied it: held here, the parent's exit would never read as the end
+
+    # Ctrl-C reaches the whole process group: the parent handles it and stops this process
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # held back by the parent while forking
     # a forked process starts with its parent's pages counted in its peak: what it adds is its own
     inherited_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     model = lp.model
@@ -127,7 +139,10 @@ def _serve(lp: PricedLP, conn: Connection) -> None:
     charge = np.zeros(len(model.price_rows))
     shut = np.flatnonzero(lp.col_upper[: model.n_flow] <= 0)
     while True:
-        kind, *body = conn.recv()
+        try:
+            kind, *body = conn.recv()
+        except (EOFError, OSError):  # the parent closed its end or exited: nothing left to answer
+            return
         try:
             if kind == "stop":
                 conn.send(("stopped", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - inherited_kb))
