@@ -88,7 +88,6 @@ def _case(args: argparse.Namespace):
 
 def child(args: argparse.Namespace) -> None:
     from corridor.flow import PricedLP, build_assignment, read_assignment, solve_assignment
-    from corridor.flow.pricing_helper import helper_pays
 
     net, demand = _case(args)
     out: dict = {}
@@ -106,13 +105,9 @@ def child(args: argparse.Namespace) -> None:
         if args.method == "plain":
             solution = solve_assignment(model)
         else:  # what solve_priced does, keeping the helper's own memory for the peak below
-            work = len(model.group_origin) * net.compiled.n_nodes
-            lp = PricedLP(model, helper=args.method == "priced" and helper_pays(work))
-            out["helper"] = lp.helper is not None
-            try:
+            with PricedLP(model, helper=None if args.method == "priced" else False) as lp:
+                out["helper"] = lp.helper is not None
                 solution = lp.solve()
-            finally:
-                lp.close()
             out["helper_mb"] = lp.helper_mb
         solved = time.perf_counter()
         result = read_assignment(model, solution)

@@ -146,6 +146,10 @@ class PricedLP:
     bounds to 0, a derate lowers capacity rows): :meth:`solve_changed` starts from a given
     basis of the master, prices in what the change makes worth using, and then drops it again,
     so that every change starts from the same master.
+
+    ``helper``: price half of each round in a forked process (None: where
+    :func:`corridor.flow.pricing_helper.helper_pays` says it pays). :meth:`close` stops it;
+    used as a context manager, the LP closes itself.
     """
 
     def __init__(
@@ -153,7 +157,7 @@ class PricedLP:
         model: AssignmentModel,
         solver_options: Mapping[str, Any] | None = None,
         corridor: float = 0.0,
-        helper: bool = False,
+        helper: bool | None = False,
     ) -> None:
         flow_upper = model.upper[: model.n_flow]
         if np.any((flow_upper > 0) & np.isfinite(flow_upper)):
@@ -179,6 +183,8 @@ class PricedLP:
         self.cols: list[int] = []
         self.idle = np.zeros(0, np.int64)  # per master column: solves in a row at zero with a positive reduced cost
         self.dropped = np.zeros(model.n_flow, dtype=bool)  # flow columns dropped from the master once
+        if helper is None:  # where it pays (see helper_pays)
+            helper = helper_pays(n_groups * n)
         self.helper = PricingHelper(self) if helper else None  # forked now: it holds every array above
         self.helper_mb = 0.0  # the helper's peak memory beyond the pages it shares with this process
         if corridor:
@@ -239,8 +245,7 @@ class PricedLP:
             try:
                 self.helper.set_closed(np.flatnonzero(self.col_upper[: model.n_flow] <= 0))
             except SolverError as e:
-                logger.warning("%s; pricing goes on in this process alone", e)
-                self.close()
+                self._lose_helper(e)
         for round_ in range(max_rounds):
             tick = time.perf_counter()
             h.run()
@@ -263,8 +268,9 @@ class PricedLP:
             solution = h.getSolution()
             row_dual = np.zeros(model.shape[0])
             row_dual[self.rows] = np.asarray(solution.row_dual, dtype=float)
-            idle = (np.asarray(solution.col_value) <= 0) & (np.asarray(solution.col_dual) > 0)
-            self.idle = np.where(idle, np.pad(self.idle, (0, len(idle) - len(self.idle))) + 1, 0)
+            if drop:  # the solves in a row each column has sat idle
+                idle = (np.asarray(solution.col_value) <= 0) & (np.asarray(solution.col_dual) > 0)
+                self.idle = np.where(idle, np.pad(self.idle, (0, len(idle) - len(self.idle))) + 1, 0)
             # what one more unit on each row costs: a capacity's (or queue's) dual is never positive
             charge = -np.minimum(row_dual[model.price_rows], 0.0)
             # partial pricing: the groups that found routes last round; only when none of them
@@ -309,8 +315,7 @@ class PricedLP:
             try:
                 potentials.update(self.helper.potentials(held.tolist()))
             except SolverError as e:
-                logger.warning("%s; its groups are priced again here", e)
-                self.close()
+                self._lose_helper(e)
         if any(potentials[g] is None for g in held.tolist()):  # the same duals give the same potentials
             self.price_groups(held, charge, row_dual, potentials)
         for g, potential in potentials.items():  # the last full round's (every group was priced)
@@ -341,8 +346,7 @@ class PricedLP:
                 found.update(self.helper.found(theirs, self.reach))
                 potentials.update(dict.fromkeys(theirs.tolist()))
             except SolverError as e:  # priced here instead: the answer is the same, only slower
-                logger.warning("%s; pricing goes on in this process alone", e)
-                self.close()
+                self._lose_helper(e)
                 found = self.price_groups(groups, charge, row_dual, potentials)
         out = {}
         for g, columns in found.items():
@@ -356,6 +360,17 @@ class PricedLP:
         if self.helper is not None:
             self.helper_mb = self.helper.close()
             self.helper = None
+
+    def __enter__(self) -> PricedLP:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _lose_helper(self, error: SolverError) -> None:
+        """The helper failed: stop it and price everything here (the same answer, only slower)."""
+        logger.warning("%s; pricing goes on in this process alone", error)
+        self.close()
 
     def price_groups(
         self, groups: np.ndarray, charge: np.ndarray, row_dual: np.ndarray, potentials: dict[int, Any]
@@ -477,13 +492,8 @@ def solve_priced(
     when the LP is large, the machine has a second core, and this process is not itself a worker
     of a pool, whose siblings have the other cores).
     """
-    if helper is None:
-        helper = helper_pays(len(model.group_origin) * model.network.compiled.n_nodes)
-    lp = PricedLP(model, solver_options, corridor, helper=helper)
-    try:
+    with PricedLP(model, solver_options, corridor, helper=helper) as lp:
         return lp.solve()
-    finally:
-        lp.close()
 
 
 def _price(lp: PricedLP, g: int, length: np.ndarray, row_dual: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
