@@ -6,10 +6,10 @@
   (:func:`transit_dependency`);
 * :mod:`corridor.analysis.compare`: named route options side by side (:func:`compare_routes`);
 * :mod:`corridor.analysis.capacity`: a corridor's end-to-end capacity by maximum flow
-  (:func:`corridor_capacity`).
+  (:func:`corridor_capacity`), and that of any chain of links (:func:`links_capacity`).
 """
 
-from corridor.analysis.capacity import CorridorCapacity, corridor_capacity
+from corridor.analysis.capacity import CorridorCapacity, corridor_capacity, links_capacity
 from corridor.analysis.compare import Option, Outcome, compare_routes
 from corridor.analysis.dependency import PATH_COLUMNS, assignment_paths, dependency_table, transit_dependency
 from corridor.analysis.impacts import Impact, Period, Replay, impact, impact_by_duration, replay
@@ -28,6 +28,7 @@ __all__ = [
     "dependency_table",
     "impact",
     "impact_by_duration",
+    "links_capacity",
     "replay",
     "transit_dependency",
 ]

@@ -378,29 +378,3 @@ def print_frame(frame: Any, *, title: str) -> None:
     for row in frame.itertuples(index=False):
         table.add_row(*(f"{v:,.4g}" if isinstance(v, float) else str(v) for v in row))
     console.print(table)
-
-
-def print_capacity(result: Any) -> None:
-    """A corridor's capacity per commodity and direction, with the binding cut."""
-    console = Console()
-    t = result.t_per_year
-    teu = result.teu_per_year
-    console.print(
-        f"{result.group}: from {', '.join(result.east)} (east) to {', '.join(result.west)} (west)\n"
-        f"tonnage capacity {t / 1e6:,.2f} Mt/y" + (f", containers {teu:,.0f} TEU/y" if teu is not None else "")
-        if t is not None
-        else f"{result.group}: nothing can cross it"
-    )
-    table = Table(title="Maximum flow, by commodity and direction", title_justify="left")
-    for col in ("direction", "commodity", "per year", "unit", "t per year", "binding cut"):
-        table.add_column(col, justify="right" if col in ("per year", "t per year") else "left")
-    for row in result.table.to_dict(orient="records"):
-        table.add_row(
-            row["direction"],
-            row["commodity"],
-            f"{row['units_per_year']:,.0f}",
-            row["unit"],
-            f"{row['t_per_year']:,.0f}",
-            row["binding"] or "none",
-        )
-    console.print(table)

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from corridor.cli import _shell as sh
 from corridor.errors import RequestError
+
+if TYPE_CHECKING:
+    from corridor.analysis import CorridorCapacity
 
 
 @sh.app.command()
@@ -223,6 +228,41 @@ def capacity(
     if as_json:
         sh.emit_json(result.to_dict())
         return
-    from corridor.cli._render import print_capacity
+    _print_capacity(result)
 
-    print_capacity(result)
+
+def _print_capacity(result: CorridorCapacity) -> None:
+    """A corridor's capacity per commodity and direction, with the binding cut; no "-0" anywhere."""
+    from rich.table import Table
+
+    from corridor.cli._render import make_console
+
+    def amount(value: float) -> str:
+        return "no figure" if not math.isfinite(value) else f"{abs(value):,.0f}"
+
+    t, teu = result.t_per_year, result.teu_per_year
+    ends = "end to end" if result.end_to_end else "across its own links"
+    console = make_console()
+    if t is None:
+        console.print(f"{result.group}: nothing can cross it")
+    else:
+        console.print(
+            f"{result.group} ({ends}): from {', '.join(result.east)} (east) to {', '.join(result.west)} (west)\n"
+            f"tonnage capacity {t / 1e6:,.2f} Mt/y" + (f", containers {teu:,.0f} TEU/y" if teu is not None else "")
+        )
+    table = Table(title="Maximum flow, by commodity and direction", title_justify="left")
+    columns = ["direction", "commodity", "per year", "unit", "t per year"]
+    columns += ["across", "binding cut"] if result.end_to_end else ["binding cut"]
+    for col in columns:
+        table.add_column(col, justify="right" if col in ("per year", "t per year") else "left")
+    for row in result.table.to_dict(orient="records"):
+        cells = [
+            row["direction"],
+            row["commodity"],
+            amount(row["units_per_year"]),
+            row["unit"],
+            amount(row["t_per_year"]),
+        ]
+        cells += [row["through"]] if result.end_to_end else []
+        table.add_row(*cells, row["binding"] or "none")
+    console.print(table)
