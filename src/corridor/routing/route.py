@@ -15,9 +15,10 @@ class Route:
     """A path with its cost, time, distance, countries, modes, transfers and sources.
 
     Costs are USD per unit of the commodity (``unit``: TEU or tonne). ``legs`` gives the
-    figures per link. ``capacity_per_year`` is the smallest published capacity along the route
-    in units of the commodity per year (None when no element on it has one), ``bottleneck``
-    the element that sets it.
+    figures per link. ``capacity_per_year`` is the most the route can carry in units of the
+    commodity per year, every capacity it crosses counted, the shared ones too (None when no
+    element on it has one); ``bottleneck`` the element that sets it: link ids (parallel ones
+    joined by '+'), a node id or a group id.
     """
 
     origin: str
