@@ -92,5 +92,25 @@ def test_capacity_command_gives_tonnes_per_year():
     assert data["end_to_end"] is True
     crossing = json.loads(CliRunner().invoke(app, ["capacity", "caspian_crossing", "--json"]).output)
     assert crossing["t_per_year"] == pytest.approx(95_000 * 69, rel=1e-6)  # coal gondolas of 69 t on the ferries
+    alone = json.loads(CliRunner().invoke(app, ["capacity", "middle_corridor", "--alone", "--json"]).output)
+    assert alone["end_to_end"] is False and alone["west"] == ["baku_alat_port"]
     bad = CliRunner().invoke(app, ["capacity", "nowhere"])
     assert bad.exit_code != 0 and "not a group" in bad.output and "Traceback" not in bad.output
+
+
+def test_every_corridor_end_names_what_the_network_has(eurasia):
+    """corridor_ends.csv: each row's group, crossing and countries are in the built-in network,
+    and each corridor it lists is measured end to end."""
+    import pandas as pd
+
+    from corridor.network import builtin_dataset_path
+
+    ends = pd.read_csv(builtin_dataset_path() / "corridor_ends.csv", dtype=str, keep_default_na=False)
+    known = set(eurasia.links["id"]) | set(eurasia.groups["id"])
+    countries = set(eurasia.nodes["country"])
+    for row in ends.itertuples():
+        assert row.group in set(eurasia.groups["id"])
+        assert set(row.through.split(";")) <= known
+        assert set(row.origins.split(";")) <= countries and set(row.destinations.split(";")) <= countries
+    for group in set(ends["group"]):
+        assert corridor_capacity(eurasia, group).end_to_end

@@ -27,7 +27,7 @@ from scipy.optimize import linprog
 from scipy.sparse import coo_array
 
 from corridor.errors import DataError, Problem, RequestError, SolverError
-from corridor.network import CompiledNetwork, Network, builtin_dataset_path, group_members
+from corridor.network import CompiledNetwork, Network, builtin_dataset_path, country_codes, group_members
 from corridor.records import json_records
 
 __all__ = ["CorridorCapacity", "corridor_capacity", "links_capacity"]
@@ -116,6 +116,16 @@ def _corridor_ends(network: Network, group: str) -> dict[str, _Ends]:
             if not value:
                 problems.append(
                     Problem(str(path), f"{name} is empty; expected ids separated by ';'", position + 2, name)
+                )
+            unknown = [x for x in value if x not in country_codes()] if name != "through" else []
+            if unknown:
+                problems.append(
+                    Problem(
+                        str(path),
+                        f"{name} has {', '.join(unknown)}; expected ISO 3166-1 alpha-2 country codes",
+                        position + 2,
+                        name,
+                    )
                 )
         if problems:
             continue

@@ -217,14 +217,21 @@ def network_schema(
 @sh.app.command()
 def capacity(
     group: str = typer.Argument(..., help="A corridor group id, e.g. middle_corridor, caspian_crossing, cpc."),
+    alone: bool = typer.Option(
+        False, "--alone", help="Measure the group's own links only, not the corridor end to end."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
     data: Path | None = sh.DATA_OPTION,
 ) -> None:
-    """End-to-end capacity of a corridor group by maximum flow, in t/yr and TEU/yr, with the binding cut."""
+    """Capacity of a corridor group by maximum flow, in t/yr and TEU/yr, with the binding cut.
+
+    A corridor with ends in the dataset (middle_corridor, northern_rail) is measured end to end,
+    each commodity by its own way; any other group across its own links.
+    """
     from corridor.analysis import corridor_capacity
 
     net = sh.load_network_or_exit(data)
-    result = sh.guard(lambda: corridor_capacity(net, group))
+    result = sh.guard(lambda: corridor_capacity(net, group, end_to_end=not alone))
     if as_json:
         sh.emit_json(result.to_dict())
         return
