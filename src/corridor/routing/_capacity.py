@@ -48,11 +48,26 @@ def route_capacity(
 
     ``mask`` [arc] says which links the commodity may use (parallel ones share a section).
     """
-    sections = [np.flatnonzero((cn.arc_pair == cn.arc_pair[a]) & mask) for a in arcs]
+    # a route that passes the same section or place twice (``via`` can make it) loads it twice
+    pairs, first, times = np.unique(cn.arc_pair[arcs], return_index=True, return_counts=True)
+    order = np.argsort(first)
+    sections = [np.flatnonzero((cn.arc_pair == pair) & mask) for pair in pairs[order]]
+    route = _Passes(sections, times[order], node_pos, np.bincount(node_pos, minlength=cn.n_nodes)[node_pos])
     shared = _shared_on(cn, c, np.concatenate(sections) if sections else np.zeros(0, dtype=np.int64))
     if not shared:
-        return _smallest(cn, c, sections, node_pos)
-    return _max_flow(cn, c, sections, node_pos, shared)
+        return _smallest(cn, c, route)
+    return _max_flow(cn, c, route, shared)
+
+
+@dataclass(frozen=True)
+class _Passes:
+    """A route as its distinct sections (the usable arcs of each) and places, each with the number
+    of times the route passes it."""
+
+    sections: list[np.ndarray]
+    section_times: np.ndarray
+    nodes: np.ndarray
+    node_times: np.ndarray
 
 
 @dataclass(frozen=True)
@@ -77,19 +92,19 @@ def _shared_on(cn: CompiledNetwork, c: int, arcs: np.ndarray) -> list[_Shared]:
     return out
 
 
-def _smallest(cn: CompiledNetwork, c: int, sections: list[np.ndarray], node_pos: np.ndarray) -> RouteCapacity:
+def _smallest(cn: CompiledNetwork, c: int, route: _Passes) -> RouteCapacity:
     """Without shared capacities: the smallest section (its parallel links together) or place."""
-    section_cap = np.array([cn.capacity[c, s].sum() for s in sections])
-    node_cap = cn.node_capacity[c, node_pos]
-    best_section = int(np.argmin(section_cap)) if len(sections) else -1
-    best_node = int(np.argmin(node_cap)) if len(node_pos) else -1
+    section_cap = np.array([cn.capacity[c, s].sum() for s in route.sections]) / route.section_times
+    node_cap = cn.node_capacity[c, route.nodes] / route.node_times
+    best_section = int(np.argmin(section_cap)) if len(section_cap) else -1
+    best_node = int(np.argmin(node_cap)) if len(node_cap) else -1
     a = section_cap[best_section] if best_section >= 0 else np.inf
     n = node_cap[best_node] if best_node >= 0 else np.inf
     if not np.isfinite(min(a, n)):
         return RouteCapacity(None, None, frozenset())
     if a <= n:
-        return RouteCapacity(float(a), _links(cn, sections[best_section]), frozenset())
-    node = int(node_pos[best_node])
+        return RouteCapacity(float(a), _links(cn, route.sections[best_section]), frozenset())
+    node = int(route.nodes[best_node])
     return RouteCapacity(float(n), cn.node_ids[node], cn.node_capacity_sources[node])
 
 
@@ -97,22 +112,21 @@ def _links(cn: CompiledNetwork, arcs: np.ndarray) -> str:
     return "+".join(cn.link_ids[cn.arc_link[a]] for a in arcs)
 
 
-def _max_flow(
-    cn: CompiledNetwork, c: int, sections: list[np.ndarray], node_pos: np.ndarray, shared: list[_Shared]
-) -> RouteCapacity:
+def _max_flow(cn: CompiledNetwork, c: int, route: _Passes, shared: list[_Shared]) -> RouteCapacity:
     """The most that can follow the route when shared capacities couple its links: an LP.
 
     Columns: the flow on each section's links, then the route's flow ``f``. Each section carries
-    ``f``; a link at most its capacity, a place at most its own (once for each time the route
-    passes it), a shared capacity at most its figure over its members.
+    ``f`` (times the passes); a link at most its capacity, a place at most its own (once for each
+    time the route passes it), a shared capacity at most its figure over its members.
     """
+    sections = route.sections
     arcs = np.concatenate(sections)
     n = len(arcs)
     f = n  # the route's flow
     section_of = np.repeat(np.arange(len(sections)), [len(s) for s in sections])
     a_eq = coo_array(
         (
-            np.r_[np.ones(n), -np.ones(len(sections))],
+            np.r_[np.ones(n), -route.section_times.astype(float)],
             (np.r_[section_of, np.arange(len(sections))], np.r_[np.arange(n), np.full(len(sections), f)]),
         ),
         shape=(len(sections), n + 1),
@@ -125,8 +139,7 @@ def _max_flow(
         rows_j += cols.tolist()
     a_ub = coo_array((np.ones(len(rows_i)), (rows_i, rows_j)), shape=(len(shared), n + 1)).tocsr()
     b_ub = np.array([group.per_year for group in shared])
-    passes = np.bincount(node_pos, minlength=cn.n_nodes)[node_pos]
-    node_limit = cn.node_capacity[c, node_pos] / passes
+    node_limit = cn.node_capacity[c, route.nodes] / route.node_times
     arc_limit = cn.capacity[c, arcs]
     f_limit = float(node_limit.min()) if len(node_limit) else np.inf
     bounds = [(0.0, None if not np.isfinite(u) else float(u)) for u in arc_limit]
@@ -151,7 +164,7 @@ def _max_flow(
         if link not in binding:
             binding.append(link)
     if upper[f]:
-        node = int(node_pos[int(np.argmin(node_limit))])
+        node = int(route.nodes[int(np.argmin(node_limit))])
         binding.append(cn.node_ids[node])
         sources |= cn.node_capacity_sources[node]
     return RouteCapacity(max(float(-result.fun), 0.0) + 0.0, "+".join(binding) or None, frozenset(sources))
