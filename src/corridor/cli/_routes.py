@@ -244,7 +244,7 @@ def _print_capacity(result: CorridorCapacity) -> None:
 
     from corridor.cli._render import make_console
 
-    def amount(value: float) -> str:
+    def amount(value: float) -> str:  # a flow is never below zero: abs keeps a solver's -0 off the page
         return "no figure" if not math.isfinite(value) else f"{abs(value):,.0f}"
 
     t, teu = result.t_per_year, result.teu_per_year
