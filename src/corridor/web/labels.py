@@ -83,8 +83,8 @@ def describe_routes(network: Network, routes: Sequence[Route], *, by: str) -> li
             {
                 "rank": rank,
                 "route": route,
-                "origin_name": names.node.get(route.origin, route.origin),
-                "destination_name": names.node.get(route.destination, route.destination),
+                "origin_name": names.of(route.origin),
+                "destination_name": names.of(route.destination),
                 "borders": borders,
                 "transfers_at": transfers,
                 "via": via[:MAX_VIA],

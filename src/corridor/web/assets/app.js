@@ -15,7 +15,7 @@ const DERATED = { color: "#e600a9", dashArray: "1 6", weight: 4, opacity: 0.95, 
 const CRITICAL = "#00b8d9";
 const CHOSEN = "#1a9850";
 // Utilisation after an impact (ColorBrewer YlOrRd), upper bounds of each band.
-const UTILISATION = [[0.5, "#fecc5c", "under 50 %"], [0.9, "#fd8d3c", "50-90 %"], [1.0, "#f03b20", "90-100 %"],
+const UTILISATION = [[0.5, "#fecc5c", "under 50 % of capacity"], [0.9, "#fd8d3c", "50-90 % of capacity"], [1.0, "#f03b20", "90-100 % of capacity"],
   [Infinity, "#7a0177", "over capacity"]];
 const UNITS = { teu: "TEU", t: "t" };
 
@@ -89,10 +89,12 @@ function daysBetween(a, b) {
 // ---------------------------------------------------------------- legend
 const legend = L.control({ position: "bottomright" });
 legend.onAdd = () => {
-  const box = L.DomUtil.create("div", "legend");
+  const box = L.DomUtil.create("details", "legend");
   box.dataset.testid = "legend";
-  box.id = "legend";
+  box.open = window.innerWidth > 700;  // on a phone the legend folds away until asked for
+  box.append(el("summary", {}, "Legend"), el("div", { id: "legend" }));
   L.DomEvent.disableClickPropagation(box);
+  L.DomEvent.disableScrollPropagation(box);
   return box;
 };
 legend.addTo(map);
@@ -109,7 +111,7 @@ function drawLegend() {
   box.innerHTML = "";
   box.append(el("strong", {}, state.useShown ? "Links: use after the impact" : "Links by mode"));
   const rows = state.useShown
-    ? UTILISATION.map(([, color, label]) => [{ color, weight: 3 }, `${label} of capacity`])
+    ? UTILISATION.map(([, color, label]) => [{ color, weight: 3 }, label])
     : Object.entries(MODE_COLORS).map(([mode, color]) => [{ color, weight: 3 }, MODE_NAMES[mode]]);
   rows.push([CLOSED, "closed on the chosen day"], [DERATED, "derated (less capacity) on the chosen day"],
     [{ color: CHOSEN, weight: 6 }, "chosen route (others thinner)"], [{ color: CRITICAL, weight: 6 }, "single point of failure"]);
@@ -160,10 +162,14 @@ function drawClosed() {
     if (f.properties.kind !== "link" || !state.closed.has(f.properties.id)) continue;
     const item = state.closed.get(f.properties.id);
     const style = item.capacity_share === 0 ? CLOSED : DERATED;
-    L.geoJSON(f, { style, interactive: true })
-      .bindTooltip(`${item.name}: ${item.capacity_share === 0 ? "closed" : `derated to ${fmt(item.capacity_share * 100)} % of capacity`} `
-        + `${longDate(item.start)} to ${longDate(item.end)} (link ${f.properties.id})`)
-      .addTo(layers.closed);
+    const tip = `${item.name}: ${item.capacity_share === 0 ? "closed" : `derated to ${fmt(item.capacity_share * 100)} % of capacity`} `
+      + `${longDate(item.start)} to ${longDate(item.end)} (link ${f.properties.id})`;
+    L.geoJSON(f, { style, interactive: true }).bindTooltip(tip).addTo(layers.closed);
+    // A marker of fixed size at the link's middle: a mooring a few km long shows at any zoom.
+    const coords = f.geometry.coordinates;
+    const [x, y] = coords[Math.floor(coords.length / 2)];
+    L.circleMarker([y, x], { radius: 7, color: style.color, weight: 2, dashArray: style.dashArray, fillOpacity: 0.15 })
+      .bindTooltip(tip).addTo(layers.closed);
   }
 }
 
