@@ -193,8 +193,10 @@ function drawRoutes(selected) {
     const lastLeg = coords[coords.length - 1];
     const end = lastLeg[lastLeg.length - 1];
     for (const [[x, y], label] of [[start, `From: ${first.origin_name}`], [end, `To: ${first.destination_name}`]]) {
-      L.circleMarker([y, x], { radius: 6, color: "#1b2631", fillColor: "#ffffff", fillOpacity: 1, weight: 2 })
-        .bindTooltip(label, { permanent: true, direction: "top", className: "end-label" }).addTo(layers.ends);
+      L.circleMarker([y, x], { radius: 6, color: "#1b2631", fillColor: "#ffffff", fillOpacity: 1, weight: 2 }).addTo(layers.ends);
+      const icon = L.divIcon({ className: "end-label", html: "", iconSize: null, iconAnchor: [-8, 24] });
+      const marker = L.marker([y, x], { icon, interactive: false, keyboard: false }).addTo(layers.ends);
+      marker.getElement().textContent = label;
     }
   }
   const all = state.routes.flatMap((r) => r.geometry.coordinates.flat()).map(([x, y]) => [y, x]);

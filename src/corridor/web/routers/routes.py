@@ -10,6 +10,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse, Response
 
 from corridor.errors import RequestError
+from corridor.network import link_lines
 from corridor.web.context import Ctx, WebContext
 from corridor.web.geo import route_feature
 from corridor.web.labels import describe_routes, first_event_day
@@ -70,11 +71,12 @@ def routes(
     GeoJSON; under a scenario on a day if named (default: the first day its events hold)."""
     net, described, closed, day = _find(ctx, origin, destination, commodity=commodity, by=by, k=k, avoid=avoid,
                                         via=via, scenario=scenario, on=on)  # fmt: skip
+    lines = link_lines(net)
     rows = []
     for d in described:
         route = d.pop("route")
         rows.append({**route.to_dict(), **d, "leg_modes": list(route.leg_modes),
-                     "geometry": route_feature(net, route, d["rank"])["geometry"]})  # fmt: skip
+                     "geometry": route_feature(net, route, d["rank"], lines=lines)["geometry"]})  # fmt: skip
     return {"routes": rows, "closed": closed, "on": None if day is None else day.isoformat()}
 
 
@@ -98,10 +100,10 @@ def export_routes(
         table = pd.DataFrame([_csv_row(d, scenario, day) for d in described])
         return Response(table.to_csv(index=False), media_type="text/csv",
                         headers={"Content-Disposition": 'attachment; filename="routes.csv"'})  # fmt: skip
-    features = []
+    features, lines = [], link_lines(net)
     for d in described:
         route = d["route"]
-        feature = route_feature(net, route, d["rank"])
+        feature = route_feature(net, route, d["rank"], lines=lines)
         feature["properties"].update(
             cost_usd=route.cost_usd, time_days=round(route.time_days, 2), distance_km=route.distance_km,
             countries=list(route.countries), borders=d["borders"], via=d["via"], bottleneck=d["bottleneck_name"],
