@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib.util
+import os
 from typing import Annotated, Any
 
 import pandas as pd
@@ -19,8 +20,9 @@ router = APIRouter(prefix="/api")
 
 @router.get("/health")
 def health() -> dict[str, Any]:
-    """The server answers; ``news`` says whether articles can be drafted into scenarios."""
-    return {"status": "ok", "news": importlib.util.find_spec("corridor.news") is not None}
+    """The server answers; ``news`` says whether articles can be drafted into scenarios, ``process``
+    which of the server's processes answered (``corridor serve --workers``)."""
+    return {"status": "ok", "news": importlib.util.find_spec("corridor.news") is not None, "process": os.getpid()}
 
 
 @router.get("/places")
