@@ -55,7 +55,9 @@ def _serve(port: int, workers: int, results: Path) -> subprocess.Popen[bytes]:
     script = shutil.which("corridor", path=os.path.dirname(sys.executable))
     base = [script] if script else [sys.executable, "-m", "corridor"]
     env = {**os.environ, "CORRIDOR_RESULTS": str(results)}
-    cmd = [*base, "serve", "--host", HOST, "--port", str(port), "--workers", str(workers)]
+    cmd = [*base, "serve", "--host", HOST, "--port", str(port)]
+    if workers > 1:  # one worker is the default (and all a corridor before --workers can do)
+        cmd += ["--workers", str(workers)]
     return subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
