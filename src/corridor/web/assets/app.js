@@ -98,6 +98,7 @@ legend.onAdd = () => {
   return box;
 };
 legend.addTo(map);
+map.on("moveend", () => placeEndLabels());
 
 function swatch(style) {
   const svg = `<svg width="34" height="10" aria-hidden="true"><line x1="1" y1="5" x2="33" y2="5" stroke="${style.color}" `
@@ -194,13 +195,23 @@ function drawRoutes(selected) {
     const end = lastLeg[lastLeg.length - 1];
     for (const [[x, y], label] of [[start, `From: ${first.origin_name}`], [end, `To: ${first.destination_name}`]]) {
       L.circleMarker([y, x], { radius: 6, color: "#1b2631", fillColor: "#ffffff", fillOpacity: 1, weight: 2 }).addTo(layers.ends);
-      const icon = L.divIcon({ className: "end-label", html: "", iconSize: null, iconAnchor: [-8, 24] });
+      const icon = L.divIcon({ className: "end-anchor", html: "", iconSize: [0, 0] });
       const marker = L.marker([y, x], { icon, interactive: false, keyboard: false }).addTo(layers.ends);
-      marker.getElement().textContent = label;
+      marker.getElement().append(el("span", { class: "end-label" }, label));
     }
   }
   const all = state.routes.flatMap((r) => r.geometry.coordinates.flat()).map(([x, y]) => [y, x]);
   if (all.length) map.fitBounds(L.latLngBounds(all), { padding: [50, 90], maxZoom: 6 });
+  placeEndLabels();
+}
+
+function placeEndLabels() {
+  // A label on the right half of the map reads leftwards from its point, so it stays on screen.
+  const middle = map.getSize().x / 2;
+  for (const marker of layers.ends.getLayers()) {
+    const label = marker.getElement && marker.getElement() && marker.getElement().querySelector(".end-label");
+    if (label) label.classList.toggle("leftwards", map.latLngToContainerPoint(marker.getLatLng()).x > middle);
+  }
 }
 
 // ---------------------------------------------------------------- URL state
@@ -662,7 +673,7 @@ async function showCriticality() {
       : "On the network as it is: closing each element alone, the extra cost a year.";
     data.rows.forEach((row) => {
       const li = el("li", { testid: "critical-item", title: row.closed, tabIndex: 0 },
-        el("b", {}, row.closed_names || row.closed), `: ${fmt(row.extra_cost_usd / 1e6)} million USD a year; ${strandedText(row)}`);
+        el("b", {}, row.closed_names || row.closed), `: ${scaled(row.extra_cost_usd, "USD").join(" ")} a year more; ${strandedText(row)}`);
       const show = () => {
         layers.critical.clearLayers();
         const shown = [];
