@@ -323,3 +323,22 @@ def test_a_news_draft_opens_in_the_editor_as_yaml(page, server):
     assert "type: close" in text and "target: cpc" in text and text.lstrip().startswith("#")
     assert page.locator("#editor-box").get_attribute("open") is not None
     assert page.errors == [] and page.foreign == []  # type: ignore[attr-defined]
+
+
+def test_the_period_series_is_charted_when_the_impact_has_one(page, server):
+    """The impact's ``periods`` (one row per period, per corridor and direction, TEU and t apart)."""
+    _open(page, server + "/")
+    periods = [
+        {"start": f"2022-07-{d:02d}", "end": f"2022-07-{d + 6:02d}", "corridor": c, "direction": "westbound",
+         "teu": teu, "t": t}
+        for d in (1, 8, 15, 22)
+        for c, teu, t in (("middle_corridor", 100.0 + d, 0.0), ("cpc", 0.0, 5000.0 - 100 * d))
+    ]  # fmt: skip
+    result = {"scenario": "x", "summary": [{"figure": "cost of the disruption", "value": 1.5e9, "unit": "USD",
+                                            "period": "01 Jul 2022 to 28 Jul 2022 (28 days)", "level": 0, "id": ""}],
+              "periods": periods, "group_names": {"cpc": "CPC pipeline"}}  # fmt: skip
+    page.evaluate("r => showImpact(r, 'ffffffffffff')", result)
+    chart = page.locator("#impact-periods svg")
+    assert chart.locator("polyline").count() == 2
+    assert "CPC pipeline" in chart.inner_html() and "TEU" in chart.inner_html()
+    assert page.get_by_test_id("impact-summary").locator("td.unit").inner_text() == "billion USD"

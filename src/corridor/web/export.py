@@ -54,15 +54,15 @@ def impact_summary(result: dict[str, Any]) -> list[dict[str, Any]]:
     cost first with its parts, then stranded cargo, oil, bottlenecks (once each, in the order
     given) and the corridors that gain or lose most; rows of zero are left out.
 
-    ``level`` 1 marks a part of the row above it.
+    ``level`` 1 marks a part of the row above it; ``id`` is the element or corridor a row is about.
     """
     period = _period(result)
     rows: list[dict[str, Any]] = []
 
-    def add(figure: str, value: Any, unit: str, level: int = 0, *, keep_zero: bool = False) -> None:
+    def add(figure: str, value: Any, unit: str, level: int = 0, *, keep_zero: bool = False, ident: str = "") -> None:
         if value is None or not (keep_zero or _shown(value)):
             return
-        rows.append({"figure": figure, "value": value, "unit": unit, "period": period, "level": level})
+        rows.append({"figure": figure, "value": value, "unit": unit, "period": period, "level": level, "id": ident})
 
     oil = result.get("oil") or {}
     if "disruption_cost_usd" in result:
@@ -94,10 +94,12 @@ def impact_summary(result: dict[str, Any]) -> list[dict[str, Any]]:
         seen.add(element)
         name = row.get("name") or element
         if "rent_change_usd" in row:
-            add(f"bottleneck: {name}", row["rent_change_usd"], "USD of scarcity rent (change)", keep_zero=True)
+            add(f"bottleneck: {name}", row["rent_change_usd"], "USD of scarcity rent (change)", keep_zero=True,
+                ident=element)  # fmt: skip
         else:
             dimension = row.get("dimension") or "unit"
-            add(f"bottleneck: {name}", row.get("shadow_price_usd"), f"USD per {dimension} a year", keep_zero=True)
+            add(f"bottleneck: {name}", row.get("shadow_price_usd"), f"USD per {dimension} a year", keep_zero=True,
+                ident=element)  # fmt: skip
         if len(seen) == TOP_MOVED:
             break
     groups = result.get("group_names") or {}
@@ -105,7 +107,8 @@ def impact_summary(result: dict[str, Any]) -> list[dict[str, Any]]:
     for c in sorted(moved, key=lambda c: -abs(c["moved"]))[:TOP_MOVED]:
         verb = "gains" if c["moved"] > 0 else "loses"
         name = groups.get(c["group"], c["group"])
-        add(f"{name} {verb} ({c['commodity'].replace('_', ' ')})", abs(c["moved"]), _unit(result, c["commodity"]))
+        add(f"{name} {verb} ({c['commodity'].replace('_', ' ')})", abs(c["moved"]), _unit(result, c["commodity"]),
+            ident=c["group"])  # fmt: skip
     return rows
 
 
@@ -132,7 +135,7 @@ def impact_tables(result: dict[str, Any], *, readable: bool = True) -> dict[str,
         summary["figure"] = [
             "    " * int(level) + figure for figure, level in zip(summary["figure"], summary["level"], strict=True)
         ]
-        summary = summary.drop(columns="level")
+        summary = summary.drop(columns=["level", "id"])
     tables = {"summary": _renamed(summary, {"figure": "Figure", "value": "Value", "unit": "Unit", "period": "Period"})}
     bottlenecks = pd.DataFrame(result.get("bottlenecks") or [])
     tables["bottlenecks"] = _renamed(bottlenecks, {

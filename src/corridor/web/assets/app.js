@@ -515,7 +515,9 @@ function showImpact(r, job) {
     const [value, unit] = scaled(row.value, row.unit);
     const tr = table.insertRow();
     tr.className = row.level ? "part" : "";
-    tr.insertCell().textContent = row.figure;
+    const name = tr.insertCell();
+    name.textContent = row.figure;
+    if (row.id) name.title = row.id;
     const v = tr.insertCell(); v.textContent = value; v.className = "value";
     const u = tr.insertCell(); u.textContent = unit; u.className = "unit";
   }
@@ -525,7 +527,11 @@ function showImpact(r, job) {
   box.appendChild(el("p", { class: "exports" }, "Export: ",
     el("a", { href: `api/export/impact/${job}?format=xlsx`, download: "" }, "Excel workbook"), " · ",
     el("a", { href: `api/export/impact/${job}?format=csv`, download: "" }, "corridors as CSV")));
-  if (Array.isArray(r.periods) && r.periods.length) drawPeriods(r.periods, r.group_names || {});
+  if (Array.isArray(r.periods) && r.periods.length) {
+    try { drawPeriods(r.periods, r.group_names || {}); } catch (err) {  // the summary stands even if the chart cannot
+      $("impact-periods").textContent = `The period series could not be drawn (${err.message}); it is in the Excel workbook.`;
+    }
+  }
 }
 
 function drawPeriods(periods, names) {
@@ -543,15 +549,17 @@ function drawPeriods(periods, names) {
   const starts = [...new Set(periods.map((p) => p.start))].sort();
   const top = [...series.entries()].sort((a, b) => Math.max(...b[1].values()) - Math.max(...a[1].values())).slice(0, 6);
   const w = 320; const h = 150; const pad = 30;
+  const top_ = 14 + 9 * top.length;  // the plot starts below the line labels
   const colors = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b"];
-  let svg = `<svg viewBox="0 0 ${w} ${h + 10}" role="img" aria-label="volume per period"><g font-size="8">`;
+  let svg = `<svg viewBox="0 0 ${w} ${h + 4}" role="img" aria-label="volume per period"><g font-size="8">`;
+  svg += `<line x1="${pad}" y1="${h - 16}" x2="${w - pad}" y2="${h - 16}" stroke="#aab7b8"/>`;
   top.forEach(([key, values], k) => {
     const max = Math.max(...values.values(), 1);
-    const pts = starts.map((s, i) => `${pad + (i * (w - 2 * pad)) / Math.max(starts.length - 1, 1)},${h - pad - ((values.get(s) || 0) / max) * (h - 2 * pad)}`);
+    const pts = starts.map((s, i) => `${pad + (i * (w - 2 * pad)) / Math.max(starts.length - 1, 1)},${h - 16 - ((values.get(s) || 0) / max) * (h - 16 - top_)}`);
     svg += `<polyline fill="none" stroke="${colors[k]}" stroke-width="1.5" points="${pts.join(" ")}"/>`;
     svg += `<text x="${pad}" y="${10 + 9 * k}" fill="${colors[k]}">${key.replace(/[<&]/g, "")} (max ${fmt(max)})</text>`;
   });
-  svg += `<text x="${pad}" y="${h}">${starts[0]}</text><text x="${w - pad}" y="${h}" text-anchor="end">${starts[starts.length - 1]}</text></g></svg>`;
+  svg += `<text x="${pad}" y="${h - 4}">${starts[0]}</text><text x="${w - pad}" y="${h - 4}" text-anchor="end">${starts[starts.length - 1]}</text></g></svg>`;
   $("impact-periods").innerHTML = `<h3>Volume per period (each line scaled to its own maximum)</h3>${svg}`;
 }
 
