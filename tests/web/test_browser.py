@@ -241,6 +241,16 @@ def test_a_scenario_saved_from_the_editor_is_applied(page, server):
     assert "CPC" in closed.inner_text()
     assert page.get_by_test_id("scenario-select").input_value() == "cut-from-editor"
     assert "on=2022-07-05" in page.url  # opened on the first day its events hold
+    asked: list[str] = []
+    page.once("dialog", lambda d: (asked.append(d.message), d.dismiss()))
+    page.get_by_test_id("save-scenario").click()  # the same name again: asked, and refused
+    page.wait_for_function("document.querySelector('#scenario-problems').innerText.includes('Not saved')")
+    assert asked and "already named" in asked[0]
+    page.once("dialog", lambda d: d.accept())
+    page.get_by_test_id("save-scenario").click()  # asked again, and accepted
+    page.wait_for_function(
+        "document.querySelector('#scenario-problems').innerText.includes('saved as cut-from-editor')"
+    )
     assert page.errors == [] and page.foreign == []  # type: ignore[attr-defined]
 
 
