@@ -17,7 +17,8 @@ class Route:
     Costs are USD per unit of the commodity (``unit``: TEU or tonne). ``legs`` gives the
     figures per link. ``capacity_per_year`` is the smallest published capacity along the route
     in units of the commodity per year (None when no element on it has one), ``bottleneck``
-    the element that sets it.
+    the element that sets it. ``wait_h`` is the queueing a day's assignment adds
+    (:func:`corridor.analysis.waits.with_waits`), already counted in ``time_h``; 0 otherwise.
     """
 
     origin: str
@@ -42,10 +43,15 @@ class Route:
     capacity_per_year: float | None
     bottleneck: str | None
     sources: tuple[str, ...]
+    wait_h: float = 0.0
 
     @property
     def time_days(self) -> float:
         return self.time_h / 24.0
+
+    @property
+    def wait_days(self) -> float:
+        return self.wait_h / 24.0
 
     def legs(self) -> pd.DataFrame:
         """One row per link travelled: from, to, mode, km, hours moving, hours waiting, USD."""
@@ -75,6 +81,7 @@ class Route:
             "cost_usd": round(self.cost_usd, 2),
             "time_h": round(self.time_h, 2),
             "time_days": round(self.time_days, 2),
+            "wait_days": round(self.wait_days, 2),
             "distance_km": round(self.distance_km, 1),
             "generalized_cost_usd": round(self.generalized_cost_usd, 2),
             "countries": list(self.countries),
