@@ -35,14 +35,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from corridor.analysis.yearly import assign_span
+from corridor.analysis.yearly import assign_span, day_pieces, market_network_on
 from corridor.flow import Assignment, Demand, assign, combine_assignments, demand_from_frame
 from corridor.network import (
     PARAMETERS_FILE,
     Network,
     apply_parameters,
     builtin_dataset_path,
-    dated_stretches,
     group_members,
     network_on,
     year_span,
@@ -237,7 +236,7 @@ def write_parameters(calibration: Calibration, path: str | Path | None = None) -
 
 
 def _replay_year(network: Network, demand: Demand, year: int, scenario: Scenario | None) -> Assignment:
-    """A year's demand over the year's dated networks; from the scenario's start, as it leaves them.
+    """A year's demand over the year's dated networks and sea markets; from the scenario's start, as it leaves them.
 
     A scenario that starts before the year runs all year with what still holds then (a risk held
     until further notice holds; the earlier year's tariff moves do not); days before it starts are
@@ -255,8 +254,8 @@ def _replay_year(network: Network, demand: Demand, year: int, scenario: Scenario
     if start > first:
         parts.append(((start - first).days, assign_span(network, demand, first, start - dt.timedelta(days=1))))
     for stretch in chosen.stretches(chosen.horizon):
-        for a, b in dated_stretches(network, stretch.start, stretch.end):
-            day = network_on(network, a)
+        for a, b in day_pieces(network, stretch.start, stretch.end):
+            day = market_network_on(network, a)
             effect = scenario_effect(day, chosen, demand.table, horizon=Horizon(start=a, end=b))
             model = build_assignment(day, demand, effect=effect)
             parts.append(((b - a).days + 1, read_assignment(model, solve_model(model))))
@@ -277,7 +276,7 @@ def validation_table(
     year's) over its own dated networks (:mod:`corridor.network.history`). From the scenario's
     start (``sanctions-2022``, 1 March 2022) every later year runs as the scenario leaves the
     network, with nothing refitted. The scenario's sanctions risk has no published figure, so
-    the rows of the years it covers are also given at each of ``risk_days`` (``variant``).
+    the rows of its first year are also given at each of ``risk_days`` (``variant``).
     ``why`` says, for a figure outside its band, what in the model's structure keeps it there.
 
     Examples
@@ -309,8 +308,9 @@ def validation_table(
         placed = demand if (year == fit_year and demand is not None) else load_demand(network, year=year)
         mine = targets[targets["year"].astype(int) == year]
         mid = network_on(network, dt.date(year, 7, 1))
-        for label, chosen in variants if year >= base.horizon.start.year else variants[:1]:
-            result = _replay_year(network, placed, year, chosen if year >= base.horizon.start.year else None)
+        held = year >= base.horizon.start.year
+        for label, chosen in variants if year == base.horizon.start.year else variants[:1]:
+            result = _replay_year(network, placed, year, chosen if held else None)
             rows.append(_compare(measures(mid, result), mine).assign(variant=label))
     table = pd.concat(rows, ignore_index=True)
     table["why"] = ["" if inside else str(why) for inside, why in zip(table["inside"], table["if_missed"], strict=True)]
