@@ -6,9 +6,9 @@ import datetime as dt
 
 import pytest
 
-from corridor.analysis.yearly import assign_span, assign_year
+from corridor.analysis.yearly import assign_span, assign_year, day_pieces, market_network_on
 from corridor.flow import assign, load_demand
-from corridor.network import group_members, network_on
+from corridor.network import group_members
 
 
 def caspian_teu(net, result) -> float:  # type: ignore[no-untyped-def]
@@ -37,10 +37,16 @@ def test_atyrau_samara_carries_its_published_2021_volume(eurasia) -> None:  # ty
 
 def test_a_span_is_the_day_weighted_mean_of_its_stretches(eurasia) -> None:  # type: ignore[no-untyped-def]
     demand = load_demand(eurasia, year=2023)
-    start, cut, end = dt.date(2023, 1, 1), dt.date(2023, 5, 23), dt.date(2023, 12, 31)
+    start, end = dt.date(2023, 5, 1), dt.date(2023, 6, 30)
     whole = assign_span(eurasia, demand, start, end)
-    before = assign(network_on(eurasia, start), demand)
-    after = assign(network_on(eurasia, cut), demand)
-    days_before, days_after = (cut - start).days, (end - cut).days + 1
-    expected = (caspian_teu(eurasia, before) * days_before + caspian_teu(eurasia, after) * days_after) / 365
+    # cut where the crossing grew (23 May, R88) and where the sea market's month turns (1 June)
+    pieces = day_pieces(eurasia, start, end)
+    assert pieces == [
+        (dt.date(2023, 5, 1), dt.date(2023, 5, 22)),
+        (dt.date(2023, 5, 23), dt.date(2023, 5, 31)),
+        (dt.date(2023, 6, 1), dt.date(2023, 6, 30)),
+    ]
+    teu = [caspian_teu(eurasia, assign(market_network_on(eurasia, a), demand)) for a, _ in pieces]
+    days = [(b - a).days + 1 for a, b in pieces]
+    expected = sum(t * d for t, d in zip(teu, days, strict=True)) / sum(days)
     assert caspian_teu(eurasia, whole) == pytest.approx(expected, rel=1e-6)
