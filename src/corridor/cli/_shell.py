@@ -85,7 +85,9 @@ EXECUTOR_OPTION = typer.Option("processes", "--executor", help="serial, processe
 SCHEDULER_OPTION = typer.Option(None, "--scheduler", help="Dask scheduler address (a running cluster).")
 WORKERS_OPTION = typer.Option(None, "--workers", help="Worker processes (default: one per core).")
 YEAR_OPTION = typer.Option(
-    None, "--year", help="The network of 1 July of that year (capacity-history.csv), e.g. 2023; instead of --on."
+    None,
+    "--year",
+    help="The network of 1 July of that year (capacity-history.csv) and its built-in demand, e.g. 2023; not with --on.",
 )
 
 
@@ -151,11 +153,16 @@ def keep_run(results: Path | None, kind: str, net: Any, demand: Any, scenario: A
     )
 
 
-def network_and_demand(data: Path | None, demand_file: Path | None) -> tuple[Any, Any]:
-    """The network (default: built in) and a demand on it (default: its 2021 baseline)."""
+def network_and_demand(data: Path | None, demand_file: Path | None, year: int | None = None) -> tuple[Any, Any]:
+    """The network (default: built in) and a demand on it (default: its 2021 baseline, or the
+    built-in demand of ``year`` where there is one)."""
     from corridor.flow import load_demand
+    from corridor.network import builtin_dataset_path
 
     net = load_network_or_exit(data)
+    built_in = year is not None and (builtin_dataset_path() / f"demand-{year}.csv").is_file()
+    if built_in and demand_file is None and data is None:
+        return net, guard(lambda: load_demand(net, year=year))
     return net, guard(lambda: load_demand(net, demand_file))
 
 

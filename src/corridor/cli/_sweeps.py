@@ -54,7 +54,7 @@ def criticality(
     plot = sh.figure_path(plot)
     from corridor.scenario import load_scenario
 
-    full, demand = sh.network_and_demand(data, demand_file)
+    full, demand = sh.network_and_demand(data, demand_file, year)
     net, day = sh.network_of_day(full, on, year)
     chosen = None if scenario is None else sh.guard(lambda: load_scenario(scenario, net))
     if chosen is not None:
@@ -150,7 +150,7 @@ def invest(
     from corridor.sweep import appraise, load_candidates, load_hazards
 
     options = sh.sweep_options(executor, scheduler, workers, table_file, seed=seed, years=years)
-    full, demand = sh.network_and_demand(data, demand_file)
+    full, demand = sh.network_and_demand(data, demand_file, year)
     net, _ = sh.network_of_day(full, on, year)
     hazards = sh.guard(lambda: load_hazards(net, hazards_file))
     candidates = sh.guard(lambda: load_candidates(candidates_file, net))
