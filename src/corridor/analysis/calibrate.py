@@ -281,9 +281,10 @@ def validation_table(
 
     Examples
     --------
-    >>> table = validation_table(load_network(), risk_days=())
-    >>> sorted(set(table["year"]))
-    [2021, 2022, 2023, 2024]
+    >>> fitted = load_targets().query("year == 2021")
+    >>> table = validation_table(load_network(), targets=fitted)
+    >>> sorted(set(table["year"])), bool(table.loc[table["measure"] == "caspian_teu", "inside"].item())
+    ([2021], True)
     """
     from corridor.flow import load_demand
     from corridor.scenario import RiskPremium, load_scenario
