@@ -24,8 +24,9 @@ import numpy as np
 import pandas as pd
 
 from corridor.analysis.dependency import PATH_COLUMNS, assignment_paths, dependency_table
+from corridor.analysis.storage import buffered_storage
 from corridor.flow import Assignment, Demand, build_assignment, read_assignment, reference_loads, solve_model
-from corridor.network import Network, group_members
+from corridor.network import Network, day_networks, group_members
 from corridor.records import json_records
 from corridor.scenario import Horizon, Scenario, scenario_effect, with_investments
 
@@ -260,7 +261,9 @@ def replay(
         raise ValueError(f"scenario {scenario.name!r} has no horizon; pass one")
     base = network
     network = with_investments(network, scenario)
-    storage = default_storage(network, demand) if storage is None else dict(storage)
+    own = default_storage(network, demand) if storage is None else dict(storage)
+    storage = buffered_storage(network, demand, scenario, own) if storage is None else own  # tanks, tanker queues
+    on_day = day_networks(network)
     penalty = oil_penalty(network, scenario)
     table = demand.table
     backlog = np.zeros(len(table))
@@ -271,6 +274,7 @@ def replay(
     rows, results = [], []
     reference: np.ndarray | None = None
     for stretch in stretches:
+        network = on_day(stretch.start)  # each stretch on the network of its own dates
         scale = stretch.days / 365.0
         effect = scenario_effect(network, scenario, table, horizon=stretch)
         if effect.bare_derates(network):

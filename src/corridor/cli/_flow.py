@@ -15,6 +15,10 @@ from corridor.errors import RequestError
 def assign(
     scenario: str | None = typer.Option(None, "--scenario", help="Built-in scenario name or YAML file."),
     demand_file: Path | None = sh.DEMAND_OPTION,
+    on: str | None = typer.Option(None, "--on", help="On the network of that day, YYYY-MM-DD (capacity-history.csv)."),
+    year: int | None = typer.Option(
+        None, "--year", help="That year's demand (2021-2024) over that year's networks, stretch by stretch."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
     data: Path | None = sh.DATA_OPTION,
     results: Path | None = sh.RESULTS_OPTION,
@@ -24,9 +28,19 @@ def assign(
     from corridor.flow import assign as run_assignment
     from corridor.scenario import load_scenario
 
-    net, demand = sh.network_and_demand(data, demand_file)
-    chosen = None if scenario is None else sh.guard(lambda: load_scenario(scenario, net))
-    result = sh.guard(lambda: run_assignment(net, demand, scenario=chosen))
+    if year is not None:
+        if on is not None or demand_file is not None:
+            raise sh.fail(RequestError("--year sets the day and the demand; drop --on and --demand"))
+        from corridor.analysis.yearly import assign_year
+
+        net = sh.load_network_or_exit(data)
+        chosen = None if scenario is None else sh.guard(lambda: load_scenario(scenario, net))
+        result, demand = sh.guard(lambda: assign_year(net, year, scenario=chosen))
+    else:
+        full, demand = sh.network_and_demand(data, demand_file)
+        net, _ = sh.network_of_day(full, on, None)
+        chosen = None if scenario is None else sh.guard(lambda: load_scenario(scenario, net))
+        result = sh.guard(lambda: run_assignment(net, demand, scenario=chosen))
     run_id = sh.keep_run(results, "assign", net, demand, chosen, result) if save else None
     if as_json:
         sh.emit_json(result.to_dict())

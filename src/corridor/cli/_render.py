@@ -75,7 +75,7 @@ def print_routes(network: Network, routes: Sequence[Route], *, legs: bool = Fals
         table.add_row(
             str(i),
             money(r.cost_usd),
-            f"{r.time_days:.1f}",
+            f"{r.time_days:.1f}" + (f" ({r.wait_days:.1f} wait)" if r.wait_h > 0.05 else ""),
             f"{r.distance_km:,.0f}",
             "-".join(r.countries),
             ", ".join(r.modes),

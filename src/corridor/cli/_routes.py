@@ -33,7 +33,12 @@ def routes(
     scenario: str | None = typer.Option(
         None, "--scenario", help="Route on the network as a scenario leaves it (built-in name or YAML file)."
     ),
-    on: str | None = typer.Option(None, "--on", help="The day of the scenario, YYYY-MM-DD (default: its first day)."),
+    on: str | None = typer.Option(
+        None,
+        "--on",
+        help="The day, YYYY-MM-DD: the network of that day, and the scenario's state (default: its first day).",
+    ),
+    year: int | None = sh.YEAR_OPTION,
     segments: bool = typer.Option(
         False,
         "--segments",
@@ -49,12 +54,11 @@ def routes(
     if segments:
         _segments(origin, destination, commodity, scenario, on, as_json, data, demand_file)
         return
-    net = sh.load_network_or_exit(data)
+    net, day = sh.network_of_day(sh.load_network_or_exit(data), on, year)
     avoid_items, via_items = sh.split(avoid), sh.split(via)
     state: RouteState | None = None
-    if on is not None and scenario is None:
-        raise sh.fail(RequestError("--on names a day of a scenario; give --scenario too"))
     if scenario is not None:
+        on = None if day is None else day.isoformat()
         state, net = _scenario_state(net, scenario, on, commodity, origin, destination)
     if pareto and (k != 1 or by != "cost"):
         raise sh.fail(RequestError("--pareto gives every route not beaten on both cost and time; drop -k and --by"))
@@ -78,6 +82,8 @@ def routes(
                 state=state,
             )
         )
+    if day is not None:
+        found = _with_day_waits(found, day, commodity, scenario, data, demand_file)
     if map_png is not None:
         from corridor.plot import plot_routes
 
@@ -137,6 +143,24 @@ def _segments(origin: str, destination: str, commodity: str, scenario: str | Non
         out.add_row(str(r.segment), str(r.route), f"{r.share:.0%}", f"{r.tariff_usd:,.0f}", f"{r.transit_days:.1f}",
                     f"{r.wait_days:.1f}", f"{r.time_usd:,.0f}", f"{r.wait_usd:,.0f}", f"{r.generalized_usd:,.0f}")  # fmt: skip
     make_console().print(out)
+
+
+def _with_day_waits(found, day, commodity: str, scenario: str | None, data: Path | None,  # type: ignore[no-untyped-def]
+                    demand_file: Path | None):  # fmt: skip
+    """The routes with the waits of that day's assignment (its year's demand where one is built in)."""
+    from corridor.analysis.waits import day_waits, with_waits
+    from corridor.flow import load_demand
+    from corridor.network import builtin_dataset_path
+    from corridor.scenario import load_scenario
+
+    full = sh.load_network_or_exit(data)
+    if demand_file is None and data is None and (builtin_dataset_path() / f"demand-{day.year}.csv").is_file():
+        demand = sh.guard(lambda: load_demand(full, year=day.year))
+    else:
+        demand = sh.guard(lambda: load_demand(full, demand_file))
+    chosen = None if scenario is None else sh.guard(lambda: load_scenario(scenario, full))
+    waits = sh.guard(lambda: day_waits(full, demand, day, commodity=commodity, scenario=chosen))
+    return with_waits(found, waits)
 
 
 def _scenario_state(net, scenario: str, on: str | None, commodity: str, origin: str, destination: str):  # type: ignore[no-untyped-def]
@@ -220,6 +244,8 @@ def capacity(
     alone: bool = typer.Option(
         False, "--alone", help="Measure the group's own links only, not the corridor end to end."
     ),
+    on: str | None = typer.Option(None, "--on", help="On the network of that day, YYYY-MM-DD (capacity-history.csv)."),
+    year: int | None = sh.YEAR_OPTION,
     as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
     data: Path | None = sh.DATA_OPTION,
 ) -> None:
@@ -230,7 +256,7 @@ def capacity(
     """
     from corridor.analysis import corridor_capacity
 
-    net = sh.load_network_or_exit(data)
+    net, _ = sh.network_of_day(sh.load_network_or_exit(data), on, year)
     result = sh.guard(lambda: corridor_capacity(net, group, end_to_end=not alone))
     if as_json:
         sh.emit_json(result.to_dict())
