@@ -92,6 +92,11 @@ class _TooLargeError(Exception):
 class ImpactRequest(BaseModel):
     scenario: str = Field(pattern=NAME.pattern, description="A built-in or saved scenario's name.")
     period: str = Field(default="week", pattern="^(day|week|month)$")
+    base: str | None = Field(
+        default=None,
+        pattern=NAME.pattern,
+        description="A scenario whose events hold in every run (measured on top of it).",
+    )
 
 
 class SaveRequest(BaseModel):
@@ -278,11 +283,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         from corridor.analysis import impact
 
         chosen = scenario_named(request.scenario)
-        if chosen.horizon is None:
+        base = None if request.base is None else scenario_named(request.base)
+        if chosen.horizon is None and (base is None or base.horizon is None):
             raise RequestError(f"scenario {chosen.name!r} has no horizon; an impact needs one")
 
         def work(report: Any) -> dict[str, Any]:
-            result = impact(network(), demand(), chosen, period=request.period,  # type: ignore[arg-type]
+            result = impact(network(), demand(), chosen, base=base, period=request.period,  # type: ignore[arg-type]
                             progress=lambda done, total: report(done / max(total, 1)))  # fmt: skip
             return result.to_dict()
 
