@@ -48,8 +48,9 @@ class Impact:
     ``corridors``: group (the groups in ``same_as`` carry the same), commodity, unit, before,
     after, moved (units over the horizon). ``bottlenecks``: element, kind, direction, dimension,
     rent_usd, rent_before_usd, rent_change_usd (USD over the horizon), shadow_price_usd (the
-    highest dual, per unit of the dimension a year), usd_per_teu, usd_per_t, days_binding; ranked
-    by rent_change_usd. ``series``: per period, corridor and direction, volume_teu and volume_t
+    highest dual, per unit of the dimension a year), usd_per_teu, usd_per_t, wait_h and wait_usd
+    (a queue's longest wait and its price: a row with no rent is listed for its queue),
+    days_binding; ranked by rent_change_usd. ``series``: per period, corridor and direction, volume_teu and volume_t
     (scenario and baseline). ``period_totals``: per period, cost and stranded cargo per direction.
     """
 
@@ -323,7 +324,7 @@ def _bottlenecks(network: Network, before: Replay, after: Replay) -> pd.DataFram
     table["days_binding"] = table["days_binding"].astype(int)
     table["rent_change_usd"] = table["rent_usd"] - table["rent_before_usd"]
     columns = [*keys, "rent_usd", "rent_before_usd", "rent_change_usd", "shadow_price_usd", "usd_per_teu",
-               "usd_per_t", "days_binding"]  # fmt: skip
+               "usd_per_t", "wait_h", "wait_usd", "days_binding"]  # fmt: skip
     table = table[columns].sort_values(["rent_change_usd", "rent_usd"], ascending=False, kind="stable")
     return table.reset_index(drop=True)
 

@@ -124,14 +124,24 @@ class Replay:
 
     def bottleneck_rents(self) -> pd.DataFrame:
         """Each binding capacity over the horizon: rent_usd (its dual times the capacity it binds,
-        over the days it binds), the highest dual (in its own unit, per TEU, per t), days binding."""
+        over the days it binds), the highest dual (in its own unit, per TEU, per t), the longest
+        queue (wait_h) and its highest price (wait_usd, per unit of load a year), days binding."""
         keys = ["element", "kind", "direction", "dimension"]
         frames = [
             r.bottlenecks.assign(days_binding=int(days), rent_usd=r.bottlenecks["rent_usd"] * days / 365.0)
             for r, days in zip(self.assignments, self.stretches["days"], strict=True)
             if not r.bottlenecks.empty
         ]
-        columns = [*keys, "rent_usd", "shadow_price_usd", "usd_per_teu", "usd_per_t", "days_binding"]
+        columns = [
+            *keys,
+            "rent_usd",
+            "shadow_price_usd",
+            "usd_per_teu",
+            "usd_per_t",
+            "wait_h",
+            "wait_usd",
+            "days_binding",
+        ]
         if not frames:
             return pd.DataFrame(columns=columns)
         rows = pd.concat(frames, ignore_index=True)
@@ -140,6 +150,8 @@ class Replay:
             shadow_price_usd=("shadow_price_usd", "max"),
             usd_per_teu=("usd_per_teu", "max"),
             usd_per_t=("usd_per_t", "max"),
+            wait_h=("wait_h", "max"),
+            wait_usd=("wait_usd", "max"),
             days_binding=("days_binding", "sum"),
         )[columns]
 

@@ -275,7 +275,7 @@ def print_impact(network: Network, result: Impact, *, top: int = 8) -> None:
             title_justify="left",
         )
         for col in ("element", "direction", "rent change M USD", "rent M USD", "dual per unit-year", "USD per TEU",
-                    "USD per t", "days binding"):  # fmt: skip
+                    "USD per t", "queue h", "days binding"):  # fmt: skip
             table.add_column(col, justify="left" if col in ("element", "direction") else "right")
         for row in result.bottlenecks.head(top).to_dict(orient="records"):
             table.add_row(
@@ -286,6 +286,7 @@ def print_impact(network: Network, result: Impact, *, top: int = 8) -> None:
                 _dual(row),
                 _per(row["usd_per_teu"]),
                 _per(row["usd_per_t"]),
+                "" if not row["wait_h"] or math.isnan(row["wait_h"]) else f"{row['wait_h']:,.0f}",
                 str(row["days_binding"]),
             )
         console.print(table)
