@@ -163,6 +163,13 @@ def combine_assignments(parts: Sequence[tuple[int, Assignment]]) -> Assignment:
         ["shadow_price_usd", "wait_usd", "rent_usd", "usd_per_teu", "usd_per_t"],
         ["utilisation", "wait_h", "capacity"],
     )
+    for column in ("usd_per_teu", "usd_per_t"):  # no such cargo may use it in any stretch: NaN, not 0
+        frames = [r.bottlenecks for r in results if not r.bottlenecks.empty]
+        if frames:
+            keys = ["element", "kind", "direction", "dimension"]
+            known = pd.concat(frames).groupby(keys, dropna=False)[column].max()
+            mask = [not pd.isna(known.get(tuple(k), np.nan)) for k in bottlenecks[keys].itertuples(index=False)]
+            bottlenecks[column] = bottlenecks[column].where(np.asarray(mask, dtype=bool))
     bottlenecks = bottlenecks.sort_values(["rent_usd", "wait_usd"], ascending=False, kind="stable")
     bottlenecks = bottlenecks.reset_index(drop=True)
     statuses = {r.status for r in results}
