@@ -368,24 +368,23 @@ def _directions(network: Network, origins: pd.Series, destinations: pd.Series) -
 def _corridor_flows(network: Network, run: Replay) -> pd.DataFrame:
     """Per stretch, group, commodity and direction: the volume of the paths that used the group
     (a path counts once, whichever of its links it used), in units moved in that stretch."""
-    groups: list[tuple[str, frozenset[str]]] = []
-    for group_id in network.groups["id"]:
-        _, links = group_members(network, group_id)
-        if links:
-            groups.append((str(group_id), frozenset(links)))
-    frames = []
-    for s, found in enumerate(run.stretch_paths()):
-        if found.empty:
-            continue
-        paths = found.assign(direction=_directions(network, found["origin"], found["destination"]))
-        for gid, members in groups:
-            uses = paths[[bool(links & members) for links in paths["links"]]]
-            if uses.empty:
-                continue
-            part = uses.groupby(["commodity", "direction"], as_index=False)["volume"].sum()
-            frames.append(part.assign(stretch=s, group=gid))
+    members = [
+        pd.DataFrame({"group": str(group_id), "link": member_links})
+        for group_id in network.groups["id"]
+        if (member_links := group_members(network, group_id)[1])
+    ]
     columns = ["stretch", "group", "commodity", "direction", "volume"]
-    return pd.concat(frames, ignore_index=True)[columns] if frames else pd.DataFrame(columns=columns)
+    found = [p.assign(stretch=s) for s, p in enumerate(run.stretch_paths()) if not p.empty]
+    if not members or not found:
+        return pd.DataFrame(columns=columns)
+    paths = pd.concat(found, ignore_index=True)
+    paths["direction"] = _directions(network, paths["origin"], paths["destination"])
+    paths["path"] = np.arange(len(paths))
+    by_link = paths[["path"]].assign(link=paths["links"].map(sorted)).explode("link")
+    uses = by_link.merge(pd.concat(members, ignore_index=True), on="link")[["path", "group"]].drop_duplicates()
+    table = uses.merge(paths[["path", "stretch", "commodity", "direction", "volume"]], on="path")
+    out = table.groupby(["stretch", "group", "commodity", "direction"], as_index=False)[["volume"]].sum()
+    return out[columns]
 
 
 def _corridor_table(
@@ -447,25 +446,22 @@ def _per_period(
 ) -> pd.DataFrame:
     """Per period, corridor (row name) and direction: volume in TEU (containers) and in t (every
     other commodity, by its tonnes per unit)."""
+    columns = ["period", "corridor", "direction", "volume_teu", "volume_t"]
     if flows.empty:
-        return pd.DataFrame(columns=["period", "corridor", "direction", "volume_teu", "volume_t"])
+        return pd.DataFrame(columns=columns)
     counted = [same.get((g, c), g) == g for g, c in zip(flows["group"], flows["commodity"], strict=True)]
-    flows = flows[counted]
-    frames = []
-    for p, shares in enumerate(_overlaps(run)):
-        weight = dict(shares)
-        part = flows[flows["stretch"].isin(list(weight))]
-        if part.empty:
-            continue
-        frames.append(part.assign(period=p, volume=part["volume"] * part["stretch"].map(weight)))
-    joined = pd.concat(frames, ignore_index=True)
+    weights = pd.DataFrame(
+        [(p, s, w) for p, shares in enumerate(_overlaps(run)) for s, w in shares], columns=["period", "stretch", "w"]
+    )
+    joined = flows[counted].merge(weights, on="stretch")
+    joined["volume"] = joined["volume"] * joined["w"]
     units = dict(zip(network.commodities["id"], network.commodities["unit"], strict=True))
     tonnes = dict(zip(network.commodities["id"], network.commodities["tonnes_per_unit"], strict=True))
     teu = (joined["commodity"].map(units) == "teu").to_numpy(bool)
     joined["volume_teu"] = np.where(teu, joined["volume"], 0.0)
     joined["volume_t"] = np.where(teu, 0.0, joined["volume"] * joined["commodity"].map(tonnes).astype(float))
     out = joined.groupby(["period", "group", "direction"], as_index=False)[["volume_teu", "volume_t"]].sum()
-    return out.rename(columns={"group": "corridor"})
+    return out.rename(columns={"group": "corridor"})[columns]
 
 
 def _series(

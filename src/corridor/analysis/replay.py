@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import Any, Literal
 
 import numpy as np
@@ -109,13 +110,17 @@ class Replay:
             volume=("volume", "sum"), utilisation=("utilisation", "max")
         )
 
-    def stretch_paths(self) -> list[pd.DataFrame]:
-        """Each stretch's flows split into paths (origin, destination, commodity, links, volume in
-        units moved in that stretch)."""
-        return [
+    @cached_property
+    def _paths(self) -> tuple[pd.DataFrame, ...]:
+        return tuple(
             assignment_paths(result, scale=days / 365.0)
             for result, days in zip(self.assignments, self.stretches["days"], strict=True)
-        ]
+        )
+
+    def stretch_paths(self) -> list[pd.DataFrame]:
+        """Each stretch's flows split into paths (origin, destination, commodity, links, volume in
+        units moved in that stretch); split once, then kept."""
+        return list(self._paths)
 
     def paths(self) -> pd.DataFrame:
         """Every stretch's flows split into paths (origin, commodity, links, volume in units moved)."""
