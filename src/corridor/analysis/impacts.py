@@ -132,7 +132,7 @@ class Impact:
         price = self.oil_price
         lost_share = price["lost_share"] if price else 0.0
         deferred_value = self.disrupted.deferred_value_usd - self.baseline.deferred_value_usd
-        lost_value = deferred_value / (1.0 - lost_share) * lost_share if lost_share < 1 else None
+        lost_value = self.disrupted.lost_crude_value_usd - self.baseline.lost_crude_value_usd
         return {
             "commodity": commodity,
             "output_cut_t": shut,
@@ -146,7 +146,7 @@ class Impact:
             "cost_of_capital_per_year": price["cost_of_capital_per_year"] if price else None,
             "deferral_days": price["deferral_days"] if price else None,
             "deferred_value_usd": round(deferred_value, 2),
-            "lost_value_usd": None if lost_value is None else round(lost_value, 2),
+            "lost_value_usd": round(lost_value, 2),
             "carrying_cost_usd": round(self.disrupted.carrying_cost_usd - self.baseline.carrying_cost_usd, 2),
             "deferred_freight_usd": round(self.disrupted.deferred_freight_usd - self.baseline.deferred_freight_usd, 2),
         }

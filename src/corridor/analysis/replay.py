@@ -77,6 +77,7 @@ class Replay:
     deferred_value_usd: float = 0.0
     carrying_cost_usd: float = 0.0
     deferred_freight_usd: float = 0.0
+    lost_crude_value_usd: float = 0.0  # the part of stranded_value_usd that is crude never produced
 
     @property
     def total_cost_usd(self) -> float:
@@ -277,6 +278,7 @@ def replay(
         cut = (left - kept) * model.penalty  # USD: the value of what is left behind, pair by pair
         crude = oil.pairs(table)
         deferred = float(cut[crude].sum()) * (1.0 - oil.lost_share)
+        lost_crude = float(cut[crude].sum()) * oil.lost_share
         # deferred output is shipped later and pays its freight then: no saving
         later = float(((left - kept) * _freight_per_unit(model, solution.x, result))[crude].sum())
         later *= 1.0 - oil.lost_share
@@ -291,6 +293,7 @@ def replay(
                 "time": result.time_cost_usd * scale,
                 "lost_value": float(cut.sum()) - deferred,
                 "deferred_value": deferred,
+                "lost_crude_value": lost_crude,
                 "carrying": oil.carrying_usd(deferred),
             }
         )
@@ -326,6 +329,7 @@ def replay(
         waiting_cost_usd=float(sum(waits)),
         stranded_value_usd=float(sum(r["lost_value"] for r in rows)),
         deferred_value_usd=float(sum(r["deferred_value"] for r in rows)),
+        lost_crude_value_usd=float(sum(r["lost_crude_value"] for r in rows)),
         carrying_cost_usd=float(sum(r["carrying"] for r in rows)),
         deferred_freight_usd=float(sum(r["deferred_freight"] for r in rows)),
     )

@@ -245,7 +245,7 @@ def print_impact(network: Network, result: Impact, *, top: int = 8) -> None:
             f"{oil['days_cut']:.0f} days): deferred {oil['deferred_value_usd'] / 1e6:,.1f} M USD of output (not a cost), "
             f"carrying it {oil['carrying_cost_usd'] / 1e6:,.1f} M, its freight paid later "
             f"{oil['deferred_freight_usd'] / 1e6:,.1f} M (in tariffs), lost "
-            f"{(oil['lost_value_usd'] or 0.0) / 1e6:,.1f} M",
+            f"{oil['lost_value_usd'] / 1e6:,.1f} M (in cargo lost)",
         )
     for commodity, left in d.stranded().items():
         if left > 0.5:
