@@ -137,6 +137,9 @@ def invest(
     scheduler: str | None = sh.SCHEDULER_OPTION,
     workers: int | None = sh.WORKERS_OPTION,
     hazards_file: Path | None = sh.HAZARDS_OPTION,
+    scenario: str | None = typer.Option(
+        None, "--scenario", help="Judge the candidates in this scenario's world (name or YAML): its events hold."
+    ),
     demand_file: Path | None = sh.DEMAND_OPTION,
     on: str | None = typer.Option(None, "--on", help="On the network of that day, YYYY-MM-DD (capacity-history.csv)."),
     year: int | None = sh.YEAR_OPTION,
@@ -147,20 +150,23 @@ def invest(
     save: bool = sh.SAVE_OPTION,
 ) -> None:
     """Rank candidate investments by the expected annual loss they remove (per dollar) and by transit dependency."""
+    from corridor.scenario import load_scenario
     from corridor.sweep import appraise, load_candidates, load_hazards
 
     options = sh.sweep_options(executor, scheduler, workers, table_file, seed=seed, years=years)
     full, demand = sh.network_and_demand(data, demand_file, year)
     net, _ = sh.network_of_day(full, on, year)
+    world = None if scenario is None else sh.guard(lambda: load_scenario(scenario, net))
     hazards = sh.guard(lambda: load_hazards(net, hazards_file))
     candidates = sh.guard(lambda: load_candidates(candidates_file, net))
     with sh.Progress("years") as advance:
         result = sh.guard(
             lambda: appraise(
-                net, demand, candidates, years=years, hazards=hazards, options=replace(options, progress=advance)
+                net, demand, candidates, years=years, hazards=hazards, scenario=world,
+                options=replace(options, progress=advance),
             )
-        )
-    run_id = sh.keep_run(results, "invest", net, demand, None, result) if save else None
+        )  # fmt: skip
+    run_id = sh.keep_run(results, "invest", net, demand, world, result) if save else None
     if table_file is not None:
         sh.write_table(result.table, table_file)
     if as_json:
