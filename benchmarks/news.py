@@ -10,7 +10,8 @@ Rules (also in benchmarks/README.md):
 * An expected event is **found** when the draft has an event on its asset (the labelled id or one
   of ``accept``) with the same action. One draft event can find one expected event. A closure or
   reopening of one link of a group whose capacity is shared by n member links (one of the CPC's
-  three moorings) may equally be drafted as a derate of the group by 1/n (or its reopening).
+  three moorings) may equally be drafted as a derate of the group by 1/n (or its reopening), and
+  the other way round.
 * A found event is **right** when, besides asset and action, its share is within 0.05 of the label
   (both null counts as equal), its start date equals the label's (both null equal: a date the
   article does not give must stay null), and its status (new, background, conditional, ended)
@@ -172,6 +173,23 @@ def score(articles: list[dict[str, Any]], verbose: bool = False) -> dict[str, An
                 )
                 if match is not None and action == "derate":
                     label = {**label, "fraction": round(1 / n, 3)}  # noqa: PLW2901 - the equivalent label
+            group_size = dict(members.values())
+            if match is None and label["asset"] in group_size and label["action"] in ("derate", "reopen"):
+                n = group_size[label["asset"]]
+                if label["action"] == "reopen" or _same_fraction(label.get("fraction"), round(1 / n, 3)):
+                    # the group derated by 1/n drafted as the closure of one of its n links (or its reopening)
+                    action = "close" if label["action"] == "derate" else "reopen"
+                    inside = {link for link, (g, _) in members.items() if g == label["asset"]}
+                    match = next(
+                        (
+                            i
+                            for i, e in enumerate(events)
+                            if i not in used and e["asset"] in inside and e["action"] == action
+                        ),
+                        None,
+                    )
+                    if match is not None and action == "close":
+                        label = {**label, "fraction": 1.0}  # noqa: PLW2901 - the equivalent label
             if match is None:
                 rows.append((art["id"], f"{label['action']} {label['asset']}", "missed"))
                 if verbose:

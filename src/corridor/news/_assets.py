@@ -98,6 +98,32 @@ _EN_NOT_ENTITY = frozenset(
 )
 
 
+# Names the news uses that the network's tables do not carry: a station on a link the network
+# models as a whole, the town across the border from a terminal, a border named by its two
+# countries. Each is the place itself, not a guess: Terespol is the Polish station of the
+# Brest-Malaszewicze crossing; Saryagash the Kazakh border station on the line to Tashkent.
+_EXTRA_NAMES: dict[str, tuple[str, ...]] = {
+    "malaszewicze": ("Terespol", "Тересполь"),
+    "bx_brest_malaszewicze": (
+        "border with Belarus",
+        "Belarusian border",
+        "Polish-Belarusian border",
+        "Poland-Belarus border",
+        "граница с Беларусью",
+        "граница с Белоруссией",
+        "граница Польши с Беларусью",
+        "граница Польши с Белоруссией",
+        "польско-белорусская граница",
+        "белорусско-польская граница",
+        "белорусско-польский переход",
+    ),
+    "kz_shu_tashkent": ("Saryagash", "Сарыагаш"),
+    "cpc_marine_terminal": ("Yuzhnaya Ozereevka", "Южная Озереевка", "Южной Озереевке"),
+}
+# a name such as 'Dardanelles strait' or 'Dostyk station' is also written without its last word
+_TYPE_WORDS = frozenset({"strait", "port", "station", "canal", "field", "terminal", "terminals", "pass"})
+
+
 @dataclass(frozen=True)
 class Mention:
     """A name in the article and what it stands for (``id`` None: a place the network lacks).
@@ -134,6 +160,8 @@ class AssetIndex:
     links_between: dict[frozenset[str], str]
     group_size: dict[str, int]
     within: dict[str, frozenset[str]] = field(default_factory=dict)  # group -> ids inside it (ends of its links too)
+    members: dict[str, tuple[str, ...]] = field(default_factory=dict)  # group -> its member ids, in order
+    siblings: dict[str, frozenset[str]] = field(default_factory=dict)  # node -> nodes of the same place
 
     def rank_of(self, hit: tuple[str, str]) -> int:
         kind, ident = hit
@@ -172,6 +200,15 @@ def build_asset_index(network: Network) -> AssetIndex:
 
     for node in records(network.nodes):
         add_all(("node", str(node.id)), (str(node.name), str(node.name_ru)), node.aliases)
+        head, _, last = str(node.name).rpartition(" ")
+        if last.lower() in _TYPE_WORDS and " " not in head and len(head) >= 5 and head[:1].isupper():
+            add(head, ("node", str(node.id)), 1)
+    kinds = {str(n): "node" for n in network.nodes["id"]} | {str(g): "group" for g in network.groups["id"]}
+    kinds |= {str(k): "link" for k in network.links["id"]}
+    for ident, extra in _EXTRA_NAMES.items():
+        if ident in kinds:
+            for alias in extra:
+                add(alias, (kinds[ident], ident), 1)
     for group in records(network.groups):
         aliases = getattr(group, "aliases", ()) or ()
         add_all(("group", str(group.id)), (str(group.name), str(getattr(group, "name_ru", "") or "")), aliases)
@@ -196,7 +233,20 @@ def build_asset_index(network: Network) -> AssetIndex:
         links_between=links_between,
         group_size={str(g): len(m) for g, m in zip(network.groups["id"], network.groups["members"], strict=True)},
         within=_within(network),
+        members={
+            str(g): tuple(str(x) for x in m)
+            for g, m in zip(network.groups["id"], network.groups["members"], strict=True)
+        },
+        siblings=_siblings(network),
     )
+
+
+def _siblings(network: Network) -> dict[str, frozenset[str]]:
+    """Nodes of one place ('batumi_port', 'batumi_rail'): ids that share the part before '_'."""
+    by_place: dict[str, set[str]] = {}
+    for ident in network.nodes["id"].astype(str):
+        by_place.setdefault(ident.split("_")[0], set()).add(ident)
+    return {i: frozenset(p) for p in by_place.values() for i in p}
 
 
 def _within(network: Network) -> dict[str, frozenset[str]]:
@@ -319,7 +369,15 @@ def _join_pairs(text: str, index: AssetIndex, found: list[Mention]) -> list[Ment
         a = found[i]
         if i + 1 < len(found) and a.kind == "node" and found[i + 1].kind == "node":
             b = found[i + 1]
-            link = index.links_between.get(frozenset((str(a.id), str(b.id))))
+            link = next(
+                (
+                    index.links_between[pair]
+                    for x in index.siblings.get(str(a.id), frozenset({str(a.id)}))
+                    for y in index.siblings.get(str(b.id), frozenset({str(b.id)}))
+                    if (pair := frozenset((x, y))) in index.links_between
+                ),
+                None,
+            )
             if link is not None and _DASH.fullmatch(text, a.stop, b.start):
                 out.append(Mention(a.start, b.stop, "link", link, 0))
                 i += 2

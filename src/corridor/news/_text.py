@@ -21,7 +21,7 @@ _LATIN = re.compile(r"[a-z]", re.IGNORECASE)
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 # where a sentence breaks into clauses whose status (new, negated, conditional) can differ
 _CLAUSE_BREAK = re.compile(
-    r";|:\s|\s[—–]\s|,\s*(?:but|while|whereas|however|although|though|а|но|однако|хотя|тогда как|при этом)\s"
+    r";|:\s|\s[—–]\s(?!(?:[\w-]+\s?){1,3}(?:[.!?,;\n]|$))|,\s*(?:but|while|whereas|however|although|though|and|а|но|однако|хотя|тогда как|при этом|и)\s"
     r"|\s(?:but|however)\s",
     re.IGNORECASE,
 )
