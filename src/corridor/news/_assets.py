@@ -44,7 +44,7 @@ _ORDINALS = {
 }
 _LOCATIVE = re.compile(
     r"(?:\bnear|\boff|\boutside|\bclose to|\bin the area of|\bв районе|\bпод|\bблиз|\bвблизи|\bнедалеко от|\bрядом с"
-    r"|(?<![а-яё])(?:суд|court)\w*\s+(?:в|во|in)"
+    r"|(?<![а-яё])(?:суд|court)\w*\s+(?:в|во|in)|(?<![а-яё])суд\w*\s+(?:[А-ЯЁ]\w+\s+)?|\bcourt\s+(?:of|in)\s+"
     r"|\bу берегов)\s*$",
     re.IGNORECASE,
 )

@@ -241,6 +241,16 @@ def find_dates(text: str, start: int, stop: int, published: dt.date) -> list[Dat
         for m in pattern.finditer(text, start, stop):
             first, last = _month_alone(m, published)
             cues.append(DateCue("period", m.start(), m.end(), day=first, last=last))
+    # 'on Thursday at midnight': the weekday gives the day, not the publication
+    days = [c for c in cues if c.kind in ("start", "point", "end") and c.day is not None]
+    cues = [
+        c
+        for c in cues
+        if not (
+            _MIDNIGHT.fullmatch(text, c.start, c.stop)
+            and any(abs(o.start - c.stop) < 25 or abs(c.start - o.stop) < 25 for o in days if o is not c)
+        )
+    ]
     cues.extend(_durations(text, start, stop))
     cues.extend(DateCue("open_end", m.start(), m.end()) for m in _OPEN_END.finditer(text, start, stop))
     return _longest(cues)

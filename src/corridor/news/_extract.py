@@ -34,7 +34,7 @@ __all__ = ["Candidate", "extract_events"]
 
 DISRUPTIONS = frozenset({"close", "derate", "transit_ban", "reroute_out"})
 _SIZED = frozenset({"derate", "tariff_change", "capacity_increase"})
-_OLD_DAYS = 45  # an event that started more than this before publication is background
+_OLD_DAYS = 21  # an event that started more than three weeks before publication is background
 _ONLY_BEFORE = re.compile(
     r"(?:\b(?:only|just|solely)|(?<![а-яё])(?:только|лишь|исключительно))\s+(?:via\s+|through\s+|the\s+|через\s+)?$",
     re.IGNORECASE,
@@ -63,6 +63,7 @@ class Candidate:
     carried: bool = False
     scope: str | None = None
     at: int = 0
+    sentence: int = -1
 
     @property
     def key(self) -> str | None:
@@ -127,6 +128,10 @@ def extract_events(
             )
             if candidate is None:
                 continue
+            if candidate.action == "reroute_out" and any(
+                o.action in ("close", "derate") and c0 <= o.start < c1 for o in cues if o is not cue
+            ):
+                continue  # 'pumping at reduced rates, bypassing the station': how flow goes on, not a reroute
             if candidate.status == "cancelled":
                 if candidate.key:
                     cancelled.add(candidate.key)
@@ -139,6 +144,7 @@ def extract_events(
                 continue
             if candidate.start is None:
                 _carry_day(text, candidate, n, spans, days, mentions, previous_ids)
+            candidate.sentence = n
             found.append(candidate)
         linked = [m for m in mentions if m.id is not None]
         previous_ids = {str(m.id) for m in linked}
@@ -292,7 +298,7 @@ def _carry_day(
         other = [
             c for c in find_actions(text, a, b) if _ACTION_CLASS.get(c.action) != _ACTION_CLASS.get(candidate.action)
         ]
-        if not other and (own or candidate.from_topic):
+        if not other and (own or candidate.from_topic) and not is_background(text, a, b):
             options.append((n + 1, 1))
     if not options:
         incident = _incident_day(text, n, spans, days) if candidate.action in ("close", "derate") else None
@@ -397,6 +403,8 @@ def _candidate(
     mention = _pick(text, cue, in_clause) or referent or _pick(text, cue, list(mentions))
     if mention is None:
         unknown = entity_mentions(text, c0, c1, language, mentions)
+        if cue.action in ("reroute_in", "reroute_out") and topic is not None:
+            unknown = [m for m in unknown if m.start > cue.stop]  # a name before a reroute is who reroutes
         mention = _pick(text, cue, unknown)
     if mention is None and topic is not None:
         mention, candidate.from_topic = topic, True
@@ -478,9 +486,11 @@ def _smallest_group(index: AssetIndex, ident: str) -> str | None:
 
 def _largest_group(index: AssetIndex, ident: str) -> str | None:
     """The system a part belongs to, among groups that are not lists of world routes or markets."""
+    own = index.within.get(ident)
     groups = [
         g for g, inside in index.within.items()
-        if (ident in inside or g == ident) and g not in ("asia_europe_sea", "crude_markets", "middle_corridor", "northern_rail")
+        if (ident in inside or g == ident or (own is not None and own <= inside))
+        and g not in ("asia_europe_sea", "crude_markets", "middle_corridor", "northern_rail")
     ]  # fmt: skip
     return max(groups, key=lambda g: len(index.within[g]), default=None)
 
@@ -710,10 +720,16 @@ def _specific(events: list[Candidate], index: AssetIndex) -> list[Candidate]:
     for e in events:
         inside = index.within.get(str(e.key), frozenset())
         specific = [
-            o for o in events if o is not e and o.key in inside and o.action == e.action and o.status == e.status
+            o
+            for o in events
+            if o is not e
+            and o.key in inside
+            and o.action == e.action
+            and o.status == e.status
+            and (o.sentence == e.sentence or e.start is None or (e.start == o.start and not o.carried))
         ]
         if specific:
-            for o in specific:  # what the group's sentence said (its day, its end) holds for the part
+            for o in (o for o in specific if o.sentence == e.sentence):  # the group's day holds for the part
                 for name in ("start", "end", "duration"):
                     if getattr(o, name) is None and getattr(e, name) is not None:
                         setattr(o, name, getattr(e, name))

@@ -69,7 +69,7 @@ _ACTIONS: list[tuple[str, re.Pattern[str]]] = [
         rf"|(?<![а-яё])(?:сня[тл]|отмен)\w*\s+{_W}{{0,2}}?(?:ограничени|запрет)\w*|(?<![а-яё])(?:вновь\s+)?открыл\w*\s+(?:движени|границ|проезд|пункт|навигац)\w*"
         rf"|\b(?:back|again)\s+into\s+(?:service|operation)\b|\bput\s+back\s+into\s+(?:service|operation)\b|\bstop\s+(?:re-?routing|diverting|sending\s+\w+\s+around)\b"
         rf"|\b(?:start|begin|began|started)\w*\s+(?:sending|routing)\s+(?:\w+\s+){{0,3}}?(?:through|via)\b(?=[^.]*\bagain\b)"
-        rf"|\b(?:lifted|was\s+lifted|has\s+been\s+lifted)\b"
+        rf"|\b(?:ban|suspension|restrictions?|closure|order)\s+(?:[\w,-]+\s+){{0,8}}?(?:was|were|has\s+been|have\s+been|is|are)\s+lifted\b"
         rf"|(?<![а-яё])(?:снова|вновь|опять)\s+(?:\w+\s+)?(?:отгружа|отгруж|работа|грузит|грузить|начал|принима|пропуска|заработал)\w*"
         rf"|(?<![а-яё])(?:заработал|заработали|заработало)(?![а-яё])"
         rf"|(?<![а-яё])(?:начн[её]т|начнут|начал\w*)\s+(?:\w+\s+){{0,2}}?работать|(?<![а-яё])(?:вош[её]л|вошли|вошло|введен\w*|введ[её]н)\s+в\s+(?:строй|эксплуатацию)", _I)),
@@ -90,7 +90,7 @@ _ACTIONS: list[tuple[str, re.Pattern[str]]] = [
         r"|\b(?:fall|falls|fell|drop|drops|dropped|declin\w*)\s+(?:by\s+)?(?:up\s+to\s+|about\s+|around\s+)?\d"
         r"|\b(?:operat|runn|working|loading|pumping)\w*\s+at\s+(?:just\s+|only\s+|about\s+)?(?:over\s+|under\s+)?(?:\d|half|a\s+third|a\s+quarter|one|two)"
         r"|\bdamaged\b|\b(?:suffered|sustained|caused)\s+(?:\w+\s+)?damage\b"
-        r"|(?<![а-яё])(?:поврежд[её]н\w*|повредил\w*|повреждено|повреждена|повреждены)|(?<![а-яё])(?:получил\w*|нан[её]с\w*|причинил\w*)\s+(?:\w+\s+)?повреждени\w*"
+        r"|(?<![а-яё])(?:поврежд[её]н(?!и)\w*|повредил\w*)|(?<![а-яё])(?:получил\w*|нан[её]с\w*|причинил\w*)\s+(?:\w+\s+)?повреждени\w*"
         r"|(?<![а-яё])(?:сниж|сниз|сократ|сокращ|огранич|уменьш|замедл|частичн|понижен|минимальн|сбо[ийя])\w*"
         r"|(?<![а-яё])(?:упал|упала|упали|упадет|упадёт|снизился|снизилась|снизилось)(?![а-яё])|\b(?:plunged|halved)\b", _I)),
 ]  # fmt: skip
@@ -160,7 +160,9 @@ _INTENTION = re.compile(
     r"|envisag\w*|expects? to (?:increase|expand|double|raise|build|launch)|targets?|is to be|are to be|will be built|under construction"
     r"|ordered\s+(?:\w+\s+){0,4}?to\s+(?:develop|work\s+out|study|prepare|find|look\s+for)|promis\w*|pledg\w*|vow\w*"
     r"|will\s+(?:allow|help|enable|let)|would\s+(?:allow|help|enable|let)|is\s+expected\s+to|are\s+expected\s+to|will\s+replace|will\s+be\s+(?:replaced|installed))\b"
-    r"|(?<![а-яё])(?:позвол[ия]т\w*|помож\w*|поможет|должн\w*\s+(?:заменить|заработать|завершить|начать)|ожида\w*\s+завершени\w*|предстоит)(?![а-яё])"
+    r"|(?<![а-яё])(?:позвол[ия]т\w*|помож\w*|поможет|должн\w*\s+(?:заменить|заработать|завершить|начать)|ожида\w*\s+завершени\w*|предстоит"
+    r"|сообщит\w*\s+(?:дополнительно|позже|отдельно)|обещают\s+сообщить|будет\s+сообщено)(?![а-яё])"
+    r"|\b(?:will\s+(?:report|announce|inform)\w*|will\s+be\s+announced|to\s+be\s+announced)\b"
     r"|\b(?:asked|asks|requested|requests|applied\s+to|petition\w*|urged|urges|calls?\s+on|called\s+on)\b"
     r"|(?<![а-яё])(?:просит|просил\w*|ходатайств\w*|обратил\w*\s+в\s+суд|призвал\w*|пообещал\w*|обеща\w*|поручил\w*|поручени\w*|планир\w*|в\s+планах|планов\w*\s+(?:по|на)|намер\w*|предлаг\w*|рассматрива\w*|собира\w*ся|готов\w*|рассчитыва\w*|прогноз\w*|намечен\w*|строител\w*|стро\w*ся)(?![а-яё])",
     _I,
