@@ -25,6 +25,8 @@ _KIND_RANK = {"group": 1, "link": 1}
 _WEAK_NODE_KINDS = {"junction", "city"}
 _GAP = re.compile(r"[\s\-‐‑–—'’«»\"„“”]*")
 _DASH = re.compile(r"\s*[-‐‑–—]\s*")
+_BETWEEN = re.compile(r"(?:\bbetween|(?<![а-яё])между)\s+(?:the\s+)?$", re.IGNORECASE)
+_AND = re.compile(r"\s+(?:and|и)\s+", re.IGNORECASE)
 _UNIT_AFTER = re.compile(r"[\s-]*(?:№|No\.?|#)?\s*[-]?\s*(\d)\b")
 _UNIT_BEFORE = re.compile(r"(?:№|No\.?|#)\s*(\d)\s*$")
 _ORDINAL_BEFORE = re.compile(
@@ -378,7 +380,8 @@ def _join_pairs(text: str, index: AssetIndex, found: list[Mention]) -> list[Ment
                 ),
                 None,
             )
-            if link is not None and _DASH.fullmatch(text, a.stop, b.start):
+            between = _BETWEEN.search(text, max(0, a.start - 12), a.start) and _AND.fullmatch(text, a.stop, b.start)
+            if link is not None and (_DASH.fullmatch(text, a.stop, b.start) or between):
                 out.append(Mention(a.start, b.stop, "link", link, 0))
                 i += 2
                 continue

@@ -431,7 +431,56 @@ def _candidate(
         candidate.evidence.pop("fraction", None)
     _dates(text, candidate, cue, clause, sentence, cues, published)
     _status(text, candidate, (c0, c1), published)
+    _scope(text, candidate, clause, sentence)
     return candidate
+
+
+# a measure on part of what an asset carries: one carrier's ships, one country's shippers, one
+# cargo, a daily quota; the event keeps it as its scope instead of a closure of the whole asset
+_SCOPES: list[tuple[str, re.Pattern[str]]] = [
+    (
+        "quota",
+        re.compile(
+            r"\b(?:up\s+to|at\s+most|no\s+more\s+than|not\s+more\s+than|only|to)\s+(?:\w+\s+){0,2}?(?:trains?|wagons?|railcars?|trucks?\s+)?(?:a|per)\s+day\b"
+            r"|(?<![а-яё])(?:до|не\s+более|не\s+больше|только)\s+(?:\w+\s+){0,2}?(?:поезд\w*|состав\w*|вагон\w*)\s+в\s+сутки",
+            re.I,
+        ),
+    ),
+    (
+        "shippers",
+        re.compile(
+            r"\b(?:shippers|consignors|exporters|trucks|vehicles|goods|cargo(?:es)?)\s+(?:from|of|registered\s+in)\s+(?:[A-Z][\w-]+(?:,\s+|\s+and\s+)?){1,6}"
+            r"|\b(?:Belarusian|Russian|Kazakh|Chinese|Uzbek|Central\s+Asian)\s+(?:and\s+\w+\s+)?(?:shippers|trucks|vehicles|goods|cargo)\b"
+            r"|(?<![а-яё])(?:грузоотправител\w*|отправител\w*|перевозчик\w*|фур\w*)\s+из\s+(?:[А-ЯЁ][\w-]+(?:,\s+|\s+и\s+)?){1,6}"
+            r"|(?<![а-яё])(?:из|в)\s+стран\w*\s+Центральной\s+Азии"
+        ),
+    ),
+    (
+        "cargo",
+        re.compile(
+            r"\b(?:grain|coal|oil\s+products|fertili[sz]ers?|export\s+ferry)\b"
+            r"|(?<![а-яё])(?:зерн\w*|угл[яеь]\w*|нефтепродукт\w*|удобрени\w*|экспортн\w*\s+паром\w*)",
+            re.I,
+        ),
+    ),
+    ("carrier", re.compile(r"\b(?:Maersk|MSC|Hapag-Lloyd|CMA\s+CGM|COSCO|Evergreen|ONE|ZIM|OOCL)\b")),
+]
+
+
+def _scope(text: str, candidate: Candidate, clause: tuple[int, int], sentence: tuple[int, int]) -> None:
+    if candidate.action not in ("close", "derate", "transit_ban", "reroute_out", "reopen"):
+        return
+    for kind, pattern in _SCOPES:
+        m = pattern.search(text, *clause) or (pattern.search(text, *sentence) if kind != "cargo" else None)
+        if m is None:
+            continue
+        candidate.scope = text[m.start() : m.end()].strip(" ,")
+        candidate.evidence["scope"] = candidate.scope
+        if candidate.action == "close" and kind in ("quota", "shippers", "cargo"):
+            # a closure for some shippers or one cargo takes out a share the article does not give
+            candidate.action, candidate.fraction = "derate", None
+            candidate.evidence.pop("fraction", None)
+        return
 
 
 _ORDER = re.compile(

@@ -41,7 +41,8 @@ _ACTIONS: list[tuple[str, re.Pattern[str]]] = [
         rf"|\b(?:ban|bann|bar|barr|prohibit|restrict)\w*\s+(?:on\s+)?(?:the\s+)?(?:all\s+)?(?:types\s+of\s+)?(?:the\s+)?(?:processing|transportation|acceptance|loading|shipment|dispatch|cargo|freight|wagons?)\b"
         rf"|\b(?:ban|bann|bar|barr|prohibit)\w*\s+(?:on\s+)?(?:the\s+)?(?:all\s+)?(?:types\s+of\s+)?(?:cargo|freight|wagons?|goods)\b"
         rf"|(?<![а-яё])(?:запрет|запрещ)\w*\s+(?:на\s+)?(?:отправк|при[её]м|перевозк|погрузк|передач|пропуск)\w*"
-        rf"|(?<![а-яё])(?:приостанов|прекрат|прекращ|ограничи)\w*\s+(?:\w+\s+)?(?:при[её]м|отправк|погрузк)\w*\s+(?:\w+\s+){{0,3}}?(?:груз|вагон|состав|поезд)\w*", _I)),
+        rf"|(?<![а-яё])(?:приостанов|прекрат|прекращ|ограничи)\w*\s+(?:\w+\s+)?(?:при[её]м|отправк|погрузк)\w*\s+(?:\w+\s+){{0,3}}?(?:груз|вагон|состав|поезд)\w*"
+        rf"|(?<![а-яё])(?:отправк|при[её]м|перевозк)\w*\s+(?:грузов\w*\s+)?(?:поезд|состав|вагон|груз)\w*\s+(?:[\w«»-]+\s+){{0,8}}?(?:временно\s+)?(?:запрещ|приостановлен|прекращен)\w*", _I)),
     ("reroute_out", re.compile(
         r"\b(?:paus|suspend|halt|stop|avoid|delay)\w*\s+(?:all\s+|its\s+|their\s+|the\s+)*(?:\w+\s+)?"
         r"(?:transits?|voyages?|sailings?|passages?|journeys?|crossings?|calls?)\b"
