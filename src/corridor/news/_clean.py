@@ -136,26 +136,33 @@ def clean_text(text: str) -> str:
     >>> t = "Главная | Новости\\nКТК остановил отгрузку.\\n\\nКТК остановил отгрузку.\\nЧитайте также: Курс доллара\\nЭто было 5 ию"
     >>> clean_text(t)
     'КТК остановил отгрузку.'
+    >>> clean_text("Title of the story\n\nFirst line of a paragraph that the page\nwrapped in two.")
+    'Title of the story\n\nFirst line of a paragraph that the page\nwrapped in two.'
     """
-    kept: list[str] = []
+    paragraphs: list[list[str]] = [[]]
     seen: set[str] = set()
     for line in text.splitlines():
         stripped = line.strip()
         if not stripped or _is_furniture(stripped):
+            if paragraphs[-1]:
+                paragraphs.append([])  # a blank or dropped line ends the paragraph
             continue
         key = " ".join(w.casefold() for w in _WORD.findall(stripped))
         if key in seen:
             continue
         seen.add(key)
-        kept.append(stripped)
-    while kept and not _END_MARK.search(kept[-1]):
-        last = kept[-1]
+        paragraphs[-1].append(stripped)
+    kept = [p for p in paragraphs if p]
+    while kept and not _END_MARK.search(kept[-1][-1]):
+        last = kept[-1][-1]
         ends = list(_SENTENCE_END.finditer(last))
         if ends:  # keep the finished sentences of a paragraph cut off mid-sentence
-            kept[-1] = last[: ends[-1].end()]
+            kept[-1][-1] = last[: ends[-1].end()]
             break
-        kept.pop()
-    return "\n".join(kept)
+        kept[-1].pop()
+        if not kept[-1]:
+            kept.pop()
+    return "\n\n".join("\n".join(p) for p in kept)
 
 
 def _is_furniture(line: str) -> bool:

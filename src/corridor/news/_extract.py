@@ -40,7 +40,7 @@ _ONLY_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _NEARLY = re.compile(r"(?:\b(?:nearly|almost|all\s+but|virtually)|(?<![а-яё])(?:почти|практически))\s+$", re.IGNORECASE)
-_OWNER_GAP = re.compile(r"\s*(?:-?\d\s*)?(?:of\s+(?:the\s+)?|at\s+(?:the\s+)?)?", re.IGNORECASE)
+_OWNER_GAP = re.compile(r"\s*(?:-?\d\s*)?\)?\s*(?:of\s+(?:the\s+)?|at\s+(?:the\s+)?)?", re.IGNORECASE)
 _VIA_BEFORE = re.compile(
     r"(?:\b(?:via|through|around|to|towards|onto|into)|(?<![а-яё])(?:через|на|в|по))\s+(?:the\s+)?$", re.IGNORECASE
 )
@@ -144,6 +144,13 @@ def extract_events(
                 continue
             if candidate.start is None:
                 _carry_day(text, candidate, n, spans, days, mentions, previous_ids)
+            if (
+                candidate.status == "new"
+                and n > 0
+                and _DEMONSTRATIVE.match(text, s0)
+                and is_background(text, *spans[n - 1])
+            ):
+                candidate.status = "background"  # 'As a reminder, ... SPM-2 was hit. This mooring cannot work.'
             candidate.sentence = n
             found.append(candidate)
         linked = [m for m in mentions if m.id is not None]
@@ -264,6 +271,7 @@ def _incident_day(
     return None
 
 
+_DEMONSTRATIVE = re.compile(r"\W*(?:this|these|that|those|этот|эта|это|эти|этого|этой)\b", re.IGNORECASE)
 _CONNECTIVE = re.compile(
     r"\W*(?:after\s+that|then|as\s+a\s+result|because\s+of\s+this|following\s+this|after\s+this"
     r"|после\s+этого|затем|в\s+результате|из-за\s+этого|поэтому|тогда)\b",
@@ -416,7 +424,12 @@ def _candidate(
     if cue.action == "reroute_in" and (
         _FROM_BEFORE.search(text, max(c0, mention.start - 24), mention.start)
         or candidate.from_topic
-        or not any(_VIA_BEFORE.search(text, max(c0, m.start - 14), m.start) for m in in_clause if m.start > cue.stop)
+        or not any(
+            _VIA_BEFORE.search(text, max(c0, m.start - 14), m.start)
+            and not _ATTACK_BEFORE.search(text, max(c0, m.start - 40), m.start)
+            for m in in_clause
+            if m.start > cue.stop
+        )
     ):
         # 'redirected from the CPC', 'exports were redirected after the attack on the CPC': away from it
         candidate.action = "reroute_out"
@@ -544,6 +557,10 @@ def _largest_group(index: AssetIndex, ident: str) -> str | None:
     return max(groups, key=lambda g: len(index.within[g]), default=None)
 
 
+_ATTACK_BEFORE = re.compile(
+    r"\b(?:attacks?|strikes?|damage)\s+on\s+(?:the\s+)?(?:\w+\s+){0,3}$|(?<![а-яё])(?:атак\w*|удар\w*)\s+на\s+(?:\w+\s+){0,3}$",
+    re.IGNORECASE,
+)
 _FROM_BEFORE = re.compile(
     r"(?:\b(?:from|away\s+from|out\s+of)|(?<![а-яё])(?:из|от))\s+(?:the\s+)?(?:\w+\s+){0,2}$", re.IGNORECASE
 )

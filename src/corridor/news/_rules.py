@@ -154,7 +154,7 @@ _CONDITIONAL = re.compile(
     r"|\b(?:by|before)\s+the\s+end\s+of\s+(?:the\s+|this\s+)?(?:week|month|year)\b|(?<![а-яё])[Кк]\s+концу\s+(?:недели|месяца|года)|(?<![а-яё])должен\s+(?:войти|заработать|возобновиться)"
     r"|\bmay\b(?!\s+\d)|\bcan\s+be\b|\bin the event\b|\bwould\b|\bonce\s+(?:the\s+)?(?:weather|fog|storm|wind|visibility|situation|repairs?)\b|\bas\s+soon\s+as\b"
     r"|\bwhen(?:ever)?\s+(?:the\s+)?(?:weather|fog|storm|wind|visibility|situation)\b|\bwill\s+(?:resume|reopen|restart)\w*\s+(?:once|when|after|as\s+soon)\b"
-    r"|(?<![а-яё])(?:может|могут|мог|могла|могли|могло|если|грози\w*|угрож\w*|угроз\w*|риск\w*|возможн\w*|не\s+исключ\w*|в\s+случае|опасени\w*|рискует|способн(?!ост)\w*|вероятн\w*|как\s+только|когда\s+позвол\w*|после\s+того\s+как)(?![а-яё])",
+    r"|(?<![а-яё])(?<!не\s)(?:может|могут|мог|могла|могли|могло|если|грози\w*|угрож\w*|угроз\w*|риск\w*|возможн\w*|не\s+исключ\w*|в\s+случае|опасени\w*|рискует|способн(?!ост)\w*|вероятн\w*|как\s+только|когда\s+позвол\w*|после\s+того\s+как)(?![а-яё])",
 )
 _INTENTION = re.compile(
     r"\b(?:plans?\s+to|planned\s+to|planning\s+to|is\s+planned|are\s+planned|was\s+planned|intends?|intended|aims?|aimed|proposes?|proposed|propos\w+|consider\w*|seeks?|wants?|ready|prepared|mull\w*"
