@@ -136,8 +136,8 @@ def clean_text(text: str) -> str:
     >>> t = "Главная | Новости\\nКТК остановил отгрузку.\\n\\nКТК остановил отгрузку.\\nЧитайте также: Курс доллара\\nЭто было 5 ию"
     >>> clean_text(t)
     'КТК остановил отгрузку.'
-    >>> clean_text("Title of the story\n\nFirst line of a paragraph that the page\nwrapped in two.")
-    'Title of the story\n\nFirst line of a paragraph that the page\nwrapped in two.'
+    >>> clean_text("CPC halts loadings at its terminal\\n\\nFirst line of a paragraph that the page\\nwrapped in two.")
+    'CPC halts loadings at its terminal\\n\\nFirst line of a paragraph that the page\\nwrapped in two.'
     """
     paragraphs: list[list[str]] = [[]]
     seen: set[str] = set()

@@ -63,9 +63,9 @@ def sentences(text: str) -> list[tuple[int, int]]:
     >>> text = "КТК остановил отгрузку. Baku port is open."
     >>> [text[a:b] for a, b in sentences(text)]
     ['КТК остановил отгрузку.', 'Baku port is open.']
-    >>> text = "A headline\nA long line of a paragraph that the page has wrapped at its edge\nends here."
+    >>> text = "A headline\\nA long line of a paragraph that the page has wrapped at its edge\\nends here."
     >>> [text[a:b] for a, b in sentences(text)]
-    ['A headline', 'A long line of a paragraph that the page has wrapped at its edge\nends here.']
+    ['A headline', 'A long line of a paragraph that the page has wrapped at its edge\\nends here.']
     """
     from razdel import sentenize
 
