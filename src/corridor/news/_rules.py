@@ -221,8 +221,8 @@ def find_actions(text: str, start: int, stop: int) -> list[ActionCue]:
 
 
 _NOT_CAPACITY_AFTER = re.compile(
-    r"\s+(?:\w+\s+){0,2}?(?:costs?|time|times|prices?|emissions?|delivery\s+times?|transit\s+times?|expenses|затрат\w*|срок\w*"
-    r"|времен\w*|время|стоимост\w*|расход\w*|цен\w*|выброс\w*|издерж\w*)\b",
+    r"\s+(?:\w+\s+){0,2}?(?:costs?|prices?|emissions?|delivery\s+times?|transit\s+times?|journey\s+times?|expenses"
+    r"|затрат\w*|срок\w*\s+доставк\w*|время\s+в\s+пути|стоимост\w*|расход\w*|цен\w*|выброс\w*|издерж\w*)\b",
     re.IGNORECASE,
 )
 
@@ -232,7 +232,7 @@ def _not_capacity(text: str, cue: ActionCue) -> bool:
     word = text[cue.start : cue.stop]
     if cue.action == "derate" and word[:1].isupper() and word.lower().startswith(("limited", "ltd")):
         return True
-    return cue.action in ("derate", "close") and _NOT_CAPACITY_AFTER.match(text, cue.stop) is not None
+    return cue.action == "derate" and _NOT_CAPACITY_AFTER.match(text, cue.stop) is not None
 
 
 _NUMBER = r"\d{1,3}(?:[ ,\u00a0]\d{3})*(?:[.,]\d+)?|\d+(?:[.,]\d+)?"
