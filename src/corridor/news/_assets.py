@@ -25,8 +25,10 @@ _KIND_RANK = {"group": 1, "link": 1}
 _WEAK_NODE_KINDS = {"junction", "city"}
 _GAP = re.compile(r"[\s\-‐‑–—'’«»\"„“”]*")
 _DASH = re.compile(r"\s*[-‐‑–—]\s*")
-_BETWEEN = re.compile(r"(?:\bbetween|(?<![а-яё])между)\s+(?:the\s+)?$", re.IGNORECASE)
-_AND = re.compile(r"\s+(?:and|и)\s+", re.IGNORECASE)
+_BETWEEN = re.compile(
+    r"(?:\bbetween|\bfrom|(?<![а-яё])между|(?<![а-яё])из)\s+(?:the\s+)?(?:port\s+of\s+)?$", re.IGNORECASE
+)
+_AND = re.compile(r"\s+(?:and|to|и|в|до|на)\s+(?:the\s+)?", re.IGNORECASE)
 _UNIT_AFTER = re.compile(r"[\s-]*(?:№|No\.?|#)?\s*[-]?\s*(\d)\b")
 _UNIT_BEFORE = re.compile(r"(?:№|No\.?|#)\s*(\d)\s*$")
 _ORDINAL_BEFORE = re.compile(
