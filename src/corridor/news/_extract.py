@@ -261,10 +261,13 @@ def _event_days(text: str, s0: int, s1: int, published: dt.date) -> list[DateCue
 def _incident_day(
     text: str, n: int, spans: Sequence[tuple[int, int]], days: Sequence[Sequence[DateCue]]
 ) -> DateCue | None:
-    """The day of the nearest incident told within three sentences (before first): 'Drones attacked
-    the terminal on 29 November. One mooring was damaged.'"""
+    """The day of the nearest incident told elsewhere (before first) when the sentence itself
+    speaks of an incident ('loading, halted after the night's attacks, resumed'), or told in the
+    sentence just before or after: 'Drones attacked the terminal on 29 November. One mooring was
+    damaged.'"""
+    own = _INCIDENT.search(text, *spans[n]) is not None  # 'halted after the attack': the attack's day
     for k in sorted(range(len(spans)), key=lambda k: (abs(k - n), k > n)):
-        if k == n or len({d.day for d in days[k]}) != 1:
+        if k == n or len({d.day for d in days[k]}) != 1 or (not own and abs(k - n) > 1):
             continue
         if _INCIDENT.search(text, *spans[k]):
             return days[k][0]
