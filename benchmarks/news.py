@@ -293,8 +293,10 @@ def main(argv: list[str] | None = None) -> None:
               f"precision of new events {result['event_precision']}")  # fmt: skip
         for f, v in result["per_field"].items():
             print(f"  {f:9} precision {v['precision']}  recall {v['recall']}")
-        print(f"traps: {result['traps'] - len(result['traps_hit'])} of {result['traps']} avoided "
-              f"{result['traps_hit'] or ''}")  # fmt: skip
+        hit = int(result["traps_hit"][0].split()[0]) if locked and result["traps_hit"] else len(result["traps_hit"])
+        print(
+            f"traps: {result['traps'] - hit} of {result['traps']} avoided {'' if locked else result['traps_hit'] or ''}"
+        )
         print(f"slowest article: {result['slowest_article_seconds']} s ({result['slowest_article']}); "
               f"one-event validate {result['one_event_validate_seconds']} s; first draft of the process (loads the "
               f"models) {result['first_draft_with_model_loading_seconds']} s")  # fmt: skip
