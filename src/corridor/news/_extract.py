@@ -277,7 +277,7 @@ def _incident_day(
 _DEMONSTRATIVE = re.compile(r"\W*(?:this|these|that|those|этот|эта|это|эти|этого|этой)\b", re.IGNORECASE)
 _CONNECTIVE = re.compile(
     r"\W*(?:after\s+that|then|as\s+a\s+result|because\s+of\s+this|following\s+this|after\s+this"
-    r"|после\s+этого|затем|в\s+результате|из-за\s+этого|поэтому|тогда)\b",
+    r"|после\s+этого|затем|в\s+результате|из-за\s+этого)\b",
     re.IGNORECASE,
 )
 

@@ -40,7 +40,7 @@ _ACTIONS: list[tuple[str, re.Pattern[str]]] = [
         rf"|(?<![а-яё])(?:запрет|запрещ)\w*\s+{_W}{{0,4}}?транзит\w*|(?<![а-яё])транзит\w*\s+{_W}{{0,3}}?запрещ\w*"
         rf"|\b(?:ban|bann|bar|barr|prohibit|restrict)\w*\s+(?:on\s+)?(?:the\s+)?(?:all\s+)?(?:types\s+of\s+)?(?:the\s+)?(?:processing|transportation|acceptance|loading|shipment|dispatch|cargo|freight|wagons?)\b"
         rf"|\b(?:ban|bann|bar|barr|prohibit)\w*\s+(?:on\s+)?(?:the\s+)?(?:all\s+)?(?:types\s+of\s+)?(?:cargo|freight|wagons?|goods)\b"
-        rf"|(?<![а-яё])(?:запрет|запрещ)\w*\s+(?:на\s+)?(?:отправк|при[её]м|перевозк|погрузк|передач|пропуск)\w*"
+        rf"|(?<![а-яё])(?:запрет|запрещ)\w*\s+(?:[\w.]+\s+){{0,6}}?(?:на\s+)?(?:отправк|при[её]м|перевозк|погрузк|передач|пропуск)\w*"
         rf"|(?<![а-яё])(?:приостанов|прекрат|прекращ|ограничи)\w*\s+(?:\w+\s+)?(?:при[её]м|отправк|погрузк)\w*\s+(?:\w+\s+){{0,3}}?(?:груз|вагон|состав|поезд)\w*"
         rf"|(?<![а-яё])(?:отправк|при[её]м|перевозк)\w*\s+(?:грузов\w*\s+)?(?:поезд|состав|вагон|груз)\w*\s+(?:[\w«»-]+\s+){{0,8}}?(?:временно\s+)?(?:запрещ|приостановлен|прекращен)\w*", _I)),
     ("reroute_out", re.compile(
@@ -246,6 +246,17 @@ _FROM_TO = [
 ]
 
 
+_TIMES = re.compile(
+    r"(?:(?<![а-яё])в\s+(?P<n>два|три|четыре|пять|шесть|семь|восемь|десять|\d+)\s+раз(?:а)?(?![а-яё]))"
+    r"|\b(?P<en>two|three|four|five|ten)fold\b",
+    _I,
+)
+_TIMES_WORDS = {
+    "два": 2, "три": 3, "четыре": 4, "пять": 5, "шесть": 6, "семь": 7, "восемь": 8, "десять": 10,
+    "two": 2, "three": 3, "four": 4, "five": 5, "ten": 10,
+}  # fmt: skip
+
+
 def _amount(word: str) -> float | None:
     word = word.replace("\u00a0", "").replace(" ", "")
     if "," in word and "." not in word and len(word.split(",")[-1]) == 3:
@@ -270,6 +281,11 @@ def find_fractions(text: str, start: int, stop: int) -> list[FractionCue]:
         value = _share(m)
         if value is not None and 0 <= value <= 1 and not any(m.start() < c.stop and c.start < m.end() for c in out):
             out.append(FractionCue(1 - value, m.start(), m.end()))
+    for m in _TIMES.finditer(text, start, stop):  # 'снизился в пять раз', 'fell fivefold': 1 - 1/5 lost
+        word = (m.group("n") or m.group("en")).lower()
+        n = _TIMES_WORDS.get(word) or (int(word) if word.isdigit() else 0)
+        if n >= 2 and not any(m.start() < c.stop and c.start < m.end() for c in out):
+            out.append(FractionCue(1 - 1 / n, m.start(), m.end()))
     for m in (m for p in _FROM_TO for m in p.finditer(text, start, stop)):
         a, b = _amount(m.group("a")), _amount(m.group("b"))
         if a and b is not None and 0 <= b < a and not any(m.start() < c.stop and c.start < m.end() for c in out):
