@@ -300,3 +300,14 @@ def test_draft_validate_accept_round_trip(tmp_path, eurasia):
     out.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     assert load_scenario(out, eurasia).events[0].target == "cpc_spm2"
     assert CliRunner().invoke(app, ["scenario", "validate", str(out)]).exit_code == 0
+
+
+def test_a_number_after_a_name_is_a_unit_but_a_day_is_not():
+    assert only("SPM 3 was taken out of service today.", dt.date(2024, 3, 6)).asset == "cpc_spm3"
+    e = only("КТК 4 марта приостановил отгрузку на морском терминале.", dt.date(2024, 3, 6))
+    assert (e.asset, e.fraction, e.start) == ("cpc", 1.0, dt.date(2024, 3, 4))
+
+
+def test_a_day_before_a_verb_of_saying_dates_the_report():
+    e = only("КТК 4 марта сообщил, что отгрузка на терминале приостановлена.", dt.date(2024, 3, 6))
+    assert e.action == "close" and e.start is None

@@ -29,7 +29,13 @@ _BETWEEN = re.compile(
     r"(?:\bbetween|\bfrom|(?<![а-яё])между|(?<![а-яё])из)\s+(?:the\s+)?(?:port\s+of\s+)?$", re.IGNORECASE
 )
 _AND = re.compile(r"\s+(?:and|to|и|в|до|на)\s+(?:the\s+)?", re.IGNORECASE)
-_UNIT_AFTER = re.compile(r"[\s-]*(?:№|No\.?|#)?\s*[-]?\s*(\d)\b")
+# 'ВПУ-2', 'SPM 3', 'ВПУ № 1'; not the day of 'КТК 4 марта'
+_UNIT_AFTER = re.compile(
+    r"(?:\s*[-‐‑–]\s*|\s*(?:№|No\.?|#)\s*)(\d)\b"
+    r"|\s+(\d)\b(?!\s*(?:январ|феврал|март|апрел|ма[яй]|июн|июл|август|сентябр|октябр|ноябр|декабр|jan|feb|mar|apr|may|jun|jul"
+    r"|aug|sep|oct|nov|dec|day|дн|сут|час|hour|week|недел|month|месяц|тыс|млн|%|per|[.,]\d))",
+    re.IGNORECASE,
+)
 _UNIT_BEFORE = re.compile(r"(?:№|No\.?|#)\s*(\d)\s*$")
 _ORDINAL_BEFORE = re.compile(
     r"(?:\b(?P<en>first|second|third|fourth)|(?<![а-яё])(?P<ru>перв|втор|трет|четв[её]рт)\w*)\s+(?:[\w-]+\s+){0,2}$",
@@ -350,12 +356,12 @@ def _mention(text: str, index: AssetIndex, start: int, stop: int, hit: tuple[str
     if _LOCATIVE.search(text, max(0, start - 24), start):
         rank += 2  # 'the terminal near Novorossiysk': a place that locates something else
     unit = None
-    if hit[0] == "group" and hit[1] in index.group_size:
+    if hit[0] == "group" and index.group_size.get(hit[1], 0) <= 4:  # numbered units: moorings, ferries
         after = _UNIT_AFTER.match(text, stop)
         before = _UNIT_BEFORE.search(text, max(0, start - 8), start)
         ordinal = _ORDINAL_BEFORE.search(text, max(0, start - 40), start)
         if after is not None:
-            unit = int(after.group(1))
+            unit = int(after.group(1) or after.group(2))
         elif before is not None:
             unit = int(before.group(1))
         elif ordinal is not None:

@@ -253,7 +253,7 @@ def _event_days(text: str, s0: int, s1: int, published: dt.date) -> list[DateCue
         c
         for c in find_dates(text, s0, s1, published)
         if c.kind in ("start", "point") and c.day is not None and c.day <= published
-        and (incident or not _reported_on(text, c.start))
+        and (incident or not _reported_on(text, c.start, c.stop))
         and not _DEADLINE_BEFORE.search(text[max(s0, c.start - 8) : c.start])
     ]  # fmt: skip
 
@@ -680,7 +680,7 @@ def _dates(
             if c.kind != "period" and not any(o is not cue and _same_clause(text, sentence, o, c) for o in cues)
         ]
     # a day that dates the report ('the consortium said on Tuesday', 'сообщили во вторник') is not the event's
-    found = [c for c in found if not (c.kind in ("point", "start") and _reported_on(text, c.start))]
+    found = [c for c in found if not (c.kind in ("point", "start") and _reported_on(text, c.start, c.stop))]
     # 'loading, halted after the attacks, resumed at 00:00 on 26 November': the day is the nearer action's
     rivals = [
         o
@@ -732,11 +732,19 @@ _REPORTING = re.compile(
 _DATELINE = re.compile(r"(?:^|\n)[^\S\n]*[A-ZА-ЯЁ][\w\-. ]{1,30},[^\S\n]*$")
 
 
-def _reported_on(text: str, start: int) -> bool:
+_REPORTED_AFTER = re.compile(
+    r"[\s,]*(?:\w+\s+){0,1}?(?:said|reported|announced|told|сообщил\w*|заявил\w*|сообщает|рассказал\w*|подтвердил\w*)\b",
+    re.IGNORECASE,
+)
+
+
+def _reported_on(text: str, start: int, stop: int | None = None) -> bool:
     """A date right after a verb of saying, within a few words, or in a dateline ('MOSCOW, December 2.
     /TASS/', 'Москва. 11 июля. INTERFAX.RU'): it dates the report."""
     before = text[max(0, start - 40) : start]
     if _DATELINE.search(before) or re.search(r"(?:^|\n)[^\S\n]*[A-ZА-ЯЁ][\w\-]+\.[^\S\n]*$", before):
+        return True
+    if stop is not None and _REPORTED_AFTER.match(text, stop):  # 'КТК 4 марта сообщил, что ...'
         return True
     hits = list(_REPORTING.finditer(before))
     return bool(hits) and len(before[hits[-1].end() :].split()) <= 3
