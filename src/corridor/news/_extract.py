@@ -733,7 +733,7 @@ _DATELINE = re.compile(r"(?:^|\n)[^\S\n]*[A-ZА-ЯЁ][\w\-. ]{1,30},[^\S\n]*$")
 
 
 _REPORTED_AFTER = re.compile(
-    r"[\s,]*(?:\w+\s+){0,1}?(?:said|reported|announced|told|сообщил\w*|заявил\w*|сообщает|рассказал\w*|подтвердил\w*)\b",
+    r"\s+(?:said|reported|announced|told|сообщил\w*|заявил\w*|сообщает|рассказал\w*|подтвердил\w*)\b",
     re.IGNORECASE,
 )
 
