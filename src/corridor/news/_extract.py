@@ -29,6 +29,20 @@ from corridor.news._rules import (
     unit_count,
 )
 from corridor.news._text import Token, clauses, sentences, words
+from corridor.news._when import _CONNECTIVE, _DEMONSTRATIVE, _event_days, _incident_day, _reported_on
+from corridor.news._where import (
+    _ATTACK_BEFORE,
+    _CANCEL_WORD,
+    _FROM_BEFORE,
+    _ORDER,
+    _largest_group,
+    _member,
+    _off_network,
+    _passenger_only,
+    _referent,
+    _whole_or_part,
+    scope_of,
+)
 
 __all__ = ["Candidate", "extract_events"]
 
@@ -166,120 +180,6 @@ def extract_events(
     _ended(events, index, published)
     rank = {"new": 0, "ended": 1, "conditional": 2, "background": 3}
     return sorted(events, key=lambda e: rank.get(e.status, 4))
-
-
-# what a generic noun in a clause with no name of its own points back to ('the station', 'терминал')
-_REFERENT_NOUNS: list[tuple[re.Pattern[str], tuple[str, ...]]] = [
-    (
-        re.compile(r"\b(?:station|pump(?:ing)? station)\b|(?<![а-яё])(?:станци\w*|нпс)(?![а-яё])", re.I),
-        ("pipeline_station",),
-    ),
-    (re.compile(r"\bterminal\b|(?<![а-яё])терминал\w*", re.I), ("oil_terminal", "rail_terminal")),
-    (re.compile(r"\b(?:port|harbou?r)\b|(?<![а-яё])порт\w*", re.I), ("port",)),
-    (re.compile(r"\b(?:strait|straits)\b|(?<![а-яё])пролив\w*", re.I), ("waypoint",)),
-    (re.compile(r"\bcanal\b|(?<![а-яё])канал\w*", re.I), ("waypoint",)),
-    (re.compile(r"\b(?:field|oilfield)\b|(?<![а-яё])месторожден\w*", re.I), ("oil_field",)),
-    (
-        re.compile(r"\b(?:crossing|border)\b|(?<![а-яё])(?:переход\w*|границ\w*|стык\w*)", re.I),
-        ("border_crossing", "link"),
-    ),
-]
-
-
-def _referent(text: str, c0: int, at: int, seen: Sequence[Mention], index: AssetIndex) -> Mention | None:
-    """'The station is out of service': the latest named asset of the kind the noun before the action names."""
-    if not seen:
-        return None
-    window = text[c0:at]
-    for pattern, kinds in _REFERENT_NOUNS:
-        if pattern.search(window):
-            for m in reversed(seen):
-                kind = m.kind if m.kind == "link" else index.node_kind.get(str(m.id), m.kind or "")
-                if kind in kinds:
-                    return m
-    return None
-
-
-_OFF_NETWORK = re.compile(
-    r"\b(?:office|offices|headquarters|hotel|building|airport|refinery|plant|complex|road\s+(?:crossing|checkpoint)s?|checkpoints?"
-    r"|trucks?|lorr(?:y|ies)|passenger\s+(?:trains?|services?|traffic))\b"
-    r"|(?<![а-яё])(?:офис\w*|здани\w*|гостиниц\w*|аэропорт\w*|нпз|завод\w*|комплекс\w*|автомобильн\w*|кпп|грузовик\w*|фур\w*"
-    r"|пассажирск\w*|пригородн\w*|электрич\w*|центр\w*\s+пограничного)(?![а-яё])",
-    re.IGNORECASE,
-)
-_FREIGHT = re.compile(
-    r"\b(?:freight|cargo|goods|containers?|wagons?|oil|crude|tankers?|rail(?:way)?\s+crossings?|railway)\b"
-    r"|(?<![а-яё])(?:грузов(?!ик)\w*|груз\b|грузы|товарн\w*|контейнер\w*|вагон\w*|нефт\w*|танкер\w*|железнодорожн\w*\s+(?:переход|пункт)\w*)",
-    re.IGNORECASE,
-)
-
-
-def _off_network(text: str, c0: int, c1: int) -> bool:
-    """The clause is about something the network does not carry: an office, a road checkpoint,
-    passenger trains; unless it also names freight, cargo or a rail crossing."""
-    off = _OFF_NETWORK.search(text, c0, c1)
-    return off is not None and _FREIGHT.search(text, c0, c1) is None
-
-
-_INCIDENT = re.compile(
-    r"\b(?:attack\w*|struck|strike|drones?|storm\w*|fire|fires|blaze|explosion|exploded|blast|damag\w*|ran\s+aground|grounded|wedged|landslide|mine)\b"
-    r"|(?<![а-яё])(?:атак\w*|атаковал\w*|удар\w*|беспилот\w*|бпла|шторм\w*|пожар\w*|загорел\w*|возгоран\w*|взрыв\w*|поврежд\w*|оползн\w*|обрушил\w*|авари\w*)",
-    re.IGNORECASE,
-)
-
-
-_INCIDENT_VERB = re.compile(
-    r"\b(?:attacked|struck|hit|caught\s+fire|exploded|ran\s+aground)\b"
-    r"|(?<![а-яё])(?:атаковал\w*|атакован\w*|ударил\w*|загорел\w*|взорвал\w*|повредил\w*|сош[её]л|сошли|обрушил\w*)",
-    re.IGNORECASE,
-)
-_DEADLINE_BEFORE = re.compile(r"(?:\b(?:by|dated|of)|(?<![а-яё])(?:до|от|к))\s+$", re.IGNORECASE)
-
-
-_PASSENGER = re.compile(r"\bpassenger\w*|(?<![а-яё])(?:пассажирск|пригородн)\w*", re.IGNORECASE)
-
-
-def _passenger_only(text: str, s0: int, s1: int) -> bool:
-    """A sentence about passenger trains that says nothing of freight."""
-    return _PASSENGER.search(text, s0, s1) is not None and _FREIGHT.search(text, s0, s1) is None
-
-
-def _event_days(text: str, s0: int, s1: int, published: dt.date) -> list[DateCue]:
-    """The days a sentence gives for something happening: not the day of a report (unless the
-    sentence tells of an attack or a fire: 'drones attacked the station, the company said on
-    Monday'), not a deadline ('by April 25') nor the date of a document ('a ruling dated July 5')."""
-    incident = _INCIDENT_VERB.search(text, s0, s1) is not None
-    return [
-        c
-        for c in find_dates(text, s0, s1, published)
-        if c.kind in ("start", "point") and c.day is not None and c.day <= published
-        and (incident or not _reported_on(text, c.start, c.stop))
-        and not _DEADLINE_BEFORE.search(text[max(s0, c.start - 8) : c.start])
-    ]  # fmt: skip
-
-
-def _incident_day(
-    text: str, n: int, spans: Sequence[tuple[int, int]], days: Sequence[Sequence[DateCue]]
-) -> DateCue | None:
-    """The day of the nearest incident told elsewhere (before first) when the sentence itself
-    speaks of an incident ('loading, halted after the night's attacks, resumed'), or told in the
-    sentence just before or after: 'Drones attacked the terminal on 29 November. One mooring was
-    damaged.'"""
-    own = _INCIDENT.search(text, *spans[n]) is not None  # 'halted after the attack': the attack's day
-    for k in sorted(range(len(spans)), key=lambda k: (abs(k - n), k > n)):
-        if k == n or len({d.day for d in days[k]}) != 1 or (not own and abs(k - n) > 1):
-            continue
-        if _INCIDENT.search(text, *spans[k]):
-            return days[k][0]
-    return None
-
-
-_DEMONSTRATIVE = re.compile(r"\W*(?:this|these|that|those|этот|эта|это|эти|этого|этой)\b", re.IGNORECASE)
-_CONNECTIVE = re.compile(
-    r"\W*(?:after\s+that|then|as\s+a\s+result|because\s+of\s+this|following\s+this|after\s+this"
-    r"|после\s+этого|затем|в\s+результате|из-за\s+этого)\b",
-    re.IGNORECASE,
-)
 
 
 def _carry_day(
@@ -451,122 +351,18 @@ def _candidate(
     return candidate
 
 
-# a measure on part of what an asset carries: one carrier's ships, one country's shippers, one
-# cargo, a daily quota; the event keeps it as its scope instead of a closure of the whole asset
-_SCOPES: list[tuple[str, re.Pattern[str]]] = [
-    (
-        "quota",
-        re.compile(
-            r"\b(?:up\s+to|at\s+most|no\s+more\s+than|not\s+more\s+than|only|to)\s+(?:\w+\s+){0,2}?(?:trains?|wagons?|railcars?|trucks?\s+)?(?:a|per)\s+day\b"
-            r"|(?<![а-яё])(?:до|не\s+более|не\s+больше|только)\s+(?:\w+\s+){0,2}?(?:поезд\w*|состав\w*|вагон\w*)\s+в\s+сутки",
-            re.I,
-        ),
-    ),
-    (
-        "shippers",
-        re.compile(
-            r"\b(?:shippers|consignors|exporters|trucks|vehicles|goods|cargo(?:es)?)\s+(?:from|of|registered\s+in)\s+(?:[A-Z][\w-]+(?:,\s+|\s+and\s+)?){1,6}"
-            r"|\b(?:Belarusian|Russian|Kazakh|Chinese|Uzbek|Central\s+Asian)\s+(?:and\s+\w+\s+)?(?:shippers|trucks|vehicles|goods|cargo)\b"
-            r"|(?<![а-яё])(?:грузоотправител\w*|отправител\w*|перевозчик\w*|фур\w*)\s+из\s+(?:[А-ЯЁ][\w-]+(?:,\s+|\s+и\s+)?){1,6}"
-            r"|(?<![а-яё])(?:из|в)\s+стран\w*\s+Центральной\s+Азии"
-        ),
-    ),
-    (
-        "cargo",
-        re.compile(
-            r"\b(?:grain|coal|oil\s+products|fertili[sz]ers?|export\s+ferry)\b"
-            r"|(?<![а-яё])(?:зерн\w*|угл[яеь]\w*|нефтепродукт\w*|удобрени\w*|экспортн\w*\s+паром\w*)",
-            re.I,
-        ),
-    ),
-    ("carrier", re.compile(r"\b(?:Maersk|MSC|Hapag-Lloyd|CMA\s+CGM|COSCO|Evergreen|ONE|ZIM|OOCL)\b")),
-]
-
-
 def _scope(text: str, candidate: Candidate, clause: tuple[int, int], sentence: tuple[int, int]) -> None:
     if candidate.action not in ("close", "derate", "transit_ban", "reroute_out", "reopen"):
         return
-    for kind, pattern in _SCOPES:
-        m = pattern.search(text, *clause) or (pattern.search(text, *sentence) if kind != "cargo" else None)
-        if m is None:
-            continue
-        candidate.scope = text[m.start() : m.end()].strip(" ,")
-        candidate.evidence["scope"] = candidate.scope
-        if candidate.action == "close" and kind in ("quota", "shippers", "cargo"):
-            # a closure for some shippers or one cargo takes out a share the article does not give
-            candidate.action, candidate.fraction = "derate", None
-            candidate.evidence.pop("fraction", None)
+    found = scope_of(text, clause, sentence)
+    if found is None:
         return
-
-
-_ORDER = re.compile(
-    r"\b(?:order|ruling|suspension|ban|decision|injunction)\b|(?<![а-яё])(?:постановлени|решени|запрет|приостановлени)\w*",
-    re.IGNORECASE,
-)
-_CANCEL_WORD = re.compile(
-    r"\b(?:overturn|revers|cancel|annul|rescind|quash|revok|set\s+aside)\w*|(?<![а-яё])(?:отмен|аннулир)\w*",
-    re.IGNORECASE,
-)
-_PUMPING = re.compile(
-    r"\b(?:pump\w*|flows?|throughput)\b|(?<![а-яё])(?:прокач\w*|перекач\w*|прокачк\w*)", re.IGNORECASE
-)
-_RAIL_TRAFFIC = re.compile(
-    r"\b(?:rail(?:way)?\s+(?:traffic|services?|links?|connection)|trains?|train\s+traffic)\b"
-    r"|\b(?:railway|rail\s+line|main\s+line|tracks?)\b"
-    r"|(?<![а-яё])(?:железнодорожн\w*\s+(?:сообщени|движени)\w*|движени\w*\s+поезд\w*|поезд\w*|состав\w*|магистрал\w*|путь|пути|железн\w*\s+дорог\w*)",
-    re.IGNORECASE,
-)
-
-
-def _whole_or_part(text: str, cue: ActionCue, clause: tuple[int, int], mention: Mention, index: AssetIndex) -> Mention:
-    """Move a mention to what the action is about: the mooring a reopening names by number, the
-    pipeline whose pumping a station's outage cuts, the main line whose trains stop between two cities."""
-    if mention.id is None:
-        return mention
-    ident = str(mention.id)
-    if mention.kind == "group" and mention.unit is not None and cue.action == "reopen":
-        member = _member(index, ident, mention.unit)
-        if member is not None:
-            return replace(mention, kind="link", id=member, unit=None)
-    kind = index.node_kind.get(ident) if mention.kind == "node" else None
-    if kind == "pipeline_station" and cue.action == "derate" and _PUMPING.search(text, clause[0], clause[1]):
-        whole = _smallest_group(index, ident)
-        if whole is not None:
-            return replace(mention, kind="group", id=whole)
-    if kind in ("junction", "city") and _RAIL_TRAFFIC.search(text, clause[0], clause[1]):
-        line = min(
-            (g for g, inside in index.within.items() if ident in inside and "main_line" in g),
-            key=lambda g: len(index.within[g]),
-            default=None,
-        )
-        if line is not None:
-            return replace(mention, kind="group", id=line)
-    return mention
-
-
-def _smallest_group(index: AssetIndex, ident: str) -> str | None:
-    groups = [g for g, inside in index.within.items() if ident in inside and g != ident]
-    return min(groups, key=lambda g: len(index.within[g]), default=None)
-
-
-def _largest_group(index: AssetIndex, ident: str) -> str | None:
-    """The system a part belongs to, among groups that are not lists of world routes or markets."""
-    own = index.within.get(ident)
-    groups = [
-        g for g, inside in index.within.items()
-        if (ident in inside or g == ident or (own is not None and own <= inside))
-        and g not in ("asia_europe_sea", "crude_markets", "middle_corridor", "northern_rail")
-    ]  # fmt: skip
-    return max(groups, key=lambda g: len(index.within[g]), default=None)
-
-
-_ATTACK_BEFORE = re.compile(
-    r"\b(?:attacks?|strikes?|damage)\s+on\s+(?:the\s+)?(?:\w+\s+){0,3}$|(?<![а-яё])(?:атак\w*|удар\w*)\s+на\s+(?:\w+\s+){0,3}$",
-    re.IGNORECASE,
-)
-_FROM_BEFORE = re.compile(
-    r"(?:\b(?:from|away\s+from|out\s+of)|(?<![а-яё])(?:из|от))\s+(?:the\s+)?(?:\w+\s+){0,2}$", re.IGNORECASE
-)
+    kind, candidate.scope = found
+    candidate.evidence["scope"] = candidate.scope
+    if candidate.action == "close" and kind in ("quota", "shippers", "cargo"):
+        # a closure for some shippers or one cargo takes out a share the article does not give
+        candidate.action, candidate.fraction = "derate", None
+        candidate.evidence.pop("fraction", None)
 
 
 def _pick(text: str, cue: ActionCue, candidates: Sequence[Mention]) -> Mention | None:
@@ -593,13 +389,6 @@ def _pick(text: str, cue: ActionCue, candidates: Sequence[Mention]) -> Mention |
         return 3 * m.rank + max(gap, 0) / 7 - numbered + (6 if modifies(m) else 0)
 
     return min(candidates, key=score)
-
-
-def _member(index: AssetIndex, group: str, unit: int | None) -> str | None:
-    """The member link numbered ``unit`` ('cpc_moorings', 2 -> 'cpc_spm2')."""
-    if unit is None:
-        return None
-    return next((m for m in index.members.get(group, ()) if m.endswith(str(unit))), None)
 
 
 def _size(
@@ -720,34 +509,6 @@ def _dates(
 
 def _same_clause(text: str, sentence: tuple[int, int], other: ActionCue, date: DateCue) -> bool:
     return any(a <= other.start < b and a <= date.start < b for a, b in clauses(text, *sentence))
-
-
-_REPORTING = re.compile(
-    r"\b(?:said|says|reported|announced|told|stated|added|confirmed)\b"
-    r"|(?<![а-яё])(?:сообщил\w*|заявил\w*|рассказал\w*|отметил\w*|сообщает|заявляет|подтвердил\w*)",
-    re.IGNORECASE,
-)
-
-
-_DATELINE = re.compile(r"(?:^|\n)[^\S\n]*[A-ZА-ЯЁ][\w\-. ]{1,30},[^\S\n]*$")
-
-
-_REPORTED_AFTER = re.compile(
-    r"\s+(?:said|reported|announced|told|сообщил\w*|заявил\w*|сообщает|рассказал\w*|подтвердил\w*)\b",
-    re.IGNORECASE,
-)
-
-
-def _reported_on(text: str, start: int, stop: int | None = None) -> bool:
-    """A date right after a verb of saying, within a few words, or in a dateline ('MOSCOW, December 2.
-    /TASS/', 'Москва. 11 июля. INTERFAX.RU'): it dates the report."""
-    before = text[max(0, start - 40) : start]
-    if _DATELINE.search(before) or re.search(r"(?:^|\n)[^\S\n]*[A-ZА-ЯЁ][\w\-]+\.[^\S\n]*$", before):
-        return True
-    if stop is not None and _REPORTED_AFTER.match(text, stop):  # 'КТК 4 марта сообщил, что ...'
-        return True
-    hits = list(_REPORTING.finditer(before))
-    return bool(hits) and len(before[hits[-1].end() :].split()) <= 3
 
 
 def _status(text: str, candidate: Candidate, clause: tuple[int, int], published: dt.date) -> None:
