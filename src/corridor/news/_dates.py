@@ -114,7 +114,7 @@ _FUTURE_BEFORE = re.compile(
 )
 _START_BEFORE = re.compile(
     r"(?:\b(?:from|since|between|starting(?:\s+(?:on|from))?|as of|effective(?:\s+from)?|beginning(?:\s+on)?)"
-    r"|(?<![а-яё])(?:с|со|начиная\s+с|с\s+момента))\s+(?:the\s+)?(?:\d{1,2}[:.]\d\d\s*(?:часов|ч\.)?\s*)?$",
+    r"|(?<![а-яё])(?:с|со|начиная\s+с|с\s+момента))\s+(?:the\s+)?(?:(?:\d{1,2}[:.]\d\d|\d{4}\s*(?:GMT|UTC)|midnight)\s*(?:часов|ч\.|мск|GMT|UTC|local\s+time)?\s*(?:on\s+)?)?$",
     re.IGNORECASE,
 )
 _END_BEFORE = re.compile(

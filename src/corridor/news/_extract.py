@@ -478,9 +478,13 @@ def _dates(
         and _ACTION_CLASS.get(o.action) != _ACTION_CLASS.get(cue.action)
         and clause[0] <= o.start < clause[1]
     ]
+
+    def distance(at: int, c: DateCue) -> int:  # a start ('from ... on Wednesday') binds to the action before it
+        return abs(at - c.start) + (1000 if c.kind == "start" and at > c.start else 0)
+
     found = [
         c for c in found
-        if c.kind not in ("start", "point", "end") or not any(abs(o.start - c.start) < abs(cue.start - c.start) for o in rivals)
+        if c.kind not in ("start", "point", "end") or not any(distance(o.start, c) < distance(cue.start, c) for o in rivals)
     ]  # fmt: skip
     starts = [c for c in found if c.kind == "start"] or [c for c in found if c.kind == "point"]
     if starts:
