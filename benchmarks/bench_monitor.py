@@ -1,0 +1,198 @@
+"""The news monitor measured: merging articles into incidents on the labelled corpus, and throughput.
+
+Scores (``--part dev`` or ``--part test``): the whole corpus (benchmarks/news/corpus) is ingested
+into a fresh results store in publication order, as a stream would bring it; then, against
+benchmarks/news/incidents.yaml,
+
+- pairwise precision and recall of article-to-incident merging: over pairs of articles, a pair
+  is "together" when the two share an incident (the labelled ones, or the monitor's);
+- the share of labelled incidents whose start and end the monitor gives right (the monitor's
+  incident that shares most articles with it and names its asset or one it accepts).
+
+A pair belongs to the development part when both articles are in it (split rule of
+benchmarks/news/README.md, ``split_of`` in benchmarks/news.py), to the test part otherwise; an
+incident likewise. Every test-part score must be logged in benchmarks/news/monitor-test-log.md.
+
+Throughput (``--throughput N``): N articles made from the corpus's paragraphs (each a new mix, so
+few are near-copies of another) plus the same number of exact and near copies, ingested in one
+call; prints articles per second and the store's size.
+
+    python benchmarks/bench_monitor.py --part dev
+    python benchmarks/bench_monitor.py --throughput 300
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import hashlib
+import itertools
+import json
+import random
+import sys
+import tempfile
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+HERE = Path(__file__).resolve().parent
+CORPUS = HERE / "news" / "corpus"
+LABELS = HERE / "news" / "incidents.yaml"
+
+
+def split_of(source: str) -> str:
+    """'dev' or 'test' by the rule fixed in benchmarks/news/README.md (the same as benchmarks/news.py)."""
+    return "dev" if hashlib.sha1(source.encode("utf-8")).hexdigest()[-1] in "0123456789" else "test"
+
+
+def corpus_articles() -> dict[str, dict[str, Any]]:
+    """Corpus id -> its front matter (source, published, ...)."""
+    from corridor.news.monitor import parse_front_matter
+
+    out = {}
+    for path in sorted(CORPUS.glob("*.md")):
+        head, _ = parse_front_matter(path.read_text(encoding="utf-8"), where=str(path))
+        out[str(head["id"])] = head
+    return out
+
+
+def together(groups: Iterable[Iterable[str]]) -> set[tuple[str, str]]:
+    """Unordered pairs of articles that share a group."""
+    pairs: set[tuple[str, str]] = set()
+    for group in groups:
+        members = sorted(set(group))
+        pairs.update(itertools.combinations(members, 2))
+    return pairs
+
+
+def ratio(hit: int, total: int) -> float:
+    return hit / total if total else 1.0
+
+
+def run_monitor(store: Path) -> tuple[list[Any], dict[int, str]]:
+    """Ingest the corpus; the monitor's incidents and article id -> corpus id."""
+    from corridor.news.monitor import articles_in, incidents_on, ingest
+
+    ingest(store, [CORPUS])
+    by_source = {str(h["source"]): cid for cid, h in corpus_articles().items()}
+    ids = {int(a["id"]): by_source[str(a["source"])] for a in articles_in(store)}
+    return incidents_on(store, on=None), ids
+
+
+def score(part: str, incidents: Sequence[Any], ids: Mapping[int, str]) -> dict[str, Any]:
+    heads = corpus_articles()
+    parts = {cid: split_of(str(h["source"])) for cid, h in heads.items()}
+    labelled = yaml.safe_load(LABELS.read_text(encoding="utf-8"))
+
+    def in_part(members: Iterable[str]) -> bool:
+        dev = all(parts[m] == "dev" for m in members)
+        return dev if part == "dev" else not dev
+
+    predicted_groups = [[ids[a] for a in s.articles] for s in incidents]
+    truth = {p for p in together(i["articles"] for i in labelled) if in_part(p)}
+    found = {p for p in together(predicted_groups) if in_part(p)}
+    right = 0
+    wrong: list[str] = []
+    scored = [i for i in labelled if in_part(i["articles"])]
+    for label in scored:
+        names = {label["asset"], *label.get("accept", [])}
+        best, overlap = None, 0
+        for s, group in zip(incidents, predicted_groups, strict=True):
+            shared = len(set(group) & set(label["articles"]))
+            if s.asset in names and shared > overlap:
+                best, overlap = s, shared
+        ok = best is not None and best.start == _day(label.get("start")) and best.end == _day(label.get("end"))
+        right += ok
+        if not ok:
+            got = "no incident" if best is None else f"{best.asset} {best.start}..{best.end}"
+            wrong.append(f"{label['id']}: expected {label.get('start')}..{label.get('end')}, got {got}")
+    return {
+        "part": part,
+        "pairs_labelled": len(truth),
+        "pairs_found": len(found),
+        "pairwise_precision": round(ratio(len(truth & found), len(found)), 3),
+        "pairwise_recall": round(ratio(len(truth & found), len(truth)), 3),
+        "incidents_labelled": len(scored),
+        "start_end_right": round(ratio(right, len(scored)), 3),
+        "false_pairs": sorted(f"{a} + {b}" for a, b in found - truth) if part == "dev" else len(found - truth),
+        "missed_pairs": sorted(f"{a} + {b}" for a, b in truth - found) if part == "dev" else len(truth - found),
+        "wrong_start_end": wrong if part == "dev" else len(wrong),
+    }
+
+
+def _day(value: Any) -> dt.date | None:
+    if value is None:
+        return None
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+
+
+def synthetic_articles(n: int, seed: int = 7) -> list[Any]:
+    """n articles mixed from the corpus's paragraphs, then n copies of them (half exact, half with
+    a changed first line), all dated within the corpus's years."""
+    from corridor.news.monitor import RawArticle, parse_front_matter
+
+    rng = random.Random(seed)
+    bodies = []
+    for path in sorted(CORPUS.glob("*.md")):
+        head, body = parse_front_matter(path.read_text(encoding="utf-8"))
+        paragraphs = [p for p in body.split("\n\n") if len(p) > 80]
+        bodies.append((head, paragraphs))
+    made = []
+    for i in range(n):
+        head, paragraphs = rng.choice(bodies)
+        _, extra = rng.choice(bodies)
+        chosen = rng.sample(paragraphs, k=min(len(paragraphs), 3)) + rng.sample(extra, k=min(len(extra), 2))
+        published = dt.date.fromisoformat(str(head["published"])) + dt.timedelta(days=rng.randint(0, 400))
+        made.append(RawArticle("\n\n".join(chosen), f"https://example.test/{i}", "synthetic", published))
+    copies = []
+    for i, article in enumerate(made):
+        text = article.text if i % 2 else "Updated. " + article.text
+        copies.append(RawArticle(text, f"https://copy.test/{i}", "synthetic", article.published))
+    return made + copies
+
+
+def throughput(n: int) -> dict[str, Any]:
+    from corridor.news.monitor import ingest_articles
+
+    articles = synthetic_articles(n)
+    with tempfile.TemporaryDirectory() as folder:
+        store = Path(folder) / "results.sqlite"
+        started = time.perf_counter()
+        report = ingest_articles(store, articles)
+        seconds = time.perf_counter() - started
+        size = store.stat().st_size
+    return {
+        "articles": len(articles),
+        "distinct": n,
+        "added": report.added,
+        "duplicates": report.duplicates,
+        "incidents": len(report.incidents_opened),
+        "seconds": round(seconds, 1),
+        "articles_per_s": round(len(articles) / seconds, 1),
+        "store_bytes": size,
+        "store_bytes_per_article": round(size / len(articles)),
+    }
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--part", choices=["dev", "test"], help="score merging on this part")
+    parser.add_argument("--throughput", type=int, metavar="N", help="ingest N mixed articles and N copies")
+    args = parser.parse_args(argv)
+    if args.part:
+        with tempfile.TemporaryDirectory() as folder:
+            incidents, ids = run_monitor(Path(folder) / "results.sqlite")
+        print(json.dumps(score(args.part, incidents, ids), indent=2, ensure_ascii=False))
+    if args.throughput:
+        print(json.dumps(throughput(args.throughput), indent=2))
+    if not args.part and not args.throughput:
+        parser.print_help()
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
