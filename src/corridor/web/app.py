@@ -34,6 +34,7 @@ from corridor.errors import (
 )
 from corridor.records import json_records
 from corridor.settings import Settings
+from corridor.web._incidents import incidents_router
 from corridor.web.geo import network_geojson, outlines_geojson, route_feature
 from corridor.web.jobs import Jobs
 
@@ -376,6 +377,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             return dict(news.draft_scenario(text, published=published, network=network()).to_dict())
 
     app.include_router(api)
+    app.include_router(incidents_router(lambda: settings.results_path))
     app.mount("/static", StaticFiles(directory=ASSETS), name="static")
 
     @app.get("/", include_in_schema=False)
