@@ -13,12 +13,14 @@ A pair belongs to the development part when both articles are in it (split rule 
 benchmarks/news/README.md, ``split_of`` in benchmarks/news.py), to the test part otherwise; an
 incident likewise. Every test-part score must be logged in benchmarks/news/monitor-test-log.md.
 
-Throughput (``--throughput N``): N articles made from the corpus's paragraphs (each a new mix, so
-few are near-copies of another) plus the same number of exact and near copies, ingested in one
-call; prints articles per second and the store's size.
+Throughput (``--throughput N --copies K``): N articles made from the corpus's paragraphs (each a
+new mix, so few are near-copies of another) plus K reposts of each (exact and near copies),
+ingested in one call; prints articles per second and the store's size. The reader reads only the
+N distinct ones: copies cost a hash and a MinHash lookup.
 
     python benchmarks/bench_monitor.py --part dev
     python benchmarks/bench_monitor.py --throughput 300
+    python benchmarks/bench_monitor.py --throughput 1000 --copies 9   # 10,000 articles
 """
 
 from __future__ import annotations
@@ -129,9 +131,9 @@ def _day(value: Any) -> dt.date | None:
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
 
 
-def synthetic_articles(n: int, seed: int = 7) -> list[Any]:
-    """n articles mixed from the corpus's paragraphs, then n copies of them (half exact, half with
-    a changed first line), all dated within the corpus's years."""
+def synthetic_articles(n: int, copies: int = 1, seed: int = 7) -> list[Any]:
+    """n articles mixed from the corpus's paragraphs, then ``copies`` reposts of each (half exact,
+    half with a line added at the top: near-copies), dated within the corpus's years."""
     from corridor.news.monitor import RawArticle, parse_front_matter
 
     rng = random.Random(seed)
@@ -147,22 +149,23 @@ def synthetic_articles(n: int, seed: int = 7) -> list[Any]:
         chosen = rng.sample(paragraphs, k=min(len(paragraphs), 3)) + rng.sample(extra, k=min(len(extra), 2))
         published = dt.date.fromisoformat(str(head["published"])) + dt.timedelta(days=rng.randint(0, 400))
         made.append(RawArticle("\n\n".join(chosen), f"https://example.test/{i}", "synthetic", published))
-    copies = []
-    for i, article in enumerate(made):
-        text = article.text if i % 2 else "Updated. " + article.text
-        copies.append(RawArticle(text, f"https://copy.test/{i}", "synthetic", article.published))
-    return made + copies
+    reposts = []
+    for k in range(copies):
+        for i, article in enumerate(made):
+            text = article.text if (i + k) % 2 else f"Updated {k}. " + article.text
+            reposts.append(RawArticle(text, f"https://copy{k}.test/{i}", "synthetic", article.published))
+    return made + reposts
 
 
-def throughput(n: int) -> dict[str, Any]:
+def throughput(n: int, copies: int) -> dict[str, Any]:
     from corridor.news.monitor import ingest_articles
 
-    articles = synthetic_articles(n)
+    articles = synthetic_articles(n, copies)
     with tempfile.TemporaryDirectory() as folder:
         store = Path(folder) / "results.sqlite"
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         report = ingest_articles(store, articles)
-        seconds = time.perf_counter() - started
+        seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
         size = store.stat().st_size
     return {
         "articles": len(articles),
@@ -172,6 +175,9 @@ def throughput(n: int) -> dict[str, Any]:
         "incidents": len(report.incidents_opened),
         "seconds": round(seconds, 1),
         "articles_per_s": round(len(articles) / seconds, 1),
+        "cpu_seconds": round(cpu, 1),
+        "articles_per_cpu_s": round(len(articles) / cpu, 1),
+        "distinct_read_per_cpu_s": round(n / cpu, 1),
         "store_bytes": size,
         "store_bytes_per_article": round(size / len(articles)),
     }
@@ -180,14 +186,15 @@ def throughput(n: int) -> dict[str, Any]:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--part", choices=["dev", "test"], help="score merging on this part")
-    parser.add_argument("--throughput", type=int, metavar="N", help="ingest N mixed articles and N copies")
+    parser.add_argument("--throughput", type=int, metavar="N", help="ingest N mixed articles and their copies")
+    parser.add_argument("--copies", type=int, default=1, help="reposts of each mixed article (default 1)")
     args = parser.parse_args(argv)
     if args.part:
         with tempfile.TemporaryDirectory() as folder:
             incidents, ids = run_monitor(Path(folder) / "results.sqlite")
         print(json.dumps(score(args.part, incidents, ids), indent=2, ensure_ascii=False))
     if args.throughput:
-        print(json.dumps(throughput(args.throughput), indent=2))
+        print(json.dumps(throughput(args.throughput, args.copies), indent=2))
     if not args.part and not args.throughput:
         parser.print_help()
         return 2

@@ -271,3 +271,22 @@ def test_watch_polls_a_feed_and_stops_after_the_rounds_asked(
     assert "added 1," in rounds[0] and "added 0," in rounds[1]
     bad = CliRunner().invoke(app, ["news", "watch", f"{base}/feed.xml", "--every", "soon", "--results", str(store)])
     assert bad.exit_code == 2 and "--every is 'soon'" in bad.output
+
+
+def test_the_same_article_twice_in_one_call_and_an_exact_copy_elsewhere(store: Path, tmp_path: Path) -> None:
+    one = article(tmp_path, "one.md", CLOSE_EN, "2023-11-27", "https://wire.example/one")
+    copy = article(tmp_path, "copy.md", "  " + CLOSE_EN.replace(" ", "\n", 3), "2023-11-27", "https://other.example/c")
+    report = ingest(store, [one, one, copy])
+    assert (report.added, report.known, report.duplicates) == (1, 1, 1)
+    assert report.duplicate_of == {"https://other.example/c": "https://wire.example/one"}
+
+
+def test_a_web_page_file_is_read_without_its_menus(store: Path, tmp_path: Path) -> None:
+    page = tmp_path / "cpc.html"
+    page.write_text(PAGE.format(title="CPC halts loading", text=CLOSE_EN, charset="utf-8"), encoding="utf-8")
+    report = ingest(store, [page])
+    assert (report.added, report.under_review) == (1, 1)  # the page states no date: kept under review
+    empty = tmp_path / "empty.html"
+    empty.write_text("<html><body><nav>Home</nav></body></html>", encoding="utf-8")
+    with pytest.raises(RequestError, match="holds no article text"):
+        ingest(store, [empty])

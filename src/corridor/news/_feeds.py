@@ -33,6 +33,8 @@ FETCH_TIMEOUT_S = 20.0
 """How long one page or feed may take to answer before it is refused."""
 MAX_PAGE_BYTES = 2_000_000
 """The largest page or file read as one article (the reader's own limit)."""
+MIN_PAGE_TEXT_CHARS = 80
+"""A page whose main text is shorter than one sentence of news (a menu, a headline) holds no article."""
 _TEXT_SUFFIXES = frozenset({".md", ".txt", ".text"})
 _HTML_SUFFIXES = frozenset({".html", ".htm"})
 _FEED_SUFFIXES = frozenset({".xml", ".rss", ".atom"})
@@ -237,7 +239,7 @@ def _page(body: bytes, headers: Message | None, source: str, origin: str) -> Raw
 
     html = _decode(body, _charset(body, headers), source)
     text = trafilatura.extract(html, include_comments=False, include_tables=False, favor_precision=True)
-    if not text or not text.strip():
+    if not text or len(text.strip()) < MIN_PAGE_TEXT_CHARS:
         raise RequestError(f"{source}: holds no article text trafilatura can find; expected a news page")
     meta = trafilatura.extract_metadata(html)
     published = None
