@@ -25,7 +25,7 @@ Examples
 """
 
 from corridor.news._feeds import RawArticle, SkippedArticle, parse_front_matter, read_sources
-from corridor.news._incidents import ArticleEvent, Incident, IncidentState, incident_state, part_of
+from corridor.news._incidents import ArticleEvent, Incident, IncidentState, incident_state, merge_events, part_of
 from corridor.news._living import ALERT_SHARE, Alert, incident_alerts, living_scenario_yaml
 from corridor.news._monitor import (
     IngestReport,
@@ -55,6 +55,7 @@ __all__ = [
     "ingest",
     "ingest_articles",
     "living_scenario_yaml",
+    "merge_events",
     "parse_front_matter",
     "part_of",
     "read_sources",
