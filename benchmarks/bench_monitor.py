@@ -11,7 +11,8 @@ benchmarks/news/incidents.yaml,
 
 A pair belongs to the development part when both articles are in it (split rule of
 benchmarks/news/README.md, ``split_of`` in benchmarks/news.py), to the test part otherwise; an
-incident likewise. Every test-part score must be logged in benchmarks/news/monitor-test-log.md.
+incident likewise. Every test-part score is logged in benchmarks/news/monitor-test-log.md
+(``--part test --log``), whatever it shows.
 
 Throughput (``--throughput N --copies K``): N articles made from the corpus's paragraphs (each a
 new mix, so few are near-copies of another) plus K reposts of each (exact and near copies),
@@ -43,6 +44,7 @@ import yaml
 HERE = Path(__file__).resolve().parent
 CORPUS = HERE / "news" / "corpus"
 LABELS = HERE / "news" / "incidents.yaml"
+TEST_LOG = HERE / "news" / "monitor-test-log.md"
 
 
 def split_of(source: str) -> str:
@@ -125,6 +127,26 @@ def score(part: str, incidents: Sequence[Any], ids: Mapping[int, str]) -> dict[s
     }
 
 
+def log_test_score(result: Mapping[str, Any]) -> None:
+    """Append a test-part score to monitor-test-log.md with the commit it was taken on."""
+    import subprocess
+
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=False, cwd=HERE
+    ).stdout.strip()
+    dirty = subprocess.run(
+        ["git", "status", "--porcelain", "src"], capture_output=True, text=True, check=False, cwd=HERE
+    )
+    when = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    line = (
+        f"| {when} | {commit}{'+changes' if dirty.stdout.strip() else ''} | {result['pairwise_precision']:.3f} "
+        f"| {result['pairwise_recall']:.3f} | {result['start_end_right']:.3f} | {result['pairs_labelled']} "
+        f"| {result['incidents_labelled']} |\n"
+    )
+    with TEST_LOG.open("a", encoding="utf-8") as out:
+        out.write(line)
+
+
 def _day(value: Any) -> dt.date | None:
     if value is None:
         return None
@@ -187,12 +209,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--part", choices=["dev", "test"], help="score merging on this part")
     parser.add_argument("--throughput", type=int, metavar="N", help="ingest N mixed articles and their copies")
+    parser.add_argument("--log", action="store_true", help="append a test-part score to news/monitor-test-log.md")
     parser.add_argument("--copies", type=int, default=1, help="reposts of each mixed article (default 1)")
     args = parser.parse_args(argv)
     if args.part:
         with tempfile.TemporaryDirectory() as folder:
             incidents, ids = run_monitor(Path(folder) / "results.sqlite")
-        print(json.dumps(score(args.part, incidents, ids), indent=2, ensure_ascii=False))
+        result = score(args.part, incidents, ids)
+        if args.part == "test" and args.log:
+            log_test_score(result)
+        print(json.dumps(result, indent=2, ensure_ascii=False))
     if args.throughput:
         print(json.dumps(throughput(args.throughput, args.copies), indent=2))
     if not args.part and not args.throughput:
