@@ -89,13 +89,14 @@ def run_monitor(store: Path) -> tuple[list[Any], dict[int, str]]:
 def score(part: str, incidents: Sequence[Any], ids: Mapping[int, str]) -> dict[str, Any]:
     heads = corpus_articles()
     parts = {cid: split_of(str(h["source"])) for cid, h in heads.items()}
-    labelled = yaml.safe_load(LABELS.read_text(encoding="utf-8"))
+    labels = yaml.safe_load(LABELS.read_text(encoding="utf-8"))
+    labelled, covered = labels["incidents"], set(labels["articles"])
 
     def in_part(members: Iterable[str]) -> bool:
         dev = all(parts[m] == "dev" for m in members)
         return dev if part == "dev" else not dev
 
-    predicted_groups = [[ids[a] for a in s.articles] for s in incidents]
+    predicted_groups = [[ids[a] for a in s.articles if ids[a] in covered] for s in incidents]
     truth = {p for p in together(i["articles"] for i in labelled) if in_part(p)}
     found = {p for p in together(predicted_groups) if in_part(p)}
     right = 0
@@ -127,7 +128,7 @@ def score(part: str, incidents: Sequence[Any], ids: Mapping[int, str]) -> dict[s
     }
 
 
-def log_test_score(result: Mapping[str, Any]) -> None:
+def log_test_score(result: Mapping[str, Any], note: str = "") -> None:
     """Append a test-part score to monitor-test-log.md with the commit it was taken on."""
     import subprocess
 
@@ -139,7 +140,8 @@ def log_test_score(result: Mapping[str, Any]) -> None:
     )
     when = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     line = (
-        f"| {when} | {commit}{'+changes' if dirty.stdout.strip() else ''} | {result['pairwise_precision']:.3f} "
+        f"| {when} | {commit}{'+changes' if dirty.stdout.strip() else ''}{' ' + note if note else ''} "
+        f"| {result['pairwise_precision']:.3f} "
         f"| {result['pairwise_recall']:.3f} | {result['start_end_right']:.3f} | {result['pairs_labelled']} "
         f"| {result['incidents_labelled']} |\n"
     )
@@ -210,6 +212,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--part", choices=["dev", "test"], help="score merging on this part")
     parser.add_argument("--throughput", type=int, metavar="N", help="ingest N mixed articles and their copies")
     parser.add_argument("--log", action="store_true", help="append a test-part score to news/monitor-test-log.md")
+    parser.add_argument("--note", default="", help="what else the logged score ran with (another reader)")
     parser.add_argument("--copies", type=int, default=1, help="reposts of each mixed article (default 1)")
     args = parser.parse_args(argv)
     if args.part:
@@ -217,7 +220,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             incidents, ids = run_monitor(Path(folder) / "results.sqlite")
         result = score(args.part, incidents, ids)
         if args.part == "test" and args.log:
-            log_test_score(result)
+            log_test_score(result, args.note)
         print(json.dumps(result, indent=2, ensure_ascii=False))
     if args.throughput:
         print(json.dumps(throughput(args.throughput, args.copies), indent=2))

@@ -69,3 +69,16 @@ def test_sources_count_outlets_not_articles() -> None:
     same = [event(i, D(2023, 11, 27), "cpc", "close", outlet="wire.example", confidence=0.6) for i in (1, 2)]
     state = incident_state(Incident(1, "cpc", "outage", same), on=None)
     assert state.sources == ("wire.example",) and state.confidence == pytest.approx(0.6)
+
+
+def test_a_part_joins_its_whole_only_when_one_cause_hits_both_at_once(relation) -> None:
+    same_day = [
+        event(1, D(2025, 2, 17), "kropotkinskaya_ps", "close", fraction=1.0, start=D(2025, 2, 17)),
+        event(2, D(2025, 2, 18), "cpc", "derate", fraction=0.35, start=D(2025, 2, 17)),
+    ]
+    week_apart = [
+        event(1, D(2022, 6, 29), "cpc_moorings", "derate", fraction=0.333, end=D(2022, 7, 5)),
+        event(2, D(2022, 7, 6), "cpc", "close", fraction=1.0, start=D(2022, 7, 6), duration_days=30),
+    ]
+    assert len(merge_events(same_day, [], relation, next_id=1)[0]) == 1
+    assert len(merge_events(week_apart, [], relation, next_id=1)[0]) == 2

@@ -41,6 +41,10 @@ __all__ = [
 WINDOW_DAYS = 10
 """How far (days) an event's date may lie outside an incident's known days and still join it:
 a week of reports about one storm, plus the days an article takes to be written and published."""
+PART_WINDOW_DAYS = 3
+"""An event on a part of an incident's asset (or on its whole) joins it only when it starts within
+this many days of the incident: one cause hits a station and its pipeline on the same day, while
+a mooring's repair and a court order on the whole consortium a week apart are two incidents."""
 LATE_REPORT_DAYS = 2
 """An outage report without a start published this many days after a reopening is a new outage
 (a report of the old one comes out within a day or two of it)."""
@@ -222,10 +226,18 @@ def match_incident(event: ArticleEvent, incidents: Sequence[Incident], relation:
             continue
         if last is not None and _after_end(event, last):
             continue
+        if event.asset != incident.asset and not _asset_named(event.asset, incident):
+            if abs((event.date - first).days) <= PART_WINDOW_DAYS:
+                return incident
+            continue
         upper = max(seen, last or seen) + dt.timedelta(days=WINDOW_DAYS)
         if first - dt.timedelta(days=WINDOW_DAYS) <= event.date <= upper:
             return incident
     return None
+
+
+def _asset_named(asset: str, incident: Incident) -> bool:
+    return any(e.asset == asset for e in incident.events)
 
 
 def _after_end(event: ArticleEvent, last: dt.date) -> bool:
@@ -245,8 +257,9 @@ def _same_news_cycle(event: ArticleEvent, incident: Incident) -> bool:
 
 def may_open(event: ArticleEvent) -> bool:
     """Whether an event that joins no incident opens one: a new event (a reopening too: it tells
-    of an outage that ended), never a background or conditional one."""
-    return event.status == "new"
+    of an outage that ended) or one the article reports as over (status ``ended``, a reader that
+    gives it), never a background or conditional one."""
+    return event.status in ("new", "ended")
 
 
 @dataclass(frozen=True)
@@ -306,7 +319,7 @@ def incident_state(incident: Incident, *, on: dt.date | None) -> IncidentState:
     out = [e for e in events if e.action not in _ENDS]
     ends = [e for e in events if e.action in _ENDS]
     start = _start(out)
-    fraction, action = _share([e for e in out if e.status == "new"], incident)
+    fraction, action = _share([e for e in out if e.status in ("new", "ended")], incident)
     end, basis, open_ended = _end(out, ends, start)
     first_reported = min(e.published for e in events)
     if on is None:
@@ -429,7 +442,7 @@ def merge_events(
     opened: set[int] = set()
     updated: set[int] = set()
     for event in events:
-        if event.status not in ("new", "background"):
+        if event.status not in ("new", "ended", "background"):
             continue  # what could happen is not a report of an incident
         found = match_incident(event, incidents, relation)
         if event.status == "background" and (found is None or not _same_news_cycle(event, found)):

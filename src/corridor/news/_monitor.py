@@ -185,7 +185,7 @@ def ingest_articles(
                 events = [
                     _article_event(article_id, article, language, e)
                     for e in draft.events
-                    if e.asset is not None and e.status in ("new", "background")
+                    if e.asset is not None and e.status in ("new", "ended", "background")
                 ]
                 _, new_ids, changed = merge_events(events, incidents, relation, next_id=next_id)
                 next_id = max([next_id, *(i + 1 for i in new_ids)])
