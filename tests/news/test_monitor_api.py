@@ -79,3 +79,10 @@ def test_the_living_scenario_is_kept_and_runs_as_an_impact(client: TestClient) -
     assert state["result"]["delta_cost_usd"] > 0
     empty = client.post("/api/incidents/scenario", json={"on": "2020-01-01"})
     assert empty.status_code == 422 and "no incident holds" in empty.json()["detail"]
+
+
+@pytest.mark.parametrize("ident", ["doesnotexist", "0123456789ab"])
+def test_an_unknown_job_is_404(client: TestClient, ident: str) -> None:
+    answer = client.get(f"/api/jobs/{ident}")
+    assert answer.status_code == 404
+    assert "no job" in answer.json()["detail"]

@@ -117,7 +117,7 @@ def test_impact_job_and_exports(client):
     book = client.get(f"/api/export/impact/{job}", params={"format": "xlsx"})
     assert book.status_code == 200 and book.content[:2] == b"PK"  # a zip: an .xlsx workbook
     assert "group,commodity" in client.get(f"/api/export/impact/{job}", params={"format": "csv"}).text
-    assert client.get("/api/jobs/ffffffffffff").status_code == 422
+    assert client.get("/api/jobs/ffffffffffff").status_code == 404  # an unknown id is not found
 
 
 def test_network_criticality_results_and_route_exports(client):

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import pandas as pd
-from fastapi import APIRouter, Body, FastAPI, Query, Request
+from fastapi import APIRouter, Body, FastAPI, HTTPException, Query, Request
 from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
@@ -294,7 +294,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         """A job's state, progress and (when done) result."""
         found = jobs.get(job_id) if re.fullmatch(r"[0-9a-f]{12}", job_id) else None
         if found is None:
-            raise RequestError(f"no job {job_id[:40]!r}")
+            raise HTTPException(404, f"no job {job_id[:40]!r}; jobs are started by POST /api/impact")
         return found.public()
 
     @api.get("/criticality")
