@@ -290,3 +290,11 @@ def test_a_web_page_file_is_read_without_its_menus(store: Path, tmp_path: Path) 
     empty.write_text("<html><body><nav>Home</nav></body></html>", encoding="utf-8")
     with pytest.raises(RequestError, match="holds no article text"):
         ingest(store, [empty])
+
+
+def test_an_incident_off_the_countrys_routes_is_no_alert(store: Path, tmp_path: Path) -> None:
+    text = "Traffic through the Suez Canal was suspended on 23 March after a container ship ran aground."
+    article(tmp_path, "suez.md", text, "2021-03-24", "https://wire.example/suez")
+    report = ingest(store, [tmp_path / "suez.md"], alert_country="KZ")
+    assert len(report.incidents_opened) == 1
+    assert report.alerts == []

@@ -215,9 +215,12 @@ def incident_alerts(
         raise RequestError(f"--alert-share is {share}; expected a share between 0 and 1")
     demand = demand if demand is not None else load_demand(net)
     alerts: list[Alert] = []
+    carried = _links_carrying(net, demand, country)
     for s in states:
         if s.action not in ("close", "derate"):
             continue
+        if not _touches(net, s.asset, carried):
+            continue  # the asset carries none of the country's trade: no impact run
         start = s.start or s.first_reported
         assumed = s.end is None
         end = s.end if s.end is not None and s.end >= start else start + dt.timedelta(days=OPEN_END_DAYS - 1)
@@ -246,6 +249,30 @@ def incident_alerts(
                 )
             )
     return alerts
+
+
+def _links_carrying(network: Network, demand: Demand, country: str) -> frozenset[str]:
+    """Links that carry some of a country's trade (from or to it) in the assignment without events:
+    an incident on none of them is not run through an impact (a screen, not a measure: closing an
+    element the country does not use can only reach it through congestion it moves elsewhere)."""
+    from corridor.analysis.dependency import assignment_paths
+    from corridor.flow import assign
+
+    country_of = dict(zip(network.nodes["id"], network.nodes["country"], strict=True))
+    paths = assignment_paths(assign(network, demand))
+    mine = paths[(paths["origin"].map(country_of) == country) | (paths["destination"].map(country_of) == country)]
+    return frozenset(str(link) for links in mine.loc[mine["volume"] > 0, "links"] for link in links)
+
+
+def _touches(network: Network, asset: str, links: frozenset[str]) -> bool:
+    from corridor.scenario import target_arcs
+
+    try:
+        arcs = target_arcs(network, asset)
+    except (KeyError, ValueError):
+        return True  # not an element target_arcs knows: let the impact decide
+    link_ids = network.compiled.link_ids
+    return any(str(link_ids[i]) in links for i in set(network.compiled.arc_link[arcs].tolist()))
 
 
 def _yaml(data: dict[str, Any]) -> str:
