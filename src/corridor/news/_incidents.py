@@ -3,8 +3,10 @@
 An article's event joins an incident when it names the same asset or a part and its whole (a
 mooring of the CPC's terminal and the CPC), the same class of action (an outage: a closure or a
 derate; a transit ban; a tariff change; a capacity increase; a reroute) and falls within
-:data:`WINDOW_DAYS` of the incident's days. A reopening, a restored service or a lifted order is
-not an incident of its own: it ends the outage it follows. A background mention (history told
+:data:`WINDOW_DAYS` of the incident's days (within :data:`PART_WINDOW_DAYS` of its start when it
+names a part or the whole of the incident's asset rather than an asset already in it). A
+reopening, a restored service or a lifted order is not an incident of its own: it ends the
+outage it follows. A background mention (history told
 by a later article) never opens an incident and confirms one only when its article comes out
 while the incident is news (a Bosphorus article recalling the Suez blockage two months later
 does not join it); a conditional statement (what could happen) is left out.
@@ -35,6 +37,7 @@ __all__ = [
     "action_class",
     "incident_state",
     "match_incident",
+    "merge_events",
     "part_of",
 ]
 
