@@ -28,6 +28,10 @@ ALERT_SHARE = 0.05
 over its days."""
 OPEN_END_DAYS = 30
 """An incident without a known end is costed for this many days (stated in the alert)."""
+RECOVERY_DAYS = 30
+"""Days after an incident's end its impact also runs, so that cargo held back in storage moves
+again and is costed (a horizon ending with the incident counts held-back cargo as never moved,
+and a short closure then looks cheaper than no closure)."""
 
 
 @dataclass(frozen=True)
@@ -192,7 +196,8 @@ def incident_alerts(
     progress: Callable[[str], None] | None = None,
 ) -> list[Alert]:
     """The incidents whose own scenario cuts more than ``share`` of ``country``'s trade (by value,
-    exports and imports, over the incident's days) in an impact run on the network.
+    exports and imports, on the incident's days) in an impact run on the network; the cost is the
+    impact's over the incident and :data:`RECOVERY_DAYS` after it.
 
     An incident without a known end is costed for :data:`OPEN_END_DAYS` days (said in the alert).
 
@@ -226,12 +231,13 @@ def incident_alerts(
         end = s.end if s.end is not None and s.end >= start else start + dt.timedelta(days=OPEN_END_DAYS - 1)
         event = {**_scenario_event(s, review=False), "start": start, "end": end}
         event.pop("until_further_notice", None)
-        text = _yaml({"name": f"incident-{s.id}", "horizon": {"start": start, "end": end}, "events": [event]})
+        horizon = {"start": start, "end": end + dt.timedelta(days=RECOVERY_DAYS)}
+        text = _yaml({"name": f"incident-{s.id}", "horizon": horizon, "events": [event]})
         scenario = scenario_from_yaml(text, file=f"incident {s.id}", network=net)
         if progress is not None:
             progress(f"impact of incident {s.id} ({s.action} of {s.asset}, {start} to {end})")
-        result = impact(net, demand, scenario, period="week")
-        cut = _trade_cut_share(net, result, country)
+        result = impact(net, demand, scenario, period="day")
+        cut = _trade_cut_share(net, result, country, days=(end - start).days + 1)
         if cut > share:
             oil = result.oil()
             alerts.append(
@@ -283,12 +289,14 @@ def _yaml(data: dict[str, Any]) -> str:
     return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True)
 
 
-def _trade_cut_share(network: Network, result: Any, country: str) -> float:
-    """Share of a country's trade by value (pairs from or to it) not moved over the horizon."""
+def _trade_cut_share(network: Network, result: Any, country: str, *, days: int) -> float:
+    """Share of a country's trade by value (pairs from or to it) not moved on the incident's days
+    (the first ``days`` daily periods of the horizon)."""
     country_of = dict(zip(network.nodes["id"], network.nodes["country"], strict=True))
     value = dict(zip(network.commodities["id"], network.commodities["value_usd_per_unit"], strict=True))
 
     def moved(volumes: Any) -> float:
+        volumes = volumes[volumes["period"] < days]
         mine = volumes[
             (volumes["origin"].map(country_of) == country) | (volumes["destination"].map(country_of) == country)
         ]
