@@ -121,7 +121,7 @@ def import_osm(
         The file is not a whole PBF; the box lies outside it; nothing to import; nodes in no
         country; ``join`` has no node within the distance.
     """
-    from corridor.network.tables import builtin_dataset_path, load_network
+    from corridor.network.tables import BUILTIN_DATASET, builtin_dataset_path
 
     path, out = Path(path), Path(out)
     try:
@@ -136,10 +136,11 @@ def import_osm(
     if not path.is_file():
         raise DataError([Problem(str(path), "is not a file; expected an OpenStreetMap extract (.osm.pbf)")])
     base_folder = builtin_dataset_path() if join is None else Path(join)
-    base_network = load_network(base_folder, calibrated=False)
+    base_name = BUILTIN_DATASET if join is None else base_folder.name
+    # read raw, not loaded: the output is loaded and validated whole at the end
     base = {t: _read_raw(base_folder / f"{t}.csv", t) for t in ("sources", "units", "modes", "commodities", "tariffs")}
     extract = read_extract(path, modes=frozenset(modes), bbox=bbox, service_tracks=service_tracks)
-    carried = set(base_network.commodities["id"])
+    carried = set(base["commodities"]["id"])
     lines = []
     for line in extract.lines:
         substance = line.tags.get("substance", "")
@@ -170,11 +171,11 @@ def import_osm(
         tariffs = base["tariffs"]
         imported_countries = {c for cell in links["countries"] for c in cell.split(";")}
         base["tariffs"] = tariffs[(tariffs["link"] == "") & tariffs["country"].isin({"", *imported_countries})]
-    tables = reference_tables(base, used_modes, base_network.name)
+    tables = reference_tables(base, used_modes, base_name)
     joined = pd.DataFrame()
     if join is not None:
         nodes, links, joined = join_nodes(
-            nodes, links, base_network.nodes, distance_m=join_distance_m, dataset=str(join)
+            nodes, links, _read_raw(base_folder / "nodes.csv", "nodes"), distance_m=join_distance_m, dataset=str(join)
         )
         nodes = pd.concat([_read_raw(base_folder / "nodes.csv", "nodes"), nodes], ignore_index=True)
         links = pd.concat([_read_raw(base_folder / "links.csv", "links"), links], ignore_index=True)
@@ -202,6 +203,8 @@ def _read_raw(file: Path, table: str) -> pd.DataFrame:
     """A table as raw strings in the schema's columns (missing columns empty)."""
     from corridor.network.schema import schema_for
 
+    if not file.is_file():
+        raise DataError([Problem(str(file), f"is missing; expected the {table} table of a dataset folder")])
     frame = pd.read_csv(file, dtype=str, keep_default_na=False)
     return frame.reindex(columns=list(schema_for(table).names), fill_value="")
 
@@ -279,8 +282,7 @@ def _write(out: Path, tables: dict[str, pd.DataFrame], joined: pd.DataFrame, sum
         if not joined.empty:
             joined.to_csv(tmp / JOINED_NODES_FILE, index=False)
         (tmp / "README.md").write_text(_readme(summary, source), encoding="utf-8")
-        network = load_network(tmp)
-        network.compiled  # noqa: B018 - compiling is part of the check
+        load_network(tmp)
         if out.exists():
             out.rmdir()
         os.replace(tmp, out)

@@ -119,7 +119,9 @@ def read_extract(
         extract = Extract([], [], list(boundaries.values()), header_box, {})
         with tempfile.TemporaryDirectory(prefix="corridor-osm-") as tmp:
             tagged_nodes = osmium.filter.EmptyTagFilter()
-            tagged_nodes.enable_for(osmium.osm.NODE)  # every way passes: a boundary's may have no tags
+            tagged_nodes.enable_for(osmium.osm.NODE)
+            wanted_ways = osmium.filter.KeyFilter(*WAY_KEYS, "boundary")
+            wanted_ways.enable_for(osmium.osm.WAY)
             storage = "flex_mem"
             if path.stat().st_size > DISK_INDEX_BYTES:
                 storage = f"sparse_file_array,{Path(tmp) / 'locations.idx'}"
@@ -127,6 +129,7 @@ def read_extract(
                 osmium.FileProcessor(str(path), osmium.osm.NODE | osmium.osm.WAY)
                 .with_locations(storage)
                 .with_filter(tagged_nodes)
+                .with_filter(wanted_ways)
             )
             obj: Any
             for obj in processor:
@@ -135,14 +138,12 @@ def read_extract(
                     if point is not None and (bbox is None or _inside(bbox, point.lon, point.lat)):
                         extract.points.append(point)
                     continue
-                if obj.id not in boundaries_of_way and not any(key in obj.tags for key in WAY_KEYS):
-                    continue
-                tags = dict(obj.tags)
                 if obj.id in boundaries_of_way:
                     geometry = _geometry(obj)
                     if geometry is not None:
                         for boundary in boundaries_of_way[obj.id]:
                             boundary.ways[obj.id] = geometry
+                tags = dict(obj.tags)
                 mode = _line_mode(tags, obj.id in ferry_ways, modes, service_tracks, extract.skipped)
                 if mode is None:
                     if "port" in modes and obj.is_closed() and any(tags.get(k) == v for k, v in PORT_TAGS):
@@ -156,6 +157,7 @@ def read_extract(
                     continue
                 for ids, lonlat in _clip(geometry, bbox):
                     extract.lines.append(Line(obj.id, mode, ids, lonlat, tags))
+            _untagged_boundary_ways(path, boundaries_of_way, processor.node_location_storage)
     except DataError:
         raise
     except (RuntimeError, OSError, ValueError) as err:
@@ -235,15 +237,37 @@ def _point(node: object) -> Point | None:
     return Point(node.id, kind, loc.lon, loc.lat, tags)  # type: ignore[attr-defined]
 
 
-def _geometry(way: object) -> tuple[np.ndarray, np.ndarray] | None:
+def _geometry(way: Any) -> tuple[np.ndarray, np.ndarray] | None:
     """Node ids and (lon, lat) rows of a way; None when a node has no location (a clipped extract)."""
-    refs = way.nodes  # type: ignore[attr-defined]
+    refs = way.nodes
+    # the node list's own accessor: pyosmium's iterator wraps each item in two more Python calls
+    get, data = refs._list.get, refs._pyosmium_data
+    items = [get(data, i) for i in range(len(refs))]
     try:
-        lonlat = np.array([(r.lon, r.lat) for r in refs], dtype=np.float64)
+        lonlat = np.array([(r.lon, r.lat) for r in items], dtype=np.float64)
     except Exception:  # libosmium raises InvalidLocationError (a RuntimeError) for a node it did not see
         return None
-    ids = np.fromiter((r.ref for r in refs), dtype=np.int64, count=len(refs))
+    ids = np.fromiter((r.ref for r in items), dtype=np.int64, count=len(items))
     return ids, lonlat
+
+
+def _untagged_boundary_ways(path: Path, boundaries_of_way: dict[int, list[Boundary]], locations: Any) -> None:
+    """The ways of national boundaries that carry no tags (skipped by the main pass's tag filter),
+    read alone, their nodes placed from the main pass's location index."""
+    import osmium
+
+    missing = [w for w, owners in boundaries_of_way.items() if w not in owners[0].ways]
+    if not missing or locations is None:
+        return
+    way: Any
+    for way in osmium.FileProcessor(str(path), osmium.osm.WAY).with_filter(osmium.filter.IdFilter(missing)):
+        ids = [n.ref for n in way.nodes]
+        try:
+            lonlat = np.array([(loc.lon, loc.lat) for loc in (locations.get(i) for i in ids)], dtype=np.float64)
+        except (KeyError, RuntimeError):
+            continue
+        for boundary in boundaries_of_way[way.id]:
+            boundary.ways[way.id] = (np.array(ids, dtype=np.int64), lonlat)
 
 
 def _add_area(extract: Extract, way: object, tags: dict[str, str], bbox: BBox | None) -> None:
