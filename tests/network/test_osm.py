@@ -102,6 +102,34 @@ def test_ways_split_where_they_share_a_node_and_stations_stay(tmp_path):
     assert "osm_2" not in table.index  # a node inside a chain is contracted away
 
 
+def test_a_station_mapped_as_an_area_or_beside_the_track_stands_for_the_nearest_track_node(tmp_path):
+    nodes = {**line(1, 7, 10.0), 30: (10.0195, 45.0005), 31: (10.0205, 45.0005), 32: (10.0205, 45.001)}
+    nodes[40] = (10.0405, 45.0008, {"railway": "station", "name": "Beside"})  # about 90 m off node 5
+    nodes[41] = (10.06, 45.2, {"railway": "station", "name": "Far Away"})
+    ways = [(11, list(range(1, 8)), RAIL), (12, [30, 31, 32, 30], {"railway": "station", "name": "Area"})]
+    pbf = write_pbf(tmp_path / "areas.osm.pbf", nodes, ways)
+    result = import_osm(pbf, tmp_path / "out", country="DE")
+    table = nodes_of(tmp_path / "out").set_index("name")
+    assert table.loc["Area", "id"] == "osm_3" and "OpenStreetMap way 12" in table.loc["Area", "note"]
+    assert table.loc["Beside", "id"] == "osm_5"
+    assert "Far Away" not in table.index
+    assert result.skipped == {"stations farther than 300 m from a line": 1}
+
+
+def test_node_locations_on_disk_give_the_same_dataset(tmp_path):
+    pbf = write_pbf(
+        tmp_path / "a.osm.pbf",
+        line(1, 30, 10.0),
+        [(11, list(range(1, 16)), RAIL), (12, list(range(15, 31)), {**RAIL, "tracks": "2"})],
+    )
+    import_osm(pbf, tmp_path / "memory", country="DE", location_index="memory")
+    import_osm(pbf, tmp_path / "disk", country="DE", location_index="disk")
+    for table in ("nodes.csv", "links.csv"):
+        assert (tmp_path / "memory" / table).read_text() == (tmp_path / "disk" / table).read_text()
+    with pytest.raises(RequestError, match="--index"):
+        import_osm(pbf, tmp_path / "other", country="DE", location_index="ssd")
+
+
 @pytest.mark.parametrize(("tag", "value"), [("gauge", "1520"), ("operator", "Other Rail"), ("tracks", "2")])
 def test_a_change_of_gauge_operator_or_tracks_keeps_the_node(tmp_path, tag, value):
     nodes = line(1, 7, 10.0)

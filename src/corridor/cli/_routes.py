@@ -227,6 +227,9 @@ def network_import_osm(
     country: str | None = typer.Option(
         None, "--country", help="ISO code for nodes that no boundary in the file places."
     ),
+    index: str = typer.Option(
+        "auto", "--index", help="Node locations in memory, on disk, or auto (disk above 300 MB)."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Machine-readable summary."),
 ) -> None:
     """Import rail, pipelines, ports and ferries from an OpenStreetMap extract into a dataset folder."""
@@ -237,7 +240,7 @@ def network_import_osm(
     result = sh.guard(
         lambda: import_osm(
             file, out, bbox=box, modes=chosen, join=join, join_distance_m=join_distance, service_tracks=service,
-            country=country,
+            country=country, location_index=index,
         )
     )  # fmt: skip
     summary = {

@@ -84,6 +84,7 @@ def import_osm(
     station_snap_m: float = 300.0,
     service_tracks: bool = False,
     country: str | None = None,
+    location_index: str = "auto",
 ) -> OsmImport:
     """Import rail, pipelines, ports and ferries from an OSM extract into a new dataset folder.
 
@@ -108,6 +109,9 @@ def import_osm(
         Also import sidings, yards, spurs and crossovers (``service=*``).
     country
         ISO code for imported nodes that no boundary relation in the file places.
+    location_index
+        Where node locations are kept while reading: ``memory``, ``disk`` (a file in a temporary
+        folder, for national extracts on a small machine) or ``auto`` (disk above 300 MB of PBF).
 
     Returns
     -------
@@ -129,6 +133,8 @@ def import_osm(
     except ImportError:
         raise RequestError("importing OpenStreetMap needs pyosmium: pip install 'corridor[osm]'") from None
     unknown = [m for m in modes if m not in IMPORT_MODES]
+    if location_index not in {"auto", "memory", "disk"}:
+        raise RequestError(f"--index is {location_index!r}; expected auto, memory or disk")
     if unknown or not modes:
         raise RequestError(f"--modes is {','.join(modes)!r}; expected some of {','.join(IMPORT_MODES)}")
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
@@ -139,7 +145,9 @@ def import_osm(
     base_name = BUILTIN_DATASET if join is None else base_folder.name
     # read raw, not loaded: the output is loaded and validated whole at the end
     base = {t: _read_raw(base_folder / f"{t}.csv", t) for t in ("sources", "units", "modes", "commodities", "tariffs")}
-    extract = read_extract(path, modes=frozenset(modes), bbox=bbox, service_tracks=service_tracks)
+    extract = read_extract(
+        path, modes=frozenset(modes), bbox=bbox, service_tracks=service_tracks, location_index=location_index
+    )
     carried = set(base["commodities"]["id"])
     lines = []
     for line in extract.lines:

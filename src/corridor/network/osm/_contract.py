@@ -38,6 +38,7 @@ class GraphNode:
     kind: str
     osm_id: int | None = None
     tags: dict[str, str] = field(default_factory=dict)
+    element: str = "node"
     country: str = ""
     border: tuple[str, ...] = ()
 
@@ -95,7 +96,9 @@ def contract(extract: Extract, *, station_snap_m: float, default_country: str | 
         if key in border_nodes:
             nodes[key] = GraphNode(key, lon, lat, "border", border=border_nodes[key])
         elif point is not None:
-            nodes[key] = GraphNode(key, lon, lat, point.kind, osm_id=point.osm_id, tags=point.tags)
+            nodes[key] = GraphNode(
+                key, lon, lat, point.kind, osm_id=point.osm_id, tags=point.tags, element=point.element
+            )
         else:
             nodes[key] = GraphNode(key, lon, lat, "junction", osm_id=key)
     _end_kinds(nodes, links)
@@ -168,9 +171,9 @@ def _snap_points(
     a line, else the nearest line node within ``snap_m`` (a station mapped beside the track)."""
     named: dict[int, Point] = {}
     # only stations are looked for beside the line: a border control off it is a road's
-    off_line = [p for p in points if p.osm_id not in positions and p.kind == "station"]
+    off_line = [p for p in points if p.kind == "station" and (p.element == "way" or p.osm_id not in positions)]
     for point in points:
-        if point.osm_id in positions and point.kind != "port":
+        if point.element == "node" and point.osm_id in positions and point.kind != "port":
             named.setdefault(point.osm_id, point)
     if off_line and positions:
         from scipy.spatial import cKDTree

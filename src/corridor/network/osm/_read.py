@@ -58,6 +58,7 @@ class Point:
     lon: float
     lat: float
     tags: dict[str, str]
+    element: str = "node"
 
 
 @dataclass
@@ -88,6 +89,7 @@ def read_extract(
     modes: frozenset[str],
     bbox: BBox | None = None,
     service_tracks: bool = False,
+    location_index: str = "auto",
 ) -> Extract:
     """Read the lines, points and boundaries an import needs from a PBF file.
 
@@ -122,9 +124,8 @@ def read_extract(
             tagged_nodes.enable_for(osmium.osm.NODE)
             wanted_ways = osmium.filter.KeyFilter(*WAY_KEYS, "boundary")
             wanted_ways.enable_for(osmium.osm.WAY)
-            storage = "flex_mem"
-            if path.stat().st_size > DISK_INDEX_BYTES:
-                storage = f"sparse_file_array,{Path(tmp) / 'locations.idx'}"
+            on_disk = location_index == "disk" or (location_index == "auto" and path.stat().st_size > DISK_INDEX_BYTES)
+            storage = f"sparse_file_array,{Path(tmp) / 'locations.idx'}" if on_disk else "flex_mem"
             processor = (
                 osmium.FileProcessor(str(path), osmium.osm.NODE | osmium.osm.WAY)
                 .with_locations(storage)
@@ -146,8 +147,10 @@ def read_extract(
                 tags = dict(obj.tags)
                 mode = _line_mode(tags, obj.id in ferry_ways, modes, service_tracks, extract.skipped)
                 if mode is None:
-                    if "port" in modes and obj.is_closed() and any(tags.get(k) == v for k, v in PORT_TAGS):
-                        _add_area(extract, obj, tags, bbox)
+                    if obj.is_closed() and tags.get("railway") in STATION_KINDS:
+                        _add_area(extract, obj, tags, bbox, "station")
+                    elif "port" in modes and obj.is_closed() and any(tags.get(k) == v for k, v in PORT_TAGS):
+                        _add_area(extract, obj, tags, bbox, "port")
                     continue
                 geometry = _geometry(obj)
                 if geometry is None:
@@ -270,13 +273,14 @@ def _untagged_boundary_ways(path: Path, boundaries_of_way: dict[int, list[Bounda
             boundary.ways[way.id] = (np.array(ids, dtype=np.int64), lonlat)
 
 
-def _add_area(extract: Extract, way: object, tags: dict[str, str], bbox: BBox | None) -> None:
+def _add_area(extract: Extract, way: Any, tags: dict[str, str], bbox: BBox | None, kind: str) -> None:
+    """A station or port mapped as an area, as a point at its centre."""
     geometry = _geometry(way)
     if geometry is None:
         return
     lon, lat = geometry[1].mean(axis=0)
     if bbox is None or _inside(bbox, lon, lat):
-        extract.points.append(Point(way.id, "port", float(lon), float(lat), tags))  # type: ignore[attr-defined]
+        extract.points.append(Point(way.id, kind, float(lon), float(lat), tags, element="way"))
 
 
 def _clip(geometry: tuple[np.ndarray, np.ndarray], bbox: BBox | None) -> Iterator[tuple[np.ndarray, np.ndarray]]:

@@ -95,7 +95,9 @@ def _node_name(node: GraphNode) -> str:
 def _node_note(node: GraphNode) -> str:
     if node.kind == "border":
         return f"where the line crosses the boundary of {' and '.join(node.border)} (OpenStreetMap boundary relations)"
-    parts = [f"OpenStreetMap node {node.osm_id}"]
+    parts = [f"OpenStreetMap {node.element} {node.osm_id}"]
+    if node.element == "way" or node.osm_id != node.key:
+        parts.append(f"on the line at node {node.key}")
     for tag in ("railway", "operator", "uic_ref", "wikidata"):
         if node.tags.get(tag):
             parts.append(f"{tag}={node.tags[tag]}")
