@@ -7,7 +7,8 @@
 * :mod:`corridor.network.compiled`: the tables compiled once to index arrays for the algorithms;
 * :mod:`corridor.network.places`: what users type (names, Russian names, aliases, groups) resolved to ids;
 * :mod:`corridor.network.outlines`: country outlines (Natural Earth) for maps;
-* :mod:`corridor.network.synthetic`: synthetic networks of any size for benchmarks and tests.
+* :mod:`corridor.network.synthetic`: synthetic networks of any size for benchmarks and tests;
+* :mod:`corridor.network.osm`: a national network imported from OpenStreetMap (the ``osm`` extra).
 """
 
 from corridor.network.compiled import CompiledNetwork, SharedCapacity, compile_network

@@ -24,7 +24,7 @@ import pandas as pd
 from corridor.errors import DataError, Problem, RequestError
 from corridor.network.osm._contract import components, contract
 from corridor.network.osm._join import join_nodes
-from corridor.network.osm._read import BBox, read_extract
+from corridor.network.osm._read import BBox, Point, read_extract
 from corridor.network.osm._tables import OSM_SOURCE, PIPELINE_COMMODITIES, graph_tables, reference_tables
 
 __all__ = ["IMPORT_MODES", "OSM_SOURCE", "OsmImport", "import_osm", "parse_bbox"]
@@ -217,7 +217,7 @@ def _read_raw(file: Path, table: str) -> pd.DataFrame:
     return frame.reindex(columns=list(schema_for(table).names), fill_value="")
 
 
-def _tie_ports(points: list, nodes: pd.DataFrame, links: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:  # type: ignore[type-arg]
+def _tie_ports(points: list[Point], nodes: pd.DataFrame, links: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Port areas as port nodes, each tied by a transshipment link to the nearest imported node
     within :data:`PORT_LINK_M` (others are left out)."""
     import numpy as np

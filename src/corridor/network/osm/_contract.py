@@ -22,6 +22,9 @@ from corridor.network.osm._read import Boundary, Extract, Line, Point
 
 __all__ = ["Graph", "GraphLink", "GraphNode", "contract"]
 
+OSM_DIGITS = 7
+"""OSM stores positions to 1e-7 degrees; a crossing point is rounded alike, so two ways over one
+crossing meet at one node."""
 VERTEX_T = 1e-6
 """A crossing this close to either end of a segment (as a share of it) is at that node."""
 SIGNATURE_TAGS = ("gauge", "operator", "tracks")
@@ -154,7 +157,7 @@ def _split_at_borders(
                 border[ids[pos] if along < VERTEX_T else ids[pos + 1]] = pair
                 continue
             (x1, y1), (x2, y2) = lonlat[pos], lonlat[pos + 1]
-            point = (round(x1 + along * (x2 - x1), 7), round(y1 + along * (y2 - y1), 7))
+            point = (round(x1 + along * (x2 - x1), OSM_DIGITS), round(y1 + along * (y2 - y1), OSM_DIGITS))
             key = shared.setdefault(point, -(len(shared) + 1))  # two ways over one crossing share it
             border[key] = pair
             positions[key] = point

@@ -32,6 +32,13 @@ def local_xy_km(lon: np.ndarray, lat: np.ndarray, ref_lat: float) -> np.ndarray:
     return np.column_stack([lon * k * np.cos(np.radians(ref_lat)), lat * k])
 
 
+_ROW = 4_000_003
+"""Cell keys are ``column * _ROW + row``: more rows than any grid over the globe can have (a cell
+is at least 1e-6 degrees only when segments are that short, and then the grid spans a small area)."""
+_CHUNK = 2048
+"""Points tested against a ring at once (bounds the memory of the point x edge matrix)."""
+
+
 def _grid_cells(seg: np.ndarray, cell: float) -> tuple[np.ndarray, np.ndarray]:
     """(segment index, cell key) for every grid cell a segment's bounding box covers."""
     x0 = np.floor(np.minimum(seg[:, 0], seg[:, 2]) / cell).astype(np.int64)
@@ -44,7 +51,7 @@ def _grid_cells(seg: np.ndarray, cell: float) -> tuple[np.ndarray, np.ndarray]:
     offset = np.arange(int(count.sum())) - np.repeat(np.cumsum(count) - count, count)
     nxr = nx[index]
     gx, gy = x0[index] + offset % nxr, y0[index] + offset // nxr
-    return index, gx * 4_000_003 + gy
+    return index, gx * _ROW + gy
 
 
 def crossings(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -104,12 +111,12 @@ def points_in_rings(lon: np.ndarray, lat: np.ndarray, rings: list[np.ndarray]) -
     for ring in rings:
         x1, y1 = ring[:-1, 0], ring[:-1, 1]
         x2, y2 = ring[1:, 0], ring[1:, 1]
-        for start in range(0, len(lon), 2048):
-            px = lon[start : start + 2048, None]
-            py = lat[start : start + 2048, None]
+        for start in range(0, len(lon), _CHUNK):
+            px = lon[start : start + _CHUNK, None]
+            py = lat[start : start + _CHUNK, None]
             straddles = (y1 > py) != (y2 > py)
             with np.errstate(divide="ignore", invalid="ignore"):
                 x_at = x1 + (py - y1) * (x2 - x1) / (y2 - y1)
             flips = np.count_nonzero(straddles & (px < x_at), axis=1) % 2 == 1
-            inside[start : start + 2048] ^= flips
+            inside[start : start + _CHUNK] ^= flips
     return inside
