@@ -153,12 +153,19 @@ def test_a_change_of_speed_alone_does_not_keep_the_node(tmp_path):
     assert float(links["transit_time_h"].iat[0]) == pytest.approx(km / 2 / 100 + km / 2 / 50, rel=1e-3)
 
 
-def test_only_the_longest_connected_part_is_kept(tmp_path):
-    nodes = {**line(1, 5, 10.0), **line(11, 2, 12.0)}
-    pbf = write_pbf(tmp_path / "parts.osm.pbf", nodes, [(11, [1, 2, 3, 4, 5], RAIL), (12, [11, 12], RAIL)])
-    result = import_osm(pbf, tmp_path / "out", country="DE")
-    assert result.links == 1 and result.skipped == {"links in parts not connected to the longest one": 1}
-    assert set(nodes_of(tmp_path / "out")["id"]) == {"osm_1", "osm_5"}
+def test_parts_apart_are_tied_on_when_near_and_left_out_when_far(tmp_path):
+    nodes = {**line(1, 5, 10.0), **line(11, 3, 10.0, 45.005), **line(21, 2, 12.0)}  # 11-13 about 560 m north
+    ways = [
+        (11, [1, 2, 3, 4, 5], RAIL),
+        (12, [11, 12, 13], {"man_made": "pipeline", "substance": "crude_oil"}),
+        (13, [21, 22], RAIL),
+    ]
+    result = import_osm(write_pbf(tmp_path / "parts.osm.pbf", nodes, ways), tmp_path / "out", country="KZ")
+    links = links_of(tmp_path / "out").set_index("mode")
+    assert result.skipped == {"links in parts farther than 2000 m from the rest": 1}
+    assert float(links.loc["transshipment", "length_km"]) == pytest.approx(0.556, abs=0.01)
+    assert {links.loc["transshipment", "from"], links.loc["transshipment", "to"]} == {"osm_11", "osm_1"}
+    load_network(tmp_path / "out")
 
 
 def test_sidings_are_left_out_unless_asked(tmp_path):

@@ -223,6 +223,9 @@ def network_import_osm(
     join_distance: float = typer.Option(
         5000.0, "--join-distance", help="Largest gap, in metres, an imported node is snapped across."
     ),
+    tie_distance: float = typer.Option(
+        2000.0, "--tie-distance", help="Parts apart within this many metres are tied on by a transshipment link."
+    ),
     service: bool = typer.Option(False, "--service", help="Also import sidings, yards, spurs and crossovers."),
     country: str | None = typer.Option(
         None, "--country", help="ISO code for nodes that no boundary in the file places."
@@ -239,7 +242,8 @@ def network_import_osm(
     chosen = tuple(sh.split([modes]))
     result = sh.guard(
         lambda: import_osm(
-            file, out, bbox=box, modes=chosen, join=join, join_distance_m=join_distance, service_tracks=service,
+            file, out, bbox=box, modes=chosen, join=join, join_distance_m=join_distance,
+            tie_distance_m=tie_distance, service_tracks=service,
             country=country, location_index=index,
         )
     )  # fmt: skip

@@ -82,6 +82,7 @@ def import_osm(
     join: str | Path | None = None,
     join_distance_m: float = 5_000.0,
     station_snap_m: float = 300.0,
+    tie_distance_m: float = 2_000.0,
     service_tracks: bool = False,
     country: str | None = None,
     location_index: str = "auto",
@@ -105,6 +106,9 @@ def import_osm(
         reference data (modes, commodities, tariffs) and no node is joined.
     station_snap_m
         A station mapped beside the track stands for the nearest track node within this distance.
+    tie_distance_m
+        A part of the network that does not meet the longest part is tied to it by a
+        transshipment link when its nearest node lies within this distance, else left out.
     service_tracks
         Also import sidings, yards, spurs and crossovers (``service=*``).
     country
@@ -170,7 +174,9 @@ def import_osm(
                 )
             ]
         )
-    graph = contract(extract, station_snap_m=station_snap_m, default_country=country, file=str(path))
+    graph = contract(
+        extract, station_snap_m=station_snap_m, tie_m=tie_distance_m, default_country=country, file=str(path)
+    )
     nodes, links, _ = graph_tables(graph)
     if "port" in modes:
         nodes, links = _tie_ports(extract.points, nodes, links)

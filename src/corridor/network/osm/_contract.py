@@ -68,7 +68,7 @@ class Graph:
     skipped: dict[str, int]
 
 
-def contract(extract: Extract, *, station_snap_m: float, default_country: str | None, file: str) -> Graph:
+def contract(extract: Extract, *, station_snap_m: float, tie_m: float, default_country: str | None, file: str) -> Graph:
     """The contracted graph of an extract, each node with its country.
 
     Raises
@@ -90,7 +90,7 @@ def contract(extract: Extract, *, station_snap_m: float, default_country: str | 
     named = _snap_points(extract.points, positions, station_snap_m, extract.skipped)
     keep |= set(named)
     pieces = [piece for line in lines for piece in _cut(line, keep)]
-    links = _largest_part(_merge_chains(pieces, keep), extract.skipped)
+    links = _tie_parts(_merge_chains(pieces, keep), positions, tie_m, extract.skipped)
     used = {n for link in links for n in (link.start, link.end)}
     nodes: dict[int, GraphNode] = {}
     for key in used:
@@ -412,9 +412,14 @@ def _parts(links: list[GraphLink]) -> list[set[int]]:
     return parts
 
 
-def _largest_part(links: list[GraphLink], skipped: dict[str, int]) -> list[GraphLink]:
-    """The links of the longest connected part (a dataset is one network); the others are counted
-    as left out."""
+def _tie_parts(
+    links: list[GraphLink], positions: dict[int, tuple[float, float]], tie_m: float, skipped: dict[str, int]
+) -> list[GraphLink]:
+    """One network: the longest connected part, and each other part whose nearest node lies within
+    ``tie_m`` of it, tied on by a transshipment link (a pipeline terminal beside a railway, a ferry
+    berth beside a station); the parts left over are counted as left out."""
+    from scipy.spatial import cKDTree
+
     parts = _parts(links)
     if len(parts) <= 1:
         return links
@@ -422,11 +427,36 @@ def _largest_part(links: list[GraphLink], skipped: dict[str, int]) -> list[Graph
     km = [0.0] * len(parts)
     for link in links:
         km[part_of[link.start]] += link.length_km
-    best = max(range(len(parts)), key=km.__getitem__)
-    kept = [link for link in links if part_of[link.start] == best]
-    label = "links in parts not connected to the longest one"
-    skipped[label] = skipped.get(label, 0) + len(links) - len(kept)
-    return kept
+    order = sorted(range(len(parts)), key=lambda i: -km[i])
+    main = [order[0]]
+    main_nodes = np.array(sorted(parts[order[0]]), dtype=np.int64)
+    ref = float(np.mean([positions[int(n)][1] for n in main_nodes]))
+
+    def xy(keys: np.ndarray) -> np.ndarray:
+        lonlat = np.array([positions[int(k)] for k in keys])
+        return local_xy_km(lonlat[:, 0], lonlat[:, 1], ref)
+
+    tree = cKDTree(xy(main_nodes))
+    ties: list[GraphLink] = []
+    for i in order[1:]:
+        keys = np.array(sorted(parts[i]), dtype=np.int64)
+        dist, nearest = tree.query(xy(keys))
+        best = int(np.argmin(dist))
+        a, b = int(keys[best]), int(main_nodes[nearest[best]])
+        (lon_a, lat_a), (lon_b, lat_b) = positions[a], positions[b]
+        length = float(haversine_km(np.array([lon_a]), np.array([lat_a]), np.array([lon_b]), np.array([lat_b]))[0])
+        if length * 1000 > tie_m:
+            continue
+        ties.append(GraphLink(a, b, "transshipment", length, 0.0, 0.0, [], {}, set()))
+        main.append(i)
+        main_nodes = np.concatenate([main_nodes, keys])
+        tree = cKDTree(xy(main_nodes))
+    chosen = set(main)
+    kept = [link for link in links if part_of[link.start] in chosen]
+    if len(kept) < len(links):
+        label = f"links in parts farther than {tie_m:g} m from the rest"
+        skipped[label] = skipped.get(label, 0) + len(links) - len(kept)
+    return kept + ties
 
 
 def components(links: list[GraphLink]) -> int:

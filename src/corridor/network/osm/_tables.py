@@ -107,6 +107,20 @@ def _node_note(node: GraphNode) -> str:
 def _link_row(i: int, link: GraphLink, nodes: dict[int, GraphNode], ids: dict[int, str], prefix: str) -> dict[str, str]:
     a, b = nodes[link.start], nodes[link.end]
     countries = [a.country] if a.country == b.country else [a.country, b.country]
+    if link.mode == "transshipment":
+        return {
+            "id": f"{prefix}_transfer_{i}",
+            "from": ids[link.start],
+            "to": ids[link.end],
+            "mode": "transshipment",
+            "direction": "both",
+            "length_km": f"{link.length_km:.3f}",
+            "length_source": f"{OSM_SOURCE}; assumption: a straight line between the nearest nodes of two lines",
+            "transit_time_h": "0",
+            "transit_time_source": "assumption: handling time is not in OpenStreetMap",
+            "countries": ";".join(countries),
+            "note": "ties a line that does not meet the rest (a pipeline terminal, a ferry berth) to the nearest line",
+        }
     default = DEFAULT_SPEED_KMH[link.mode]
     hours = link.hours_at_maxspeed + link.km_without_maxspeed / default
     if link.km_without_maxspeed == 0:
