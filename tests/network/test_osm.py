@@ -181,12 +181,15 @@ def test_pipelines_carry_the_commodity_of_their_substance_and_ferries_join_ports
     ways = [
         (101, [1, 2, 3, 4], {"man_made": "pipeline", "substance": "oil", "operator": "Pipe Co"}),
         (102, [11, 12, 13, 14], {"man_made": "pipeline", "substance": "gas"}),
-        (103, [4, 21, 22], {"route": "ferry", "name": "Sea Line"}),
+        (103, [4, 21], {"route": "ferry", "name": "Sea Line"}),
+        (104, [21, 22], {}),  # untagged: a ferry only as a member of a route=ferry relation
     ]
-    pbf = write_pbf(tmp_path / "pipe.osm.pbf", nodes, ways)
+    ferry_route = [(7, [("w", 103, ""), ("w", 104, "")], {"type": "route", "route": "ferry"})]
+    pbf = write_pbf(tmp_path / "pipe.osm.pbf", nodes, ways, ferry_route)
     result = import_osm(pbf, tmp_path / "out", country="KZ")
     links, table = links_of(tmp_path / "out"), nodes_of(tmp_path / "out")
     assert sorted(links["mode"]) == ["ferry", "pipeline"]
+    assert "OpenStreetMap ways 103, 104" in links.loc[links["mode"] == "ferry", "note"].iat[0]
     assert links.loc[links["mode"] == "pipeline", "commodities"].iat[0] == "crude_oil"
     assert set(table["kind"]) == {"pipeline_station", "port"}
     assert result.skipped == {"pipelines of gas (no commodity for it)": 1}

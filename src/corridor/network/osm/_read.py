@@ -160,7 +160,16 @@ def read_extract(
                     continue
                 for ids, lonlat in _clip(geometry, bbox):
                     extract.lines.append(Line(obj.id, mode, ids, lonlat, tags))
-            _untagged_boundary_ways(path, boundaries_of_way, processor.node_location_storage)
+            missing = [w for w, owners in boundaries_of_way.items() if w not in owners[0].ways]
+            seen_ferries = {line.way_id for line in extract.lines if line.mode == "ferry"}
+            if "ferry" in modes:
+                missing += [w for w in ferry_ways if w not in seen_ferries and w not in boundaries_of_way]
+            for way_id, geometry in _untagged_ways(path, missing, processor.node_location_storage).items():
+                for boundary in boundaries_of_way.get(way_id, []):
+                    boundary.ways[way_id] = geometry
+                if way_id in ferry_ways and "ferry" in modes:
+                    for ids, lonlat in _clip(geometry, bbox):
+                        extract.lines.append(Line(way_id, "ferry", ids, lonlat, {}))
     except DataError:
         raise
     except (RuntimeError, OSError, ValueError) as err:
@@ -254,23 +263,23 @@ def _geometry(way: Any) -> tuple[np.ndarray, np.ndarray] | None:
     return ids, lonlat
 
 
-def _untagged_boundary_ways(path: Path, boundaries_of_way: dict[int, list[Boundary]], locations: Any) -> None:
-    """The ways of national boundaries that carry no tags (skipped by the main pass's tag filter),
-    read alone, their nodes placed from the main pass's location index."""
+def _untagged_ways(path: Path, way_ids: list[int], locations: Any) -> dict[int, tuple[np.ndarray, np.ndarray]]:
+    """Ways that carry no tags (the main pass's tag filter skips them: the shared side of two
+    countries, a ferry route's ways) read alone, their nodes placed from the main pass's index."""
     import osmium
 
-    missing = [w for w, owners in boundaries_of_way.items() if w not in owners[0].ways]
-    if not missing or locations is None:
-        return
+    found: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+    if not way_ids or locations is None:
+        return found
     way: Any
-    for way in osmium.FileProcessor(str(path), osmium.osm.WAY).with_filter(osmium.filter.IdFilter(missing)):
+    for way in osmium.FileProcessor(str(path), osmium.osm.WAY).with_filter(osmium.filter.IdFilter(way_ids)):
         ids = [n.ref for n in way.nodes]
         try:
             lonlat = np.array([(loc.lon, loc.lat) for loc in (locations.get(i) for i in ids)], dtype=np.float64)
         except (KeyError, RuntimeError):
             continue
-        for boundary in boundaries_of_way[way.id]:
-            boundary.ways[way.id] = (np.array(ids, dtype=np.int64), lonlat)
+        found[way.id] = (np.array(ids, dtype=np.int64), lonlat)
+    return found
 
 
 def _add_area(extract: Extract, way: Any, tags: dict[str, str], bbox: BBox | None, kind: str) -> None:
