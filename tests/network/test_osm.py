@@ -269,6 +269,15 @@ def test_bbox_outside_the_file(tmp_path):
     nothing_written(tmp_path, tmp_path / "out")
 
 
+def test_a_dataset_that_fails_validation_is_not_left_behind(tmp_path):
+    pbf = write_pbf(tmp_path / "a.osm.pbf", line(1, 3, 10.0), [(11, [1, 2, 3], RAIL)])
+    (tmp_path / "out").mkdir()  # an empty folder may be the target; it stays as it was
+    with pytest.raises(DataError, match="ZZ"):  # no such ISO code: the written tables do not load
+        import_osm(pbf, tmp_path / "out", country="ZZ")
+    assert list((tmp_path / "out").iterdir()) == []
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
 def test_out_must_be_new(tmp_path):
     pbf = write_pbf(tmp_path / "a.osm.pbf", line(1, 3, 10.0), [(11, [1, 2, 3], RAIL)])
     (tmp_path / "out").mkdir()
