@@ -20,7 +20,7 @@ from corridor.errors import DataError, Problem
 from corridor.network.osm._geo import crossings, haversine_km, local_xy_km, points_in_rings
 from corridor.network.osm._read import Boundary, Extract, Line, Point
 
-__all__ = ["Graph", "GraphLink", "GraphNode", "contract"]
+__all__ = ["Graph", "GraphLink", "GraphNode", "Positions", "contract"]
 
 OSM_DIGITS = 7
 """OSM stores positions to 1e-7 degrees; a crossing point is rounded alike, so two ways over one
@@ -61,6 +61,43 @@ class GraphLink:
     electrified: set[str]
 
 
+class Positions:
+    """Where each node of the lines lies: sorted id and coordinate arrays (a dict of every node
+    would cost a Python object per node), plus the few nodes added on the way (borders)."""
+
+    def __init__(self, lines: list[Line]) -> None:
+        ids = np.concatenate([ln.nodes for ln in lines]) if lines else np.zeros(0, np.int64)
+        lonlat = np.concatenate([ln.lonlat for ln in lines]) if lines else np.zeros((0, 2))
+        self.ids, first = np.unique(ids, return_index=True)
+        self.lonlat = lonlat[first]
+        self.added: dict[int, tuple[float, float]] = {}
+
+    def __contains__(self, key: int) -> bool:
+        if key in self.added:
+            return True
+        i = int(np.searchsorted(self.ids, key))
+        return i < len(self.ids) and int(self.ids[i]) == key
+
+    def __getitem__(self, key: int) -> tuple[float, float]:
+        if key in self.added:
+            return self.added[key]
+        lon, lat = self.lonlat[int(np.searchsorted(self.ids, key))]
+        return float(lon), float(lat)
+
+    def __setitem__(self, key: int, point: tuple[float, float]) -> None:
+        self.added[key] = point
+
+    def all(self) -> tuple[np.ndarray, np.ndarray]:
+        """Every node's id and (lon, lat)."""
+        extra = np.fromiter(self.added, dtype=np.int64, count=len(self.added))
+        extra_ll = np.array(list(self.added.values()), dtype=np.float64).reshape(-1, 2)
+        return np.concatenate([self.ids, extra]), np.concatenate([self.lonlat, extra_ll])
+
+    def lookup(self, keys: np.ndarray) -> np.ndarray:
+        """(lon, lat) rows of many nodes."""
+        return np.array([self[int(k)] for k in keys], dtype=np.float64).reshape(-1, 2)
+
+
 @dataclass
 class Graph:
     nodes: dict[int, GraphNode]
@@ -77,9 +114,7 @@ def contract(extract: Extract, *, station_snap_m: float, tie_m: float, default_c
         Nodes lie in no country the file's boundaries tell and no default country was given.
     """
     lines = list(extract.lines)
-    positions: dict[int, tuple[float, float]] = {}
-    for line in lines:
-        positions.update(zip(line.nodes.tolist(), map(tuple, line.lonlat.tolist()), strict=True))
+    positions = Positions(lines)
     border_nodes = _split_at_borders(lines, extract.boundaries, positions)
     ends = np.concatenate([np.concatenate([ln.nodes[:1], ln.nodes[-1:]]) for ln in lines])
     inner = np.concatenate([ln.nodes[1:-1] for ln in lines])
@@ -89,7 +124,7 @@ def contract(extract: Extract, *, station_snap_m: float, tie_m: float, default_c
     keep |= _signature_changes(lines)
     named = _snap_points(extract.points, positions, station_snap_m, extract.skipped)
     keep |= set(named)
-    pieces = [piece for line in lines for piece in _cut(line, keep)]
+    pieces = _cut(lines, keep)
     links = _tie_parts(_merge_chains(pieces, keep), positions, tie_m, extract.skipped)
     used = {n for link in links for n in (link.start, link.end)}
     nodes: dict[int, GraphNode] = {}
@@ -126,7 +161,7 @@ def _signature_changes(lines: list[Line]) -> set[int]:
 
 
 def _split_at_borders(
-    lines: list[Line], boundaries: list[Boundary], positions: dict[int, tuple[float, float]]
+    lines: list[Line], boundaries: list[Boundary], positions: Positions
 ) -> dict[int, tuple[str, ...]]:
     """Put a node where a line crosses a national boundary; the new nodes (negative keys) and the
     countries the boundary way separates."""
@@ -167,9 +202,7 @@ def _split_at_borders(
     return border
 
 
-def _snap_points(
-    points: list[Point], positions: dict[int, tuple[float, float]], snap_m: float, skipped: dict[str, int]
-) -> dict[int, Point]:
+def _snap_points(points: list[Point], positions: Positions, snap_m: float, skipped: dict[str, int]) -> dict[int, Point]:
     """Stations and border controls on the line nodes they stand for: their own node when it is on
     a line, else the nearest line node within ``snap_m`` (a station mapped beside the track)."""
     named: dict[int, Point] = {}
@@ -178,11 +211,10 @@ def _snap_points(
     for point in points:
         if point.element == "node" and point.osm_id in positions and point.kind != "port":
             named.setdefault(point.osm_id, point)
-    if off_line and positions:
+    if off_line and len(positions.ids):
         from scipy.spatial import cKDTree
 
-        keys = np.fromiter(positions, dtype=np.int64, count=len(positions))
-        lonlat = np.array([positions[k] for k in keys.tolist()])
+        keys, lonlat = positions.all()
         ref = float(np.mean(lonlat[:, 1]))
         tree = cKDTree(local_xy_km(lonlat[:, 0], lonlat[:, 1], ref))
         query = np.array([(p.lon, p.lat) for p in off_line])
@@ -197,20 +229,27 @@ def _snap_points(
     return named
 
 
-def _cut(line: Line, keep: set[int]) -> list[tuple[int, int, float, float, float, Line]]:
-    """The pieces of a line between kept nodes: (start, end, km, hours at maxspeed, km without one, line)."""
-    ids = line.nodes
-    km = haversine_km(line.lonlat[:-1, 0], line.lonlat[:-1, 1], line.lonlat[1:, 0], line.lonlat[1:, 1])
-    cum = np.concatenate([[0.0], np.cumsum(km)])
-    cuts = [0, *(i for i, n in enumerate(ids.tolist()[1:-1], start=1) if n in keep), len(ids) - 1]
-    speed = _maxspeed_kmh(line.tags.get("maxspeed", ""))
+def _cut(lines: list[Line], keep: set[int]) -> list[tuple[int, int, float, float, float, Line]]:
+    """The pieces of the lines between kept nodes: (start, end, km, hours at maxspeed, km without
+    one, line). Lengths and kept nodes are found for all lines at once."""
+    ids = np.concatenate([ln.nodes for ln in lines])
+    lonlat = np.concatenate([ln.lonlat for ln in lines])
+    step_km = haversine_km(lonlat[:-1, 0], lonlat[:-1, 1], lonlat[1:, 0], lonlat[1:, 1])
+    cum = np.concatenate([[0.0], np.cumsum(step_km)])  # steps between lines fall outside every piece
+    kept = np.isin(ids, np.fromiter(keep, dtype=np.int64, count=len(keep)))
     out = []
-    for a, b in itertools.pairwise(cuts):
-        length = float(cum[b] - cum[a])
-        if speed is None:
-            out.append((int(ids[a]), int(ids[b]), length, 0.0, length, line))
-        else:
-            out.append((int(ids[a]), int(ids[b]), length, length / speed, 0.0, line))
+    offset = 0
+    for line in lines:
+        n = len(line.nodes)
+        cuts = [offset, *(np.flatnonzero(kept[offset + 1 : offset + n - 1]) + offset + 1).tolist(), offset + n - 1]
+        speed = _maxspeed_kmh(line.tags.get("maxspeed", ""))
+        for a, b in itertools.pairwise(cuts):
+            length = float(cum[b] - cum[a])
+            if speed is None:
+                out.append((int(ids[a]), int(ids[b]), length, 0.0, length, line))
+            else:
+                out.append((int(ids[a]), int(ids[b]), length, length / speed, 0.0, line))
+        offset += n
     return out
 
 
@@ -412,17 +451,15 @@ def _parts(links: list[GraphLink]) -> list[set[int]]:
     return parts
 
 
-def _tie_parts(
-    links: list[GraphLink], positions: dict[int, tuple[float, float]], tie_m: float, skipped: dict[str, int]
-) -> list[GraphLink]:
+def _tie_parts(links: list[GraphLink], positions: Positions, tie_m: float, skipped: dict[str, int]) -> list[GraphLink]:
     """One network: the longest connected part, and each other part whose nearest node lies within
     ``tie_m`` of it, tied on by a transshipment link (a pipeline terminal beside a railway, a ferry
     berth beside a station); the parts left over are counted as left out."""
-    from scipy.spatial import cKDTree
-
     parts = _parts(links)
     if len(parts) <= 1:
         return links
+    from scipy.spatial import cKDTree
+
     part_of = {node: i for i, part in enumerate(parts) for node in part}
     km = [0.0] * len(parts)
     for link in links:
@@ -430,10 +467,10 @@ def _tie_parts(
     order = sorted(range(len(parts)), key=lambda i: -km[i])
     main = [order[0]]
     main_nodes = np.array(sorted(parts[order[0]]), dtype=np.int64)
-    ref = float(np.mean([positions[int(n)][1] for n in main_nodes]))
+    ref = float(np.mean(positions.lookup(main_nodes)[:, 1]))
 
     def xy(keys: np.ndarray) -> np.ndarray:
-        lonlat = np.array([positions[int(k)] for k in keys])
+        lonlat = positions.lookup(keys)
         return local_xy_km(lonlat[:, 0], lonlat[:, 1], ref)
 
     tree = cKDTree(xy(main_nodes))
