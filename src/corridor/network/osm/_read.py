@@ -1,10 +1,11 @@
 """Stream an OpenStreetMap PBF file into plain arrays: the lines to import, the points on them, the
 boundaries of countries.
 
-Two passes with pyosmium: the relations first (national boundaries and ferry routes name the ways
+Passes with pyosmium: the relations first (national boundaries and ferry routes name the ways
 they are made of), then the nodes and ways, with the location of every node kept in a node-location
-index (in memory, or on disk for large files) so a way's geometry comes with it. Untagged nodes
-never reach Python: the index and the tag filter run in libosmium.
+index (in memory, or on disk for large files) so a way's geometry comes with it; untagged nodes and
+ways without a wanted key never reach Python (the index and the tag filters run in libosmium).
+Last, only when some are missing, the untagged ways the relations name, placed from that index.
 """
 
 from __future__ import annotations
