@@ -65,7 +65,9 @@ def _argv(group: str, quick: bool, no_plain: bool) -> list[str]:
     if group == "cold_start":
         return ["--runs", "1"] if quick else []
     if group == "assignment_large":
-        return ["--sizes", "3000,10000", "--commodities", "30"] if quick else []
+        return ["--sizes", "3000,10000"] if quick else []
+    if group == "osm":
+        return ["--nodes", "300000"] if quick else []
     return []
 
 
@@ -100,7 +102,7 @@ def main(argv: list[str] | None = None) -> dict:
     targets = {
         k: f"{s} {b:g}"
         for k, (s, b) in TARGETS.items()
-        if k in figures and not (args.quick and k in {"assignment.nodes", "assignment_large.nodes"})
+        if k in figures and not (args.quick and k in {"assignment.nodes", "assignment_large.nodes", "osm.input_nodes"})
     }
     met = {k: _met(figures[k], TARGETS[k]) for k in targets}
     report = {**figures, "targets": targets, "met": met, "seconds": seconds, "quick": args.quick}
