@@ -8,7 +8,15 @@ import pandas as pd
 from corridor.errors import DataError, Problem
 from corridor.network.osm._geo import haversine_km, local_xy_km
 
-__all__ = ["join_nodes"]
+__all__ = ["FITTING_KINDS", "join_nodes"]
+
+FITTING_KINDS = {
+    "rail": {"rail_terminal", "junction", "border_crossing", "city"},
+    "pipeline": {"pipeline_station", "oil_terminal", "oil_field"},
+    "ferry": {"port"},
+    "transshipment": set(),
+}
+"""Kinds of base node each imported mode plugs into best; a tie-break among nodes at one place."""
 
 
 def join_nodes(
@@ -40,12 +48,26 @@ def join_nodes(
     tree = cKDTree(local_xy_km(lon, lat, ref))
     _, nearest = tree.query(local_xy_km(base_lon, base_lat, ref))
     metres = haversine_km(base_lon, base_lat, lon[nearest], lat[nearest]) * 1000.0
+    modes: dict[str, set[str]] = {}
+    for start, end, mode in zip(imported_links["from"], imported_links["to"], imported_links["mode"], strict=True):
+        modes.setdefault(start, set()).add(mode)
+        modes.setdefault(end, set()).add(mode)
+    kinds = base_nodes["kind"].tolist()
+    imported_ids = imported_nodes["id"].tolist()
+
+    def rank(b: int, i: int) -> int:
+        """0 when the base node is of a kind the imported node's lines serve (a rail terminal
+        for a railway), so of two base nodes at one place the fitting one is joined."""
+        fitting = set().union(*(FITTING_KINDS.get(m, set()) for m in modes.get(imported_ids[i], set())))
+        return 0 if kinds[b] in fitting else 1
+
     pairs = sorted(
-        (float(d), int(b), int(i)) for b, (i, d) in enumerate(zip(nearest.tolist(), metres.tolist(), strict=True))
+        (round(float(d)), rank(int(b), int(i)), int(b), int(i), float(d))
+        for b, (i, d) in enumerate(zip(nearest.tolist(), metres.tolist(), strict=True))
     )
     joined: list[dict[str, str]] = []
     taken: set[int] = set()
-    for d, b, i in pairs:
+    for _, _, b, i, d in pairs:
         if d > distance_m or i in taken:
             continue
         taken.add(i)
@@ -59,14 +81,14 @@ def join_nodes(
             }
         )
     if not joined:
-        closest = min(pairs)
+        _, _, b, i, d = min(pairs)
         raise DataError(
             [
                 Problem(
                     dataset,
                     f"no node lies within {distance_m:g} m of the imported network (the closest, "
-                    f"{base_nodes['id'].iat[closest[1]]!r}, is {closest[0] / 1000:,.1f} km from "
-                    f"{imported_nodes['id'].iat[closest[2]]!r}); expected a dataset the extract touches, "
+                    f"{base_nodes['id'].iat[b]!r}, is {d / 1000:,.1f} km from "
+                    f"{imported_nodes['id'].iat[i]!r}); expected a dataset the extract touches, "
                     "or a larger --join-distance",
                 )
             ]
