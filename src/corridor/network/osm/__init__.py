@@ -128,6 +128,24 @@ def import_osm(
     DataError
         The file is not a whole PBF; the box lies outside it; nothing to import; nodes in no
         country; ``join`` has no node within the distance.
+
+    Examples
+    --------
+    A railway of three nodes, written with pyosmium and imported (no boundary in the file, so
+    ``country`` places it):
+
+    >>> import tempfile, osmium
+    >>> from osmium.osm.mutable import Node, Way
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> writer = osmium.SimpleWriter(str(folder / "line.osm.pbf"))
+    >>> for i in range(3):
+    ...     writer.add_node(Node(id=i + 1, location=(10 + i / 100, 45.0)))
+    >>> writer.add_way(Way(id=1, nodes=[1, 2, 3], tags={"railway": "rail", "gauge": "1435"}))
+    >>> writer.close()
+    >>> result = import_osm(folder / "line.osm.pbf", folder / "dataset", country="DE")
+    >>> result.nodes, result.links, result.length_km
+    (2, 1, {'rail': 1.573})
+    >>> import shutil; shutil.rmtree(folder)
     """
     from corridor.network.tables import BUILTIN_DATASET, builtin_dataset_path
 
