@@ -1,4 +1,4 @@
-"""Commands on the network and its routes: ``routes``, ``network show|validate|schema``."""
+"""Commands on the network and its routes: ``routes``, ``network show|validate|schema|import-osm``."""
 
 from __future__ import annotations
 
@@ -236,6 +236,70 @@ def network_schema(
 
     for t in tables:
         print_schema(schema_for(t))
+
+
+@sh.network_app.command("import-osm")
+def network_import_osm(
+    file: Path = typer.Argument(..., help="OpenStreetMap extract (.osm.pbf), e.g. a Geofabrik country file."),
+    out: Path = typer.Option(..., "--out", help="Dataset folder to write (new, or empty)."),
+    bbox: str | None = typer.Option(None, "--bbox", help="Only what lies inside W,S,E,N (degrees)."),
+    modes: str = typer.Option(
+        "rail,pipeline,port,ferry", "--modes", help="What to import, of rail,pipeline,port,ferry."
+    ),
+    join: Path | None = typer.Option(
+        None, "--join", help="Dataset to plug the import into (its nodes within --join-distance)."
+    ),
+    join_distance: float = typer.Option(
+        5000.0, "--join-distance", help="Largest gap, in metres, an imported node is snapped across."
+    ),
+    tie_distance: float = typer.Option(
+        2000.0, "--tie-distance", help="Parts apart within this many metres are tied on by a transshipment link."
+    ),
+    service: bool = typer.Option(False, "--service", help="Also import sidings, yards, spurs and crossovers."),
+    country: str | None = typer.Option(
+        None, "--country", help="ISO code for nodes that no boundary in the file places."
+    ),
+    index: str = typer.Option(
+        "auto", "--index", help="Node locations in memory, on disk, or auto (disk above 300 MB)."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Machine-readable summary."),
+) -> None:
+    """Import rail, pipelines, ports and ferries from an OpenStreetMap extract into a dataset folder."""
+    from corridor.network.osm import import_osm, parse_bbox
+
+    box = None if bbox is None else sh.guard(lambda: parse_bbox(bbox))
+    chosen = tuple(sh.split([modes]))
+    result = sh.guard(
+        lambda: import_osm(
+            file, out, bbox=box, modes=chosen, join=join, join_distance_m=join_distance,
+            tie_distance_m=tie_distance, service_tracks=service,
+            country=country, location_index=index,
+        )
+    )  # fmt: skip
+    summary = {
+        "out": str(result.out),
+        "nodes": result.nodes,
+        "links": result.links,
+        "countries": list(result.countries),
+        "length_km": result.length_km,
+        "components": result.components,
+        "ways": result.lines,
+        "way_nodes": result.way_nodes,
+        "joined": result.joined,
+        "skipped": result.skipped,
+    }
+    if as_json:
+        sh.emit_json(summary)
+        return
+    lengths = ", ".join(f"{mode} {km:,.1f} km" for mode, km in result.length_km.items())
+    print(
+        f"wrote {result.out}: {result.nodes} nodes, {result.links} links ({lengths}) in {', '.join(result.countries)}"
+    )
+    print(f"  from {result.lines} ways with {result.way_nodes:,} nodes; {result.components} connected part(s)")
+    if result.joined:
+        print(f"  {result.joined} nodes joined to {join} (joined_nodes.csv)")
+    for what, count in sorted(result.skipped.items()):
+        print(f"  left out: {count} {what}")
 
 
 @sh.app.command()

@@ -8,7 +8,8 @@
 * :mod:`corridor.network.history`: the network of a day (dated elements, the capacity history);
 * :mod:`corridor.network.places`: what users type (names, Russian names, aliases, groups) resolved to ids;
 * :mod:`corridor.network.outlines`: country outlines (Natural Earth) for maps;
-* :mod:`corridor.network.synthetic`: synthetic networks of any size for benchmarks and tests.
+* :mod:`corridor.network.synthetic`: synthetic networks of any size for benchmarks and tests;
+* :mod:`corridor.network.osm`: a national network imported from OpenStreetMap (the ``osm`` extra).
 """
 
 from corridor.network.compiled import CompiledNetwork, SharedCapacity, compile_network
