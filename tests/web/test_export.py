@@ -41,28 +41,31 @@ def test_every_row_has_a_unit_and_the_period_and_no_row_is_zero():
 
 
 def test_the_disruptions_own_cost_leads_when_the_impact_gives_it():
-    new = {**OLD, "disruption_cost_usd": 1.5e9, "market_cost_usd": 5.0e8,
+    new = {**OLD, "disruption_cost_usd": 1.5e9, "market_cost_usd": -5.0e8, "delta_cost_usd": 1.0e9,
+           "delta_lost_value_usd": 0.0, "delta_carrying_cost_usd": 2.0e7,
            "oil": {"deferred_value_usd": 1.4e9, "lost_value_usd": 0.0, "carrying_cost_usd": 2.0e7},
            "bottlenecks": [{"element": "b", "name": "B link", "rent_usd": 3.0e6, "rent_change_usd": 2.0e6},
                            {"element": "a", "name": "A link", "rent_usd": 9.0e6, "rent_change_usd": 1.0e6}],
-           "periods": [{"start": "2022-07-01", "end": "2022-07-07", "corridor": "cpc", "direction": "west",
-                        "teu": 0.0, "t": 1.23456}]}  # fmt: skip
+           "periods": [{"period": 0, "start": "2022-07-01", "end": "2022-07-31", "days": 31, "delta_cost_usd": 5.0,
+                        "directions": [{"direction": "westbound", "volume_teu": 0.0, "volume_t": 9.0,
+                                        "stranded_teu": 0.0, "stranded_t": 1.0}],
+                        "corridors": [{"corridor": "cpc", "direction": "westbound", "volume_teu": 0.0,
+                                       "volume_t": 1.23456, "volume_teu_baseline": 0.0, "volume_t_baseline": 2.0}]}]}  # fmt: skip
     rows = impact_summary(new)
-    assert [r["figure"] for r in rows[:3]] == ["cost of the disruption", "crude revenue deferred",
-                                               "carrying cost of deferred revenue"]  # fmt: skip
-    assert rows[1]["level"] == 1 and "crude output never produced" not in [r["figure"] for r in rows]
+    figures = [r["figure"] for r in rows]
+    assert figures[:3] == [
+        "cost of the disruption",
+        "cost of market conditions (rates, demand)",
+        "total change in cost",
+    ]
+    assert "carrying cost of deferred output" in figures and "value of output lost for good" not in figures  # zero
+    deferred = next(r for r in rows if r["figure"].startswith("crude deferred"))
+    assert deferred["level"] == 0 and "not a cost" in deferred["figure"]  # shown, but not as a part of the cost
     shown = [r["figure"] for r in rows if r["figure"].startswith("bottleneck")]
     assert shown == ["bottleneck: B link", "bottleneck: A link"]  # ranked as the library ranks them
-    tables = impact_tables(new)
-    assert tables["periods"].columns.tolist() == [
-        "Period start",
-        "Period end",
-        "corridor",
-        "direction",
-        "TEU",
-        "Tonnes",
-    ]
-    assert tables["periods"]["Tonnes"].tolist() == [1.23]
+    periods = impact_tables(new)["periods"]
+    assert {"Period start", "Corridor", "Direction", "Volume (t)", "Stranded (t)"} <= set(periods.columns)
+    assert periods.loc[periods["Corridor"] == "cpc", "Volume (t)"].tolist() == [1.23]
 
 
 def test_the_workbook_has_readable_headers_and_rounded_figures():

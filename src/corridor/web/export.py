@@ -23,12 +23,10 @@ COST_PARTS = (
     ("delta_transport_cost_usd", "transport cost change (dearer or cheaper routes)"),
     ("delta_time_cost_usd", "time cost of slower routes"),
     ("waiting_cost_usd", "waiting cost of cargo held back"),
+    ("delta_lost_value_usd", "value of output lost for good"),
+    ("delta_carrying_cost_usd", "carrying cost of deferred output"),
 )
-OIL_PARTS = (
-    ("deferred_value_usd", "crude revenue deferred"),
-    ("lost_value_usd", "crude output never produced"),
-    ("carrying_cost_usd", "carrying cost of deferred revenue"),
-)
+"""The parts the total change is made of (they add up to it), as the impact gives them."""
 
 
 def _period(result: dict[str, Any]) -> str:
@@ -67,12 +65,11 @@ def impact_summary(result: dict[str, Any]) -> list[dict[str, Any]]:
     oil = result.get("oil") or {}
     if "disruption_cost_usd" in result:
         add("cost of the disruption", result["disruption_cost_usd"], "USD", keep_zero=True)
-        for key, label in OIL_PARTS:
-            add(label, oil.get(key), "USD", 1)
+        add("cost of market conditions (rates, demand)", result.get("market_cost_usd"), "USD")
+        add("total change in cost", result.get("delta_cost_usd"), "USD")
         for key, label in COST_PARTS:
             add(label, result.get(key), "USD", 1)
-        add("market cost (all shippers' rates shifting)", result.get("market_cost_usd"), "USD")
-        add("total change in cost", result.get("delta_cost_usd"), "USD")
+        add("crude deferred, at its value (shipped later: not a cost)", oil.get("deferred_value_usd"), "USD")
     else:
         add("total change in cost", result.get("delta_cost_usd"), "USD", keep_zero=True)
         for key, label in COST_PARTS:
