@@ -11,7 +11,13 @@
 
 from corridor.analysis.capacity import CorridorCapacity, corridor_capacity
 from corridor.analysis.compare import Option, Outcome, compare_routes
-from corridor.analysis.dependency import PATH_COLUMNS, assignment_paths, dependency_table, transit_dependency
+from corridor.analysis.dependency import (
+    PATH_COLUMNS,
+    assignment_paths,
+    decompose_paths,
+    dependency_table,
+    transit_dependency,
+)
 from corridor.analysis.impacts import Impact, Period, Replay, impact, impact_by_duration, replay
 
 __all__ = [
@@ -25,6 +31,7 @@ __all__ = [
     "assignment_paths",
     "compare_routes",
     "corridor_capacity",
+    "decompose_paths",
     "dependency_table",
     "impact",
     "impact_by_duration",

@@ -15,7 +15,9 @@ class Route:
     """A path with its cost, time, distance, countries, modes, transfers and sources.
 
     Costs are USD per unit of the commodity (``unit``: TEU or tonne). ``legs`` gives the
-    figures per link. ``capacity_per_year`` is the smallest published capacity along the route
+    figures per link. ``countries`` are those whose territory the route crosses, in order (a
+    canal or a territorial strait counts; a strait in transit passage, a cape, the open sea do
+    not); ``straits`` the straits and canals it passes (their group ids). ``capacity_per_year`` is the smallest published capacity along the route
     in units of the commodity per year (None when no element on it has one), ``bottleneck``
     the element that sets it.
     """
@@ -42,6 +44,7 @@ class Route:
     capacity_per_year: float | None
     bottleneck: str | None
     sources: tuple[str, ...]
+    straits: tuple[str, ...] = ()
 
     @property
     def time_days(self) -> float:
@@ -78,6 +81,7 @@ class Route:
             "distance_km": round(self.distance_km, 1),
             "generalized_cost_usd": round(self.generalized_cost_usd, 2),
             "countries": list(self.countries),
+            "straits": list(self.straits),
             "modes": list(self.modes),
             "transfers": self.transfers,
             "capacity_per_year": self.capacity_per_year,
