@@ -333,7 +333,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
         found = k_shortest_routes(network(), origin, destination, k=k, commodity=commodity)
         if format == "csv":
-            table = pd.DataFrame([{**r.to_dict(), "countries": "-".join(r.countries), "modes": ";".join(r.modes),
+            table = pd.DataFrame([{**r.to_dict(), "countries": "-".join(r.countries), "straits": ";".join(r.straits),
+                                   "modes": ";".join(r.modes),
                                    "nodes": ";".join(r.nodes), "links": ";".join(r.links),
                                    "sources": ";".join(r.sources)} for r in found])  # fmt: skip
             return Response(table.to_csv(index=False), media_type="text/csv",
@@ -411,4 +412,4 @@ def _criticality(network: Any, demand: Any) -> dict[str, Any]:
     result = criticality(network, demand)
     data = result.to_dict(limit=500)
     rows = json_records(result.distinct().head(500))
-    return {**{k: v for k, v in data.items() if k not in ("closures", "elements")}, "rows": rows}
+    return {**{k: v for k, v in data.items() if k not in ("closures", "elements", "outcomes")}, "rows": rows}
