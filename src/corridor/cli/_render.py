@@ -311,8 +311,8 @@ def print_criticality(result: Any, *, top: int = 10, title: str | None = None) -
     )
     if getattr(result, "stranded_rule", ""):
         console.print(
-            f"   baseline cost includes {result.baseline_unserved_value_usd / 1e9:,.2f} bn USD/y of demand it leaves "
-            f"unserved; stranded {result.stranded_rule}",
+            f"   the baseline cost includes {result.baseline_unserved_value_usd / 1e9:,.2f} bn USD/y of demand it "
+            f"leaves unserved; {result.stranded_rule}",
             highlight=False,
         )
     if getattr(result, "note", ""):

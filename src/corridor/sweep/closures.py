@@ -50,9 +50,9 @@ from corridor.sweep.engine import SweepOptions, sweep_map, worth_spreading
 __all__ = ["STRANDED_RULE", "Criticality", "criticality"]
 
 STRANDED_RULE = (
-    "cargo a closure strands is valued at what its shippers' goods are worth (the segment's value per "
-    "unit, segments.csv or commodities.csv): a year's closure, as yearly rates, leaves it unsold; the "
-    "rest of the extra cost is the transport, time and waiting of the cargo that still moves"
+    "stranded cargo is valued at what its shippers' goods are worth (the segment's value per unit, "
+    "segments.csv or commodities.csv): closed for a year, as the yearly rates assume, it goes unsold; "
+    "the rest of the extra cost is the transport, time and waiting of the cargo that still moves"
 )
 """How a closure's stranded cargo is valued: the LP's price of demand it leaves unserved."""
 
