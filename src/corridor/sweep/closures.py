@@ -450,9 +450,8 @@ class _Trade:
         pairs = inside[model.group_origin[self.pair_group]]  # exports
         pairs |= np.bincount(model.delivery_pair, weights=inside[model.delivery_node], minlength=n_pairs) > 0  # imports
         if transit:
-            crossing = np.array([country in cs for cs in cn.link_territory], dtype=bool)[cn.arc_link] | inside[
-                cn.tail
-            ] | inside[cn.head]  # fmt: skip
+            link_crosses = np.array([country in cs for cs in cn.link_territory], dtype=bool)
+            crossing = link_crosses[cn.arc_link] | inside[cn.tail] | inside[cn.head]
             for g in range(len(model.group_origin)):
                 for cols, _, end in self._paths(g, base):
                     if crossing[model.flow_arc[cols]].any() and (g, end) in self.delivered_at:
@@ -465,6 +464,7 @@ class _Trade:
         self.base_split = self._split_cost(base)
 
     def _paths(self, g: int, outcome: SolveOutcome) -> list[tuple[list[int], float, int]]:
+        """Group ``g``'s flows in ``outcome`` as paths: (flow columns, volume, node delivered at)."""
         cn, model = self.model.network.compiled, self.model
         cols = self.group_cols[g]
         flow = outcome.column_flow[cols]  # type: ignore[index]
