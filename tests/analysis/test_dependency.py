@@ -6,7 +6,6 @@ import pytest
 
 from corridor import assign, load_demand
 from corridor.analysis import decompose_paths, transit_dependency
-from corridor.flow import Demand
 
 
 @pytest.fixture(scope="module")
@@ -23,17 +22,6 @@ def test_chinese_boxes_depend_on_egypt_not_on_yemen_or_singapore(dependency):
     assert _share(dependency, "CN", "EG") > 0.9  # the Suez Canal is Egypt's
     for strait_state in ("YE", "SG", "GI", "ZA"):
         assert _share(dependency, "CN", strait_state) == 0.0, strait_state
-
-
-def test_greek_exports_to_china_by_rail_do_not_detour_through_germany(eurasia):
-    demand = load_demand(eurasia)
-    greek = demand.table[demand.table["origin"] == "piraeus_port"].copy()
-    greek["origin"] = "piraeus_rail"  # by rail, as when the Red Sea is shut
-    greek["destination"] = "xian_port"
-    table = transit_dependency(eurasia, assign(eurasia, Demand(greek.reset_index(drop=True), name="greek-rail")))
-    assert _share(table, "GR", "HU") > 0.1  # what goes by rail leaves Budapest north-east
-    for detour in ("DE", "AT"):
-        assert _share(table, "GR", detour) == 0.0, detour
 
 
 def test_paths_split_at_a_fork_and_cancel_cycles():

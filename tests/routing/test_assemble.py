@@ -31,9 +31,3 @@ def test_the_turkish_straits_are_turkish_territory(eurasia):
     r = shortest_route(eurasia, "Tengiz", "Augusta", commodity="crude_oil")
     assert "turkish_straits" in r.straits
     assert "TR" in r.countries
-
-
-def test_greek_boxes_to_china_by_rail_go_north_east_from_budapest(eurasia):
-    r = shortest_route(eurasia, "piraeus_rail", "xian_port", avoid=["sea", "caspian_ferry", "AZ"])
-    assert "eu_budapest_malaszewicze" in r.links
-    assert "DE" not in r.countries and "AT" not in r.countries
