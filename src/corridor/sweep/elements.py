@@ -25,7 +25,7 @@ from corridor.errors import RequestError
 from corridor.flow import Demand
 from corridor.network import Network, group_members
 
-__all__ = ["OPEN_SEA_MODES", "Element", "bind_elements", "closable_elements", "open_sea_legs"]
+__all__ = ["OPEN_SEA_MODES", "Element", "bind_elements", "closable_elements", "network_elements", "open_sea_legs"]
 
 OPEN_SEA_MODES = frozenset({"sea"})
 """Modes whose links without a capacity or an operator are open water, not a line."""
@@ -107,6 +107,18 @@ def _access_links(network: Network, ends: set[str]) -> set[str]:
     return {at[node][0] for node in ends if len(at.get(node, [])) == 1}
 
 
+def network_elements(network: Network, *, kinds: Iterable[str] = ("link", "node", "group")) -> list[Element]:
+    """Every link, node and group as an element, open-sea legs, waypoints and rate groups included:
+    what a hazard or a user may name, though a sweep does not close it on its own.
+
+    Examples
+    --------
+    >>> "bosphorus" in {e.id for e in network_elements(load_network(), kinds=["node"])}
+    True
+    """
+    return _elements(network, kinds, ends=set(), everything=True)
+
+
 def _elements(network: Network, kinds: Iterable[str], *, ends: set[str], everything: bool) -> list[Element]:
     """Elements of the kinds asked; ``everything``: open-sea legs, waypoints and rate groups too."""
     cn = network.compiled
@@ -156,8 +168,7 @@ def bind_elements(chosen: Iterable[Element], network: Network) -> list[Element]:
     """
     chosen = list(chosen)
     kinds = {e.kind for e in chosen}
-    everything = _elements(network, kinds, ends=set(), everything=True) if kinds else []
-    known = {(e.kind, e.id): e for e in everything}
+    known = {(e.kind, e.id): e for e in network_elements(network, kinds=kinds)} if kinds else {}
     missing = sorted(f"{e.kind} {e.id}" for e in chosen if (e.kind, e.id) not in known)
     if missing:
         raise RequestError(f"elements not in network {network.name!r}: {', '.join(missing)}")
