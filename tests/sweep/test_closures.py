@@ -114,12 +114,13 @@ def test_eurasia_cpc_is_a_single_point_of_failure(eurasia):
     result = criticality(eurasia, dem, elements=closable_elements(eurasia, kinds=["group"], demand=dem))
     table = result.table.set_index("closed")
     # every CPC barrel also sails through the Turkish Straits: both strand most of Kazakhstan's
-    # 67.6 Mt of crude exports, more than any other closure
+    # 67.6 Mt of crude exports, more than any other closure, and the Russian barrels that share
+    # the pipe (R120)
     by_crude = table.sort_values("stranded_crude_oil", ascending=False, kind="stable")
     assert set(by_crude.index[:2]) == {"turkish_straits", "cpc"}
     assert table.loc["cpc", "stranded_crude_oil"] > 30e6
     assert table.loc["turkish_straits", "stranded_crude_oil"] == table.loc["cpc", "stranded_crude_oil"]
-    assert table.loc["cpc", "countries_hit"] == "KZ"
+    assert table.loc["cpc", "countries_hit"] == "KZ RU"
 
 
 def test_endpoints_are_not_elements(eurasia):
@@ -338,9 +339,10 @@ def test_a_countrys_ranking_counts_its_own_trade(chosen_for_kz):
     assert chosen_for_kz.country == "KZ"
     assert list(t["country_extra_cost_usd"]) == sorted(t["country_extra_cost_usd"], reverse=True)
     rows = t.set_index("closed")
-    # the CPC carries Kazakh crude only: all of its cost is Kazakhstan's
-    assert rows.loc["cpc", "country_extra_cost_usd"] == pytest.approx(rows.loc["cpc", "extra_cost_usd"], rel=1e-6)
-    assert rows.loc["cpc", "country_stranded_crude_oil"] == pytest.approx(rows.loc["cpc", "stranded_crude_oil"])
+    # the CPC carries mostly Kazakh crude (and some Russian, loaded on the way): most of its cost is Kazakhstan's
+    cpc = rows.loc["cpc"]
+    assert 0.5 * cpc["extra_cost_usd"] < cpc["country_extra_cost_usd"] <= cpc["extra_cost_usd"] * (1 + 1e-9)
+    assert 0 < cpc["country_stranded_crude_oil"] <= cpc["stranded_crude_oil"]
     # the Red Sea carries no Kazakh trade; its closure reaches Kazakhstan only through the rail
     # capacity Chinese boxes then take from its imports
     red_sea = rows.loc["bab_el_mandeb_strait"]

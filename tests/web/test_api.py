@@ -117,7 +117,23 @@ def test_impact_job_and_exports(client):
     book = client.get(f"/api/export/impact/{job}", params={"format": "xlsx"})
     assert book.status_code == 200 and book.content[:2] == b"PK"  # a zip: an .xlsx workbook
     assert "group,commodity" in client.get(f"/api/export/impact/{job}", params={"format": "csv"}).text
-    assert client.get("/api/jobs/ffffffffffff").status_code == 422
+    assert client.get("/api/jobs/ffffffffffff").status_code == 404
+    assert client.get("/api/jobs/doesnotexist").status_code == 404
+    assert client.get("/api/export/impact/ffffffffffff").status_code == 404
+
+
+def test_impact_on_top_of_a_base_scenario(client):
+    body = {"scenario": "caspian-ports-nov-2022", "base": "sanctions-2022", "period": "month"}
+    job = client.post("/api/impact", json=body).json()["job"]
+    for _ in range(480):
+        state = client.get(f"/api/jobs/{job}").json()
+        if state["state"] in ("done", "failed"):
+            break
+        time.sleep(0.25)
+    assert state["state"] == "done", state
+    assert state["result"]["base"] == "sanctions-2022" and state["result"]["disruption_cost_usd"] > 0
+    assert client.post("/api/impact", json={**body, "base": "../etc"}).status_code == 422
+    assert client.post("/api/impact", json={**body, "base": "no-such-one"}).status_code in (404, 422)
 
 
 def test_network_criticality_results_and_route_exports(client):
@@ -172,3 +188,69 @@ def test_news_draft_endpoint(client):
                         headers={"content-type": "text/plain"}).json()  # fmt: skip
     assert draft["language"] == "ru" and draft["events"][0]["asset"] == "cpc"
     assert draft["events"][0]["duration_days"] == 30
+
+
+def test_closures_on_a_day_name_the_element(client):
+    before = client.get("/api/scenarios/cpc-court-2022/closures", params={"on": "2022-07-02"}).json()
+    assert before["items"] == []
+    during = client.get("/api/scenarios/cpc-court-2022/closures", params={"on": "2022-07-10"}).json()["items"]
+    assert [(i["id"], i["capacity_share"], i["start"], i["end"]) for i in during] == [
+        ("cpc", 0.0, "2022-07-05", "2022-08-03")
+    ]
+    assert "CPC" in during[0]["name"] and "cpc_tengiz_atyrau" in during[0]["links"]
+    storm = client.get("/api/scenarios/cpc-storm-2022/closures", params={"on": "2022-04-10"}).json()["items"]
+    assert [(i["id"], i["capacity_share"]) for i in storm] == [("cpc_moorings", 0.3333)]
+    outside = client.get("/api/scenarios/cpc-court-2022/closures", params={"on": "2023-01-01"})
+    assert outside.status_code == 422 and "outside" in outside.json()["detail"]
+
+
+def test_a_scenario_opens_on_the_first_day_its_events_hold(client):
+    detail = client.get("/api/scenarios/cpc-court-2022").json()
+    assert detail["first_day"] == "2022-07-05" and detail["yaml"].startswith("name: cpc-court-2022")
+    listed = {s["name"]: s for s in client.get("/api/scenarios").json()["scenarios"]}
+    assert listed["cpc-storm-2022"]["first_day"] == "2022-03-22"
+    routes = client.get("/api/routes", params={"origin": "tengiz", "destination": "crude_markets",
+                                               "commodity": "crude_oil", "scenario": "cpc-court-2022"}).json()  # fmt: skip
+    assert routes["on"] == "2022-07-05" and "cpc" in routes["closed"][0]
+
+
+def test_an_event_outside_the_horizon_is_refused_and_a_name_is_not_overwritten_silently(client):
+    late = "name: late\nhorizon: {start: 2022-07-01, end: 2022-07-31}\nevents:\n  - {type: close, target: cpc, start: 2023-01-01}\n"
+    checked = client.post("/api/scenarios/validate", content=late).json()
+    assert checked["valid"] is False and "horizon" in checked["problems"][0]
+    assert client.post("/api/scenarios", json={"yaml": late}).status_code == 422
+    text = "name: twice\nhorizon: {start: 2022-07-01, end: 2022-07-31}\nevents:\n  - {type: close, target: cpc}\n"
+    assert client.post("/api/scenarios", json={"yaml": text}).status_code == 201
+    assert client.post("/api/scenarios/validate", content=text).json()["exists"] is True
+    again = client.post("/api/scenarios", json={"yaml": text})
+    assert again.status_code == 409 and "already named 'twice'" in again.json()["detail"]
+    assert client.post("/api/scenarios", json={"yaml": text, "overwrite": True}).status_code == 201
+
+
+def test_routes_say_what_sets_them_apart(client):
+    xian = client.get("/api/routes", params={"origin": "Xi'an", "destination": "Duisburg", "by": "time"}).json()
+    routes = xian["routes"]
+    told = [(tuple(r["borders"]), tuple(r["via"])) for r in routes]
+    assert len(set(told)) == 3 and all(r["bottleneck_name"] for r in routes)
+    assert [r["time_h"] for r in routes] == sorted(r["time_h"] for r in routes)
+    assert routes[0]["origin_name"].startswith("Xi'an") and [r["group"] for r in routes] == [1, 2, 3]
+    crude = client.get("/api/routes", params={"origin": "tengiz", "destination": "crude_markets",
+                                              "commodity": "crude_oil"}).json()["routes"]  # fmt: skip
+    assert [r["group"] for r in crude] == [1, 1, 1]  # the three moorings: near-duplicates
+    assert len({tuple(r["differs_by"]) for r in crude}) == 3
+    assert any("SPM-1" in part for part in crude[0]["differs_by"])
+
+
+def test_unknown_place_speaks_of_the_page(client):
+    bad = client.get("/api/routes", params={"origin": "Zzyzxville", "destination": "Duisburg"}).json()
+    assert "corridor network show" not in bad["detail"] and "suggestions" in bad["detail"]
+
+
+def test_docs_pages_are_served_from_the_package(client):
+    for path in ("/docs", "/redoc"):
+        page = client.get(path)
+        assert page.status_code == 200 and "https://" not in page.text and "http://" not in page.text
+        assert "Content-Security-Policy" in page.headers
+    assert client.get("/static/vendor/swagger-ui/swagger-ui-bundle.js").status_code == 200
+    assert client.get("/static/vendor/redoc/redoc.standalone.js").status_code == 200
+    assert client.get("/static/vendor/redoc/LICENSE").status_code == 200

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from corridor.cli import _shell as sh
 from corridor.errors import RequestError
+
+if TYPE_CHECKING:
+    from corridor.analysis import CorridorCapacity
 
 
 @sh.app.command()
@@ -28,7 +33,12 @@ def routes(
     scenario: str | None = typer.Option(
         None, "--scenario", help="Route on the network as a scenario leaves it (built-in name or YAML file)."
     ),
-    on: str | None = typer.Option(None, "--on", help="The day of the scenario, YYYY-MM-DD (default: its first day)."),
+    on: str | None = typer.Option(
+        None,
+        "--on",
+        help="The day, YYYY-MM-DD: the network of that day, and the scenario's state (default: its first day).",
+    ),
+    year: int | None = sh.YEAR_OPTION,
     segments: bool = typer.Option(
         False,
         "--segments",
@@ -44,12 +54,11 @@ def routes(
     if segments:
         _segments(origin, destination, commodity, scenario, on, as_json, data, demand_file)
         return
-    net = sh.load_network_or_exit(data)
+    net, day = sh.network_of_day(sh.load_network_or_exit(data), on, year)
     avoid_items, via_items = sh.split(avoid), sh.split(via)
     state: RouteState | None = None
-    if on is not None and scenario is None:
-        raise sh.fail(RequestError("--on names a day of a scenario; give --scenario too"))
     if scenario is not None:
+        on = None if day is None else day.isoformat()
         state, net = _scenario_state(net, scenario, on, commodity, origin, destination)
     if pareto and (k != 1 or by != "cost"):
         raise sh.fail(RequestError("--pareto gives every route not beaten on both cost and time; drop -k and --by"))
@@ -73,6 +82,8 @@ def routes(
                 state=state,
             )
         )
+    if day is not None:
+        found = _with_day_waits(found, day, commodity, scenario, data, demand_file)
     if map_png is not None:
         from corridor.plot import plot_routes
 
@@ -132,6 +143,24 @@ def _segments(origin: str, destination: str, commodity: str, scenario: str | Non
         out.add_row(str(r.segment), str(r.route), f"{r.share:.0%}", f"{r.tariff_usd:,.0f}", f"{r.transit_days:.1f}",
                     f"{r.wait_days:.1f}", f"{r.time_usd:,.0f}", f"{r.wait_usd:,.0f}", f"{r.generalized_usd:,.0f}")  # fmt: skip
     make_console().print(out)
+
+
+def _with_day_waits(found, day, commodity: str, scenario: str | None, data: Path | None,  # type: ignore[no-untyped-def]
+                    demand_file: Path | None):  # fmt: skip
+    """The routes with the waits of that day's assignment (its year's demand where one is built in)."""
+    from corridor.analysis.waits import day_waits, with_waits
+    from corridor.flow import load_demand
+    from corridor.network import builtin_dataset_path
+    from corridor.scenario import load_scenario
+
+    full = sh.load_network_or_exit(data)
+    if demand_file is None and data is None and (builtin_dataset_path() / f"demand-{day.year}.csv").is_file():
+        demand = sh.guard(lambda: load_demand(full, year=day.year))
+    else:
+        demand = sh.guard(lambda: load_demand(full, demand_file))
+    chosen = None if scenario is None else sh.guard(lambda: load_scenario(scenario, full))
+    waits = sh.guard(lambda: day_waits(full, demand, day, commodity=commodity, scenario=chosen))
+    return with_waits(found, waits)
 
 
 def _scenario_state(net, scenario: str, on: str | None, commodity: str, origin: str, destination: str):  # type: ignore[no-untyped-def]
@@ -212,17 +241,61 @@ def network_schema(
 @sh.app.command()
 def capacity(
     group: str = typer.Argument(..., help="A corridor group id, e.g. middle_corridor, caspian_crossing, cpc."),
+    alone: bool = typer.Option(
+        False, "--alone", help="Measure the group's own links only, not the corridor end to end."
+    ),
+    on: str | None = typer.Option(None, "--on", help="On the network of that day, YYYY-MM-DD (capacity-history.csv)."),
+    year: int | None = sh.YEAR_OPTION,
     as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
     data: Path | None = sh.DATA_OPTION,
 ) -> None:
-    """End-to-end capacity of a corridor group by maximum flow, in t/yr and TEU/yr, with the binding cut."""
+    """Capacity of a corridor group by maximum flow, in t/yr and TEU/yr, with the binding cut.
+
+    A corridor with ends in the dataset (middle_corridor, northern_rail) is measured end to end,
+    each commodity by its own way; any other group across its own links.
+    """
     from corridor.analysis import corridor_capacity
 
-    net = sh.load_network_or_exit(data)
-    result = sh.guard(lambda: corridor_capacity(net, group))
+    net, _ = sh.network_of_day(sh.load_network_or_exit(data), on, year)
+    result = sh.guard(lambda: corridor_capacity(net, group, end_to_end=not alone))
     if as_json:
         sh.emit_json(result.to_dict())
         return
-    from corridor.cli._render import print_capacity
+    _print_capacity(result)
 
-    print_capacity(result)
+
+def _print_capacity(result: CorridorCapacity) -> None:
+    """A corridor's capacity per commodity and direction, with the binding cut; no "-0" anywhere."""
+    from rich.table import Table
+
+    from corridor.cli._render import make_console
+
+    def amount(value: float) -> str:  # a flow is never below zero: abs keeps a solver's -0 off the page
+        return "no figure" if not math.isfinite(value) else f"{abs(value):,.0f}"
+
+    t, teu = result.t_per_year, result.teu_per_year
+    ends = "end to end" if result.end_to_end else "across its own links"
+    console = make_console()
+    if t is None:
+        console.print(f"{result.group}: nothing can cross it")
+    else:
+        console.print(
+            f"{result.group} ({ends}): from {', '.join(result.east)} (east) to {', '.join(result.west)} (west)\n"
+            f"tonnage capacity {t / 1e6:,.2f} Mt/y" + (f", containers {teu:,.0f} TEU/y" if teu is not None else "")
+        )
+    table = Table(title="Maximum flow, by commodity and direction", title_justify="left")
+    columns = ["direction", "commodity", "per year", "unit", "t per year"]
+    columns += ["across", "binding cut"] if result.end_to_end else ["binding cut"]
+    for col in columns:
+        table.add_column(col, justify="right" if col in ("per year", "t per year") else "left")
+    for row in result.table.to_dict(orient="records"):
+        cells = [
+            row["direction"],
+            row["commodity"],
+            amount(row["units_per_year"]),
+            row["unit"],
+            amount(row["t_per_year"]),
+        ]
+        cells += [row["through"]] if result.end_to_end else []
+        table.add_row(*cells, row["binding"] or "none")
+    console.print(table)

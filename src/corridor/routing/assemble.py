@@ -1,4 +1,4 @@
-"""Turn a path of arcs into a Route: totals, countries and straits in order, transfers, bottleneck, sources."""
+"""Turn a path of arcs into a Route: totals, countries and straits in order, transfers, capacity, sources."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 
 from corridor.network import CompiledNetwork
+from corridor.routing._capacity import route_capacity
 from corridor.routing.route import Route
 
 __all__ = ["route_from_arcs"]
@@ -21,13 +22,12 @@ def route_from_arcs(
     origin: str,
     destination: str,
     mask: np.ndarray,
-    section_capacity: np.ndarray,
     start: int,
     *,
     cost: np.ndarray | None = None,
     time_h: np.ndarray | None = None,
 ) -> Route:
-    """A Route from its arcs; ``mask`` and ``section_capacity`` say which parallel arcs share the load;
+    """A Route from its arcs; ``mask`` says which parallel arcs share the load;
     ``cost`` [commodity, arc] and ``time_h`` [arc] are the tariffs and times in force (default: the network's)."""
     links = cn.arc_link[arcs]
     node_pos = np.concatenate([[start], cn.head[arcs]]).astype(int)
@@ -49,9 +49,8 @@ def route_from_arcs(
     straits = tuple(dict.fromkeys(s for s in (cn.node_strait[i] for i in node_pos) if s))
     per_link = cn.link_sources(c)
     sources: set[str] = set().union(*(per_link[link] for link in links))
-    capacity, bottleneck = _bottleneck(cn, c, arcs, node_pos, mask, section_capacity)
-    if bottleneck is not None and bottleneck in cn.node_index:
-        sources |= cn.node_capacity_sources[cn.node_index[bottleneck]]
+    capacity = route_capacity(cn, c, arcs, node_pos, mask)
+    sources |= capacity.sources
     total_cost = float(cost.sum())
     return Route(
         origin=origin,
@@ -74,39 +73,10 @@ def route_from_arcs(
         straits=straits,
         modes=tuple(dict.fromkeys(leg_modes)),
         transfers=_transfers(cn, arcs),
-        capacity_per_year=capacity,
-        bottleneck=bottleneck,
+        capacity_per_year=capacity.per_year,
+        bottleneck=capacity.bottleneck,
         sources=tuple(sorted(sources, key=_natural_key)),
     )
-
-
-def _bottleneck(
-    cn: CompiledNetwork,
-    c: int,
-    arcs: np.ndarray,
-    node_pos: np.ndarray,
-    mask: np.ndarray,
-    section_capacity: np.ndarray,
-) -> tuple[float | None, str | None]:
-    """Smallest capacity along the route and what sets it.
-
-    A leg's capacity is that of every usable link between the same two places in the same
-    direction (the three CPC moorings together, the Aktau ferry and feeder together); the
-    bottleneck then names them all, joined by '+'.
-    """
-    arc_cap = section_capacity[cn.arc_pair[arcs]]
-    node_cap = cn.node_capacity[c, node_pos]
-    best_arc = int(np.argmin(arc_cap)) if len(arcs) else -1
-    best_node = int(np.argmin(node_cap)) if len(node_pos) else -1
-    a = arc_cap[best_arc] if best_arc >= 0 else np.inf
-    n = node_cap[best_node] if best_node >= 0 else np.inf
-    if not np.isfinite(min(a, n)):
-        return None, None
-    if a <= n:
-        pair = cn.arc_pair[arcs[best_arc]]
-        parallel = np.flatnonzero((cn.arc_pair == pair) & mask)
-        return float(a), "+".join(cn.link_ids[cn.arc_link[x]] for x in parallel)
-    return float(n), cn.node_ids[node_pos[best_node]]
 
 
 def _transfers(cn: CompiledNetwork, arcs: np.ndarray) -> int:

@@ -90,7 +90,7 @@ def _endpoint(network: Network, name: str) -> _Endpoint:
 
 @dataclass(frozen=True, eq=False)
 class _Request:
-    """One routing request, resolved: commodity, weights, usable arcs, section capacities."""
+    """One routing request, resolved: commodity, weights, usable arcs, tariffs and times in force."""
 
     network: Network
     cn: CompiledNetwork
@@ -99,7 +99,6 @@ class _Request:
     weight: np.ndarray  # [arc]
     mask: np.ndarray  # [arc] usable by this commodity under the constraints
     con: RouteOptions
-    section_capacity: np.ndarray  # [arc pair] capacity of all usable parallel arcs together
     cost: np.ndarray  # [commodity, arc] USD per unit in force
     time_h: np.ndarray  # [arc] hours in force
 
@@ -116,7 +115,6 @@ class _Request:
             origin,
             destination,
             self.mask,
-            self.section_capacity,
             start,
             cost=self.cost,
             time_h=self.time_h,
@@ -206,8 +204,7 @@ def _prepare(
         cost = cost if state.cost_usd is None else np.asarray(state.cost_usd, dtype=float)
         time_h = time_h if state.time_h is None else np.asarray(state.time_h, dtype=float)
     mask = _arc_mask(cn, c, con)
-    section = np.bincount(cn.arc_pair[mask], weights=cn.capacity[c][mask], minlength=cn.n_pairs)
-    return _Request(network, cn, c, by, _arc_weights(cn, c, by, cost, time_h), mask, con, section, cost, time_h)
+    return _Request(network, cn, c, by, _arc_weights(cn, c, by, cost, time_h), mask, con, cost, time_h)
 
 
 def shortest_route(

@@ -94,15 +94,20 @@ class Criticality:
     def distinct(self) -> pd.DataFrame:
         """One row per distinct outcome: elements in series (a pipeline's sections, its pump
         stations, the group they form) strand the same cargo at the same cost, and are listed
-        together in ``closed`` (first the one named first in the table), with ``elements`` their count."""
+        together in ``closed`` (first the one named first in the table), with ``elements`` their count.
+
+        Ranked for one country's trade, the outcome is that trade's (its extra cost and stranded
+        cargo); the other figures are those of the element named first."""
         if self.table.empty:
             return self.table.assign(elements=pd.Series(dtype=int))
         numbers = [c for c in self.table.columns if c.endswith("_usd") or "stranded_" in c]
-        key = self.table[numbers].apply(lambda col: col.map(lambda v: float(f"{v:.6g}")))
-        grouped = self.table.groupby([key[c] for c in numbers], sort=False)
+        keys = [c for c in numbers if c.startswith("country_")] if self.country else numbers
+        key = self.table[keys].apply(lambda col: col.map(lambda v: float(f"{v:.6g}")))
+        grouped = self.table.groupby([key[c] for c in keys], sort=False)
         out = grouped.agg(
             closed=("closed", ", ".join),
             kind=("kind", lambda k: "+".join(sorted(set("+".join(k).split("+"))))),
+            **{c: (c, "first") for c in numbers if c not in keys},
             countries_hit=("countries_hit", lambda c: " ".join(sorted(set(" ".join(c).split())))),
             solved=("solved", "any"),
             elements=("closed", "size"),
@@ -206,7 +211,7 @@ def criticality(
     >>> result = criticality(net, demand, elements=closable_elements(net, kinds=["group"], demand=demand))
     >>> worst = result.table.sort_values("stranded_crude_oil", ascending=False, kind="stable").head(2)
     >>> sorted((row.closed, f"{row.stranded_crude_oil / 1e6:.1f} Mt/y") for row in worst.itertuples())
-    [('cpc', '39.7 Mt/y'), ('turkish_straits', '39.7 Mt/y')]
+    [('cpc', '47.9 Mt/y'), ('turkish_straits', '47.9 Mt/y')]
     """
     options = options or SweepOptions()
     if n not in (1, 2):

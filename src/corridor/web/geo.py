@@ -83,13 +83,20 @@ def network_geojson(network: Network, loads: dict[str, dict[str, float | None]] 
     return {"type": "FeatureCollection", "features": features}
 
 
-def route_feature(network: Network, route: Route, rank: int) -> dict[str, Any]:
-    """One route as a GeoJSON Feature: a MultiLineString, one line per leg, with each leg's mode."""
-    lines = link_lines(network)
+def route_feature(
+    network: Network, route: Route, rank: int, *, lines: dict[str, np.ndarray] | None = None
+) -> dict[str, Any]:
+    """One route as a GeoJSON Feature: a MultiLineString, one line per leg, with each leg's mode.
+
+    ``lines`` is :func:`corridor.network.link_lines` of the network, when the caller has it already.
+    """
+    lines = link_lines(network) if lines is None else lines
+    nodes = network.nodes
+    where = {str(i): np.array([x, y], float) for i, x, y in zip(nodes["id"], nodes["lon"], nodes["lat"], strict=True)}
     legs = []
     for link, a in zip(route.links, route.nodes[:-1], strict=True):
         points = lines[link]
-        start = network.nodes.set_index("id").loc[a, ["lon", "lat"]].to_numpy(float)
+        start = where[a]
         if np.linalg.norm(points[0] - start) > np.linalg.norm(points[-1] - start):
             points = points[::-1]  # the link is drawn from its 'from' end; the route may run the other way
         legs.append(_line(points))
