@@ -13,9 +13,11 @@ import pytest
 from typer.testing import CliRunner
 
 from corridor.cli import app
+from corridor.errors import RequestError
 from corridor.flow import WarmSolver, load_demand, synthetic_demand
 from corridor.network import synthetic_network
 from corridor.sweep import SweepOptions, closable_elements, criticality
+from corridor.sweep.elements import open_sea_legs
 from corridor.sweep.executors import batch, run_tasks
 
 
@@ -301,3 +303,93 @@ def test_criticality_under_a_scenario_on_a_day(eurasia):
     assert cli.exit_code == 0, cli.output
     bad = runner.invoke(app, ["criticality", "--scenario", "cpc-court-2022", "--on", "2021-01-01", "--no-save"])
     assert bad.exit_code == 2 and "runs from" in bad.output
+
+
+_CHOSEN = ("cpc", "turkish_straits", "kz_cn_border", "caspian_crossing", "aktau_kuryk", "northern_rail",
+           "malacca_strait", "bab_el_mandeb_strait", "suez_canal_passage", "btk")  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def chosen_for_kz(eurasia):
+    """A small sweep, ranked for Kazakhstan's trade: a handful of groups, not the whole network."""
+    dem = load_demand(eurasia)
+    elements = [e for e in closable_elements(eurasia, kinds=["group"], demand=dem) if e.id in _CHOSEN]
+    return criticality(eurasia, dem, elements=elements, country="KZ")
+
+
+def test_extra_cost_is_transport_plus_stranded_value_by_the_stated_rule(chosen_for_kz):
+    t = chosen_for_kz.table.set_index("closed")
+    parts = t["extra_transport_usd"] + t["unserved_value_usd"]
+    assert np.allclose(parts, t["extra_cost_usd"], rtol=1e-9, atol=1.0)
+    # the CPC strands Kazakh crude: valued at what it is worth, less the pipeline and tanker fares it no longer pays
+    assert t.loc["cpc", "unserved_value_usd"] > t.loc["cpc", "extra_cost_usd"] > 0
+    assert "value per unit" in chosen_for_kz.stranded_rule
+    data = chosen_for_kz.to_dict()
+    assert data["stranded_rule"] == chosen_for_kz.stranded_rule and data["baseline_unserved_value_usd"] >= 0
+
+
+def test_closing_malacca_adds_days_instead_of_stranding_asias_trade(chosen_for_kz):
+    t = chosen_for_kz.table.set_index("closed")
+    assert t.loc["malacca_strait", "stranded_container"] == 0.0
+    assert 0 < t.loc["malacca_strait", "extra_cost_usd"] < t.loc["suez_canal_passage", "extra_cost_usd"]
+
+
+def test_a_countrys_ranking_counts_its_own_trade(chosen_for_kz):
+    t = chosen_for_kz.table
+    assert chosen_for_kz.country == "KZ"
+    assert list(t["country_extra_cost_usd"]) == sorted(t["country_extra_cost_usd"], reverse=True)
+    rows = t.set_index("closed")
+    # the CPC carries mostly Kazakh crude (and some Russian, loaded on the way): most of its cost is Kazakhstan's
+    cpc = rows.loc["cpc"]
+    assert 0.5 * cpc["extra_cost_usd"] < cpc["country_extra_cost_usd"] <= cpc["extra_cost_usd"] * (1 + 1e-9)
+    assert 0 < cpc["country_stranded_crude_oil"] <= cpc["stranded_crude_oil"]
+    # the Red Sea carries no Kazakh trade; its closure reaches Kazakhstan only through the rail
+    # capacity Chinese boxes then take from its imports
+    red_sea = rows.loc["bab_el_mandeb_strait"]
+    assert (
+        0 <= red_sea["country_extra_cost_usd"] < 0.1 * min(red_sea["extra_cost_usd"], rows.loc["cpc", "extra_cost_usd"])
+    )
+    top5 = list(chosen_for_kz.distinct()["closed"].head(5))
+    assert any("cpc" in c.split(", ") for c in top5)
+    assert any({"kz_cn_border", "caspian_crossing", "aktau_kuryk"} & set(c.split(", ")) for c in top5)
+
+
+def test_transit_adds_what_crosses_the_country(eurasia):
+    dem = load_demand(eurasia)
+    border = [e for e in closable_elements(eurasia, kinds=["group"], demand=dem) if e.id == "kz_cn_border"]
+    own = criticality(eurasia, dem, elements=border, country="KZ").table.iloc[0]
+    crossing = criticality(eurasia, dem, elements=border, country="KZ", transit=True).table.iloc[0]
+    # Chinese boxes to Europe cross Kazakhstan: with them the border costs Kazakhstan's trade more
+    assert crossing["country_extra_cost_usd"] > 2 * own["country_extra_cost_usd"] > 0
+
+
+def test_country_requests_are_checked(eurasia):
+    dem = load_demand(eurasia)
+    with pytest.raises(RequestError, match="expected an ISO code"):
+        criticality(eurasia, dem, elements=[], country="XX")
+    with pytest.raises(RequestError, match="name the country"):
+        criticality(eurasia, dem, elements=[], transit=True)
+    runner = CliRunner()
+    bad = runner.invoke(app, ["criticality", "--transit", "--no-save"])
+    assert bad.exit_code != 0 and "--for" in bad.output and "Traceback" not in bad.output
+
+
+@pytest.mark.slow
+def test_cli_rankings_have_no_map_artefacts(eurasia):
+    runner = CliRunner()
+    result = runner.invoke(app, ["criticality", "--executor", "serial", "--json", "--no-save"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    top10 = [e["closed"] for e in data["elements"][:10]]
+    waypoints = set(eurasia.nodes.loc[eurasia.nodes["kind"] == "waypoint", "id"])
+    assert not (open_sea_legs(eurasia) | waypoints | {"asia_europe_sea"}) & set(top10)
+    assert any(c.startswith("cpc") for c in top10[:5])
+    assert "stranded_rule" in data
+    result = runner.invoke(app, ["criticality", "--executor", "serial", "--for", "KZ", "--json", "--no-save"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    top5 = [set(o["closed"].split(", ")) for o in data["outcomes"][:5]]
+    assert any("cpc" in o for o in top5)
+    assert any(
+        {"kz_cn_border", "caspian_crossing", "aktau_kuryk", "bx_ala_dostyk", "bx_hor_altynkol"} & o for o in top5
+    )

@@ -12,7 +12,13 @@
 
 from corridor.analysis.capacity import CorridorCapacity, corridor_capacity, links_capacity
 from corridor.analysis.compare import Option, Outcome, compare_routes
-from corridor.analysis.dependency import PATH_COLUMNS, assignment_paths, dependency_table, transit_dependency
+from corridor.analysis.dependency import (
+    PATH_COLUMNS,
+    assignment_paths,
+    decompose_paths,
+    dependency_table,
+    transit_dependency,
+)
 from corridor.analysis.impacts import Impact, impact, impact_by_duration
 from corridor.analysis.replay import Period, Replay, replay
 
@@ -27,6 +33,7 @@ __all__ = [
     "assignment_paths",
     "compare_routes",
     "corridor_capacity",
+    "decompose_paths",
     "dependency_table",
     "impact",
     "impact_by_duration",

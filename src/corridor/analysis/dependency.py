@@ -1,21 +1,28 @@
 """Transit dependency: how much of each exporting country's trade crosses each other country.
 
 An assignment's flows are split into paths from each origin (:func:`assignment_paths`); a
-path's volume counts for every country its links touch other than the exporter's
-(:func:`dependency_table`). :func:`transit_dependency` does both for one assignment;
+path's volume counts for every country whose territory its links cross other than the
+exporter's (:func:`dependency_table`): a canal or a territorial strait counts (Suez: Egypt), a
+strait in transit passage (Malacca, Bab-el-Mandeb, Gibraltar), a cape and the open sea do not
+(:mod:`corridor.network.territory`). :func:`transit_dependency` does both for one assignment;
 :func:`corridor.analysis.impacts` does it for every period of a replay, before and after.
 """
 
 from __future__ import annotations
+
+from collections.abc import Hashable, Iterable
+from typing import Any, TypeVar
 
 import pandas as pd
 
 from corridor.flow import Assignment
 from corridor.network import Network
 
-__all__ = ["PATH_COLUMNS", "assignment_paths", "dependency_table", "transit_dependency"]
+__all__ = ["PATH_COLUMNS", "assignment_paths", "decompose_paths", "dependency_table", "transit_dependency"]
 
 PATH_COLUMNS = ["origin", "destination", "commodity", "links", "volume"]
+
+K = TypeVar("K", bound=Hashable)
 
 
 def transit_dependency(network: Network, assignment: Assignment) -> pd.DataFrame:
@@ -66,8 +73,8 @@ def dependency_table(network: Network, paths: pd.DataFrame) -> pd.DataFrame:
     """Share of each exporting country's volume (and value) that crosses each other country.
 
     ``paths`` as :func:`assignment_paths` gives them. A path's volume counts for every country
-    its links touch other than the exporter's and the importer's (where it is delivered): those
-    are its transit countries.
+    whose territory its links cross other than the exporter's and the importer's (where it is
+    delivered): those are its transit countries.
 
     Returns
     -------
@@ -76,7 +83,7 @@ def dependency_table(network: Network, paths: pd.DataFrame) -> pd.DataFrame:
         value_usd.
     """
     node_country = dict(zip(network.nodes["id"], network.nodes["country"], strict=True))
-    link_countries = dict(zip(network.links["id"], network.links["countries"], strict=True))
+    link_countries = dict(zip(network.links["id"], network.compiled.link_territory, strict=True))
     values = dict(zip(network.commodities["id"], network.commodities["value_usd_per_unit"], strict=True))
     exported: dict[tuple[str, str], float] = {}
     crossing: dict[tuple[str, str, str], float] = {}
@@ -103,29 +110,61 @@ def dependency_table(network: Network, paths: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["exporter", "transit", "commodity", "volume", "share", "value_usd"])
 
 
-def _decompose(flows: pd.DataFrame, origin: str, tolerance: float = 1e-9) -> list[tuple[list[str], float, str]]:
+def _decompose(flows: pd.DataFrame, origin: str) -> list[tuple[list[str], float, str]]:
     """Split one origin's link flows into paths (links, volume, end node) from the origin to where
     cargo is delivered."""
-    remaining: dict[tuple[str, str, str], float] = {}
-    for link, a, b, f in zip(flows["link"], flows["from"], flows["to"], flows["flow_per_year"], strict=True):
-        remaining[(link, a, b)] = remaining.get((link, a, b), 0.0) + float(f)
-    balance: dict[str, float] = {}
+    arcs = zip(flows["link"], flows["from"], flows["to"], flows["flow_per_year"], strict=True)
+    return decompose_paths(origin, arcs)
+
+
+def decompose_paths(
+    origin: Hashable, arcs: Iterable[tuple[K, Hashable, Hashable, float]], tolerance: float = 1e-9
+) -> list[tuple[list[K], float, Any]]:
+    """Split one origin's arc flows into paths from the origin to the nodes where cargo is delivered.
+
+    Parameters
+    ----------
+    origin
+        The node the cargo starts at.
+    arcs
+        (key, from node, to node, flow) per arc that carries the origin's cargo; flows on the
+        same key add up. A node that receives more than it sends on is where cargo is delivered.
+    tolerance
+        Flow below which an arc carries nothing.
+
+    Returns
+    -------
+    list of (keys, volume, end node)
+        The arcs' keys in path order, the volume on the path, the node it delivers at. Cycles
+        carry nothing anywhere and are cancelled.
+
+    Examples
+    --------
+    >>> decompose_paths("o", [("a", "o", "x", 3.0), ("b", "x", "d", 2.0), ("c", "x", "e", 1.0)])
+    [(['a', 'b'], 2.0, 'd'), (['a', 'c'], 1.0, 'e')]
+    """
+    remaining: dict[tuple[K, Hashable, Hashable], float] = {}
+    for key, a, b, f in arcs:
+        remaining[(key, a, b)] = remaining.get((key, a, b), 0.0) + float(f)
+    balance: dict[Hashable, float] = {}
     for (_, a, b), f in remaining.items():
         balance[b] = balance.get(b, 0.0) + f
         balance[a] = balance.get(a, 0.0) - f
     delivered = {n: v for n, v in balance.items() if v > tolerance and n != origin}
-    paths: list[tuple[list[str], float, str]] = []
+    paths: list[tuple[list[K], float, Any]] = []
     for _ in range(4 * len(remaining) + 4):
         if sum(delivered.values()) <= tolerance:
             break
-        node, path, seen = origin, [], {origin}
+        node: Hashable = origin
+        path: list[tuple[K, Hashable, Hashable]] = []
+        seen = {origin}
         while delivered.get(node, 0.0) <= tolerance or node == origin:
             out = [(f, key) for key, f in remaining.items() if key[1] == node and f > tolerance]
             if not out:
                 break
-            _, key = max(out)
-            path.append(key)
-            node = key[2]
+            _, best = max(out)  # the largest flow; ties by key, as always
+            path.append(best)
+            node = best[2]
             if node in seen:  # a cycle carries nothing anywhere: cancel it
                 loop = path[[k[1] for k in path].index(node) :]
                 least = min(remaining[k] for k in loop)

@@ -85,6 +85,8 @@ def print_routes(network: Network, routes: Sequence[Route], *, legs: bool = Fals
     console.print(table)
     for i, r in enumerate(routes, start=1):
         console.print(f"[dim]{i}: {' > '.join(names.get(n, n).split(' (')[0] for n in r.nodes)}[/]", highlight=False)
+        if r.straits:
+            console.print(f"[dim]   straits: {', '.join(r.straits)}[/]", highlight=False)
         console.print(f"[dim]   sources: {', '.join(r.sources)}[/]", highlight=False)
         if legs:
             leg_table = Table(show_header=True, box=None, padding=(0, 1))
@@ -312,23 +314,32 @@ def print_criticality(result: Any, *, top: int = 10, title: str | None = None) -
     (elements in series) share a row."""
     what = "single closures (N-1)" if result.n == 1 else "pairs of closures (N-2)"
     under = f" under {result.scenario}" if result.scenario else ""
+    country = getattr(result, "country", None)
+    whose = ""
+    if country:
+        whose = f" for {country}'s trade" + (" and transit" if result.transit else "")
     table = Table(
-        title=title or f"Top {top} {what}{under}: extra cost and stranded cargo per year", title_justify="left"
+        title=title or f"Top {top} {what}{under}{whose}: extra cost and stranded cargo per year", title_justify="left"
     )
     distinct = result.distinct()
-    stranded = [c for c in distinct.columns if c.startswith("stranded_")]
+    prefix = "country_stranded_" if country else "stranded_"
+    cost = "country_extra_cost_usd" if country else "extra_cost_usd"
+    stranded = [c for c in distinct.columns if c.startswith(prefix)]
     table.add_column("#", justify="right")
     table.add_column("closed (same outcome)", overflow="fold", ratio=3)
-    table.add_column("extra cost USD/y", justify="right")
+    table.add_column(f"extra cost{' to ' + country if country else ''} USD/y", justify="right")
+    if not country:
+        table.add_column("of it stranded cargo", justify="right")
     for c in stranded:
-        table.add_column(f"stranded {c.removeprefix('stranded_')}/y", justify="right")
+        table.add_column(f"stranded {c.removeprefix(prefix)}/y", justify="right")
     table.add_column("exporters hit", overflow="fold")
     for rank, row in enumerate(distinct.head(top).to_dict(orient="records"), start=1):
         table.add_row(
             str(rank),
             row["closed"],
-            f"{row['extra_cost_usd'] / 1e6:,.0f} M",
-            *(f"{row[c]:,.0f} {result.units.get(c.removeprefix('stranded_'), '')}".strip() for c in stranded),
+            f"{row[cost] / 1e6:,.0f} M",
+            *([] if country else [f"{row['unserved_value_usd'] / 1e6:,.0f} M"]),
+            *(f"{row[c]:,.0f} {result.units.get(c.removeprefix(prefix), '')}".strip() for c in stranded),
             row["countries_hit"],
         )
     console.print(table)
@@ -337,6 +348,12 @@ def print_criticality(result: Any, *, top: int = 10, title: str | None = None) -
         f"({result.method}) in {result.seconds:.1f} s; baseline cost {result.baseline_cost_usd / 1e9:,.2f} bn USD/y",
         highlight=False,
     )
+    if getattr(result, "stranded_rule", ""):
+        console.print(
+            f"   the baseline cost includes {result.baseline_unserved_value_usd / 1e9:,.2f} bn USD/y of demand it "
+            f"leaves unserved; {result.stranded_rule}",
+            highlight=False,
+        )
     if getattr(result, "note", ""):
         console.print(f"   {result.note}", highlight=False)
 

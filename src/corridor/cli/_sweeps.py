@@ -27,6 +27,10 @@ def criticality(
     top_pairs: int | None = typer.Option(
         None, "--top-pairs", help="N-2 on large networks: pair only the K costliest closures with their backups."
     ),
+    for_country: str | None = typer.Option(
+        None, "--for", help="Rank by one country's trade (ISO code, e.g. KZ): its exports and imports."
+    ),
+    transit: bool = typer.Option(False, "--transit", help="With --for: count too the cargo crossing the country."),
     executor: str = sh.EXECUTOR_OPTION,
     scheduler: str | None = sh.SCHEDULER_OPTION,
     workers: int | None = sh.WORKERS_OPTION,
@@ -40,7 +44,8 @@ def criticality(
     results: Path | None = sh.RESULTS_OPTION,
     save: bool = sh.SAVE_OPTION,
 ) -> None:
-    """Single points of failure: close each link, node and asset group (or each pair) and rank the cost."""
+    """Single points of failure: close each line, port, border, pipeline, ferry line and sea chokepoint
+    (or each pair) and rank the cost, for all trade or one country's."""
     from corridor.sweep import closable_elements
     from corridor.sweep import criticality as sweep
 
@@ -50,6 +55,9 @@ def criticality(
         raise sh.fail(RequestError(f"--top is {top}; expected a number of rows from 1 to 100,000"))
     if top_pairs is not None and (n != 2 or not 1 <= top_pairs <= 100_000):
         raise sh.fail(RequestError(f"--top-pairs is {top_pairs}; expected a number >= 1, with --n 2"))
+    if transit and for_country is None:
+        raise sh.fail(RequestError("--transit counts the cargo crossing a country; give --for COUNTRY too"))
+    country = None if for_country is None else for_country.strip().upper()
     options = sh.sweep_options(executor, scheduler, workers, table_file)
     plot = sh.figure_path(plot)
     from corridor.scenario import load_scenario
@@ -65,7 +73,7 @@ def criticality(
         result = sh.guard(
             lambda: sweep(
                 net, demand, n=n, elements=candidates, scenario=chosen, top=top_pairs,
-                options=replace(options, progress=advance),
+                country=country, transit=transit, options=replace(options, progress=advance),
             )
         )  # fmt: skip
     run_id = sh.keep_run(results, "criticality", net, demand, chosen, result) if save else None

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from corridor.network.schema import split_source
+from corridor.network.territory import link_territory, node_passages, waypoint_territory
 from corridor.network.validate import allowed_commodities, commodity_factors, country_rows
 
 if TYPE_CHECKING:
@@ -63,7 +64,7 @@ class CompiledNetwork:
     length_km: FloatArray
     transit_h: FloatArray
     dwell_h: FloatArray
-    arc_in_country: np.ndarray  # [arc, country] bool: the arc touches the country
+    arc_in_country: np.ndarray  # [arc, country] bool: the arc crosses the country's territory
     # per commodity
     allowed: np.ndarray  # [commodity, arc] bool
     cost_usd: FloatArray  # [commodity, arc] USD per unit of the commodity
@@ -79,7 +80,12 @@ class CompiledNetwork:
     # per link (row order of network.links), for reporting
     link_ids: tuple[str, ...]
     link_index: dict[str, int]
-    link_countries: tuple[tuple[str, ...], ...]
+    link_countries: tuple[tuple[str, ...], ...]  # every country the link touches, as listed
+    link_territory: tuple[tuple[str, ...], ...]  # the countries it crosses as territory (corridor.network.territory)
+    node_strait: tuple[str, ...]  # [node] the strait or canal group it lies in, "" if none
+    node_in_territory: (
+        np.ndarray
+    )  # [node] bool: the node lies in its country's territory (not a strait in transit passage, a cape)
     link_base_sources: tuple[frozenset[str], ...]  # length, capacity, transit, dwell, speed
     node_capacity_sources: tuple[frozenset[str], ...]
     arc_pair: IntArray  # [arc] index of its (tail, head) pair: parallel arcs share it
@@ -118,11 +124,12 @@ class CompiledNetwork:
         return np.asarray(self.transit_h + self.dwell_h, dtype=float)
 
     def country_arcs(self, countries: Iterable[str], *, with_nodes: bool = True) -> np.ndarray:
-        """Arcs whose link crosses any of ``countries`` (``with_nodes``: or that start or end in one)."""
+        """Arcs whose link crosses the territory of any of ``countries`` (``with_nodes``: or that start or
+        end in one; a waypoint in a strait under transit passage or at sea is in none)."""
         idx = [self.countries.index(c) for c in countries if c in self.countries]
         arcs = self.arc_in_country[:, idx].any(axis=1)
         if with_nodes:
-            inside = np.isin(self.node_country, idx)
+            inside = np.isin(self.node_country, idx) & self.node_in_territory
             arcs = arcs | inside[self.tail] | inside[self.head]
         return np.asarray(arcs, dtype=bool)
 
@@ -163,9 +170,12 @@ def compile_network(network: Network) -> CompiledNetwork:
     dwell = links["dwell_h"].to_numpy(float)
     link_mode = np.array([mode_index[m] for m in links["mode"]], dtype=np.int32)
 
+    territory = link_territory(network)
     in_country = np.zeros((n_links, len(countries)), dtype=bool)
-    for i, cs in enumerate(links["countries"]):
+    for i, cs in enumerate(territory):
         in_country[i, [country_index[c] for c in cs]] = True
+    waypoints = waypoint_territory(network)
+    straits = node_passages(network)
 
     factors = commodity_factors(network.commodities)
     com_modes = dict(zip(network.commodities["id"], network.commodities["modes"], strict=True))
@@ -239,6 +249,12 @@ def compile_network(network: Network) -> CompiledNetwork:
         link_ids=tuple(str(x) for x in links["id"]),
         link_index={str(x): i for i, x in enumerate(links["id"])},
         link_countries=tuple(tuple(cs) for cs in links["countries"]),
+        link_territory=territory,
+        node_strait=tuple(straits.get(n, "") for n in node_ids),
+        node_in_territory=np.array(
+            [n not in waypoints or c in waypoints[n] for n, c in zip(node_ids, nodes["country"], strict=True)],
+            dtype=bool,
+        ),
         link_base_sources=_base_sources(network),
         node_capacity_sources=tuple(frozenset(split_source(s)[0]) for s in nodes["capacity_source"]),
         arc_pair=arc_pair.astype(np.int64),

@@ -1,4 +1,4 @@
-"""Turn a path of arcs into a Route: totals, countries in order, transfers, capacity, sources."""
+"""Turn a path of arcs into a Route: totals, countries and straits in order, transfers, capacity, sources."""
 
 from __future__ import annotations
 
@@ -39,12 +39,14 @@ def route_from_arcs(
         dwell = np.asarray(time_h, dtype=float)[arcs] - transit
     total_h = float(transit.sum() + dwell.sum())
     leg_modes = tuple(cn.modes[m] for m in cn.arc_mode[arcs])
-    countries: list[str] = [cn.countries[cn.node_country[start]]]
+    # countries crossed as territory: a strait in transit passage, a cape, the open sea are in none
+    countries: list[str] = [cn.countries[cn.node_country[start]]] if cn.node_in_territory[start] else []
     for arc, link in zip(arcs, links, strict=True):
-        seq = cn.link_countries[link] if cn.arc_forward[arc] else cn.link_countries[link][::-1]
+        seq = cn.link_territory[link] if cn.arc_forward[arc] else cn.link_territory[link][::-1]
         for country in seq:
-            if country != countries[-1]:
+            if not countries or country != countries[-1]:
                 countries.append(country)
+    straits = tuple(dict.fromkeys(s for s in (cn.node_strait[i] for i in node_pos) if s))
     per_link = cn.link_sources(c)
     sources: set[str] = set().union(*(per_link[link] for link in links))
     capacity = route_capacity(cn, c, arcs, node_pos, mask)
@@ -68,6 +70,7 @@ def route_from_arcs(
         distance_km=float(dist.sum()),
         generalized_cost_usd=total_cost + float(cn.value_of_time_usd_per_h[c]) * total_h,
         countries=tuple(countries),
+        straits=straits,
         modes=tuple(dict.fromkeys(leg_modes)),
         transfers=_transfers(cn, arcs),
         capacity_per_year=capacity.per_year,

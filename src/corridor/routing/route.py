@@ -15,10 +15,12 @@ class Route:
     """A path with its cost, time, distance, countries, modes, transfers and sources.
 
     Costs are USD per unit of the commodity (``unit``: TEU or tonne). ``legs`` gives the
-    figures per link. ``capacity_per_year`` is the most the route can carry in units of the
-    commodity per year, every capacity it crosses counted, the shared ones too (None when no
-    element on it has one); ``bottleneck`` the element that sets it: link ids (parallel ones
-    joined by '+'), a node id or a group id.
+    figures per link. ``countries`` are those whose territory the route crosses, in order (a
+    canal or a territorial strait counts; a strait in transit passage, a cape, the open sea do
+    not); ``straits`` the straits and canals it passes (their group ids). ``capacity_per_year``
+    is the most the route can carry in units of the commodity per year, every capacity it
+    crosses counted, the shared ones too (None when no element on it has one); ``bottleneck``
+    the element that sets it: link ids (parallel ones joined by '+'), a node id or a group id.
     ``wait_h`` is the queueing a day's assignment adds (:func:`corridor.analysis.waits.with_waits`),
     already counted in ``time_h``; 0 otherwise.
     """
@@ -46,6 +48,7 @@ class Route:
     bottleneck: str | None
     sources: tuple[str, ...]
     wait_h: float = 0.0
+    straits: tuple[str, ...] = ()
 
     @property
     def time_days(self) -> float:
@@ -87,6 +90,7 @@ class Route:
             "distance_km": round(self.distance_km, 1),
             "generalized_cost_usd": round(self.generalized_cost_usd, 2),
             "countries": list(self.countries),
+            "straits": list(self.straits),
             "modes": list(self.modes),
             "transfers": self.transfers,
             "capacity_per_year": self.capacity_per_year,

@@ -49,15 +49,21 @@ class ScenarioEffect:
 
 def _targets(network: Network, target: str) -> tuple[list[str], list[str]]:
     """(nodes, links) a target names: a group's members, a link, a node, or a country's nodes and
-    the links that cross it."""
+    the links that cross its territory."""
     if target in set(network.groups["id"]):
         return group_members(network, target)
     if target in set(network.links["id"]):
         return [], [target]
     if target in set(network.nodes["id"]):
         return [target], []
-    nodes = network.nodes.loc[network.nodes["country"] == target, "id"].tolist()
-    links = [lid for lid, cs in zip(network.links["id"], network.links["countries"], strict=True) if target in cs]
+    cn = network.compiled  # a country's territory: not a strait in transit passage, a cape or the open sea
+    nodes = [
+        str(n)
+        for i, n in enumerate(cn.node_ids)
+        if cn.node_in_territory[i] and cn.countries[cn.node_country[i]] == target
+    ]
+    crossed = cn.link_territory
+    links = [lid for lid, cs in zip(network.links["id"], crossed, strict=True) if target in cs]
     return nodes, links
 
 

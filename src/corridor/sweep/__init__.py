@@ -11,7 +11,7 @@
 
 from corridor.sweep.appraisal import BUILTIN_CANDIDATES, Appraisal, appraise, candidate_cost, load_candidates
 from corridor.sweep.closures import Criticality, criticality
-from corridor.sweep.elements import Element, bind_elements, closable_elements
+from corridor.sweep.elements import Element, bind_elements, closable_elements, network_elements
 from corridor.sweep.engine import SweepOptions, sweep_map
 from corridor.sweep.executors import EXECUTORS, default_workers
 from corridor.sweep.hazards import BUILTIN_RISKS, Hazard, bind_hazards, hazards_from_frame, load_hazards
@@ -39,6 +39,7 @@ __all__ = [
     "hazards_from_frame",
     "load_candidates",
     "load_hazards",
+    "network_elements",
     "risk",
     "sample_year",
     "sweep_map",

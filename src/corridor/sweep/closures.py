@@ -38,24 +38,40 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from corridor.analysis import decompose_paths
 from corridor.errors import RequestError
-from corridor.flow import AssignmentModel, Demand, SolveOutcome, WarmSolver
+from corridor.flow import FLOW_TOLERANCE, AssignmentModel, Demand, SolveOutcome, WarmSolver
 from corridor.network import Network, commodity_units
 from corridor.records import json_records
 from corridor.scenario import Scenario, with_investments
 from corridor.sweep.elements import Element, bind_elements, closable_elements
 from corridor.sweep.engine import SweepOptions, sweep_map, worth_spreading
 
-__all__ = ["Criticality", "criticality"]
+__all__ = ["STRANDED_RULE", "Criticality", "criticality"]
+
+STRANDED_RULE = (
+    "stranded cargo is valued at what its shippers' goods are worth (the segment's value per unit, "
+    "segments.csv or commodities.csv): closed for a year, as the yearly rates assume, it goes unsold; "
+    "the rest of the extra cost is the transport, time and waiting of the cargo that still moves"
+)
+"""How a closure's stranded cargo is valued: the LP's price of demand it leaves unserved."""
 
 
 @dataclass(frozen=True, eq=False)
 class Criticality:
     """A sweep's answers, one row per closure, most costly first.
 
-    ``table``: closed (element ids, ``+``-joined for pairs), kinds, extra_cost_usd (per year),
-    stranded_<commodity> (units per year), countries_hit (exporters whose cargo costs more or is
-    stranded), solved (False: pruned, the answer follows without an LP).
+    ``table``: closed (element ids, ``+``-joined for pairs), kinds, extra_cost_usd (per year) and
+    its two parts, extra_transport_usd (transport, time and waiting of the cargo that still moves)
+    and unserved_value_usd (stranded cargo valued by :data:`STRANDED_RULE`), stranded_<commodity>
+    (units per year), countries_hit (exporters whose cargo costs more or is stranded), solved
+    (False: pruned, the answer follows without an LP). For one country's trade (``country``) also
+    country_extra_cost_usd and country_stranded_<commodity>, the part of them its trade bears, by
+    which the table is then ranked.
+
+    ``baseline_cost_usd`` is the same measure as the extra costs, without a closure: transport,
+    time and waiting plus ``baseline_unserved_value_usd``, the demand the baseline itself leaves
+    unserved, valued by the same rule.
     """
 
     n: int
@@ -67,6 +83,10 @@ class Criticality:
     method: str
     units: dict[str, str] = field(default_factory=dict)
     note: str = ""  # how the run went where it differs from what was asked (ran serially: too little work)
+    baseline_unserved_value_usd: float = 0.0
+    country: str | None = None  # ranked by this country's trade (its exports and imports)
+    transit: bool = False  # with ``country``: and the cargo that crosses its territory
+    stranded_rule: str = STRANDED_RULE
 
     def top(self, k: int = 10) -> pd.DataFrame:
         return self.table.head(k)
@@ -74,15 +94,20 @@ class Criticality:
     def distinct(self) -> pd.DataFrame:
         """One row per distinct outcome: elements in series (a pipeline's sections, its pump
         stations, the group they form) strand the same cargo at the same cost, and are listed
-        together in ``closed`` (first the one named first in the table), with ``elements`` their count."""
+        together in ``closed`` (first the one named first in the table), with ``elements`` their count.
+
+        Ranked for one country's trade, the outcome is that trade's (its extra cost and stranded
+        cargo); the other figures are those of the element named first."""
         if self.table.empty:
             return self.table.assign(elements=pd.Series(dtype=int))
-        numbers = [c for c in self.table.columns if c == "extra_cost_usd" or c.startswith("stranded_")]
-        key = self.table[numbers].apply(lambda col: col.map(lambda v: float(f"{v:.6g}")))
-        grouped = self.table.groupby([key[c] for c in numbers], sort=False)
+        numbers = [c for c in self.table.columns if c.endswith("_usd") or "stranded_" in c]
+        keys = [c for c in numbers if c.startswith("country_")] if self.country else numbers
+        key = self.table[keys].apply(lambda col: col.map(lambda v: float(f"{v:.6g}")))
+        grouped = self.table.groupby([key[c] for c in keys], sort=False)
         out = grouped.agg(
             closed=("closed", ", ".join),
             kind=("kind", lambda k: "+".join(sorted(set("+".join(k).split("+"))))),
+            **{c: (c, "first") for c in numbers if c not in keys},
             countries_hit=("countries_hit", lambda c: " ".join(sorted(set(" ".join(c).split())))),
             solved=("solved", "any"),
             elements=("closed", "size"),
@@ -95,22 +120,28 @@ class Criticality:
 
     def summary(self) -> dict[str, Any]:
         """The figures of a run without its table."""
-        return {k: v for k, v in self.to_dict(limit=0).items() if k != "elements"}
+        return {k: v for k, v in self.to_dict(limit=0).items() if k not in ("elements", "outcomes")}
 
     def to_dict(self, limit: int | None = None) -> dict[str, Any]:
-        """Plain data for JSON, with the ``limit`` costliest closures (all when None)."""
+        """Plain data for JSON, with the ``limit`` costliest closures (all when None) in ``elements``
+        and the ``limit`` costliest distinct outcomes in ``outcomes`` (:meth:`distinct`)."""
         table = self.table if limit is None else self.table.head(limit)
         return {
             "n": self.n,
             "scenario": self.scenario,
             "method": self.method,
             "baseline_cost_usd": round(self.baseline_cost_usd, 2),
+            "baseline_unserved_value_usd": round(self.baseline_unserved_value_usd, 2),
+            "stranded_rule": self.stranded_rule,
+            "country": self.country,
+            "transit": self.transit,
             "closures": len(self.table),
             "solved": self.n_solved,
             "seconds": round(self.seconds, 3),
             "note": self.note,
             "units": self.units,
             "elements": json_records(table),
+            "outcomes": json_records(self.distinct() if limit is None else self.distinct().head(limit)),
         }
 
 
@@ -123,6 +154,8 @@ def criticality(
     scenario: Scenario | None = None,
     top: int | None = None,
     brute: bool = False,
+    country: str | None = None,
+    transit: bool = False,
     options: SweepOptions | None = None,
 ) -> Criticality:
     """Close every element (``n=1``) or every pair of elements (``n=2``) and rank what it costs.
@@ -151,6 +184,12 @@ def criticality(
         With ``n=2``: pair only the ``top`` costliest single closures and their backups.
     brute
         Solve a fresh LP for every closure, without pruning or warm starts (to check the fast sweep).
+    country
+        Rank by what one country's trade bears (ISO code): its exports and imports. A pair whose
+        origin's cargo goes to several places gets the cost of the paths that reach it (the
+        origin's flows split into paths).
+    transit
+        With ``country``: count too the cargo whose baseline route crosses the country's territory.
     options
         Executor, workers, LP method, progress (:class:`SweepOptions`); the answers do not depend on them.
 
@@ -162,7 +201,8 @@ def criticality(
     Raises
     ------
     RequestError
-        ``n`` not 1 or 2; ``top`` without ``n=2`` or with ``brute``.
+        ``n`` not 1 or 2; ``top`` without ``n=2`` or with ``brute``; ``country`` not in the
+        network, or with ``brute``; ``transit`` without ``country``.
 
     Examples
     --------
@@ -171,13 +211,20 @@ def criticality(
     >>> result = criticality(net, demand, elements=closable_elements(net, kinds=["group"], demand=demand))
     >>> worst = result.table.sort_values("stranded_crude_oil", ascending=False, kind="stable").head(2)
     >>> sorted((row.closed, f"{row.stranded_crude_oil / 1e6:.1f} Mt/y") for row in worst.itertuples())
-    [('cpc', '39.7 Mt/y'), ('turkish_straits', '39.7 Mt/y')]
+    [('cpc', '47.9 Mt/y'), ('turkish_straits', '47.9 Mt/y')]
     """
     options = options or SweepOptions()
     if n not in (1, 2):
         raise RequestError(f"n is {n}; expected 1 (single closures) or 2 (pairs)")
     if top is not None and (n != 2 or top < 1 or brute):
         raise RequestError(f"top is {top}; expected a number >= 1 with n=2, without brute force (it pairs by flows)")
+    if transit and country is None:
+        raise RequestError("transit counts the cargo crossing a country; name the country too")
+    if country is not None and (brute or country not in set(network.compiled.countries)):
+        raise RequestError(
+            f"country is {country!r}; expected an ISO code of the network's countries "
+            f"({', '.join(network.compiled.countries)}), without brute force (it splits the warm sweep's flows)"
+        )
     start = time.perf_counter()
     if scenario is not None:
         network = with_investments(network, scenario)
@@ -229,14 +276,16 @@ def criticality(
     else:
         wanted = [i for i, e in enumerate(candidates) if solver.carries(e.arcs, base.column_flow)]  # type: ignore[arg-type]
     step(len(candidates) - len(wanted))
-    solved_singles = dict(zip(wanted, solve_all([(i,) for i in wanted], keep_flows=n == 2 and not brute), strict=True))
+    keep = (n == 2 or country is not None) and not brute
+    solved_singles = dict(zip(wanted, solve_all([(i,) for i in wanted], keep_flows=keep), strict=True))
     singles = [solved_singles.get(i, base) for i in range(len(candidates))]
     rows: list[tuple[tuple[int, ...], SolveOutcome, bool]] = [
         ((i,), singles[i], i in solved_singles) for i in range(len(candidates))
     ]
     if n == 2:
-        rows += _pairs(candidates, singles, solver, brute, solve_all, step, top=top, total=total)
-    table = _table(network, demand, solver.model, candidates, rows, base)
+        rows += _pairs(candidates, singles, solver, brute, solve_all, step, top=top, total=total, keep=keep)
+    trade = None if country is None else _Trade(solver.model, base, country, transit=transit)
+    table = _table(network, demand, solver.model, candidates, rows, base, trade)
     return Criticality(
         n=n,
         table=table,
@@ -248,6 +297,9 @@ def criticality(
         + (f"; pairs of the {top} costliest closures and their backups" if n == 2 and top is not None else ""),
         units=commodity_units(network),
         note="; ".join(notes),
+        baseline_unserved_value_usd=float(solver.model.penalty @ base.unserved),
+        country=country,
+        transit=transit,
     )
 
 
@@ -270,6 +322,7 @@ def _pairs(
     step: Callable[[int], None],
     top: int | None = None,
     total: list[int] | None = None,
+    keep: bool = False,
 ) -> list[tuple[tuple[int, ...], SolveOutcome, bool]]:
     """Pairs of elements closed together; pairs whose answer follows from a single closure are not solved.
 
@@ -290,7 +343,7 @@ def _pairs(
         else:
             wanted.append((i, j))
     step(len(known))
-    solved = dict(zip(wanted, solve_all(wanted, False), strict=True))
+    solved = dict(zip(wanted, solve_all(wanted, keep), strict=True))
     return [(pair, solved.get(pair) or known[pair], pair in solved) for pair in sorted({*known, *solved})]
 
 
@@ -322,6 +375,7 @@ def _table(
     candidates: Sequence[Element],
     rows: Sequence[tuple[tuple[int, ...], SolveOutcome, bool]],
     base: SolveOutcome,
+    trade: _Trade | None = None,
 ) -> pd.DataFrame:
     table = demand.table
     commodities = sorted(set(table["commodity"]))
@@ -335,23 +389,116 @@ def _table(
         extra = outcome.group_cost - base.group_cost
         scale = np.maximum(1.0, np.abs(base.group_cost))
         hit = sorted({group_country[g] for g in np.flatnonzero(extra > 1e-6 * scale)})
+        unserved_value = float(model.penalty @ stranded)
         record: dict[str, Any] = {
             "closed": "+".join(candidates[i].id for i in members),
             "kind": "+".join(candidates[i].kind for i in members),
             "extra_cost_usd": outcome.objective - base.objective,
+            "extra_transport_usd": outcome.objective - base.objective - unserved_value,
+            "unserved_value_usd": unserved_value,
         }
         for c in commodities:
             record[f"stranded_{c}"] = float(stranded[masks[c]].sum())
+        if trade is not None:
+            record["country_extra_cost_usd"] = trade.extra_cost(outcome)
+            for c in commodities:
+                record[f"country_stranded_{c}"] = float(stranded[masks[c] & trade.pairs].sum())
         record["countries_hit"] = " ".join(hit)
         record["solved"] = was_solved
         records.append(record)
-    columns = ["closed", "kind", "extra_cost_usd", *(f"stranded_{c}" for c in commodities), "countries_hit", "solved"]
+    columns = [
+        "closed", "kind", "extra_cost_usd", "extra_transport_usd", "unserved_value_usd",
+        *(f"stranded_{c}" for c in commodities),
+        *(["country_extra_cost_usd", *(f"country_stranded_{c}" for c in commodities)] if trade is not None else []),
+        "countries_hit", "solved",
+    ]  # fmt: skip
     out = pd.DataFrame.from_records(records, columns=columns)
     if out.empty:
         return out
     # rounding noise from the solver is not a cost
     noise = 1e-9 * max(1.0, abs(base.objective))
-    out.loc[out["extra_cost_usd"].abs() < noise, "extra_cost_usd"] = 0.0
+    for col in ("extra_cost_usd", "extra_transport_usd", "unserved_value_usd", "country_extra_cost_usd"):
+        if col in out.columns:
+            out.loc[out[col].abs() < noise, col] = 0.0
     # a closure that costs nothing hits nobody: its cargo only moved between equally cheap optima
     out.loc[out["extra_cost_usd"] == 0.0, "countries_hit"] = ""
-    return out.sort_values(["extra_cost_usd", "closed"], ascending=[False, True], kind="stable").reset_index(drop=True)
+    order = ["country_extra_cost_usd", "extra_cost_usd"] if trade is not None else ["extra_cost_usd"]
+    return out.sort_values([*order, "closed"], ascending=[*(False for _ in order), True], kind="stable").reset_index(
+        drop=True
+    )
+
+
+class _Trade:
+    """One country's trade in an assignment LP: which demand pairs are its own (exports, imports
+    and, with ``transit``, what crosses its territory in the baseline) and what they cost.
+
+    A pair's cost is the value of what it leaves unserved plus the transport of what it gets:
+    the whole group's when every pair of the group (one origin's cargo of one commodity) is the
+    country's, else the cost of the paths the group's flows split into that end where the pair is
+    delivered (:func:`corridor.analysis.decompose_paths`). Queues' waiting is priced per element,
+    not per cargo, and is left out of it.
+    """
+
+    def __init__(self, model: AssignmentModel, base: SolveOutcome, country: str, *, transit: bool) -> None:
+        cn = model.network.compiled
+        self.model, self.base = model, base
+        inside = cn.node_in_territory & (cn.node_country == cn.countries.index(country))
+        n_pairs = model.n_pairs
+        self.pair_group = np.empty(n_pairs, dtype=np.int64)
+        for g, members in enumerate(model.group_pairs):
+            self.pair_group[list(members)] = g
+        self.delivered_at = {(int(self.pair_group[p]), int(v)): int(p)
+                             for p, v in zip(model.delivery_pair, model.delivery_node, strict=True)}  # fmt: skip
+        order = np.argsort(model.flow_group, kind="stable")
+        bounds = np.searchsorted(model.flow_group[order], np.arange(len(model.group_origin) + 1))
+        self.group_cols = [order[bounds[g] : bounds[g + 1]] for g in range(len(model.group_origin))]
+        pairs = inside[model.group_origin[self.pair_group]]  # exports
+        pairs |= np.bincount(model.delivery_pair, weights=inside[model.delivery_node], minlength=n_pairs) > 0  # imports
+        if transit:
+            link_crosses = np.array([country in cs for cs in cn.link_territory], dtype=bool)
+            crossing = link_crosses[cn.arc_link] | inside[cn.tail] | inside[cn.head]
+            for g in range(len(model.group_origin)):
+                for cols, _, end in self._paths(g, base):
+                    if crossing[model.flow_arc[cols]].any() and (g, end) in self.delivered_at:
+                        pairs[self.delivered_at[(g, end)]] = True
+        self.pairs = pairs
+        own = np.bincount(self.pair_group, weights=pairs, minlength=len(model.group_origin))
+        size = np.bincount(self.pair_group, minlength=len(model.group_origin))
+        self.whole = np.flatnonzero((own == size) & (size > 0))  # groups all of whose pairs are the country's
+        self.split = np.flatnonzero((own > 0) & (own < size))
+        self.base_split = self._split_cost(base)
+
+    def _paths(self, g: int, outcome: SolveOutcome) -> list[tuple[list[int], float, int]]:
+        """Group ``g``'s flows in ``outcome`` as paths: (flow columns, volume, node delivered at)."""
+        cn, model = self.model.network.compiled, self.model
+        cols = self.group_cols[g]
+        flow = outcome.column_flow[cols]  # type: ignore[index]
+        live = flow > FLOW_TOLERANCE
+        cols, flow = cols[live], flow[live]
+        arcs = model.flow_arc[cols]
+        found = decompose_paths(
+            int(model.group_origin[g]),
+            zip(cols.tolist(), cn.tail[arcs].tolist(), cn.head[arcs].tolist(), flow.tolist(), strict=True),
+        )
+        return [(list(keys), volume, int(end)) for keys, volume, end in found]
+
+    def _split_cost(self, outcome: SolveOutcome) -> float:
+        """Cost of the country's pairs in groups it shares with other pairs."""
+        total = 0.0
+        for g in self.split:
+            for cols, volume, end in self._paths(int(g), outcome):
+                p = self.delivered_at.get((int(g), end))
+                if p is not None and self.pairs[p]:
+                    total += volume * float(self.model.cost[cols].sum())
+            members = [p for p in self.model.group_pairs[g] if self.pairs[p]]
+            total += float(self.model.penalty[members] @ outcome.unserved[members])
+        return total
+
+    def extra_cost(self, outcome: SolveOutcome) -> float:
+        """USD per year the country's trade pays more in ``outcome`` than in the baseline."""
+        whole = float((outcome.group_cost[self.whole] - self.base.group_cost[self.whole]).sum())
+        if not len(self.split):
+            return whole
+        if outcome.column_flow is None:
+            raise RequestError("a country's cost needs the flows of every closure; the sweep did not keep them")
+        return whole + self._split_cost(outcome) - self.base_split

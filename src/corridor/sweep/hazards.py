@@ -19,7 +19,7 @@ import pandas as pd
 
 from corridor.errors import DataError, Problem, RequestError
 from corridor.network import Network, RawTable, builtin_dataset_path, parse_rows, raw_table, schema_for, split_source
-from corridor.sweep.elements import closable_elements
+from corridor.sweep.elements import network_elements
 
 __all__ = ["BUILTIN_RISKS", "Hazard", "bind_hazards", "hazards_from_frame", "load_hazards"]
 
@@ -87,7 +87,7 @@ def _build(network: Network, raw: RawTable) -> list[Hazard]:
     numbers, problems = raw.numbers, raw.problems
     file = Path(raw.name)
     table = parse_rows(raw.rows, numbers, schema_for("risks"), problems, file=file.name)
-    by_id = {e.id: e for e in closable_elements(network)}
+    by_id = {e.id: e for e in network_elements(network)}
     capacitated = _capacitated_arcs(network)
     sources = set(network.sources["id"])
     hazards = []
@@ -158,7 +158,7 @@ def bind_hazards(hazards: Sequence[Hazard], network: Network) -> list[Hazard]:
     RequestError
         A hazard on an element the network does not have.
     """
-    by_id = {e.id: e for e in closable_elements(network)}
+    by_id = {e.id: e for e in network_elements(network)}
     missing = sorted({h.element for h in hazards} - set(by_id))
     if missing:
         raise RequestError(f"hazards name elements the network does not have: {', '.join(missing)}")

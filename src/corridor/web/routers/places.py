@@ -102,4 +102,4 @@ def _criticality(ctx: WebContext, scenario: str | None, on: dt.date | None) -> d
     names = Names(ctx.network())
     for row in rows:
         row["closed_names"] = ", ".join(names.of(part) for part in str(row.get("closed", "")).split(", "))
-    return {**{k: v for k, v in data.items() if k not in ("closures", "elements")}, "rows": rows}
+    return {**{k: v for k, v in data.items() if k not in ("closures", "elements", "outcomes")}, "rows": rows}

@@ -121,6 +121,7 @@ def _csv_row(d: dict[str, Any], scenario: str | None, day: dt.date | None) -> di
         "scenario": scenario or "",
         "on": "" if day is None else day.isoformat(),
         "countries": "-".join(route.countries),
+        "straits": ";".join(route.straits),
         "modes": ";".join(route.modes),
         "borders": ";".join(d["borders"]),
         "via": ";".join(d["via"]),
