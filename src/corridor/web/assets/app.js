@@ -690,7 +690,7 @@ async function showCriticality() {
       const show = () => {
         layers.critical.clearLayers();
         const shown = [];
-        for (const id of row.closed.split(", ")) {
+        for (const id of (row.closed_parts || row.closed.split(", "))) {
           const f = lines.get(id) || nodes.get(id);
           if (!f) continue;
           const layer = L.geoJSON(f, {

@@ -10,6 +10,7 @@ from typing import Annotated, Any
 import pandas as pd
 from fastapi import APIRouter, Query
 
+from corridor.network import group_members
 from corridor.records import json_records
 from corridor.web.context import Ctx, WebContext
 from corridor.web.geo import network_geojson, outlines_geojson
@@ -99,7 +100,19 @@ def _criticality(ctx: WebContext, scenario: str | None, on: dt.date | None) -> d
     result = criticality(ctx.network(), ctx.demand(), scenario=chosen)
     data = result.to_dict(limit=500)
     rows = json_records(result.distinct().head(500))
-    names = Names(ctx.network())
+    network = ctx.network()
+    names = Names(network)
+    groups = set(network.groups["id"])
     for row in rows:
-        row["closed_names"] = ", ".join(names.of(part) for part in str(row.get("closed", "")).split(", "))
+        closed = str(row.get("closed", "")).split(", ")
+        row["closed_names"] = ", ".join(names.of(part) for part in closed)
+        # what the map draws: a group (a strait, a sea area, an asset) as its nodes and links
+        parts: list[str] = []
+        for part in closed:
+            if part in groups:
+                nodes, links = group_members(network, part)
+                parts.extend([*links, *nodes])
+            else:
+                parts.append(part)
+        row["closed_parts"] = parts
     return {**{k: v for k, v in data.items() if k not in ("closures", "elements", "outcomes")}, "rows": rows}
