@@ -177,12 +177,28 @@ def combine_assignments(parts: Sequence[tuple[int, Assignment]]) -> Assignment:
         unserved=unserved,
         bottlenecks=bottlenecks,
         flows_by_origin=by_origin,
+        equilibrium=_combined_gap([r.equilibrium for r in results], weights),
         solver={
             "stretches": len(parts),
             "iterations": sum(int(r.solver.get("iterations", 0)) for r in results),
             "solve_seconds": round(sum(float(r.solver.get("solve_seconds", 0.0)) for r in results), 4),
         },
     )
+
+
+def _combined_gap(gaps: Sequence[dict[str, Any]], weights: Sequence[float]) -> dict[str, Any]:
+    """The stretches' gaps to equilibrium as one: rounds and seconds summed, the largest relative
+    gaps, excess cost per year weighted by days."""
+    measured = [(g, w) for g, w in zip(gaps, weights, strict=True) if g]
+    if not measured:
+        return {}
+    return {
+        "rounds": sum(int(g["rounds"]) for g, _ in measured),
+        "relative_gap": max(float(g["relative_gap"]) for g, _ in measured),
+        "excess_usd": round(sum(float(g["excess_usd"]) * w for g, w in measured), 2),
+        "first_gap": max(float(g["first_gap"]) for g, _ in measured),
+        "seconds": round(sum(float(g["seconds"]) for g, _ in measured), 4),
+    }
 
 
 def _uncongested(model: AssignmentModel) -> LPSolution | None:
