@@ -114,3 +114,12 @@ def test_tolls_keep_the_priced_lp_exact(eurasia):
     priced = solve_priced(tolled)
     assert priced.objective == pytest.approx(plain.objective, rel=1e-6)
     assert plain.objective > solve_assignment(model).objective
+
+
+def test_the_assignment_reports_its_gap_to_equilibrium(eurasia):
+    """The built-in network's queues (Khorgos, Brest, the Caspian) are weighed by three container
+    segments: solved once, the LP leaves a gap; the rounds close it to the tolerance."""
+    record = assign(eurasia, load_demand(eurasia)).to_dict()["equilibrium"]
+    assert record["rounds"] > 1
+    assert 0.0 <= record["relative_gap"] <= GAP_TOLERANCE < record["first_gap"]
+    assert record["excess_usd"] >= 0.0
