@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -56,6 +56,38 @@ _EPSILON = 1e-12  # added to arc lengths so that zero-cost arcs stay arcs for Di
 
 
 @dataclass(frozen=True, eq=False)
+class _GroupGraph:
+    """A group's columns as a CSR graph of its (tail, head) pairs, parallel arcs side by side."""
+
+    order: np.ndarray  # the group's columns sorted by (tail, head)
+    starts: np.ndarray  # where each (tail, head) pair's run begins in ``order``
+    indices: np.ndarray  # CSR: head of each pair
+    indptr: np.ndarray  # CSR: row starts by tail
+
+    @classmethod
+    def of(cls, cn: Any, cols: np.ndarray, flow_arc: np.ndarray) -> _GroupGraph:
+        tail, head = cn.tail[flow_arc[cols]].astype(np.int64), cn.head[flow_arc[cols]].astype(np.int64)
+        key = tail * cn.n_nodes + head
+        order = np.argsort(key, kind="stable")
+        key = key[order]
+        starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if len(key) else np.zeros(0, np.int64)
+        tails = key[starts] // cn.n_nodes
+        indptr = np.searchsorted(tails, np.arange(cn.n_nodes + 1)).astype(np.int32)
+        return cls(cols[order], starts, (key[starts] % cn.n_nodes).astype(np.int32), indptr)
+
+    def distances(self, n: int, cost: np.ndarray, open_: np.ndarray, origin: int) -> np.ndarray:
+        """[node] the cheapest cost from the origin over the open columns (inf where none reaches)."""
+        if not len(self.order):
+            out = np.full(n, np.inf)
+            out[origin] = 0.0
+            return out
+        length = np.where(open_[self.order], cost[self.order], np.inf)
+        data = np.minimum.reduceat(length, self.starts) + _EPSILON  # the cheapest of parallel arcs
+        graph = csr_array((data, self.indices, self.indptr), shape=(n, n))
+        return np.asarray(dijkstra(graph, indices=origin), dtype=float)
+
+
+@dataclass(frozen=True, eq=False)
 class WaitTerms:
     """Each (flow column, queue it enters): what an hour's wait costs a unit of the column's cargo."""
 
@@ -65,6 +97,7 @@ class WaitTerms:
     toll_h: np.ndarray  # [entry] own_h less what the queue's pieces charge (>= 0)
     cap_place: np.ndarray  # [entry] flow column
     cap: np.ndarray  # [entry] capacity row (position in cap_rows) it loads
+    graphs: dict[int, _GroupGraph] = field(default_factory=dict)  # per group, built on first use
 
     def per_column(self, n_flow: int, per_entry: np.ndarray) -> np.ndarray:
         """[flow column] the sum of ``per_entry`` over its queues."""
@@ -132,14 +165,17 @@ def equilibrium_gap(
     delivered = x[model.delivery_col]
     bounds = np.searchsorted(model.flow_group, np.arange(len(model.group_origin) + 1))
     paid = excess = 0.0
+    pair_bounds = np.searchsorted(model.delivery_pair, np.arange(model.n_pairs + 1))
     for g, members in enumerate(model.group_pairs):
         cols = np.arange(bounds[g], bounds[g + 1])
         origin = int(model.group_origin[g])
-        dist = _distances(cn, n, cols[roomy[cols]], model.flow_arc, cost, origin)
+        if g not in terms.graphs:
+            terms.graphs[g] = _GroupGraph.of(cn, cols, model.flow_arc)
+        dist = terms.graphs[g].distances(n, cost, roomy, origin)
         best_at: dict[int, float] = {}  # per delivery node: the cheapest open route of a pair delivered there
         volume_at: dict[int, float] = {}
         for p in members:
-            at = np.flatnonzero(model.delivery_pair == p)
+            at = np.arange(pair_bounds[p], pair_bounds[p + 1])
             cheapest[p] = float(np.min(dist[model.delivery_node[at]]))
             for node, volume in zip(model.delivery_node[at], delivered[at], strict=True):
                 if volume > tolerance:
@@ -153,19 +189,6 @@ def equilibrium_gap(
                 volume * max(route - best_at.get(end, np.inf), 0.0) if np.isfinite(best_at.get(end, np.inf)) else 0.0
             )
     return (excess / (paid - excess) if paid - excess > 0 else 0.0), excess, cheapest
-
-
-def _distances(cn: Any, n: int, cols: np.ndarray, flow_arc: np.ndarray, cost: np.ndarray, origin: int) -> np.ndarray:
-    """[node] the cheapest cost from the origin over these columns (inf where none reaches)."""
-    arcs = flow_arc[cols]
-    # parallel arcs: csr sums duplicates, so keep the cheapest of each (tail, head)
-    order = np.lexsort((cost[cols], cn.head[arcs], cn.tail[arcs]))
-    key = cn.tail[arcs[order]].astype(np.int64) * n + cn.head[arcs[order]]
-    first = np.r_[True, key[1:] != key[:-1]] if len(key) else np.zeros(0, dtype=bool)
-    kept = cols[order[first]]
-    ends = (cn.tail[flow_arc[kept]], cn.head[flow_arc[kept]])
-    graph = csr_array((cost[kept] + _EPSILON, ends), shape=(n, n))
-    return np.asarray(dijkstra(graph, indices=origin), dtype=float)
 
 
 def _paths(
