@@ -42,6 +42,7 @@ def assign(
     solver_options: Mapping[str, Any] | None = None,
     force_lp: bool = False,
     lp: str = "auto",
+    equilibrium: bool = True,
 ) -> Assignment:
     """Place demand on the network at least cost within capacities; say what cannot be carried.
 
@@ -62,6 +63,10 @@ def assign(
         Solve the LP even when shortest routes already fit.
     lp
         ``plain``, ``priced`` or ``auto`` (by size; see :func:`corridor.flow.solve_model`).
+    equilibrium
+        Solve again until every segment weighs the queues' waits at its own value of time (a user
+        equilibrium, :mod:`corridor.flow.equilibrium`); ``False``: the LP once, a cost minimum
+        with waits at the queues' rates.
 
     Returns
     -------
@@ -86,7 +91,7 @@ def assign(
             quick = _uncongested(model)
             if quick is not None:
                 return replace(read_assignment(model, quick), method="shortest routes (no capacity binds)")
-        return read_assignment(model, solve_model(model, lp=lp, solver_options=solver_options))
+        return read_assignment(model, solve_model(model, lp=lp, solver_options=solver_options, equilibrium=equilibrium))
     base = network
     network = with_investments(network, scenario)
     horizon = scenario.horizon or DEFAULT_HORIZON
@@ -99,7 +104,14 @@ def assign(
                 reference = reference_loads(base, demand, n_arcs=network.compiled.n_arcs)
             effect = replace(effect, reference_t=reference)
         model = build_assignment(network, demand, effect=effect, penalty=penalty)
-        parts.append((stretch.days, read_assignment(model, solve_model(model, lp=lp, solver_options=solver_options))))
+        parts.append(
+            (
+                stretch.days,
+                read_assignment(
+                    model, solve_model(model, lp=lp, solver_options=solver_options, equilibrium=equilibrium)
+                ),
+            )
+        )
     return parts[0][1] if len(parts) == 1 else combine_assignments(parts)
 
 
