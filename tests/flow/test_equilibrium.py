@@ -67,7 +67,7 @@ def test_a_time_critical_segment_weighs_a_long_queue_at_its_own_value_of_time(ti
     slower than the slow boxes on the ferry."""
     net = queued_feeder(tiny, capacity=1_000.0, half_h=10.0, longest_h=400.0, vot_per_day=2.4)
     net = net.replace(segments=segments(2.4, 2_400.0))
-    result = assign(net, boxes(net, [("b", "d", "container", 1_600.0)]))
+    result = assign(net, boxes(net, [("b", "d", "container", 1_600.0)]), equilibrium=True)
     hours = hours_by_segment(net, result)
     assert hours["fast"] <= hours["slow"] + 0.5
     feeder = result.flows[result.flows["link"] == "bd_feeder"]
@@ -96,7 +96,7 @@ def test_a_higher_value_of_time_never_gives_a_slower_route(
     by swapping, since the waits are the same for both)."""
     net = queued_feeder(tiny, capacity=capacity, half_h=half_h, longest_h=longest_h, vot_per_day=queue_vot)
     net = net.replace(segments=segments(slow, slow * ratio))
-    result = assign(net, boxes(net, [("b", "d", "container", quantity)]))
+    result = assign(net, boxes(net, [("b", "d", "container", quantity)]), equilibrium=True)
     hours = hours_by_segment(net, result)
     assert hours["fast"] <= hours["slow"] + 0.5, (hours, result.equilibrium)
     assert result.equilibrium["relative_gap"] <= 0.05  # the pieces are coarse near capacity, where waits climb steeply
@@ -119,7 +119,7 @@ def test_tolls_keep_the_priced_lp_exact(eurasia):
 def test_the_assignment_reports_its_gap_to_equilibrium(eurasia):
     """The built-in network's queues (Khorgos, Brest, the Caspian) are weighed by three container
     segments: solved once, the LP leaves a gap; the rounds close it to the tolerance."""
-    record = assign(eurasia, load_demand(eurasia)).to_dict()["equilibrium"]
+    record = assign(eurasia, load_demand(eurasia), equilibrium=True).to_dict()["equilibrium"]
     assert record["rounds"] > 1
     assert 0.0 <= record["relative_gap"] <= GAP_TOLERANCE < record["first_gap"]
     assert record["excess_usd"] >= 0.0

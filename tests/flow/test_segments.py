@@ -74,7 +74,7 @@ def test_a_queue_sends_cargo_round_before_the_capacity_binds(tiny):
                  "value_of_time_source"],
     )  # fmt: skip
     net = tiny.replace(links=links, segments=SEGMENTS, congestion=congestion)
-    result = assign(net, boxes(net, [("b", "d", "container", 1_800.0)]))
+    result = assign(net, boxes(net, [("b", "d", "container", 1_800.0)]), equilibrium=True)
     ferry = result.flows[(result.flows["link"] == "bd_ferry")]
     assert 0 < ferry["flow_per_year"].sum() < 900  # the slow half would all take it without a queue
     assert (ferry["wait_h"] > 0).all()

@@ -54,6 +54,7 @@ def explain_pair(
     commodity: str = "container",
     scenario: Scenario | None = None,
     on: dt.date | None = None,
+    equilibrium: bool = True,
 ) -> pd.DataFrame:
     """Each segment's routes for one pair, with shares and cost parts (see the module docstring).
 
@@ -67,6 +68,10 @@ def explain_pair(
         The commodity of the pair.
     scenario, on
         Place the demand as the scenario leaves the network on that day (default: its first day).
+    equilibrium
+        Place it with every segment weighing the queues' waits at its own value of time (the
+        default; :func:`corridor.flow.solve_model`), or with ``False`` as ``assign`` does by
+        default (the LP once).
 
     Returns
     -------
@@ -101,7 +106,7 @@ def explain_pair(
         day = on or horizon.start
         effect = scenario_effect(network, scenario, table, horizon=scenario.on(day).horizon)
     model = build_assignment(network, demand, effect=effect)
-    solution = solve_model(model)
+    solution = solve_model(model, equilibrium=equilibrium)
     result = read_assignment(model, solution)
     cn = network.compiled
     time_h = cn.time_h if effect is None else effect.time_h

@@ -68,14 +68,15 @@ def solve_model(
     *,
     lp: str = "auto",
     solver_options: Mapping[str, Any] | None = None,
-    equilibrium: bool = True,
+    equilibrium: bool = False,
 ) -> LPSolution:
     """Solve the LP whole (``plain``) or through column generation (``priced``, same optimum,
     far less work on a large network); ``auto`` picks by size. See :mod:`corridor.flow.pricing`.
 
-    With queues, the LP is solved again with each segment's waiting tolls until every segment is
-    on its cheapest open routes at its own value of time (``equilibrium=False``: once, waits at the
-    queues' rates); the solution carries the measured gap (:mod:`corridor.flow.equilibrium`).
+    With ``equilibrium=True`` and queues, the LP is solved again with each segment's waiting tolls
+    until every segment is on its cheapest open routes at its own value of time; by default once,
+    waits at the queues' rates. With the rounds, the solution carries the measured gap
+    (:mod:`corridor.flow.equilibrium`).
     """
     if lp not in LP_METHODS:
         raise ValueError(f"unknown LP method {lp!r}; expected one of {', '.join(LP_METHODS)}")
