@@ -14,7 +14,7 @@ destination pair) is assigned three ways, each in a fresh process so that peak m
 * **plain**: the same with every (commodity, arc) column in one LP (``--no-plain`` skips it: at
   10,000 nodes it takes about half an hour).
 * **equilibrium**: what the segments' equilibrium costs. The priced LP above runs inside
-  :func:`corridor.flow.equilibrium.solve_equilibrium`, as ``corridor assign`` does (the synthetic
+  :func:`corridor.flow.equilibrium.solve_equilibrium`, as ``corridor assign --equilibrium`` does (the synthetic
   network has no queues: one solve, gap 0); and on the built-in network, baseline and
   ``sanctions-2022`` on 2022-06-01 (queues at the Caspian and the borders), the LP solved until
   every segment weighs the waits at its own value of time against the LP solved once (best of
