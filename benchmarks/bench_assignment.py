@@ -13,6 +13,12 @@ destination pair) is assigned three ways, each in a fresh process so that peak m
   (``--no-helper``: one process); its memory beyond the pages it shares counts in the peak.
 * **plain**: the same with every (commodity, arc) column in one LP (``--no-plain`` skips it: at
   10,000 nodes it takes about half an hour).
+* **equilibrium**: what the segments' equilibrium costs. The priced LP above runs inside
+  :func:`corridor.flow.equilibrium.solve_equilibrium`, as ``corridor assign --equilibrium`` does (the synthetic
+  network has no queues: one solve, gap 0); and on the built-in network, baseline and
+  ``sanctions-2022`` on 2022-06-01 (queues at the Caspian and the borders), the LP solved until
+  every segment weighs the waits at its own value of time against the LP solved once (best of
+  three): ``equilibrium_over_lp``, with the rounds and the gap reached.
 
 Both LPs must reach the same objective (relative difference <= 1e-6): the benchmark exits
 non-zero otherwise. Demand is drawn at random (5-30 M units a year per pair) times ``--load``
@@ -22,7 +28,8 @@ the priced LP needs.
 
 Figures (see the README for targets): ``priced_over_floor`` (priced time / floor time),
 ``priced_over_plain`` (priced time / plain time), ``peak_memory_ratio`` (priced peak RSS / plain
-peak RSS). ``--sizes 2000,5000,10000,20000`` runs the floor and the priced LP at each size and
+peak RSS), ``equilibrium_over_lp`` (built-in network: the LP until the waits settle / the LP once)
+and ``equilibrium_gap`` (the largest relative gap left there). ``--sizes 2000,5000,10000,20000`` runs the floor and the priced LP at each size and
 prints their times and ratio, so the growth is visible, with a plot in ``out/bench/``.
 """
 
@@ -34,6 +41,7 @@ import resource
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -88,7 +96,11 @@ def _case(args: argparse.Namespace):
 
 def child(args: argparse.Namespace) -> None:
     from corridor.flow import PricedLP, build_assignment, read_assignment, solve_assignment
+    from corridor.flow.equilibrium import solve_equilibrium
 
+    if args.method == "equilibrium":
+        print(json.dumps(equilibrium_cost()))
+        return
     net, demand = _case(args)
     out: dict = {}
     if args.method == "floor":
@@ -105,10 +117,17 @@ def child(args: argparse.Namespace) -> None:
         if args.method == "plain":
             solution = solve_assignment(model)
         else:  # what solve_priced does, keeping the helper's own memory for the peak below
-            with PricedLP(model, helper=None if args.method == "priced" else False) as lp:
-                out["helper"] = lp.helper is not None
-                solution = lp.solve()
-            out["helper_mb"] = lp.helper_mb
+
+            def priced(cost: np.ndarray):
+                tolled = model if cost is model.cost else replace(model, cost=cost)
+                with PricedLP(tolled, helper=None if args.method == "priced" else False) as lp:
+                    out["helper"] = lp.helper is not None
+                    solved = lp.solve()
+                out["helper_mb"] = max(out.get("helper_mb", 0.0), lp.helper_mb)
+                return solved
+
+            solution = solve_equilibrium(model, priced)
+            out["equilibrium_rounds"] = solution.equilibrium.rounds
         solved = time.perf_counter()
         result = read_assignment(model, solution)
         done = time.perf_counter()
@@ -128,6 +147,41 @@ def child(args: argparse.Namespace) -> None:
     print(json.dumps(out))
 
 
+def equilibrium_cost(repeats: int = 3) -> dict:
+    """On the built-in network (baseline, and sanctions-2022 on 2022-06-01): the LP solved until
+    the segments' waits settle against the LP solved once, best of ``repeats`` each."""
+    import datetime as dt
+
+    from corridor import load_network
+    from corridor.flow import build_assignment, load_demand, solve_model
+    from corridor.scenario import load_scenario, scenario_effect, with_investments
+
+    net = load_network()
+    demand = load_demand(net)
+    scenario = load_scenario("sanctions-2022", net)
+    sanctioned = with_investments(net, scenario)
+    horizon = scenario.on(dt.date(2022, 6, 1)).horizon
+    models = [
+        build_assignment(net, demand),
+        build_assignment(
+            sanctioned, demand, effect=scenario_effect(sanctioned, scenario, demand.table, horizon=horizon)
+        ),
+    ]
+    out: dict = {"once": 0.0, "equilibrium": 0.0, "rounds": [], "gaps": [], "first_gaps": []}
+    for model in models:
+        for key, settle in (("once", False), ("equilibrium", True)):
+            times = []
+            for _ in range(repeats):
+                start = time.perf_counter()
+                solution = solve_model(model, lp="plain", equilibrium=settle)
+                times.append(time.perf_counter() - start)
+            out[key] += min(times)
+        out["rounds"].append(solution.equilibrium.rounds)
+        out["gaps"].append(solution.equilibrium.relative_gap)
+        out["first_gaps"].append(solution.equilibrium.first_gap)
+    return out
+
+
 def run(method: str, nodes: int, commodities: int, load: float) -> dict:
     cmd = [sys.executable, __file__, "--child", method, "--nodes", str(nodes), "--commodities", str(commodities)]
     out = subprocess.run([*cmd, "--load", str(load)], capture_output=True, text=True, check=True)
@@ -139,6 +193,7 @@ def measure(nodes: int, commodities: int, load: float, plain: bool, helper: bool
     process (without ``helper``, the priced LP prices in its own process alone)."""
     figures = {"nodes": nodes, "commodities": commodities, "floor": run("floor", nodes, commodities, load)}
     figures["priced"] = run("priced" if helper else "priced-alone", nodes, commodities, load)
+    figures["equilibrium"] = run("equilibrium", nodes, commodities, load)
     if plain:
         figures["plain"] = run("plain", nodes, commodities, load)
     return figures
@@ -207,7 +262,17 @@ def main(argv: list[str] | None = None) -> dict:
         f"  priced LP ({processes})     {priced['seconds']:8.2f} s  (build {priced['build']:.2f}, solve "
         f"{priced['solve']:.2f}, read {priced['read']:.2f})  peak {priced['peak_mb']:7.0f} MB"
     )
+    eq = m["equilibrium"]
+    print(f"  priced LP in the equilibrium loop: {priced['equilibrium_rounds']} solve (no queues on this network)")
+    print(
+        f"  built-in network, baseline and sanctions-2022 on 2022-06-01: LP once {eq['once']:.2f} s, until the "
+        f"waits settle {eq['equilibrium']:.2f} s ({eq['equilibrium'] / eq['once']:.1f}x; rounds "
+        f"{', '.join(map(str, eq['rounds']))}; gap {', '.join(f'{g:.1e}' for g in eq['first_gaps'])} once, "
+        f"{', '.join(f'{g:.1e}' for g in eq['gaps'])} settled)"
+    )
     figures: dict = {"nodes": args.nodes, "priced_over_floor": priced["seconds"] / floor["seconds"]}
+    figures["equilibrium_over_lp"] = eq["equilibrium"] / eq["once"]
+    figures["equilibrium_gap"] = max(eq["gaps"])
     figures["priced_processes"] = 2 if priced["helper"] else 1
     figures.update(priced_over_plain=None, peak_memory_ratio=None, exact=None)
     if "plain" in m:

@@ -25,6 +25,8 @@ def test_assignment_benchmark_runs(capsys, size):
     assert capsys.readouterr().out.strip()
     assert figures["exact"] is True and figures["nodes"] == 300
     assert figures["priced_over_floor"] > 0 and figures["peak_memory_ratio"] > 0
+    # what the segments' equilibrium costs on the built-in network, and the gap it reaches
+    assert figures["equilibrium_over_lp"] > 0 and 0 <= figures["equilibrium_gap"] <= 1e-4
 
 
 def test_all_or_nothing_floor_loads_each_route_once():

@@ -61,7 +61,9 @@ def test_cheaper_but_slower_route_takes_the_low_value_freight(tiny):
 
 def test_a_queue_sends_cargo_round_before_the_capacity_binds(tiny):
     """The ferry fills: as its wait grows the slow segment's boxes move to the feeder before the
-    ferry is full, and the ferry's wait is in the result."""
+    ferry is full, and the ferry's wait is in the result. The slow boxes weigh the wait at their
+    own 1 USD an hour, not at the queue's 0.1: the ferry is 2 USD cheaper for them, worth 2 hours'
+    wait, which the curve reaches at a sixth of its capacity."""
     links = tiny.links.copy()
     ferry = links["id"] == "bd_ferry"
     links.loc[ferry, ["capacity", "capacity_unit", "capacity_source"]] = [1_000.0, "teu_per_year", "T1"]
@@ -72,12 +74,13 @@ def test_a_queue_sends_cargo_round_before_the_capacity_binds(tiny):
                  "value_of_time_source"],
     )  # fmt: skip
     net = tiny.replace(links=links, segments=SEGMENTS, congestion=congestion)
-    result = assign(net, boxes(net, [("b", "d", "container", 1_800.0)]))
+    result = assign(net, boxes(net, [("b", "d", "container", 1_800.0)]), equilibrium=True)
     ferry = result.flows[(result.flows["link"] == "bd_ferry")]
     assert 0 < ferry["flow_per_year"].sum() < 900  # the slow half would all take it without a queue
     assert (ferry["wait_h"] > 0).all()
-    # about 70 percent full: there the wait (about 23 h) costs the slow boxes the feeder's extra 2 USD
-    assert 0.6 < ferry["flow_per_year"].sum() / 1_000 < 0.8
+    # 10 r / (1 - r) = 2 hours at r = 1/6; the LP's pieces are 5 percent wide
+    assert 0.1 < ferry["flow_per_year"].sum() / 1_000 < 0.2
+    assert ferry["wait_h"].iloc[0] == pytest.approx(2.0, abs=0.5)
     assert result.unserved["unserved"].sum() == pytest.approx(0, abs=1e-6)
 
 

@@ -40,11 +40,15 @@ def _elements(network) -> list[str]:
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_closing_any_element_never_helps(eurasia, base, data):
-    """Closing anything (capacity figure or not) never lowers the optimal cost nor raises what is delivered."""
+    """Closing anything (capacity figure or not) never lowers the optimal cost nor raises what is
+    delivered. The cost is the LP's optimum, solved once: the assignment proper is a user
+    equilibrium of segments that value time apart, not a cost minimum, and as in Braess's
+    paradox closing an element can lower its total (closing Orenburg does, by 0.12 percent)."""
     demand, before = base
     target = data.draw(st.sampled_from(_elements(eurasia)))
-    after = assign(eurasia, demand, scenario=closing(target))
-    assert after.total_cost_usd >= before.total_cost_usd * (1 - 1e-9)
+    after = assign(eurasia, demand, scenario=closing(target), equilibrium=False)
+    optimum = assign(eurasia, demand, force_lp=True, equilibrium=False)
+    assert after.total_cost_usd >= optimum.total_cost_usd * (1 - 1e-9)
     assert after.unserved["served"].sum() <= before.unserved["served"].sum() * (1 + 1e-9)
 
 

@@ -6,6 +6,12 @@ segment and its cost parts per unit: tariffs and premiums paid, transit time, wa
 and what the segment's value of time makes of them. A route is cheaper for a segment when its
 ``generalized_usd`` is lower; a capacity that binds (``bottlenecks``) can still hold a segment off
 its cheapest route, which the parts then show as the difference it pays.
+
+The costs are the assignment's own (:mod:`corridor.flow.equilibrium`): per unit, tariffs and
+premiums, and the segment's value of time times the transit (with a scenario's expected delays)
+and the waits on the queue curves at the loads. ``excess_usd`` is what a route costs beyond the
+segment's cheapest open route (one that crosses no capacity at its limit): 0 at an equilibrium.
+The table's ``attrs["equilibrium"]`` holds the whole assignment's measured gap.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ import pandas as pd
 
 from corridor.analysis.dependency import _decompose
 from corridor.flow import Demand, build_assignment, read_assignment, segment_book, solve_model
+from corridor.flow.equilibrium import column_waits, own_costs, wait_terms
 from corridor.network import Network, place_nodes
 from corridor.scenario import DEFAULT_HORIZON, Scenario, scenario_effect, with_investments
 
@@ -33,6 +40,7 @@ EXPLAIN_COLUMNS = [
     "time_usd",
     "wait_usd",
     "generalized_usd",
+    "excess_usd",
     "links",
 ]
 
@@ -46,6 +54,7 @@ def explain_pair(
     commodity: str = "container",
     scenario: Scenario | None = None,
     on: dt.date | None = None,
+    equilibrium: bool = True,
 ) -> pd.DataFrame:
     """Each segment's routes for one pair, with shares and cost parts (see the module docstring).
 
@@ -59,13 +68,18 @@ def explain_pair(
         The commodity of the pair.
     scenario, on
         Place the demand as the scenario leaves the network on that day (default: its first day).
+    equilibrium
+        Place it with every segment weighing the queues' waits at its own value of time (the
+        default; :func:`corridor.flow.solve_model`), or with ``False`` as ``assign`` does by
+        default (the LP once).
 
     Returns
     -------
     pandas.DataFrame
         segment, route (the places it passes that name it), share (of the segment's volume of the
         pair), volume_per_year, tariff_usd, transit_days, wait_days, time_usd, wait_usd,
-        generalized_usd (per unit), links.
+        generalized_usd, excess_usd (per unit), links; ``attrs["equilibrium"]``: the assignment's
+        gap to equilibrium (rounds, relative_gap, excess_usd, first_gap, seconds).
 
     Raises
     ------
@@ -92,12 +106,18 @@ def explain_pair(
         day = on or horizon.start
         effect = scenario_effect(network, scenario, table, horizon=scenario.on(day).horizon)
     model = build_assignment(network, demand, effect=effect)
-    result = read_assignment(model, solve_model(model))
+    solution = solve_model(model, equilibrium=equilibrium)
+    result = read_assignment(model, solution)
     cn = network.compiled
     time_h = cn.time_h if effect is None else effect.time_h
     book = segment_book(network)
     ends = set(place_nodes(network, "group" if d in set(network.groups["id"]) else "node", d))
-    waits = {(r.link, r["from"], r.to): float(r.wait_h) for _, r in result.flows.iterrows()}
+    # per flow column, at the segment's own value of time: what the assignment weighs
+    terms = wait_terms(model)
+    waits = model.queue_waits(solution.x)
+    own = own_costs(model, terms, waits)
+    waited = column_waits(model, terms, waits)
+    cheapest = solution.equilibrium.cheapest_usd if solution.equilibrium is not None else np.zeros(0)
     arc_of = {
         (cn.link_ids[cn.arc_link[a]], cn.node_ids[cn.tail[a]], cn.node_ids[cn.head[a]]): a for a in range(cn.n_arcs)
     }
@@ -106,18 +126,28 @@ def explain_pair(
         segment = str(table["segment"].iloc[p])
         g = next(i for i, members in enumerate(model.group_pairs) if int(p) in members)
         cols = np.flatnonzero(model.flow_group == g)
-        money_of = {int(a): float(m) for a, m in zip(model.flow_arc[cols], model.money[cols], strict=True)}
-        vot_h = float(book.table["value_of_time_usd_per_unit_day"].iloc[int(model.group_segment[g])]) / 24.0
+        col_of = {int(a): int(c) for a, c in zip(model.flow_arc[cols], cols, strict=True)}
+        s = int(model.group_segment[g])
+        vot_h = float(book.table["value_of_time_usd_per_unit_day"].iloc[s]) / 24.0
+        weighs = bool(book.table["weigh_time"].iloc[s])
         flows = result.flows_by_segment
         part = flows[(flows["origin"] == o) & (flows["commodity"] == commodity) & (flows["segment"] == segment)]
         paths = [x for x in _decompose(part, o) if x[2] in ends]
         total = sum(v for _, v, _ in paths)
+        best = float(cheapest[p]) if len(cheapest) else np.nan
         for links, volume, _ in paths:
             nodes = _nodes_of(links, part, o)
-            arcs = [arc_of[(lk, a, b)] for lk, a, b in zip(links, nodes[:-1], nodes[1:], strict=True)]
-            hours = float(sum(time_h[a] for a in arcs))
-            wait = float(sum(waits.get((lk, a, b), 0.0) for lk, a, b in zip(links, nodes[:-1], nodes[1:], strict=True)))
-            tariff = float(sum(money_of.get(a, 0.0) for a in arcs))
+            route = np.array(
+                [col_of[arc_of[(lk, a, b)]] for lk, a, b in zip(links, nodes[:-1], nodes[1:], strict=True)]
+            )
+            tariff = float(model.money[route].sum())
+            # the hours the LP values: transit and dwell, with a scenario's expected delays
+            hours = (
+                float((model.cost[route] - model.money[route]).sum() / vot_h)
+                if weighs and vot_h > 0
+                else float(time_h[model.flow_arc[route]].sum())
+            )
+            generalized = float(own[route].sum())
             rows.append(
                 {
                     "segment": segment,
@@ -126,19 +156,23 @@ def explain_pair(
                     "volume_per_year": volume,
                     "tariff_usd": tariff,
                     "transit_days": hours / 24.0,
-                    "wait_days": wait / 24.0,
-                    "time_usd": vot_h * hours,
-                    "wait_usd": vot_h * wait,
-                    "generalized_usd": tariff + vot_h * (hours + wait),
+                    "wait_days": float(waited[route].sum()) / 24.0,
+                    "time_usd": float((model.cost[route] - model.money[route]).sum()),
+                    "wait_usd": float((own[route] - model.cost[route]).sum()),
+                    "generalized_usd": generalized,
+                    "excess_usd": max(generalized - best, 0.0) if np.isfinite(best) else 0.0,
                     "links": list(links),
                 }
             )
         if not paths:
             rows.append({"segment": segment, "route": "unserved", "share": 1.0, "volume_per_year": 0.0,
                          "tariff_usd": np.nan, "transit_days": np.nan, "wait_days": np.nan, "time_usd": np.nan,
-                         "wait_usd": np.nan, "generalized_usd": np.nan, "links": []})  # fmt: skip
+                         "wait_usd": np.nan, "generalized_usd": np.nan, "excess_usd": np.nan,
+                         "links": []})  # fmt: skip
     out = pd.DataFrame(rows, columns=EXPLAIN_COLUMNS)
-    return out.sort_values(["segment", "share"], ascending=[True, False]).reset_index(drop=True)
+    out = out.sort_values(["segment", "share"], ascending=[True, False]).reset_index(drop=True)
+    out.attrs["equilibrium"] = result.equilibrium
+    return out
 
 
 def _nodes_of(links: list[str], flows: pd.DataFrame, origin: str) -> list[str]:

@@ -20,6 +20,9 @@ def assign(
     year: int | None = typer.Option(
         None, "--year", help="That year's demand (2021-2024) over that year's networks, stretch by stretch."
     ),
+    equilibrium: bool = typer.Option(
+        False, "--equilibrium", help="Every segment on its cheapest open route at its own value of time (re-solved)."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
     data: Path | None = sh.DATA_OPTION,
     results: Path | None = sh.RESULTS_OPTION,
@@ -41,7 +44,7 @@ def assign(
         full, demand = sh.network_and_demand(data, demand_file)
         net, _ = sh.network_of_day(full, on, None)
         chosen = None if scenario is None else sh.guard(lambda: load_scenario(scenario, net))
-        result = sh.guard(lambda: run_assignment(net, demand, scenario=chosen))
+        result = sh.guard(lambda: run_assignment(net, demand, scenario=chosen, equilibrium=equilibrium))
     run_id = sh.keep_run(results, "assign", net, demand, chosen, result) if save else None
     if as_json:
         sh.emit_json(result.to_dict())

@@ -168,6 +168,9 @@ def print_assignment(network: Network, demand: Demand, result: Assignment, *, to
                     show_header=False)  # fmt: skip
     summary.add_row("transport cost", f"{result.transport_cost_usd / 1e6:,.1f} M USD/y")
     summary.add_row("value left behind", f"{result.unserved_cost_usd / 1e6:,.1f} M USD/y")
+    if result.equilibrium:  # how far from every segment on its cheapest route with room
+        gap = result.equilibrium
+        summary.add_row("gap to equilibrium", f"{gap['relative_gap']:.3%} of the cost ({gap['rounds']} LP rounds)")
     for commodity, left in result.unserved_by_commodity().items():
         total = demand.total(commodity)
         summary.add_row(f"unserved {commodity}", f"{left:,.0f} {units[commodity]}/y of {total:,.0f}")

@@ -136,12 +136,24 @@ def _segments(origin: str, destination: str, commodity: str, scenario: str | Non
 
     from corridor.cli._render import make_console
 
-    out = Table(title=f"{commodity} {origin} to {destination}: each shipper segment's routes (per unit)")
-    for col in ("segment", "route", "share", "tariff USD", "transit d", "wait d", "time USD", "wait USD", "total USD"):
+    gap = table.attrs.get("equilibrium") or {}
+    caption = (
+        f"gap to equilibrium: {gap['relative_gap']:.3%} of the cost ({gap['rounds']} LP rounds); over cheapest = "
+        "beyond the segment's cheapest route with room"
+        if gap
+        else None
+    )
+    out = Table(
+        title=f"{commodity} {origin} to {destination}: each shipper segment's routes (per unit)", caption=caption
+    )
+    columns = ("segment", "route", "share", "tariff USD", "transit d", "wait d", "time USD", "wait USD", "total USD",
+               "over cheapest USD")  # fmt: skip
+    for col in columns:
         out.add_column(col)
     for r in table.itertuples():
         out.add_row(str(r.segment), str(r.route), f"{r.share:.0%}", f"{r.tariff_usd:,.0f}", f"{r.transit_days:.1f}",
-                    f"{r.wait_days:.1f}", f"{r.time_usd:,.0f}", f"{r.wait_usd:,.0f}", f"{r.generalized_usd:,.0f}")  # fmt: skip
+                    f"{r.wait_days:.1f}", f"{r.time_usd:,.0f}", f"{r.wait_usd:,.0f}", f"{r.generalized_usd:,.0f}",
+                    f"{r.excess_usd:,.0f}")  # fmt: skip
     make_console().print(out)
 
 

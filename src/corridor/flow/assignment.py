@@ -42,6 +42,7 @@ def assign(
     solver_options: Mapping[str, Any] | None = None,
     force_lp: bool = False,
     lp: str = "auto",
+    equilibrium: bool = False,
 ) -> Assignment:
     """Place demand on the network at least cost within capacities; say what cannot be carried.
 
@@ -62,6 +63,12 @@ def assign(
         Solve the LP even when shortest routes already fit.
     lp
         ``plain``, ``priced`` or ``auto`` (by size; see :func:`corridor.flow.solve_model`).
+    equilibrium
+        ``True``: solve again until every segment weighs the queues' waits at its own value of
+        time (a user equilibrium, :mod:`corridor.flow.equilibrium`). ``False`` (default): the LP
+        once, a cost minimum with waits at the queues' rates, which is what the shipped 2021
+        calibration was fitted with (under the equilibrium that fit no longer holds: see the
+        README's "Shippers, queues and the 2021 fit").
 
     Returns
     -------
@@ -86,7 +93,7 @@ def assign(
             quick = _uncongested(model)
             if quick is not None:
                 return replace(read_assignment(model, quick), method="shortest routes (no capacity binds)")
-        return read_assignment(model, solve_model(model, lp=lp, solver_options=solver_options))
+        return read_assignment(model, solve_model(model, lp=lp, solver_options=solver_options, equilibrium=equilibrium))
     base = network
     network = with_investments(network, scenario)
     horizon = scenario.horizon or DEFAULT_HORIZON
@@ -99,7 +106,14 @@ def assign(
                 reference = reference_loads(base, demand, n_arcs=network.compiled.n_arcs)
             effect = replace(effect, reference_t=reference)
         model = build_assignment(network, demand, effect=effect, penalty=penalty)
-        parts.append((stretch.days, read_assignment(model, solve_model(model, lp=lp, solver_options=solver_options))))
+        parts.append(
+            (
+                stretch.days,
+                read_assignment(
+                    model, solve_model(model, lp=lp, solver_options=solver_options, equilibrium=equilibrium)
+                ),
+            )
+        )
     return parts[0][1] if len(parts) == 1 else combine_assignments(parts)
 
 
@@ -184,12 +198,28 @@ def combine_assignments(parts: Sequence[tuple[int, Assignment]]) -> Assignment:
         unserved=unserved,
         bottlenecks=bottlenecks,
         flows_by_origin=by_origin,
+        equilibrium=_combined_gap([r.equilibrium for r in results], weights),
         solver={
             "stretches": len(parts),
             "iterations": sum(int(r.solver.get("iterations", 0)) for r in results),
             "solve_seconds": round(sum(float(r.solver.get("solve_seconds", 0.0)) for r in results), 4),
         },
     )
+
+
+def _combined_gap(gaps: Sequence[dict[str, Any]], weights: Sequence[float]) -> dict[str, Any]:
+    """The stretches' gaps to equilibrium as one: rounds and seconds summed, the largest relative
+    gaps, excess cost per year weighted by days."""
+    measured = [(g, w) for g, w in zip(gaps, weights, strict=True) if g]
+    if not measured:
+        return {}
+    return {
+        "rounds": sum(int(g["rounds"]) for g, _ in measured),
+        "relative_gap": max(float(g["relative_gap"]) for g, _ in measured),
+        "excess_usd": round(sum(float(g["excess_usd"]) * w for g, w in measured), 2),
+        "first_gap": max(float(g["first_gap"]) for g, _ in measured),
+        "seconds": round(sum(float(g["seconds"]) for g, _ in measured), 4),
+    }
 
 
 def _uncongested(model: AssignmentModel) -> LPSolution | None:

@@ -5,7 +5,7 @@ other columns as a sparse block. The whole matrix is written only when something
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -314,7 +314,7 @@ def build_assignment(
     if n_flow:
         np.concatenate(costs, out=cost[:n_flow])
     cost[unserved_col] = pair_penalty
-    queues = _queues(network, cap.kind, cap.element, cap_limit)
+    queues = _queues(network, cap, _least_vot_h(book, len(cn.commodities), cn.commodity_index))
     queue_rows = n_rows + np.arange(len(queues.cap), dtype=np.int64)
     piece_cols = col + np.arange(queues.n_pieces, dtype=np.int64)
     if queues.n_pieces:
@@ -370,6 +370,7 @@ def build_assignment(
         queue_half_h=queues.half,
         queue_max_h=queues.longest,
         queue_vot_h=queues.vot_h,
+        queue_own_vot_h=queues.own_vot_h,
         piece_cols=piece_cols,
         piece_queue=queues.piece_queue,
         piece_wait_h=queues.piece_wait,
@@ -457,7 +458,8 @@ class _Queues:
     cap: np.ndarray  # [queue] position in the capacity rows
     half: np.ndarray
     longest: np.ndarray
-    vot_h: np.ndarray  # USD per unit of the row's dimension per hour waited
+    vot_h: np.ndarray  # USD per unit of the row's dimension per hour waited, as the pieces charge it
+    own_vot_h: np.ndarray  # the same at the element's own value of time (congestion.csv)
     piece_queue: np.ndarray
     piece_wait: np.ndarray  # hours
     piece_cost: np.ndarray
@@ -468,8 +470,24 @@ class _Queues:
         return len(self.piece_queue)
 
 
-def _queues(network: Network, cap_kind: list[str], cap_element: list[str], cap_limit: list[float]) -> _Queues:
-    """One queue per capacity row whose element (a link's direction, a node, a shared group) is in congestion.csv."""
+def _least_vot_h(book: SegmentBook, n_commodities: int, index_of: Callable[[str], int]) -> np.ndarray:
+    """[commodity] the lowest value of time (USD per unit per hour) of its segments that weigh
+    time; inf for a commodity with none."""
+    out = np.full(n_commodities, np.inf)
+    table = book.table[book.table["weigh_time"]]
+    for c, vot in zip(table["commodity"], table["value_of_time_usd_per_unit_day"], strict=True):
+        k = index_of(str(c))
+        out[k] = min(out[k], float(vot) / 24.0)
+    return out
+
+
+def _queues(network: Network, cap: _CapacityRows, least_vot_h: np.ndarray) -> _Queues:
+    """One queue per capacity row whose element (a link's direction, a node, a shared group) is in congestion.csv.
+
+    The pieces charge waiting at the lowest value of time of the segments counted there (per unit
+    of the row's dimension; the element's own for a commodity whose segments do not weigh time):
+    each segment pays the rest of its own as a toll (:mod:`corridor.flow.equilibrium`), never negative.
+    """
     table = network.congestion
     params = {
         str(e): (float(h), float(m), float(v))
@@ -481,28 +499,35 @@ def _queues(network: Network, cap_kind: list[str], cap_element: list[str], cap_l
             strict=True,
         )
     }
-    picked = [i for i, (kind, element) in enumerate(zip(cap_kind, cap_element, strict=True))
+    picked = [i for i, (kind, element) in enumerate(zip(cap.kind, cap.element, strict=True))
               if kind in ("link", "node", "shared") and element in params]  # fmt: skip
     widths = np.diff(np.asarray(USE_BREAKPOINTS))
-    piece_queue, piece_wait, piece_upper, vot = [], [], [], []
+    piece_queue, piece_wait, piece_upper, vot, own = [], [], [], [], []
     for q, i in enumerate(picked):
-        half, longest, vot_day = params[cap_element[i]]
+        half, longest, vot_day = params[cap.element[i]]
         _, hours = wait_pieces(half, longest)
         piece_queue += [q] * len(hours)
         piece_wait += hours.tolist()
-        upper = widths * cap_limit[i]
+        upper = widths * cap.limit[i]
         upper[-1] = np.inf  # the capacity row itself bounds the last piece, and its dual prices the rationing
         piece_upper += upper.tolist()
-        vot.append(vot_day / 24.0)
+        factor = np.asarray(cap.factor[i], dtype=float)
+        counted = np.isfinite(factor) & (factor > 0)
+        # USD per unit of the dimension per hour: a commodity's slowest segment, or the element's
+        # own rate for a commodity whose segments do not weigh time
+        rates = np.where(np.isfinite(least_vot_h[counted]), least_vot_h[counted] / factor[counted], vot_day / 24.0)
+        own.append(vot_day / 24.0)
+        vot.append(float(np.min(rates, initial=vot_day / 24.0 if not counted.any() else np.inf)))
     k = len(piece_queue)
     vot_h = np.asarray(vot, dtype=float)
     pq = np.asarray(piece_queue, dtype=np.int64)
     pw = np.asarray(piece_wait, dtype=float)
     return _Queues(
         cap=np.asarray(picked, dtype=np.int64),
-        half=np.asarray([params[cap_element[i]][0] for i in picked], dtype=float),
-        longest=np.asarray([params[cap_element[i]][1] for i in picked], dtype=float),
+        half=np.asarray([params[cap.element[i]][0] for i in picked], dtype=float),
+        longest=np.asarray([params[cap.element[i]][1] for i in picked], dtype=float),
         vot_h=vot_h,
+        own_vot_h=np.asarray(own, dtype=float),
         piece_queue=pq,
         piece_wait=pw,
         piece_cost=vot_h[pq] * pw if k else np.zeros(0),

@@ -32,7 +32,7 @@ from corridor.flow.demand import Demand
 from corridor.network import Network
 from corridor.records import json_records
 
-__all__ = ["LP_METHODS", "PRICED_FROM_COLUMNS", "Assignment", "AssignmentModel", "LPSolution"]
+__all__ = ["LP_METHODS", "PRICED_FROM_COLUMNS", "Assignment", "AssignmentModel", "EquilibriumGap", "LPSolution"]
 
 LP_METHODS = ("auto", "plain", "priced")
 PRICED_FROM_COLUMNS = 20_000
@@ -82,7 +82,8 @@ class AssignmentModel:
     queue_cap: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # position in cap_rows
     queue_half_h: np.ndarray = field(default_factory=lambda: np.zeros(0))
     queue_max_h: np.ndarray = field(default_factory=lambda: np.zeros(0))
-    queue_vot_h: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    queue_vot_h: np.ndarray = field(default_factory=lambda: np.zeros(0))  # as the pieces charge it (USD/dim/h)
+    queue_own_vot_h: np.ndarray = field(default_factory=lambda: np.zeros(0))  # the element's own (congestion.csv)
     piece_cols: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
     piece_queue: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
     piece_wait_h: np.ndarray = field(default_factory=lambda: np.zeros(0))
@@ -200,8 +201,35 @@ def _ranges(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
 
 
 @dataclass(frozen=True, eq=False)
+class EquilibriumGap:
+    """How far an assignment is from every segment on its cheapest open routes at its own value of
+    time (see :mod:`corridor.flow.equilibrium`)."""
+
+    rounds: int
+    relative_gap: float
+    excess_usd: float  # per year
+    first_gap: float  # the relative gap of the LP without tolls
+    seconds: float
+    cheapest_usd: np.ndarray = field(default_factory=lambda: np.zeros(0), repr=False)  # [pair] per unit
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data for JSON."""
+        return {
+            "rounds": self.rounds,
+            "relative_gap": float(self.relative_gap),
+            "excess_usd": round(float(self.excess_usd), 2),
+            "first_gap": float(self.first_gap),
+            "seconds": round(self.seconds, 4),
+        }
+
+
+@dataclass(frozen=True, eq=False)
 class LPSolution:
-    """What HiGHS returned: status, objective, primal values and row duals, and its timings."""
+    """What HiGHS returned: status, objective, primal values and row duals, and its timings.
+
+    ``cost``: the column costs the solution is optimal for, when not the model's own (the LP with
+    the segments' waiting tolls); ``equilibrium``: its measured gap to equilibrium.
+    """
 
     status: str
     objective: float
@@ -209,6 +237,8 @@ class LPSolution:
     row_dual: np.ndarray
     iterations: int
     solve_seconds: float
+    cost: np.ndarray | None = None
+    equilibrium: EquilibriumGap | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -223,7 +253,9 @@ class Assignment:
     unit of cargo), utilisation, wait_h (hours cargo waits there, for elements with a queue),
     wait_usd (the waiting cost of one more unit of load); only rows with a rent or a queue past
     its knee, ranked by rent. ``transport_cost_usd``: tariffs and premiums paid;
-    ``time_cost_usd``: the shippers' value of time in transit and waiting.
+    ``time_cost_usd``: the shippers' value of time in transit and waiting. ``equilibrium``: the
+    gap to every segment on its cheapest open routes at its own value of time (rounds,
+    relative_gap, excess_usd, first_gap, seconds; see :mod:`corridor.flow.equilibrium`).
     """
 
     status: str
@@ -237,6 +269,7 @@ class Assignment:
     flows_by_origin: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)  # + origin column
     time_cost_usd: float = 0.0
     flows_by_segment: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)  # + origin, segment
+    equilibrium: dict[str, Any] = field(default_factory=dict)  # the gap to equilibrium (EquilibriumGap.to_dict)
 
     @property
     def total_cost_usd(self) -> float:
@@ -267,5 +300,6 @@ class Assignment:
             "unserved_pairs": json_records(self.unserved),
             "flows": json_records(self.flows),
             "bottlenecks": json_records(self.bottlenecks),
+            "equilibrium": self.equilibrium,
             "solver": self.solver,
         }

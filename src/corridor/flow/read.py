@@ -28,7 +28,9 @@ def read_assignment(model: AssignmentModel, solution: LPSolution, *, tolerance: 
     )
     money = model.money if len(model.money) == model.n_flow else model.cost[: model.n_flow]
     transport = float(money @ flow)
-    time_cost = float((model.cost[: model.n_flow] - money) @ flow + model.cost[model.piece_cols] @ x[model.piece_cols])
+    # the time valued: in transit, and waiting (the queues' pieces plus each segment's waiting toll)
+    cost = model.cost if solution.cost is None else solution.cost
+    time_cost = float((cost[: model.n_flow] - money) @ flow + cost[model.piece_cols] @ x[model.piece_cols])
     flows = _flow_table(cn, per_arc, model, x)
     _, group_origin = _group_keys(model)
     by_origin = pd.DataFrame(
@@ -70,6 +72,7 @@ def read_assignment(model: AssignmentModel, solution: LPSolution, *, tolerance: 
         unserved=unserved_table,
         bottlenecks=_bottlenecks(model, solution, tolerance),
         flows_by_origin=by_origin,
+        equilibrium={} if solution.equilibrium is None else solution.equilibrium.to_dict(),
         solver={
             "iterations": solution.iterations,
             "solve_seconds": round(solution.solve_seconds, 4),
@@ -152,7 +155,10 @@ def _bottlenecks(model: AssignmentModel, solution: LPSolution, tolerance: float)
     wait_usd = np.zeros(len(model.cap_rows))
     if len(model.queue_rows):
         wait_h[model.queue_cap] = model.queue_waits(solution.x)
-        wait_usd[model.queue_cap] = np.maximum(-solution.row_dual[model.queue_rows], 0.0)
+        # the pieces charge a queue's wait at its lowest segment's rate: scaled to the element's own
+        with np.errstate(divide="ignore", invalid="ignore"):
+            scale = np.where(model.queue_vot_h > 0, model.queue_own_vot_h / model.queue_vot_h, 1.0)
+        wait_usd[model.queue_cap] = np.maximum(-solution.row_dual[model.queue_rows], 0.0) * scale
     table = pd.DataFrame(
         {
             "element": model.cap_element,

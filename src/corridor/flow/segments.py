@@ -14,10 +14,12 @@ of its capacity the wait is ``wait_h_at_half * r / (1 - r)`` hours, up to ``max_
 mean wait of a single-server queue in the Pollaczek-Khinchine form, which doubles between half
 and two-thirds use and grows without bound near capacity). In the LP the element's load is split
 into pieces between fixed use breakpoints, each piece priced at the wait at its midpoint times
-the element's value of time: a convex piecewise-linear cost, so the problem stays an LP with
-duals, and the waiting cost a shipper sees is the marginal piece's (a user equilibrium in which
-waiting costs every unit the same). The hard capacity still binds at full use; its dual prices
-the rationing beyond the longest wait.
+a value of time: a convex piecewise-linear cost, so the problem stays an LP with duals, and the
+waiting cost a shipper sees is the marginal piece's. The pieces charge the lowest value of time
+of the segments that queue there; each segment pays the rest of its own as a toll at the wait,
+and the LP is solved again until the waits settle (:mod:`corridor.flow.equilibrium`): a user
+equilibrium in which each segment values the same wait at its own value of time. The hard
+capacity still binds at full use; its dual prices the rationing beyond the longest wait.
 """
 
 from __future__ import annotations
@@ -33,8 +35,13 @@ __all__ = ["DEFAULT_SEGMENT", "USE_BREAKPOINTS", "SegmentBook", "segment_book", 
 
 DEFAULT_SEGMENT = "all"
 
-USE_BREAKPOINTS = (0.0, 0.5, 0.7, 0.8, 0.9, 0.95, 0.98, 1.0)
-"""Shares of capacity where the piecewise-linear waiting cost changes slope."""
+USE_BREAKPOINTS = (
+    *(round(0.05 * i, 2) for i in range(17)),
+    *(0.85, 0.9, 0.925, 0.95, 0.965, 0.98, 0.99, 1.0),
+)
+"""Shares of capacity where the piecewise-linear waiting cost changes slope: every 5 percent up to
+80, closer above, where the curve steepens. Fine enough that a segment's equilibrium wait falls
+within a few hours of a piece's (:mod:`corridor.flow.equilibrium`)."""
 
 
 @dataclass(frozen=True)

@@ -1,14 +1,17 @@
-"""Solve the assignment LP with HiGHS: whole (dual simplex) or through the priced master."""
+"""Solve the assignment LP with HiGHS: whole (dual simplex) or through the priced master, again
+with the segments' waiting tolls until the waits settle (:mod:`corridor.flow.equilibrium`)."""
 
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
 
 from corridor.errors import InfeasibleError, SolverError
+from corridor.flow.equilibrium import solve_equilibrium
 from corridor.flow.highs import highs_lp, new_highs, status_name
 from corridor.flow.model import LP_METHODS, PRICED_FROM_COLUMNS, AssignmentModel, LPSolution
 from corridor.flow.pricing import solve_priced
@@ -18,40 +21,73 @@ __all__ = ["solve_assignment", "solve_model"]
 
 def solve_assignment(model: AssignmentModel, *, solver_options: Mapping[str, Any] | None = None) -> LPSolution:
     """Solve the LP with HiGHS; raise InfeasibleError or SolverError when there is no optimum."""
+    return _plain(model, solver_options)(model.cost)
+
+
+def _plain(model: AssignmentModel, solver_options: Mapping[str, Any] | None) -> Callable[[np.ndarray], LPSolution]:
+    """A solver of the whole LP at given column costs; each call after the first changes the costs
+    that changed and restarts from the last basis."""
     import highspy
 
     h = new_highs(solver_options)
     h.passModel(highs_lp(model.cost, model.upper, model.row_lower, model.row_upper, model.matrix))
-    start = time.perf_counter()
-    h.run()
-    seconds = time.perf_counter() - start
-    model_status = h.getModelStatus()
-    if model_status == highspy.HighsModelStatus.kInfeasible:
-        raise InfeasibleError(
-            "the assignment LP is infeasible although unserved demand is allowed: a demand or capacity is inconsistent "
-            "(a negative capacity or demand that validation let through)"
+    now = np.asarray(model.cost, dtype=float).copy()
+
+    def run(cost: np.ndarray) -> LPSolution:
+        changed = np.flatnonzero(cost != now)
+        if len(changed):
+            h.changeColsCost(len(changed), changed.astype(np.int32), np.asarray(cost[changed], dtype=float))
+            now[changed] = cost[changed]
+        start = time.perf_counter()
+        h.run()
+        seconds = time.perf_counter() - start
+        model_status = h.getModelStatus()
+        if model_status == highspy.HighsModelStatus.kInfeasible:
+            raise InfeasibleError(
+                "the assignment LP is infeasible although unserved demand is allowed: a demand or capacity is "
+                "inconsistent (a negative capacity or demand that validation let through)"
+            )
+        if model_status != highspy.HighsModelStatus.kOptimal:
+            raise SolverError(f"HiGHS stopped with status {status_name(model_status)!r}; expected 'Optimal'")
+        solution = h.getSolution()
+        info = h.getInfo()
+        return LPSolution(
+            status="optimal",
+            objective=float(info.objective_function_value),
+            x=np.asarray(solution.col_value, dtype=float),
+            row_dual=np.asarray(solution.row_dual, dtype=float),
+            iterations=int(info.simplex_iteration_count),
+            solve_seconds=seconds,
         )
-    if model_status != highspy.HighsModelStatus.kOptimal:
-        raise SolverError(f"HiGHS stopped with status {status_name(model_status)!r}; expected 'Optimal'")
-    solution = h.getSolution()
-    info = h.getInfo()
-    return LPSolution(
-        status="optimal",
-        objective=float(info.objective_function_value),
-        x=np.asarray(solution.col_value, dtype=float),
-        row_dual=np.asarray(solution.row_dual, dtype=float),
-        iterations=int(info.simplex_iteration_count),
-        solve_seconds=seconds,
-    )
+
+    return run
 
 
 def solve_model(
-    model: AssignmentModel, *, lp: str = "auto", solver_options: Mapping[str, Any] | None = None
+    model: AssignmentModel,
+    *,
+    lp: str = "auto",
+    solver_options: Mapping[str, Any] | None = None,
+    equilibrium: bool = False,
 ) -> LPSolution:
     """Solve the LP whole (``plain``) or through column generation (``priced``, same optimum,
-    far less work on a large network); ``auto`` picks by size. See :mod:`corridor.flow.pricing`."""
+    far less work on a large network); ``auto`` picks by size. See :mod:`corridor.flow.pricing`.
+
+    With ``equilibrium=True`` and queues, the LP is solved again with each segment's waiting tolls
+    until every segment is on its cheapest open routes at its own value of time; by default once,
+    waits at the queues' rates. With the rounds, the solution carries the measured gap
+    (:mod:`corridor.flow.equilibrium`).
+    """
     if lp not in LP_METHODS:
         raise ValueError(f"unknown LP method {lp!r}; expected one of {', '.join(LP_METHODS)}")
+    solve: Callable[[np.ndarray], LPSolution]
     if lp == "priced" or (lp == "auto" and model.shape[1] >= PRICED_FROM_COLUMNS):
-        return solve_priced(model, solver_options=solver_options)
-    return solve_assignment(model, solver_options=solver_options)
+
+        def priced(cost: np.ndarray) -> LPSolution:
+            chosen = model if cost is model.cost else replace(model, cost=cost)
+            return solve_priced(chosen, solver_options=solver_options)
+
+        solve = priced
+    else:
+        solve = _plain(model, solver_options)
+    return solve_equilibrium(model, solve) if equilibrium else solve(model.cost)

@@ -1,0 +1,125 @@
+"""Route choices consistent with each segment's own value of time (corridor.flow.equilibrium)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from corridor.flow import assign, build_assignment, demand_from_frame, load_demand, solve_assignment, solve_priced
+from corridor.flow.equilibrium import GAP_TOLERANCE, wait_terms
+
+CONGESTION_COLUMNS = ["element", "wait_h_at_half", "max_wait_h", "wait_source", "value_of_time_usd_per_dim_day",
+                      "value_of_time_source"]  # fmt: skip
+
+
+def segments(slow_per_day: float, fast_per_day: float) -> pd.DataFrame:
+    table = pd.DataFrame(
+        [("container", "fast", 0.5, 100_000.0, "T1", fast_per_day, "T1"),
+         ("container", "slow", 0.5, 10_000.0, "T1", slow_per_day, "T1")],
+        columns=["commodity", "segment", "share", "value_usd_per_unit", "value_source",
+                 "value_of_time_usd_per_unit_day", "value_of_time_source"],
+    )  # fmt: skip
+    table["share_source"] = "T1"
+    return table
+
+
+def queued_feeder(tiny, *, capacity: float, half_h: float, longest_h: float, vot_per_day: float):
+    """The tiny network with a capacity and a queue on the B-D feeder (130 USD, 22 h), beside the
+    ferry (100 USD, 50 h): the fast route is the one that queues, as across the Caspian."""
+    links = tiny.links.copy()
+    feeder = links["id"] == "bd_feeder"
+    links.loc[feeder, ["capacity", "capacity_unit", "capacity_source"]] = [capacity, "teu_per_year", "T1"]
+    congestion = pd.DataFrame([("bd_feeder", half_h, longest_h, "T1", vot_per_day, "T1")], columns=CONGESTION_COLUMNS)
+    return tiny.replace(links=links, congestion=congestion)
+
+
+def boxes(net, rows):
+    frame = pd.DataFrame(rows, columns=["origin", "destination", "commodity", "quantity_per_year"])
+    frame["source"] = "T1"
+    return demand_from_frame(net, frame)
+
+
+def hours_by_segment(net, result) -> dict[str, float]:
+    """Each segment's mean hours per unit carried: transit and dwell, and waiting in queues."""
+    cn = net.compiled
+    arc = {(cn.link_ids[cn.arc_link[a]], cn.node_ids[cn.tail[a]], cn.node_ids[cn.head[a]]): a for a in range(cn.n_arcs)}
+    waits = {(r.link, r["from"], r.to): float(r.wait_h) for _, r in result.flows.iterrows()}
+    flows = result.flows_by_segment
+    out = {}
+    for segment, part in flows.groupby("segment"):
+        keys = list(zip(part["link"], part["from"], part["to"], strict=True))
+        hours = np.array([cn.time_h[arc[k]] + waits.get(k, 0.0) for k in keys])
+        volume = part["flow_per_year"].to_numpy(float)
+        served = result.unserved.loc[result.unserved["segment"] == segment, "served"].sum()
+        out[str(segment)] = float(hours @ volume / served)
+    return out
+
+
+def test_a_time_critical_segment_weighs_a_long_queue_at_its_own_value_of_time(tiny):
+    """At the queue's own rate (2.4 USD a day) the fast boxes would fill the feeder to a 40-hour
+    wait, 62 hours in all against the ferry's 50. At their own 100 USD an hour some go round by
+    rail before the wait reaches 28 hours (the feeder's advantage over the ferry), and they are no
+    slower than the slow boxes on the ferry."""
+    net = queued_feeder(tiny, capacity=1_000.0, half_h=10.0, longest_h=400.0, vot_per_day=2.4)
+    net = net.replace(segments=segments(2.4, 2_400.0))
+    result = assign(net, boxes(net, [("b", "d", "container", 1_600.0)]), equilibrium=True)
+    hours = hours_by_segment(net, result)
+    assert hours["fast"] <= hours["slow"] + 0.5
+    feeder = result.flows[result.flows["link"] == "bd_feeder"]
+    assert 0.0 < feeder["wait_h"].iloc[0] < 28.0
+    assert 0.0 <= result.equilibrium["relative_gap"] <= GAP_TOLERANCE
+    assert result.equilibrium["rounds"] >= 1
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+)
+@given(
+    slow=st.floats(2.0, 500.0),
+    ratio=st.floats(1.5, 50.0),
+    queue_vot=st.floats(0.5, 500.0),
+    capacity=st.floats(200.0, 3_000.0),
+    half_h=st.floats(2.0, 60.0),
+    longest_h=st.floats(100.0, 600.0),
+    quantity=st.floats(100.0, 4_000.0),
+)
+def test_a_higher_value_of_time_never_gives_a_slower_route(
+    tiny, slow, ratio, queue_vot, capacity, half_h, longest_h, quantity
+):
+    """For one pair, the segment that values time more is never on slower routes, waits counted
+    (at an equilibrium: if the fast segment took a slower route than the slow one, each would gain
+    by swapping, since the waits are the same for both)."""
+    net = queued_feeder(tiny, capacity=capacity, half_h=half_h, longest_h=longest_h, vot_per_day=queue_vot)
+    net = net.replace(segments=segments(slow, slow * ratio))
+    result = assign(net, boxes(net, [("b", "d", "container", quantity)]), equilibrium=True)
+    hours = hours_by_segment(net, result)
+    assert hours["fast"] <= hours["slow"] + 0.5, (hours, result.equilibrium)
+    assert result.equilibrium["relative_gap"] <= 0.05  # the pieces are coarse near capacity, where waits climb steeply
+
+
+def test_tolls_keep_the_priced_lp_exact(eurasia):
+    """The segments' waiting tolls are per column: the priced LP reaches the plain LP's optimum with them."""
+    model = build_assignment(eurasia, load_demand(eurasia))
+    terms = wait_terms(model)
+    assert np.any(terms.toll_h > 0)
+    cost = model.cost.copy()
+    cost[: model.n_flow] += terms.tolls(model.n_flow, np.full(len(model.queue_rows), 48.0))
+    tolled = replace(model, cost=cost)
+    plain = solve_assignment(tolled)
+    priced = solve_priced(tolled)
+    assert priced.objective == pytest.approx(plain.objective, rel=1e-6)
+    assert plain.objective > solve_assignment(model).objective
+
+
+def test_the_assignment_reports_its_gap_to_equilibrium(eurasia):
+    """The built-in network's queues (Khorgos, Brest, the Caspian) are weighed by three container
+    segments: solved once, the LP leaves a gap; the rounds close it to the tolerance."""
+    record = assign(eurasia, load_demand(eurasia), equilibrium=True).to_dict()["equilibrium"]
+    assert record["rounds"] > 1
+    assert 0.0 <= record["relative_gap"] <= GAP_TOLERANCE < record["first_gap"]
+    assert record["excess_usd"] >= 0.0
