@@ -68,7 +68,7 @@ def compare_routes(
     Examples
     --------
     >>> net = load_network()
-    >>> out = compare_routes(net, "Xi'an", "Duisburg", [Option("Northern", via=("northern_rail",))], avoid=["RU"])
+    >>> out = compare_routes(net, "Xi'an", "Duisburg", [Option("Northern", via=("northern_rail",))], avoid=["RU", "BY"])
     >>> out[0].route is None and "avoid RU" in out[0].reason
     True
     """
