@@ -42,6 +42,10 @@ def assign(
 def impact(
     scenario: str = typer.Argument(..., help="Built-in scenario name or YAML file."),
     period: str = typer.Option("week", "--period", help="Length of a period: day, week or month."),
+    samples: int | None = typer.Option(None, "--samples", help="Draws of the assumptions: ranges and drivers."),
+    seed: int = typer.Option(1, "--seed", help="Random seed of the draws (with --samples)."),
+    executor: str = sh.EXECUTOR_OPTION,
+    workers: int | None = sh.WORKERS_OPTION,
     demand_file: Path | None = sh.DEMAND_OPTION,
     as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
     data: Path | None = sh.DATA_OPTION,
@@ -54,6 +58,12 @@ def impact(
 
     if period not in ("day", "week", "month"):
         raise sh.fail(RequestError(f"period is {period!r}; expected day, week or month"))
+    if samples is not None:
+        from corridor.cli._uncertainty import ranged_impact
+
+        ranged_impact(scenario, period=period, samples=samples, seed=seed, executor=executor, workers=workers,
+                      data=data, demand_file=demand_file, as_json=as_json)  # fmt: skip
+        return
     net, demand = sh.network_and_demand(data, demand_file)
     chosen = sh.guard(lambda: load_scenario(scenario, net))
     result = sh.guard(lambda: run_impact(net, demand, chosen, period=period))  # type: ignore[arg-type]

@@ -177,8 +177,11 @@ def network_show(
     net = sh.load_network_or_exit(data)
     if as_json:
         from corridor.cli._render import network_records
+        from corridor.network.assumptions import assumption_records, load_assumptions
 
-        sh.emit_json(network_records(net))
+        sh.emit_json(
+            {**network_records(net), "assumptions": assumption_records(sh.guard(lambda: load_assumptions(data)))}
+        )
         return
     from corridor.cli._render import print_network
 

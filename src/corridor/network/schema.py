@@ -54,7 +54,7 @@ OPTIONAL_TABLES: tuple[str, ...] = ("segments", "congestion")
 """Tables a dataset may leave out (a missing file is an empty table): shipper segments (else one
 per commodity, at its own value and value of time) and queues (else no element makes cargo wait)."""
 
-OTHER_TABLES: tuple[str, ...] = ("demand", "risks")
+OTHER_TABLES: tuple[str, ...] = ("demand", "risks", "assumptions")
 """Tables that describe inputs other than the network (their schema ships beside the others)."""
 
 DTYPES = frozenset({"str", "float", "list", "source"})
