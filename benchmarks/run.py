@@ -3,7 +3,7 @@
 ``python benchmarks/run.py [--quick] [--json] [--only NAME ...] [--no-plain]``
 
 * ``--only``: the groups to run, of ``routing``, ``cold_start``, ``assignment``, ``sweeps``,
-  ``criticality``, ``guards``, ``web`` (default: all).
+  ``criticality``, ``guards``, ``web``, ``uncertainty`` (default: all).
 * ``--quick``: smaller cases (a 3,000-node assignment, 20,000 sampled years, no synthetic N-1,
   one run of each guard): ``make bench-quick``, about 3 minutes on a 2-core machine.
 * ``--no-plain``: skip the plain assignment LP (about half an hour at 10,000 nodes); the floor
@@ -26,7 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-GROUPS = ("routing", "cold_start", "assignment", "sweeps", "criticality", "guards", "web")
+GROUPS = ("routing", "cold_start", "assignment", "sweeps", "criticality", "guards", "web", "uncertainty")
 
 TARGETS = {
     "routing.over_networkx": (">=", 15.0),
@@ -44,6 +44,8 @@ TARGETS = {
     "guards.news_over_validate": ("<=", 3.0),
     "web.throughput_16_over_1": (">=", 1.6),
     "web.p95_over_single": ("<=", 4.0),
+    "uncertainty.dask_2_over_1": (">=", 1.7),
+    "uncertainty.sample_over_cold_impact": ("<=", 0.5),
 }
 
 
@@ -63,6 +65,8 @@ def _argv(group: str, quick: bool, no_plain: bool) -> list[str]:
         return ["--runs", "1"] if quick else []
     if group == "web":
         return ["--rounds", "1"] if quick else []
+    if group == "uncertainty":
+        return ["--samples", "4"] if quick else []
     return []
 
 

@@ -78,6 +78,10 @@ def test_a_range_must_qualify_the_number_the_dataset_gives(tiny, tmp_path):
     missing = load_assumptions(write(tmp_path, "links,nowhere,dwell_h,6,4,8,uniform,no such link,T1"))
     with pytest.raises(DataError, match="nowhere"):
         check_assumptions(tiny, missing)
+    unsourced = load_assumptions(write(tmp_path, "links,oa,dwell_h,5,4,8,uniform,the border wait,T1; X9"))
+    with pytest.raises(DataError) as err:
+        check_assumptions(tiny, unsourced)
+    assert [(p.row, p.field) for p in err.value.problems] == [(2, "source")]
 
 
 def test_a_folder_without_the_table_has_no_assumptions(tiny_copy):
@@ -118,3 +122,29 @@ def test_a_draw_is_laid_over_the_tables_the_calibration_and_the_scenario():
     # the point values give the calibrated network back
     same, _ = apply_draw(published, table, table["value"], parameters=dataset_parameters(), scenario=sanctions)
     pd.testing.assert_frame_equal(same.segments, load_network().segments)
+
+
+def test_network_show_lists_the_assumptions_and_validate_checks_them(tiny_copy):
+    import json
+
+    from typer.testing import CliRunner
+
+    from corridor.cli import app
+    from corridor.errors import EXIT_CODES
+
+    shown = CliRunner().invoke(app, ["network", "show", "--json"])
+    assert shown.exit_code == 0, shown.output
+    listed = json.loads(shown.stdout)["assumptions"]
+    hold_up = next(a for a in listed if a["field"] == "expected_delay_days")
+    assert {k: hold_up[k] for k in ("element", "value", "low", "high", "distribution")} == {
+        "element": "sanctions-2022#0",
+        "value": 28.0,
+        "low": 14.0,
+        "high": 42.0,
+        "distribution": "triangular",
+    }
+    assert hold_up["reason"] and hold_up["source"]
+    (tiny_copy / "assumptions.csv").write_text(HEADER + "links,oa,dwell_h,6,4,8,uniform,the border wait,T1\n")
+    refused = CliRunner().invoke(app, ["network", "validate", str(tiny_copy)])
+    assert refused.exit_code == EXIT_CODES[DataError]
+    assert "assumptions.csv row 2: value is 6 but links gives 5" in refused.output

@@ -191,10 +191,12 @@ def network_show(
 @sh.network_app.command("validate")
 def network_validate(path: Path = typer.Argument(..., help="Dataset folder to check.")) -> None:
     """Check a dataset folder and list every problem (file, row, field, what was expected)."""
+    from corridor.cli._uncertainty import checked_assumptions
     from corridor.network import load_network
 
     net = sh.guard(lambda: load_network(path))
-    print(f"valid: {path} has {len(net.nodes)} nodes and {len(net.links)} links")
+    ranged = checked_assumptions(path)
+    print(f"valid: {path} has {len(net.nodes)} nodes, {len(net.links)} links and {ranged} ranged assumptions")
 
 
 @sh.network_app.command("schema")

@@ -84,3 +84,28 @@ def print_ranges(answer: dict[str, Any], *, top: int = 3) -> None:
         cells = f"{band['p50']:,.0f} ({band['p10']:,.0f}–{band['p90']:,.0f})"
         table.add_row(name, cells, ranked or "fixed")
     console.print(table)
+
+
+def checked_assumptions(path: Path | None) -> int:
+    """Check a dataset folder's assumptions against its published tables, calibration, hazards and
+    scenarios; exit with the problems, else the number of assumptions."""
+    import pandas as pd
+
+    from corridor.network import load_network
+    from corridor.network.assumptions import check_assumptions, dataset_parameters, load_assumptions
+    from corridor.network.tables import builtin_dataset_path
+    from corridor.scenario import load_scenario
+
+    folder = builtin_dataset_path() if path is None else path
+    table = sh.guard(lambda: load_assumptions(folder))
+    if table.empty:
+        return 0
+    published = sh.guard(lambda: load_network(path, calibrated=False))
+    risks = pd.read_csv(folder / "risks.csv") if (folder / "risks.csv").is_file() else None
+    scenarios = {}
+    for file in sorted((folder / "scenarios").glob("*.yaml")):
+        scenario = sh.guard(lambda file=file: load_scenario(file))  # type: ignore[misc]
+        scenarios[scenario.name] = scenario
+    parameters = sh.guard(lambda: dataset_parameters(folder))
+    sh.guard(lambda: check_assumptions(published, table, parameters=parameters, risks=risks, scenarios=scenarios))
+    return len(table)

@@ -24,7 +24,7 @@ from scipy import stats
 
 from corridor.errors import DataError, Problem
 from corridor.network.parameters import PARAMETERS_FILE, apply_parameters, read_parameters
-from corridor.network.schema import parse_rows, read_csv_rows, schema_for
+from corridor.network.schema import parse_rows, read_csv_rows, schema_for, split_source
 from corridor.network.tables import Network, builtin_dataset_path
 
 __all__ = [
@@ -127,7 +127,7 @@ def check_assumptions(
     scenarios: Mapping[str, Any] | None = None,
     file: str = ASSUMPTIONS_FILE,
 ) -> None:
-    """Hold each assumption against the number it qualifies: the element and field exist, and the
+    """Hold each assumption against the network: its sources are listed, its element and field exist, and the
     value is the one the network (published tables, before calibration), its ``parameters``, its
     ``risks`` or the named scenario (``scenarios``: name -> :class:`corridor.scenario.Scenario`) give.
 
@@ -145,7 +145,12 @@ def check_assumptions(
     >>> check_assumptions(net, load_assumptions(), scenarios={"sanctions-2022": load_scenario("sanctions-2022")})
     """
     problems = []
+    known = set(network.sources["id"])
     for rec in table.to_dict("records"):
+        unknown = [i for i in split_source(str(rec["source"]))[0] if i not in known]
+        if unknown:
+            message = f"source names {', '.join(unknown)}; expected ids listed in sources.csv"
+            problems.append(Problem(file, message, row=int(rec["row"]), field="source"))
         try:
             found = _current_value(network, rec, parameters=parameters, risks=risks, scenarios=scenarios or {})
         except LookupError as err:
