@@ -31,26 +31,36 @@ def cold_impact(scenario: str) -> float:
     return time.perf_counter() - start
 
 
-def ranged(scenario: str, samples: int, workers: int, seed: int) -> tuple[float, object]:
+def inputs(scenario: str) -> dict[str, object]:
+    """What every ranged run here shares, loaded once (the same table for one and two workers)."""
     from corridor.flow import load_demand
     from corridor.network import load_network
     from corridor.network.assumptions import dataset_parameters, load_assumptions
     from corridor.scenario import load_scenario
+
+    published = load_network(calibrated=False)
+    return {
+        "network": published,
+        "demand": load_demand(load_network()),
+        "scenario": load_scenario(scenario),
+        "assumptions": load_assumptions(),
+        "parameters": dataset_parameters(),
+    }
+
+
+def ranged(shared: dict[str, object], samples: int, workers: int, seed: int) -> tuple[float, object]:
     from corridor.sweep import SweepOptions
     from corridor.sweep.uncertainty import impact_ranges
 
-    published = load_network(calibrated=False)
-    demand = load_demand(load_network())
-    chosen = load_scenario(scenario)
     options = SweepOptions(executor="dask", workers=workers, seed=seed, always_spread=True)
     start = time.perf_counter()
     result = impact_ranges(
-        published,
-        demand,
-        chosen,
+        shared["network"],  # type: ignore[arg-type]
+        shared["demand"],  # type: ignore[arg-type]
+        shared["scenario"],
         samples=samples,
-        assumptions=load_assumptions(),
-        parameters=dataset_parameters(),
+        assumptions=shared["assumptions"],  # type: ignore[arg-type]
+        parameters=shared["parameters"],  # type: ignore[arg-type]
         options=options,
     )
     return time.perf_counter() - start, result
@@ -67,8 +77,9 @@ def main(argv: list[str] | None = None) -> dict:
     cold = cold_impact(args.scenario)
     print(f"Ranged impact of {args.scenario}: {args.samples} draws of the assumptions")
     print(f"  a cold impact run (new process)       {cold:8.1f} s")
-    one, first = ranged(args.scenario, args.samples, 1, args.seed)
-    two, second = ranged(args.scenario, args.samples, 2, args.seed)
+    shared = inputs(args.scenario)
+    one, first = ranged(shared, args.samples, 1, args.seed)
+    two, second = ranged(shared, args.samples, 2, args.seed)
     same = first.figures.equals(second.figures) and first.draws.equals(second.draws)  # type: ignore[attr-defined]
     print(f"  {args.samples} draws on 1 Dask worker          {one:8.1f} s")
     print(f"  {args.samples} draws on 2 Dask workers         {two:8.1f} s")
