@@ -162,3 +162,28 @@ def test_cli_refuses_a_bad_range_with_file_row_and_field(tiny_copy):
     assert result.exit_code == EXIT_CODES[DataError]
     assert "assumptions.csv row 2: value is 2.5; expected a number within low..high (1..2)" in result.output
     assert "Traceback" not in result.output
+
+
+@pytest.mark.slow
+def test_validation_over_draws_gives_coverage(eurasia):
+    from corridor import load_network
+    from corridor.flow import load_demand
+    from corridor.network.assumptions import dataset_parameters, load_assumptions
+    from corridor.sweep.uncertainty import validation_ranges
+
+    published = load_network(calibrated=False)
+    checked = validation_ranges(
+        published,
+        load_demand(eurasia),
+        samples=3,
+        assumptions=load_assumptions(),
+        parameters=dataset_parameters(),
+        options=SweepOptions(seed=2),
+    )
+    table = checked.table
+    assert len(table) == 10 and set(table["year"]) == {2021, 2022}
+    assert ((table["p10"] <= table["p50"]) & (table["p50"] <= table["p90"])).all()
+    west_2022 = table[(table["year"] == 2022) & (table["figure"] == "China to EU rail westbound")].iloc[0]
+    assert west_2022["p10"] < west_2022["p90"]  # the hold-up and the fitted shares move it
+    assert checked.coverage == pytest.approx(table["covered"].mean())
+    assert 0.0 <= checked.to_dict()["coverage"] <= 1.0

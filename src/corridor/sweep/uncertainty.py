@@ -20,7 +20,7 @@ from __future__ import annotations
 import functools
 import logging
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -37,7 +37,16 @@ from corridor.sweep.engine import SweepOptions, sweep_map
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["MAX_SAMPLES", "PERCENTILES", "Ranges", "active_assumptions", "impact_figures", "impact_ranges"]
+__all__ = [
+    "MAX_SAMPLES",
+    "PERCENTILES",
+    "Coverage",
+    "Ranges",
+    "active_assumptions",
+    "impact_figures",
+    "impact_ranges",
+    "validation_ranges",
+]
 
 MAX_SAMPLES = 10_000
 PERCENTILES = {"p10": 10.0, "p50": 50.0, "p90": 90.0}
@@ -196,7 +205,6 @@ def impact_ranges(
     period: str = "week",
     options: SweepOptions | None = None,
     seconds_each: float = 10.0,
-    progress: Callable[[int, int], None] | None = None,
 ) -> Ranges:
     """An impact's headline figures over ``samples`` Latin-hypercube draws of the assumptions.
 
@@ -218,8 +226,8 @@ def impact_ranges(
     period
         Reporting period of each replay (the figures do not depend on it).
     options
-        Executor, workers and the seed (:class:`corridor.sweep.SweepOptions`); the same seed gives
-        the same numbers on every executor.
+        Executor, workers, the seed and progress (:class:`corridor.sweep.SweepOptions`, called
+        with draws done and draws); the same seed gives the same numbers on every executor.
     seconds_each
         A guess of one draw's time (the point answer's), to size the batches.
 
@@ -245,6 +253,7 @@ def impact_ranges(
         _DrawSolver, network, demand, scenario, rows, parameters, {"period": period, "lp": options.lp}
     )
     done = [0]
+    progress = options.progress
 
     def advance(k: int) -> None:
         done[0] += k
@@ -269,3 +278,113 @@ def _keep_top_bottlenecks(figures: pd.DataFrame, top: int = TOP_BOTTLENECKS) -> 
     neck = [c for c in figures.columns if str(c).startswith("bottlenecks.")]
     ranked = set(figures[neck].median().sort_values(ascending=False, kind="stable").index[:top])
     return figures[[c for c in figures.columns if c not in neck or c in ranked]]
+
+
+HOLD_UP = "expected_delay_days"
+"""The one scenario field a validation draw varies (through ``validation_table``'s ``risk_days``)."""
+
+
+@dataclass(frozen=True, eq=False)
+class Coverage:
+    """Each published figure beside the model's P10-P90 over the draws (``table``: year, figure,
+    unit, value, low, high, p10, p50, p90, covered), and the share covered."""
+
+    table: pd.DataFrame
+    samples: int
+    seed: int
+
+    @property
+    def coverage(self) -> float:
+        """Share of the published figures inside the model's P10-P90."""
+        return float(self.table["covered"].mean()) if len(self.table) else 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        from corridor.records import json_records
+
+        return {
+            "samples": self.samples,
+            "seed": self.seed,
+            "coverage": self.coverage,
+            "figures": json_records(self.table),
+        }
+
+
+class _ValidationSolver:
+    """A worker's state for validation draws: the published network, its calibration, the demand."""
+
+    def __init__(
+        self, network: Network, demand: Demand, assumptions: pd.DataFrame, parameters: pd.DataFrame | None
+    ) -> None:
+        self.network, self.demand, self.assumptions, self.parameters = network, demand, assumptions, parameters
+
+    def figures(self, values: Sequence[float]) -> dict[str, float]:
+        from corridor.analysis.calibrate import validation_table
+
+        network, _ = apply_draw(self.network, self.assumptions, values, parameters=self.parameters)
+        names = list(self.assumptions["field"])
+        days = [float(v) for v, f in zip(values, names, strict=True) if f == HOLD_UP]
+        table = validation_table(network, self.demand, risk_days=days[:1])
+        chosen = table[table["variant"] != ""]
+        # the draw's hold-up is a variant of 2022, unless it equals the shipped value (no variant then)
+        rows = pd.concat(
+            [
+                table[table["year"].astype(int) == 2021],
+                chosen if not chosen.empty else table[table["year"].astype(int) == 2022],
+            ]
+        )
+        years, figures, model = rows["year"].astype(int), rows["figure"].astype(str), rows["model"].astype(float)
+        return {f"{y}|{f}": float(m) for y, f, m in zip(years, figures, model, strict=True)}
+
+
+def _solve_validation(
+    state: _ValidationSolver, draws: Sequence[tuple[int, tuple[float, ...]]]
+) -> list[dict[str, float]]:
+    return [state.figures(values) for _, values in draws]
+
+
+def validation_ranges(
+    network: Network,
+    demand: Demand,
+    *,
+    samples: int,
+    assumptions: pd.DataFrame,
+    parameters: pd.DataFrame | None = None,
+    targets: pd.DataFrame | None = None,
+    options: SweepOptions | None = None,
+    seconds_each: float = 5.0,
+) -> Coverage:
+    """``validate-model`` over draws of the assumptions: each published figure beside the model's
+    P10-P90, and the share of figures inside it (coverage).
+
+    A draw acts on the network's tables and calibration and on the 2022 replay's hold-up
+    (``sanctions-2022#0`` ``expected_delay_days``); the replay's other events keep their values.
+
+    Raises
+    ------
+    RequestError
+        Samples out of range.
+    """
+    from corridor.analysis.calibrate import load_targets
+
+    options = options or SweepOptions()
+    if not 1 <= samples <= MAX_SAMPLES:
+        raise RequestError(f"samples is {samples}; expected 1 to {MAX_SAMPLES:,}")
+    rows = active_assumptions(assumptions, "sanctions-2022")
+    rows = rows[(rows["table"] != "scenario") | (rows["field"] == HOLD_UP)].reset_index(drop=True)
+    uniform = qmc.LatinHypercube(d=max(1, len(rows)), rng=np.random.default_rng(options.seed)).random(samples)
+    values = draw_values(rows, uniform[:, : len(rows)])
+    items = [(i, tuple(float(v) for v in values[i])) for i in range(samples)]
+    build = functools.partial(_ValidationSolver, network, demand, rows, parameters)
+    results = sweep_map(
+        _solve_validation, build, items, options=replace(options, progress=None), seconds_each=seconds_each
+    )
+    model = pd.DataFrame(results)
+    targets = load_targets() if targets is None else targets
+    out = targets[["year", "figure", "unit", "value", "low", "high", "source"]].copy()
+    out["year"] = out["year"].astype(int)
+    keys = [f"{y}|{f}" for y, f in zip(out["year"], out["figure"], strict=True)]
+    for name, q in PERCENTILES.items():
+        out[name] = [float(np.percentile(model[k], q)) if k in model else np.nan for k in keys]
+    value = out["value"].astype(float)
+    out["covered"] = (out["p10"] <= value) & (value <= out["p90"])
+    return Coverage(table=out.reset_index(drop=True), samples=samples, seed=options.seed)
