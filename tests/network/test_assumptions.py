@@ -43,7 +43,7 @@ def test_a_range_that_does_not_hold_its_value_is_refused_with_file_row_and_field
     path = write(
         tmp_path,
         "links,ab,dwell_h,60,48,72,uniform,fine,T1",
-        "links,ab,dwell_h,80,48,72,uniform,outside,T1",
+        "links,bc,dwell_h,80,48,72,uniform,outside,T1",
     )
     with pytest.raises(DataError) as err:
         load_assumptions(path)
@@ -66,6 +66,13 @@ def test_bad_bands_are_refused(tmp_path, row, field):
     with pytest.raises(DataError) as err:
         load_assumptions(write(tmp_path, row))
     assert [(p.row, p.field) for p in err.value.problems] == [(2, field)]
+
+
+def test_one_band_per_number(tmp_path):
+    path = write(tmp_path, "links,ab,dwell_h,60,48,72,uniform,one,T1", "links,ab,dwell_h,60,50,70,uniform,two,T1")
+    with pytest.raises(DataError) as err:
+        load_assumptions(path)
+    assert [(p.row, p.field) for p in err.value.problems] == [(3, "field")]
 
 
 def test_a_range_must_qualify_the_number_the_dataset_gives(tiny, tmp_path):

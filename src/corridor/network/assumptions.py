@@ -67,7 +67,8 @@ def load_assumptions(path: str | Path | None = None) -> pd.DataFrame:
     ------
     DataError
         Every problem at once, naming file, row and field: a value outside its band, a band
-        without width, a lognormal band that reaches zero, an unknown distribution.
+        without width, a lognormal band that reaches zero, an unknown distribution, a second
+        band for the same number.
 
     Examples
     --------
@@ -89,8 +90,14 @@ def load_assumptions(path: str | Path | None = None) -> pd.DataFrame:
     records, numbers = read
     table = parse_rows(records, numbers, schema, problems, file=target.name)
     table["row"] = list(numbers)
+    seen: dict[tuple[str, str, str], int] = {}
     for rec in table.to_dict("records"):
         problems.extend(_band_problems(rec, target.name))
+        key = (str(rec["table"]), str(rec["element"]), str(rec["field"]))
+        if key in seen:
+            message = f"{'/'.join(key)} has a band already at row {seen[key]}; expected one band per number"
+            problems.append(Problem(target.name, message, row=int(rec["row"]), field="field"))
+        seen.setdefault(key, int(rec["row"]))
     if problems:
         raise DataError(problems)
     return table.reset_index(drop=True)
