@@ -3,7 +3,9 @@
 ``python benchmarks/run.py [--quick] [--json] [--only NAME ...] [--no-plain]``
 
 * ``--only``: the groups to run, of ``routing``, ``cold_start``, ``assignment``, ``sweeps``,
-  ``criticality``, ``guards``, ``web``, ``uncertainty`` (default: all).
+  ``criticality``, ``guards``, ``web``, ``osm`` (importing a generated 1,200,000-node extract),
+  ``assignment_large`` (the priced LP at 100,000 nodes and the sweep up to it), ``uncertainty``
+  (draws of the assumptions on one and two Dask workers) (default: all).
 * ``--quick``: smaller cases (a 3,000-node assignment, 20,000 sampled years, no synthetic N-1,
   one run of each guard): ``make bench-quick``, about 3 minutes on a 2-core machine.
 * ``--no-plain``: skip the plain assignment LP (about half an hour at 10,000 nodes); the floor
@@ -26,7 +28,18 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-GROUPS = ("routing", "cold_start", "assignment", "sweeps", "criticality", "guards", "web", "uncertainty")
+GROUPS = (
+    "routing",
+    "cold_start",
+    "assignment",
+    "sweeps",
+    "criticality",
+    "guards",
+    "web",
+    "osm",
+    "assignment_large",
+    "uncertainty",
+)
 
 TARGETS = {
     "routing.over_networkx": (">=", 15.0),
@@ -44,6 +57,10 @@ TARGETS = {
     "guards.news_over_validate": ("<=", 3.0),
     "web.throughput_16_over_1": (">=", 1.6),
     "web.p95_over_single": ("<=", 4.0),
+    "osm.input_nodes": (">=", 1_000_000),
+    "osm.nodes_per_second": (">=", 200_000),
+    "assignment_large.nodes": (">=", 100_000),
+    "assignment_large.priced_over_floor": ("<=", 10.0),
     "uncertainty.dask_2_over_1": (">=", 1.7),
     "uncertainty.sample_over_cold_impact": ("<=", 0.5),
 }
@@ -65,6 +82,10 @@ def _argv(group: str, quick: bool, no_plain: bool) -> list[str]:
         return ["--runs", "1"] if quick else []
     if group == "web":
         return ["--rounds", "1"] if quick else []
+    if group == "assignment_large":
+        return ["--sizes", "3000,10000"] if quick else []
+    if group == "osm":
+        return ["--nodes", "300000"] if quick else []
     if group == "uncertainty":
         return ["--samples", "4"] if quick else []
     return []
@@ -101,7 +122,7 @@ def main(argv: list[str] | None = None) -> dict:
     targets = {
         k: f"{s} {b:g}"
         for k, (s, b) in TARGETS.items()
-        if k in figures and not (args.quick and k == "assignment.nodes")
+        if k in figures and not (args.quick and k in {"assignment.nodes", "assignment_large.nodes", "osm.input_nodes"})
     }
     met = {k: _met(figures[k], TARGETS[k]) for k in targets}
     report = {**figures, "targets": targets, "met": met, "seconds": seconds, "quick": args.quick}

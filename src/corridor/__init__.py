@@ -51,6 +51,7 @@ if TYPE_CHECKING:
         builtin_dataset_path,
         load_network,
         network_from_frames,
+        network_on,
         synthetic_network,
         validate_dataset,
     )
@@ -85,6 +86,7 @@ _HOME = {
         "builtin_dataset_path",
         "load_network",
         "network_from_frames",
+        "network_on",
         "synthetic_network",
         "validate_dataset",
     ),
@@ -180,6 +182,7 @@ __all__ = [
     "load_network",
     "load_scenario",
     "network_from_frames",
+    "network_on",
     "pareto_routes",
     "replay",
     "resolve_route_options",

@@ -25,7 +25,7 @@ from corridor.store import write_atomically
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-__all__ = ["plot_criticality", "plot_exceedance", "plot_routes", "plot_utilisation"]
+__all__ = ["plot_criticality", "plot_exceedance", "plot_impact_periods", "plot_routes", "plot_utilisation"]
 
 EURASIA_EXTENT = (-12.0, 125.0, -38.0, 62.0)  # lon min, lon max, lat min, lat max
 _PAD_DEG = 4.0
@@ -282,6 +282,47 @@ def plot_exceedance(result: Any, path: str | os.PathLike[str], *, title: str | N
     ax.grid(True, which="both", alpha=0.3)
     n = len(result.years)
     ax.set_title(title or f"Loss exceedance: {n:,} sampled years (seed {result.seed})", fontsize=11)
+    return _save(fig, path)
+
+
+def plot_impact_periods(result: Any, path: str | os.PathLike[str], *, top: int = 5, title: str | None = None) -> Path:
+    """An impact's series (:class:`corridor.analysis.Impact`), period by period: the change in
+    each corridor's volume against the baseline, containers (TEU) and other cargo (t) in panels of
+    their own, the ``top`` corridors of each by change, westbound solid and eastbound dashed, and
+    the change in cost per period below."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    series, totals = result.series, result.period_totals
+    fig, axes = plt.subplots(3, 1, figsize=(10.0, 10.0), dpi=100, layout="constrained", sharex=True)
+    starts = pd.to_datetime(totals["start"])
+    for ax, column, unit in ((axes[0], "volume_teu", "TEU"), (axes[1], "volume_t", "t")):
+        change = series.assign(change=series[column] - series[f"{column}_baseline"])
+        size = change.groupby("corridor")["change"].agg(lambda v: float(np.abs(v).sum()))
+        ranked = size[size > 0.5].sort_values(ascending=False).head(top).index
+        for i, corridor in enumerate(ranked):
+            color = _PALETTE[i % len(_PALETTE)]
+            for direction, style in (("westbound", "-"), ("eastbound", "--")):
+                line = change[(change["corridor"] == corridor) & (change["direction"] == direction)]
+                if line.empty or not (line["change"].abs() > 0.5).any():
+                    continue
+                values = totals["period"].map(line.set_index("period")["change"]).fillna(0.0)
+                ax.plot(starts, values, style, color=color, marker=".", label=f"{corridor} {direction}")
+        ax.axhline(0, color="#333333", linewidth=0.5)
+        ax.set_ylabel(f"{unit} per period, against the baseline")
+        ax.grid(True, alpha=0.3)
+        if len(ranked):
+            ax.legend(fontsize=7, ncol=2)
+        else:
+            ax.text(0.5, 0.5, f"no corridor's {unit} volume changes", transform=ax.transAxes, ha="center")
+    delta = totals["delta_cost_usd"].to_numpy(float) / 1e6
+    axes[2].bar(starts, delta, width=totals["days"].to_numpy(float) * 0.8, align="edge",
+                color=["#c0392b" if v > 0 else "#2ca02c" for v in delta])  # fmt: skip
+    axes[2].set_ylabel("change in cost, M USD")
+    axes[2].axhline(0, color="#333333", linewidth=0.5)
+    axes[0].set_title(title or f"Impact of {result.scenario}, period by period", fontsize=11)
     return _save(fig, path)
 
 

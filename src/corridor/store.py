@@ -26,7 +26,9 @@ from corridor.records import json_records
 
 __all__ = [
     "APPLICATION_ID",
+    "NEWS_SCHEMA",
     "SCHEMA_VERSION",
+    "connect",
     "list_runs",
     "load_run",
     "save_run",
@@ -61,6 +63,41 @@ CREATE TABLE IF NOT EXISTS run_tables (
     PRIMARY KEY (run_id, name)
 );
 """
+NEWS_SCHEMA = """
+CREATE TABLE IF NOT EXISTS news_articles (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    text_hash TEXT NOT NULL,
+    source TEXT NOT NULL,
+    origin TEXT NOT NULL,
+    title TEXT NOT NULL,
+    published TEXT,
+    dated_by TEXT NOT NULL,
+    language TEXT,
+    state TEXT NOT NULL,
+    duplicate_of INTEGER REFERENCES news_articles(id),
+    minhash BLOB,
+    text TEXT NOT NULL,
+    added TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS news_articles_hash ON news_articles (text_hash);
+CREATE TABLE IF NOT EXISTS news_incidents (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    asset TEXT NOT NULL,
+    action_class TEXT NOT NULL,
+    opened TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS news_events (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    article_id INTEGER NOT NULL REFERENCES news_articles(id) ON DELETE CASCADE,
+    incident_id INTEGER REFERENCES news_incidents(id),
+    event TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS news_events_incident ON news_events (incident_id);
+"""
+"""The news monitor's tables (articles with their text hash and MinHash signature, incidents,
+and each article's events with the incident they were merged into); added to any results file
+of this schema version when it is opened, so older files gain them without a new version."""
+_NEWS_TABLES = {"news_articles", "news_incidents", "news_events"}
 
 
 APPLICATION_ID = 0x636F7272
@@ -80,7 +117,11 @@ def _check_own(path: Path) -> bool:
         raise StoreError(f"{path} is not a corridor results file ({err}); expected an SQLite file it made") from err
     if app_id == APPLICATION_ID:
         return True
-    if app_id == 0 and tables and tables <= {"meta", "runs", "run_tables", "scenarios", "sqlite_sequence"}:
+    if (
+        app_id == 0
+        and tables
+        and tables <= {"meta", "runs", "run_tables", "scenarios", "sqlite_sequence", *_NEWS_TABLES}
+    ):
         return True  # made by corridor before files were marked
     if app_id == 0 and not tables:
         return False
@@ -108,6 +149,7 @@ def _connect(path: Path) -> Iterator[sqlite3.Connection]:
                 conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
                 conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
                 conn.executescript(_SCHEMA)
+                conn.executescript(NEWS_SCHEMA)
                 conn.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
         elif int(found[0]) == SCHEMA_VERSION:
             with conn:  # files made before files were marked, or scenarios kept, are brought up to date
@@ -115,11 +157,22 @@ def _connect(path: Path) -> Iterator[sqlite3.Connection]:
                 conn.execute(
                     "CREATE TABLE IF NOT EXISTS scenarios (name TEXT PRIMARY KEY, yaml TEXT NOT NULL, created TEXT NOT NULL)"
                 )
+                conn.executescript(NEWS_SCHEMA)
         elif int(found[0]) != SCHEMA_VERSION:
             raise StoreError(
                 f"{path} has results schema version {found[0]}; this corridor reads version {SCHEMA_VERSION}. "
                 "Use another file (--results) or move this one aside"
             )
+        yield conn
+
+
+@contextmanager
+def connect(path: str | Path) -> Iterator[sqlite3.Connection]:
+    """An open connection to a results file (made and brought up to date if needed), closed after.
+
+    For the news monitor's own queries; each ``with conn:`` block inside is one transaction.
+    """
+    with _connect(Path(path)) as conn:
         yield conn
 
 

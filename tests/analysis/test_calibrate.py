@@ -8,7 +8,13 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from corridor.analysis.calibrate import calibrate, load_targets, parameter_table, validation_table
+from corridor.analysis.calibrate import (
+    calibrate,
+    load_targets,
+    parameter_table,
+    validation_statistics,
+    validation_table,
+)
 from corridor.cli import app
 from corridor.errors import DataError
 from corridor.flow import load_demand
@@ -78,26 +84,57 @@ def test_bad_parameters_file_names_row_and_field(tmp_path):
     assert "row 2" in text and "value is 'inf'" in text and "row 3" in text and "kind is 'magic'" in text
 
 
+@pytest.mark.slow
 def test_validation_reports_fit_and_replay_apart():
     net = load_network()
-    table = validation_table(net, load_demand(net))
+    table = validation_table(net)
     main = table[table["variant"] == ""]
-    assert set(main["year"]) == {2021, 2022}
-    assert set(main.loc[main["year"] == 2022, "use"]) == {"check"}  # 2022 is never fitted
+    assert set(main["year"]) == {2021, 2022, 2023, 2024}
+    assert set(main.loc[main["year"] > 2021, "use"]) == {"check"}  # only 2021 is ever fitted
     assert len(main) == len(load_targets())
     # the 2022 replay keeps the direction of what happened: rail to the EU falls, the Caspian rises
     model = main.set_index(["year", "measure"])["model"]
     assert model[(2022, "rail_west")] < model[(2021, "rail_west")]
     assert model[(2022, "caspian_teu")] > 1.5 * model[(2021, "caspian_teu")]
+    # each year on its own network: the crossing grew in May 2023 (R88), so 2024 carries more than 2022
+    assert model[(2024, "caspian_teu_11m")] * 12 / 11 > model[(2022, "caspian_teu")]
     assert {v for v in table["variant"] if v} == {"sanctions risk 14 days", "sanctions risk 42 days"}
+    # a figure outside its band says why; one inside says nothing
+    assert (main.loc[~main["inside"], "why"] != "").all() and (main.loc[main["inside"], "why"] == "").all()
+    stats = validation_statistics(table)
+    assert stats["fit"]["years"] == [2021] and stats["check"]["years"] == [2021, 2022, 2023, 2024]
+    crude = stats["check"]["groups"]["crude"]
+    assert crude["rows"] == 4 and 0 <= crude["wape"] < 0.1
 
 
+def test_validation_statistics_by_hand():
+    rows = pd.DataFrame(
+        {
+            "year": [2021, 2021, 2022, 2022, 2022],
+            "use": ["fit", "fit", "check", "check", "check"],
+            "group": ["rail", "rail", "rail", "crude", "rail"],
+            "value": [100.0, 300.0, 100.0, 50.0, 100.0],
+            "model": [90.0, 330.0, 100.0, 40.0, 100.0],
+            "inside": [True, False, True, False, True],
+            "variant": ["", "", "", "", "sanctions risk 14 days"],
+        }
+    )
+    stats = validation_statistics(rows)
+    # WAPE (10 + 30) / 400, bias (-10 + 30) / 400; the variant row is not counted
+    assert stats["fit"]["groups"]["rail"] == {"rows": 2, "inside": 1, "share_inside": 0.5, "wape": 0.1, "bias": 0.05}
+    assert stats["check"]["rows"] == 2 and stats["check"]["share_inside"] == 0.5
+    assert stats["check"]["groups"]["crude"]["bias"] == -0.2
+
+
+@pytest.mark.slow
 def test_cli_validate_model_and_route_segments():
     runner = CliRunner()
     result = runner.invoke(app, ["validate-model", "--json"])
     assert result.exit_code == 0, result.output
-    rows = json.loads(result.output)
-    assert {"figure", "year", "model", "inside", "source"} <= set(rows[0])
+    report = json.loads(result.output)
+    rows = report["rows"]
+    assert {"figure", "year", "use", "low", "high", "model", "inside", "why", "source"} <= set(rows[0])
+    assert {"wape", "bias", "share_inside"} <= set(report["statistics"]["check"]["groups"]["rail"])
     shown = runner.invoke(app, ["routes", "Xi'an", "Duisburg", "--segments", "--json"])
     assert shown.exit_code == 0, shown.output
     table = pd.DataFrame(json.loads(shown.output))

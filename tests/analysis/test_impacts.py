@@ -68,22 +68,110 @@ def test_backlog_clears_when_there_is_room(tiny):
     assert moved[2] == pytest.approx(560)
 
 
-def test_impact_on_the_builtin_network(eurasia):
-    demand = load_demand(eurasia)
-    result = impact(eurasia, demand, load_scenario("sanctions-2022", eurasia), period="month")
+@pytest.fixture(scope="module")
+def sanctions(eurasia):
+    """sanctions-2022 replayed month by month: shared by the tests that read it (three replays)."""
+    return impact(eurasia, load_demand(eurasia), load_scenario("sanctions-2022", eurasia), period="month")
+
+
+def test_impact_on_the_builtin_network(sanctions):
+    result = sanctions
     data = result.to_dict()
     for key in ("delta_cost_usd", "stranded", "bottlenecks", "corridors", "dependency"):
         assert key in data
     # 2022 replayed with parameters fitted on 2021 alone (calibration/parameters.csv): boxes leave
     # the northern route, those across the Caspian at least double, and the crossing binds
     rows = result.corridors.set_index(["group", "commodity"])
-    north, caspian = rows.loc[("northern_rail", "container")], rows.loc[("caspian_crossing", "container")]
+    north = rows.loc[("northern_rail", "container")]
+    caspian = result.corridors[
+        (result.corridors["commodity"] == "container")
+        & (result.corridors["group"] + ", " + result.corridors["same_as"]).str.contains("caspian_crossing")
+    ].iloc[0]
     assert 0 < north["after"] < 0.6 * north["before"]
     assert caspian["after"] >= 2 * caspian["before"] > 0
-    top3 = list(dict.fromkeys(result.bottlenecks["element"]))[:3]
-    assert "caspian_crossing" in top3, top3
     dep = result.dependency.set_index(["exporter", "transit", "commodity"])
     assert 0 < dep.loc[("CN", "RU", "container"), "share_after"] < dep.loc[("CN", "RU", "container"), "share_before"]
+
+
+def test_the_disruption_is_apart_from_the_market(sanctions):
+    """The sea rates' fall of 2022 is a market event of the scenario: it no longer reads as a saving
+    of the sanctions. Disruption + market = the total change."""
+    data = sanctions.to_dict()
+    assert data["market_events"] == 3  # the three sea-rate multipliers
+    assert data["disruption_cost_usd"] > 0
+    assert data["market_cost_usd"] < 0
+    total = data["disruption_cost_usd"] + data["market_cost_usd"]
+    assert data["delta_cost_usd"] == pytest.approx(total, rel=0.01)
+    parts = sanctions.cost_parts()
+    assert sum(parts.values()) == pytest.approx(sanctions.delta_cost_usd, rel=1e-9)
+
+
+def test_bottlenecks_carry_their_rent_ranked_by_its_change(sanctions):
+    table = sanctions.bottlenecks
+    assert {"rent_usd", "rent_before_usd", "rent_change_usd", "usd_per_teu", "usd_per_t"} <= set(table.columns)
+    assert table["rent_change_usd"].is_monotonic_decreasing
+    assert table["rent_change_usd"].to_numpy() == pytest.approx(
+        (table["rent_usd"] - table["rent_before_usd"]).to_numpy()
+    )
+    top3 = list(dict.fromkeys(table["element"]))[:3]
+    assert "caspian_crossing" in top3, top3
+    # a row worth nothing is listed only as a queue past its knee, never for its fill alone
+    crossing = table[(table["element"] == "caspian_crossing") & (table["direction"] == "forward")].iloc[0]
+    assert crossing["rent_usd"] == pytest.approx(
+        crossing["shadow_price_usd"] * 25_000 * crossing["days_binding"] / 365, rel=0.05
+    )  # dual x 25,000 TEU a year (groups.csv) x the days it binds
+
+
+def test_monthly_series_with_directions(sanctions):
+    periods = sanctions.to_dict()["periods"]
+    assert len(periods) == 10  # March to December
+    assert [p["start"] for p in periods[:2]] == ["2022-03-01", "2022-04-01"]
+    assert periods[-1]["end"] == "2022-12-31"
+    for p in periods:
+        assert {d["direction"] for d in p["directions"]} == {"westbound", "eastbound"}
+        assert {"cost_usd", "baseline_cost_usd", "delta_cost_usd"} <= set(p)
+    # the periods' cost changes add up to the total change
+    assert sum(p["delta_cost_usd"] for p in periods) == pytest.approx(sanctions.delta_cost_usd, rel=1e-6)
+    # containers and tonnes apart: a corridor's row never adds TEU to t
+    series = sanctions.series
+    caspian = series[(series["corridor"] == "btk") | (series["corridor"] == "middle_corridor")]
+    assert (caspian["volume_teu"] > 0).any()
+    west = series[(series["direction"] == "westbound") & (series["corridor"] == "northern_rail")]
+    assert west["volume_teu"].sum() < west["volume_teu_baseline"].sum()
+
+
+def test_overlapping_groups_with_the_same_figures_share_a_row(sanctions):
+    corridors = sanctions.corridors
+    figures = corridors[["commodity", "before", "after"]].round(0)
+    assert not figures.duplicated().any()
+    assert set(corridors["unit"]) == {"teu", "t"}
+
+
+def test_a_closure_on_top_of_a_base_scenario(eurasia):
+    """Aktau and Kuryk shut three weeks in November 2022, measured on top of the sanctions: the
+    sanctions' events hold in both runs, so the cost is the closure's alone."""
+    demand = load_demand(eurasia)
+    ports = load_scenario("caspian-ports-nov-2022", eurasia)
+    on_top = impact(eurasia, demand, ports, base=load_scenario("sanctions-2022", eurasia), period="month")
+    assert on_top.base == "sanctions-2022"
+    assert on_top.disruption_cost_usd > 0
+    assert on_top.market_cost_usd == 0
+    # the base's events hold in the reference run: its sea-rate cuts are no part of this cost
+    assert on_top.baseline.scenario == "sanctions-2022"
+    # a scenario that extends the base counts the base's events once
+    extended = ports.model_copy(update={"events": [*load_scenario("sanctions-2022").events, *ports.events]})
+    again = impact(eurasia, demand, extended, base=load_scenario("sanctions-2022", eurasia), period="month")
+    assert again.delta_cost_usd == pytest.approx(on_top.delta_cost_usd, rel=1e-9)
+
+
+def test_storm_puts_the_cpc_moorings_first(eurasia):
+    result = impact(eurasia, load_demand(eurasia), load_scenario("cpc-storm-2022", eurasia), period="month")
+    top = result.bottlenecks.iloc[0]
+    assert top["element"] in {"cpc_moorings", "cpc", "cpc_spm1", "cpc_spm2", "cpc_spm3"}, top["element"]
+    assert top["rent_change_usd"] > 0
+    # the container lines that bind every day anyway come after: their rent does not change
+    lines = result.bottlenecks[result.bottlenecks["element"] == "kz_dostyk_aktogay"]
+    assert lines["rent_change_usd"].abs().max() < 1.0
 
 
 def test_unknown_end_gives_a_range(tiny):
@@ -168,7 +256,8 @@ def test_cpc_court_order_strands_crude(eurasia):
 
 def test_crude_fills_storage_then_output_is_deferred(eurasia):
     """Fields hold about two days of output (nodes.csv storage_days); then output is cut: deferred,
-    valued at the scenario's oil price less the blend discount, and reported in t and bbl/d."""
+    valued at the scenario's oil price less the blend discount, reported in t and bbl/d, and costed
+    at its carrying cost (cost of capital x days deferred), not its value."""
     demand = load_demand(eurasia)
     court = load_scenario("cpc-court-2022", eurasia)
     with_tanks = impact(eurasia, demand, court)
@@ -179,8 +268,17 @@ def test_crude_fills_storage_then_output_is_deferred(eurasia):
     assert oil["lost_t"] == 0 and oil["deferred_t"] == pytest.approx(oil["output_cut_t"])
     assert oil["output_cut_bbl"] == pytest.approx(7.5 * oil["output_cut_t"])
     netback = court.oil.price_usd_per_bbl - court.oil.blend_discount_usd_per_bbl
-    assert oil["revenue_deferred_usd"] == pytest.approx(oil["output_cut_bbl"] * netback, rel=1e-6)
+    assert oil["deferred_value_usd"] == pytest.approx(oil["output_cut_bbl"] * netback, rel=1e-6)
+    assert oil["lost_value_usd"] == 0
+    share = court.oil.cost_of_capital_per_year * court.oil.deferral_days / 365
+    assert oil["carrying_cost_usd"] == pytest.approx(oil["deferred_value_usd"] * share, rel=1e-6)
     assert 0 < oil["days_cut"] <= 30 + 7  # the closure, read at stretch resolution
-    # a dearer barrel makes the same cut cost more
-    dear = court.model_copy(update={"oil": court.oil.model_copy(update={"price_usd_per_bbl": 150.0})})
-    assert impact(eurasia, demand, dear).delta_cost_usd > with_tanks.delta_cost_usd
+    # deferred is not lost: the extra cost is well under the value of the deferred crude
+    assert 0 < with_tanks.delta_cost_usd < 0.25 * oil["deferred_value_usd"]
+    # and the parts add up to it
+    assert sum(with_tanks.cost_parts().values()) == pytest.approx(with_tanks.delta_cost_usd, rel=1e-9)
+    # crude lost for good costs its value: a lost share makes the same cut cost more
+    lost = court.model_copy(update={"oil": court.oil.model_copy(update={"lost_share": 0.5})})
+    half = impact(eurasia, demand, lost)
+    assert half.to_dict()["oil"]["lost_value_usd"] == pytest.approx(oil["deferred_value_usd"] / 2, rel=0.01)
+    assert half.delta_cost_usd > with_tanks.delta_cost_usd + 0.4 * oil["deferred_value_usd"]

@@ -97,7 +97,7 @@ def test_numbers_are_finite_and_in_range_at_the_door(tmp_path, event, field, val
         (["routes", "Xi'an", "Duisburg", "-k", str(10**9)], ["k is"]),
         (["routes", "Xi'an", "Duisburg", "--map", "out.jpg"], ["out.jpg", ".png"]),
         (["routes", "Xi'an", "Duisburg", "--scenario", "sanctions-2022", "--on", "2021-01-01"], ["--on", "2021-01-01"]),
-        (["routes", "Xi'an", "Duisburg", "--on", "2022-05-01"], ["--on", "--scenario"]),
+        (["routes", "Xi'an", "Duisburg", "--on", "2022-05-32"], ["--on", "2022-05-32"]),
         (["impact", "/etc/passwd", "--no-save"], ["passwd"]),
     ],
 )

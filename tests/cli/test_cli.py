@@ -219,6 +219,41 @@ def test_impact_json_and_table():
     assert bad.exit_code == EXIT_CODES[RequestError]
 
 
+def test_impact_leads_with_the_disruption_and_exports_its_series(tmp_path):
+    out = run("impact", "cpc-court-2022", "--period", "month", "--no-save", "--series", str(tmp_path / "s.csv"),
+              "--plot", str(tmp_path / "s.png"))  # fmt: skip
+    assert out.exit_code == 0, out.output
+    assert out.output.splitlines()[2].lstrip("│┃ ").startswith("disruption cost")
+    assert "crude output cut" in out.output  # deferred output and its carrying cost, on a line of their own
+    import pandas as pd
+
+    series = pd.read_csv(tmp_path / "s.csv")
+    assert {"period", "corridor", "direction", "volume_teu", "volume_t", "delta_cost_usd"} <= set(series.columns)
+    assert set(series["period"]) == {0, 1}
+    assert (tmp_path / "s.png").stat().st_size > 1000
+    book = run("impact", "cpc-court-2022", "--period", "month", "--no-save", "--json", "--series",
+               str(tmp_path / "s.xlsx"))  # fmt: skip
+    assert set(pd.read_excel(tmp_path / "s.xlsx", sheet_name=None)) == {"periods", "series"}
+    data = json.loads(book.output)
+    assert data["disruption_cost_usd"] > 0 and data["market_cost_usd"] == 0
+    assert 0 < data["delta_cost_usd"] < 0.25 * data["oil"]["deferred_value_usd"]
+    assert len(data["periods"]) == 2
+    bad = run("impact", "cpc-court-2022", "--series", str(tmp_path / "s.txt"))
+    assert bad.exit_code == EXIT_CODES[RequestError]
+
+
+def test_impact_on_top_of_a_base_scenario():
+    from corridor.scenario import builtin_scenarios
+
+    file = str(builtin_scenarios()["caspian-ports-nov-2022"])  # Aktau and Kuryk shut 7-27 November 2022
+    out = run("impact", file, "--base", "sanctions-2022", "--period", "month", "--json", "--no-save")
+    data = json.loads(out.output)
+    assert data["base"] == "sanctions-2022"
+    assert data["disruption_cost_usd"] > 0
+    assert data["delta_cost_usd"] == pytest.approx(data["disruption_cost_usd"] + data["market_cost_usd"], rel=0.01)
+    assert run("impact", "cpc-court-2022", "--base", "no-such-scenario").exit_code == EXIT_CODES[ScenarioError]
+
+
 def test_runs_are_saved_and_shown(tmp_path):
     db = tmp_path / "runs.sqlite"
     assert run("assign", "--data", TINY, "--demand", str(_tiny_demand(tmp_path)), "--results", str(db)).exit_code == 0

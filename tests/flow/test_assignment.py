@@ -45,6 +45,20 @@ def test_shared_bottleneck_by_hand(tiny):
     assert top["utilisation"] == pytest.approx(1.0)
 
 
+def test_bottlenecks_in_one_unit_rent(tiny):
+    """ab binds at 365 trains a year (one a day each way): its rent is the dual times that, in USD a
+    year, and its dual per TEU is what one more TEU of room saves (80 TEU a train). Rows worth
+    nothing are not listed: ab's other direction is idle, d has room."""
+    d = demand(tiny, [("o", "e", "container", 20_000), ("a", "d", "container", 20_000)])
+    result = assign(tiny, d)
+    top = result.bottlenecks.iloc[0]
+    assert top["capacity"] == pytest.approx(365)
+    assert top["rent_usd"] == pytest.approx(80 * (VALUE - 600) * 365)
+    assert top["usd_per_teu"] == pytest.approx(VALUE - 600)
+    assert (result.bottlenecks["rent_usd"] > 0).all()
+    assert result.bottlenecks["rent_usd"].is_monotonic_decreasing
+
+
 def test_dual_matches_a_finite_difference(tiny):
     d = demand(tiny, [("o", "e", "container", 20_000), ("a", "d", "container", 20_000)])
     base = assign(tiny, d)

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from corridor import DataError
+from corridor.errors import RequestError
 from corridor.flow import load_demand
 
 HEADER = "origin,destination,commodity,quantity_per_year,source,note\n"
@@ -26,15 +27,45 @@ def problems(tiny, path: Path) -> list[str]:
 
 def test_builtin_baseline(eurasia):
     demand = load_demand(eurasia)
-    # Kazakh crude exports in 2021: 67.6 Mt (R98); China-Europe boxes both ways by any mode: about
-    # 13.3 + 5.0 million TEU (S73, S74), China-Turkey about 0.66 million (S82), China-Central Asia by rail 0.25 million
-    assert demand.total("crude_oil") == pytest.approx(67.6e6)
+    # Kazakh crude exports in 2021: 67.6 Mt (R98), with the Russian barrels that share the CPC
+    # (about 8.2 Mt, R120) and Azerbaijan's crude in BTC (about 26.8 Mt, H4); China-Europe boxes both
+    # ways by any mode: about 13.3 + 5.0 million TEU (S73, S74), China-Turkey about 0.66 million (S82),
+    # China-Central Asia by rail 0.25 million
+    crude = demand.table[demand.table["commodity"] == "crude_oil"]
+    kazakh = crude[~crude["origin"].isin(["kavkazskaya_ps", "sangachal_terminal"])]
+    assert kazakh["quantity_per_year"].sum() == pytest.approx(67.6e6)
+    assert demand.total("crude_oil") == pytest.approx(67.6e6 + 8.2e6 + 26.8e6)
     assert demand.total("container") == pytest.approx(13.3e6 + 5.0e6 + 0.658e6 + 0.25e6)
     assert demand.total("coal") == pytest.approx(19e6 + 1.9e6)  # to Russia and Belarus (S75)
     # every row is split among the container segments by their shares, which sum to one
     boxes = demand.table[demand.table["commodity"] == "container"]
     assert set(boxes["segment"]) == {"time_critical", "standard", "economy"}
     assert (demand.table["source"] != "").all()
+
+
+@pytest.mark.parametrize("year", [2021, 2022, 2023, 2024])
+def test_each_year_has_its_sourced_demand(eurasia, year):
+    demand = load_demand(eurasia, year=year)
+    assert demand.name == f"demand-{year}.csv"
+    assert (demand.table["source"] != "").all()
+    crude = demand.table[demand.table["commodity"] == "crude_oil"].set_index("destination")
+    assert crude.loc["samara_oil", "quantity_per_year"] > 5e6  # Kazakh shippers' Transneft quota (R46; R39; H3)
+
+
+def test_yearly_demand_follows_the_published_figures(eurasia):
+    def total(year, origin):
+        table = load_demand(eurasia, year=year).table
+        return float(table.loc[table["origin"] == origin, "quantity_per_year"].sum())
+
+    # Tengiz grew 26.5 -> 29.2 Mt from 2021 to 2022 (R98; R97); China-Europe rail boxes grew (R65; R174)
+    assert total(2021, "tengiz") == pytest.approx(26.5e6)
+    assert total(2022, "tengiz") == pytest.approx(29.2e6)
+    assert total(2021, "xian_port") < total(2022, "xian_port") < total(2023, "xian_port")
+
+
+def test_an_unknown_demand_year_is_refused(eurasia):
+    with pytest.raises(RequestError, match="no built-in demand for 2019"):
+        load_demand(eurasia, year=2019)
 
 
 def test_names_resolve(tiny, tmp_path):

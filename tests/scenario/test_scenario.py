@@ -276,3 +276,24 @@ def test_bar_for_cargo_to_some_countries_only(tmp_path, tiny):
     assert to_germany.empty  # nothing reaches e through Russia
     assert "bc" in set(flows["link"])  # the boxes for c still ride b-c
     assert result.transport_cost_usd == pytest.approx(1_000 * 600 + 1_000 * (50 + 100 + 200))
+
+
+def test_each_event_is_a_disruption_or_a_market_condition(tmp_path):
+    """Closures, derates, bars, premiums and slow-downs disrupt; rates, demand and investments are
+    the market a disruption meets; an event may say otherwise, and only those two words pass."""
+    kinds = {e.type: e.kind for e in load_scenario("sanctions-2022").events}
+    assert kinds == {"risk_premium": "disruption", "multiply_tariff": "market"}
+    assert [e.kind for e in load_scenario("invest-caspian").events][-1] == "market"  # add_capacity
+    text = (
+        "name: own\n"
+        "events:\n"
+        "  - {type: multiply_tariff, target: ab, factor: 3, category: disruption}\n"
+        "  - {type: close, target: ab, category: market}\n"
+    )
+    assert [e.kind for e in load_scenario(write(tmp_path, "own.yaml", text)).events] == ["disruption", "market"]
+    bad = write(tmp_path, "bad.yaml", "name: bad\nevents:\n  - type: close\n    target: ab\n    category: weather\n")
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(bad)
+    assert "bad.yaml line 5: events.0.category: Input should be 'disruption' or 'market' (got 'weather')" in str(
+        info.value
+    )

@@ -66,6 +66,29 @@ def test_more_capacity_where_it_binds_removes_loss_and_idle_capacity_removes_non
     )
 
 
+def test_candidates_judged_in_a_scenario_world(tmp_path, tiny):
+    """With ab derated to half for the year (14,600 TEU for 20,000 wanted), tripling ab removes
+    loss every year, not only in the years a hazard strikes."""
+    from corridor.scenario import Scenario
+
+    demand, hazards = exposed_tiny(tiny)
+    candidates = [c for c in load_candidates(write(tmp_path, CANDIDATES), tiny) if c.name == "wider-ab"]
+    halved = Scenario.model_validate(
+        {
+            "name": "ab-halved",
+            "horizon": {"start": "2022-01-01", "end": "2022-12-31"},
+            "events": [{"type": "derate", "target": "ab", "capacity_share": 0.5, "source": "T1"}],
+        }
+    )
+    plain = appraise(tiny, demand, candidates, years=100, hazards=hazards, options=SweepOptions(seed=2))
+    under = appraise(
+        tiny, demand, candidates, years=100, hazards=hazards, scenario=halved, options=SweepOptions(seed=2)
+    )
+    assert under.to_dict()["scenario"] == "ab-halved"
+    gain = under.table.loc[0, "expected_cost_reduction_usd"]
+    assert gain > 2 * plain.table.loc[0, "expected_cost_reduction_usd"] > 0
+
+
 def test_costs_add_up():
     candidates = load_candidates()
     costs = {c.name: candidate_cost(c) for c in candidates}

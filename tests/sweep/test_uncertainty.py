@@ -19,14 +19,15 @@ from corridor.sweep.uncertainty import impact_figures, impact_ranges
 DAYS = 28
 QUANTITY_T = 36_500  # crude a -> m: 2,800 t over the four weeks
 PIPELINE_USD_PER_T = 10.0  # ap: 500 km x 0.02 USD/t-km (tests/data/tiny/README.md)
+BOXES = 10_000  # containers o -> e a year, across the Caspian either way: untouched by the scenario
 
 
 def toy(tiny):
     """Crude a -> m over the pipeline (15 USD/t; the rail way round costs 29), its tariff scaled
-    by a factor f in 1..2: the route holds, so the extra cost is 2,800 t x 10 USD x (f - 1)."""
-    frame = pd.DataFrame(
-        [("a", "m", "crude_oil", QUANTITY_T)], columns=["origin", "destination", "commodity", "quantity_per_year"]
-    )
+    by a factor f in 1..2: the route holds, so the extra cost is 2,800 t x 10 USD x (f - 1).
+    Containers o -> e cross the Caspian with or without the scenario, so they add nothing to it."""
+    rows = [("a", "m", "crude_oil", QUANTITY_T), ("o", "e", "container", BOXES)]
+    frame = pd.DataFrame(rows, columns=["origin", "destination", "commodity", "quantity_per_year"])
     frame["source"] = "T1"
     scenario = Scenario.model_validate(
         {
@@ -125,7 +126,8 @@ def scenario_file(folder):
     )
     demand = folder / "demand.csv"
     demand.write_text(
-        "origin,destination,commodity,quantity_per_year,source\na,m,crude_oil,36500,T1\n", encoding="utf-8"
+        "origin,destination,commodity,quantity_per_year,source\na,m,crude_oil,36500,T1\no,e,container,10000,T1\n",
+        encoding="utf-8",
     )
     return path, demand
 

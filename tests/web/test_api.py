@@ -122,6 +122,20 @@ def test_impact_job_and_exports(client):
     assert client.get("/api/export/impact/ffffffffffff").status_code == 404
 
 
+def test_impact_on_top_of_a_base_scenario(client):
+    body = {"scenario": "caspian-ports-nov-2022", "base": "sanctions-2022", "period": "month"}
+    job = client.post("/api/impact", json=body).json()["job"]
+    for _ in range(480):
+        state = client.get(f"/api/jobs/{job}").json()
+        if state["state"] in ("done", "failed"):
+            break
+        time.sleep(0.25)
+    assert state["state"] == "done", state
+    assert state["result"]["base"] == "sanctions-2022" and state["result"]["disruption_cost_usd"] > 0
+    assert client.post("/api/impact", json={**body, "base": "../etc"}).status_code == 422
+    assert client.post("/api/impact", json={**body, "base": "no-such-one"}).status_code in (404, 422)
+
+
 def test_network_criticality_results_and_route_exports(client):
     features = client.get("/api/network", params={"use": True}).json()["features"]
     assert any(f["properties"].get("volume") for f in features if f["properties"]["kind"] == "link")

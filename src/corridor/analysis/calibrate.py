@@ -35,9 +35,19 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from corridor.analysis.yearly import assign_span, day_pieces, market_network_on
 from corridor.flow import Assignment, Demand, assign, combine_assignments, demand_from_frame
-from corridor.network import PARAMETERS_FILE, Network, apply_parameters, builtin_dataset_path, group_members
+from corridor.network import (
+    PARAMETERS_FILE,
+    Network,
+    apply_parameters,
+    builtin_dataset_path,
+    group_members,
+    network_on,
+    year_span,
+)
 from corridor.routing import shortest_route
+from corridor.scenario import Scenario
 
 __all__ = [
     "FREE_PARAMETERS",
@@ -46,6 +56,7 @@ __all__ = [
     "load_targets",
     "measures",
     "parameter_table",
+    "validation_statistics",
     "validation_table",
     "write_parameters",
 ]
@@ -111,10 +122,15 @@ def measures(network: Network, result: Assignment) -> dict[str, float]:
     waits = dict(zip(zip(box["link"], box["from"], box["to"], strict=True), box["wait_h"], strict=True))
     mc = shortest_route(network, "xian_port", "poti_port", commodity="container", by="time", avoid=["RU"])
     mc_wait = sum(waits.get((lk, a, b), 0.0) for lk, a, b in zip(mc.links, mc.nodes[:-1], mc.nodes[1:], strict=True))
+    into_cpc = result.flows_by_origin[result.flows_by_origin["to"] == "cpc_marine_terminal"]
+    kazakh = set(network.nodes.loc[network.nodes["country"] == "KZ", "id"])
     return {
         "rail_west": float(brest.loc[brest["from"] == "brest", "flow_per_year"].sum()),
         "rail_east": float(brest.loc[brest["from"] == "malaszewicze", "flow_per_year"].sum()),
         "caspian_teu": float(across["flow_per_year"].sum()),
+        "caspian_teu_11m": float(across["flow_per_year"].sum()) * 11.0 / 12.0,
+        "cpc_t": float(into_cpc["flow_per_year"].sum()),
+        "cpc_kz_t": float(into_cpc.loc[into_cpc["origin"].isin(kazakh), "flow_per_year"].sum()),
         "baku_teu": float(at_baku["flow_per_year"].sum()),
         "rail_rate_xian_duisburg": 2.0 * rail.cost_usd,
         "mc_days": (mc.time_h + mc_wait) / 24.0,
@@ -129,7 +145,8 @@ def _error(model: dict[str, float], targets: pd.DataFrame) -> float:
 
 
 def _compare(model: dict[str, float], targets: pd.DataFrame) -> pd.DataFrame:
-    out = targets[["figure", "year", "measure", "value", "low", "high", "unit", "use", "source"]].copy()
+    columns = ["figure", "year", "measure", "group", "value", "low", "high", "unit", "use", "source", "if_missed"]
+    out = targets[[c for c in columns if c in targets.columns]].copy()
     out["model"] = [model.get(m, np.nan) for m in out["measure"]]
     out["inside"] = (out["model"] >= out["low"].astype(float)) & (out["model"] <= out["high"].astype(float))
     return out
@@ -148,7 +165,8 @@ def calibrate(
     Parameters
     ----------
     network
-        The network with its published tables only (``load_network(calibrated=False)``).
+        The network with its published tables only (``load_network(calibrated=False)``); the
+        fit runs on it as it stood in 2021 (:func:`corridor.network.network_on`).
     demand
         The 2021 demand, loaded on that network.
     targets
@@ -175,6 +193,7 @@ def calibrate(
     """
     targets = load_targets() if targets is None else targets
     year = targets[targets["year"].astype(int) == 2021]
+    network = network_on(network, dt.date(2021, 1, 1))  # 2021's network: no element or capacity changed within it
     axes = {name: list((grid or {}).get(name, spec[4])) for name, spec in FREE_PARAMETERS.items()}
     combos = list(itertools.product(*axes.values()))
     best: tuple[float, dict[str, float], dict[str, float]] | None = None
@@ -216,56 +235,122 @@ def write_parameters(calibration: Calibration, path: str | Path | None = None) -
     return file
 
 
+def _replay_year(network: Network, demand: Demand, year: int, scenario: Scenario | None) -> Assignment:
+    """A year's demand over the year's dated networks and sea markets; from the scenario's start, as it leaves them.
+
+    A scenario that starts before the year runs all year with what still holds then (a risk held
+    until further notice holds; the earlier year's tariff moves do not); days before it starts are
+    the plain assignment.
+    """
+    from corridor.flow import build_assignment, read_assignment, solve_model
+    from corridor.scenario import Horizon, scenario_effect
+
+    first, last = year_span(year)
+    if scenario is None or scenario.horizon is None or scenario.horizon.start > last:
+        return assign_span(network, demand, first, last)
+    start = max(first, scenario.horizon.start)
+    chosen = scenario.model_copy(update={"horizon": Horizon(start=start, end=last)})
+    parts: list[tuple[int, Assignment]] = []
+    if start > first:
+        parts.append(((start - first).days, assign_span(network, demand, first, start - dt.timedelta(days=1))))
+    for stretch in chosen.stretches(chosen.horizon):
+        for a, b in day_pieces(network, stretch.start, stretch.end):
+            day = market_network_on(network, a)
+            effect = scenario_effect(day, chosen, demand.table, horizon=Horizon(start=a, end=b))
+            model = build_assignment(day, demand, effect=effect)
+            parts.append(((b - a).days + 1, read_assignment(model, solve_model(model))))
+    return combine_assignments(parts)
+
+
 def validation_table(
     network: Network,
-    demand: Demand,
+    demand: Demand | None = None,
     *,
     targets: pd.DataFrame | None = None,
-    scenario_2022: str = "sanctions-2022",
+    scenario: str = "sanctions-2022",
     risk_days: Sequence[float] = (14.0, 42.0),
 ) -> pd.DataFrame:
-    """Every published figure beside the model's: the 2021 assignment, and 2022 replayed unaided.
+    """Every published figure beside the model's: the fitted year, and each later year replayed unaided.
 
-    The 2022 value of a yearly figure is the two months before the scenario at the 2021 rates
-    plus the scenario's ten months, each stretch weighted by its days. The scenario's sanctions
-    risk (expected days of delay at the EU border) has no published figure, so the 2022 rows are
-    also given with it at each of ``risk_days`` (``variant`` says which).
+    Each year runs on its own demand (``demand-<year>.csv``; ``demand`` replaces the fitted
+    year's) over its own dated networks (:mod:`corridor.network.history`). From the scenario's
+    start (``sanctions-2022``, 1 March 2022) every later year runs as the scenario leaves the
+    network, with nothing refitted. The scenario's sanctions risk has no published figure, so
+    the rows of its first year are also given at each of ``risk_days`` (``variant``).
+    ``why`` says, for a figure outside its band, what in the model's structure keeps it there.
 
     Examples
     --------
-    >>> net = load_network()
-    >>> table = validation_table(net, load_demand(net))
-    >>> sorted(set(table["year"]))
-    [2021, 2022]
+    >>> fitted = load_targets().query("year == 2021")
+    >>> table = validation_table(load_network(), targets=fitted)
+    >>> sorted(set(table["year"])), bool(table.loc[table["measure"] == "caspian_teu", "inside"].item())
+    ([2021], True)
     """
-    from corridor.flow import build_assignment, read_assignment, solve_model
-    from corridor.scenario import RiskPremium, Scenario, load_scenario, scenario_effect
+    from corridor.flow import load_demand
+    from corridor.scenario import RiskPremium, load_scenario
 
     targets = load_targets() if targets is None else targets
-    base = assign(network, demand)
-    rows = [_compare(measures(network, base), targets[targets["year"].astype(int) == 2021]).assign(variant="")]
-    scenario = load_scenario(scenario_2022)
-    horizon = scenario.horizon
-    assert horizon is not None
-    risky = [isinstance(e, RiskPremium) and e.expected_delay_days > 0 for e in scenario.events]
-    given = [
-        e.expected_delay_days for e, r in zip(scenario.events, risky, strict=True) if isinstance(e, RiskPremium) and r
-    ]
-    variants: list[tuple[str, Scenario]] = [("", scenario)]
+    years = sorted({int(y) for y in targets["year"]})
+    fit_year = min(int(y) for y, u in zip(targets["year"], targets["use"], strict=True) if u == "fit")
+    base = load_scenario(scenario)
+    risky = [isinstance(e, RiskPremium) and e.expected_delay_days > 0 for e in base.events]
+    given = [e.expected_delay_days for e, r in zip(base.events, risky, strict=True) if isinstance(e, RiskPremium) and r]
+    variants: list[tuple[str, Scenario]] = [("", base)]
     for days in risk_days:
-        events = [
-            e.model_copy(update={"expected_delay_days": float(days)}) if r else e
-            for e, r in zip(scenario.events, risky, strict=True)
-        ]
         if given and float(days) not in given:
-            variants.append((f"sanctions risk {days:g} days", scenario.model_copy(update={"events": events})))
-    for label, chosen in variants:
-        parts: list[tuple[int, Assignment]] = [((horizon.start - dt.date(horizon.start.year, 1, 1)).days, base)]
-        for stretch in chosen.stretches(horizon):
-            effect = scenario_effect(network, chosen, demand.table, horizon=stretch)
-            model = build_assignment(network, demand, effect=effect)
-            parts.append((stretch.days, read_assignment(model, solve_model(model))))
-        year = combine_assignments([p for p in parts if p[0] > 0])
-        checks = targets[targets["year"].astype(int) == 2022]
-        rows.append(_compare(measures(network, year), checks).assign(variant=label))
-    return pd.concat(rows, ignore_index=True)
+            events = [
+                e.model_copy(update={"expected_delay_days": float(days)}) if r else e
+                for e, r in zip(base.events, risky, strict=True)
+            ]
+            variants.append((f"sanctions risk {days:g} days", base.model_copy(update={"events": events})))
+    assert base.horizon is not None
+    rows = []
+    for year in years:
+        placed = demand if (year == fit_year and demand is not None) else load_demand(network, year=year)
+        mine = targets[targets["year"].astype(int) == year]
+        mid = network_on(network, dt.date(year, 7, 1))
+        held = year >= base.horizon.start.year
+        for label, chosen in variants if year == base.horizon.start.year else variants[:1]:
+            result = _replay_year(network, placed, year, chosen if held else None)
+            rows.append(_compare(measures(mid, result), mine).assign(variant=label))
+    table = pd.concat(rows, ignore_index=True)
+    table["why"] = ["" if inside else str(why) for inside, why in zip(table["inside"], table["if_missed"], strict=True)]
+    return table.drop(columns=["if_missed"])
+
+
+def validation_statistics(table: pd.DataFrame) -> dict[str, object]:
+    """WAPE, signed bias and the share inside its band, per use (fit, check) and measure group.
+
+    WAPE is the sum of absolute errors over the sum of published values (within a group, whose
+    figures share a unit); bias is the signed sum over the same (positive: the model over).
+
+    Examples
+    --------
+    >>> rows = pd.DataFrame({"use": ["fit", "fit"], "group": ["rail", "rail"], "value": [100.0, 100.0],
+    ...                      "model": [110.0, 80.0], "inside": [True, False], "variant": ["", ""]})
+    >>> validation_statistics(rows)["fit"]["groups"]["rail"]
+    {'rows': 2, 'inside': 1, 'share_inside': 0.5, 'wape': 0.15, 'bias': -0.05}
+    """
+    main = table[table["variant"] == ""] if "variant" in table.columns else table
+    out: dict[str, object] = {}
+    for use in ("fit", "check"):
+        part = main[main["use"] == use]
+        groups = {}
+        for group, rows in part.groupby("group", sort=True):
+            value, model = rows["value"].astype(float), rows["model"].astype(float)
+            scale = float(value.abs().sum())
+            groups[str(group)] = {
+                "rows": len(rows),
+                "inside": int(rows["inside"].sum()),
+                "share_inside": round(float(rows["inside"].mean()), 4),
+                "wape": round(float((model - value).abs().sum()) / scale, 4) if scale else None,
+                "bias": round(float((model - value).sum()) / scale, 4) if scale else None,
+            }
+        out[use] = {
+            "rows": len(part),
+            "inside": int(part["inside"].sum()),
+            "share_inside": round(float(part["inside"].mean()), 4) if len(part) else None,
+            "years": sorted({int(y) for y in part["year"]}) if "year" in part.columns else [],
+            "groups": groups,
+        }
+    return out

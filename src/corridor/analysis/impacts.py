@@ -1,145 +1,125 @@
-"""Impact of a scenario: the horizon replayed period by period against the same periods without it.
+"""Impact of a scenario: its horizon replayed (:mod:`corridor.analysis.replay`) against the same
+periods without it, with the disruption's own cost apart from the market's.
 
-Each period (day, week or month) gets the capacity left by the events that overlap it (a
-closure of 3 days in a 7-day week leaves 4/7) and its share of the year's demand. What cannot
-move in a period waits at its origin as backlog, up to the origin's storage, and is offered
-again in the next period, paying its value of time for the wait; what storage cannot hold is
-stranded. Periods are solved in order (a planner's view: nobody knows next week's closures),
-so the replay is myopic by design.
+A scenario's events are disruptions or market conditions (:data:`corridor.scenario.Category`).
+Three replays of the same periods are compared: the reference (no events, or a base scenario's
+events), the reference with the scenario's market conditions, and the whole scenario. The
+disruption costs the whole scenario against the market run; the market costs the market run
+against the reference; their sum is the total change. A base scenario's events hold in all
+three, so a closure can be measured on top of, say, the sanctions of 2022.
 
-The impact compares the replay with a replay of the same periods without events: extra cost,
-stranded volume, waiting unit-days, the time to clear the backlog, volume moved between
-corridors, the binding bottlenecks ranked by their dual value, and each exporting country's
-dependency on transit through every other country, before and after.
+The impact also gives the volume moved between corridors (groups that carry the same cargo on
+the same paths in one row), the binding bottlenecks with their rent (dual x capacity x days, in
+USD) and its change against the reference, ranked by that change, each exporting country's
+transit dependency before and after, and the series per reporting period: per corridor and
+direction (westbound, eastbound) the volume in TEU and in t apart, with each period's cost and
+stranded cargo.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
-from typing import Any, Literal
+from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from corridor.analysis.dependency import PATH_COLUMNS, assignment_paths, dependency_table
-from corridor.flow import Assignment, Demand, build_assignment, read_assignment, reference_loads, solve_model
+from corridor.analysis.dependency import dependency_table
+from corridor.analysis.replay import Period, Replay, replay
+from corridor.errors import ScenarioError
+from corridor.flow import Demand
 from corridor.network import Network, group_members
 from corridor.records import json_records
-from corridor.scenario import Horizon, Scenario, scenario_effect, with_investments
+from corridor.scenario import Event, Scenario, with_investments
 
-__all__ = ["Impact", "Period", "Replay", "impact", "impact_by_duration", "replay"]
+__all__ = ["Impact", "impact", "impact_by_duration"]
 
-Period = Literal["day", "week", "month"]
-
-STRETCH_DAYS = 7
-"""The longest stretch a replay solves as one: backlog can move again at least weekly."""
-
-
-@dataclass(frozen=True, eq=False)
-class Replay:
-    """A horizon replayed stretch by stretch, reported per period.
-
-    The horizon is solved in ``stretches`` (start, end, days) cut where an event starts or ends
-    and at most :data:`STRETCH_DAYS` long, one assignment each, whatever the reporting period:
-    so the answer does not depend on it. ``periods`` (start, end, days) are the user's reporting
-    periods; ``volumes``: per period and pair, demand offered (with backlog), moved, backlog
-    waiting at the period's end, stranded (in units, not per year).
-    """
-
-    scenario: str
-    periods: pd.DataFrame
-    volumes: pd.DataFrame
-    assignments: tuple[Assignment, ...] = field(repr=False)
-    stretches: pd.DataFrame
-    transport_cost_usd: float
-    waiting_cost_usd: float
-    stranded_value_usd: float
-    time_cost_usd: float = 0.0  # shippers' value of time in transit, queues and priced risk (segments)
-
-    @property
-    def total_cost_usd(self) -> float:
-        return self.transport_cost_usd + self.time_cost_usd + self.waiting_cost_usd + self.stranded_value_usd
-
-    def stranded(self) -> dict[str, float]:
-        return {str(k): float(v) for k, v in self.volumes.groupby("commodity")["stranded"].sum().items()}
-
-    def waiting_unit_days(self) -> dict[str, float]:
-        """Units x days spent waiting: backlog at the end of a period waits through the next one."""
-        wait = self.volumes.assign(unit_days=self.volumes["backlog"] * self.volumes["next_days"])
-        return {str(k): float(v) for k, v in wait.groupby("commodity")["unit_days"].sum().items()}
-
-    def link_loads(self) -> pd.DataFrame:
-        """Per link: the volume carried over the horizon (units) and the highest utilisation reached."""
-        frames = [
-            r.flows.assign(volume=r.flows["flow_per_year"] * d / 365.0)[["link", "commodity", "volume", "utilisation"]]
-            for r, d in zip(self.assignments, self.stretches["days"], strict=True)
-            if not r.flows.empty
-        ]
-        if not frames:
-            return pd.DataFrame(columns=["link", "commodity", "volume", "utilisation"])
-        loads = pd.concat(frames, ignore_index=True)
-        return loads.groupby(["link", "commodity"], as_index=False).agg(
-            volume=("volume", "sum"), utilisation=("utilisation", "max")
-        )
-
-    def paths(self) -> pd.DataFrame:
-        """Every stretch's flows split into paths (origin, commodity, links, volume in units moved)."""
-        frames = [
-            assignment_paths(result, scale=days / 365.0)
-            for result, days in zip(self.assignments, self.stretches["days"], strict=True)
-        ]
-        frames = [f for f in frames if not f.empty]
-        return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=PATH_COLUMNS)
-
-    def days_to_clear(self) -> float | None:
-        """Days from the first period that leaves a backlog to the end of the last one; None if none."""
-        per = self.volumes.groupby("period")["backlog"].sum()
-        late = per[per > 1e-6]
-        if late.empty:
-            return 0.0
-        if late.index.max() == per.index.max():
-            return None  # not cleared within the horizon
-        first, last = int(late.index.min()), int(late.index.max())
-        days = self.periods.set_index("period")["days"]
-        return float(days.loc[first : last + 1].sum())
+DIRECTIONS = ("westbound", "eastbound")
+"""A path is westbound when it delivers west of where it starts (by longitude), else eastbound."""
 
 
 @dataclass(frozen=True, eq=False)
 class Impact:
-    """A scenario against the same periods without it (see the module docstring)."""
+    """A scenario against the same periods without it (see the module docstring).
+
+    ``baseline``: the reference replay (no events, or the base scenario's); ``market``: the
+    reference with the scenario's market conditions; ``disrupted``: the whole scenario.
+    ``corridors``: group (the groups in ``same_as`` carry the same), commodity, unit, before,
+    after, moved (units over the horizon). ``bottlenecks``: element, kind, direction, dimension,
+    rent_usd, rent_before_usd, rent_change_usd (USD over the horizon), shadow_price_usd (the
+    highest dual, per unit of the dimension a year), usd_per_teu, usd_per_t, wait_h and wait_usd
+    (a queue's longest wait and its price: a row with no rent is listed for its queue),
+    days_binding; ranked by rent_change_usd. ``series``: per period, corridor and direction, volume_teu and volume_t
+    (scenario and baseline). ``period_totals``: per period, cost and stranded cargo per direction.
+    """
 
     scenario: str
     baseline: Replay
     disrupted: Replay
-    corridors: pd.DataFrame  # group, commodity, before, after, moved
-    bottlenecks: pd.DataFrame  # element, kind, direction, dimension, shadow_price_usd (max), days binding
-    dependency: pd.DataFrame  # exporter, transit country, commodity, share_volume/value before and after
+    corridors: pd.DataFrame
+    bottlenecks: pd.DataFrame
+    dependency: pd.DataFrame  # exporter, transit country, commodity, share before and after
     barrels_per_unit: tuple[str, float] | None = None  # (oil commodity, barrels per unit)
     warnings: tuple[str, ...] = ()  # events that act on nothing any cargo uses
     oil_price: dict[str, float] | None = None  # the scenario's oil block
+    market: Replay | None = None  # None: the scenario has no market events (the market run is the baseline)
+    base: str | None = None  # the base scenario whose events hold in every run
+    market_events: int = 0
+    series: pd.DataFrame = field(default_factory=pd.DataFrame)
+    period_totals: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    @property
+    def reference(self) -> Replay:
+        """The run the disruption is measured against: the baseline with the market events."""
+        return self.market if self.market is not None else self.baseline
 
     @property
     def delta_cost_usd(self) -> float:
         return self.disrupted.total_cost_usd - self.baseline.total_cost_usd
 
+    @property
+    def disruption_cost_usd(self) -> float:
+        """The whole scenario against the same scenario with only its market events."""
+        return self.disrupted.total_cost_usd - self.reference.total_cost_usd
+
+    @property
+    def market_cost_usd(self) -> float:
+        """The scenario's market events against the baseline (or the base scenario)."""
+        return self.reference.total_cost_usd - self.baseline.total_cost_usd
+
+    def cost_parts(self) -> dict[str, float]:
+        """The total change split by what it is (USD over the horizon); the parts add up to it."""
+        d, b = self.disrupted, self.baseline
+        return {
+            "transport": d.transport_cost_usd - b.transport_cost_usd,
+            "time": d.time_cost_usd - b.time_cost_usd,
+            "waiting": d.waiting_cost_usd - b.waiting_cost_usd,
+            "lost_value": d.stranded_value_usd - b.stranded_value_usd,
+            "carrying": d.carrying_cost_usd - b.carrying_cost_usd,
+        }
+
     def tables(self) -> list[tuple[str, pd.DataFrame]]:
-        """The tables a run keeps: bottlenecks, corridors, dependency, volumes per period."""
+        """The tables a run keeps: bottlenecks, corridors, dependency, volumes and series per period."""
         return [
             ("bottlenecks", self.bottlenecks),
             ("corridors", self.corridors),
             ("dependency", self.dependency),
             ("volumes", self.disrupted.volumes),
+            ("periods", self.period_totals),
+            ("series", self.series),
         ]
 
     def summary(self) -> dict[str, Any]:
         """The figures of a run without its tables."""
-        return {k: v for k, v in self.to_dict().items() if k not in ("bottlenecks", "corridors", "dependency")}
+        return {
+            k: v for k, v in self.to_dict().items() if k not in ("bottlenecks", "corridors", "dependency", "periods")
+        }
 
     def oil(self) -> dict[str, Any] | None:
-        """Crude as oil people count it: output cut (deferred) once storage is full, in t and
-        bbl/d over the days it was cut, and the revenue deferred at the scenario's price."""
+        """Crude as oil people count it: output cut once storage is full, in t and bbl/d over the
+        days it was cut; the part deferred (produced later) and the part lost, their value at the
+        scenario's price, and the deferred part's carrying cost (the cost it adds)."""
         if self.barrels_per_unit is None:
             return None
         commodity, bbl_per_t = self.barrels_per_unit
@@ -147,34 +127,45 @@ class Impact:
         crude = vols[vols["commodity"] == commodity]
         shut = float(crude["stranded"].sum())
         stretches = self.disrupted.stretches
-        cut_days = float(stretches.loc[stretches[f"stranded_{commodity}"] > 1e-6, "days"].sum())
+        column = f"stranded_{commodity}"
+        cut_days = float(stretches.loc[stretches[column] > 1e-6, "days"].sum()) if column in stretches else 0.0
         price = self.oil_price
-        lost = shut * (price["lost_share"] if price else 0.0)
+        lost_share = price["lost_share"] if price else 0.0
+        deferred_value = self.disrupted.deferred_value_usd - self.baseline.deferred_value_usd
+        lost_value = self.disrupted.lost_crude_value_usd - self.baseline.lost_crude_value_usd
         return {
             "commodity": commodity,
             "output_cut_t": shut,
-            "deferred_t": shut - lost,
-            "lost_t": lost,
+            "deferred_t": shut * (1.0 - lost_share),
+            "lost_t": shut * lost_share,
             "output_cut_bbl": shut * bbl_per_t,
             "days_cut": cut_days,
             "output_cut_bbl_per_day": shut * bbl_per_t / cut_days if cut_days else 0.0,
             "oil_price_usd_per_bbl": price["price_usd_per_bbl"] if price else None,
             "blend_discount_usd_per_bbl": price["blend_discount_usd_per_bbl"] if price else None,
-            "revenue_deferred_usd": (
-                round(shut * bbl_per_t * (price["price_usd_per_bbl"] - price["blend_discount_usd_per_bbl"]), 2)
-                if price
-                else None
-            ),
+            "cost_of_capital_per_year": price["cost_of_capital_per_year"] if price else None,
+            "deferral_days": price["deferral_days"] if price else None,
+            "deferred_value_usd": round(deferred_value, 2),
+            "lost_value_usd": round(lost_value, 2),
+            "carrying_cost_usd": round(self.disrupted.carrying_cost_usd - self.baseline.carrying_cost_usd, 2),
+            "deferred_freight_usd": round(self.disrupted.deferred_freight_usd - self.baseline.deferred_freight_usd, 2),
         }
 
     def to_dict(self) -> dict[str, Any]:
         clear = self.disrupted.days_to_clear()
+        parts = self.cost_parts()
         return {
             "scenario": self.scenario,
+            "base": self.base,
+            "disruption_cost_usd": round(self.disruption_cost_usd, 2),
+            "market_cost_usd": round(self.market_cost_usd, 2),
+            "market_events": self.market_events,
             "delta_cost_usd": round(self.delta_cost_usd, 2),
-            "delta_transport_cost_usd": round(self.disrupted.transport_cost_usd - self.baseline.transport_cost_usd, 2),
-            "delta_time_cost_usd": round(self.disrupted.time_cost_usd - self.baseline.time_cost_usd, 2),
-            "waiting_cost_usd": round(self.disrupted.waiting_cost_usd - self.baseline.waiting_cost_usd, 2),
+            "delta_transport_cost_usd": round(parts["transport"], 2),
+            "delta_time_cost_usd": round(parts["time"], 2),
+            "waiting_cost_usd": round(parts["waiting"], 2),
+            "delta_lost_value_usd": round(parts["lost_value"], 2),
+            "delta_carrying_cost_usd": round(parts["carrying"], 2),
             "stranded": self.disrupted.stranded(),
             "stranded_value_usd": round(self.disrupted.stranded_value_usd, 2),
             "waiting_unit_days": self.disrupted.waiting_unit_days(),
@@ -184,253 +175,35 @@ class Impact:
             "bottlenecks": json_records(self.bottlenecks),
             "corridors": json_records(self.corridors),
             "dependency": json_records(self.dependency),
+            "periods": self.periods(),
         }
 
-
-def _periods(horizon: Horizon, period: Period) -> list[tuple[dt.date, dt.date]]:
-    out = []
-    start = horizon.start
-    while start <= horizon.end:
-        if period == "day":
-            end = start
-        elif period == "week":
-            end = start + dt.timedelta(days=6)
-        else:
-            following = (start.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
-            end = following - dt.timedelta(days=1)
-        end = min(end, horizon.end)
-        out.append((start, end))
-        start = end + dt.timedelta(days=1)
-    return out
-
-
-def replay(
-    network: Network,
-    demand: Demand,
-    scenario: Scenario,
-    *,
-    period: Period = "week",
-    horizon: Horizon | None = None,
-    storage: Mapping[str, float] | None = None,
-    solver_options: Mapping[str, Any] | None = None,
-    lp: str = "auto",
-    progress: Callable[[int, int], None] | None = None,
-) -> Replay:
-    """Replay a scenario's horizon period by period (see the module docstring).
-
-    Parameters
-    ----------
-    network, demand
-        The network and the demand per year.
-    scenario
-        The events to replay; an empty scenario gives the baseline.
-    period
-        ``day``, ``week`` or ``month``.
-    horizon
-        The dates to replay (default: the scenario's horizon).
-    storage
-        Per origin node id, how many units can wait there (tank farms, port yards); an origin
-        without an entry keeps no backlog, so what it cannot move is stranded (for an oil field:
-        its output is cut, deferred). Default: each node's ``storage_days`` of its output.
-    solver_options, lp
-        How each period's LP is solved (:func:`corridor.flow.solve_model`).
-    progress
-        Called with (stretches done, stretches) as the replay goes.
-
-    Returns
-    -------
-    Replay
-        One assignment per period, and per period and pair what was offered, moved, carried over
-        as backlog and stranded.
-
-    Raises
-    ------
-    ValueError
-        Neither the scenario nor ``horizon`` gives the dates.
-
-    Examples
-    --------
-    >>> net = load_network()
-    >>> run = replay(net, load_demand(net), load_scenario("cpc-storm-2022"), period="week")
-    >>> int(run.periods["days"].sum()), run.stranded()["crude_oil"] > 0
-    (92, True)
-    """
-    horizon = horizon or scenario.horizon
-    if horizon is None:
-        raise ValueError(f"scenario {scenario.name!r} has no horizon; pass one")
-    base = network
-    network = with_investments(network, scenario)
-    storage = default_storage(network, demand) if storage is None else dict(storage)
-    penalty = oil_penalty(network, scenario)
-    table = demand.table
-    backlog = np.zeros(len(table))
-    vot = dict(zip(network.commodities["id"], network.commodities["value_of_time_usd_per_unit_day"], strict=True))
-    pair_vot = table["commodity"].map(vot).to_numpy(float)
-    quantity = table["quantity_per_year"].to_numpy(float)
-    stretches = scenario.stretches(horizon, max_days=STRETCH_DAYS)
-    rows, results = [], []
-    reference: np.ndarray | None = None
-    for stretch in stretches:
-        scale = stretch.days / 365.0
-        effect = scenario_effect(network, scenario, table, horizon=stretch)
-        if effect.bare_derates(network):
-            if reference is None:
-                reference = reference_loads(base, demand, n_arcs=network.compiled.n_arcs)
-            effect = replace(effect, reference_t=reference)
-        # the LP works in rates per year: this stretch's demand and backlog as a yearly rate
-        offered = quantity * effect.demand_factor * scale + backlog
-        effect = replace(effect, demand_factor=offered / scale / quantity.clip(min=1e-12))
-        model = build_assignment(network, demand, effect=effect, penalty=penalty)
-        result = read_assignment(model, solve_model(model, lp=lp, solver_options=solver_options))
-        results.append(result)
-        left = result.unserved["unserved"].to_numpy(float) * scale
-        kept = _store(left, table["origin"].to_numpy(), storage)
-        rows.append(
-            {
-                "offered": offered,
-                "moved": offered - left,
-                "backlog": kept,
-                "stranded": left - kept,
-                "transport": result.transport_cost_usd * scale,
-                "time": result.time_cost_usd * scale,
-                "stranded_value": float((left - kept) @ model.penalty),
-            }
-        )
-        backlog = kept
-        if progress is not None:
-            progress(len(rows), len(stretches))
-    solved = pd.DataFrame(
-        {"stretch": range(len(stretches)), "start": [h.start for h in stretches], "end": [h.end for h in stretches]}
-    )
-    solved["days"] = [h.days for h in stretches]
-    commodity = table["commodity"].to_numpy()
-    for name in dict.fromkeys(commodity):
-        solved[f"stranded_{name}"] = [float(r["stranded"][commodity == name].sum()) for r in rows]
-    periods = _periods(horizon, period)
-    volumes = _by_period(table, stretches, rows, periods)
-    # backlog waits from the end of one stretch through the next
-    waiting = sum(float(r["backlog"] @ pair_vot) * nxt.days for r, nxt in zip(rows, stretches[1:], strict=False))
-    return Replay(
-        scenario=scenario.name,
-        periods=pd.DataFrame(
-            [{"period": p, "start": a, "end": b, "days": (b - a).days + 1} for p, (a, b) in enumerate(periods)]
-        ),
-        volumes=volumes,
-        assignments=tuple(results),
-        stretches=solved,
-        transport_cost_usd=float(sum(r["transport"] for r in rows)),
-        time_cost_usd=float(sum(r["time"] for r in rows)),
-        waiting_cost_usd=waiting,
-        stranded_value_usd=float(sum(r["stranded_value"] for r in rows)),
-    )
-
-
-def default_storage(network: Network, demand: Demand) -> dict[str, float]:
-    """Units that can wait at each origin: its ``storage_days`` (nodes.csv) of the demand starting there."""
-    if "storage_days" not in network.nodes.columns:
-        return {}
-    days = dict(zip(network.nodes["id"], network.nodes["storage_days"], strict=True))
-    per_year = demand.table.groupby("origin")["quantity_per_year"].sum()
-    return {
-        str(o): float(days[o]) * float(q) / 365.0
-        for o, q in per_year.items()
-        if o in days and np.isfinite(days[o]) and days[o] > 0
-    }
-
-
-def oil_penalty(network: Network, scenario: Scenario) -> dict[str, float]:
-    """USD per unit of each oil commodity (one with barrels) not delivered: the scenario's oil price
-    less the blend discount, per barrel (empty without an ``oil`` block: the commodities' values)."""
-    if scenario.oil is None:
-        return {}
-    netback = scenario.oil.price_usd_per_bbl - scenario.oil.blend_discount_usd_per_bbl
-    barrels = dict(zip(network.commodities["id"], network.commodities["barrels_per_unit"], strict=True))
-    return {str(c): netback * float(b) for c, b in barrels.items() if np.isfinite(b)}
-
-
-def _by_period(
-    table: pd.DataFrame,
-    stretches: Sequence[Horizon],
-    rows: list[dict[str, Any]],
-    periods: list[tuple[dt.date, dt.date]],
-) -> pd.DataFrame:
-    """Per reporting period and pair: the stretches' volumes shared out by the days they overlap
-    the period; the backlog is what waits at the period's end (interpolated within a stretch)."""
-    frames = []
-    for p, (first, last) in enumerate(periods):
-        offered = np.zeros(len(table))
-        moved = np.zeros(len(table))
-        stranded = np.zeros(len(table))
-        backlog = np.zeros(len(table))
-        for stretch, row in zip(stretches, rows, strict=True):
-            overlap = (min(last, stretch.end) - max(first, stretch.start)).days + 1
-            if overlap <= 0:
-                continue
-            share = overlap / stretch.days
-            offered += row["offered"] * share
-            moved += row["moved"] * share
-            stranded += row["stranded"] * share
-            if stretch.start <= last <= stretch.end:
-                backlog = row["backlog"] * ((last - stretch.start).days + 1) / stretch.days
-        next_days = (periods[p + 1][1] - periods[p + 1][0]).days + 1 if p + 1 < len(periods) else 0
-        frames.append(
-            pd.DataFrame(
+    def periods(self) -> list[dict[str, Any]]:
+        """One record per reporting period: start, end, days, cost (scenario, baseline, change),
+        stranded cargo, and per direction and per corridor and direction the volume in TEU and in
+        t apart."""
+        out = []
+        for row in json_records(self.period_totals):
+            p = row["period"]
+            part = self.series[self.series["period"] == p]
+            directions = part.groupby("direction")[["volume_teu", "volume_t"]].sum() if not part.empty else None
+            row["directions"] = [
                 {
-                    "period": p,
-                    "origin": table["origin"].to_numpy(),
-                    "destination": table["destination"].to_numpy(),
-                    "commodity": table["commodity"].to_numpy(),
-                    "offered": offered,
-                    "moved": moved,
-                    "backlog": backlog,
-                    "stranded": stranded,
-                    "next_days": next_days,
+                    "direction": d,
+                    "volume_teu": float(directions.loc[d, "volume_teu"])
+                    if directions is not None and d in directions.index
+                    else 0.0,
+                    "volume_t": float(directions.loc[d, "volume_t"])
+                    if directions is not None and d in directions.index
+                    else 0.0,
+                    "stranded_teu": row.pop(f"stranded_teu_{d}"),
+                    "stranded_t": row.pop(f"stranded_t_{d}"),
                 }
-            )
-        )
-    return pd.concat(frames, ignore_index=True)
-
-
-def _store(left: np.ndarray, origins: np.ndarray, storage: Mapping[str, float]) -> np.ndarray:
-    """How much of what is left waits at each origin, shared among its pairs in proportion."""
-    kept = np.zeros_like(left)
-    for origin in np.unique(origins):
-        mine = origins == origin
-        total = left[mine].sum()
-        room = float(storage.get(str(origin), 0.0))
-        if total > 0 and room > 0:
-            kept[mine] = left[mine] * min(1.0, room / total)
-    return kept
-
-
-def _corridor_volumes(network: Network, paths: pd.DataFrame) -> pd.DataFrame:
-    """Volume of each commodity that used each group (a path counts once, whichever links it used)."""
-    out = []
-    for gid in network.groups["id"]:
-        _, members = group_members(network, gid)
-        if not members:
-            continue
-        members_set = set(members)
-        uses = paths[[bool(links & members_set) for links in paths["links"]]]
-        for commodity, part in uses.groupby("commodity"):
-            out.append({"group": gid, "commodity": commodity, "volume": float(part["volume"].sum())})
-    return pd.DataFrame(out, columns=["group", "commodity", "volume"])
-
-
-def _bottlenecks(rep: Replay) -> pd.DataFrame:
-    days = rep.stretches["days"].to_numpy(int)
-    frames = [
-        r.bottlenecks.assign(days_binding=int(days[p]))
-        for p, r in enumerate(rep.assignments)
-        if not r.bottlenecks.empty
-    ]
-    if not frames:
-        return pd.DataFrame(columns=["element", "kind", "direction", "dimension", "shadow_price_usd", "days_binding"])
-    all_ = pd.concat(frames, ignore_index=True)
-    ranked = all_.groupby(["element", "kind", "direction", "dimension"], as_index=False).agg(
-        shadow_price_usd=("shadow_price_usd", "max"), days_binding=("days_binding", "sum")
-    )
-    return ranked.sort_values("shadow_price_usd", ascending=False).reset_index(drop=True)
+                for d in DIRECTIONS
+            ]
+            row["corridors"] = json_records(part.drop(columns=["period", "start", "end"]))
+            out.append(row)
+        return out
 
 
 def impact(
@@ -438,6 +211,7 @@ def impact(
     demand: Demand,
     scenario: Scenario,
     *,
+    base: Scenario | None = None,
     period: Period = "week",
     storage: Mapping[str, float] | None = None,
     solver_options: Mapping[str, Any] | None = None,
@@ -451,52 +225,68 @@ def impact(
     network, demand
         The network and the demand per year.
     scenario
-        The disruptions (:func:`corridor.load_scenario`); its horizon sets the periods.
+        The events (:func:`corridor.load_scenario`); its horizon sets the periods.
+    base
+        A scenario whose events hold in every run (the scenario is measured on top of it); its
+        horizon and oil block serve when the scenario has none. Events the scenario shares with
+        it (one that ``extends`` it) count once.
     period
-        ``day``, ``week`` or ``month``: the length of each replayed period.
+        ``day``, ``week`` or ``month``: the reporting period (the answer does not depend on it).
     storage
         Units that can wait at each origin node (tank farms, yards); what cannot wait is stranded.
     solver_options, lp
         How each period's LP is solved (:func:`corridor.flow.solve_model`).
     progress
-        Called with (stretches done, stretches) over both replays (without and with the events).
+        Called with (stretches done, stretches) over all the replays.
 
     Returns
     -------
     Impact
-        Extra cost, stranded volume, waiting, days to clear the backlog, volume moved between
-        corridors, the binding bottlenecks ranked by dual value, and transit dependency before
-        and after.
+        The disruption's cost apart from the market's, stranded and deferred volume, waiting,
+        days to clear the backlog, volume moved between corridors, the bottlenecks ranked by the
+        change in their rent, transit dependency before and after, and the series per period.
 
     Raises
     ------
-    ValueError
-        The scenario has no horizon.
+    ScenarioError
+        Neither the scenario nor the base has a horizon.
 
     Examples
     --------
     >>> net = load_network()
     >>> result = impact(net, load_demand(net), load_scenario("cpc-court-2022"), period="month")
-    >>> result.delta_cost_usd > 0, result.disrupted.stranded()["crude_oil"] > 1e6
+    >>> result.disruption_cost_usd > 0, result.disrupted.stranded()["crude_oil"] > 1e6
     (True, True)
     """
-    baseline_scenario = scenario.model_copy(update={"events": [], "name": "baseline"})
+    held: list[Event] = list(base.events) if base is not None else []
+    own = [e for e in scenario.events if e not in held]
+    market = [e for e in own if e.kind == "market"]
+    horizon = scenario.horizon or (base.horizon if base is not None else None)
+    if horizon is None:
+        raise ScenarioError(f"scenario {scenario.name!r} has no horizon; give it one (horizon: start, end)")
+    oil = scenario.oil or (base.oil if base is not None else None)
+
+    def run_of(events: list[Event], name: str) -> Scenario:
+        return scenario.model_copy(update={"events": events, "name": name, "horizon": horizon, "oil": oil})
+
+    plan = [run_of(held, base.name if base is not None else "baseline")]
+    if market and len(market) < len(own):
+        plan.append(run_of([*held, *market], f"{scenario.name} (market only)"))
+    plan.append(run_of([*held, *own], scenario.name))
     kwargs: dict[str, Any] = {"period": period, "storage": storage, "solver_options": solver_options, "lp": lp}
 
-    def half(offset: int) -> Callable[[int, int], None] | None:
+    def part(offset: int) -> Callable[[int, int], None] | None:
         if progress is None:
             return None
-        return lambda done, total: progress(offset * total + done, 2 * total)
+        return lambda done, total: progress(offset * total + done, len(plan) * total)
 
-    before = replay(network, demand, baseline_scenario, progress=half(0), **kwargs)  # without the new links too
-    after = replay(network, demand, scenario, progress=half(1), **kwargs)
-    network = with_investments(network, scenario)  # so that new links can be named in the results
-    paths_before, paths_after = before.paths(), after.paths()
-    a, b = _corridor_volumes(network, paths_before), _corridor_volumes(network, paths_after)
-    corridors = a.merge(b, on=["group", "commodity"], how="outer", suffixes=("_before", "_after")).fillna(0.0)
-    corridors = corridors.rename(columns={"volume_before": "before", "volume_after": "after"})
-    corridors["moved"] = corridors["after"] - corridors["before"]
-    dep_before, dep_after = dependency_table(network, paths_before), dependency_table(network, paths_after)
+    runs = [replay(network, demand, s, progress=part(i), **kwargs) for i, s in enumerate(plan)]
+    before, after = runs[0], runs[-1]
+    middle = runs[1] if len(runs) == 3 else (after if market and len(market) == len(own) else None)
+    network = with_investments(network, plan[-1])  # so that new links can be named in the results
+    flows_before, flows_after = _corridor_flows(network, before), _corridor_flows(network, after)
+    corridors, same = _corridor_table(network, flows_before, flows_after)
+    dep_before, dep_after = dependency_table(network, before.paths()), dependency_table(network, after.paths())
     keys = ["exporter", "transit", "commodity"]
     dependency = (
         dep_before[[*keys, "share"]]
@@ -507,13 +297,217 @@ def impact(
         scenario=scenario.name,
         baseline=before,
         disrupted=after,
-        corridors=corridors.sort_values(["commodity", "moved", "group"]).reset_index(drop=True),
-        bottlenecks=_bottlenecks(after),
+        market=middle,
+        base=base.name if base is not None else None,
+        market_events=len(market),
+        corridors=corridors,
+        bottlenecks=_bottlenecks(network, before, after),
         dependency=dependency.sort_values(keys).reset_index(drop=True),
         barrels_per_unit=_oil_commodity(network, demand),
-        warnings=idle_events(network, scenario, before),
-        oil_price=None if scenario.oil is None else scenario.oil.model_dump(exclude={"source"}),
+        warnings=idle_events(network, plan[-1].model_copy(update={"events": own}), middle or before),
+        oil_price=None if oil is None else oil.model_dump(exclude={"source"}),
+        series=_series(network, after, before, flows_after, flows_before, same),
+        period_totals=_period_totals(network, after, before),
     )
+
+
+def _bottlenecks(network: Network, before: Replay, after: Replay) -> pd.DataFrame:
+    """Binding capacities under the scenario and in the reference, with their rent over the same
+    days in both, ranked by the change in rent: what the scenario creates or tightens first."""
+    keys = ["element", "kind", "direction", "dimension"]
+    was = _parallel_as_groups(network, before.bottleneck_rents())
+    was = was[[*keys, "rent_usd"]].rename(columns={"rent_usd": "rent_before_usd"})
+    now = _parallel_as_groups(network, after.bottleneck_rents())
+    table = now.merge(was, on=keys, how="outer")
+    for col in ("rent_usd", "rent_before_usd", "days_binding"):
+        table[col] = table[col].fillna(0.0)
+    table["days_binding"] = table["days_binding"].astype(int)
+    table["rent_change_usd"] = table["rent_usd"] - table["rent_before_usd"]
+    columns = [*keys, "rent_usd", "rent_before_usd", "rent_change_usd", "shadow_price_usd", "usd_per_teu",
+               "usd_per_t", "wait_h", "wait_usd", "days_binding"]  # fmt: skip
+    table = table[columns].sort_values(["rent_change_usd", "rent_usd"], ascending=False, kind="stable")
+    return table.reset_index(drop=True)
+
+
+def _parallel_as_groups(network: Network, rents: pd.DataFrame) -> pd.DataFrame:
+    """Every link of a group binding at the same dual on the same days (the three CPC moorings,
+    side by side) is one bottleneck: the group's row, with their rents summed."""
+    if rents.empty:
+        return rents
+    sizes: list[tuple[int, str, set[str]]] = []
+    for group_id in network.groups["id"]:
+        _, links = group_members(network, group_id)
+        if len(links) > 1:
+            sizes.append((len(links), str(group_id), set(links)))
+    for _, gid, members in sorted(sizes, key=lambda row: (row[0], row[1])):
+        mine = rents[(rents["kind"] == "link") & rents["element"].isin(members)]
+        if set(mine["element"]) != members or len(mine) != len(members):
+            continue
+        price, days = mine["shadow_price_usd"].to_numpy(float), mine["days_binding"].to_numpy(int)
+        if not (np.allclose(price, price[0], rtol=1e-6) and (days == days[0]).all()):
+            continue
+        directions, dimensions = sorted(set(mine["direction"])), sorted(set(mine["dimension"]))
+        row = mine.iloc[0].to_dict() | {
+            "element": gid,
+            "kind": "group",
+            "direction": directions[0] if len(directions) == 1 else "; ".join(directions),
+            "dimension": "; ".join(dimensions),
+            "rent_usd": float(mine["rent_usd"].sum()),
+        }
+        rents = pd.concat([rents.drop(index=mine.index), pd.DataFrame([row])], ignore_index=True)
+    return rents
+
+
+def _directions(network: Network, origins: pd.Series, destinations: pd.Series) -> np.ndarray:
+    """westbound where the destination lies west of the origin, else eastbound."""
+    lon = dict(zip(network.nodes["id"], network.nodes["lon"], strict=True))
+    west = origins.map(lon).to_numpy(float) > destinations.map(lon).to_numpy(float)
+    return np.where(west, DIRECTIONS[0], DIRECTIONS[1])
+
+
+def _corridor_flows(network: Network, run: Replay) -> pd.DataFrame:
+    """Per stretch, group, commodity and direction: the volume of the paths that used the group
+    (a path counts once, whichever of its links it used), in units moved in that stretch."""
+    members = [
+        pd.DataFrame({"group": str(group_id), "link": member_links})
+        for group_id in network.groups["id"]
+        if (member_links := group_members(network, group_id)[1])
+    ]
+    columns = ["stretch", "group", "commodity", "direction", "volume"]
+    found = [p.assign(stretch=s) for s, p in enumerate(run.stretch_paths()) if not p.empty]
+    if not members or not found:
+        return pd.DataFrame(columns=columns)
+    paths = pd.concat(found, ignore_index=True)
+    paths["direction"] = _directions(network, paths["origin"], paths["destination"])
+    paths["path"] = np.arange(len(paths))
+    by_link = paths[["path"]].assign(link=paths["links"].map(sorted)).explode("link")
+    uses = by_link.merge(pd.concat(members, ignore_index=True), on="link")[["path", "group"]].drop_duplicates()
+    table = uses.merge(paths[["path", "stretch", "commodity", "direction", "volume"]], on="path")
+    out = table.groupby(["stretch", "group", "commodity", "direction"], as_index=False)[["volume"]].sum()
+    return out[columns]
+
+
+def _corridor_table(
+    network: Network, before: pd.DataFrame, after: pd.DataFrame
+) -> tuple[pd.DataFrame, dict[tuple[str, str], str]]:
+    """Volume per group and commodity over the horizon, before and after. Groups that carry the
+    same volume of a commodity before and after (one inside another, or in series on the same
+    paths) share one row for it, under the group with the most members; the others are named in
+    ``same_as``. Also returns the row each (group, commodity) is counted in."""
+    units = dict(zip(network.commodities["id"], network.commodities["unit"], strict=True))
+    a = before.groupby(["group", "commodity"], as_index=False)["volume"].sum()
+    b = after.groupby(["group", "commodity"], as_index=False)["volume"].sum()
+    table = a.merge(b, on=["group", "commodity"], how="outer", suffixes=("_before", "_after")).fillna(0.0)
+    table = table.rename(columns={"volume_before": "before", "volume_after": "after"})
+    size = {str(g): len(group_members(network, g)[1]) for g in network.groups["id"]}
+    key = [
+        (str(c), round(float(x)), round(float(y)))
+        for c, x, y in zip(table["commodity"], table["before"], table["after"], strict=True)
+    ]
+    heads: dict[tuple[str, int, int], str] = {}
+    for k, group in sorted(zip(key, table["group"], strict=True), key=lambda kg: (-size.get(kg[1], 0), kg[1])):
+        heads.setdefault(k, str(group))
+    same = {(str(g), k[0]): heads[k] for g, k in zip(table["group"], key, strict=True)}
+    head = [heads[k] for k in key]
+    table["same_as"] = [
+        ", ".join(
+            sorted(
+                str(g)
+                for g, h, kk in zip(table["group"], head, key, strict=True)
+                if h == mine and kk == k and g != mine
+            )
+        )
+        for mine, k in zip(table["group"], key, strict=True)
+    ]
+    table = table[table["group"].to_numpy() == np.array(head, dtype=object)].copy()
+    table["unit"] = table["commodity"].map(units)
+    table["moved"] = table["after"] - table["before"]
+    columns = ["group", "commodity", "unit", "before", "after", "moved", "same_as"]
+    return table[columns].sort_values(["commodity", "moved", "group"]).reset_index(drop=True), same
+
+
+def _overlaps(run: Replay) -> list[list[tuple[int, float]]]:
+    """Per reporting period: (stretch, share of the stretch's days within the period)."""
+    out = []
+    for first, last in zip(run.periods["start"], run.periods["end"], strict=True):
+        mine = []
+        for s, (start, end, days) in enumerate(
+            zip(run.stretches["start"], run.stretches["end"], run.stretches["days"], strict=True)
+        ):
+            overlap = (min(last, end) - max(first, start)).days + 1
+            if overlap > 0:
+                mine.append((s, overlap / days))
+        out.append(mine)
+    return out
+
+
+def _per_period(
+    network: Network, run: Replay, flows: pd.DataFrame, same: Mapping[tuple[str, str], str]
+) -> pd.DataFrame:
+    """Per period, corridor (row name) and direction: volume in TEU (containers) and in t (every
+    other commodity, by its tonnes per unit)."""
+    columns = ["period", "corridor", "direction", "volume_teu", "volume_t"]
+    if flows.empty:
+        return pd.DataFrame(columns=columns)
+    counted = [same.get((g, c), g) == g for g, c in zip(flows["group"], flows["commodity"], strict=True)]
+    weights = pd.DataFrame(
+        [(p, s, w) for p, shares in enumerate(_overlaps(run)) for s, w in shares], columns=["period", "stretch", "w"]
+    )
+    joined = flows[counted].merge(weights, on="stretch")
+    joined["volume"] = joined["volume"] * joined["w"]
+    units = dict(zip(network.commodities["id"], network.commodities["unit"], strict=True))
+    tonnes = dict(zip(network.commodities["id"], network.commodities["tonnes_per_unit"], strict=True))
+    teu = (joined["commodity"].map(units) == "teu").to_numpy(bool)
+    joined["volume_teu"] = np.where(teu, joined["volume"], 0.0)
+    joined["volume_t"] = np.where(teu, 0.0, joined["volume"] * joined["commodity"].map(tonnes).astype(float))
+    out = joined.groupby(["period", "group", "direction"], as_index=False)[["volume_teu", "volume_t"]].sum()
+    return out.rename(columns={"group": "corridor"})[columns]
+
+
+def _series(
+    network: Network,
+    after: Replay,
+    before: Replay,
+    flows_after: pd.DataFrame,
+    flows_before: pd.DataFrame,
+    same: Mapping[tuple[str, str], str],
+) -> pd.DataFrame:
+    """Per period, corridor and direction: volume in TEU and in t, under the scenario and in the baseline."""
+    now = _per_period(network, after, flows_after, same)
+    was = _per_period(network, before, flows_before, same)
+    keys = ["period", "corridor", "direction"]
+    table = now.merge(was, on=keys, how="outer", suffixes=("", "_baseline")).fillna(0.0)
+    periods = after.periods.set_index("period")
+    table.insert(1, "start", table["period"].map(periods["start"]).astype(str))  # ISO dates: JSON, CSV, SQLite
+    table.insert(2, "end", table["period"].map(periods["end"]).astype(str))
+    return table.sort_values(keys).reset_index(drop=True)
+
+
+def _period_totals(network: Network, after: Replay, before: Replay) -> pd.DataFrame:
+    """Per reporting period: cost of the scenario and of the baseline (their stretches' costs
+    shared out by days), its change, and stranded cargo per direction in TEU and in t."""
+    cost_columns = ["transport_usd", "time_usd", "waiting_usd", "lost_value_usd", "carrying_usd"]
+
+    def costs(run: Replay) -> list[float]:
+        per_stretch = run.stretches[cost_columns].sum(axis=1).to_numpy(float)
+        return [float(sum(per_stretch[s] * w for s, w in shares)) for shares in _overlaps(run)]
+
+    table = after.periods.assign(start=after.periods["start"].astype(str), end=after.periods["end"].astype(str))
+    table["cost_usd"] = costs(after)
+    table["baseline_cost_usd"] = costs(before)
+    table["delta_cost_usd"] = table["cost_usd"] - table["baseline_cost_usd"]
+    vols = after.volumes
+    units = dict(zip(network.commodities["id"], network.commodities["unit"], strict=True))
+    vols = vols.assign(
+        direction=_directions(network, vols["origin"], vols["destination"]),
+        unit=vols["commodity"].map(units),
+    )
+    for d in DIRECTIONS:
+        for unit, name in (("teu", "teu"), ("t", "t")):
+            mine = vols[(vols["direction"] == d) & (vols["unit"] == unit)]
+            per = mine.groupby("period")["stranded"].sum()
+            table[f"stranded_{name}_{d}"] = table["period"].map(per).fillna(0.0).astype(float)
+    return table
 
 
 def idle_events(network: Network, scenario: Scenario, baseline: Replay) -> tuple[str, ...]:
@@ -575,6 +569,7 @@ def impact_by_duration(
             {
                 "days": days,
                 "delta_cost_usd": result.delta_cost_usd,
+                "disruption_cost_usd": result.disruption_cost_usd,
                 **{f"stranded_{k}": v for k, v in result.disrupted.stranded().items()},
             }
         )

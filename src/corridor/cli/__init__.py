@@ -3,12 +3,12 @@
 Each module registers its commands on the Typer app of :mod:`corridor.cli._shell`:
 :mod:`~corridor.cli._routes` (routes, network), :mod:`~corridor.cli._flow` (assign, impact),
 :mod:`~corridor.cli._sweeps` (criticality, risk, invest), :mod:`~corridor.cli._store` (results,
-scenario, demo), :mod:`~corridor.cli._serve` (serve), :mod:`~corridor.cli._news` (news draft). Nothing in the library imports this package.
+scenario, demo), :mod:`~corridor.cli._serve` (serve), :mod:`~corridor.cli._news` (news draft), :mod:`~corridor.cli._monitor` (news ingest, incidents, scenario, watch). Nothing in the library imports this package.
 """
 
 from __future__ import annotations
 
-from corridor.cli import _calibrate, _flow, _news, _routes, _serve, _store, _sweeps  # noqa: F401 - importing registers the commands
+from corridor.cli import _calibrate, _flow, _monitor, _news, _routes, _serve, _store, _sweeps  # noqa: F401 - importing registers the commands
 from corridor.cli._shell import app
 
 __all__ = ["app", "main"]

@@ -45,33 +45,46 @@ def calibrate(
 
 @sh.app.command("validate-model")
 def validate_model(
-    as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
+    as_json: bool = typer.Option(False, "--json", help="Machine-readable output: rows and statistics."),
     data: Path | None = sh.DATA_OPTION,
     samples: int | None = typer.Option(None, "--samples", help="Draws of the assumptions: P10-P90 and coverage."),
     seed: int = typer.Option(1, "--seed", help="Random seed of the draws (with --samples)."),
     executor: str = sh.EXECUTOR_OPTION,
     workers: int | None = sh.WORKERS_OPTION,
 ) -> None:
-    """Each published figure beside the model's: the 2021 fit, and 2022 replayed without refitting."""
-    from corridor.analysis.calibrate import validation_table
+    """Each published figure beside the model's: 2021 fitted, 2022-2024 replayed year by year without refitting."""
+    from corridor.analysis.calibrate import validation_statistics, validation_table
 
     if samples is not None:
         from corridor.cli._uncertainty import ranged_validation
 
         ranged_validation(samples=samples, seed=seed, executor=executor, workers=workers, data=data, as_json=as_json)
         return
-
-    net, demand = sh.network_and_demand(data, None)
-    table = sh.guard(lambda: validation_table(net, demand))
+    net = sh.load_network_or_exit(data)
+    with sh.Progress("replaying the years"):
+        table = sh.guard(lambda: validation_table(net))
+    stats = validation_statistics(table)
     if as_json:
         from corridor.records import json_records
 
-        sh.emit_json(json_records(table))
+        sh.emit_json({"rows": json_records(table), "statistics": stats})
         return
     _print_table(table)
-    main = table[table["variant"] == ""]
-    inside = int(main["inside"].sum())
-    print(f"{inside} of {len(main)} figures inside their published range (the scenario as shipped)")
+    for use, label in (("fit", "fitted"), ("check", "checked")):
+        part = stats[use]
+        assert isinstance(part, dict)
+        print(
+            f"{label}: {part['inside']} of {part['rows']} figures inside their published band (years {part['years']})"
+        )
+        for group, g in part["groups"].items():
+            wape = "-" if g["wape"] is None else f"{g['wape']:.0%}"
+            bias = "-" if g["bias"] is None else f"{g['bias']:+.0%}"
+            print(f"  {group}: {g['inside']} of {g['rows']} inside, WAPE {wape}, bias {bias}")
+    missed = table[(table["variant"] == "") & (table["why"] != "")]
+    if len(missed):
+        print("why the misses (the model's structure):")
+        for row in missed.itertuples():
+            print(f"  {row.year} {row.figure}: {row.why}")
 
 
 def _print_table(table) -> None:  # type: ignore[no-untyped-def]

@@ -144,15 +144,16 @@ def _replay_2022(network: Network, out: Path) -> list[Path]:
     from corridor.scenario import load_scenario
 
     demand = load_demand(network)
-    table = Table(title="5. Replaying 2022 on the 2021 demand, week by week (volumes over each scenario's horizon)",
-                  title_justify="left")  # fmt: skip
+    table = Table(title="5. Replaying 2022 on the 2021 demand, week by week: each disruption's own cost, apart from "
+                  "the market it met (volumes over each scenario's horizon)", title_justify="left")  # fmt: skip
     for col in (
         "scenario",
         "weeks",
-        "extra cost",
+        "disruption cost",
+        "market",
         "stranded TEU",
         "stranded crude",
-        "top bottleneck",
+        "top bottleneck (rent change)",
         "largest shift",
     ):
         table.add_column(col, overflow="fold")
@@ -176,12 +177,14 @@ def _replay_2022(network: Network, out: Path) -> list[Path]:
         table.add_row(
             name,
             str(len(result.disrupted.periods)),
-            f"{result.delta_cost_usd / 1e6:,.0f} M USD",
+            f"{result.disruption_cost_usd / 1e6:,.0f} M USD",
+            f"{result.market_cost_usd / 1e6:+,.0f} M",
             f"{stranded.get('container', 0.0):,.0f}",
             f"{stranded.get('crude_oil', 0.0) / 1e6:,.2f} Mt",
             ""
             if top is None
-            else f"{top['element']} ({money(top['shadow_price_usd'])} USD per {top['dimension']}-year)",
+            else f"{top['element']} ({top['rent_change_usd'] / 1e6:+,.0f} M USD; {money(top['shadow_price_usd'])} "
+            f"USD per {top['dimension']}-year)",
             shift_text,
         )
         if name in ("combined-2022", "cpc-court-2022"):

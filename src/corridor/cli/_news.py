@@ -17,26 +17,44 @@ sh.app.add_typer(news_app, name="news")
 
 @news_app.command("draft")
 def news_draft(
-    article: Path = typer.Argument(..., help="The article, a UTF-8 text file (Russian or English)."),
-    published: str = typer.Option(..., "--published", help="Its publication date, YYYY-MM-DD."),
+    article: Path = typer.Argument(
+        ...,
+        help="The article: a UTF-8 text file, a text with YAML front matter (published:, source:), or an HTML page.",
+    ),
+    published: str | None = typer.Option(
+        None, "--published", help="Its publication date, YYYY-MM-DD (default: the front matter's or the page's)."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
     out: Path | None = typer.Option(None, "--out", help="Also write a scenario draft (YAML) to this file."),
     data: Path | None = sh.DATA_OPTION,
 ) -> None:
-    """Events on named assets (action, share, dates, status, evidence) and what the article leaves open."""
-    from corridor.news import draft_scenario, read_article, write_draft_scenario
+    """Events on named assets (action, share lost and left, dates, status, scope, evidence) and what the article leaves open."""
+    from corridor.news import draft_scenario, load_article, write_draft_scenario
 
-    try:
-        day = dt.date.fromisoformat(published)
-    except ValueError:
-        raise sh.fail(RequestError(f"--published is {published!r}; expected a date as YYYY-MM-DD")) from None
-    text = sh.guard(lambda: read_article(article))
+    day: dt.date | None = None
+    if published is not None:
+        try:
+            day = dt.date.fromisoformat(published)
+        except ValueError:
+            raise sh.fail(RequestError(f"--published is {published!r}; expected a date as YYYY-MM-DD")) from None
+    text = sh.guard(lambda: load_article(article))
+    day = day or text.published
+    if day is None:
+        raise sh.fail(
+            RequestError(
+                f"{article}: no publication date; give --published YYYY-MM-DD or a 'published:' line in front matter"
+            )
+        )
     net = None if data is None else sh.load_network_or_exit(data)
-    draft = sh.guard(lambda: draft_scenario(text, published=day, network=net))
+    when = day
+    draft = sh.guard(lambda: draft_scenario(text.text, published=when, network=net))
     if out is not None:
         write_draft_scenario(draft, out)
     if as_json:
-        sh.emit_json(draft.to_dict())
+        payload = draft.to_dict()
+        if text.source:
+            payload["source"] = text.source
+        sh.emit_json(payload)
     else:
         _print_draft(draft)
     if out is not None:
@@ -52,7 +70,19 @@ def _print_draft(draft: object) -> None:
     assert isinstance(draft, NewsDraft)
     console = make_console()
     table = Table(title=f"Events (article published {draft.published}, {draft.language})")
-    for column in ("asset", "action", "share", "start", "end / days", "status", "conf.", "evidence"):
+    columns = (
+        "asset",
+        "action",
+        "share lost",
+        "share left",
+        "start",
+        "end / days",
+        "status",
+        "scope",
+        "conf.",
+        "evidence",
+    )
+    for column in columns:
         table.add_column(column)
     for e in draft.events:
         span = e.end.isoformat() if e.end else ""
@@ -62,10 +92,16 @@ def _print_draft(draft: object) -> None:
         elif e.until_further_notice:
             span = "until further notice"
         asset = e.asset or f"? {e.evidence.get('asset', '')}"
-        share = "" if e.fraction is None else f"{e.fraction:.3g}"
+        lost = "" if e.fraction is None else f"{e.fraction:.3g}"
+        if e.action in ("tariff_change", "capacity_increase") and e.fraction is not None:
+            lost = f"{e.fraction:+.3g} (change)"
+        left = "" if e.share_left is None else f"{e.share_left:.3g}"
         quote = " | ".join(f"{k}: {v}" for k, v in e.evidence.items() if k in ("asset", "action"))
-        table.add_row(asset, e.action, share, str(e.start or ""), span, e.status, f"{e.confidence:.2f}", quote)
+        table.add_row(
+            asset, e.action, lost, left, str(e.start or ""), span, e.status, e.scope or "", f"{e.confidence:.2f}", quote
+        )
     console.print(table)
+    console.print("share left is what the scenario draft writes as capacity_share", style="dim")
     if draft.unknowns:
         console.print("[bold]unknowns:[/]")
         for line in draft.unknowns:

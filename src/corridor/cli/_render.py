@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
@@ -75,7 +75,7 @@ def print_routes(network: Network, routes: Sequence[Route], *, legs: bool = Fals
         table.add_row(
             str(i),
             money(r.cost_usd),
-            f"{r.time_days:.1f}",
+            f"{r.time_days:.1f}" + (f" ({r.wait_days:.1f} wait)" if r.wait_h > 0.05 else ""),
             f"{r.distance_km:,.0f}",
             "-".join(r.countries),
             ", ".join(r.modes),
@@ -183,13 +183,24 @@ def print_assignment(network: Network, demand: Demand, result: Assignment, *, to
     if result.bottlenecks.empty:
         console.print("No capacity binds.")
         return
-    table = Table(title="Binding capacities, by what one more unit of capacity is worth", title_justify="left")
-    for col in ("element", "kind", "direction", "USD per unit-year", "unit", "utilisation"):
-        table.add_column(col, justify="right" if col in ("USD per unit-year", "utilisation") else "left")
+    table = Table(title="Binding capacities, by rent (dual x capacity, USD a year)", title_justify="left")
+    for col in ("element", "kind", "direction", "rent M USD/y", "dual per unit-year", "USD per TEU", "USD per t",
+                "utilisation"):  # fmt: skip
+        table.add_column(col, justify="left" if col in ("element", "kind", "direction") else "right")
     for row in result.bottlenecks.to_dict(orient="records"):
-        table.add_row(row["element"], row["kind"], row["direction"], money(row["shadow_price_usd"]), row["dimension"],
+        table.add_row(row["element"], row["kind"], row["direction"], f"{row['rent_usd'] / 1e6:,.1f}",
+                      _dual(row), _per(row["usd_per_teu"]), _per(row["usd_per_t"]),
                       f"{row['utilisation']:.0%}")  # fmt: skip
     console.print(table)
+
+
+def _dual(row: Mapping[Any, Any]) -> str:
+    """A dual in its element's own unit: USD per train-year, per t-year..."""
+    return f"{money(row['shadow_price_usd'])} per {row['dimension']}"
+
+
+def _per(value: float) -> str:
+    return "" if value is None or math.isnan(value) else money(value)
 
 
 def print_scenarios(scenarios: Sequence[Scenario]) -> None:
@@ -207,47 +218,75 @@ def print_impact(network: Network, result: Impact, *, top: int = 8) -> None:
     units = dict(zip(network.commodities["id"], network.commodities["unit"], strict=True))
     d = result.disrupted
     periods = d.periods
+    base = f" on top of {result.base}" if result.base else ""
     head = (
-        f"Impact of {result.scenario}: {periods['start'].iloc[0]} to {periods['end'].iloc[-1]}, {len(periods)} periods"
+        f"Impact of {result.scenario}{base}: {periods['start'].iloc[0]} to {periods['end'].iloc[-1]}, "
+        f"{len(periods)} periods"
     )
     summary = Table(title=head, title_justify="left", show_header=False)
-    paid = (result.disrupted.transport_cost_usd - result.baseline.transport_cost_usd) / 1e6
-    time = (result.disrupted.time_cost_usd - result.baseline.time_cost_usd) / 1e6
+    held = f"{result.base} with" if result.base else "the same scenario with only"
+    n = result.market_events
+    against = f"{held} its {n} market event{'s' * (n != 1)}" if n else (result.base or "the baseline")
+    summary.add_row("disruption cost", f"{result.disruption_cost_usd / 1e6:+,.1f} M USD (against {against})")
+    reference = result.base or "the baseline"
+    summary.add_row("market conditions", f"{result.market_cost_usd / 1e6:+,.1f} M USD (against {reference})")
+    parts = result.cost_parts()
     summary.add_row(
-        "extra cost",
-        f"{result.delta_cost_usd / 1e6:,.1f} M USD (tariffs and premiums {paid:+,.1f} M, shippers' time {time:+,.1f} M, "
-        "backlog waiting, cargo left behind)",
+        "total change",
+        f"{result.delta_cost_usd / 1e6:+,.1f} M USD = tariffs and premiums {parts['transport'] / 1e6:+,.1f} M "
+        f"+ shippers' time {parts['time'] / 1e6:+,.1f} M + backlog waiting {parts['waiting'] / 1e6:+,.1f} M "
+        f"+ cargo lost {parts['lost_value'] / 1e6:+,.1f} M + carrying deferred crude {parts['carrying'] / 1e6:+,.1f} M",
     )
+    oil = result.oil()
+    if oil is not None and oil["output_cut_t"] > 0:
+        summary.add_row(
+            "crude output cut",
+            f"{oil['output_cut_t'] / 1e6:,.2f} Mt ({oil['output_cut_bbl_per_day'] / 1e3:,.0f} kbbl/d over "
+            f"{oil['days_cut']:.0f} days): deferred {oil['deferred_value_usd'] / 1e6:,.1f} M USD of output (not a cost), "
+            f"carrying it {oil['carrying_cost_usd'] / 1e6:,.1f} M, its freight paid later "
+            f"{oil['deferred_freight_usd'] / 1e6:,.1f} M (in tariffs), lost "
+            f"{oil['lost_value_usd'] / 1e6:,.1f} M (in cargo lost)",
+        )
     for commodity, left in d.stranded().items():
-        summary.add_row(f"stranded {commodity}", f"{left:,.0f} {units[commodity]}")
+        if left > 0.5:
+            summary.add_row(f"stranded {commodity}", f"{left:,.0f} {units[commodity]}")
     for commodity, wait in d.waiting_unit_days().items():
-        summary.add_row(f"waiting {commodity}", f"{wait:,.0f} {units[commodity]}-days")
+        if wait > 0.5:
+            summary.add_row(f"waiting {commodity}", f"{wait:,.0f} {units[commodity]}-days")
     clear = d.days_to_clear()
     summary.add_row(
         "backlog cleared",
         "no backlog" if clear == 0 else ("not within the horizon" if clear is None else f"in {clear:.0f} days"),
     )
     console.print(summary)
-    moved = result.corridors[result.corridors["moved"].abs() > 1e-6]
-    if not moved.empty:
-        table = Table(title="Volume moved between corridors (units over the horizon)", title_justify="left")
-        for col in ("corridor", "commodity", "before", "after", "moved"):
-            table.add_column(col, justify="right" if col in ("before", "after", "moved") else "left")
-        for row in moved.to_dict(orient="records"):
-            table.add_row(
-                row["group"], row["commodity"], f"{row['before']:,.0f}", f"{row['after']:,.0f}", f"{row['moved']:+,.0f}"
-            )
+    moved = result.corridors[result.corridors["moved"].abs() > 0.5]
+    # one table per unit: TEU and tonnes never share a column
+    for unit, part in moved.groupby("unit", sort=False):
+        table = Table(title=f"Volume moved between corridors ({unit} over the horizon)", title_justify="left")
+        for col in ("corridor", "commodity", "before", "after", "moved", "same figures"):
+            table.add_column(col, justify="right" if col in ("before", "after", "moved") else "left", overflow="fold")
+        for row in part.to_dict(orient="records"):
+            table.add_row(row["group"], row["commodity"], f"{row['before']:,.0f}", f"{row['after']:,.0f}",
+                          f"{row['moved']:+,.0f}", row["same_as"])  # fmt: skip
         console.print(table)
     if not result.bottlenecks.empty:
-        table = Table(title=f"Binding bottlenecks (top {top}), by dual value", title_justify="left")
-        for col in ("element", "direction", "USD per unit-year", "unit", "days binding"):
-            table.add_column(col, justify="right" if col in ("USD per unit-year", "days binding") else "left")
+        table = Table(
+            title=f"Bottlenecks (top {top}), by the change in rent (dual x capacity x days) against {reference}",
+            title_justify="left",
+        )
+        for col in ("element", "direction", "rent change M USD", "rent M USD", "dual per unit-year", "USD per TEU",
+                    "USD per t", "queue h", "days binding"):  # fmt: skip
+            table.add_column(col, justify="left" if col in ("element", "direction") else "right")
         for row in result.bottlenecks.head(top).to_dict(orient="records"):
             table.add_row(
                 row["element"],
                 row["direction"],
-                money(row["shadow_price_usd"]),
-                row["dimension"],
+                f"{row['rent_change_usd'] / 1e6:+,.1f}",
+                f"{row['rent_usd'] / 1e6:,.1f}",
+                _dual(row),
+                _per(row["usd_per_teu"]),
+                _per(row["usd_per_t"]),
+                "" if not row["wait_h"] or math.isnan(row["wait_h"]) else f"{row['wait_h']:,.0f}",
                 str(row["days_binding"]),
             )
         console.print(table)
@@ -337,8 +376,9 @@ def print_appraisal(result: Any) -> None:
     """Candidates ranked by loss removed per million USD (then by loss removed)."""
     base = result.baseline
     table = Table(
-        title=f"Investments against {len(base.years):,} sampled years of disruption (seed {base.seed}); "
-        f"expected annual loss without them {base.expected_annual_loss_usd / 1e6:,.1f} M USD",
+        title=f"Investments against {len(base.years):,} sampled years of disruption (seed {base.seed})"
+        + (f" under {base.scenario}" if base.scenario else "")
+        + f"; expected annual loss without them {base.expected_annual_loss_usd / 1e6:,.1f} M USD",
         title_justify="left",
     )
     for col in ("candidate", "cost", "loss removed USD/y (± s.e.)", "per M USD of cost", "stranded removed/y",

@@ -1,4 +1,4 @@
-"""Commands on the network and its routes: ``routes``, ``network show|validate|schema``."""
+"""Commands on the network and its routes: ``routes``, ``network show|validate|schema|import-osm``."""
 
 from __future__ import annotations
 
@@ -33,7 +33,12 @@ def routes(
     scenario: str | None = typer.Option(
         None, "--scenario", help="Route on the network as a scenario leaves it (built-in name or YAML file)."
     ),
-    on: str | None = typer.Option(None, "--on", help="The day of the scenario, YYYY-MM-DD (default: its first day)."),
+    on: str | None = typer.Option(
+        None,
+        "--on",
+        help="The day, YYYY-MM-DD: the network of that day, and the scenario's state (default: its first day).",
+    ),
+    year: int | None = sh.YEAR_OPTION,
     segments: bool = typer.Option(
         False,
         "--segments",
@@ -49,12 +54,11 @@ def routes(
     if segments:
         _segments(origin, destination, commodity, scenario, on, as_json, data, demand_file)
         return
-    net = sh.load_network_or_exit(data)
+    net, day = sh.network_of_day(sh.load_network_or_exit(data), on, year)
     avoid_items, via_items = sh.split(avoid), sh.split(via)
     state: RouteState | None = None
-    if on is not None and scenario is None:
-        raise sh.fail(RequestError("--on names a day of a scenario; give --scenario too"))
     if scenario is not None:
+        on = None if day is None else day.isoformat()
         state, net = _scenario_state(net, scenario, on, commodity, origin, destination)
     if pareto and (k != 1 or by != "cost"):
         raise sh.fail(RequestError("--pareto gives every route not beaten on both cost and time; drop -k and --by"))
@@ -78,6 +82,8 @@ def routes(
                 state=state,
             )
         )
+    if day is not None:
+        found = _with_day_waits(found, day, commodity, scenario, data, demand_file)
     if map_png is not None:
         from corridor.plot import plot_routes
 
@@ -137,6 +143,24 @@ def _segments(origin: str, destination: str, commodity: str, scenario: str | Non
         out.add_row(str(r.segment), str(r.route), f"{r.share:.0%}", f"{r.tariff_usd:,.0f}", f"{r.transit_days:.1f}",
                     f"{r.wait_days:.1f}", f"{r.time_usd:,.0f}", f"{r.wait_usd:,.0f}", f"{r.generalized_usd:,.0f}")  # fmt: skip
     make_console().print(out)
+
+
+def _with_day_waits(found, day, commodity: str, scenario: str | None, data: Path | None,  # type: ignore[no-untyped-def]
+                    demand_file: Path | None):  # fmt: skip
+    """The routes with the waits of that day's assignment (its year's demand where one is built in)."""
+    from corridor.analysis.waits import day_waits, with_waits
+    from corridor.flow import load_demand
+    from corridor.network import builtin_dataset_path
+    from corridor.scenario import load_scenario
+
+    full = sh.load_network_or_exit(data)
+    if demand_file is None and data is None and (builtin_dataset_path() / f"demand-{day.year}.csv").is_file():
+        demand = sh.guard(lambda: load_demand(full, year=day.year))
+    else:
+        demand = sh.guard(lambda: load_demand(full, demand_file))
+    chosen = None if scenario is None else sh.guard(lambda: load_scenario(scenario, full))
+    waits = sh.guard(lambda: day_waits(full, demand, day, commodity=commodity, scenario=chosen))
+    return with_waits(found, waits)
 
 
 def _scenario_state(net, scenario: str, on: str | None, commodity: str, origin: str, destination: str):  # type: ignore[no-untyped-def]
@@ -219,12 +243,78 @@ def network_schema(
         print_schema(schema_for(t))
 
 
+@sh.network_app.command("import-osm")
+def network_import_osm(
+    file: Path = typer.Argument(..., help="OpenStreetMap extract (.osm.pbf), e.g. a Geofabrik country file."),
+    out: Path = typer.Option(..., "--out", help="Dataset folder to write (new, or empty)."),
+    bbox: str | None = typer.Option(None, "--bbox", help="Only what lies inside W,S,E,N (degrees)."),
+    modes: str = typer.Option(
+        "rail,pipeline,port,ferry", "--modes", help="What to import, of rail,pipeline,port,ferry."
+    ),
+    join: Path | None = typer.Option(
+        None, "--join", help="Dataset to plug the import into (its nodes within --join-distance)."
+    ),
+    join_distance: float = typer.Option(
+        5000.0, "--join-distance", help="Largest gap, in metres, an imported node is snapped across."
+    ),
+    tie_distance: float = typer.Option(
+        2000.0, "--tie-distance", help="Parts apart within this many metres are tied on by a transshipment link."
+    ),
+    service: bool = typer.Option(False, "--service", help="Also import sidings, yards, spurs and crossovers."),
+    country: str | None = typer.Option(
+        None, "--country", help="ISO code for nodes that no boundary in the file places."
+    ),
+    index: str = typer.Option(
+        "auto", "--index", help="Node locations in memory, on disk, or auto (disk above 300 MB)."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Machine-readable summary."),
+) -> None:
+    """Import rail, pipelines, ports and ferries from an OpenStreetMap extract into a dataset folder."""
+    from corridor.network.osm import import_osm, parse_bbox
+
+    box = None if bbox is None else sh.guard(lambda: parse_bbox(bbox))
+    chosen = tuple(sh.split([modes]))
+    result = sh.guard(
+        lambda: import_osm(
+            file, out, bbox=box, modes=chosen, join=join, join_distance_m=join_distance,
+            tie_distance_m=tie_distance, service_tracks=service,
+            country=country, location_index=index,
+        )
+    )  # fmt: skip
+    summary = {
+        "out": str(result.out),
+        "nodes": result.nodes,
+        "links": result.links,
+        "countries": list(result.countries),
+        "length_km": result.length_km,
+        "components": result.components,
+        "ways": result.lines,
+        "way_nodes": result.way_nodes,
+        "joined": result.joined,
+        "skipped": result.skipped,
+    }
+    if as_json:
+        sh.emit_json(summary)
+        return
+    lengths = ", ".join(f"{mode} {km:,.1f} km" for mode, km in result.length_km.items())
+    print(
+        f"wrote {result.out}: {result.nodes} nodes, {result.links} links ({lengths}) in {', '.join(result.countries)}"
+    )
+    print(f"  from {result.lines} ways with {result.way_nodes:,} nodes; {result.components} connected part(s)")
+    if result.joined:
+        print(f"  {result.joined} nodes joined to {join} (joined_nodes.csv)")
+    for what, count in sorted(result.skipped.items()):
+        print(f"  left out: {count} {what}")
+
+
 @sh.app.command()
 def capacity(
     group: str = typer.Argument(..., help="A corridor group id, e.g. middle_corridor, caspian_crossing, cpc."),
     alone: bool = typer.Option(
         False, "--alone", help="Measure the group's own links only, not the corridor end to end."
     ),
+    on: str | None = typer.Option(None, "--on", help="On the network of that day, YYYY-MM-DD (capacity-history.csv)."),
+    year: int | None = sh.YEAR_OPTION,
     as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
     data: Path | None = sh.DATA_OPTION,
 ) -> None:
@@ -235,7 +325,7 @@ def capacity(
     """
     from corridor.analysis import corridor_capacity
 
-    net = sh.load_network_or_exit(data)
+    net, _ = sh.network_of_day(sh.load_network_or_exit(data), on, year)
     result = sh.guard(lambda: corridor_capacity(net, group, end_to_end=not alone))
     if as_json:
         sh.emit_json(result.to_dict())

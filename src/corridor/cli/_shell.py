@@ -34,6 +34,7 @@ __all__ = [
     "load_network_or_exit",
     "network_and_demand",
     "network_app",
+    "network_of_day",
     "print_dashboard",
     "report_outputs",
     "results_app",
@@ -83,6 +84,11 @@ HAZARDS_OPTION = typer.Option(None, "--hazards", help="Hazards CSV (default: the
 EXECUTOR_OPTION = typer.Option("processes", "--executor", help="serial, processes (default) or dask.")
 SCHEDULER_OPTION = typer.Option(None, "--scheduler", help="Dask scheduler address (a running cluster).")
 WORKERS_OPTION = typer.Option(None, "--workers", help="Worker processes (default: one per core).")
+YEAR_OPTION = typer.Option(
+    None,
+    "--year",
+    help="The network of 1 July of that year (capacity-history.csv) and its built-in demand, e.g. 2023; not with --on.",
+)
 
 
 def results_path(path: Path | None) -> Path:
@@ -147,11 +153,16 @@ def keep_run(results: Path | None, kind: str, net: Any, demand: Any, scenario: A
     )
 
 
-def network_and_demand(data: Path | None, demand_file: Path | None) -> tuple[Any, Any]:
-    """The network (default: built in) and a demand on it (default: its 2021 baseline)."""
+def network_and_demand(data: Path | None, demand_file: Path | None, year: int | None = None) -> tuple[Any, Any]:
+    """The network (default: built in) and a demand on it (default: its 2021 baseline, or the
+    built-in demand of ``year`` where there is one)."""
     from corridor.flow import load_demand
+    from corridor.network import builtin_dataset_path
 
     net = load_network_or_exit(data)
+    built_in = year is not None and (builtin_dataset_path() / f"demand-{year}.csv").is_file()
+    if built_in and demand_file is None and data is None:
+        return net, guard(lambda: load_demand(net, year=year))
     return net, guard(lambda: load_demand(net, demand_file))
 
 
@@ -160,6 +171,23 @@ def load_network_or_exit(path: Path | None) -> Any:
     from corridor.network import load_network
 
     return guard(lambda: load_network(path))
+
+
+def network_of_day(net: Any, on: str | None, year: int | None) -> tuple[Any, Any]:
+    """The network as it stood on ``--on DATE`` (or 1 July of ``--year``), and that day (None: neither given)."""
+    import datetime as dt
+
+    from corridor.network import network_on, parse_day, year_span
+
+    if on is not None and year is not None:
+        raise fail(RequestError("give --on DATE or --year YEAR, not both"))
+    if on is None and year is None:
+        return net, None
+    day = (
+        guard(lambda: parse_day(on)) if on is not None else guard(lambda: year_span(int(year or 0)))[0].replace(month=7)
+    )
+    assert isinstance(day, dt.date)
+    return guard(lambda: network_on(net, day)), day
 
 
 def print_dashboard(link: str) -> None:

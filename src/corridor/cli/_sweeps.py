@@ -19,8 +19,11 @@ def criticality(
         None, "--scenario", help="Measure against the network as this scenario leaves it (name or YAML)."
     ),
     on: str | None = typer.Option(
-        None, "--on", help="The scenario's day, YYYY-MM-DD (default: the first day the most of its events hold)."
+        None,
+        "--on",
+        help="The day, YYYY-MM-DD: its network, and the scenario's state (default: the day the most of its events hold).",
     ),
+    year: int | None = sh.YEAR_OPTION,
     top_pairs: int | None = typer.Option(
         None, "--top-pairs", help="N-2 on large networks: pair only the K costliest closures with their backups."
     ),
@@ -51,12 +54,11 @@ def criticality(
     plot = sh.figure_path(plot)
     from corridor.scenario import load_scenario
 
-    net, demand = sh.network_and_demand(data, demand_file)
+    full, demand = sh.network_and_demand(data, demand_file, year)
+    net, day = sh.network_of_day(full, on, year)
     chosen = None if scenario is None else sh.guard(lambda: load_scenario(scenario, net))
-    if on is not None and chosen is None:
-        raise sh.fail(RequestError("--on names a day of a scenario; give --scenario too"))
     if chosen is not None:
-        chosen = _on_day(chosen, on)
+        chosen = _on_day(chosen, None if day is None else day.isoformat())
     chosen_kinds = sh.split(kinds)
     candidates = sh.guard(lambda: closable_elements(net, kinds=chosen_kinds, demand=demand))
     with sh.Progress("closures") as advance:
@@ -135,7 +137,12 @@ def invest(
     scheduler: str | None = sh.SCHEDULER_OPTION,
     workers: int | None = sh.WORKERS_OPTION,
     hazards_file: Path | None = sh.HAZARDS_OPTION,
+    scenario: str | None = typer.Option(
+        None, "--scenario", help="Judge the candidates in this scenario's world (name or YAML): its events hold."
+    ),
     demand_file: Path | None = sh.DEMAND_OPTION,
+    on: str | None = typer.Option(None, "--on", help="On the network of that day, YYYY-MM-DD (capacity-history.csv)."),
+    year: int | None = sh.YEAR_OPTION,
     table_file: Path | None = typer.Option(None, "--table", help="Write the ranking (.csv or .parquet)."),
     as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
     data: Path | None = sh.DATA_OPTION,
@@ -143,19 +150,23 @@ def invest(
     save: bool = sh.SAVE_OPTION,
 ) -> None:
     """Rank candidate investments by the expected annual loss they remove (per dollar) and by transit dependency."""
+    from corridor.scenario import load_scenario
     from corridor.sweep import appraise, load_candidates, load_hazards
 
     options = sh.sweep_options(executor, scheduler, workers, table_file, seed=seed, years=years)
-    net, demand = sh.network_and_demand(data, demand_file)
+    full, demand = sh.network_and_demand(data, demand_file, year)
+    net, _ = sh.network_of_day(full, on, year)
+    world = None if scenario is None else sh.guard(lambda: load_scenario(scenario, net))
     hazards = sh.guard(lambda: load_hazards(net, hazards_file))
     candidates = sh.guard(lambda: load_candidates(candidates_file, net))
     with sh.Progress("years") as advance:
         result = sh.guard(
             lambda: appraise(
-                net, demand, candidates, years=years, hazards=hazards, options=replace(options, progress=advance)
+                net, demand, candidates, years=years, hazards=hazards, scenario=world,
+                options=replace(options, progress=advance),
             )
-        )
-    run_id = sh.keep_run(results, "invest", net, demand, None, result) if save else None
+        )  # fmt: skip
+    run_id = sh.keep_run(results, "invest", net, demand, world, result) if save else None
     if table_file is not None:
         sh.write_table(result.table, table_file)
     if as_json:

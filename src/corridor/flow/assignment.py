@@ -125,8 +125,8 @@ def reference_loads(network: Network, demand: Demand, *, n_arcs: int | None = No
 def combine_assignments(parts: Sequence[tuple[int, Assignment]]) -> Assignment:
     """Assignments of consecutive stretches (days, result) as one over their whole span, in yearly
     rates weighted by days: flows, volumes and costs are day-weighted means; a capacity's shadow
-    price is the sum of its stretches' weighted by their share of the span (one more unit a year
-    everywhere is worth that much); utilisation is the highest reached in any stretch."""
+    price and rent are the sums of its stretches' weighted by their share of the span (one more unit
+    a year everywhere is worth that much); utilisation and capacity are the highest in any stretch."""
     total = float(sum(days for days, _ in parts))
     weights = [days / total for days, _ in parts]
 
@@ -160,11 +160,18 @@ def combine_assignments(parts: Sequence[tuple[int, Assignment]]) -> Assignment:
     bottlenecks = weighted(
         [r.bottlenecks for r in results],
         ["element", "kind", "direction", "dimension"],
-        ["shadow_price_usd", "wait_usd"],
-        ["utilisation", "wait_h"],
+        ["shadow_price_usd", "wait_usd", "rent_usd", "usd_per_teu", "usd_per_t"],
+        ["utilisation", "wait_h", "capacity"],
     )
-    order = (bottlenecks["shadow_price_usd"] + bottlenecks["wait_usd"]).sort_values(ascending=False).index
-    bottlenecks = bottlenecks.loc[order].reset_index(drop=True)
+    for column in ("usd_per_teu", "usd_per_t"):  # no such cargo may use it in any stretch: NaN, not 0
+        frames = [r.bottlenecks for r in results if not r.bottlenecks.empty]
+        if frames:
+            keys = ["element", "kind", "direction", "dimension"]
+            known = pd.concat(frames).groupby(keys, dropna=False)[column].max()
+            mask = [not pd.isna(known.get(tuple(k), np.nan)) for k in bottlenecks[keys].itertuples(index=False)]
+            bottlenecks[column] = bottlenecks[column].where(np.asarray(mask, dtype=bool))
+    bottlenecks = bottlenecks.sort_values(["rent_usd", "wait_usd"], ascending=False, kind="stable")
+    bottlenecks = bottlenecks.reset_index(drop=True)
     statuses = {r.status for r in results}
     return Assignment(
         status=statuses.pop() if len(statuses) == 1 else "; ".join(sorted(statuses)),

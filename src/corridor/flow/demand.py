@@ -47,7 +47,7 @@ class Demand:
         return float(self.table.loc[self.table["commodity"] == commodity, "quantity_per_year"].sum())
 
 
-def load_demand(network: Network, path: str | Path | None = None) -> Demand:
+def load_demand(network: Network, path: str | Path | None = None, *, year: int | None = None) -> Demand:
     """Load demand from a CSV file; None loads the built-in 2021 baseline of the Eurasian network.
 
     Parameters
@@ -57,6 +57,8 @@ def load_demand(network: Network, path: str | Path | None = None) -> Demand:
     path
         A CSV file of origin, destination, commodity, quantity_per_year and source
         (``corridor network schema demand``); None for the built-in baseline.
+    year
+        The built-in demand of that year (``demand-<year>.csv``, 2021 to 2024), instead of a path.
 
     Returns
     -------
@@ -76,6 +78,14 @@ def load_demand(network: Network, path: str | Path | None = None) -> Demand:
     >>> demand.total("crude_oil") > 50e6
     True
     """
+    if year is not None:
+        if path is not None:
+            raise RequestError("give a demand file or a year, not both")
+        file = builtin_dataset_path() / f"demand-{year}.csv"
+        if not file.is_file():
+            years = sorted(p.stem.removeprefix("demand-") for p in builtin_dataset_path().glob("demand-*.csv"))
+            raise RequestError(f"no built-in demand for {year}; expected one of {', '.join(years)}")
+        return _build(network, raw_table(file, "demand"))
     file = builtin_dataset_path() / BUILTIN_DEMAND if path is None else Path(path)
     return _build(network, raw_table(file, "demand"))
 

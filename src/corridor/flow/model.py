@@ -218,9 +218,11 @@ class Assignment:
     ``flows``: link, from, to, commodity, flow_per_year, utilisation (of the direction's capacity);
     ``unserved``: origin, destination, commodity, demand, served, unserved (per year);
     ``bottlenecks``: element, kind, direction, shadow_price_usd (objective gain per unit of capacity
-    per year, in its dimension), dimension, utilisation, wait_h (hours cargo waits there, for
-    elements with a queue), wait_usd (the waiting cost of one more unit of load), ranked by
-    shadow price plus waiting price. ``transport_cost_usd``: tariffs and premiums paid;
+    per year, in its dimension), dimension, capacity (per year, in its dimension), rent_usd
+    (shadow price times capacity: USD a year), usd_per_teu and usd_per_t (the shadow price per
+    unit of cargo), utilisation, wait_h (hours cargo waits there, for elements with a queue),
+    wait_usd (the waiting cost of one more unit of load); only rows with a rent or a queue past
+    its knee, ranked by rent. ``transport_cost_usd``: tariffs and premiums paid;
     ``time_cost_usd``: the shippers' value of time in transit and waiting.
     """
 

@@ -1,5 +1,5 @@
 """Tables from an LP solution: flows per link and commodity, unserved volume per pair, and
-the dual value of every binding capacity."""
+the dual value and rent of every binding capacity."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pandas as pd
 
 from corridor.flow.model import Assignment, AssignmentModel, LPSolution
 
-__all__ = ["read_assignment"]
+__all__ = ["BOTTLENECK_COLUMNS", "QUEUE_KNEE", "read_assignment"]
 
 
 def read_assignment(model: AssignmentModel, solution: LPSolution, *, tolerance: float = 1e-6) -> Assignment:
@@ -132,10 +132,20 @@ def _utilisation(load: np.ndarray, limit: np.ndarray) -> np.ndarray:
     return np.where(limit > 0, ratio, np.where(load > 1e-9, np.inf, 1.0))
 
 
+QUEUE_KNEE = 0.8
+"""Utilisation past which a queue is listed as binding though its capacity has no dual: waits
+climb steeply from there (congestion.csv curves)."""
+
+
 def _bottlenecks(model: AssignmentModel, solution: LPSolution, tolerance: float) -> pd.DataFrame:
-    columns = ["element", "kind", "direction", "shadow_price_usd", "dimension", "utilisation", "wait_h", "wait_usd"]
+    """Binding capacities: those worth something (rent > 0) and queues past their knee.
+
+    ``rent_usd`` is the dual times the capacity it binds, in USD a year: what the scarcity of
+    that capacity is worth, in one unit whatever the capacity's own (trains, TEU, barrels). The
+    dual is also shown per unit of cargo: ``usd_per_teu`` (containers) and ``usd_per_t`` (the
+    tonnage commodity the row counts most of a tonne for, its scarcest)."""
     if not len(model.cap_rows):
-        return pd.DataFrame(columns=columns)
+        return pd.DataFrame(columns=BOTTLENECK_COLUMNS)
     shadow = -solution.row_dual[model.cap_rows]  # a binding capacity lowers the cost when relaxed
     load = model.capacity_load(solution.x)
     wait_h = np.zeros(len(model.cap_rows))
@@ -150,22 +160,62 @@ def _bottlenecks(model: AssignmentModel, solution: LPSolution, tolerance: float)
             "direction": model.cap_direction,
             "shadow_price_usd": shadow,
             "dimension": model.cap_dim,
+            "capacity": model.cap_limit,
+            "rent_usd": np.where(shadow > tolerance, shadow * model.cap_limit, 0.0),
+            "usd_per_teu": np.nan,
+            "usd_per_t": np.nan,
             "utilisation": _utilisation(load, model.cap_limit),
             "wait_h": wait_h,
             "wait_usd": wait_usd,
         }
     )
-    # binding: worth something when relaxed, full while carrying cargo (a closed, unused capacity is
-    # not), or a queue past 80 percent use, where waits climb steeply
+    # binding: worth something (a closed capacity binds nothing: its rent is 0), or a queue past
+    # its knee, where waits climb steeply
     queued = np.zeros(len(table), dtype=bool)
     queued[model.queue_cap] = True
-    binding = table[
-        (table["shadow_price_usd"] > tolerance)
-        | ((table["utilisation"] > 1 - 1e-7) & (load > tolerance))
-        | (queued & (table["utilisation"] >= 0.8))
-    ]
-    order = (binding["shadow_price_usd"] + binding["wait_usd"]).sort_values(ascending=False).index
-    return binding.loc[order].reset_index(drop=True)
+    binding = table[(table["rent_usd"] > tolerance) | (queued & (table["utilisation"] >= QUEUE_KNEE))].copy()
+    per_teu, per_t = _dual_per_unit(model, shadow, binding.index.to_numpy())
+    binding["usd_per_teu"], binding["usd_per_t"] = per_teu, per_t
+    return binding.sort_values(["rent_usd", "wait_usd"], ascending=False, kind="stable").reset_index(drop=True)
+
+
+BOTTLENECK_COLUMNS = [
+    "element",
+    "kind",
+    "direction",
+    "shadow_price_usd",
+    "dimension",
+    "capacity",
+    "rent_usd",
+    "usd_per_teu",
+    "usd_per_t",
+    "utilisation",
+    "wait_h",
+    "wait_usd",
+]
+
+
+def _dual_per_unit(model: AssignmentModel, shadow: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The dual of each capacity in ``rows`` per TEU of containers and per tonne (NaN where no
+    such cargo may use it).
+
+    A row counts each commodity in its own dimension (``price_factor``: trains per TEU, per t);
+    per tonne, the commodity that takes most of the row per tonne is shown (a train row: the one
+    with the lightest trains)."""
+    cn = model.network.compiled
+    units = dict(zip(model.network.commodities["id"], model.network.commodities["unit"], strict=True))
+    teu = np.array([units.get(c) == "teu" for c in cn.commodities])
+    per_teu, per_t = np.full(len(rows), np.nan), np.full(len(rows), np.nan)
+    for i, k in enumerate(rows):
+        arcs = model.row_arcs(int(k))
+        factor = np.where(cn.allowed[:, arcs].any(axis=1), model.price_factor[k], np.nan) if len(arcs) else None
+        if factor is None:
+            continue
+        if np.isfinite(factor[teu]).any():
+            per_teu[i] = shadow[k] * np.nanmax(factor[teu])
+        if np.isfinite(factor[~teu]).any():
+            per_t[i] = shadow[k] * np.nanmax(factor[~teu])
+    return per_teu, per_t
 
 
 def _group_keys(model: AssignmentModel) -> tuple[list[int], list[int]]:

@@ -5,12 +5,15 @@
 * :mod:`corridor.network.validate`: the checks across tables (references, units, tariffs, connectivity);
 * :mod:`corridor.network.tables`: the :class:`Network` record, loading and validation;
 * :mod:`corridor.network.compiled`: the tables compiled once to index arrays for the algorithms;
+* :mod:`corridor.network.history`: the network of a day (dated elements, the capacity history);
 * :mod:`corridor.network.places`: what users type (names, Russian names, aliases, groups) resolved to ids;
 * :mod:`corridor.network.outlines`: country outlines (Natural Earth) for maps;
-* :mod:`corridor.network.synthetic`: synthetic networks of any size for benchmarks and tests.
+* :mod:`corridor.network.synthetic`: synthetic networks of any size for benchmarks and tests;
+* :mod:`corridor.network.osm`: a national network imported from OpenStreetMap (the ``osm`` extra).
 """
 
 from corridor.network.compiled import CompiledNetwork, SharedCapacity, compile_network
+from corridor.network.history import dated_stretches, day_networks, network_changes, network_on, parse_day, year_span
 from corridor.network.outlines import Country, load_countries
 from corridor.network.parameters import PARAMETER_KINDS, PARAMETERS_FILE, apply_parameters, read_parameters
 from corridor.network.places import NameIndex, build_name_index, fold, group_members, link_lines, place_nodes
@@ -61,12 +64,17 @@ __all__ = [
     "commodity_units",
     "compile_network",
     "country_codes",
+    "dated_stretches",
+    "day_networks",
     "fold",
     "group_members",
     "link_lines",
     "load_countries",
     "load_network",
+    "network_changes",
     "network_from_frames",
+    "network_on",
+    "parse_day",
     "parse_rows",
     "place_nodes",
     "raw_table",
@@ -79,4 +87,5 @@ __all__ = [
     "synthetic_network",
     "synthetic_tables",
     "validate_dataset",
+    "year_span",
 ]

@@ -11,6 +11,7 @@ Checks (space-separated in the ``check`` column):
 - ``min:X`` / ``gt:X`` / ``range:A..B``: numeric bounds;
 - ``enum:a|b|c``: one of the listed values;
 - ``country``: ISO 3166-1 alpha-2 code(s);
+- ``date``: a day as YYYY-MM-DD;
 - ``lonlat``: each list item is a 'lon lat' pair of numbers within range;
 - ``needs:c1|c2``: when this cell is given, the cells in columns c1 and c2 must be given too;
 - ``ref:table1|table2``: the value (or each list item) is an id in one of those tables; checked
@@ -20,6 +21,7 @@ Checks (space-separated in the ``check`` column):
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import math
 import re
@@ -47,12 +49,14 @@ TABLES: tuple[str, ...] = (
     "groups",
     "segments",
     "congestion",
+    "capacity_history",
 )
 """Tables of a dataset, in the order they are loaded (referenced tables first)."""
 
-OPTIONAL_TABLES: tuple[str, ...] = ("segments", "congestion")
+OPTIONAL_TABLES: tuple[str, ...] = ("segments", "congestion", "capacity_history")
 """Tables a dataset may leave out (a missing file is an empty table): shipper segments (else one
-per commodity, at its own value and value of time) and queues (else no element makes cargo wait)."""
+per commodity, at its own value and value of time), queues (else no element makes cargo wait)
+and the capacity history (``capacity-history.csv``; else every capacity holds on every day)."""
 
 OTHER_TABLES: tuple[str, ...] = ("demand", "risks", "assumptions")
 """Tables that describe inputs other than the network (their schema ships beside the others)."""
@@ -61,6 +65,7 @@ DTYPES = frozenset({"str", "float", "list", "source"})
 LIST_SEPARATOR = ";"
 ASSUMPTION = "assumption:"
 _IDENTIFIER = re.compile(r"^[A-Za-z][A-Za-z0-9_\-]*$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 @dataclass(frozen=True)
@@ -93,7 +98,8 @@ class TableSchema:
 
     @property
     def file(self) -> str:
-        return f"{self.name}.csv"
+        """The file name of the table (``capacity_history`` is ``capacity-history.csv``)."""
+        return f"{self.name.replace('_', '-')}.csv"
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -297,6 +303,8 @@ def _expectation(col: Column) -> str:
         return "one of " + ", ".join(values.split("|"))
     if "country" in col.checks:
         return "an ISO 3166-1 alpha-2 country code (e.g. KZ)"
+    if "date" in col.checks:
+        return "a day as YYYY-MM-DD"
     if col.dtype == "source":
         return "source ids from sources.csv and/or 'assumption: <reason>'"
     return "a value"
@@ -347,6 +355,20 @@ def _check_text(value: str, col: Column, file: str, row: int, problems: list[Pro
         problems.append(
             Problem(file, f"{col.name} has {value!r}; expected {_expectation(col)}", row=row, field=col.name)
         )
+    if "date" in col.checks and not _is_date(value):
+        problems.append(
+            Problem(file, f"{col.name} is {value!r}; expected {_expectation(col)}", row=row, field=col.name)
+        )
+
+
+def _is_date(value: str) -> bool:
+    if not _DATE.match(value):
+        return False
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
 
 
 def _is_lonlat(value: str) -> bool:

@@ -53,6 +53,7 @@ class Network:
     sources: pd.DataFrame
     segments: pd.DataFrame
     congestion: pd.DataFrame
+    capacity_history: pd.DataFrame
     name: str = "network"
 
     @cached_property
@@ -127,7 +128,8 @@ def load_network(path: str | Path | None = None, *, calibrated: bool = True) -> 
     path
         Folder holding ``nodes.csv``, ``links.csv``, ``modes.csv``, ``commodities.csv``,
         ``units.csv``, ``speeds.csv``, ``tariffs.csv``, ``groups.csv`` and ``sources.csv``
-        (and optionally ``segments.csv``, ``congestion.csv``, ``calibration/parameters.csv``).
+        (and optionally ``segments.csv``, ``congestion.csv``, ``capacity-history.csv``,
+        ``calibration/parameters.csv``).
         None loads the built-in Eurasian network.
     calibrated
         Lay the fitted parameters of ``calibration/parameters.csv`` over the published tables
@@ -156,10 +158,11 @@ def load_network(path: str | Path | None = None, *, calibrated: bool = True) -> 
     problems: list[Problem] = []
     raw: dict[str, tuple[list[dict[str, str]], list[int]]] = {}
     for table in TABLES:
-        if table in OPTIONAL_TABLES and not (folder / f"{table}.csv").exists():
+        file = folder / schema_for(table).file
+        if table in OPTIONAL_TABLES and not file.exists():
             raw[table] = ([], [])
             continue
-        read = read_csv_rows(folder / f"{table}.csv", schema_for(table), problems)
+        read = read_csv_rows(file, schema_for(table), problems)
         if read is not None:
             raw[table] = read
     if len(raw) < len(TABLES):

@@ -25,7 +25,17 @@ _KIND_RANK = {"group": 1, "link": 1}
 _WEAK_NODE_KINDS = {"junction", "city"}
 _GAP = re.compile(r"[\s\-‐‑–—'’«»\"„“”]*")
 _DASH = re.compile(r"\s*[-‐‑–—]\s*")
-_UNIT_AFTER = re.compile(r"[\s-]*(?:№|No\.?|#)?\s*[-]?\s*(\d)\b")
+_BETWEEN = re.compile(
+    r"(?:\bbetween|\bfrom|(?<![а-яё])между|(?<![а-яё])из)\s+(?:the\s+)?(?:port\s+of\s+)?$", re.IGNORECASE
+)
+_AND = re.compile(r"\s+(?:and|to|и|в|до|на)\s+(?:the\s+)?", re.IGNORECASE)
+# 'ВПУ-2', 'SPM 3', 'ВПУ № 1'; not the day of 'КТК 4 марта'
+_UNIT_AFTER = re.compile(
+    r"(?:\s*[-‐‑–]\s*|\s*(?:№|No\.?|#)\s*)(\d)\b"
+    r"|\s+(\d)\b(?!\s*(?:январ|феврал|март|апрел|ма[яй]|июн|июл|август|сентябр|октябр|ноябр|декабр|jan|feb|mar|apr|may|jun|jul"
+    r"|aug|sep|oct|nov|dec|day|дн|сут|час|hour|week|недел|month|месяц|тыс|млн|%|per|[.,]\d))",
+    re.IGNORECASE,
+)
 _UNIT_BEFORE = re.compile(r"(?:№|No\.?|#)\s*(\d)\s*$")
 _ORDINAL_BEFORE = re.compile(
     r"(?:\b(?P<en>first|second|third|fourth)|(?<![а-яё])(?P<ru>перв|втор|трет|четв[её]рт)\w*)\s+(?:[\w-]+\s+){0,2}$",
@@ -44,7 +54,7 @@ _ORDINALS = {
 }
 _LOCATIVE = re.compile(
     r"(?:\bnear|\boff|\boutside|\bclose to|\bin the area of|\bв районе|\bпод|\bблиз|\bвблизи|\bнедалеко от|\bрядом с"
-    r"|(?<![а-яё])(?:суд|court)\w*\s+(?:в|во|in)"
+    r"|(?<![а-яё])(?:суд|court)\w*\s+(?:в|во|in)|(?<![а-яё])суд\w*\s+(?:[А-ЯЁ]\w+\s+)?|\bcourt\s+(?:of|in)\s+"
     r"|\bу берегов)\s*$",
     re.IGNORECASE,
 )
@@ -98,6 +108,32 @@ _EN_NOT_ENTITY = frozenset(
 )
 
 
+# Names the news uses that the network's tables do not carry: a station on a link the network
+# models as a whole, the town across the border from a terminal, a border named by its two
+# countries. Each is the place itself, not a guess: Terespol is the Polish station of the
+# Brest-Malaszewicze crossing; Saryagash the Kazakh border station on the line to Tashkent.
+_EXTRA_NAMES: dict[str, tuple[str, ...]] = {
+    "malaszewicze": ("Terespol", "Тересполь"),
+    "bx_brest_malaszewicze": (
+        "border with Belarus",
+        "Belarusian border",
+        "Polish-Belarusian border",
+        "Poland-Belarus border",
+        "граница с Беларусью",
+        "граница с Белоруссией",
+        "граница Польши с Беларусью",
+        "граница Польши с Белоруссией",
+        "польско-белорусская граница",
+        "белорусско-польская граница",
+        "белорусско-польский переход",
+    ),
+    "kz_shu_tashkent": ("Saryagash", "Сарыагаш"),
+    "cpc_marine_terminal": ("Yuzhnaya Ozereevka", "Южная Озереевка", "Южной Озереевке"),
+}
+# a name such as 'Dardanelles strait' or 'Dostyk station' is also written without its last word
+_TYPE_WORDS = frozenset({"strait", "port", "station", "canal", "field", "terminal", "terminals", "pass"})
+
+
 @dataclass(frozen=True)
 class Mention:
     """A name in the article and what it stands for (``id`` None: a place the network lacks).
@@ -134,6 +170,8 @@ class AssetIndex:
     links_between: dict[frozenset[str], str]
     group_size: dict[str, int]
     within: dict[str, frozenset[str]] = field(default_factory=dict)  # group -> ids inside it (ends of its links too)
+    members: dict[str, tuple[str, ...]] = field(default_factory=dict)  # group -> its member ids, in order
+    siblings: dict[str, frozenset[str]] = field(default_factory=dict)  # node -> nodes of the same place
 
     def rank_of(self, hit: tuple[str, str]) -> int:
         kind, ident = hit
@@ -172,6 +210,15 @@ def build_asset_index(network: Network) -> AssetIndex:
 
     for node in records(network.nodes):
         add_all(("node", str(node.id)), (str(node.name), str(node.name_ru)), node.aliases)
+        head, _, last = str(node.name).rpartition(" ")
+        if last.lower() in _TYPE_WORDS and " " not in head and len(head) >= 5 and head[:1].isupper():
+            add(head, ("node", str(node.id)), 1)
+    kinds = {str(n): "node" for n in network.nodes["id"]} | {str(g): "group" for g in network.groups["id"]}
+    kinds |= {str(k): "link" for k in network.links["id"]}
+    for ident, extra in _EXTRA_NAMES.items():
+        if ident in kinds:
+            for alias in extra:
+                add(alias, (kinds[ident], ident), 1)
     for group in records(network.groups):
         aliases = getattr(group, "aliases", ()) or ()
         add_all(("group", str(group.id)), (str(group.name), str(getattr(group, "name_ru", "") or "")), aliases)
@@ -196,7 +243,20 @@ def build_asset_index(network: Network) -> AssetIndex:
         links_between=links_between,
         group_size={str(g): len(m) for g, m in zip(network.groups["id"], network.groups["members"], strict=True)},
         within=_within(network),
+        members={
+            str(g): tuple(str(x) for x in m)
+            for g, m in zip(network.groups["id"], network.groups["members"], strict=True)
+        },
+        siblings=_siblings(network),
     )
+
+
+def _siblings(network: Network) -> dict[str, frozenset[str]]:
+    """Nodes of one place ('batumi_port', 'batumi_rail'): ids that share the part before '_'."""
+    by_place: dict[str, set[str]] = {}
+    for ident in network.nodes["id"].astype(str):
+        by_place.setdefault(ident.split("_")[0], set()).add(ident)
+    return {i: frozenset(p) for p in by_place.values() for i in p}
 
 
 def _within(network: Network) -> dict[str, frozenset[str]]:
@@ -296,12 +356,12 @@ def _mention(text: str, index: AssetIndex, start: int, stop: int, hit: tuple[str
     if _LOCATIVE.search(text, max(0, start - 24), start):
         rank += 2  # 'the terminal near Novorossiysk': a place that locates something else
     unit = None
-    if hit[0] == "group" and hit[1] in index.group_size:
+    if hit[0] == "group" and index.group_size.get(hit[1], 0) <= 4:  # numbered units: moorings, ferries
         after = _UNIT_AFTER.match(text, stop)
         before = _UNIT_BEFORE.search(text, max(0, start - 8), start)
         ordinal = _ORDINAL_BEFORE.search(text, max(0, start - 40), start)
         if after is not None:
-            unit = int(after.group(1))
+            unit = int(after.group(1) or after.group(2))
         elif before is not None:
             unit = int(before.group(1))
         elif ordinal is not None:
@@ -319,8 +379,17 @@ def _join_pairs(text: str, index: AssetIndex, found: list[Mention]) -> list[Ment
         a = found[i]
         if i + 1 < len(found) and a.kind == "node" and found[i + 1].kind == "node":
             b = found[i + 1]
-            link = index.links_between.get(frozenset((str(a.id), str(b.id))))
-            if link is not None and _DASH.fullmatch(text, a.stop, b.start):
+            link = next(
+                (
+                    index.links_between[pair]
+                    for x in index.siblings.get(str(a.id), frozenset({str(a.id)}))
+                    for y in index.siblings.get(str(b.id), frozenset({str(b.id)}))
+                    if (pair := frozenset((x, y))) in index.links_between
+                ),
+                None,
+            )
+            between = _BETWEEN.search(text, max(0, a.start - 12), a.start) and _AND.fullmatch(text, a.stop, b.start)
+            if link is not None and (_DASH.fullmatch(text, a.stop, b.start) or between):
                 out.append(Mention(a.start, b.stop, "link", link, 0))
                 i += 2
                 continue

@@ -51,6 +51,28 @@ _DAY_PATTERNS = [
     re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<mnum>[01]\d)-(?P<day>[0-3]\d)\b"),
     re.compile(r"\b(?P<day>[0-3]?\d)\.(?P<mnum>[01]?\d)\.(?P<year>(?:19|20)\d\d)\b"),
 ]
+_RANGES = [
+    re.compile(
+        rf"(?<![а-яё])(?:с|со)\s+(?P<d1>[0-3]?\d)\s+(?:по|до)\s+(?P<d2>[0-3]?\d)\s+{_RU_MONTH}(?:\s+{_YEAR})?",
+        re.IGNORECASE,
+    ),
+    re.compile(
+        rf"\b(?:from\s+)?(?P<d1>[0-3]?\d)\s*(?:to|-|–|until|through)\s*(?P<d2>[0-3]?\d)\s+{_EN_MONTH}(?:,?\s+{_YEAR})?"
+    ),
+    re.compile(
+        rf"\b(?:from\s+)?{_EN_MONTH}\s+(?P<d1>[0-3]?\d)\s*(?:to|-|–|until|through)\s*(?P<d2>[0-3]?\d)\b(?:,?\s+{_YEAR})?"
+    ),
+]
+# 'from Thursday to Friday', 'в ночь с четверга на пятницу': a night that begins the second day
+_NIGHT = re.compile(
+    r"\bfrom\s+(?P<en1>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\s+to\s+(?P<en2>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
+    r"|(?<![а-яё])в\s+ночь\s+(?:с|со)\s+(?P<ru1>понедельника|вторника|среды|четверга|пятницы|субботы|воскресенья)\s+на\s+(?P<ru2>понедельник|вторник|среду|четверг|пятницу|субботу|воскресенье)",
+    re.IGNORECASE,
+)
+# 'at midnight', 'с полуночи': the publication day (an article published in the small hours)
+_MIDNIGHT = re.compile(
+    r"\b(?:from\s+|since\s+)?(?:at\s+)?midnight\b(?!\s+on)|(?<![а-яё])(?:с\s+полуночи|в\s+полночь)", re.IGNORECASE
+)
 _PERIOD_PATTERNS = [
     re.compile(rf"\b(?:in|since|from|by|until|of|early|late|mid)[\s-]+(?:{_EN_MONTH}\s+)?{_YEAR}\b", re.IGNORECASE),
     re.compile(rf"\b{_EN_MONTH}\s+{_YEAR}\b"),
@@ -74,7 +96,7 @@ _MONTH_ALONE = [
 ]
 _RELATIVE = re.compile(
     r"\b(?P<rel>the day before yesterday|yesterday|today|tonight|this morning|this evening|overnight|tomorrow"
-    r"|позавчера|вчера|сегодня|завтра)\b",
+    r"|позавчера|вчера|сегодня|завтра|накануне|the day before(?! yesterday))\b",
     re.IGNORECASE,
 )
 _EN_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -85,9 +107,14 @@ _WEEKDAY = re.compile(
     r"|(?<![а-яё])(?:понедельника|вторника|среды|четверга|пятницы|субботы|воскресенья)(?![а-яё]))",
     re.IGNORECASE,
 )
+_FUTURE_BEFORE = re.compile(
+    r"\b(?:will|shall|is\s+to|are\s+to|is\s+going\s+to|are\s+going\s+to)\b"
+    r"|(?<![а-яё])(?:будет|будут|закроет|закроют|откроет|откроют|возобновит|возобновят|приостановит|приостановят|остановит|остановят)(?![а-яё])",
+    re.IGNORECASE,
+)
 _START_BEFORE = re.compile(
     r"(?:\b(?:from|since|between|starting(?:\s+(?:on|from))?|as of|effective(?:\s+from)?|beginning(?:\s+on)?)"
-    r"|(?<![а-яё])(?:с|со|начиная\s+с|с\s+момента))\s+(?:the\s+)?(?:\d{1,2}[:.]\d\d\s*(?:часов|ч\.)?\s*)?$",
+    r"|(?<![а-яё])(?:с|со|начиная\s+с|с\s+момента))\s+(?:the\s+)?(?:(?:\d{1,2}[:.]\d\d|\d{4}\s*(?:GMT|UTC)|midnight)\s*(?:часов|ч\.|мск|GMT|UTC|local\s+time)?\s*(?:on\s+)?)?$",
     re.IGNORECASE,
 )
 _END_BEFORE = re.compile(
@@ -164,6 +191,22 @@ def find_dates(text: str, start: int, stop: int, published: dt.date) -> list[Dat
             day = _day(m, published)
             if day is not None:
                 cues.append(DateCue(_role(text, m.start(), start), m.start(), m.end(), day=day))
+    for m in (m for p in _RANGES for m in p.finditer(text, start, stop)):
+        first, last = _range(m, published)
+        if first is not None and last is not None:
+            cues.append(DateCue("start", m.start(), m.end(), day=first, last=last))
+    for m in _NIGHT.finditer(text, start, stop):
+        name = (m.group("en2") or m.group("ru2")).lower()
+        index = next((i for i, w in enumerate(_EN_WEEKDAYS) if name.startswith(w)), None)
+        if index is None:
+            index = next(i for i, w in enumerate(_RU_WEEKDAYS) if name.startswith(w))
+        if _FUTURE_BEFORE.search(text, max(start, m.start() - 120), m.start()):
+            day = published + dt.timedelta(days=(index - published.weekday()) % 7 or 7)
+        else:
+            day = published - dt.timedelta(days=(published.weekday() - index) % 7)
+        cues.append(DateCue("start", m.start(), m.end(), day=day))
+    for m in _MIDNIGHT.finditer(text, start, stop):
+        cues.append(DateCue("start", m.start(), m.end(), day=published))
     for m in _RELATIVE.finditer(text, start, stop):
         word = m.group("rel").lower()
         shift = {
@@ -173,6 +216,8 @@ def find_dates(text: str, start: int, stop: int, published: dt.date) -> list[Dat
             "позавчера": -2,
             "tomorrow": 1,
             "завтра": 1,
+            "накануне": -1,
+            "the day before": -1,
         }
         cues.append(
             DateCue(_role(text, m.start(), start), m.start(), m.end(), day=published + dt.timedelta(shift.get(word, 0)))
@@ -182,8 +227,11 @@ def find_dates(text: str, start: int, stop: int, published: dt.date) -> list[Dat
         index = next((i for i, w in enumerate(_EN_WEEKDAYS) if name.startswith(w)), None)
         if index is None:
             index = next(i for i, w in enumerate(_RU_WEEKDAYS) if name.startswith(w))
-        back = (published.weekday() - index) % 7
-        day = published - dt.timedelta(days=back)
+        if _FUTURE_BEFORE.search(text, max(start, m.start() - 80), m.start()):
+            # 'will close the border on Thursday': the first such day after publication
+            day = published + dt.timedelta(days=(index - published.weekday()) % 7 or 7)
+        else:  # 'on Monday', 'в понедельник': the last such day on or before publication
+            day = published - dt.timedelta(days=(published.weekday() - index) % 7)
         cues.append(DateCue(_role(text, m.start(), start, m.group()), m.start(), m.end(), day=day))
     for pattern in _PERIOD_PATTERNS:
         for m in pattern.finditer(text, start, stop):
@@ -193,9 +241,38 @@ def find_dates(text: str, start: int, stop: int, published: dt.date) -> list[Dat
         for m in pattern.finditer(text, start, stop):
             first, last = _month_alone(m, published)
             cues.append(DateCue("period", m.start(), m.end(), day=first, last=last))
+    # 'on Thursday at midnight': the weekday gives the day, not the publication
+    days = [c for c in cues if c.kind in ("start", "point", "end") and c.day is not None]
+    cues = [
+        c
+        for c in cues
+        if not (
+            _MIDNIGHT.fullmatch(text, c.start, c.stop)
+            and any(abs(o.start - c.stop) < 25 or abs(c.start - o.stop) < 25 for o in days if o is not c)
+        )
+    ]
     cues.extend(_durations(text, start, stop))
     cues.extend(DateCue("open_end", m.start(), m.end()) for m in _OPEN_END.finditer(text, start, stop))
     return _longest(cues)
+
+
+def _range(m: re.Match[str], published: dt.date) -> tuple[dt.date | None, dt.date | None]:
+    groups = m.groupdict()
+    month = (
+        _ru_month(groups["rmon"])
+        if groups.get("rmon")
+        else _EN_MONTHS[
+            groups["mon"].lower()[:4] if groups["mon"].lower().startswith("sept") else groups["mon"].lower()[:3]
+        ]
+    )
+    d1, d2 = int(groups["d1"]), int(groups["d2"])
+    if d2 < d1:
+        return None, None
+    year = int(groups["year"]) if groups.get("year") else None
+    if year is None:
+        options = [y for y in (published.year - 1, published.year, published.year + 1) if _safe_date(y, month, d1)]
+        year = min(options, key=lambda y: abs((dt.date(y, month, d1) - published).days))
+    return _safe_date(year, month, d1), _safe_date(year, month, d2)
 
 
 def _role(text: str, at: int, floor: int, matched: str = "") -> str:

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from corridor.errors import RequestError
+from corridor.news._clean import Article, clean_text, parse_article
 from corridor.news._extract import Candidate, extract_events
 from corridor.news._model import NewsDraft, NewsEvent
 from corridor.news._text import detect_language
@@ -16,7 +17,7 @@ if TYPE_CHECKING:
     from corridor.network import Network
     from corridor.news._assets import AssetIndex
 
-__all__ = ["MAX_ARTICLE_BYTES", "draft_scenario", "read_article"]
+__all__ = ["MAX_ARTICLE_BYTES", "draft_scenario", "load_article", "read_article"]
 
 MAX_ARTICLE_BYTES = 2_000_000
 _NOUNS = {
@@ -33,12 +34,12 @@ _NEEDS_END = frozenset({"close", "derate", "transit_ban", "reroute_out"})
 
 
 def read_article(path: str | Path) -> str:
-    """The text of an article file: UTF-8, not empty, at most 2 MB.
+    """The text of an article file: UTF-8, not binary, not empty, at most 2 MB.
 
     Raises
     ------
     RequestError
-        Naming the file and what was expected (missing, a folder, too large, not UTF-8, empty).
+        Naming the file and what was expected (missing, a folder, too large, binary, not UTF-8, empty).
 
     Examples
     --------
@@ -58,6 +59,9 @@ def read_article(path: str | Path) -> str:
             f"{path}: is {size:,} bytes; expected an article of at most {MAX_ARTICLE_BYTES:,} bytes (one article per file)"
         )
     data = path.read_bytes()
+    nul = data.find(b"\x00", 0, 8192)
+    if nul >= 0:
+        raise RequestError(f"{path}: holds binary data (a NUL byte at {nul}); expected a UTF-8 text or HTML file")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
@@ -67,6 +71,21 @@ def read_article(path: str | Path) -> str:
     if not text.strip():
         raise RequestError(f"{path}: is empty; expected the text of an article")
     return text
+
+
+def load_article(path: str | Path) -> Article:
+    """An article file read and split: plain text, text with YAML front matter (``published:``,
+    ``source:``, ``title:``) or an HTML page (its main text found with trafilatura).
+
+    Raises
+    ------
+    RequestError
+        As :func:`read_article`; front matter that does not parse; an HTML page with no article.
+    """
+    article = parse_article(read_article(path), name=str(path))
+    if not article.text.strip():
+        raise RequestError(f"{path}: holds no article text after its front matter; expected the article below it")
+    return article
 
 
 def draft_scenario(text: str, *, published: dt.date, network: Network | None = None) -> NewsDraft:
@@ -106,15 +125,21 @@ def draft_scenario(text: str, *, published: dt.date, network: Network | None = N
     if not text or not text.strip():
         raise RequestError("the article is empty; expected its text")
     index = _index(network)
+    text = clean_text(text) or text.strip()
     language = detect_language(text)
     events: list[NewsEvent] = []
     unknowns: list[str] = []
-    for candidate in extract_events(text, published, index, language):
-        event = _event(candidate)
+    unlinked: list[str] = []
+    for candidate in extract_events(text, published, index, language, unlinked):
+        event = _event(candidate, text, published, index)
         events.append(event)
         if event.status == "new":
             unknowns.extend(_unknown_lines(event, candidate))
-    return NewsDraft(published=published, language=language, events=tuple(events), unknowns=tuple(unknowns))
+    for name in dict.fromkeys(unlinked):
+        unknowns.append(
+            f"{name!r} is not a node, link or group of the network: what the article says of it is not drafted"
+        )
+    return NewsDraft(published=published, language=language, events=tuple(events), unknowns=tuple(unknowns), text=text)
 
 
 def _index(network: Network | None) -> AssetIndex:
@@ -133,7 +158,7 @@ def _builtin_index() -> AssetIndex:
     return build_asset_index(load_network())
 
 
-def _event(c: Candidate) -> NewsEvent:
+def _event(c: Candidate, text: str, published: dt.date, index: AssetIndex) -> NewsEvent:
     mention = c.mention
     assert mention is not None
     missing: list[str] = []
@@ -141,11 +166,17 @@ def _event(c: Candidate) -> NewsEvent:
         missing.append("asset")
     if c.start is None and c.status == "new":
         missing.append("start")
-    if c.action in _NEEDS_END and c.end is None and c.duration is None:
+    if c.action in _NEEDS_END and c.end is None and c.duration is None and c.status == "new":
         missing.append("end")
     if c.action in ("derate", "tariff_change", "capacity_increase") and c.fraction is None:
         missing.append("fraction")
     evidence = {k: v for k, v in c.evidence.items() if v}
+    spans = {}
+    for key, quote in evidence.items():
+        at = text.find(quote)
+        if at >= 0:
+            spans[key] = (at, at + len(quote))
+    confidences = _confidences(c)
     return NewsEvent(
         asset=mention.id,
         asset_kind=mention.kind,
@@ -159,7 +190,33 @@ def _event(c: Candidate) -> NewsEvent:
         evidence=evidence,
         missing=tuple(missing),
         until_further_notice=c.open_end,
+        parents=_parents(mention.id, index),
+        scope=c.scope,
+        published=published,
+        spans=spans,
+        confidences=confidences,
     )
+
+
+def _parents(asset: str | None, index: AssetIndex) -> tuple[str, ...]:
+    """The groups an asset is inside, smallest first ('cpc_spm2' -> 'cpc_moorings', 'cpc')."""
+    if asset is None:
+        return ()
+    groups = [g for g, inside in index.within.items() if asset in inside and g != asset]
+    return tuple(sorted(groups, key=lambda g: len(index.within[g])))
+
+
+def _confidences(c: Candidate) -> dict[str, float]:
+    """How sure each field is: a name in the clause beats one carried from an earlier sentence; a
+    day written in the clause beats one carried over; a share stated beats one assumed."""
+    assert c.mention is not None
+    asset = 0.9 if c.mention.rank <= 2 else 0.7 if c.mention.rank <= 4 else 0.5
+    if c.from_topic:
+        asset -= 0.25
+    start = 0.0 if c.start is None else 0.6 if c.carried else 0.85
+    fraction = 0.0 if c.fraction is None else 0.85 if "fraction" in c.evidence else 0.6
+    status = 0.8 if c.evidence.get("status", None) is None else 0.65
+    return {"asset": round(asset, 2), "action": 0.8, "fraction": fraction, "start": start, "status": status}
 
 
 def _confidence(c: Candidate) -> float:
@@ -168,6 +225,7 @@ def _confidence(c: Candidate) -> float:
     score -= 0.15 if c.from_topic else 0.0
     score -= 0.05 * max(0, (c.mention.rank if c.mention else 0) - 2)
     score += 0.1 if c.start is not None else 0.0
+    score -= 0.05 if c.carried else 0.0
     score += 0.05 if c.fraction is not None else 0.0
     score += 0.05 if c.end is not None or c.duration is not None else 0.0
     score += 0.1 if c.status == "new" else 0.0

@@ -29,18 +29,32 @@ from corridor.news._rules import (
     unit_count,
 )
 from corridor.news._text import Token, clauses, sentences, words
+from corridor.news._when import _CONNECTIVE, _DEMONSTRATIVE, _event_days, _incident_day, _reported_on
+from corridor.news._where import (
+    _ATTACK_BEFORE,
+    _CANCEL_WORD,
+    _FROM_BEFORE,
+    _ORDER,
+    _largest_group,
+    _member,
+    _off_network,
+    _passenger_only,
+    _referent,
+    _whole_or_part,
+    scope_of,
+)
 
 __all__ = ["Candidate", "extract_events"]
 
 DISRUPTIONS = frozenset({"close", "derate", "transit_ban", "reroute_out"})
 _SIZED = frozenset({"derate", "tariff_change", "capacity_increase"})
-_OLD_DAYS = 45  # an event that started more than this before publication is background
+_OLD_DAYS = 21  # an event that started more than three weeks before publication is background
 _ONLY_BEFORE = re.compile(
     r"(?:\b(?:only|just|solely)|(?<![а-яё])(?:только|лишь|исключительно))\s+(?:via\s+|through\s+|the\s+|через\s+)?$",
     re.IGNORECASE,
 )
 _NEARLY = re.compile(r"(?:\b(?:nearly|almost|all\s+but|virtually)|(?<![а-яё])(?:почти|практически))\s+$", re.IGNORECASE)
-_OWNER_GAP = re.compile(r"\s*(?:-?\d\s*)?(?:of\s+(?:the\s+)?|at\s+(?:the\s+)?)?", re.IGNORECASE)
+_OWNER_GAP = re.compile(r"\s*(?:-?\d\s*)?\)?\s*(?:of\s+(?:the\s+)?|at\s+(?:the\s+)?)?", re.IGNORECASE)
 _VIA_BEFORE = re.compile(
     r"(?:\b(?:via|through|around|to|towards|onto|into)|(?<![а-яё])(?:через|на|в|по))\s+(?:the\s+)?$", re.IGNORECASE
 )
@@ -60,7 +74,10 @@ class Candidate:
     open_end: bool = False
     evidence: dict[str, str] = field(default_factory=dict)
     from_topic: bool = False
-    fuzzy: bool = False
+    carried: bool = False
+    scope: str | None = None
+    at: int = 0
+    sentence: int = -1
 
     @property
     def key(self) -> str | None:
@@ -69,8 +86,12 @@ class Candidate:
         return self.mention.id or self.evidence.get("asset", "").casefold()
 
 
-def extract_events(text: str, published: dt.date, index: AssetIndex, language: str) -> list[Candidate]:
-    """Every event the article reports, duplicates merged, in the order first told.
+def extract_events(
+    text: str, published: dt.date, index: AssetIndex, language: str, unknown: list[str] | None = None
+) -> list[Candidate]:
+    """Every event the article reports on the network's assets, duplicates merged, new ones first.
+
+    Events on places the network lacks are not drafted; their names go to ``unknown``.
 
     Examples
     --------
@@ -85,40 +106,185 @@ def extract_events(text: str, published: dt.date, index: AssetIndex, language: s
     found: list[Candidate] = []
     cancelled: set[str] = set()
     topic: Mention | None = None
-    previous: tuple[int, int, set[str]] | None = None
-    for s0, s1 in sentences(text):
+    seen: list[Mention] = []  # every linked mention so far, for 'the station', 'терминал'
+    spans = sentences(text)
+    days = [_event_days(text, a, b, published) for a, b in spans]
+    previous_ids: set[str] = set()
+    for n, (s0, s1) in enumerate(spans):
         sentence_tokens = tokens[bisect.bisect_left(starts, s0) : bisect.bisect_left(starts, s1)]
         mentions = find_mentions(text, index, sentence_tokens)
         parts = clauses(text, s0, s1)
         cues = find_actions(text, s0, s1)
         for c0, c1 in parts:  # 'a higher court overturned the order': what it names (or the topic) is cancelled
-            if cancels(text, c0, c1) and not any(c0 <= c.start < c1 for c in cues):
+            if cancels(text, c0, c1) and not any(c0 <= c.start < c1 and c.action == "reopen" for c in cues):
                 named = (
                     [m for m in mentions if c0 <= m.start < c1 and m.id is not None]
                     or [m for m in mentions if m.start < c0 and m.id is not None][-1:]
                     or ([topic] if topic else [])
                 )
                 cancelled.update(str(m.id) for m in named if m is not None and m.id is not None)
+                order = _ORDER.search(text, c0, c1)
+                if order is not None and named and not is_conditional(text, c0, c1) and not is_intention(text, c0, c1):
+                    # 'the court overturned the order suspending the CPC': the CPC reopens
+                    cancel = _CANCEL_WORD.search(text, c0, c1)
+                    at = cancel.start() if cancel is not None else order.start()
+                    reopen = Candidate("reopen", named[0], at=at)
+                    reopen.evidence["action"] = text[at : (cancel.end() if cancel is not None else order.end())]
+                    reopen.evidence["asset"] = text[named[0].start : named[0].stop]
+                    _dates(text, reopen, ActionCue("reopen", at, at + 1), (c0, c1), (s0, s1), cues, published)
+                    _status(text, reopen, (c0, c1), published)
+                    found.append(reopen)
         for cue in cues:
             c0, c1 = next(((a, b) for a, b in parts if a <= cue.start < b), (s0, s1))
-            candidate = _candidate(text, published, language, cue, (c0, c1), (s0, s1), mentions, cues, topic, index)
+            referent = _referent(text, c0, cue.start, seen, index)
+            candidate = _candidate(
+                text, published, language, cue, (c0, c1), (s0, s1), mentions, cues, topic, index, referent
+            )
             if candidate is None:
                 continue
+            if candidate.action == "reroute_out" and any(
+                o.action in ("close", "derate") and c0 <= o.start < c1 for o in cues if o is not cue
+            ):
+                continue  # 'pumping at reduced rates, bypassing the station': how flow goes on, not a reroute
             if candidate.status == "cancelled":
                 if candidate.key:
                     cancelled.add(candidate.key)
                 continue
-            if candidate.start is None and previous is not None and candidate.key in previous[2]:
-                _inherit_day(text, candidate, previous[0], previous[1], published)
+            if _off_network(text, c0, c1) or _passenger_only(text, s0, s1):
+                continue  # an office, a road checkpoint, passenger trains: not what the network carries
+            if candidate.mention is not None and candidate.mention.id is None:
+                if unknown is not None:
+                    unknown.append(text[candidate.mention.start : candidate.mention.stop])
+                continue
+            if candidate.start is None:
+                _carry_day(text, candidate, n, spans, days, mentions, previous_ids)
+            if (
+                candidate.status == "new"
+                and n > 0
+                and _DEMONSTRATIVE.match(text, s0)
+                and is_background(text, *spans[n - 1])
+            ):
+                candidate.status = "background"  # 'As a reminder, ... SPM-2 was hit. This mooring cannot work.'
+            candidate.sentence = n
             found.append(candidate)
-        if mentions:
-            topic = min(mentions, key=lambda m: (m.rank, m.start))
-        previous = (s0, s1, {str(m.id) for m in mentions if m.id is not None})
+        linked = [m for m in mentions if m.id is not None]
+        previous_ids = {str(m.id) for m in linked}
+        seen.extend(linked)
+        topic = min(linked, key=lambda m: (m.rank, m.start)) if linked else None
     for candidate in found:
         if candidate.key in cancelled and candidate.action in ("close", "derate") and candidate.status == "new":
             candidate.status = "background"
             candidate.evidence.setdefault("status", "")
-    return _specific(_merge(found), index)
+    events = _specific(_merge(found), index)
+    _share_dates(events, index)
+    _ended(events, index, published)
+    rank = {"new": 0, "ended": 1, "conditional": 2, "background": 3}
+    return sorted(events, key=lambda e: rank.get(e.status, 4))
+
+
+def _carry_day(
+    text: str,
+    candidate: Candidate,
+    n: int,
+    spans: Sequence[tuple[int, int]],
+    days: Sequence[Sequence[DateCue]],
+    mentions: Sequence[Mention],
+    previous_ids: set[str],
+) -> None:
+    """A day given in the sentence before ('Drones hit the station on Monday. Pumping fell.') or
+    after ('Loading resumed. It restarted at 00:00 on 26 November.') dates an event whose own
+    sentence gives none, when that sentence is about the same asset or says nothing of another."""
+    key = candidate.key
+    s0, _ = spans[n]
+    own = any(m.id is not None and str(m.id) == key for m in mentions)
+    options: list[tuple[int, int]] = []
+    if (
+        n > 0
+        and len({d.day for d in days[n - 1]}) == 1
+        and ((key and key in previous_ids) or _CONNECTIVE.match(text, s0, s0 + 40))
+    ):
+        options.append((n - 1, 0))
+    if n + 1 < len(spans) and len({d.day for d in days[n + 1]}) == 1:
+        a, b = spans[n + 1]
+        other = [
+            c for c in find_actions(text, a, b) if _ACTION_CLASS.get(c.action) != _ACTION_CLASS.get(candidate.action)
+        ]
+        if not other and (own or candidate.from_topic) and not is_background(text, a, b):
+            options.append((n + 1, 1))
+    if not options:
+        incident = _incident_day(text, n, spans, days) if candidate.action in ("close", "derate") else None
+        if incident is not None and candidate.status == "new":
+            candidate.start = incident.day
+            candidate.evidence["start"] = text[incident.start : incident.stop]
+            candidate.carried = True
+        return
+    k = options[0][0]
+    day = days[k][0]
+    candidate.start = day.day
+    candidate.evidence["start"] = text[day.start : day.stop]
+    candidate.carried = True
+
+
+_ACTION_CLASS = {
+    "close": "disruption",
+    "derate": "disruption",
+    "transit_ban": "disruption",
+    "reroute_out": "disruption",
+    "reopen": "recovery",
+    "capacity_increase": "expansion",
+    "reroute_in": "expansion",
+    "tariff_change": "price",
+}
+
+
+def _related(a: str | None, b: str | None, index: AssetIndex) -> bool:
+    """The same asset, or one inside the other (a mooring and the moorings, the terminal and the CPC)."""
+    if a is None or b is None:
+        return False
+    return a == b or a in index.within.get(b, frozenset()) or b in index.within.get(a, frozenset())
+
+
+def _share_dates(events: list[Candidate], index: AssetIndex) -> None:
+    """Told in two sentences about the same incident, one with the day and one without: an event
+    without a start takes the start of a new event of the same kind on the same or a related asset."""
+    for e in events:
+        if e.start is not None or e.status != "new":
+            continue
+        twins = [
+            o
+            for o in events
+            if o is not e
+            and o.start is not None
+            and o.status == "new"
+            and o.action == e.action
+            and _related(o.key, e.key, index)
+        ]
+        if len({o.start for o in twins}) == 1:
+            e.start = twins[0].start
+            e.evidence["start"] = twins[0].evidence.get("start", "")
+            e.carried = True
+
+
+def _ended(events: list[Candidate], index: AssetIndex, published: dt.date) -> None:
+    """A disruption the article also reports reopened, or whose stated end is already past, is over."""
+    for e in events:
+        if e.action not in ("close", "derate", "transit_ban") or e.status != "new":
+            continue
+        reopen = [
+            o
+            for o in events
+            if o.action == "reopen" and o.status == "new" and _related(o.key, e.key, index)
+            and (o.key == e.key or e.at < o.at or o.key in index.within.get(str(e.key), frozenset()))
+            and not (o.start is not None and e.start is not None and o.start < e.start)
+        ]  # fmt: skip
+        if reopen:
+            e.status = "ended"
+            days = [o.start for o in reopen if o.start is not None]
+            if days:
+                e.end = min(days)
+                e.evidence.setdefault("end", next(o.evidence.get("start", "") for o in reopen if o.start == e.end))
+        elif e.end is not None and e.end < published:
+            e.status = "ended"
 
 
 def _candidate(
@@ -132,6 +298,7 @@ def _candidate(
     cues: Sequence[ActionCue],
     topic: Mention | None,
     index: AssetIndex,
+    referent: Mention | None = None,
 ) -> Candidate | None:
     c0, c1 = clause
     in_clause = [m for m in mentions if c0 <= m.start < c1]
@@ -142,19 +309,37 @@ def _candidate(
         return None  # a plan or an intention is not an event
     if cue.action != "reopen" and is_negated(text, c0, c1, cue):
         return None
-    candidate = Candidate(cue.action, None)
+    candidate = Candidate(cue.action, None, at=cue.start)
     candidate.evidence["action"] = text[cue.start : cue.stop]
-    mention = _pick(text, cue, in_clause) or _pick(text, cue, list(mentions))
+    mention = _pick(text, cue, in_clause) or referent or _pick(text, cue, list(mentions))
     if mention is None:
         unknown = entity_mentions(text, c0, c1, language, mentions)
+        if cue.action in ("reroute_in", "reroute_out") and topic is not None:
+            unknown = [m for m in unknown if m.start > cue.stop]  # a name before a reroute is who reroutes
         mention = _pick(text, cue, unknown)
     if mention is None and topic is not None:
         mention, candidate.from_topic = topic, True
     if mention is None:
         return None
-    candidate.mention = mention
-    candidate.fuzzy = mention.rank >= 2 and mention.id is not None and False
     candidate.evidence["asset"] = text[mention.start : mention.stop]
+    mention = _whole_or_part(text, cue, (c0, c1), mention, index)
+    candidate.mention = mention
+    if cue.action == "reroute_in" and (
+        _FROM_BEFORE.search(text, max(c0, mention.start - 24), mention.start)
+        or candidate.from_topic
+        or not any(
+            _VIA_BEFORE.search(text, max(c0, m.start - 14), m.start)
+            and not _ATTACK_BEFORE.search(text, max(c0, m.start - 40), m.start)
+            for m in in_clause
+            if m.start > cue.stop
+        )
+    ):
+        # 'redirected from the CPC', 'exports were redirected after the attack on the CPC': away from it
+        candidate.action = "reroute_out"
+        if candidate.from_topic or mention.kind != "group":
+            whole = _largest_group(index, str(mention.id))
+            if whole is not None:
+                candidate.mention = mention = replace(mention, kind="group", id=whole)
     _size(text, candidate, cue, (c0, c1), in_clause, index)
     if candidate.action == "close" and _NEARLY.search(text, max(c0, cue.start - 14), cue.start):
         # 'nearly stopped', 'почти остановился': less than a closure, by a share the text does not give
@@ -162,7 +347,22 @@ def _candidate(
         candidate.evidence.pop("fraction", None)
     _dates(text, candidate, cue, clause, sentence, cues, published)
     _status(text, candidate, (c0, c1), published)
+    _scope(text, candidate, clause, sentence)
     return candidate
+
+
+def _scope(text: str, candidate: Candidate, clause: tuple[int, int], sentence: tuple[int, int]) -> None:
+    if candidate.action not in ("close", "derate", "transit_ban", "reroute_out", "reopen"):
+        return
+    found = scope_of(text, clause, sentence)
+    if found is None:
+        return
+    kind, candidate.scope = found
+    candidate.evidence["scope"] = candidate.scope
+    if candidate.action == "close" and kind in ("quota", "shippers", "cargo"):
+        # a closure for some shippers or one cargo takes out a share the article does not give
+        candidate.action, candidate.fraction = "derate", None
+        candidate.evidence.pop("fraction", None)
 
 
 def _pick(text: str, cue: ActionCue, candidates: Sequence[Mention]) -> Mention | None:
@@ -224,6 +424,10 @@ def _size(
         if k is not None and quote is not None:
             if k >= units:
                 candidate.action, candidate.fraction = "close", 1.0
+            elif k == 1 and len(out) == 1 and (member := _member(index, str(mention.id), next(iter(out)))):
+                # 'SPM-2 was damaged': the closure of that mooring, one link of the group
+                candidate.mention = replace(mention, kind="link", id=member, unit=None)
+                candidate.action, candidate.fraction = "close", 1.0
             else:
                 candidate.action, candidate.fraction = "derate", k / units
             candidate.evidence["fraction"] = quote
@@ -265,12 +469,31 @@ def _dates(
             if c.kind != "period" and not any(o is not cue and _same_clause(text, sentence, o, c) for o in cues)
         ]
     # a day that dates the report ('the consortium said on Tuesday', 'сообщили во вторник') is not the event's
-    found = [c for c in found if not (c.kind == "point" and _reported_on(text, c.start))]
+    found = [c for c in found if not (c.kind in ("point", "start") and _reported_on(text, c.start, c.stop))]
+    # 'loading, halted after the attacks, resumed at 00:00 on 26 November': the day is the nearer action's
+    rivals = [
+        o
+        for o in cues
+        if o is not cue
+        and _ACTION_CLASS.get(o.action) != _ACTION_CLASS.get(cue.action)
+        and clause[0] <= o.start < clause[1]
+    ]
+
+    def distance(at: int, c: DateCue) -> int:  # a start ('from ... on Wednesday') binds to the action before it
+        return abs(at - c.start) + (1000 if c.kind == "start" and at > c.start else 0)
+
+    found = [
+        c for c in found
+        if c.kind not in ("start", "point", "end") or not any(distance(o.start, c) < distance(cue.start, c) for o in rivals)
+    ]  # fmt: skip
     starts = [c for c in found if c.kind == "start"] or [c for c in found if c.kind == "point"]
     if starts:
         chosen = min(starts, key=lambda c: abs(c.start - cue.start))
         candidate.start = chosen.day
         candidate.evidence["start"] = text[chosen.start : chosen.stop]
+        if chosen.last is not None and candidate.action != "reopen":  # 'с 4 по 8 сентября'
+            candidate.end = chosen.last
+            candidate.evidence["end"] = text[chosen.start : chosen.stop]
     ends = [c for c in found if c.kind == "end"]
     if ends and candidate.action != "reopen":
         chosen = min(ends, key=lambda c: abs(c.start - cue.start))
@@ -290,32 +513,6 @@ def _dates(
 
 def _same_clause(text: str, sentence: tuple[int, int], other: ActionCue, date: DateCue) -> bool:
     return any(a <= other.start < b and a <= date.start < b for a, b in clauses(text, *sentence))
-
-
-def _inherit_day(text: str, candidate: Candidate, s0: int, s1: int, published: dt.date) -> None:
-    """'Drones attacked the station on Monday. Pumping fell by 30%.': the sentence that introduced the
-    asset dates what the next one says about it, when that one gives no day of its own."""
-    days = [
-        c for c in find_dates(text, s0, s1, published)
-        if c.kind in ("start", "point") and c.day is not None and not _reported_on(text, c.start)
-    ]  # fmt: skip
-    if len(days) == 1:
-        candidate.start = days[0].day
-        candidate.evidence["start"] = text[days[0].start : days[0].stop]
-
-
-_REPORTING = re.compile(
-    r"\b(?:said|says|reported|announced|told|stated|added|confirmed)\b"
-    r"|(?<![а-яё])(?:сообщил\w*|заявил\w*|рассказал\w*|отметил\w*|сообщает|заявляет|подтвердил\w*)",
-    re.IGNORECASE,
-)
-
-
-def _reported_on(text: str, start: int) -> bool:
-    """A date right after a verb of saying, within a few words: it dates the report."""
-    before = text[max(0, start - 40) : start]
-    hits = list(_REPORTING.finditer(before))
-    return bool(hits) and len(before[hits[-1].end() :].split()) <= 3
 
 
 def _status(text: str, candidate: Candidate, clause: tuple[int, int], published: dt.date) -> None:
@@ -342,6 +539,9 @@ def _merge(found: list[Candidate]) -> list[Candidate]:
         if twin is None:
             merged.append(candidate)
             continue
+        if twin.carried and candidate.start is not None and not candidate.carried:
+            twin.start, twin.carried = candidate.start, False
+            twin.evidence["start"] = candidate.evidence.get("start", "")
         for name in ("fraction", "start", "end", "duration"):
             if getattr(twin, name) is None and getattr(candidate, name) is not None:
                 setattr(twin, name, getattr(candidate, name))
@@ -361,7 +561,22 @@ def _specific(events: list[Candidate], index: AssetIndex) -> list[Candidate]:
     keep = []
     for e in events:
         inside = index.within.get(str(e.key), frozenset())
-        if any(o is not e and o.key in inside and o.action == e.action and o.status == e.status for o in events):
+        specific = [
+            o
+            for o in events
+            if o is not e
+            and o.key in inside
+            and o.action == e.action
+            and o.status == e.status
+            and (o.sentence == e.sentence or e.start is None or (e.start == o.start and not o.carried))
+        ]
+        if specific:
+            for o in (o for o in specific if o.sentence == e.sentence):  # the group's day holds for the part
+                for name in ("start", "end", "duration"):
+                    if getattr(o, name) is None and getattr(e, name) is not None:
+                        setattr(o, name, getattr(e, name))
+                        key = "duration_days" if name == "duration" else name
+                        o.evidence[key] = e.evidence.get(key, "")
             continue
         keep.append(e)
     return keep
@@ -370,7 +585,7 @@ def _specific(events: list[Candidate], index: AssetIndex) -> list[Candidate]:
 def _same(a: Candidate, b: Candidate) -> bool:
     if a.key is None or a.key != b.key or a.action != b.action or a.status != b.status:
         return False
-    if a.start is not None and b.start is not None and a.start != b.start:
+    if a.start is not None and b.start is not None and a.start != b.start and not (a.carried or b.carried):
         return False
     return not (a.fraction is not None and b.fraction is not None and abs(a.fraction - b.fraction) > 0.05)
 

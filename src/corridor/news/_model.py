@@ -21,7 +21,17 @@ ACTIONS = (
     "reroute_in",
     "reroute_out",
 )
-STATUSES = ("new", "background", "conditional")
+STATUSES = ("new", "background", "conditional", "ended")
+_ACTION_CLASS = {
+    "close": "disruption",
+    "derate": "disruption",
+    "transit_ban": "disruption",
+    "reroute_out": "disruption",
+    "reopen": "recovery",
+    "capacity_increase": "expansion",
+    "reroute_in": "expansion",
+    "tariff_change": "price",
+}
 
 
 @dataclass(frozen=True)
@@ -31,8 +41,17 @@ class NewsEvent:
     ``fraction`` is the share of capacity taken out (1.0 for a closure); for a tariff change or
     a capacity increase, the relative change (0.15 for +15%). ``duration_days`` is a number of
     days or a (low, high) range. ``evidence`` maps each field that is not null to the exact words
-    of the article that justify it. ``missing`` names the fields a scenario needs that the article
-    does not give (they go to the draft's unknowns and to the scenario's review list).
+    of the article that justify it, and ``spans`` to where those words are in the cleaned text
+    (``NewsDraft.text``). ``missing`` names the fields a scenario needs that the article does not
+    give (they go to the draft's unknowns and to the scenario's review list).
+
+    What lets articles about the same incident be joined: the normalised ``asset`` id and the
+    groups it belongs to (``parents``), the action and its ``action_class`` (``disruption`` for
+    close, derate, transit ban and rerouting away; ``recovery`` for a reopening; ``expansion``;
+    ``price``), ``start``/``end``, ``scope`` (a partial measure: one carrier, one group of
+    shippers, one cargo, a daily quota), and ``published``. Status ``ended`` is a disruption the
+    article reports as already over (its reopening is a separate event). ``confidences`` gives
+    a confidence per field; ``confidence`` is the event's.
     """
 
     asset: str | None
@@ -47,6 +66,23 @@ class NewsEvent:
     evidence: Mapping[str, str] = field(default_factory=dict)
     missing: tuple[str, ...] = ()
     until_further_notice: bool = False
+    parents: tuple[str, ...] = ()
+    scope: str | None = None
+    published: dt.date | None = None
+    spans: Mapping[str, tuple[int, int]] = field(default_factory=dict)
+    confidences: Mapping[str, float] = field(default_factory=dict)
+
+    @property
+    def action_class(self) -> str:
+        """disruption, recovery, expansion or price: what merging articles into incidents compares."""
+        return _ACTION_CLASS[self.action]
+
+    @property
+    def share_left(self) -> float | None:
+        """For a closure or a derate, the share of capacity left (1 - ``fraction``)."""
+        if self.fraction is None or self.action not in ("close", "derate"):
+            return None
+        return 1.0 - self.fraction
 
     def __post_init__(self) -> None:
         if self.action not in ACTIONS:
@@ -68,9 +104,20 @@ class NewsEvent:
             "start": None if self.start is None else self.start.isoformat(),
             "end": None if self.end is None else self.end.isoformat(),
             "duration_days": duration,
+            "until_further_notice": self.until_further_notice,
             "status": self.status,
             "confidence": round(self.confidence, 2),
+            "confidences": {k: round(v, 2) for k, v in self.confidences.items()},
+            "action_class": self.action_class,
+            "parents": list(self.parents),
+            "scope": self.scope,
+            "published": None if self.published is None else self.published.isoformat(),
+            "share_lost": None
+            if self.fraction is None or self.action not in ("close", "derate")
+            else round(self.fraction, 3),
+            "share_left": None if self.share_left is None else round(self.share_left, 3),
             "evidence": dict(self.evidence),
+            "spans": {k: list(v) for k, v in self.spans.items()},
         }
 
 
@@ -89,6 +136,7 @@ class NewsDraft:
     language: str
     events: tuple[NewsEvent, ...]
     unknowns: tuple[str, ...]
+    text: str = field(default="", repr=False)  # the cleaned text the evidence spans point into
 
     def to_dict(self) -> dict[str, Any]:
         """The draft as plain JSON types, in the issue's format."""

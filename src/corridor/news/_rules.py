@@ -37,7 +37,12 @@ _ACTIONS: list[tuple[str, re.Pattern[str]]] = [
         rf"|(?<![а-яё])(?:тариф|сбор|ставк|пошлин)\w*\s+{_W}{{0,3}}?(?:повы[сш]|выраст|вырос|увелич|сни[зж]|подорож)\w*", _I)),
     ("transit_ban", re.compile(
         rf"\b(?:ban|bann|bar|barr|prohibit|forbid|forbade)\w*\s+{_W}{{0,5}}?transit\w*\b|\btransit\s+ban\w*"
-        rf"|(?<![а-яё])(?:запрет|запрещ)\w*\s+{_W}{{0,4}}?транзит\w*|(?<![а-яё])транзит\w*\s+{_W}{{0,3}}?запрещ\w*", _I)),
+        rf"|(?<![а-яё])(?:запрет|запрещ)\w*\s+{_W}{{0,4}}?транзит\w*|(?<![а-яё])транзит\w*\s+{_W}{{0,3}}?запрещ\w*"
+        rf"|\b(?:ban|bann|bar|barr|prohibit|restrict)\w*\s+(?:on\s+)?(?:the\s+)?(?:all\s+)?(?:types\s+of\s+)?(?:the\s+)?(?:processing|transportation|acceptance|loading|shipment|dispatch|cargo|freight|wagons?)\b"
+        rf"|\b(?:ban|bann|bar|barr|prohibit)\w*\s+(?:on\s+)?(?:the\s+)?(?:all\s+)?(?:types\s+of\s+)?(?:cargo|freight|wagons?|goods)\b"
+        rf"|(?<![а-яё])(?:запрет|запрещ)\w*,?\s+(?:[\w.,«»\"-]+\s+){{0,6}}?(?:на\s+)?(?:отправк|при[её]м|перевозк|погрузк|передач|пропуск)\w*"
+        rf"|(?<![а-яё])(?:приостанов|прекрат|прекращ|ограничи)\w*\s+(?:\w+\s+)?(?:при[её]м|отправк|погрузк)\w*\s+(?:\w+\s+){{0,3}}?(?:груз|вагон|состав|поезд)\w*"
+        rf"|(?<![а-яё])(?:отправк|при[её]м|перевозк)\w*\s+(?:грузов\w*\s+)?(?:поезд|состав|вагон|груз)\w*\s+(?:[\w«»-]+\s+){{0,8}}?(?:временно\s+)?(?:запрещ|приостановлен|прекращен)\w*", _I)),
     ("reroute_out", re.compile(
         r"\b(?:paus|suspend|halt|stop|avoid|delay)\w*\s+(?:all\s+|its\s+|their\s+|the\s+)*(?:\w+\s+)?"
         r"(?:transits?|voyages?|sailings?|passages?|journeys?|crossings?|calls?)\b"
@@ -45,7 +50,7 @@ _ACTIONS: list[tuple[str, re.Pattern[str]]] = [
         r"|(?<![а-яё])(?:в\s+обход|обход\w*|избега\w*)(?![а-яё])", _I)),
     ("reroute_in", re.compile(
         r"\b(?:re-?rout|divert|redirect|re-?direct|switch)\w*\b"
-        r"|(?<![а-яё])(?:перенаправ|переориентир|переключ|перевед)\w*", _I)),
+        r"|(?<![а-яё])(?:перенаправ|переориентир|переключ)\w*", _I)),
     ("capacity_increase", re.compile(
         rf"\b(?:increas|expand|boost|doubl|tripl|rais|add)\w*\s+{_W}{{0,4}}?(?:capacity|capacities|throughput)\b"
         rf"|\b(?:new|second|third)\s+{_W}{{0,2}}?(?:ferry|line|terminal|berth|hub|vessel|service)\w*\s+{_W}{{0,3}}?(?:began|started|opened|launched|entered)\w*"
@@ -62,21 +67,34 @@ _ACTIONS: list[tuple[str, re.Pattern[str]]] = [
         rf"|\blift\w*\s+{_W}{{0,2}}?(?:ban|suspension|restrictions?|closure|blockade)\b"
         rf"|(?<![а-яё])возобнов\w*|(?<![а-яё])восстанов(?!ительн)\w*\s+{_W}{{0,2}}?(?:движени|работ|отгруз|перевалк|прием|при[её]м|прокачк|навигац|сообщени|транзит)\w*"
         rf"|(?<![а-яё])(?:движени|работ|отгрузк|перевалк|навигац|сообщени)\w*\s+{_W}{{0,2}}?восстановл\w*"
-        rf"|(?<![а-яё])(?:сня[тл]|отмен)\w*\s+{_W}{{0,2}}?(?:ограничени|запрет)\w*|(?<![а-яё])(?:вновь\s+)?открыл\w*\s+(?:движени|границ|проезд|пункт|навигац)\w*", _I)),
+        rf"|(?<![а-яё])(?:сня[тл]|отмен)\w*\s+{_W}{{0,2}}?(?:ограничени|запрет)\w*|(?<![а-яё])(?:вновь\s+)?открыл\w*\s+(?:движени|границ|проезд|пункт|навигац)\w*"
+        rf"|\b(?:back|again)\s+into\s+(?:service|operation)\b|\bput\s+back\s+into\s+(?:service|operation)\b|\bstop\s+(?:re-?routing|diverting|sending\s+\w+\s+around)\b"
+        rf"|\b(?:start|begin|began|started)\w*\s+(?:sending|routing)\s+(?:\w+\s+){{0,3}}?(?:through|via)\b(?=[^.]*\bagain\b)"
+        rf"|\b(?:ban|suspension|restrictions?|closure|order)\s+(?:[\w,-]+\s+){{0,8}}?(?:was|were|has\s+been|have\s+been|is|are)\s+lifted\b"
+        rf"|(?<![а-яё])(?:снова|вновь|опять)\s+(?:\w+\s+)?(?:отгружа|отгруж|работа|грузит|грузить|начал|принима|пропуска|заработал)\w*"
+        rf"|(?<![а-яё])(?:заработал|заработали|заработало)(?![а-яё])"
+        rf"|(?<![а-яё])(?:начн[её]т|начнут|начал\w*)\s+(?:\w+\s+){{0,2}}?работать|(?<![а-яё])(?:вош[её]л|вошли|вошло|введен\w*|введ[её]н)\s+в\s+(?:строй|эксплуатацию)", _I)),
     ("close", re.compile(
-        r"\b(?:halt|suspen[ds]|shut|shutdown|clos(?:e|ed|es|ing|ure|ures)\b(?!\s+to\b)|block|paus|ceas|stopp|stops?\b|idl)\w*"
+        r"\b(?:halt|suspen[ds]|shut|shutdown|clos(?:e|ed|es|ing|ure|ures)\b(?!\s+to\b(?!\s+(?:all\s+)?(?:transit|traffic|shipping|navigation|vessels?|ships?|trucks|freight)))"
+        r"|block|paus|ceas|stopp|stops?\b|idl|interrupt)\w*"
         r"|\b(?:out of (?:service|action|operation|commission)|taken offline|went offline|offline|decommissioned"
-        r"|came to a (?:grinding )?halt|ground to a halt|not operating|inoperable|put out of action|knocked out)"
+        r"|came to a (?:grinding )?halt|ground to a halt|to a (?:grinding )?halt|to a standstill|standstill|not operating|inoperable|put out of action|knocked out"
+        r"|wedged|blockage|cannot\s+(?:operate|be\s+used|work)|taken\s+out\s+of\s+service"
+        r"|ban\s+on\s+(?:all\s+)?(?:vessel|ship|shipping|navigation|tanker)\s*(?:movements?|traffic|passages?)?)"
         r"|(?<![а-яё])(?:приостан|останов|прекрат|прекращ|закры|перекры|блокир|заблокир|блокад|простаива|простой|простои|парализ)\w*"
         r"|(?<![а-яё])(?:выведен|вывел|выведена|выведены|вышл|вышел|вышла|вышли)\w*\s+из\s+(?:строя|эксплуатации|работы)"
-        r"|(?<![а-яё])не\s+работа\w*|(?<![а-яё])остановил\w*", _I)),
+        r"|(?<![а-яё])(?:прерва|прерыва|прервал)\w*|(?<![а-яё])перестал\w*\s+(?:ходить|работать|курсировать|принимать)"
+        r"|(?<![а-яё])не\s+(?:ходят|ходит|курсиру\w*|отправля\w*|грузят|отгружа\w*)(?![а-яё])|\b(?:not|no\s+longer)\s+(?:running|sailing|operating)\b"
+        r"|(?<![а-яё])не\s+работа\w*|(?<![а-яё])остановил\w*|(?<![а-яё])запрет\w*\s+на\s+(?:движение|проход|заход|выход)\s+судов|(?<![а-яё])(?:работать|эксплуатироваться)\s+не\s+может|(?<![а-яё])не\s+может\s+(?:работать|эксплуатироваться)", _I)),
     ("derate", re.compile(
         r"\b(?:reduc|curtail|restrict|limit|curb|trim|lower|decreas|slow|disrupt|partial|derat|constrain|cut|cuts)\w*"
         r"|\bat (?:a )?(?:reduced|lower|minimum|limited)\b|\b(?:only|just)\s+(?:one|two)\s+of\b"
         r"|\b(?:fall|falls|fell|drop|drops|dropped|declin\w*)\s+(?:by\s+)?(?:up\s+to\s+|about\s+|around\s+)?\d"
         r"|\b(?:operat|runn|working|loading|pumping)\w*\s+at\s+(?:just\s+|only\s+|about\s+)?(?:over\s+|under\s+)?(?:\d|half|a\s+third|a\s+quarter|one|two)"
-        r"|\bdamag\w*|(?<![а-яё])(?:поврежд|поврежден|повредил)\w*"
-        r"|(?<![а-яё])(?:сниж|сниз|сократ|сокращ|огранич|уменьш|замедл|частичн|понижен|минимальн|сбо[ийя])\w*", _I)),
+        r"|\bdamaged\b|\b(?:suffered|sustained|caused)\s+(?:\w+\s+)?damage\b"
+        r"|(?<![а-яё])(?:поврежд[её]н(?!и)\w*|повредил\w*)|(?<![а-яё])(?:получил\w*|нан[её]с\w*|причинил\w*)\s+(?:\w+\s+)?повреждени\w*"
+        r"|(?<![а-яё])(?:сниж|сниз|сократ|сокращ|огранич|уменьш|замедл|частичн|понижен|минимальн|сбо[ийя])\w*"
+        r"|(?<![а-яё])(?:упал|упала|упали|упадет|упадёт|снизился|снизилась|снизилось)(?![а-яё])|\b(?:plunged|halved)\b", _I)),
 ]  # fmt: skip
 
 # a share of capacity taken out ('by 20%', 'на треть') or left ('a third of normal capacity', 'до 70%')
@@ -133,27 +151,34 @@ _NEGATION = re.compile(
 )
 _NOT_BEFORE = re.compile(r"(?:\b(?:not|never|no)|(?<![а-яё])не|\b\w+n[’']t)\s+(?:\w+\s+)?$", _I)
 _CONDITIONAL = re.compile(
-    r"\b(?:could|might|if|unless|whether|threaten\w*|risk\w*|possibl\w*|potential\w*|in case|fear\w*|warn\w*|would have)\b"
-    r"|\bmay\b(?!\s+\d)|\bcan\s+be\b|\bin the event\b"
-    r"|(?<![а-яё])(?:может|могут|мог|могла|могли|могло|если|грози\w*|угрож\w*|угроз\w*|риск\w*|возможн\w*|не\s+исключ\w*|в\s+случае|опасени\w*|рискует|способн(?!ост)\w*|вероятн\w*)(?![а-яё])",
+    r"\b(?:could|might|if|If|unless|Unless|whether|threaten\w*|risk\w*|possibl\w*|potential\w*|in case|fear\w*|warn(?:s|ed|ing)?\s+(?:that|of)|would have)\b"
+    r"|\b(?:by|before)\s+the\s+end\s+of\s+(?:the\s+|this\s+)?(?:week|month|year)\b|(?<![а-яё])[Кк]\s+концу\s+(?:недели|месяца|года)|(?<![а-яё])должен\s+(?:войти|заработать|возобновиться)"
+    r"|\bmay\b(?!\s+\d)|\bcan\s+be\b|\bin the event\b|\bwould\b|\bonce\s+(?:the\s+)?(?:weather|fog|storm|wind|visibility|situation|repairs?)\b|\bas\s+soon\s+as\b"
+    r"|\bwhen(?:ever)?\s+(?:the\s+)?(?:weather|fog|storm|wind|visibility|situation)\b|\bwill\s+(?:resume|reopen|restart)\w*\s+(?:once|when|after|as\s+soon)\b"
+    r"|(?<![а-яё])(?<!не\s)(?:может|могут|мог|могла|могли|могло|если|грози\w*|угрож\w*|угроз\w*|риск\w*|возможн\w*|не\s+исключ\w*|в\s+случае|опасени\w*|рискует|способн(?!ост)\w*|вероятн\w*|как\s+только|когда\s+позвол\w*|после\s+того\s+как)(?![а-яё])",
 )
 _INTENTION = re.compile(
-    r"\b(?:plans?|planned|planning|intends?|intended|aims?|aimed|proposes?|proposed|propos\w+|consider\w*|seeks?|wants?|ready|prepared|mull\w*"
+    r"\b(?:plans?\s+to|planned\s+to|planning\s+to|is\s+planned|are\s+planned|was\s+planned|intends?|intended|aims?|aimed|proposes?|proposed|propos\w+|consider\w*|seeks?|wants?|ready|prepared|mull\w*"
     r"|envisag\w*|expects? to (?:increase|expand|double|raise|build|launch)|targets?|is to be|are to be|will be built|under construction"
-    r"|ordered\s+(?:\w+\s+){0,4}?to\s+(?:develop|work\s+out|study|prepare|find|look\s+for)|promis\w*|pledg\w*|vow\w*)\b"
-    r"|(?<![а-яё])(?:пообещал\w*|обеща\w*|поручил\w*|поручени\w*|планир\w*|план\w*|намер\w*|предлаг\w*|рассматрива\w*|собира\w*ся|готов\w*|рассчитыва\w*|прогноз\w*|намечен\w*|строител\w*|стро\w*ся)(?![а-яё])",
+    r"|ordered\s+(?:\w+\s+){0,4}?to\s+(?:develop|work\s+out|study|prepare|find|look\s+for)|promis\w*|pledg\w*|vow\w*"
+    r"|will\s+(?:allow|help|enable|let)|would\s+(?:allow|help|enable|let)|is\s+expected\s+to|are\s+expected\s+to|will\s+replace|will\s+be\s+(?:replaced|installed))\b"
+    r"|(?<![а-яё])(?:позвол[ия]т\w*|помож\w*|поможет|должн\w*\s+(?:заменить|заработать|завершить|начать)|ожида\w*\s+завершени\w*|предстоит"
+    r"|сообщит\w*\s+(?:дополнительно|позже|отдельно)|обещают\s+сообщить|будет\s+сообщено)(?![а-яё])"
+    r"|\b(?:will\s+(?:report|announce|inform)\w*|will\s+be\s+announced|to\s+be\s+announced)\b"
+    r"|\b(?:asked|asks|requested|requests|applied\s+to|petition\w*|urged|urges|calls?\s+on|called\s+on)\b"
+    r"|(?<![а-яё])(?:просит|просил\w*|ходатайств\w*|обратил\w*\s+в\s+суд|призвал\w*|пообещал\w*|обеща\w*|поручил\w*|поручени\w*|планир\w*|в\s+планах|планов\w*\s+(?:по|на)|намер\w*|предлаг\w*|рассматрива\w*|собира\w*ся|готов\w*|рассчитыва\w*|прогноз\w*|намечен\w*|строител\w*|стро\w*ся)(?![а-яё])",
     _I,
 )
 _BACKGROUND = re.compile(
     r"\b(?:last|previous|past)\s+(?:year|month|spring|summer|autumn|fall|winter)\b|\bearlier\s+this\s+year\b|\bin\s+the\s+past\b"
     r"|\b(?:a|one|two|three|several)\s+(?:years?|months?)\s+ago\b|\bas\s+a\s+reminder\b|\brecall\w*\b|\bremind\w*\b|\bback\s+in\b"
-    r"|\bhad\s+been\b|\btwice\b|\b(?:usually|typically|regularly|every\s+(?:year|winter|autumn|spring|summer)|each\s+(?:year|winter|autumn))\b|\babout\s+half\s+(?:of\s+)?the\s+time\b"
+    r"|\blast\s+time\b|\btwice\b|\b(?:usually|typically|regularly|every\s+(?:year|winter|autumn|spring|summer)|each\s+(?:year|winter|autumn))\b|\babout\s+half\s+(?:of\s+)?the\s+time\b"
     r"|\bpreviously\b|\bhistor\w*\b|\bseveral\s+times\b|\bin\s+recent\s+years\b|\bonce\s+again\b|\bfor\s+the\s+first\s+time\s+since\b"
-    r"|(?<![а-яё])(?:дважды|трижды|обычно|ежегодно|как\s+правило|напомн\w*|как\s+сообщалось|ранее|прежде|в\s+прошлом\s+(?:году|месяце)|год\s+назад|месяц\s+назад|в\s+последние\s+годы|неоднократно)(?![а-яё])",
+    r"|(?<![а-яё])(?:дважды|трижды|обычно|ежегодн\w*|как\s+правило|напомн\w*|как\s+сообщалось|ранее|прежде|в\s+прошлом\s+(?:году|месяце)|год\s+назад|месяц\s+назад|в\s+последние\s+годы|неоднократно|в\s+прошлый\s+раз|не\s+раз)(?![а-яё])",
     _I,
 )
 _CANCEL = re.compile(
-    r"\b(?:overturn|revers|cancel|annul|replac|lift|rescind|quash|revok|withdr[ae]w|set aside)\w*"
+    r"\b(?:overturn|revers|cancel|annul|replac|rescind|quash|revok|withdr[ae]w|set aside)\w*|\blift(?:ed|s)?\b"
     r"|(?<![а-яё])(?:отмен|замен|аннулир|пересмотр)\w*",
     _I,
 )
@@ -188,11 +213,58 @@ def find_actions(text: str, start: int, stop: int) -> list[ActionCue]:
     for order, (action, pattern) in enumerate(_ACTIONS):
         for m in pattern.finditer(text, start, stop):
             found.append((order, m.end() - m.start(), ActionCue(action, m.start(), m.end())))
+    found = [f for f in found if not _not_capacity(text, f[2])]
     kept: list[ActionCue] = []
     for _, _, cue in sorted(found, key=lambda f: (-f[1], f[0])):
         if not any(cue.start < k.stop and k.start < cue.stop for k in kept):
             kept.append(cue)
     return sorted(kept, key=lambda c: c.start)
+
+
+_NOT_CAPACITY_AFTER = re.compile(
+    r"\s+(?:\w+\s+){0,2}?(?:costs?|prices?|emissions?|delivery\s+times?|transit\s+times?|journey\s+times?|expenses"
+    r"|затрат\w*|срок\w*\s+доставк\w*|время\s+в\s+пути|стоимост\w*|расход\w*|цен\w*|выброс\w*|издерж\w*)\b",
+    re.IGNORECASE,
+)
+
+
+def _not_capacity(text: str, cue: ActionCue) -> bool:
+    """'Rosneft-Shell Caspian Ventures Limited', 'cut delivery times', 'снизит затраты': no capacity lost."""
+    word = text[cue.start : cue.stop]
+    if cue.action == "derate" and word[:1].isupper() and word.lower().startswith(("limited", "ltd")):
+        return True
+    return cue.action == "derate" and _NOT_CAPACITY_AFTER.match(text, cue.stop) is not None
+
+
+_NUMBER = r"\d{1,3}(?:[ ,\u00a0]\d{3})*(?:[.,]\d+)?|\d+(?:[.,]\d+)?"
+_FROM_TO = [
+    re.compile(rf"(?<![а-яё])с\s+(?P<a>{_NUMBER})\s+до\s+(?P<b>{_NUMBER})(?!\s*%)", _I),
+    re.compile(rf"\bfrom\s+(?:the\s+usual\s+)?(?P<a>{_NUMBER})\s+(?:\w+\s+)?to\s+(?P<b>{_NUMBER})(?!\s*%)", _I),
+    re.compile(
+        rf"\bto\s+(?P<b>{_NUMBER})(?:\s+[a-z]+){{0,2}}\s+from\s+(?:the\s+usual\s+|a\s+usual\s+)?(?P<a>{_NUMBER})", _I
+    ),
+]
+
+
+_TIMES = re.compile(
+    r"(?:(?<![а-яё])в\s+(?P<n>два|три|четыре|пять|шесть|семь|восемь|десять|\d+)\s+раз(?:а)?(?![а-яё]))"
+    r"|\b(?P<en>two|three|four|five|ten)fold\b",
+    _I,
+)
+_TIMES_WORDS = {
+    "два": 2, "три": 3, "четыре": 4, "пять": 5, "шесть": 6, "семь": 7, "восемь": 8, "десять": 10,
+    "two": 2, "three": 3, "four": 4, "five": 5, "ten": 10,
+}  # fmt: skip
+
+
+def _amount(word: str) -> float | None:
+    word = word.replace("\u00a0", "").replace(" ", "")
+    if "," in word and "." not in word and len(word.split(",")[-1]) == 3:
+        word = word.replace(",", "")
+    try:
+        return float(word.replace(",", "."))
+    except ValueError:
+        return None
 
 
 def find_fractions(text: str, start: int, stop: int) -> list[FractionCue]:
@@ -209,6 +281,15 @@ def find_fractions(text: str, start: int, stop: int) -> list[FractionCue]:
         value = _share(m)
         if value is not None and 0 <= value <= 1 and not any(m.start() < c.stop and c.start < m.end() for c in out):
             out.append(FractionCue(1 - value, m.start(), m.end()))
+    for m in _TIMES.finditer(text, start, stop):  # 'снизился в пять раз', 'fell fivefold': 1 - 1/5 lost
+        word = (m.group("n") or m.group("en")).lower()
+        n = _TIMES_WORDS.get(word) or (int(word) if word.isdigit() else 0)
+        if n >= 2 and not any(m.start() < c.stop and c.start < m.end() for c in out):
+            out.append(FractionCue(1 - 1 / n, m.start(), m.end()))
+    for m in (m for p in _FROM_TO for m in p.finditer(text, start, stop)):
+        a, b = _amount(m.group("a")), _amount(m.group("b"))
+        if a and b is not None and 0 <= b < a and not any(m.start() < c.stop and c.start < m.end() for c in out):
+            out.append(FractionCue(1 - b / a, m.start(), m.end()))  # 'с 14 до 10 составов': 0.286 lost
     for m in (m for p in _TAKEN for m in p.finditer(text, start, stop)):
         value = _share(m)
         if value is not None and 0 < value <= 1 and not any(m.start() < c.stop and c.start < m.end() for c in out):

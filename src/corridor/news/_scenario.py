@@ -127,7 +127,14 @@ def _scenario_event(e: NewsEvent, published: dt.date, reopen: dict[str, dt.date]
     if e.action in ("close", "derate", "transit_ban"):
         _end(row, review, e, reopen)
     row["source"] = "news article"
-    row["note"] = "; ".join(f"{k}: «{v}»" for k, v in e.evidence.items())
+    shares = ""
+    if e.action in ("close", "derate") and e.fraction is not None:
+        shares = f"share lost {e.fraction:.3g}, share left {1 - e.fraction:.3g} (capacity_share); "
+    row["note"] = shares + "; ".join(f"{k}: «{v}»" for k, v in e.evidence.items())
+    if e.scope:
+        review["scope"] = (
+            f"the article limits this to {e.scope!r}; the event is written for the whole asset, narrow it or accept it"
+        )
     if review:
         row["review"] = review
     return row

@@ -21,7 +21,7 @@ _LATIN = re.compile(r"[a-z]", re.IGNORECASE)
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 # where a sentence breaks into clauses whose status (new, negated, conditional) can differ
 _CLAUSE_BREAK = re.compile(
-    r";|:\s|\s[—–]\s|,\s*(?:but|while|whereas|however|although|though|а|но|однако|хотя|тогда как|при этом)\s"
+    r";|:\s|\s[—–]\s(?!(?:[\w-]+\s?){1,3}(?:[.!?,;\n]|$))|,\s*(?:but|while|whereas|however|although|though|and|а|но|однако|хотя|тогда как|при этом|и)\s"
     r"|\s(?:but|however)\s",
     re.IGNORECASE,
 )
@@ -63,14 +63,41 @@ def sentences(text: str) -> list[tuple[int, int]]:
     >>> text = "КТК остановил отгрузку. Baku port is open."
     >>> [text[a:b] for a, b in sentences(text)]
     ['КТК остановил отгрузку.', 'Baku port is open.']
+    >>> text = "A headline\\nA long line of a paragraph that the page has wrapped at its edge\\nends here."
+    >>> [text[a:b] for a, b in sentences(text)]
+    ['A headline', 'A long line of a paragraph that the page has wrapped at its edge\\nends here.']
     """
     from razdel import sentenize
 
     spans: list[tuple[int, int]] = []
-    for block in re.finditer(r"[^\n]+", text):  # a line break always ends a sentence (headlines)
-        for s in sentenize(block.group()):
-            spans.append((block.start() + s.start, block.start() + s.stop))
+    for unit0, unit1 in _units(text):
+        for s in sentenize(text[unit0:unit1]):
+            spans.append((unit0 + s.start, unit0 + s.stop))
     return spans
+
+
+_LINE_END = re.compile(r"[.!?…:;»\"”)]\s*$")
+
+
+def _units(text: str) -> list[tuple[int, int]]:
+    """Runs of lines read as one text: a line that ends a sentence, or a short one (a headline),
+    ends its run; a long line that does not is a paragraph the page wrapped."""
+    out: list[tuple[int, int]] = []
+    start: int | None = None
+    for m in re.finditer(r"[^\n]+", text):
+        if start is None:
+            start = m.start()
+        line = m.group()
+        nxt = text[m.end() : m.end() + 2]
+        wrapped = (
+            len(line.strip()) >= 60 and not _LINE_END.search(line) and nxt[:1] == "\n" and nxt[1:2] not in ("\n", "")
+        )
+        if not wrapped:
+            out.append((start, m.end()))
+            start = None
+    if start is not None:
+        out.append((start, len(text)))
+    return out
 
 
 def clauses(text: str, start: int, stop: int) -> list[tuple[int, int]]:

@@ -19,6 +19,8 @@ class Route:
     commodity per year, every capacity it crosses counted, the shared ones too (None when no
     element on it has one); ``bottleneck`` the element that sets it: link ids (parallel ones
     joined by '+'), a node id or a group id.
+    ``wait_h`` is the queueing a day's assignment adds (:func:`corridor.analysis.waits.with_waits`),
+    already counted in ``time_h``; 0 otherwise.
     """
 
     origin: str
@@ -43,10 +45,15 @@ class Route:
     capacity_per_year: float | None
     bottleneck: str | None
     sources: tuple[str, ...]
+    wait_h: float = 0.0
 
     @property
     def time_days(self) -> float:
         return self.time_h / 24.0
+
+    @property
+    def wait_days(self) -> float:
+        return self.wait_h / 24.0
 
     def legs(self) -> pd.DataFrame:
         """One row per link travelled: from, to, mode, km, hours moving, hours waiting, USD."""
@@ -76,6 +83,7 @@ class Route:
             "cost_usd": round(self.cost_usd, 2),
             "time_h": round(self.time_h, 2),
             "time_days": round(self.time_days, 2),
+            "wait_days": round(self.wait_days, 2),
             "distance_km": round(self.distance_km, 1),
             "generalized_cost_usd": round(self.generalized_cost_usd, 2),
             "countries": list(self.countries),

@@ -154,7 +154,7 @@ def builtin_scenarios() -> dict[str, Path]:
     Examples
     --------
     >>> sorted(builtin_scenarios())[:3]
-    ['combined-2022', 'cpc-court-2022', 'cpc-storm-2022']
+    ['caspian-ports-nov-2022', 'combined-2022', 'cpc-court-2022']
     """
     folder = builtin_dataset_path() / "scenarios"
     return {p.name.removesuffix(".yaml"): p for p in folder.iterdir() if p.name.endswith(".yaml")}

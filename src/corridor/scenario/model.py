@@ -4,7 +4,10 @@ A scenario never edits the network: it is data that routing and the assignment r
 is a capacity share of zero, not a deleted link). Events: close or derate a node, link or group
 for a date range or N days; bar transit through countries (optionally for some commodities);
 multiply tariffs or times; add a risk premium (a share of the cargo's value) on links in some
-countries; change demand; add capacity or a link. A scenario may extend another (``extends``).
+countries; change demand; add capacity or a link. A scenario may extend another (``extends``). Each event is a
+disruption or a market condition (:data:`Category`): closures, derates, bars, premiums and
+slow-downs are disruptions; tariff multipliers, demand changes and investments are market
+conditions, unless the event says otherwise (``category:``).
 
 Every class here is public; :mod:`corridor.scenario` states them.
 """
@@ -13,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -30,9 +33,22 @@ MAX_FACTOR = 1_000.0
 """The largest multiplier a scenario may apply (tariffs, times, demand, capacity)."""
 
 
-class _Timed(StrictModel):
-    """When an event holds: from ``start`` to ``end`` (inclusive), or ``days`` from ``start``."""
+Category = Literal["disruption", "market"]
+"""What an event is to an impact: a ``disruption`` (something goes wrong: a closure, a derate, a
+transit bar, a priced risk, a slow-down) or a ``market`` condition (what the disruption meets:
+freight rates and tariffs, demand, and the network as built, investments included). An impact
+prices a scenario's disruptions against the same scenario with only its market conditions."""
 
+
+class _Timed(StrictModel):
+    """When an event holds: from ``start`` to ``end`` (inclusive), or ``days`` from ``start``;
+    ``category`` overrides the event type's (:data:`Category`)."""
+
+    default_category: ClassVar[Category] = "disruption"
+
+    category: Category | None = Field(
+        default=None, description="disruption or market (default: the event type's, see Category)"
+    )
     start: dt.date | None = None
     end: dt.date | None = None
     days: float | None = Field(default=None, gt=0, le=MAX_DAYS)
@@ -67,6 +83,11 @@ class _Timed(StrictModel):
         else:
             end = self.end or horizon.end
         return max(start, horizon.start), min(end, horizon.end)
+
+    @property
+    def kind(self) -> Category:
+        """The event's category: its own ``category``, else its type's default."""
+        return self.category or self.default_category
 
     def share_of(self, horizon: Horizon) -> float:
         """Share of the horizon's days the event holds."""
@@ -109,6 +130,7 @@ class MultiplyTariff(_Timed):
     some ``modes`` (freight rates rising or falling: the sea spot market)."""
 
     type: Literal["multiply_tariff"]
+    default_category: ClassVar[Category] = "market"
     factor: float = Field(gt=0, le=MAX_FACTOR)
     target: str | None = None
     countries: list[str] | None = None
@@ -164,6 +186,7 @@ class RiskPremium(_Timed):
 
 class ChangeDemand(_Timed):
     type: Literal["demand"]
+    default_category: ClassVar[Category] = "market"
     factor: float = Field(ge=0, le=MAX_FACTOR)
     origin: str | None = None
     destination: str | None = None
@@ -172,6 +195,7 @@ class ChangeDemand(_Timed):
 
 class AddCapacity(_Timed):
     type: Literal["add_capacity"]
+    default_category: ClassVar[Category] = "market"
     target: str
     factor: float = Field(gt=0, le=MAX_FACTOR, description="capacity multiplied by this (2 doubles it)")
     cost_usd: float | None = Field(default=None, ge=0, le=1e13, description="investment cost, for appraisal")
@@ -185,6 +209,7 @@ class AddLink(_Timed):
     """
 
     type: Literal["add_link"]
+    default_category: ClassVar[Category] = "market"
     link: dict[str, Any]
     tariffs: list[dict[str, Any]] = Field(default_factory=list)
     cost_usd: float | None = Field(default=None, ge=0, le=1e13, description="investment cost, for appraisal")
@@ -213,17 +238,35 @@ class Horizon(StrictModel):
         return (self.end - self.start).days + 1
 
 
+COST_OF_CAPITAL_PER_YEAR = 0.10
+"""Cost of capital of deferred crude, a share of its value a year. Assumption: 10 percent a year,
+the rate at which commodities.csv already prices crude's time (capital tied up in oil in transit)
+and the discount rate of the standardised measure of oil reserves (PV-10)."""
+DEFERRAL_DAYS = 180.0
+"""Days until output that was cut is produced and sold. Assumption: made up within about half a
+year of the cut once the outlet reopens; no published make-up period for Kazakh fields was found,
+so the impact reports the carrying cost apart for a reader to scale."""
+
+
 class Oil(StrictModel):
     """What crude is worth in a scenario: a price and the blend's discount to it, per barrel.
 
     Crude that cannot leave fills the fields' storage, then output is cut: the cut output is
-    deferred (produced later), not destroyed, so it is valued at the revenue it defers, the
-    price less the blend's discount; ``lost_share`` is the part of it never produced at all.
+    deferred (produced later), not destroyed, so it costs its carrying cost: its value (the
+    price less the blend's discount) times ``cost_of_capital_per_year`` over ``deferral_days``,
+    plus ``storage_usd_per_bbl_day`` where storage is paid (none while it waits in the
+    reservoir). ``lost_share`` is the part of it never produced at all: that part costs its
+    value.
     """
 
     price_usd_per_bbl: float = Field(gt=0, le=1000)
     blend_discount_usd_per_bbl: float = Field(default=0.0, ge=0, le=1000)
     lost_share: float = Field(default=0.0, ge=0, le=1)
+    cost_of_capital_per_year: float = Field(
+        default=COST_OF_CAPITAL_PER_YEAR, ge=0, le=1, description="share of the deferred value a year"
+    )
+    deferral_days: float = Field(default=DEFERRAL_DAYS, ge=0, le=MAX_DAYS, description="days until cut output is sold")
+    storage_usd_per_bbl_day: float = Field(default=0.0, ge=0, le=10, description="storage paid on deferred output")
     source: str | None = None
 
     @model_validator(mode="after")
@@ -231,6 +274,10 @@ class Oil(StrictModel):
         if self.blend_discount_usd_per_bbl >= self.price_usd_per_bbl:
             raise ValueError("blend_discount_usd_per_bbl must be below price_usd_per_bbl")
         return self
+
+    def carrying_share(self) -> float:
+        """Carrying cost of deferred output as a share of its value (storage aside)."""
+        return self.cost_of_capital_per_year * self.deferral_days / 365.0
 
 
 DEFAULT_HORIZON = Horizon(start=dt.date(2022, 1, 1), end=dt.date(2022, 12, 31))

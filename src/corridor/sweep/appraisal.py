@@ -144,6 +144,7 @@ class Appraisal:
         """Plain data for JSON."""
         return {
             "years": len(self.baseline.years),
+            "scenario": self.baseline.scenario,
             "seed": self.baseline.seed,
             "expected_loss_without_usd": round(self.baseline.expected_annual_loss_usd, 2),
             "standard_error_usd": round(self.baseline.standard_error_usd, 2),
@@ -160,6 +161,7 @@ def appraise(
     *,
     years: int,
     hazards: Sequence[Hazard] | None = None,
+    scenario: Scenario | None = None,
     options: SweepOptions | None = None,
 ) -> Appraisal:
     """Price the same sampled years without and with each candidate; rank by loss reduction per dollar.
@@ -174,6 +176,9 @@ def appraise(
         Years sampled, the same for every candidate (common random numbers).
     hazards
         What can happen (:func:`corridor.sweep.load_hazards`); default: the built-in table.
+    scenario
+        The world the candidates are judged in (the sanctions of 2022, say): its events hold in
+        every sampled year, without and with each candidate, over its horizon. Default: none.
     options
         Seed, executor, workers, progress (:class:`SweepOptions`), shared by every candidate's run.
 
@@ -207,13 +212,15 @@ def appraise(
             options.progress(runs[0] * years + done, total)
 
     run_options = replace(options, progress=step)
-    without = risk(network, demand, years=years, hazards=hazards, options=run_options)
+    without = risk(network, demand, years=years, hazards=hazards, scenario=scenario, options=run_options)
     run_options = replace(run_options, on_start=None)  # the dashboard address was printed once
-    plain = transit_dependency(network, assign(network, demand, solver_options=options.solver_options))
+    world = with_investments(network, scenario) if scenario is not None else network
+    plain = transit_dependency(world, assign(network, demand, scenario=scenario, solver_options=options.solver_options))
     rows, dependency = [], []
     for candidate in candidates:
         runs[0] += 1
-        with_it = risk(network, demand, years=years, hazards=hazards, scenario=candidate, options=run_options)
+        judged = _within(scenario, candidate)
+        with_it = risk(network, demand, years=years, hazards=hazards, scenario=judged, options=run_options)
         gain = without.years["loss_usd"].to_numpy(float) - with_it.years["loss_usd"].to_numpy(float)
         cost = candidate_cost(candidate)
         row: dict[str, Any] = {
@@ -232,9 +239,9 @@ def appraise(
             row[col.replace("stranded_", "stranded_reduction_")] = float(
                 (without.years[col] - with_it.years[col]).mean()
             )
-        invested = with_investments(network, candidate)
+        invested = with_investments(network, judged)
         after = transit_dependency(
-            invested, assign(network, demand, scenario=candidate, solver_options=options.solver_options)
+            invested, assign(network, demand, scenario=judged, solver_options=options.solver_options)
         )
         change = _dependency_change(plain, after)
         change.insert(0, "candidate", candidate.name)
@@ -252,6 +259,15 @@ def appraise(
         dependency=pd.concat(dependency, ignore_index=True) if dependency else pd.DataFrame(columns=columns),
         baseline=without,
         seconds=time.perf_counter() - start,
+    )
+
+
+def _within(scenario: Scenario | None, candidate: Scenario) -> Scenario:
+    """A candidate's investments added to a scenario's events (its horizon and name kept apart)."""
+    if scenario is None:
+        return candidate
+    return scenario.model_copy(
+        update={"name": f"{candidate.name} under {scenario.name}", "events": [*scenario.events, *candidate.events]}
     )
 
 

@@ -313,7 +313,7 @@ class _ValidationSolver:
     """A worker's state for validation draws: the published network, its calibration, the demand."""
 
     def __init__(
-        self, network: Network, demand: Demand, assumptions: pd.DataFrame, parameters: pd.DataFrame | None
+        self, network: Network, demand: Demand | None, assumptions: pd.DataFrame, parameters: pd.DataFrame | None
     ) -> None:
         self.network, self.demand, self.assumptions, self.parameters = network, demand, assumptions, parameters
 
@@ -324,16 +324,19 @@ class _ValidationSolver:
         names = list(self.assumptions["field"])
         days = [float(v) for v, f in zip(values, names, strict=True) if f == HOLD_UP]
         table = validation_table(network, self.demand, risk_days=days[:1])
-        chosen = table[table["variant"] != ""]
-        # the draw's hold-up is a variant of 2022, unless it equals the shipped value (no variant then)
-        rows = pd.concat(
-            [
-                table[table["year"].astype(int) == 2021],
-                chosen if not chosen.empty else table[table["year"].astype(int) == 2022],
-            ]
-        )
-        years, figures, model = rows["year"].astype(int), rows["figure"].astype(str), rows["model"].astype(float)
-        return {f"{y}|{f}": float(m) for y, f, m in zip(years, figures, model, strict=True)}
+        # the draw's hold-up replaces the shipped one in the years that have it as a variant
+        variant = table[table["variant"] != ""]
+        plain = table[table["variant"] == ""]
+        plain = plain[~plain["year"].astype(int).isin(set(variant["year"].astype(int)))]
+        rows = pd.concat([plain, variant])
+        return {
+            _key(y, m, f): float(v)
+            for y, m, f, v in zip(rows["year"], rows["measure"], rows["figure"], rows["model"], strict=True)
+        }
+
+
+def _key(year: Any, measure: Any, figure: Any) -> str:
+    return f"{int(year)}|{measure}|{figure}"
 
 
 def _solve_validation(
@@ -344,7 +347,7 @@ def _solve_validation(
 
 def validation_ranges(
     network: Network,
-    demand: Demand,
+    demand: Demand | None = None,
     *,
     samples: int,
     assumptions: pd.DataFrame,
@@ -356,8 +359,10 @@ def validation_ranges(
     """``validate-model`` over draws of the assumptions: each published figure beside the model's
     P10-P90, and the share of figures inside it (coverage).
 
-    A draw acts on the network's tables and calibration and on the 2022 replay's hold-up
-    (``sanctions-2022#0`` ``expected_delay_days``); the replay's other events keep their values.
+    A draw acts on the network's tables and calibration and on the replayed scenario's hold-up
+    (``sanctions-2022#0`` ``expected_delay_days``); the scenario's other events keep their values.
+    ``demand`` replaces the fitted year's demand (default: each year's own, as
+    :func:`corridor.analysis.calibrate.validation_table` uses).
 
     Raises
     ------
@@ -380,9 +385,9 @@ def validation_ranges(
     )
     model = pd.DataFrame(results)
     targets = load_targets() if targets is None else targets
-    out = targets[["year", "figure", "unit", "value", "low", "high", "source"]].copy()
+    out = targets[["year", "figure", "measure", "unit", "value", "low", "high", "source"]].copy()
     out["year"] = out["year"].astype(int)
-    keys = [f"{y}|{f}" for y, f in zip(out["year"], out["figure"], strict=True)]
+    keys = [_key(y, m, f) for y, m, f in zip(out["year"], out["measure"], out["figure"], strict=True)]
     for name, q in PERCENTILES.items():
         out[name] = [float(np.percentile(model[k], q)) if k in model else np.nan for k in keys]
     value = out["value"].astype(float)

@@ -109,7 +109,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for router in (places.router, routes.router, scenarios.router, impact.router, docs.router):
         app.include_router(router)
     if importlib.util.find_spec("corridor.news") is not None:
+        from corridor.web._incidents import incidents_router
+
         app.include_router(news.router)
+        context: WebContext = app.state.context
+        app.include_router(incidents_router(lambda: context.settings.results_path))
     app.mount("/static", StaticFiles(directory=ASSETS), name="static")
     app.add_api_route("/", _page, include_in_schema=False)
     return app

@@ -112,6 +112,21 @@ def impact_summary(result: dict[str, Any]) -> list[dict[str, Any]]:
     return rows
 
 
+def period_rows(periods: list[dict[str, Any]]) -> pd.DataFrame:
+    """The impact's period series as one flat table: a row per period, corridor and direction
+    (``corridor`` "all" carries the period's stranded cargo and its change in cost)."""
+    rows: list[dict[str, Any]] = []
+    for p in periods:
+        when = {"start": p.get("start"), "end": p.get("end"), "days": p.get("days")}
+        for d in p.get("directions") or []:
+            rows.append({**when, "corridor": "all", **d, "delta_cost_usd": p.get("delta_cost_usd")})
+        for c in p.get("corridors") or []:
+            rows.append({**when, **c})
+        if not p.get("directions") and not p.get("corridors"):
+            rows.append({**when, **{k: v for k, v in p.items() if not isinstance(v, list | dict)}})
+    return pd.DataFrame(rows)
+
+
 def _rounded(frame: pd.DataFrame, digits: int = 2) -> pd.DataFrame:
     out = frame.copy()
     for column in out.columns:
@@ -145,16 +160,20 @@ def impact_tables(result: dict[str, Any], *, readable: bool = True) -> dict[str,
         "rent_change_usd": "Change in scarcity rent (USD)",
     })  # fmt: skip
     corridors = pd.DataFrame(result.get("corridors") or [])
-    if not corridors.empty:
+    if not corridors.empty and "unit" not in corridors.columns:
         corridors.insert(2, "unit", [_unit(result, c) for c in corridors["commodity"]])
     tables["corridors"] = _renamed(corridors, {
         "group": "Corridor", "commodity": "Commodity", "unit": "Unit", "before": "Before (units over the horizon)",
         "after": "After (units over the horizon)", "moved": "Moved (after - before)",
     })  # fmt: skip
-    periods = result.get("periods")
-    if periods:
-        tables["periods"] = _renamed(pd.json_normalize(periods), {
-            "start": "Period start", "end": "Period end", "teu": "TEU", "t": "Tonnes",
+    periods = period_rows(result.get("periods") or [])
+    if not periods.empty:
+        tables["periods"] = _renamed(periods, {
+            "start": "Period start", "end": "Period end", "days": "Days", "corridor": "Corridor",
+            "direction": "Direction", "volume_teu": "Volume (TEU)", "volume_t": "Volume (t)",
+            "volume_teu_baseline": "Volume without the scenario (TEU)",
+            "volume_t_baseline": "Volume without the scenario (t)", "stranded_teu": "Stranded (TEU)",
+            "stranded_t": "Stranded (t)", "delta_cost_usd": "Change in cost (USD)",
         })  # fmt: skip
     dependency = pd.DataFrame(result.get("dependency") or [])
     tables["dependency"] = _renamed(dependency, {

@@ -537,7 +537,12 @@ function showImpact(r, job) {
 function drawPeriods(periods, names) {
   // One line per corridor and direction: TEU where it carries containers, tonnes otherwise.
   const series = new Map();
-  periods.forEach((p, i) => {
+  // the impact's periods nest their corridors (and directions): one flat row per corridor and direction
+  const flat = periods.flatMap((p) => (Array.isArray(p.corridors)
+    ? p.corridors.map((c) => ({ start: p.start, end: p.end, corridor: c.corridor, direction: c.direction,
+      volume_teu: c.volume_teu, volume_t: c.volume_t }))
+    : [p]));
+  flat.forEach((p, i) => {
     const label = Object.entries(p).filter(([k, v]) => typeof v === "string" && k !== "start" && k !== "end")
       .map(([, v]) => names[v] || v).join(" · ") || "all";
     const teu = Number(p.teu || p.volume_teu || 0);
@@ -546,7 +551,7 @@ function drawPeriods(periods, names) {
     if (!series.has(key)) series.set(key, new Map());
     series.get(key).set(p.start, (series.get(key).get(p.start) || 0) + (teu || t));
   });
-  const starts = [...new Set(periods.map((p) => p.start))].sort();
+  const starts = [...new Set(flat.map((p) => p.start))].sort();
   const top = [...series.entries()].sort((a, b) => Math.max(...b[1].values()) - Math.max(...a[1].values())).slice(0, 6);
   const w = 320; const h = 150; const pad = 30;
   const top_ = 14 + 9 * top.length;  // the plot starts below the line labels

@@ -25,6 +25,11 @@ JobId = Annotated[str, Path(max_length=40)]
 class ImpactRequest(BaseModel):
     scenario: str = Field(pattern=NAME_PATTERN, description="A built-in or saved scenario's name.")
     period: Literal["day", "week", "month"] = "week"
+    base: str | None = Field(
+        default=None,
+        pattern=NAME_PATTERN,
+        description="A scenario whose events hold in every run: the impact is measured on top of it.",
+    )
 
 
 @router.post("/impact", status_code=202)
@@ -34,24 +39,26 @@ def start_impact(ctx: Ctx, request: ImpactRequest) -> dict[str, Any]:
     from corridor.analysis import impact
 
     chosen = ctx.scenario(request.scenario)
-    if chosen.horizon is None:
+    base = None if request.base is None else ctx.scenario(request.base)
+    horizon = chosen.horizon or (base.horizon if base is not None else None)
+    if horizon is None:
         raise RequestError(f"scenario {chosen.name!r} has no horizon; an impact needs one")
 
     def work(report: Any) -> dict[str, Any]:
-        result = impact(ctx.network(), ctx.demand(), chosen, period=request.period,
+        result = impact(ctx.network(), ctx.demand(), chosen, base=base, period=request.period,
                         progress=lambda done, total: report(done / max(total, 1)))  # fmt: skip
-        return _readable(ctx, result.to_dict(), chosen)
+        return _readable(ctx, result.to_dict(), horizon)
 
     return {"job": ctx.jobs.start("impact", work).id}
 
 
-def _readable(ctx: WebContext, data: dict[str, Any], scenario: Any) -> dict[str, Any]:
+def _readable(ctx: WebContext, data: dict[str, Any], horizon: Any) -> dict[str, Any]:
     network = ctx.network()
     names = Names(network)
     units = {str(c): str(u) for c, u in zip(network.commodities["id"], network.commodities["unit"], strict=True)}
     for row in data.get("bottlenecks", []):
         row["name"] = names.of(str(row.get("element", "")))
-    readable = {**data, "horizon": scenario.horizon.model_dump(mode="json"), "units": units,
+    readable = {**data, "horizon": horizon.model_dump(mode="json"), "units": units,
                 "group_names": {g: names.of(g) for g in names.group}}  # fmt: skip
     return {**readable, "summary": impact_summary(readable)}
 

@@ -1,0 +1,234 @@
+"""The news monitor measured: merging articles into incidents on the labelled corpus, and throughput.
+
+Scores (``--part dev`` or ``--part test``): the whole corpus (benchmarks/news/corpus) is ingested
+into a fresh results store in publication order, as a stream would bring it; then, against
+benchmarks/news/incidents.yaml,
+
+- pairwise precision and recall of article-to-incident merging: over pairs of articles, a pair
+  is "together" when the two share an incident (the labelled ones, or the monitor's);
+- the share of labelled incidents whose start and end the monitor gives right (the monitor's
+  incident that shares most articles with it and names its asset or one it accepts).
+
+A pair belongs to the development part when both articles are in it (split rule of
+benchmarks/news/README.md, ``split_of`` in benchmarks/news.py), to the test part otherwise; an
+incident likewise. Every test-part score is logged in benchmarks/news/monitor-test-log.md
+(``--part test --log``), whatever it shows.
+
+Throughput (``--throughput N --copies K``): N articles made from the corpus's paragraphs (each a
+new mix, so few are near-copies of another) plus K reposts of each (exact and near copies),
+ingested in one call; prints articles per second and the store's size. The reader reads only the
+N distinct ones: copies cost a hash and a MinHash lookup.
+
+    python benchmarks/bench_monitor.py --part dev
+    python benchmarks/bench_monitor.py --throughput 300
+    python benchmarks/bench_monitor.py --throughput 1000 --copies 9   # 10,000 articles
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import hashlib
+import itertools
+import json
+import random
+import sys
+import tempfile
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+HERE = Path(__file__).resolve().parent
+CORPUS = HERE / "news" / "corpus"
+LABELS = HERE / "news" / "incidents.yaml"
+TEST_LOG = HERE / "news" / "monitor-test-log.md"
+
+
+def split_of(source: str) -> str:
+    """'dev' or 'test' by the rule fixed in benchmarks/news/README.md (the same as benchmarks/news.py)."""
+    return "dev" if hashlib.sha1(source.encode("utf-8")).hexdigest()[-1] in "0123456789" else "test"
+
+
+def corpus_articles() -> dict[str, dict[str, Any]]:
+    """Corpus id -> its front matter (source, published, ...)."""
+    from corridor.news.monitor import parse_front_matter
+
+    out = {}
+    for path in sorted(CORPUS.glob("*.md")):
+        head, _ = parse_front_matter(path.read_text(encoding="utf-8"), where=str(path))
+        out[str(head["id"])] = head
+    return out
+
+
+def together(groups: Iterable[Iterable[str]]) -> set[tuple[str, str]]:
+    """Unordered pairs of articles that share a group."""
+    pairs: set[tuple[str, str]] = set()
+    for group in groups:
+        members = sorted(set(group))
+        pairs.update(itertools.combinations(members, 2))
+    return pairs
+
+
+def ratio(hit: int, total: int) -> float:
+    return hit / total if total else 1.0
+
+
+def run_monitor(store: Path) -> tuple[list[Any], dict[int, str]]:
+    """Ingest the corpus; the monitor's incidents and article id -> corpus id."""
+    from corridor.news.monitor import articles_in, incidents_on, ingest
+
+    ingest(store, [CORPUS])
+    by_source = {str(h["source"]): cid for cid, h in corpus_articles().items()}
+    ids = {int(a["id"]): by_source[str(a["source"])] for a in articles_in(store)}
+    return incidents_on(store, on=None), ids
+
+
+def score(part: str, incidents: Sequence[Any], ids: Mapping[int, str]) -> dict[str, Any]:
+    heads = corpus_articles()
+    parts = {cid: split_of(str(h["source"])) for cid, h in heads.items()}
+    labels = yaml.safe_load(LABELS.read_text(encoding="utf-8"))
+    labelled, covered = labels["incidents"], set(labels["articles"])
+
+    def in_part(members: Iterable[str]) -> bool:
+        dev = all(parts[m] == "dev" for m in members)
+        return dev if part == "dev" else not dev
+
+    predicted_groups = [[ids[a] for a in s.articles if ids[a] in covered] for s in incidents]
+    truth = {p for p in together(i["articles"] for i in labelled) if in_part(p)}
+    found = {p for p in together(predicted_groups) if in_part(p)}
+    right = 0
+    wrong: list[str] = []
+    scored = [i for i in labelled if in_part(i["articles"])]
+    for label in scored:
+        names = {label["asset"], *label.get("accept", [])}
+        best, overlap = None, 0
+        for s, group in zip(incidents, predicted_groups, strict=True):
+            shared = len(set(group) & set(label["articles"]))
+            if s.asset in names and shared > overlap:
+                best, overlap = s, shared
+        ok = best is not None and best.start == _day(label.get("start")) and best.end == _day(label.get("end"))
+        right += ok
+        if not ok:
+            got = "no incident" if best is None else f"{best.asset} {best.start}..{best.end}"
+            wrong.append(f"{label['id']}: expected {label.get('start')}..{label.get('end')}, got {got}")
+    return {
+        "part": part,
+        "pairs_labelled": len(truth),
+        "pairs_found": len(found),
+        "pairwise_precision": round(ratio(len(truth & found), len(found)), 3),
+        "pairwise_recall": round(ratio(len(truth & found), len(truth)), 3),
+        "incidents_labelled": len(scored),
+        "start_end_right": round(ratio(right, len(scored)), 3),
+        "false_pairs": sorted(f"{a} + {b}" for a, b in found - truth) if part == "dev" else len(found - truth),
+        "missed_pairs": sorted(f"{a} + {b}" for a, b in truth - found) if part == "dev" else len(truth - found),
+        "wrong_start_end": wrong if part == "dev" else len(wrong),
+    }
+
+
+def log_test_score(result: Mapping[str, Any], note: str = "") -> None:
+    """Append a test-part score to monitor-test-log.md with the commit it was taken on."""
+    import subprocess
+
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=False, cwd=HERE
+    ).stdout.strip()
+    dirty = subprocess.run(
+        ["git", "status", "--porcelain", "src"], capture_output=True, text=True, check=False, cwd=HERE
+    )
+    when = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    line = (
+        f"| {when} | {commit}{'+changes' if dirty.stdout.strip() else ''}{' ' + note if note else ''} "
+        f"| {result['pairwise_precision']:.3f} "
+        f"| {result['pairwise_recall']:.3f} | {result['start_end_right']:.3f} | {result['pairs_labelled']} "
+        f"| {result['incidents_labelled']} |\n"
+    )
+    with TEST_LOG.open("a", encoding="utf-8") as out:
+        out.write(line)
+
+
+def _day(value: Any) -> dt.date | None:
+    if value is None:
+        return None
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+
+
+def synthetic_articles(n: int, copies: int = 1, seed: int = 7) -> list[Any]:
+    """n articles mixed from the corpus's paragraphs, then ``copies`` reposts of each (half exact,
+    half with a line added at the top: near-copies), dated within the corpus's years."""
+    from corridor.news.monitor import RawArticle, parse_front_matter
+
+    rng = random.Random(seed)
+    bodies = []
+    for path in sorted(CORPUS.glob("*.md")):
+        head, body = parse_front_matter(path.read_text(encoding="utf-8"))
+        paragraphs = [p for p in body.split("\n\n") if len(p) > 80]
+        bodies.append((head, paragraphs))
+    made = []
+    for i in range(n):
+        head, paragraphs = rng.choice(bodies)
+        _, extra = rng.choice(bodies)
+        chosen = rng.sample(paragraphs, k=min(len(paragraphs), 3)) + rng.sample(extra, k=min(len(extra), 2))
+        published = dt.date.fromisoformat(str(head["published"])) + dt.timedelta(days=rng.randint(0, 400))
+        made.append(RawArticle("\n\n".join(chosen), f"https://example.test/{i}", "synthetic", published))
+    reposts = []
+    for k in range(copies):
+        for i, article in enumerate(made):
+            text = article.text if (i + k) % 2 else f"Updated {k}. " + article.text
+            reposts.append(RawArticle(text, f"https://copy{k}.test/{i}", "synthetic", article.published))
+    return made + reposts
+
+
+def throughput(n: int, copies: int) -> dict[str, Any]:
+    from corridor.news.monitor import ingest_articles
+
+    articles = synthetic_articles(n, copies)
+    with tempfile.TemporaryDirectory() as folder:
+        store = Path(folder) / "results.sqlite"
+        started, cpu = time.perf_counter(), time.process_time()
+        report = ingest_articles(store, articles)
+        seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+        size = store.stat().st_size
+    return {
+        "articles": len(articles),
+        "distinct": n,
+        "added": report.added,
+        "duplicates": report.duplicates,
+        "incidents": len(report.incidents_opened),
+        "seconds": round(seconds, 1),
+        "articles_per_s": round(len(articles) / seconds, 1),
+        "cpu_seconds": round(cpu, 1),
+        "articles_per_cpu_s": round(len(articles) / cpu, 1),
+        "distinct_read_per_cpu_s": round(n / cpu, 1),
+        "store_bytes": size,
+        "store_bytes_per_article": round(size / len(articles)),
+    }
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--part", choices=["dev", "test"], help="score merging on this part")
+    parser.add_argument("--throughput", type=int, metavar="N", help="ingest N mixed articles and their copies")
+    parser.add_argument("--log", action="store_true", help="append a test-part score to news/monitor-test-log.md")
+    parser.add_argument("--note", default="", help="what else the logged score ran with (another reader)")
+    parser.add_argument("--copies", type=int, default=1, help="reposts of each mixed article (default 1)")
+    args = parser.parse_args(argv)
+    if args.part:
+        with tempfile.TemporaryDirectory() as folder:
+            incidents, ids = run_monitor(Path(folder) / "results.sqlite")
+        result = score(args.part, incidents, ids)
+        if args.part == "test" and args.log:
+            log_test_score(result, args.note)
+        print(json.dumps(result, indent=2, ensure_ascii=False))
+    if args.throughput:
+        print(json.dumps(throughput(args.throughput, args.copies), indent=2))
+    if not args.part and not args.throughput:
+        parser.print_help()
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,52 @@
+"""Assignments over a year of dated networks (``assign --year``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from corridor.analysis.yearly import assign_span, assign_year, day_pieces, market_network_on
+from corridor.flow import assign, load_demand
+from corridor.network import group_members
+
+
+def caspian_teu(net, result) -> float:  # type: ignore[no-untyped-def]
+    _, links = group_members(net, "caspian_crossing")
+    f = result.flows
+    return float(f.loc[(f["commodity"] == "container") & f["link"].isin(links), "flow_per_year"].sum())
+
+
+def on_link(result, link: str) -> float:  # type: ignore[no-untyped-def]
+    f = result.flows
+    return float(f.loc[f["link"] == link, "flow_per_year"].sum())
+
+
+def test_2023_moves_more_containers_across_the_caspian_than_2021(eurasia) -> None:  # type: ignore[no-untyped-def]
+    y2021, _ = assign_year(eurasia, 2021)
+    y2023, _ = assign_year(eurasia, 2023)
+    assert caspian_teu(eurasia, y2023) > caspian_teu(eurasia, y2021)
+
+
+def test_atyrau_samara_carries_its_published_2021_volume(eurasia) -> None:  # type: ignore[no-untyped-def]
+    result, _ = assign_year(eurasia, 2021)
+    # 8 Mt through Atyrau-Samara (R46; about 11 Mt a year in May 2022, H1); BTC carries Azerbaijan's crude
+    assert on_link(result, "ru_atyrau_samara") == pytest.approx(8.0e6, rel=0.15)
+    assert on_link(result, "btc_sangachal_ceyhan") >= 25e6
+
+
+def test_a_span_is_the_day_weighted_mean_of_its_stretches(eurasia) -> None:  # type: ignore[no-untyped-def]
+    demand = load_demand(eurasia, year=2023)
+    start, end = dt.date(2023, 5, 1), dt.date(2023, 6, 30)
+    whole = assign_span(eurasia, demand, start, end)
+    # cut where the crossing grew (23 May, R88) and where the sea market's month turns (1 June)
+    pieces = day_pieces(eurasia, start, end)
+    assert pieces == [
+        (dt.date(2023, 5, 1), dt.date(2023, 5, 22)),
+        (dt.date(2023, 5, 23), dt.date(2023, 5, 31)),
+        (dt.date(2023, 6, 1), dt.date(2023, 6, 30)),
+    ]
+    teu = [caspian_teu(eurasia, assign(market_network_on(eurasia, a), demand)) for a, _ in pieces]
+    days = [(b - a).days + 1 for a, b in pieces]
+    expected = sum(t * d for t, d in zip(teu, days, strict=True)) / sum(days)
+    assert caspian_teu(eurasia, whole) == pytest.approx(expected, rel=1e-6)
