@@ -45,7 +45,7 @@ LOGNORMAL_Z = 1.6448536269514722
 """The standard normal's 95th percentile: a lognormal row's low and high sit at its 5th and 95th
 percentiles (the wider side sets the spread), and draws are cut to low..high."""
 
-_KEYS = {"nodes": "id", "links": "id", "commodities": "id", "congestion": "element", "risks": "hazard"}
+_KEYS = {"nodes": "id", "links": "id", "groups": "id", "commodities": "id", "congestion": "element", "risks": "hazard"}
 """The column that names a row, per table that has one (segments: commodity/segment)."""
 
 
