@@ -4,7 +4,8 @@
 
 * ``--only``: the groups to run, of ``routing``, ``cold_start``, ``assignment``, ``sweeps``,
   ``criticality``, ``guards``, ``web``, ``osm`` (importing a generated 1,200,000-node extract),
-  ``assignment_large`` (the priced LP at 100,000 nodes and the sweep up to it) (default: all).
+  ``assignment_large`` (the priced LP at 100,000 nodes and the sweep up to it), ``uncertainty``
+  (draws of the assumptions on one and two Dask workers) (default: all).
 * ``--quick``: smaller cases (a 3,000-node assignment, 20,000 sampled years, no synthetic N-1,
   one run of each guard): ``make bench-quick``, about 3 minutes on a 2-core machine.
 * ``--no-plain``: skip the plain assignment LP (about half an hour at 10,000 nodes); the floor
@@ -27,7 +28,18 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-GROUPS = ("routing", "cold_start", "assignment", "sweeps", "criticality", "guards", "web", "osm", "assignment_large")
+GROUPS = (
+    "routing",
+    "cold_start",
+    "assignment",
+    "sweeps",
+    "criticality",
+    "guards",
+    "web",
+    "osm",
+    "assignment_large",
+    "uncertainty",
+)
 
 TARGETS = {
     "routing.over_networkx": (">=", 15.0),
@@ -49,6 +61,8 @@ TARGETS = {
     "osm.nodes_per_second": (">=", 200_000),
     "assignment_large.nodes": (">=", 100_000),
     "assignment_large.priced_over_floor": ("<=", 10.0),
+    "uncertainty.dask_2_over_1": (">=", 1.7),
+    "uncertainty.sample_over_cold_impact": ("<=", 0.5),
 }
 
 
@@ -72,6 +86,8 @@ def _argv(group: str, quick: bool, no_plain: bool) -> list[str]:
         return ["--sizes", "3000,10000"] if quick else []
     if group == "osm":
         return ["--nodes", "300000"] if quick else []
+    if group == "uncertainty":
+        return ["--samples", "4"] if quick else []
     return []
 
 

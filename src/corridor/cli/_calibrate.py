@@ -47,10 +47,19 @@ def calibrate(
 def validate_model(
     as_json: bool = typer.Option(False, "--json", help="Machine-readable output: rows and statistics."),
     data: Path | None = sh.DATA_OPTION,
+    samples: int | None = typer.Option(None, "--samples", help="Draws of the assumptions: P10-P90 and coverage."),
+    seed: int = typer.Option(1, "--seed", help="Random seed of the draws (with --samples)."),
+    executor: str = sh.EXECUTOR_OPTION,
+    workers: int | None = sh.WORKERS_OPTION,
 ) -> None:
     """Each published figure beside the model's: 2021 fitted, 2022-2024 replayed year by year without refitting."""
     from corridor.analysis.calibrate import validation_statistics, validation_table
 
+    if samples is not None:
+        from corridor.cli._uncertainty import ranged_validation
+
+        ranged_validation(samples=samples, seed=seed, executor=executor, workers=workers, data=data, as_json=as_json)
+        return
     net = sh.load_network_or_exit(data)
     with sh.Progress("replaying the years"):
         table = sh.guard(lambda: validation_table(net))

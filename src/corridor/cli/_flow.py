@@ -63,6 +63,10 @@ def impact(
         None, "--base", help="Measure on top of this scenario (name or YAML): its events hold in every run."
     ),
     period: str = typer.Option("week", "--period", help="Length of a period: day, week or month."),
+    samples: int | None = typer.Option(None, "--samples", help="Draws of the assumptions: ranges and drivers."),
+    seed: int = typer.Option(1, "--seed", help="Random seed of the draws (with --samples)."),
+    executor: str = sh.EXECUTOR_OPTION,
+    workers: int | None = sh.WORKERS_OPTION,
     demand_file: Path | None = sh.DEMAND_OPTION,
     series_file: Path | None = typer.Option(
         None, "--series", help="Write the series per period, corridor and direction (.csv or .xlsx)."
@@ -80,6 +84,12 @@ def impact(
 
     if period not in ("day", "week", "month"):
         raise sh.fail(RequestError(f"period is {period!r}; expected day, week or month"))
+    if samples is not None:
+        from corridor.cli._uncertainty import ranged_impact
+
+        ranged_impact(scenario, period=period, samples=samples, seed=seed, executor=executor, workers=workers,
+                      data=data, demand_file=demand_file, as_json=as_json)  # fmt: skip
+        return
     if series_file is not None and series_file.suffix.lower() not in (".csv", ".xlsx"):
         raise sh.fail(RequestError(f"--series {series_file}: expected a name ending in .csv or .xlsx"))
     plot = sh.figure_path(plot)

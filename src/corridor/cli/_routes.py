@@ -213,8 +213,11 @@ def network_show(
     net = sh.load_network_or_exit(data)
     if as_json:
         from corridor.cli._render import network_records
+        from corridor.network.assumptions import assumption_records, load_assumptions
 
-        sh.emit_json(network_records(net))
+        sh.emit_json(
+            {**network_records(net), "assumptions": assumption_records(sh.guard(lambda: load_assumptions(data)))}
+        )
         return
     from corridor.cli._render import print_network
 
@@ -224,10 +227,12 @@ def network_show(
 @sh.network_app.command("validate")
 def network_validate(path: Path = typer.Argument(..., help="Dataset folder to check.")) -> None:
     """Check a dataset folder and list every problem (file, row, field, what was expected)."""
+    from corridor.cli._uncertainty import checked_assumptions
     from corridor.network import load_network
 
     net = sh.guard(lambda: load_network(path))
-    print(f"valid: {path} has {len(net.nodes)} nodes and {len(net.links)} links")
+    ranged = checked_assumptions(path)
+    print(f"valid: {path} has {len(net.nodes)} nodes, {len(net.links)} links and {ranged} ranged assumptions")
 
 
 @sh.network_app.command("schema")

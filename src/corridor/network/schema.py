@@ -58,7 +58,7 @@ OPTIONAL_TABLES: tuple[str, ...] = ("segments", "congestion", "capacity_history"
 per commodity, at its own value and value of time), queues (else no element makes cargo wait)
 and the capacity history (``capacity-history.csv``; else every capacity holds on every day)."""
 
-OTHER_TABLES: tuple[str, ...] = ("demand", "risks")
+OTHER_TABLES: tuple[str, ...] = ("demand", "risks", "assumptions")
 """Tables that describe inputs other than the network (their schema ships beside the others)."""
 
 DTYPES = frozenset({"str", "float", "list", "source"})
