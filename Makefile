@@ -20,11 +20,11 @@ demo: $(STAMP)  ## the main job on the built-in network: tables in the terminal,
 serve: $(STAMP)  ## the map page and JSON API at http://127.0.0.1:8000/ (offline)
 	$(BIN)/corridor serve
 
-test: $(STAMP)  ## every test, slow ones included
-	$(BIN)/python -m pytest
+test: $(STAMP)  ## every test, slow ones included, on two processes (pytest-xdist)
+	$(BIN)/python -m pytest -n 2
 
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest -m "not slow"
+	$(BIN)/python -m pytest -n 2 -m "not slow"
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks conftest.py
