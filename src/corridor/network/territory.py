@@ -16,6 +16,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from corridor.network.places import group_members
+
 if TYPE_CHECKING:
     from corridor.network.tables import Network
 
@@ -28,21 +30,10 @@ STRAIT_KINDS = frozenset({"strait", "canal"})
 """Group kinds a route lists among its ``straits``."""
 
 
-def _flat_nodes(members: dict[str, tuple[str, ...]], group: str) -> list[str]:
-    """Every item of a group, nested groups flattened (nodes and links alike)."""
-    out: list[str] = []
-    stack, seen = [group], set()
-    while stack:
-        g = stack.pop()
-        if g in seen:
-            continue
-        seen.add(g)
-        for item in members[g]:
-            if item in members:
-                stack.append(item)
-            else:
-                out.append(item)
-    return out
+def _items(network: Network, group: str) -> list[str]:
+    """The node and link ids of a group, nested groups flattened."""
+    nodes, links = group_members(network, group)
+    return [*nodes, *links]
 
 
 def _passage_groups(network: Network) -> list[tuple[str, str, tuple[str, ...], list[str]]]:
@@ -50,10 +41,9 @@ def _passage_groups(network: Network) -> list[tuple[str, str, tuple[str, ...], l
     groups = network.groups
     if "kind" not in groups.columns or groups.empty:
         return []
-    members = {str(g): tuple(m) for g, m in zip(groups["id"], groups["members"], strict=True)}
     territory = groups["territory"] if "territory" in groups.columns else [()] * len(groups)
     return [
-        (str(g), str(kind), tuple(t or ()), _flat_nodes(members, str(g)))
+        (str(g), str(kind), tuple(t or ()), _items(network, str(g)))
         for g, kind, t in zip(groups["id"], groups["kind"], territory, strict=True)
         if kind in PASSAGE_KINDS
     ]
