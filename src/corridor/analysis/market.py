@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from corridor.errors import DataError, Problem
-from corridor.network import BUILTIN_DATASET, Network, builtin_dataset_path
+from corridor.network import BUILTIN_DATASET, Network, builtin_dataset_path, read_string_table
 
 __all__ = ["SEA_RATES_FILE", "load_sea_rates", "market_months", "sea_factors", "sea_market_on"]
 
@@ -42,13 +42,7 @@ def load_sea_rates(path: str | Path | None = None) -> pd.DataFrame:
 @cache
 def _read(file: str) -> pd.DataFrame:
     name = Path(file).name
-    try:
-        table = pd.read_csv(file, keep_default_na=False, dtype=str)
-    except (OSError, ValueError, pd.errors.ParserError) as err:
-        raise DataError([Problem(name, f"cannot be read as CSV: {err}")]) from None
-    missing = [c for c in _COLUMNS if c not in table.columns]
-    if missing:
-        raise DataError([Problem(name, f"columns {missing} are missing; expected {', '.join(_COLUMNS)}")])
+    table = read_string_table(file, _COLUMNS)
     problems = []
     for number, row in enumerate(table.to_dict("records"), start=2):
         month = str(row["month"])

@@ -24,7 +24,7 @@ import pandas as pd
 
 from corridor.errors import DataError, Problem
 from corridor.flow import Demand, assign
-from corridor.network import BUILTIN_DATASET, Network, builtin_dataset_path, group_members
+from corridor.network import BUILTIN_DATASET, Network, builtin_dataset_path, group_members, read_string_table
 from corridor.scenario import Close, Derate, Scenario
 
 __all__ = ["BUFFERS_FILE", "buffer_days", "buffered_storage", "load_buffers"]
@@ -48,13 +48,7 @@ def load_buffers(network: Network, path: str | Path | None = None) -> pd.DataFra
     ['cpc_tanks', 'cpc_tanker_queue']
     """
     file = builtin_dataset_path() / BUFFERS_FILE if path is None else Path(path)
-    try:
-        table = pd.read_csv(file, keep_default_na=False, dtype=str)
-    except (OSError, ValueError, pd.errors.ParserError) as err:
-        raise DataError([Problem(file.name, f"cannot be read as CSV: {err}")]) from None
-    missing = [c for c in _COLUMNS if c not in table.columns]
-    if missing:
-        raise DataError([Problem(file.name, f"columns {missing} are missing; expected {', '.join(_COLUMNS)}")])
+    table = read_string_table(file, _COLUMNS)
     known = set(network.nodes["id"]) | set(network.links["id"]) | set(network.groups["id"])
     problems: list[Problem] = []
     days: list[float] = []

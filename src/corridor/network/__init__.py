@@ -15,7 +15,13 @@
 from corridor.network.compiled import CompiledNetwork, SharedCapacity, compile_network
 from corridor.network.history import dated_stretches, day_networks, network_changes, network_on, parse_day, year_span
 from corridor.network.outlines import Country, load_countries
-from corridor.network.parameters import PARAMETER_KINDS, PARAMETERS_FILE, apply_parameters, read_parameters
+from corridor.network.parameters import (
+    PARAMETER_KINDS,
+    PARAMETERS_FILE,
+    apply_parameters,
+    read_parameters,
+    read_string_table,
+)
 from corridor.network.places import NameIndex, build_name_index, fold, group_members, link_lines, place_nodes
 from corridor.network.schema import (
     ASSUMPTION,
@@ -80,6 +86,7 @@ __all__ = [
     "raw_table",
     "read_csv_rows",
     "read_parameters",
+    "read_string_table",
     "records",
     "rows_from_frame",
     "schema_for",

@@ -15,6 +15,7 @@ values and the calibration can always start again from them:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -31,6 +32,25 @@ PARAMETER_KINDS = ("segment_share", "extra_dwell_h", "extra_charge_usd")
 _COLUMNS = ["parameter", "kind", "target", "commodity", "segment", "value", "fitted_to", "source", "note"]
 
 
+def read_string_table(path: str | Path, columns: Sequence[str]) -> pd.DataFrame:
+    """A small CSV table of the dataset as strings (empty cells stay ""), with ``columns`` required.
+
+    Raises
+    ------
+    DataError
+        The file cannot be read as CSV, or a required column is missing (named with the file).
+    """
+    file = Path(path)
+    try:
+        table = pd.read_csv(file, keep_default_na=False, dtype=str)
+    except (OSError, ValueError, pd.errors.ParserError) as err:
+        raise DataError([Problem(file.name, f"cannot be read as CSV: {err}")]) from None
+    missing = [c for c in columns if c not in table.columns]
+    if missing:
+        raise DataError([Problem(file.name, f"columns {missing} are missing; expected {', '.join(columns)}")])
+    return table
+
+
 def read_parameters(path: str | Path) -> pd.DataFrame:
     """A parameters file as a table, every row checked (kind, a finite value).
 
@@ -40,13 +60,7 @@ def read_parameters(path: str | Path) -> pd.DataFrame:
         Naming the row, the field and the value.
     """
     file = Path(path)
-    try:
-        table = pd.read_csv(file, keep_default_na=False, dtype=str)
-    except (OSError, ValueError, pd.errors.ParserError) as err:
-        raise DataError([Problem(file.name, f"cannot be read as CSV: {err}")]) from None
-    missing = [c for c in _COLUMNS if c not in table.columns]
-    if missing:
-        raise DataError([Problem(file.name, f"columns {missing} are missing; expected {', '.join(_COLUMNS)}")])
+    table = read_string_table(file, _COLUMNS)
     problems = []
     values = []
     for number, row in enumerate(table.to_dict("records"), start=2):
