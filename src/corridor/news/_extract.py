@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 
 from corridor.news._assets import AssetIndex, Mention, entity_mentions, find_mentions
 from corridor.news._dates import DateCue, find_dates
+from corridor.news._model import ACTION_CLASS
 from corridor.news._rules import (
     ActionCue,
     cancels,
@@ -207,7 +208,7 @@ def _carry_day(
     if n + 1 < len(spans) and len({d.day for d in days[n + 1]}) == 1:
         a, b = spans[n + 1]
         other = [
-            c for c in find_actions(text, a, b) if _ACTION_CLASS.get(c.action) != _ACTION_CLASS.get(candidate.action)
+            c for c in find_actions(text, a, b) if ACTION_CLASS.get(c.action) != ACTION_CLASS.get(candidate.action)
         ]
         if not other and (own or candidate.from_topic) and not is_background(text, a, b):
             options.append((n + 1, 1))
@@ -223,18 +224,6 @@ def _carry_day(
     candidate.start = day.day
     candidate.evidence["start"] = text[day.start : day.stop]
     candidate.carried = True
-
-
-_ACTION_CLASS = {
-    "close": "disruption",
-    "derate": "disruption",
-    "transit_ban": "disruption",
-    "reroute_out": "disruption",
-    "reopen": "recovery",
-    "capacity_increase": "expansion",
-    "reroute_in": "expansion",
-    "tariff_change": "price",
-}
 
 
 def _related(a: str | None, b: str | None, index: AssetIndex) -> bool:
@@ -475,7 +464,7 @@ def _dates(
         o
         for o in cues
         if o is not cue
-        and _ACTION_CLASS.get(o.action) != _ACTION_CLASS.get(cue.action)
+        and ACTION_CLASS.get(o.action) != ACTION_CLASS.get(cue.action)
         and clause[0] <= o.start < clause[1]
     ]
 

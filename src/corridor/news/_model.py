@@ -22,7 +22,7 @@ ACTIONS = (
     "reroute_out",
 )
 STATUSES = ("new", "background", "conditional", "ended")
-_ACTION_CLASS = {
+ACTION_CLASS = {
     "close": "disruption",
     "derate": "disruption",
     "transit_ban": "disruption",
@@ -75,7 +75,7 @@ class NewsEvent:
     @property
     def action_class(self) -> str:
         """disruption, recovery, expansion or price: what merging articles into incidents compares."""
-        return _ACTION_CLASS[self.action]
+        return ACTION_CLASS[self.action]
 
     @property
     def share_left(self) -> float | None:
