@@ -5,9 +5,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlparse
@@ -31,9 +28,7 @@ ARTICLES = (
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    import uvicorn
-
+def server(tmp_path_factory: pytest.TempPathFactory, serve_app: Any) -> str:
     from corridor.web import create_app
 
     folder = tmp_path_factory.mktemp("timeline")
@@ -42,21 +37,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         (folder / name).write_text(f"---\n{head}---\n{text}\n", encoding="utf-8")
     store = folder / "results.sqlite"
     ingest(store, [folder])
-    app = create_app(Settings(results_path=store))
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    started = time.perf_counter()
-    while not srv.started:
-        if time.perf_counter() - started > 20:
-            raise RuntimeError("the server did not start within 20 s")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(timeout=10)
+    return str(serve_app(create_app(Settings(results_path=store))))
 
 
 @pytest.fixture

@@ -7,9 +7,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import threading
-import time
 from urllib.parse import urlparse
 
 import pytest
@@ -28,27 +25,10 @@ def _need_browser() -> None:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    import uvicorn
-
+def server(tmp_path_factory, serve_app):
     from corridor.web import create_app
 
-    app = create_app(Settings(results_path=tmp_path_factory.mktemp("browser") / "results.sqlite"))
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
-    srv = uvicorn.Server(config)
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    started = time.perf_counter()
-    while not srv.started:
-        if time.perf_counter() - started > 20:
-            raise RuntimeError("the server did not start within 20 s")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(timeout=10)
+    return serve_app(create_app(Settings(results_path=tmp_path_factory.mktemp("browser") / "results.sqlite")))
 
 
 @pytest.fixture(scope="module")
