@@ -121,3 +121,20 @@ def test_a_queue_needs_an_element_with_a_capacity(tiny):
         tiny.replace(congestion=congestion)
     text = str(info.value)
     assert "has no capacity figure" in text and "'nowhere'" in text and "max_wait_h is 5" in text
+
+
+def test_demand_bound_east_is_split_by_its_own_shares(tiny):
+    """Europe's exports to Asia are another mix of goods: a row bound east (E to B, B lies east of
+    E) takes ``share_eastbound``, a row bound west (B to E) the shares of both directions."""
+    headed = SEGMENTS.assign(share_eastbound=[0.1, 0.9])
+    net = tiny.replace(segments=headed)
+    table = boxes(net, [("e", "b", "container", 1_000.0), ("b", "e", "container", 1_000.0)]).table
+    split = table.set_index(["origin", "segment"])["quantity_per_year"]
+    assert split[("e", "fast")] == pytest.approx(100) and split[("e", "slow")] == pytest.approx(900)
+    assert split[("b", "fast")] == pytest.approx(500) and split[("b", "slow")] == pytest.approx(500)
+
+
+def test_eastbound_shares_must_sum_to_one(tiny):
+    bad = SEGMENTS.assign(share_eastbound=[0.3, 0.3])
+    with pytest.raises(DataError, match=r"eastbound shares of 'container' sum to 0\.6"):
+        tiny.replace(segments=bad)

@@ -35,7 +35,7 @@ def calibrate(
         sh.emit_json({"parameters": fit.parameters, "error": fit.error, "tried": fit.tried,
                       "targets": json_records(fit.table), "written": str(written) if written else None})  # fmt: skip
         return
-    print(f"fitted on {fit.tried} combinations (sum of squared log errors {fit.error:.4f}):")
+    print(f"fitted in {fit.tried} assignments (squared log error with band penalties {fit.error:.4f}):")
     for name, value in fit.parameters.items():
         print(f"  {name} = {value:g}")
     _print_table(fit.table)

@@ -22,12 +22,13 @@ from corridor.network import (
     RawTable,
     builtin_dataset_path,
     parse_rows,
+    place_nodes,
     raw_table,
     schema_for,
 )
 from corridor.routing import shortest_routes
 
-__all__ = ["BUILTIN_DEMAND", "Demand", "demand_from_frame", "load_demand", "synthetic_demand"]
+__all__ = ["BUILTIN_DEMAND", "Demand", "bound_east", "demand_from_frame", "load_demand", "synthetic_demand"]
 
 BUILTIN_DEMAND = "demand-2021.csv"
 
@@ -173,22 +174,40 @@ def _build(network: Network, raw: RawTable) -> Demand:
         _check_reachable(network, table, numbers, file, problems)
     if problems:
         raise DataError(problems)
-    return Demand(table=_by_segment(table, book), name=file)
+    return Demand(table=_by_segment(network, table, book), name=file)
 
 
-def _by_segment(table: pd.DataFrame, book: SegmentBook) -> pd.DataFrame:
-    """One row per (origin, destination, commodity, segment): a row without a segment split by the shares."""
+def _by_segment(network: Network, table: pd.DataFrame, book: SegmentBook) -> pd.DataFrame:
+    """One row per (origin, destination, commodity, segment): a row without a segment split by the
+    shares, those of demand bound east (:func:`bound_east`) where its commodity has shares of its own."""
     out = []
     for row in table.to_dict("records"):
         if row["segment"]:
             out.append(row)
             continue
-        for segment, share in zip(*(book.of(row["commodity"])[k] for k in ("segment", "share")), strict=True):
+        east = book.headed(row["commodity"]) and bound_east(network, row["origin"], row["destination"])
+        for segment, share in book.shares(row["commodity"], eastbound=east):
             if share > 0:
                 out.append({**row, "segment": segment, "quantity_per_year": row["quantity_per_year"] * share})
     frame = pd.DataFrame(out, columns=table.columns)
     frame["quantity_per_year"] = frame["quantity_per_year"].astype(float)
     return frame.reset_index(drop=True)
+
+
+def bound_east(network: Network, origin: str, destination: str) -> bool:
+    """Whether the destination (a node, or a group's mean position) lies east of the origin: the
+    heading that splits demand by ``share_eastbound`` and prices back-haul sea rates.
+
+    Examples
+    --------
+    >>> net = load_network()
+    >>> bound_east(net, "duisburg", "chongqing"), bound_east(net, "xian_port", "duisburg")
+    (True, False)
+    """
+    lon = dict(zip(network.nodes["id"], network.nodes["lon"].astype(float), strict=True))
+    kind = "group" if destination in set(network.groups["id"]) else "node"
+    ends = place_nodes(network, kind, destination)
+    return bool(float(np.mean([lon[x] for x in ends])) > lon[origin])
 
 
 def _check_reachable(

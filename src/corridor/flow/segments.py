@@ -48,11 +48,31 @@ within a few hours of a piece's (:mod:`corridor.flow.equilibrium`)."""
 class SegmentBook:
     """Every (commodity, segment) of a network with its share, value and value of time."""
 
-    table: pd.DataFrame  # commodity, segment, share, value_usd_per_unit, value_of_time_usd_per_unit_day, weigh_time
+    table: (
+        pd.DataFrame
+    )  # commodity, segment, share, share_eastbound, value_usd_per_unit, value_of_time_usd_per_unit_day, weigh_time
 
     def of(self, commodity: str) -> pd.DataFrame:
         """The segments of one commodity, in file order."""
         return self.table[self.table["commodity"] == commodity]
+
+    def shares(self, commodity: str, *, eastbound: bool = False) -> list[tuple[str, float]]:
+        """(segment, share) of one commodity's demand, for demand bound east or not.
+
+        Examples
+        --------
+        >>> book = segment_book(load_network(calibrated=False))
+        >>> [s for s, _ in book.shares("container", eastbound=True)]
+        ['time_critical', 'standard', 'economy']
+        """
+        mine = self.of(commodity)
+        column = "share_eastbound" if eastbound else "share"
+        return list(zip(mine["segment"], mine[column].astype(float), strict=True))
+
+    def headed(self, commodity: str) -> bool:
+        """Whether the commodity's eastbound demand is split by shares of its own."""
+        mine = self.of(commodity)
+        return bool((mine["share_eastbound"] != mine["share"]).any())
 
     def index(self, commodity: str, segment: str) -> int:
         """Row of (commodity, segment) in :attr:`table`."""
@@ -76,17 +96,21 @@ def segment_book(network: Network) -> SegmentBook:
     >>> book.of("crude_oil")["segment"].tolist()
     ['all']
     """
-    cols = ["commodity", "segment", "share", "value_usd_per_unit", "value_of_time_usd_per_unit_day"]
-    listed = network.segments[cols].assign(weigh_time=True) if len(network.segments) else pd.DataFrame(columns=cols)
+    cols = ["commodity", "segment", "share", "share_eastbound", "value_usd_per_unit", "value_of_time_usd_per_unit_day"]
+    segments = network.segments
+    if "share_eastbound" not in segments.columns:
+        segments = segments.assign(share_eastbound=np.nan)
+    listed = segments[cols].assign(weigh_time=True) if len(segments) else pd.DataFrame(columns=cols)
     rows = [listed]
     for c, value, vot in zip(network.commodities["id"], network.commodities["value_usd_per_unit"],
                              network.commodities["value_of_time_usd_per_unit_day"], strict=True):  # fmt: skip
         if c not in set(listed["commodity"]):
-            row = [[c, DEFAULT_SEGMENT, 1.0, float(value), float(vot), False]]
+            row = [[c, DEFAULT_SEGMENT, 1.0, 1.0, float(value), float(vot), False]]
             rows.append(pd.DataFrame(row, columns=[*cols, "weigh_time"]))
     table = pd.concat([r for r in rows if len(r)], ignore_index=True)
     table["weigh_time"] = table["weigh_time"].astype(bool)
     table["share"] = table["share"].astype(float)
+    table["share_eastbound"] = table["share_eastbound"].astype(float).fillna(table["share"])
     return SegmentBook(table=table.reset_index(drop=True))
 
 

@@ -6,7 +6,9 @@ to. :func:`apply_parameters` lays them over the published tables, so the CSVs ke
 values and the calibration can always start again from them:
 
 * ``segment_share``: the share of a shipper segment (``commodity`` and ``segment``); the other
-  segments of the commodity keep their relative sizes and make up the rest;
+  segments of the commodity keep their relative sizes and make up the rest. With ``target``
+  ``eastbound`` it is the share of the demand bound east only (``share_eastbound`` in
+  segments.csv): Europe's exports to China are another mix of goods than China's to Europe;
 * ``extra_dwell_h``: hours added to the dwell of every link of ``target`` (a link or a group),
   as expected delay (missed sailings, storms, paperwork) that the published timetables leave out;
 * ``extra_charge_usd``: USD per unit of ``commodity`` added to the link rows of ``target``'s links
@@ -29,6 +31,9 @@ __all__ = ["PARAMETERS_FILE", "PARAMETER_KINDS", "apply_parameters", "read_param
 
 PARAMETERS_FILE = Path("calibration") / "parameters.csv"
 PARAMETER_KINDS = ("segment_share", "extra_dwell_h", "extra_charge_usd")
+SHARE_TARGETS = ("", "eastbound")
+"""What a ``segment_share`` applies to: all the commodity's demand, or the demand bound east
+(``share_eastbound``, see :func:`corridor.flow.bound_east`)."""
 _COLUMNS = ["parameter", "kind", "target", "commodity", "segment", "value", "fitted_to", "source", "note"]
 
 
@@ -100,19 +105,29 @@ def apply_parameters(network: Network, parameters: pd.DataFrame) -> Network:
     segments = network.segments.copy()
     rows = parameters.to_dict("records")
     shares = [r for r in rows if r["kind"] == "segment_share"]
-    for commodity in dict.fromkeys(r["commodity"] for r in shares):
-        mine = segments["commodity"] == commodity
-        listed = {r["segment"]: float(r["value"]) for r in shares if r["commodity"] == commodity}
-        unknown = set(listed) - set(segments.loc[mine, "segment"])
-        if unknown:
-            raise DataError([Problem("parameters.csv", f"{commodity!r} has no segments {sorted(unknown)}")])
-        others = mine & ~segments["segment"].isin(list(listed))
-        rest = float(segments.loc[others, "share"].sum())
-        for segment, value in listed.items():
-            segments.loc[mine & (segments["segment"] == segment), "share"] = value
-        left = max(0.0, 1.0 - sum(listed.values()))
-        if rest > 0:  # the unlisted segments keep their relative sizes and make up the rest
-            segments.loc[others, "share"] = segments.loc[others, "share"] * left / rest
+    bad = [r for r in shares if str(r["target"]) not in SHARE_TARGETS]
+    if bad:
+        message = f"target of segment_share {bad[0]['parameter']!r} is {bad[0]['target']!r}; expected '' or 'eastbound'"
+        raise DataError([Problem("parameters.csv", message, field="target")])
+    if "share_eastbound" not in segments.columns:
+        segments["share_eastbound"] = np.nan
+    for heading, column in (("", "share"), ("eastbound", "share_eastbound")):
+        if heading:  # eastbound shares start from those of both directions unless the table gives its own
+            segments[column] = segments[column].astype(float).fillna(segments["share"])
+        chosen = [r for r in shares if str(r["target"]) == heading]
+        for commodity in dict.fromkeys(r["commodity"] for r in chosen):
+            mine = segments["commodity"] == commodity
+            listed = {r["segment"]: float(r["value"]) for r in chosen if r["commodity"] == commodity}
+            unknown = set(listed) - set(segments.loc[mine, "segment"])
+            if unknown:
+                raise DataError([Problem("parameters.csv", f"{commodity!r} has no segments {sorted(unknown)}")])
+            others = mine & ~segments["segment"].isin(list(listed))
+            rest = float(segments.loc[others, column].sum())
+            for segment, value in listed.items():
+                segments.loc[mine & (segments["segment"] == segment), column] = value
+            left = max(0.0, 1.0 - sum(listed.values()))
+            if rest > 0:  # the unlisted segments keep their relative sizes and make up the rest
+                segments.loc[others, column] = segments.loc[others, column] * left / rest
     for row in rows:
         kind, target, value = row["kind"], str(row["target"]), float(row["value"])
         if kind == "segment_share":

@@ -48,22 +48,21 @@ def check_dataset(tables: Mapping[str, pd.DataFrame], rows: Rows, problems: list
 
 
 def _check_segments(tables: Mapping[str, pd.DataFrame], rows: Sequence[int], problems: list[Problem]) -> None:
-    """Segments are unique within their commodity and their shares sum to 1."""
+    """Segments are unique within their commodity and their shares (and eastbound shares, where
+    given) sum to 1."""
     segments = tables["segments"]
     keys = list(zip(segments["commodity"], segments["segment"], strict=True))
     _report_duplicates("segments.csv", keys, rows, "commodity and segment", problems)
     for commodity, part in segments.groupby("commodity", sort=False):
-        total = float(part["share"].sum())
-        if commodity and abs(total - 1.0) > 1e-6:
-            first = rows[int(part.index[0])]
-            problems.append(
-                Problem(
-                    "segments.csv",
-                    f"the shares of {commodity!r} sum to {total:g}; expected 1",
-                    row=first,
-                    field="share",
-                )
-            )
+        first = rows[int(part.index[0])]
+        eastbound = part["share_eastbound"] if "share_eastbound" in part.columns else pd.Series(dtype=float)
+        totals = [("share", float(part["share"].sum()), "shares")]
+        if eastbound.notna().any():
+            totals.append(("share_eastbound", float(eastbound.fillna(part["share"]).sum()), "eastbound shares"))
+        for field, total, what in totals:
+            if commodity and abs(total - 1.0) > 1e-6:
+                message = f"the {what} of {commodity!r} sum to {total:g}; expected 1"
+                problems.append(Problem("segments.csv", message, row=first, field=field))
 
 
 def _check_congestion(tables: Mapping[str, pd.DataFrame], rows: Sequence[int], problems: list[Problem]) -> None:
