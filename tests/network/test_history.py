@@ -101,6 +101,15 @@ def test_the_kuryk_ferry_port_is_not_there_before_it_opened(eurasia) -> None:  #
     assert gone <= set(opened.nodes["id"]) and "cs_kuryk_alat_ferry" in set(opened.links["id"])
 
 
+def test_the_aktau_feeders_sail_from_2019_and_double_in_september_2022(eurasia) -> None:  # type: ignore[no-untyped-def]
+    assert "cs_aktau_alat_feeder" not in set(network_on(eurasia, DAY(2019, 4, 15)).links["id"])
+    feeders = [
+        link_capacity(network_on(eurasia, d), "cs_aktau_alat_feeder")
+        for d in (DAY(2019, 4, 16), DAY(2022, 8, 31), DAY(2022, 9, 1))
+    ]
+    assert feeders == [11_700.0, 44_500.0, 89_000.0]  # one weekly ship (R159), three (L1; L5), six (L1; R122)
+
+
 def test_the_kuryk_port_grows_when_its_road_ferry_berths_open(eurasia) -> None:  # type: ignore[no-untyped-def]
     assert link_capacity(network_on(eurasia, DAY(2017, 12, 5)), "kuryk_handling") == 4.0  # rail ferries (L2)
     assert link_capacity(network_on(eurasia, DAY(2017, 12, 6)), "kuryk_handling") == 6.0  # and Ro-Ro (L3)
