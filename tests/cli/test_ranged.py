@@ -67,7 +67,33 @@ def test_routes_segments_with_samples(dataset):
     answer = json.loads(run(*args, "--json").stdout)
     assert answer["rows"][0]["segment"] == "all"
     assert set(answer["ranges"]) >= {"all.transit_days", "all.generalized_usd"}
-    assert "P50 (P10–P90)" in run(*args).stdout
+    table = run(*args).stdout
+    assert "P50 (P10–P90)" in table
+    assert "1.00 (1.00–1.00)" in table  # a share keeps its decimals
+
+
+def test_impact_with_samples_draws_its_tornado(tiny_copy, tmp_path):
+    (tiny_copy / "assumptions.csv").write_text(
+        "table,element,field,value,low,high,distribution,reason,source\n"
+        "scenario,dearer-pipeline#0,factor,1.5,1,2,uniform,toy,T1\n",
+        encoding="utf-8",
+    )
+    scenario = tiny_copy / "dearer.yaml"
+    scenario.write_text(
+        "name: dearer-pipeline\nhorizon: {start: 2022-01-01, end: 2022-01-28}\nevents:\n"
+        "  - {type: multiply_tariff, target: ap, factor: 1.5, start: 2022-01-01, days: 28, source: T1}\n",
+        encoding="utf-8",
+    )
+    demand = tiny_copy / "crude.csv"
+    demand.write_text(
+        "origin,destination,commodity,quantity_per_year,source\na,m,crude_oil,36500,T1\no,e,container,10000,T1\n",
+        encoding="utf-8",
+    )
+    chart = tmp_path / "drivers.svg"
+    args = ["impact", str(scenario), "--data", str(tiny_copy), "--demand", str(demand), "--samples", "4"]
+    result = run(*args, "--executor", "serial", "--tornado", str(chart))
+    assert f"written to {chart}" in result.stdout
+    assert "dearer-pipeline#0.factor" in chart.read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize(

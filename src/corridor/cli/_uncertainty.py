@@ -87,7 +87,8 @@ def print_ranges(answer: dict[str, Any], *, top: int = 3) -> None:
         if name.startswith("corridors.") and abs(band["p90"]) < 1e-6:
             continue  # a corridor no draw uses
         ranked = ", ".join(f"{d['assumption']} {d['share']:.0%}" for d in drivers.get(name, [])[:top])
-        cells = f"{band['p50']:,.0f} ({band['p10']:,.0f}–{band['p90']:,.0f})"
+        digits = 0 if max(abs(band["p10"]), abs(band["p90"])) >= 100 else 2  # shares and days keep their decimals
+        cells = f"{band['p50']:,.{digits}f} ({band['p10']:,.{digits}f}–{band['p90']:,.{digits}f})"
         table.add_row(name, cells, ranked or "fixed")
     console.print(table)
 
