@@ -158,3 +158,23 @@ def test_bad_requests(tiny):
     only_a_scenario = table(("scenario", "another#0", "factor", 1.0, 0.5, 2.0, "uniform"))
     with pytest.raises(RequestError, match="no assumption"):
         segment_ranges(tiny, demand, "o", "e", samples=2, assumptions=only_a_scenario)
+
+
+@pytest.mark.slow
+def test_the_built_in_network_gives_the_northern_rail_a_range():
+    """On the Eurasian network with its calibration, the values of time, fitted shares and queue
+    curves move the westbound container volume on the Northern rail corridor."""
+    from corridor import load_network
+    from corridor.flow import load_demand
+    from corridor.network.assumptions import dataset_parameters, load_assumptions
+
+    published = load_network(calibrated=False)
+    demand = load_demand(load_network())
+    ranged = assign_ranges(
+        published, demand, samples=5, assumptions=load_assumptions(), parameters=dataset_parameters(),
+        options=SweepOptions(seed=1),
+    )  # fmt: skip
+    north = band(ranged.ranges(), "corridors.northern_rail.westbound.container.volume_per_year")
+    assert 0 < north[0] < north[2]
+    assert ranged.drivers()["corridors.northern_rail.westbound.container.volume_per_year"]
+    assert "sanctions-2022#0.expected_delay_days" not in ranged.draws.columns  # no scenario: its rows stay out
