@@ -285,3 +285,9 @@ def test_an_impact_with_too_many_samples_is_refused(client, samples):
     answer = client.post("/api/impact", json={"scenario": "cpc-court-2022", "samples": samples})
     assert answer.status_code == 422  # a RequestError, as every bad request the page can send
     assert f"samples is {samples}; the page runs 1 to 200 draws" in answer.json()["detail"]
+
+
+def test_an_impact_with_samples_on_a_base_is_refused(client):
+    body = {"scenario": "caspian-ports-nov-2022", "base": "sanctions-2022", "samples": 3}
+    answer = client.post("/api/impact", json=body)
+    assert answer.status_code == 422 and "drop one of them" in answer.json()["detail"]
