@@ -256,6 +256,31 @@ def plot_criticality(
     return _save(fig, path)
 
 
+def plot_tornado(
+    drivers: Sequence[Mapping[str, Any]], path: str | os.PathLike[str], *, title: str | None = None
+) -> Path:
+    """A tornado of one figure's drivers (``drivers`` in a ranged answer: assumption, rho, share):
+    one horizontal bar per assumption, its share of the figure's variance, largest on top; a bar
+    is blue where the figure rises with the assumption, orange where it falls."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    rows = list(drivers)[::-1]
+    fig, ax = plt.subplots(figsize=(8.0, 0.45 * max(len(rows), 1) + 1.4), dpi=100, layout="constrained")
+    shares = [100.0 * float(r["share"]) for r in rows]
+    colors = ["#2c7fb8" if float(r["rho"]) >= 0 else "#d95f0e" for r in rows]
+    ax.barh(range(len(rows)), shares, color=colors)
+    ax.set_yticks(range(len(rows)), [str(r["assumption"]) for r in rows], fontsize=8)
+    for y, (share, row) in enumerate(zip(shares, rows, strict=True)):
+        ax.text(share, y, f"  {share:.0f}% (rho {float(row['rho']):+.2f})", va="center", fontsize=7)
+    ax.set_xlim(0, 115)
+    ax.set_xlabel("share of the figure's variance, percent (squared rank correlation, scaled to sum to 100)")
+    ax.set_title(title or "What drives the figure", fontsize=11)
+    return _save(fig, path)
+
+
 def plot_exceedance(result: Any, path: str | os.PathLike[str], *, title: str | None = None) -> Path:
     """The loss exceedance curve of a :class:`corridor.sweep.Risk`: the chance a year's loss reaches
     each level (log scale), with the expected annual loss and the 95% and 99% VaR marked."""

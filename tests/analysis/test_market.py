@@ -28,11 +28,12 @@ def test_a_month_scales_head_haul_and_back_haul_by_the_published_rates(eurasia) 
 
 
 def test_a_year_is_cut_at_each_month_of_the_market_and_each_change_of_the_network(eurasia) -> None:  # type: ignore[no-untyped-def]
-    pieces = day_pieces(eurasia, dt.date(2023, 1, 1), dt.date(2023, 12, 31))
+    pieces = day_pieces(eurasia, dt.date(2024, 1, 1), dt.date(2024, 12, 31))
     starts = [a for a, _ in pieces]
-    assert dt.date(2023, 5, 23) in starts  # the Caspian crossing grew (R88)
-    assert all(dt.date(2023, m, 1) in starts for m in range(1, 13))
-    assert sum((b - a).days + 1 for a, b in pieces) == 365
+    assert dt.date(2024, 5, 20) in starts  # BTK upgraded (R108)
+    assert dt.date(2024, 12, 17) in starts  # the Caspian crossing grew (R11)
+    assert all(dt.date(2024, m, 1) in starts for m in range(1, 13))
+    assert sum((b - a).days + 1 for a, b in pieces) == 366
 
 
 def test_cheap_sea_draws_boxes_off_the_caspian(eurasia) -> None:  # type: ignore[no-untyped-def]

@@ -36,15 +36,16 @@ def test_atyrau_samara_carries_its_published_2021_volume(eurasia) -> None:  # ty
 
 
 def test_a_span_is_the_day_weighted_mean_of_its_stretches(eurasia) -> None:  # type: ignore[no-untyped-def]
-    demand = load_demand(eurasia, year=2023)
-    start, end = dt.date(2023, 5, 1), dt.date(2023, 6, 30)
+    demand = load_demand(eurasia, year=2022)
+    start, end = dt.date(2022, 8, 15), dt.date(2023, 1, 15)
     whole = assign_span(eurasia, demand, start, end)
-    # cut where the crossing grew (23 May, R88) and where the sea market's month turns (1 June)
+    # cut where the Caspian feeders doubled (1 September 2022, L1) and where the CPC grew and
+    # the sea market's months begin (1 January 2023)
     pieces = day_pieces(eurasia, start, end)
     assert pieces == [
-        (dt.date(2023, 5, 1), dt.date(2023, 5, 22)),
-        (dt.date(2023, 5, 23), dt.date(2023, 5, 31)),
-        (dt.date(2023, 6, 1), dt.date(2023, 6, 30)),
+        (dt.date(2022, 8, 15), dt.date(2022, 8, 31)),
+        (dt.date(2022, 9, 1), dt.date(2022, 12, 31)),
+        (dt.date(2023, 1, 1), dt.date(2023, 1, 15)),
     ]
     teu = [caspian_teu(eurasia, assign(market_network_on(eurasia, a), demand)) for a, _ in pieces]
     days = [(b - a).days + 1 for a, b in pieces]

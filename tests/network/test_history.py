@@ -82,10 +82,37 @@ def test_the_builtin_caspian_crossing_grows_on_its_sourced_date(eurasia) -> None
     def crossing(day: dt.date) -> float:
         return float(network_on(eurasia, day).groups.set_index("id").loc["caspian_crossing", "capacity"])
 
-    assert crossing(DAY(2023, 5, 22)) == 25_000.0
-    assert crossing(DAY(2023, 5, 23)) == 40_000.0
+    # the feeder fleet doubled in September 2022 (L1), not on 1 January with the year's plan
+    assert crossing(DAY(2021, 6, 1)) == crossing(DAY(2022, 8, 31)) == 20_000.0
+    assert crossing(DAY(2022, 9, 1)) == 40_000.0
+    assert network_changes(eurasia, DAY(2022, 1, 1), DAY(2022, 12, 31)) == [DAY(2022, 9, 1)]
+    assert crossing(DAY(2024, 12, 17)) == 50_000.0
     history = eurasia.capacity_history
     assert (history["capacity_source"].astype(str) != "").all()
+
+
+def test_the_kuryk_ferry_port_is_not_there_before_it_opened(eurasia) -> None:  # type: ignore[no-untyped-def]
+    before, opened = network_on(eurasia, DAY(2016, 12, 31)), network_on(eurasia, DAY(2017, 1, 1))
+    gone = {"kuryk_port", "kuryk_rail"}
+    assert not gone & set(before.nodes["id"])
+    assert not {"cs_kuryk_alat_ferry", "kuryk_handling", "kz_mangyshlak_kuryk"} & set(before.links["id"])
+    crossing = before.groups.set_index("id").loc["caspian_crossing", "members"]
+    assert "cs_kuryk_alat_ferry" not in crossing and "cs_aktau_alat_ferry" in crossing
+    assert gone <= set(opened.nodes["id"]) and "cs_kuryk_alat_ferry" in set(opened.links["id"])
+
+
+def test_the_aktau_feeders_sail_from_2019_and_double_in_september_2022(eurasia) -> None:  # type: ignore[no-untyped-def]
+    assert "cs_aktau_alat_feeder" not in set(network_on(eurasia, DAY(2019, 4, 15)).links["id"])
+    feeders = [
+        link_capacity(network_on(eurasia, d), "cs_aktau_alat_feeder")
+        for d in (DAY(2019, 4, 16), DAY(2022, 8, 31), DAY(2022, 9, 1))
+    ]
+    assert feeders == [11_700.0, 44_500.0, 89_000.0]  # one weekly ship (R159), three (L1; L5), six (L1; R122)
+
+
+def test_the_kuryk_port_grows_when_its_road_ferry_berths_open(eurasia) -> None:  # type: ignore[no-untyped-def]
+    assert link_capacity(network_on(eurasia, DAY(2017, 12, 5)), "kuryk_handling") == 4.0  # rail ferries (L2)
+    assert link_capacity(network_on(eurasia, DAY(2017, 12, 6)), "kuryk_handling") == 6.0  # and Ro-Ro (L3)
 
 
 def test_a_bad_history_row_names_file_row_and_field(tiny_copy: Path) -> None:
@@ -110,6 +137,7 @@ def teu(day: str) -> float:
 
 def test_capacity_on_a_later_day_carries_more_containers() -> None:
     assert teu("2024-06-01") > teu("2021-06-01")
+    assert teu("2022-09-01") > teu("2022-08-31")  # the feeder fleet doubled (L1)
 
 
 @pytest.mark.parametrize(

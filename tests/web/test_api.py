@@ -254,3 +254,40 @@ def test_docs_pages_are_served_from_the_package(client):
     assert client.get("/static/vendor/swagger-ui/swagger-ui-bundle.js").status_code == 200
     assert client.get("/static/vendor/redoc/redoc.standalone.js").status_code == 200
     assert client.get("/static/vendor/redoc/LICENSE").status_code == 200
+
+
+BRIEF = (
+    "name: brief-cpc\nhorizon: {start: 2022-07-01, end: 2022-07-07}\n"
+    "events:\n  - {type: close, target: cpc, start: 2022-07-01, days: 7}\n"
+)
+
+
+def test_an_impact_with_samples_gives_ranges_and_drivers(client):
+    assert client.post("/api/scenarios", json={"yaml": BRIEF, "overwrite": True}).status_code == 201
+    job = client.post("/api/impact", json={"scenario": "brief-cpc", "samples": 3, "seed": 2}).json()["job"]
+    for _ in range(480):
+        state = client.get(f"/api/jobs/{job}").json()
+        if state["state"] in ("done", "failed"):
+            break
+        time.sleep(0.25)
+    assert state["state"] == "done", state
+    result = state["result"]
+    assert result["samples"] == 3 and result["seed"] == 2
+    cost = result["ranges"]["disruption_cost_usd"]
+    assert cost["p10"] <= cost["p50"] <= cost["p90"]
+    first = result["summary"][0]
+    assert first["figure"] == "cost of the disruption" and first["p50"] == cost["p50"]
+    assert result["drivers"] and all(d[0]["share"] > 0 for d in result["drivers"].values())
+
+
+@pytest.mark.parametrize("samples", [0, 201, 10**9])
+def test_an_impact_with_too_many_samples_is_refused(client, samples):
+    answer = client.post("/api/impact", json={"scenario": "cpc-court-2022", "samples": samples})
+    assert answer.status_code == 422  # a RequestError, as every bad request the page can send
+    assert f"samples is {samples}; the page runs 1 to 200 draws" in answer.json()["detail"]
+
+
+def test_an_impact_with_samples_on_a_base_is_refused(client):
+    body = {"scenario": "caspian-ports-nov-2022", "base": "sanctions-2022", "samples": 3}
+    answer = client.post("/api/impact", json=body)
+    assert answer.status_code == 422 and "drop one of them" in answer.json()["detail"]

@@ -6,6 +6,7 @@ In CI (``CI=true``) a missing browser is a failure, not a skip.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from urllib.parse import urlparse
 
@@ -332,3 +333,43 @@ def test_the_period_series_is_charted_when_the_impact_has_one(page, server):
     assert chart.locator("polyline").count() == 2
     assert "CPC pipeline" in chart.inner_html() and "TEU" in chart.inner_html()
     assert page.get_by_test_id("impact-summary").locator("td.unit").inner_text() == "billion USD"
+
+
+def test_an_impact_with_samples_shows_its_ranges_and_tornado(page, server):
+    """A week's CPC closure, three draws of the assumptions: each ranged figure gets a "P50 (P10–P90)"
+    row and the tornado draws the drivers of the chosen headline as bars."""
+    import json
+    import urllib.request
+
+    brief = (
+        "name: brief-cpc-page\nhorizon: {start: 2022-07-01, end: 2022-07-07}\n"
+        "events:\n  - {type: close, target: cpc, start: 2022-07-01, days: 7}\n"
+    )
+    saved = urllib.request.Request(
+        server + "/api/scenarios", data=json.dumps({"yaml": brief, "overwrite": True}).encode(),
+        headers={"Content-Type": "application/json"}, method="POST",
+    )  # fmt: skip
+    with urllib.request.urlopen(saved, timeout=30) as answer:
+        assert answer.status == 201
+    _open(page, server + "/?scenario=brief-cpc-page")
+    page.get_by_test_id("scenario-select").select_option("brief-cpc-page")
+    page.get_by_test_id("impact-samples").fill("3")
+    page.get_by_test_id("run-impact").click()
+    tornado = page.get_by_test_id("tornado")
+    tornado.wait_for(timeout=180_000)
+    ranges = page.get_by_test_id("impact-range")
+    assert ranges.count() >= 2  # the disruption's cost and the crude stranded, at least
+    first = ranges.first.locator("td")
+    assert first.nth(0).inner_text() == "P50 (P10–P90)"
+    assert re.fullmatch(r"-?[\d,.]+ \(-?[\d,.]+–-?[\d,.]+\)", first.nth(1).inner_text()), first.nth(1).inner_text()
+    assert page.get_by_test_id("tornado-figure").input_value() == "disruption_cost_usd"
+    bars = tornado.locator("rect.driver")
+    assert bars.count() >= 2
+    widths = [float(bars.nth(i).get_attribute("width")) for i in range(bars.count())]
+    assert widths == sorted(widths, reverse=True)  # largest share on top
+    assert tornado.get_attribute("aria-label") == "what drives disruption_cost_usd"
+    other = page.get_by_test_id("tornado-figure").locator("option").nth(1).get_attribute("value")
+    page.get_by_test_id("tornado-figure").select_option(other)
+    assert page.get_by_test_id("tornado").get_attribute("aria-label") == f"what drives {other}"
+    assert page.get_by_test_id("tornado").locator("rect.driver").count() >= 1
+    assert page.errors == [] and page.foreign == []  # type: ignore[attr-defined]

@@ -75,3 +75,20 @@ def test_the_workbook_has_readable_headers_and_rounded_figures():
     assert "Unit" in corridors.columns and corridors["Moved (after - before)"].tolist() == [-4.0e6, 0.0]
     raw = impact_tables(OLD, readable=False)["corridors"]
     assert raw.columns.tolist()[:3] == ["group", "commodity", "unit"]
+
+
+def test_a_ranged_impact_gives_its_rows_their_ranges():
+    ranged = {
+        **OLD,
+        "ranges": {
+            "delta_cost_usd": {"p10": 1.5e9, "p50": 2.1e9, "p90": 2.6e9},
+            "stranded.crude_oil": {"p10": 2.0e6, "p50": 3.0e6, "p90": 3.5e6},
+        },
+    }
+    rows = {r["figure"]: r for r in impact_summary(ranged)}
+    assert (rows["total change in cost"]["p10"], rows["total change in cost"]["p90"]) == (1.5e9, 2.6e9)
+    assert rows["crude oil stranded"]["p50"] == 3.0e6
+    assert "p50" not in rows["days to clear the backlog"]  # no range: the point figure alone
+    summary = impact_tables(ranged)["summary"]
+    assert list(summary.columns[-3:]) == ["P10", "P50", "P90"]
+    assert "p50" not in impact_summary(OLD)[0]

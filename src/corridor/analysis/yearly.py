@@ -26,7 +26,7 @@ def day_pieces(network: Network, start: dt.date, end: dt.date) -> list[tuple[dt.
     --------
     >>> pieces = day_pieces(load_network(), dt.date(2023, 1, 1), dt.date(2023, 12, 31))
     >>> len(pieces), pieces[0]
-    (13, (datetime.date(2023, 1, 1), datetime.date(2023, 1, 31)))
+    (12, (datetime.date(2023, 1, 1), datetime.date(2023, 1, 31)))
     """
     cuts = sorted(set(network_changes(network, start, end)) | set(market_months(start, end)))
     firsts = [start, *cuts]

@@ -23,6 +23,11 @@ def assign(
     equilibrium: bool = typer.Option(
         False, "--equilibrium", help="Every segment on its cheapest open route at its own value of time (re-solved)."
     ),
+    samples: int | None = typer.Option(None, "--samples", help="Draws of the assumptions: ranges and drivers."),
+    seed: int = typer.Option(1, "--seed", help="Random seed of the draws (with --samples)."),
+    executor: str = sh.EXECUTOR_OPTION,
+    workers: int | None = sh.WORKERS_OPTION,
+    tornado: Path | None = sh.TORNADO_OPTION,
     as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
     data: Path | None = sh.DATA_OPTION,
     results: Path | None = sh.RESULTS_OPTION,
@@ -32,6 +37,19 @@ def assign(
     from corridor.flow import assign as run_assignment
     from corridor.scenario import load_scenario
 
+    if samples is not None:
+        from corridor.cli._ranged import check_samples, ranged_assign
+
+        check_samples(samples)
+        if year is not None or on is not None:
+            raise sh.fail(RequestError("--samples draws over the published network; drop --on and --year"))
+        options = sh.sweep_options(executor, None, workers, None, seed=seed)
+        tornado = sh.figure_path(tornado)
+        net, demand = sh.network_and_demand(data, demand_file)
+        chosen = None if scenario is None else sh.guard(lambda: load_scenario(scenario, net))
+        ranged_assign(net, demand, chosen, equilibrium=equilibrium, samples=samples, options=options, data=data,
+                      as_json=as_json, plot=tornado)  # fmt: skip
+        return
     if year is not None:
         if on is not None or demand_file is not None:
             raise sh.fail(RequestError("--year sets the day and the demand; drop --on and --demand"))
@@ -72,6 +90,7 @@ def impact(
         None, "--series", help="Write the series per period, corridor and direction (.csv or .xlsx)."
     ),
     plot: Path | None = typer.Option(None, "--plot", help="Write a chart of the series (.png, .svg or .html)."),
+    tornado: Path | None = sh.TORNADO_OPTION,
     as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
     data: Path | None = sh.DATA_OPTION,
     results: Path | None = sh.RESULTS_OPTION,
@@ -88,7 +107,8 @@ def impact(
         from corridor.cli._uncertainty import ranged_impact
 
         ranged_impact(scenario, period=period, samples=samples, seed=seed, executor=executor, workers=workers,
-                      data=data, demand_file=demand_file, as_json=as_json)  # fmt: skip
+                      data=data, demand_file=demand_file, as_json=as_json,
+                      tornado=sh.figure_path(tornado))  # fmt: skip
         return
     if series_file is not None and series_file.suffix.lower() not in (".csv", ".xlsx"):
         raise sh.fail(RequestError(f"--series {series_file}: expected a name ending in .csv or .xlsx"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import typer
 
@@ -44,6 +44,13 @@ def routes(
         "--segments",
         help="Place the whole demand and show how each shipper segment of this pair splits across routes, and why.",
     ),
+    samples: int | None = typer.Option(
+        None, "--samples", help="With --segments: draws of the assumptions, ranges and drivers."
+    ),
+    seed: int = typer.Option(1, "--seed", help="Random seed of the draws (with --samples)."),
+    executor: str = sh.EXECUTOR_OPTION,
+    workers: int | None = sh.WORKERS_OPTION,
+    tornado: Path | None = sh.TORNADO_OPTION,
     demand_file: Path | None = sh.DEMAND_OPTION,
     data: Path | None = sh.DATA_OPTION,
 ) -> None:
@@ -51,8 +58,16 @@ def routes(
     from corridor.routing import RouteState, k_shortest_routes, pareto_routes, resolve_route_options
 
     map_png = sh.figure_path(map_png)
+    if samples is not None and not segments:
+        raise sh.fail(RequestError("--samples gives ranges to the segments' routes; add --segments"))
     if segments:
-        _segments(origin, destination, commodity, scenario, on, as_json, data, demand_file)
+        draws = None
+        if samples is not None:
+            from corridor.cli._ranged import check_samples
+
+            check_samples(samples)
+            draws = (samples, sh.sweep_options(executor, None, workers, None, seed=seed), sh.figure_path(tornado))
+        _segments(origin, destination, commodity, scenario, on, as_json, data, demand_file, draws)
         return
     net, day = sh.network_of_day(sh.load_network_or_exit(data), on, year)
     avoid_items, via_items = sh.split(avoid), sh.split(via)
@@ -106,9 +121,12 @@ def routes(
 
 
 def _segments(origin: str, destination: str, commodity: str, scenario: str | None, on: str | None, as_json: bool,
-              data: Path | None, demand_file: Path | None) -> None:  # fmt: skip
-    """``routes --segments``: each segment's routes for the pair in the assignment, with cost parts."""
+              data: Path | None, demand_file: Path | None,
+              draws: tuple[int, Any, Path | None] | None = None) -> None:  # fmt: skip
+    """``routes --segments``: each segment's routes for the pair in the assignment, with cost parts;
+    with ``draws`` (samples, sweep options, tornado file), their ranges over draws of the assumptions."""
     import datetime as dt
+    import time
 
     from corridor.analysis.explain import explain_pair
     from corridor.scenario import load_scenario
@@ -121,12 +139,24 @@ def _segments(origin: str, destination: str, commodity: str, scenario: str | Non
         day = None if on is None else dt.date.fromisoformat(on)
     except ValueError:
         raise sh.fail(RequestError(f"--on is {on!r}; expected a date as YYYY-MM-DD")) from None
+    started = time.perf_counter()
     try:
         table = sh.guard(
             lambda: explain_pair(net, demand, origin, destination, commodity=commodity, scenario=chosen, on=day)
         )
     except KeyError as err:
         raise sh.fail(RequestError(f"{err.args[0]}; --segments explains a pair of the demand")) from None
+    answer = None
+    if draws is not None:
+        from corridor.cli._ranged import ranged_segments, tornado_plot
+
+        samples, options, tornado = draws
+        answer = ranged_segments(net, demand, (origin, destination, commodity), chosen, day, table, samples=samples,
+                                 options=options, data=data, seconds_each=time.perf_counter() - started)  # fmt: skip
+        tornado_plot(answer, tornado)
+        if as_json:
+            sh.emit_json(answer)
+            return
     if as_json:
         from corridor.records import json_records
 
@@ -155,6 +185,11 @@ def _segments(origin: str, destination: str, commodity: str, scenario: str | Non
                     f"{r.wait_days:.1f}", f"{r.time_usd:,.0f}", f"{r.wait_usd:,.0f}", f"{r.generalized_usd:,.0f}",
                     f"{r.excess_usd:,.0f}")  # fmt: skip
     make_console().print(out)
+    if answer is not None:
+        from corridor.cli._ranged import print_answer_ranges
+
+        print_answer_ranges(answer)
+        sh.report_outputs((draws[2] if draws else None,), None, None)
 
 
 def _with_day_waits(found, day, commodity: str, scenario: str | None, data: Path | None,  # type: ignore[no-untyped-def]

@@ -22,6 +22,7 @@ __all__ = [
     "RESULTS_OPTION",
     "SAVE_OPTION",
     "SCHEDULER_OPTION",
+    "TORNADO_OPTION",
     "WORKERS_OPTION",
     "Progress",
     "app",
@@ -84,6 +85,9 @@ HAZARDS_OPTION = typer.Option(None, "--hazards", help="Hazards CSV (default: the
 EXECUTOR_OPTION = typer.Option("processes", "--executor", help="serial, processes (default) or dask.")
 SCHEDULER_OPTION = typer.Option(None, "--scheduler", help="Dask scheduler address (a running cluster).")
 WORKERS_OPTION = typer.Option(None, "--workers", help="Worker processes (default: one per core).")
+TORNADO_OPTION = typer.Option(
+    None, "--tornado", help="With --samples: chart what drives the first figure that moves (.png, .svg or .html)."
+)
 YEAR_OPTION = typer.Option(
     None,
     "--year",

@@ -39,6 +39,11 @@ def criticality(
     demand_file: Path | None = sh.DEMAND_OPTION,
     table_file: Path | None = typer.Option(None, "--table", help="Write the whole table (.csv or .parquet)."),
     plot: Path | None = typer.Option(None, "--plot", help="Write a ranked bar chart (.png, .svg or .html)."),
+    samples: int | None = typer.Option(
+        None, "--samples", help="Draws of the assumptions: ranges and drivers for the costliest closures."
+    ),
+    seed: int = typer.Option(1, "--seed", help="Random seed of the draws (with --samples)."),
+    tornado: Path | None = sh.TORNADO_OPTION,
     as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
     data: Path | None = sh.DATA_OPTION,
     results: Path | None = sh.RESULTS_OPTION,
@@ -58,8 +63,15 @@ def criticality(
     if transit and for_country is None:
         raise sh.fail(RequestError("--transit counts the cargo crossing a country; give --for COUNTRY too"))
     country = None if for_country is None else for_country.strip().upper()
-    options = sh.sweep_options(executor, scheduler, workers, table_file)
-    plot = sh.figure_path(plot)
+    options = sh.sweep_options(executor, scheduler, workers, table_file, seed=seed)
+    plot, tornado = sh.figure_path(plot), sh.figure_path(tornado)
+    if samples is not None:
+        from corridor.cli._ranged import check_samples
+
+        check_samples(samples)
+        if n != 1 or on is not None or year is not None:
+            raise sh.fail(RequestError("--samples gives ranges to single closures on the published network; "
+                                       "drop --n 2, --on and --year"))  # fmt: skip
     from corridor.scenario import load_scenario
 
     full, demand = sh.network_and_demand(data, demand_file, year)
@@ -83,6 +95,14 @@ def criticality(
         from corridor.plot import plot_criticality
 
         plot_criticality(result.distinct(), plot)
+    if samples is not None:
+        from corridor.cli._ranged import ranged_criticality
+
+        ranged_criticality(net, demand, chosen, result, samples=samples, options=options, top=top, data=data,
+                           as_json=as_json, plot=tornado)  # fmt: skip
+        if not as_json:
+            sh.report_outputs((table_file, plot, tornado), run_id, results)
+        return
     if as_json:
         sh.emit_json(result.to_dict(limit=top))
         return

@@ -23,6 +23,7 @@ def ranged_impact(
     data: Path | None,
     demand_file: Path | None,
     as_json: bool,
+    tornado: Path | None = None,
 ) -> None:
     """Run the point impact, then ``samples`` draws of the dataset's assumptions on the sweep
     engine; print (or emit as JSON) the point answer with ``ranges`` and ``drivers``."""
@@ -55,6 +56,10 @@ def ranged_impact(
             )
         )  # fmt: skip
     answer = {**point.to_dict(), **ranged.to_dict()}
+    if tornado is not None:
+        from corridor.cli._ranged import tornado_plot
+
+        tornado_plot(answer, tornado)
     if as_json:
         sh.emit_json(answer)
         return
@@ -62,6 +67,7 @@ def ranged_impact(
 
     print_impact(net, point)
     print_ranges(answer)
+    sh.report_outputs((tornado,), None, None)
 
 
 def print_ranges(answer: dict[str, Any], *, top: int = 3) -> None:
@@ -81,7 +87,8 @@ def print_ranges(answer: dict[str, Any], *, top: int = 3) -> None:
         if name.startswith("corridors.") and abs(band["p90"]) < 1e-6:
             continue  # a corridor no draw uses
         ranked = ", ".join(f"{d['assumption']} {d['share']:.0%}" for d in drivers.get(name, [])[:top])
-        cells = f"{band['p50']:,.0f} ({band['p10']:,.0f}–{band['p90']:,.0f})"
+        digits = 0 if max(abs(band["p10"]), abs(band["p90"])) >= 100 else 2  # shares and days keep their decimals
+        cells = f"{band['p50']:,.{digits}f} ({band['p10']:,.{digits}f}–{band['p90']:,.{digits}f})"
         table.add_row(name, cells, ranked or "fixed")
     console.print(table)
 

@@ -85,7 +85,7 @@ def network_on(network: Network, day: dt.date) -> Network:
     >>> def cap(n):
     ...     return float(n.groups.set_index("id").loc["caspian_crossing", "capacity"])
     >>> cap(network_on(net, dt.date(2021, 6, 1))), cap(network_on(net, dt.date(2024, 6, 1)))
-    (25000.0, 40000.0)
+    (20000.0, 40000.0)
     """
     iso = day.isoformat()
     history = network.capacity_history
@@ -145,8 +145,8 @@ def network_changes(network: Network, start: dt.date, end: dt.date) -> list[dt.d
     Examples
     --------
     >>> net = load_network()
-    >>> network_changes(net, dt.date(2023, 1, 1), dt.date(2023, 12, 31))
-    [datetime.date(2023, 5, 23)]
+    >>> network_changes(net, dt.date(2022, 1, 1), dt.date(2022, 12, 31))
+    [datetime.date(2022, 9, 1)]
     """
     days: set[dt.date] = {dt.date.fromisoformat(str(d)) for d in network.capacity_history["from"]}
     for frame in (network.nodes, network.links, network.groups):
@@ -178,8 +178,10 @@ def day_networks(network: Network) -> Callable[[dt.date], Network]:
     Examples
     --------
     >>> on_day = day_networks(load_network())
-    >>> on_day(dt.date(2022, 3, 1)) is on_day(dt.date(2022, 9, 1))
+    >>> on_day(dt.date(2022, 3, 1)) is on_day(dt.date(2022, 8, 31))
     True
+    >>> on_day(dt.date(2022, 8, 31)) is on_day(dt.date(2022, 9, 1))  # the Caspian feeders doubled
+    False
     """
     built: dict[int, Network] = {}
     changes = network_changes(network, dt.date.min, dt.date.max)

@@ -53,30 +53,36 @@ def impact_summary(result: dict[str, Any]) -> list[dict[str, Any]]:
     given) and the corridors that gain or lose most; rows of zero are left out.
 
     ``level`` 1 marks a part of the row above it; ``id`` is the element or corridor a row is about.
+    A ranged impact (``corridor impact --samples``: ``ranges`` in the result) adds ``p10``,
+    ``p50`` and ``p90`` to the rows of the figures it gives ranges to.
     """
     period = _period(result)
+    ranges = result.get("ranges") or {}
     rows: list[dict[str, Any]] = []
 
-    def add(figure: str, value: Any, unit: str, level: int = 0, *, keep_zero: bool = False, ident: str = "") -> None:
+    def add(
+        figure: str, value: Any, unit: str, level: int = 0, *, keep_zero: bool = False, ident: str = "", key: str = ""
+    ) -> None:
         if value is None or not (keep_zero or _shown(value)):
             return
-        rows.append({"figure": figure, "value": value, "unit": unit, "period": period, "level": level, "id": ident})
+        row = {"figure": figure, "value": value, "unit": unit, "period": period, "level": level, "id": ident}
+        rows.append({**row, **ranges.get(key, {})})
 
     oil = result.get("oil") or {}
     if "disruption_cost_usd" in result:
-        add("cost of the disruption", result["disruption_cost_usd"], "USD", keep_zero=True)
-        add("cost of market conditions (rates, demand)", result.get("market_cost_usd"), "USD")
-        add("total change in cost", result.get("delta_cost_usd"), "USD")
+        add("cost of the disruption", result["disruption_cost_usd"], "USD", keep_zero=True, key="disruption_cost_usd")
+        add("cost of market conditions (rates, demand)", result.get("market_cost_usd"), "USD", key="market_cost_usd")
+        add("total change in cost", result.get("delta_cost_usd"), "USD", key="delta_cost_usd")
         for key, label in COST_PARTS:
             add(label, result.get(key), "USD", 1)
         add("crude deferred, at its value (shipped later: not a cost)", oil.get("deferred_value_usd"), "USD")
     else:
-        add("total change in cost", result.get("delta_cost_usd"), "USD", keep_zero=True)
+        add("total change in cost", result.get("delta_cost_usd"), "USD", keep_zero=True, key="delta_cost_usd")
         for key, label in COST_PARTS:
             add(label, result.get(key), "USD", 1)
         add("crude revenue deferred", oil.get("revenue_deferred_usd"), "USD", 1)
     for commodity, amount in (result.get("stranded") or {}).items():
-        add(f"{commodity.replace('_', ' ')} stranded", amount, _unit(result, commodity))
+        add(f"{commodity.replace('_', ' ')} stranded", amount, _unit(result, commodity), key=f"stranded.{commodity}")
     add("value of the cargo stranded", result.get("stranded_value_usd"), "USD")
     add("days to clear the backlog", result.get("days_to_clear_backlog"), "days")
     if _shown(oil.get("output_cut_bbl_per_day")):
@@ -148,7 +154,9 @@ def impact_tables(result: dict[str, Any], *, readable: bool = True) -> dict[str,
             "    " * int(level) + figure for figure, level in zip(summary["figure"], summary["level"], strict=True)
         ]
         summary = summary.drop(columns=["level", "id"])
-    tables = {"summary": _renamed(summary, {"figure": "Figure", "value": "Value", "unit": "Unit", "period": "Period"})}
+    headers = {"figure": "Figure", "value": "Value", "unit": "Unit", "period": "Period", "p10": "P10", "p50": "P50",
+               "p90": "P90"}  # fmt: skip
+    tables = {"summary": _renamed(summary, headers)}
     bottlenecks = pd.DataFrame(result.get("bottlenecks") or [])
     tables["bottlenecks"] = _renamed(bottlenecks, {
         "element": "Element id", "name": "Element", "kind": "Kind", "direction": "Direction",

@@ -474,12 +474,16 @@ async function runImpact() {
   if (!name) { box.textContent = "Choose a scenario first."; return; }
   const bar = $("impact-progress");
   bar.hidden = false; bar.value = 0;
-  box.textContent = "Running…";
+  const samples = Math.round(Number($("impact-samples").value) || 0);
+  box.textContent = samples > 0 ? `Running the impact and ${samples} draws of the assumptions…` : "Running…";
   $("impact-periods").innerHTML = "";
+  $("impact-tornado").innerHTML = "";
+  const request = { scenario: name, period: "week" };
+  if (samples > 0) Object.assign(request, { samples, seed: 1 });
   try {
     const started = await api("api/impact", {
       method: "POST", headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ scenario: name, period: "week" }),
+      body: JSON.stringify(request),
     });
     let job = null;
     for (;;) {
@@ -498,11 +502,25 @@ async function runImpact() {
   }
 }
 
+// How a figure is written: its divisor, digits and unit (billions and millions of USD, millions of units).
+function scaleOf(value, unit) {
+  const size = Math.abs(value);
+  if (unit.startsWith("USD") && size >= 1e9) return { div: 1e9, digits: 2, unit: `billion ${unit}` };
+  if (unit.startsWith("USD") && size >= 1e6) return { div: 1e6, digits: 1, unit: `million ${unit}` };
+  if (size >= 1e6 && !unit.startsWith("USD")) return { div: 1e6, digits: 2, unit: `million ${unit}` };
+  return { div: 1, digits: size < 10 && value % 1 ? 1 : 0, unit };
+}
+
 function scaled(value, unit) {
-  if (unit.startsWith("USD") && Math.abs(value) >= 1e9) return [fmt(value / 1e9, 2), `billion ${unit}`];
-  if (unit.startsWith("USD") && Math.abs(value) >= 1e6) return [fmt(value / 1e6, 1), `million ${unit}`];
-  if (Math.abs(value) >= 1e6 && !unit.startsWith("USD")) return [fmt(value / 1e6, 2), `million ${unit}`];
-  return [fmt(value, Math.abs(value) < 10 && value % 1 ? 1 : 0), unit];
+  const s = scaleOf(value, unit);
+  return [fmt(value / s.div, s.digits), s.unit];
+}
+
+// "P50 (P10–P90)", the three written in the P90's scale so that they read side by side.
+function rangeText(row) {
+  const s = scaleOf(Math.max(Math.abs(row.p10), Math.abs(row.p90)), row.unit);
+  const f = (x) => fmt(x / s.div, s.digits);
+  return [`${f(row.p50)} (${f(row.p10)}–${f(row.p90)})`, s.unit];
 }
 
 function showImpact(r, job) {
@@ -520,8 +538,21 @@ function showImpact(r, job) {
     if (row.id) name.title = row.id;
     const v = tr.insertCell(); v.textContent = value; v.className = "value";
     const u = tr.insertCell(); u.textContent = unit; u.className = "unit";
+    if (row.p50 !== undefined && row.p50 !== null) {
+      const [band, bandUnit] = rangeText(row);
+      const range = table.insertRow();
+      range.className = "range";
+      range.dataset.testid = "impact-range";
+      range.insertCell().textContent = "P50 (P10–P90)";
+      const b = range.insertCell(); b.textContent = band; b.className = "value";
+      const bu = range.insertCell(); bu.textContent = bandUnit; bu.className = "unit";
+    }
   }
   box.appendChild(table);
+  if (r.samples) {
+    box.appendChild(el("p", { class: "note" }, `Ranges: P50 (P10–P90) over ${r.samples} draws of the dataset's `
+      + `assumptions (seed ${r.seed}); the figure above each range is the point answer.`));
+  }
   box.appendChild(el("p", { class: "note" }, "Sums over the whole period. A negative cost change is a saving. "
     + "Units: TEU = twenty-foot containers, t = tonnes, bbl = barrels."));
   box.appendChild(el("p", { class: "exports" }, "Export: ",
@@ -532,6 +563,59 @@ function showImpact(r, job) {
       $("impact-periods").textContent = `The period series could not be drawn (${err.message}); it is in the Excel workbook.`;
     }
   }
+  showTornado(r.drivers || {});
+}
+
+// ---------------------------------------------------------------- tornado
+// Which assumptions drive a headline figure: their shares of its variance, one horizontal bar each.
+const HEADLINE_ORDER = ["disruption_cost_usd", "delta_cost_usd", "market_cost_usd"];
+
+function showTornado(drivers) {
+  const box = $("impact-tornado");
+  box.innerHTML = "";
+  const figures = Object.keys(drivers).filter((k) => Array.isArray(drivers[k]) && drivers[k].length);
+  if (!figures.length) return;
+  figures.sort((a, b) => {
+    const rank = (k) => (HEADLINE_ORDER.includes(k) ? HEADLINE_ORDER.indexOf(k) : HEADLINE_ORDER.length);
+    return rank(a) - rank(b);
+  });
+  const select = el("select", { id: "tornado-figure", testid: "tornado-figure" });
+  select.setAttribute("aria-label", "the figure whose drivers are shown");
+  for (const name of figures) select.append(el("option", { value: name }, name));
+  const chart = el("div", { id: "tornado-chart" });
+  select.addEventListener("change", () => drawTornado(chart, select.value, drivers[select.value]));
+  box.append(el("h3", {}, "What drives it"), select, chart,
+    el("p", { class: "note" }, "Each assumption's share of the figure's variance over the draws (squared rank "
+      + "correlation, scaled to sum to 100%): blue where the figure rises with the assumption, orange where it falls."));
+  drawTornado(chart, select.value, drivers[select.value]);
+}
+
+function drawTornado(box, figure, rows) {
+  const NS = "http://www.w3.org/2000/svg";
+  const node = (tag, attrs, text) => {
+    const n = document.createElementNS(NS, tag);
+    for (const [k, v] of Object.entries(attrs)) n.setAttribute(k, v);
+    if (text !== undefined) n.textContent = text;
+    return n;
+  };
+  const w = 340; const bar = 16; const gap = 16; const left = 4; const labelH = 11;
+  const h = rows.length * (bar + gap + labelH) + 8;
+  const width = w - left - 50;
+  const svg = node("svg", { viewBox: `0 0 ${w} ${h}`, role: "img", "aria-label": `what drives ${figure}` });
+  svg.dataset.testid = "tornado";
+  rows.forEach((row, i) => {
+    const y = 4 + i * (bar + gap + labelH);
+    const share = Math.max(0, Math.min(1, Number(row.share) || 0));
+    svg.append(node("text", { x: left, y: y + 9, "font-size": 10, fill: "#1b2631" }, String(row.assumption)));
+    const rect = node("rect", { x: left, y: y + labelH, width: Math.max(1, share * width), height: bar,
+      fill: Number(row.rho) >= 0 ? "#2c7fb8" : "#d95f0e" });
+    rect.setAttribute("class", "driver");
+    rect.append(node("title", {}, `${row.assumption}: ${fmt(share * 100)}% of the variance (rank correlation ${fmt(row.rho, 2)})`));
+    svg.append(rect);
+    svg.append(node("text", { x: left + share * width + 4, y: y + labelH + 12, "font-size": 10, fill: "#424949" },
+      `${fmt(share * 100)}%`));
+  });
+  box.replaceChildren(svg);
 }
 
 function drawPeriods(periods, names) {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+import time
 from typing import Annotated, Any, Literal
 
 import pandas as pd
@@ -21,6 +22,10 @@ router = APIRouter(prefix="/api")
 
 JobId = Annotated[str, Path(max_length=40)]
 
+MAX_PAGE_SAMPLES = 200
+"""Draws of the assumptions one request may ask for: a job holds the server's solver while it
+runs (the command line runs more: ``corridor impact NAME --samples N``)."""
+
 
 class ImpactRequest(BaseModel):
     scenario: str = Field(pattern=NAME_PATTERN, description="A built-in or saved scenario's name.")
@@ -30,6 +35,11 @@ class ImpactRequest(BaseModel):
         pattern=NAME_PATTERN,
         description="A scenario whose events hold in every run: the impact is measured on top of it.",
     )
+    samples: int | None = Field(
+        default=None,
+        description=f"Draws of the assumptions (1 to {MAX_PAGE_SAMPLES}): ranges and drivers as with --samples.",
+    )
+    seed: int = Field(default=1, ge=0, le=2**31 - 1, description="Random seed of the draws.")
 
 
 @router.post("/impact", status_code=202)
@@ -43,13 +53,49 @@ def start_impact(ctx: Ctx, request: ImpactRequest) -> dict[str, Any]:
     horizon = chosen.horizon or (base.horizon if base is not None else None)
     if horizon is None:
         raise RequestError(f"scenario {chosen.name!r} has no horizon; an impact needs one")
+    samples = request.samples
+    if samples is not None and not 1 <= samples <= MAX_PAGE_SAMPLES:
+        raise RequestError(
+            f"samples is {samples}; the page runs 1 to {MAX_PAGE_SAMPLES} draws of the assumptions "
+            "(more with the command line: corridor impact NAME --samples N)"
+        )
+    if samples is not None and base is not None:
+        raise RequestError("samples and base: the draws replay the scenario alone; drop one of them")
+    point_share = 1.0 if samples is None else 0.1  # of the job's progress
 
     def work(report: Any) -> dict[str, Any]:
+        started = time.perf_counter()
         result = impact(ctx.network(), ctx.demand(), chosen, base=base, period=request.period,
-                        progress=lambda done, total: report(done / max(total, 1)))  # fmt: skip
-        return _readable(ctx, result.to_dict(), horizon)
+                        progress=lambda done, total: report(point_share * done / max(total, 1)))  # fmt: skip
+        answer = result.to_dict()
+        if samples is not None:
+            ranged = _ranges(ctx, chosen, samples, request, time.perf_counter() - started, report, point_share)
+            answer = {**answer, **ranged}
+        return _readable(ctx, answer, horizon)
 
     return {"job": ctx.jobs.start("impact", work).id}
+
+
+def _ranges(
+    ctx: WebContext, chosen: Any, samples: int, request: ImpactRequest, seconds_each: float, report: Any, done: float
+) -> dict[str, Any]:
+    """The impact's ranges and drivers over ``samples`` draws of the built-in assumptions, run
+    serially in the job's thread (``corridor impact --samples`` spreads them over workers)."""
+    from corridor.network import load_network
+    from corridor.network.assumptions import check_assumptions, dataset_parameters, load_assumptions
+    from corridor.sweep import SweepOptions
+    from corridor.sweep.uncertainty import impact_ranges
+
+    table = ctx.kept("assumptions", load_assumptions)
+    parameters = ctx.kept("parameters", dataset_parameters)
+    published = ctx.kept("published network", lambda: load_network(calibrated=False))
+    check_assumptions(published, table, parameters=parameters, scenarios={chosen.name: chosen})
+    options = SweepOptions(seed=request.seed, progress=lambda k, total: report(done + (1.0 - done) * k / max(total, 1)))
+    ranged = impact_ranges(
+        published, ctx.demand(), chosen, samples=samples, assumptions=table, parameters=parameters,
+        period=request.period, options=options, seconds_each=seconds_each,
+    )  # fmt: skip
+    return ranged.to_dict()
 
 
 def _readable(ctx: WebContext, data: dict[str, Any], horizon: Any) -> dict[str, Any]:
