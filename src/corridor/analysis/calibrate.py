@@ -69,7 +69,7 @@ __all__ = [
 
 FREE_PARAMETERS: dict[str, tuple[str, str, str, str, tuple[float, ...]]] = {
     # name: (kind, target, commodity, segment, grid)
-    "share_time_critical": ("segment_share", "", "container", "time_critical", (0.005, 0.01, 0.02, 0.03, 0.05)),
+    "share_time_critical": ("segment_share", "", "container", "time_critical", (0.005, 0.01, 0.02, 0.03, 0.04, 0.05)),
     "share_standard": ("segment_share", "", "container", "standard", (0.05, 0.1, 0.2, 0.3)),
     "share_time_critical_east": ("segment_share", "eastbound", "container", "time_critical", (0.005, 0.01, 0.02, 0.03)),
     "share_standard_east": ("segment_share", "eastbound", "container", "standard", (0.05, 0.1, 0.15, 0.2, 0.3)),
