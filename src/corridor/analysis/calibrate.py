@@ -109,6 +109,7 @@ class Calibration:
     error: float  # squared log errors over the fit targets, plus a penalty per target outside its band (_error)
     table: pd.DataFrame  # figure, year, measure, value, low, high, unit, use, source, model, inside
     tried: int = 0
+    equilibrium: bool = False  # fitted under the per-segment equilibrium
 
 
 def parameter_table(values: dict[str, float], fitted_to: str = "") -> pd.DataFrame:
@@ -201,6 +202,7 @@ def calibrate(
     targets: pd.DataFrame | None = None,
     grid: dict[str, Sequence[float]] | None = None,
     progress: Callable[[int, int], None] | None = None,
+    equilibrium: bool = False,
 ) -> Calibration:
     """Fit the free parameters to the 2021 targets by a search over a fixed grid.
 
@@ -217,6 +219,9 @@ def calibrate(
         Values to try per parameter (default: each one's grid in :data:`FREE_PARAMETERS`).
     progress
         Called with (done, total).
+    equilibrium
+        Fit under the per-segment equilibrium (``assign(..., equilibrium=True)``) instead of the
+        LP solved once, the way the shipped parameters were fitted.
 
     Returns
     -------
@@ -245,7 +250,7 @@ def calibrate(
         key = tuple(params.values())
         if key not in seen:
             net, dem = _with(network, demand, params)
-            model = measures(net, assign(net, dem))
+            model = measures(net, assign(net, dem, equilibrium=equilibrium))
             seen[key] = (_error(model, year), model)
             if progress is not None:
                 progress(len(seen), sum(len(v) for v in axes.values()))
@@ -262,9 +267,8 @@ def calibrate(
                 err = score(trial)
                 if err < best - 1e-12:
                     best, held, moved = err, trial, True
-    return Calibration(
-        parameters=held, error=best, table=_compare(seen[tuple(held.values())][1], year), tried=len(seen)
-    )
+    table = _compare(seen[tuple(held.values())][1], year)
+    return Calibration(parameters=held, error=best, table=table, tried=len(seen), equilibrium=equilibrium)
 
 
 def _with(network: Network, demand: Demand, params: dict[str, float]) -> tuple[Network, Demand]:
@@ -284,8 +288,8 @@ def write_parameters(calibration: Calibration, path: str | Path | None = None) -
     table = parameter_table(calibration.parameters, fitted_to)
     table["source"] = "; ".join(dict.fromkeys(s for s in fit["source"]))
     table["note"] = (
-        f"corridor calibrate: block search over the grids in {calibration.tried} assignments; squared log error with band penalties "
-        f"{calibration.error:.4f}"
+        f"corridor calibrate{' --equilibrium' if calibration.equilibrium else ''}: block search over the grids in "
+        f"{calibration.tried} assignments; squared log error with band penalties {calibration.error:.4f}"
     )
     file.parent.mkdir(parents=True, exist_ok=True)
     table.to_csv(file, index=False, lineterminator="\n")

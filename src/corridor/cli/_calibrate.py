@@ -15,6 +15,9 @@ def calibrate(
         False, "--write", help="Write the fitted parameters to the dataset's calibration/parameters.csv."
     ),
     as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
+    equilibrium: bool = typer.Option(
+        False, "--equilibrium", help="Fit under the per-segment equilibrium (as assign --equilibrium places demand)."
+    ),
     data: Path | None = sh.DATA_OPTION,
 ) -> None:
     """Fit the free parameters (segment shares, rail through charge, Caspian delay) to the 2021 figures."""
@@ -27,7 +30,7 @@ def calibrate(
     net = sh.guard(lambda: load_network(folder, calibrated=False))
     demand = sh.guard(lambda: load_demand(net))
     with sh.Progress("calibrating on 2021") as advance:
-        fit = sh.guard(lambda: run_calibration(net, demand, progress=advance))
+        fit = sh.guard(lambda: run_calibration(net, demand, progress=advance, equilibrium=equilibrium))
     written = write_parameters(fit, folder / "calibration" / "parameters.csv") if write else None
     if as_json:
         from corridor.records import json_records
