@@ -10,6 +10,7 @@ import pytest
 from corridor.analysis import impact, impact_by_duration, replay
 from corridor.analysis.dependency import _decompose
 from corridor.flow import demand_from_frame, load_demand
+from corridor.network import network_on
 from corridor.scenario import Horizon, Scenario, load_scenario
 
 
@@ -106,7 +107,7 @@ def test_the_disruption_is_apart_from_the_market(sanctions):
     assert sum(parts.values()) == pytest.approx(sanctions.delta_cost_usd, rel=1e-9)
 
 
-def test_bottlenecks_carry_their_rent_ranked_by_its_change(sanctions):
+def test_bottlenecks_carry_their_rent_ranked_by_its_change(sanctions, eurasia):
     table = sanctions.bottlenecks
     assert {"rent_usd", "rent_before_usd", "rent_change_usd", "usd_per_teu", "usd_per_t"} <= set(table.columns)
     assert table["rent_change_usd"].is_monotonic_decreasing
@@ -117,10 +118,16 @@ def test_bottlenecks_carry_their_rent_ranked_by_its_change(sanctions):
     assert "caspian_crossing" in top3, top3
     # a row worth nothing is listed only as a queue past its knee, never for its fill alone
     crossing = table[(table["element"] == "caspian_crossing") & (table["direction"] == "forward")].iloc[0]
-    # dual x capacity x the days it binds: 20,000 TEU a year until the feeders doubled on
-    # 1 September 2022, 40,000 after (capacity-history.csv), each month at its own dual
-    most = crossing["shadow_price_usd"] * crossing["days_binding"] / 365
-    assert 0 < crossing["rent_usd"] <= most * 40_000 * 1.0001
+    # dual x capacity x the days it binds, each stretch at its own dual and on its own day's
+    # capacity: 20,000 TEU a year until the feeders doubled on 1 September 2022, 40,000 after
+    run, expected = sanctions.disrupted, 0.0
+    for result, start, days in zip(run.assignments, run.stretches["start"], run.stretches["days"], strict=True):
+        b = result.bottlenecks
+        row = b[(b["element"] == "caspian_crossing") & (b["direction"] == "forward")]
+        if len(row):
+            groups = network_on(eurasia, pd.Timestamp(start).date()).groups.set_index("id")
+            expected += float(row["shadow_price_usd"].iloc[0]) * groups.loc["caspian_crossing", "capacity"] * days / 365
+    assert crossing["rent_usd"] == pytest.approx(expected, rel=0.05) and expected > 0
 
 
 def test_monthly_series_with_directions(sanctions):
