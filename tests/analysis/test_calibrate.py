@@ -189,3 +189,17 @@ def test_calibration_can_fit_under_the_equilibrium():
     assert settled.equilibrium and not once.equilibrium
     caspian = {fit.equilibrium: fit.table.set_index("measure").loc["caspian_teu", "model"] for fit in (once, settled)}
     assert caspian[True] < caspian[False] and settled.error > once.error
+
+
+def test_every_target_is_sourced_with_a_band_around_it():
+    """Each published figure names sources that sources.csv holds, and its band holds its value."""
+    import re
+
+    sources = set(pd.read_csv(builtin_dataset_path() / "sources.csv", keep_default_na=False)["id"])
+    targets = load_targets()
+    for row in targets.to_dict("records"):
+        cited = re.findall(r"\b[A-Z]{1,2}\d+\b", f"{row['source']} {row['note']} {row['if_missed']}")
+        assert row["source"] and set(cited) <= sources, (row["figure"], row["year"], set(cited) - sources)
+        assert float(row["low"]) <= float(row["value"]) <= float(row["high"]), row["figure"]
+    years = {int(y) for y in targets.loc[targets["use"] == "check", "year"]}
+    assert {2022, 2023, 2024} <= years and set(targets.loc[targets["use"] == "fit", "year"]) == {2021}
