@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 
 from corridor.analysis.calibrate import (
     calibrate,
+    fit_error,
     load_targets,
     parameter_table,
     validation_statistics,
@@ -169,12 +170,10 @@ def test_an_eastbound_share_parameter_splits_only_the_boxes_bound_east():
 
 
 def test_a_fit_inside_every_band_beats_one_nearer_the_centres():
-    from corridor.analysis.calibrate import _error
-
     rows = pd.DataFrame({"use": ["fit", "fit"], "measure": ["a", "b"], "value": [100.0, 100.0],
                          "low": [90.0, 90.0], "high": [110.0, 110.0]})  # fmt: skip
-    inside = _error({"a": 91.0, "b": 109.0}, rows)
-    nearer = _error({"a": 100.0, "b": 89.0}, rows)
+    inside = fit_error({"a": 91.0, "b": 109.0}, rows)
+    nearer = fit_error({"a": 100.0, "b": 89.0}, rows)
     assert inside < nearer
 
 

@@ -59,6 +59,7 @@ __all__ = [
     "FREE_PARAMETERS",
     "Calibration",
     "calibrate",
+    "fit_error",
     "load_targets",
     "measures",
     "parameter_table",
@@ -106,7 +107,7 @@ class Calibration:
     """The fitted parameters, and each 2021 target's published value beside the model's."""
 
     parameters: dict[str, float]
-    error: float  # squared log errors over the fit targets, plus a penalty per target outside its band (_error)
+    error: float  # squared log errors over the fit targets, plus a penalty per target outside its band (fit_error)
     table: pd.DataFrame  # figure, year, measure, value, low, high, unit, use, source, model, inside
     tried: int = 0
     equilibrium: bool = False  # fitted under the per-segment equilibrium
@@ -169,14 +170,14 @@ error: more than the squared log errors of a fit inside all its bands add up to,
 lands every figure in its band beats one nearer the centres that leaves one out."""
 
 
-def _error(model: dict[str, float], targets: pd.DataFrame) -> float:
+def fit_error(model: dict[str, float], targets: pd.DataFrame) -> float:
     """Squared log errors from each fit target's value, plus :data:`OUTSIDE_PENALTY` for each
     target the model falls outside the band of.
 
     Examples
     --------
     >>> rows = pd.DataFrame({"use": ["fit"], "measure": ["m"], "value": [100.0], "low": [90.0], "high": [110.0]})
-    >>> round(_error({"m": 95.0}, rows), 4), round(_error({"m": 85.0}, rows), 4)
+    >>> round(fit_error({"m": 95.0}, rows), 4), round(fit_error({"m": 85.0}, rows), 4)
     (0.0026, 1.0258)
     """
     fit = targets[(targets["use"] == "fit")]
@@ -251,7 +252,7 @@ def calibrate(
         if key not in seen:
             net, dem = _with(network, demand, params)
             model = measures(net, assign(net, dem, equilibrium=equilibrium))
-            seen[key] = (_error(model, year), model)
+            seen[key] = (fit_error(model, year), model)
             if progress is not None:
                 progress(len(seen), sum(len(v) for v in axes.values()))
         return seen[key][0]
