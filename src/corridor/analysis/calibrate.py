@@ -154,6 +154,12 @@ def measures(network: Network, result: Assignment) -> dict[str, float]:
         "caspian_teu": float(across["flow_per_year"].sum()),
         "aktau_kuryk_teu": float(at_kz_ports["flow_per_year"].sum()),
         "aktau_crude_t": float(aktau_tankers.loc[aktau_tankers["from"] == "aktau_port", "flow_per_year"].sum()),
+        "aktau_baku_crude_t": float(
+            aktau_tankers.loc[
+                (aktau_tankers["from"] == "aktau_port") & (aktau_tankers["link"] == "cs_aktau_sangachal_tanker"),
+                "flow_per_year",
+            ].sum()
+        ),
         "samara_t": float(crude.loc[crude["link"] == "ru_atyrau_samara", "flow_per_year"].sum()),
         "caspian_teu_11m": float(across["flow_per_year"].sum()) * 11.0 / 12.0,
         "cpc_t": float(into_cpc["flow_per_year"].sum()),
