@@ -132,7 +132,7 @@ class AssignmentModel:
         origin = self.group_origin[group]
         commodity = self.group_commodity[group]
         # a node's row counts what enters it, except for cargo starting there: what leaves it
-        for by_arc, starting in ((csr_array(self.price_arcs.T), False), (csr_array(self.price_arcs_out.T), True)):
+        for by_arc, starting in ((self._price_rows_of_arc[0], False), (self._price_rows_of_arc[1], True)):
             counts = np.diff(by_arc.indptr)[arc]
             if not counts.sum():
                 continue
@@ -146,6 +146,12 @@ class AssignmentModel:
             places.append(place[keep])
             values.append(value[keep])
         return np.concatenate(rows), np.concatenate(places), np.concatenate(values)
+
+    @cached_property
+    def _price_rows_of_arc(self) -> tuple[csr_array, csr_array]:
+        """[arc, price row] of :attr:`price_arcs` and :attr:`price_arcs_out`, transposed once: the
+        priced LP reads them every round it adds columns."""
+        return csr_array(self.price_arcs.T), csr_array(self.price_arcs_out.T)
 
     def columns(self, columns: np.ndarray) -> csc_array:
         """These columns of the LP's matrix (flow columns and others, in the order given)."""
