@@ -7,7 +7,7 @@
   ``assignment_large`` (the priced LP at 100,000 nodes and the sweep up to it), ``uncertainty``
   (draws of the assumptions on one and two Dask workers) (default: all).
 * ``--quick``: smaller cases (a 3,000-node assignment, 20,000 sampled years, no synthetic N-1,
-  one run of each guard): ``make bench-quick``, about 3 minutes on a 2-core machine.
+  no routing or N-1 at 100,000 nodes, one run of each guard): ``make bench-quick``, about 3 minutes on a 2-core machine.
 * ``--no-plain``: skip the plain assignment LP (about half an hour at 10,000 nodes); the floor
   is always measured.
 * ``--json``: print one JSON object on stdout, every figure as ``group.name`` (the benchmarks'
@@ -44,6 +44,8 @@ GROUPS = (
 TARGETS = {
     "routing.over_networkx": (">=", 15.0),
     "routing.over_csgraph": ("<=", 1.5),
+    "routing.large_nodes": (">=", 100_000),
+    "routing.large_over_networkx": (">=", 15.0),
     "cold_start.over_imports": ("<=", 3.0),
     "assignment.nodes": (">=", 10_000),
     "assignment.priced_over_floor": ("<=", 20.0),
@@ -73,11 +75,11 @@ def _argv(group: str, quick: bool, no_plain: bool) -> list[str]:
     if group == "sweeps":
         return ["--years", "20000", "--repeat", "1"] if quick else []
     if group == "criticality":
-        return ["--closures", "0", "--repeat", "1"] if quick else []
+        return ["--closures", "0", "--repeat", "1", "--large-nodes", "0"] if quick else []
     if group == "guards":
         return ["--runs", "1"] if quick else []
     if group == "routing":
-        return ["--repeats", "1"] if quick else []
+        return ["--repeats", "1", "--large-nodes", "0"] if quick else []
     if group == "cold_start":
         return ["--runs", "1"] if quick else []
     if group == "web":

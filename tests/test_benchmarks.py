@@ -13,8 +13,21 @@ sys.path.insert(0, str(Path(__file__).parents[1] / "benchmarks"))
 def test_routing_benchmark_runs(capsys):
     import bench_routing
 
-    bench_routing.main(["--nodes", "300", "--queries", "5", "--repeats", "1"])
+    figures = bench_routing.main(
+        ["--nodes", "300", "--queries", "5", "--repeats", "1", "--large-nodes", "600", "--large-queries", "5"]
+    )
     assert "networkx" in capsys.readouterr().out
+    assert figures["large_nodes"] == 600 and figures["large_over_networkx"] > 0
+
+
+@pytest.mark.slow
+def test_large_criticality_runs_on_processes_with_progress(capsys):
+    import bench_criticality
+
+    figures = bench_criticality.run_large(600, 3, 4, 2)
+    assert figures["large_nodes"] == 600 and figures["large_closures"] == 4
+    assert figures["large_progress_updates"] >= 2 and figures["large_worker_peak_mb"] > 0
+    assert "progress moved" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize("size", [["--nodes", "300", "--commodities", "4"]])

@@ -223,23 +223,25 @@ def build_assignment(
         used[c, arcs] = True
     cap = _CapacityRows(cn, n_rows)
     factor_of = {dim: np.asarray(f, dtype=float) for dim, f in cn.dimension_factor.items()}
-    nan = np.full(commodities, np.nan)
     counts = {dim: np.isfinite(f) for dim, f in factor_of.items()}  # [commodity] counted in that dimension
     arc_dim = np.asarray(cn.arc_capacity_dim, dtype=object)
     counted = np.zeros(cn.n_arcs, dtype=bool)
     for dim, finite in counts.items():
         on = arc_dim == dim
         counted[on] = used[finite][:, on].any(axis=0)
-    for a in np.flatnonzero(np.isfinite(cn.arc_capacity_native) & counted):
-        cap.add(
-            "link",
-            cn.link_ids[cn.arc_link[a]],
-            f"{cn.node_ids[cn.tail[a]]}->{cn.node_ids[cn.head[a]]}",
-            cn.arc_capacity_native[a] * (1.0 if effect is None else effect.capacity_factor[a]),
-            cn.arc_capacity_dim[a],
-            factor_of.get(cn.arc_capacity_dim[a], nan),
-            np.array([a]),
-        )
+    capped_arcs = np.flatnonzero(np.isfinite(cn.arc_capacity_native) & counted)
+    cap.add_arcs(
+        "link",
+        [cn.link_ids[k] for k in cn.arc_link[capped_arcs].tolist()],
+        [
+            f"{cn.node_ids[t]}->{cn.node_ids[h]}"
+            for t, h in zip(cn.tail[capped_arcs].tolist(), cn.head[capped_arcs].tolist(), strict=True)
+        ],
+        cn.arc_capacity_native[capped_arcs] * (1.0 if effect is None else effect.capacity_factor[capped_arcs]),
+        arc_dim[capped_arcs].tolist(),
+        factor_of,
+        capped_arcs,
+    )
     capped_nodes = np.flatnonzero(np.isfinite(cn.node_capacity_native))
     if len(capped_nodes):
         # throughput: what enters the node, or for cargo starting there, what leaves it
@@ -396,7 +398,11 @@ class _Incidence:
 
 
 class _CapacityRows:
-    """Capacity rows as they are written: each a set of arcs whose flow it counts, in one dimension."""
+    """Capacity rows as they are written: each a set of arcs whose flow it counts, in one dimension.
+
+    Rows come in blocks (one per :meth:`add` or :meth:`add_arcs` call), so that the hundreds of
+    thousands of one-arc rows of a national network are written as arrays, not row by row.
+    """
 
     def __init__(self, cn: CompiledNetwork, first_row: int) -> None:
         self.first_row = first_row
@@ -406,10 +412,10 @@ class _CapacityRows:
         self.direction: list[str] = []
         self.limit: list[float] = []
         self.dim: list[str] = []
-        self.factor: list[np.ndarray] = []
-        self.members: list[np.ndarray] = []
-        self.out: list[np.ndarray] = []
-        self.node: list[int] = []
+        self._factor: list[np.ndarray] = []  # blocks of [row, commodity]
+        self._members: list[tuple[np.ndarray, np.ndarray]] = []  # blocks of (arcs per row, arcs)
+        self._out: list[tuple[np.ndarray, np.ndarray]] = []
+        self._node: list[np.ndarray] = []
 
     def add(
         self,
@@ -430,25 +436,61 @@ class _CapacityRows:
         self.direction.append(direction)
         self.limit.append(float(limit))
         self.dim.append(dim)
-        self.factor.append(factor)
-        self.members.append(np.asarray(arcs, dtype=np.int64))
-        self.out.append(np.zeros(0, np.int64) if out is None else np.asarray(out, dtype=np.int64))
-        self.node.append(node)
+        self._factor.append(np.asarray(factor, dtype=float).reshape(1, self.n_commodities))
+        members = np.asarray(arcs, dtype=np.int64)
+        self._members.append((np.array([len(members)]), members))
+        leaving = np.zeros(0, np.int64) if out is None else np.asarray(out, dtype=np.int64)
+        self._out.append((np.array([len(leaving)]), leaving))
+        self._node.append(np.array([node], dtype=np.int64))
+
+    def add_arcs(
+        self,
+        kind: str,
+        elements: list[str],
+        directions: list[str],
+        limits: np.ndarray,
+        dims: list[str],
+        factor_of: dict[str, np.ndarray],
+        arcs: np.ndarray,
+    ) -> None:
+        """One row per arc of ``arcs``, each counting that arc alone in its dimension (``factor_of[dim]``;
+        NaN for every commodity in a dimension no commodity is counted in)."""
+        k = len(arcs)
+        self.kind.extend([kind] * k)
+        self.element.extend(elements)
+        self.direction.extend(directions)
+        self.limit.extend(np.asarray(limits, dtype=float).tolist())
+        self.dim.extend(dims)
+        factor = np.full((k, self.n_commodities), np.nan)
+        dim_of = np.asarray(dims, dtype=object)
+        for dim, f in factor_of.items():
+            factor[dim_of == dim] = f
+        self._factor.append(factor)
+        self._members.append((np.ones(k, np.int64), np.asarray(arcs, dtype=np.int64)))
+        self._out.append((np.zeros(k, np.int64), np.zeros(0, np.int64)))
+        self._node.append(np.full(k, -1, dtype=np.int64))
+
+    def factor(self) -> np.ndarray:
+        """[row, commodity] what a unit of each commodity counts in the row's dimension (NaN: not counted)."""
+        if not self._factor:
+            return np.zeros((0, self.n_commodities))
+        return np.concatenate(self._factor)
 
     def incidence(self, n_arcs: int, queue_cap: np.ndarray) -> _Incidence:
         """Capacity rows then queue rows (each its capacity row's arcs) as [row, arc] matrices."""
         order = np.concatenate([np.arange(len(self.limit)), queue_cap]).astype(np.int64)
+        n_rows = len(self.limit)
 
-        def matrix(sets: list[np.ndarray]) -> csr_array:
-            chosen = [sets[i] for i in order]
-            counts = [len(m) for m in chosen]
-            cols = np.concatenate(chosen) if chosen else np.zeros(0, np.int64)
-            rows = np.repeat(np.arange(len(chosen)), counts)
-            return csr_array((np.ones(len(cols)), (rows, cols)), shape=(len(chosen), n_arcs))
+        def matrix(blocks: list[tuple[np.ndarray, np.ndarray]]) -> csr_array:
+            counts = np.concatenate([c for c, _ in blocks]) if blocks else np.zeros(0, np.int64)
+            cols = np.concatenate([m for _, m in blocks]) if blocks else np.zeros(0, np.int64)
+            rows = np.repeat(np.arange(n_rows), counts)
+            every = csr_array((np.ones(len(cols)), (rows, cols)), shape=(n_rows, n_arcs))
+            return csr_array(every[order]) if len(order) != n_rows else every
 
-        factor = np.array([self.factor[i] for i in order]).reshape(len(order), self.n_commodities)
-        node = np.asarray(self.node, dtype=np.int64)[order] if len(order) else np.zeros(0, np.int64)
-        return _Incidence(matrix(self.members), matrix(self.out), node, factor)
+        factor = self.factor()[order].reshape(len(order), self.n_commodities)
+        nodes = np.concatenate(self._node) if self._node else np.zeros(0, np.int64)
+        return _Incidence(matrix(self._members), matrix(self._out), nodes[order], factor)
 
 
 @dataclass(frozen=True)
@@ -502,6 +544,7 @@ def _queues(network: Network, cap: _CapacityRows, least_vot_h: np.ndarray) -> _Q
     picked = [i for i, (kind, element) in enumerate(zip(cap.kind, cap.element, strict=True))
               if kind in ("link", "node", "shared") and element in params]  # fmt: skip
     widths = np.diff(np.asarray(USE_BREAKPOINTS))
+    factors = cap.factor()
     piece_queue, piece_wait, piece_upper, vot, own = [], [], [], [], []
     for q, i in enumerate(picked):
         half, longest, vot_day = params[cap.element[i]]
@@ -511,7 +554,7 @@ def _queues(network: Network, cap: _CapacityRows, least_vot_h: np.ndarray) -> _Q
         upper = widths * cap.limit[i]
         upper[-1] = np.inf  # the capacity row itself bounds the last piece, and its dual prices the rationing
         piece_upper += upper.tolist()
-        factor = np.asarray(cap.factor[i], dtype=float)
+        factor = factors[i]
         counted = np.isfinite(factor) & (factor > 0)
         # USD per unit of the dimension per hour: a commodity's slowest segment, or the element's
         # own rate for a commodity whose segments do not weigh time

@@ -132,7 +132,7 @@ class AssignmentModel:
         origin = self.group_origin[group]
         commodity = self.group_commodity[group]
         # a node's row counts what enters it, except for cargo starting there: what leaves it
-        for by_arc, starting in ((csr_array(self.price_arcs.T), False), (csr_array(self.price_arcs_out.T), True)):
+        for by_arc, starting in ((self._price_rows_of_arc[0], False), (self._price_rows_of_arc[1], True)):
             counts = np.diff(by_arc.indptr)[arc]
             if not counts.sum():
                 continue
@@ -146,6 +146,12 @@ class AssignmentModel:
             places.append(place[keep])
             values.append(value[keep])
         return np.concatenate(rows), np.concatenate(places), np.concatenate(values)
+
+    @cached_property
+    def _price_rows_of_arc(self) -> tuple[csr_array, csr_array]:
+        """[arc, price row] of :attr:`price_arcs` and :attr:`price_arcs_out`, transposed once: the
+        priced LP reads them every round it adds columns."""
+        return csr_array(self.price_arcs.T), csr_array(self.price_arcs_out.T)
 
     def columns(self, columns: np.ndarray) -> csc_array:
         """These columns of the LP's matrix (flow columns and others, in the order given)."""
@@ -186,9 +192,11 @@ class AssignmentModel:
         """The arcs whose flow price row ``k`` (a position in :attr:`price_rows`) counts for some
         commodity, on the way in or, for cargo starting at its node, on the way out."""
         arcs = np.union1d(self.price_arcs[[k]].indices, self.price_arcs_out[[k]].indices)
-        counted = np.isfinite(self.price_factor[k])
-        allowed = self.network.compiled.allowed[counted]
-        return arcs[allowed[:, arcs].any(axis=0)] if len(arcs) else arcs
+        counted = np.flatnonzero(np.isfinite(self.price_factor[k]))
+        # only the row's own arcs are read: a copy of every commodity's [arc] mask per row took
+        # most of read_assignment's time at 100,000 nodes
+        allowed = self.network.compiled.allowed[np.ix_(counted, arcs)]
+        return arcs[allowed.any(axis=0)] if len(arcs) else arcs
 
 
 def _ranges(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:

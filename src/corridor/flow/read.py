@@ -83,23 +83,24 @@ def read_assignment(model: AssignmentModel, solution: LPSolution, *, tolerance: 
 
 
 def _flow_table(cn: Any, flows: pd.DataFrame, model: AssignmentModel, x: np.ndarray) -> pd.DataFrame:
-    load = model.capacity_load(x)
-    util = (
-        dict(zip(model.cap_rows.tolist(), _utilisation(load, model.cap_limit).tolist(), strict=True))
-        if len(load)
-        else {}
-    )
-    row_of_arc = {
-        (model.cap_element[i], model.cap_direction[i]): int(r)
-        for i, r in enumerate(model.cap_rows)
-        if model.cap_kind[i] == "link"
-    }
+    util = _utilisation(model.capacity_load(x), model.cap_limit)
     arcs = flows["arc"].to_numpy(int)
     links = [cn.link_ids[cn.arc_link[a]] for a in arcs]
     tails = [cn.node_ids[cn.tail[a]] for a in arcs]
     heads = [cn.node_ids[cn.head[a]] for a in arcs]
+    # the capacity row of each link direction that carries flow (a national network has hundreds
+    # of thousands of rows, and only the used links' are looked up)
+    used = set(links)
+    position = {
+        (element, direction): i
+        for i, (kind, element, direction) in enumerate(
+            zip(model.cap_kind, model.cap_element, model.cap_direction, strict=True)
+        )
+        if kind == "link" and element in used
+    }
     utilisation = [
-        util.get(row_of_arc.get((lk, f"{t}->{h}"), -1), np.nan) for lk, t, h in zip(links, tails, heads, strict=True)
+        float(util[i]) if (i := position.get((lk, f"{t}->{h}"))) is not None else np.nan
+        for lk, t, h in zip(links, tails, heads, strict=True)
     ]
     waits = arc_waits(model, x)
     return pd.DataFrame(
