@@ -51,3 +51,14 @@ def test_a_span_is_the_day_weighted_mean_of_its_stretches(eurasia) -> None:  # t
     days = [(b - a).days + 1 for a, b in pieces]
     expected = sum(t * d for t, d in zip(teu, days, strict=True)) / sum(days)
     assert caspian_teu(eurasia, whole) == pytest.approx(expected, rel=1e-6)
+
+
+def test_the_committed_crude_crosses_to_baku_for_btc_in_2023(eurasia) -> None:  # type: ignore[no-untyped-def]
+    day = dt.date(2023, 6, 1)
+    result = assign(market_network_on(eurasia, day), load_demand(eurasia, year=2023))
+    # the 1.25 Mt committed to BTC (T1; T2; T3) take the tanker to Sangachal, the rest of Aktau's
+    # 3.376 Mt (R37) the cheaper Makhachkala; KazTransOil counted 1.392 Mt to Baku (R37)
+    assert on_link(result, "cs_aktau_sangachal_tanker") == pytest.approx(1.25e6, rel=0.01)
+    assert on_link(result, "cs_aktau_sangachal_tanker") + on_link(result, "cs_aktau_makhachkala_tanker") == (
+        pytest.approx(3.376e6, rel=0.01)
+    )

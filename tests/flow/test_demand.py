@@ -109,3 +109,22 @@ def test_empty_and_missing_files(tiny, tmp_path):
     (tmp_path / "empty.csv").write_text("")
     assert problems(tiny, tmp_path / "empty.csv")[0].startswith("empty.csv: file is empty")
     assert problems(tiny, tmp_path / "nope.csv")[0].startswith("nope.csv: file is missing")
+
+
+def test_kazakh_crude_committed_to_btc_from_march_2023(eurasia):
+    def to_ceyhan(year):
+        table = load_demand(eurasia, year=year).table
+        mine = table[(table["origin"] == "mangyshlak") & (table["destination"] == "ceyhan_terminal")]
+        return float(mine["quantity_per_year"].sum())
+
+    def from_aktau(year):
+        table = load_demand(eurasia, year=year).table
+        return float(table.loc[table["origin"] == "mangyshlak", "quantity_per_year"].sum())
+
+    # the KMG-SOCAR agreement of 2022, 1.5 Mt a year, delivered from March 2023 (T1; T2; T3),
+    # 180,000 t a month from March 2024 (T2; T4); Aktau's loadings stay the published totals
+    assert to_ceyhan(2022) == 0.0
+    assert to_ceyhan(2023) == pytest.approx(1.5e6 * 10 / 12)
+    assert to_ceyhan(2024) == pytest.approx(2 * 120_000 + 10 * 180_000)
+    assert from_aktau(2023) == pytest.approx(3.376e6)
+    assert from_aktau(2024) == pytest.approx(3.72e6)
