@@ -122,9 +122,9 @@ def test_kazakh_crude_committed_to_btc_from_march_2023(eurasia):
         return float(table.loc[table["origin"] == "mangyshlak", "quantity_per_year"].sum())
 
     # the KMG-SOCAR agreement of 2022, 1.5 Mt a year, delivered from March 2023 (T1; T2; T3),
-    # 180,000 t a month from March 2024 (T2; T4); Aktau's loadings stay the published totals
+    # KazTransOil planned 1.5 Mt for 2024 (T5; T6); Aktau's loadings stay the published totals
     assert to_ceyhan(2022) == 0.0
     assert to_ceyhan(2023) == pytest.approx(1.5e6 * 10 / 12)
-    assert to_ceyhan(2024) == pytest.approx(2 * 120_000 + 10 * 180_000)
+    assert to_ceyhan(2024) == pytest.approx(1.5e6)
     assert from_aktau(2023) == pytest.approx(3.376e6)
     assert from_aktau(2024) == pytest.approx(3.72e6)
