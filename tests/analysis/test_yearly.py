@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from corridor.analysis.calibrate import measures
 from corridor.analysis.yearly import assign_span, assign_year, day_pieces, market_network_on
 from corridor.flow import assign, load_demand
 from corridor.network import group_members
@@ -62,3 +63,7 @@ def test_the_committed_crude_crosses_to_baku_for_btc_in_2023(eurasia) -> None:  
     assert on_link(result, "cs_aktau_sangachal_tanker") + on_link(result, "cs_aktau_makhachkala_tanker") == (
         pytest.approx(3.376e6, rel=0.01)
     )
+    # validate-model's measures split Aktau's tankers by port, and by ten months for H3's 2024 figures
+    got = measures(eurasia, result)
+    assert got["aktau_makhachkala_crude_t"] == pytest.approx(on_link(result, "cs_aktau_makhachkala_tanker"))
+    assert got["aktau_baku_crude_t_10m"] == pytest.approx(got["aktau_baku_crude_t"] * 10 / 12)
