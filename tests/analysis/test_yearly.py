@@ -6,8 +6,9 @@ import datetime as dt
 
 import pytest
 
+from corridor.analysis.calibrate import measures
 from corridor.analysis.yearly import assign_span, assign_year, day_pieces, market_network_on
-from corridor.flow import assign, load_demand
+from corridor.flow import assign, demand_from_frame, load_demand
 from corridor.network import group_members
 
 
@@ -51,3 +52,33 @@ def test_a_span_is_the_day_weighted_mean_of_its_stretches(eurasia) -> None:  # t
     days = [(b - a).days + 1 for a, b in pieces]
     expected = sum(t * d for t, d in zip(teu, days, strict=True)) / sum(days)
     assert caspian_teu(eurasia, whole) == pytest.approx(expected, rel=1e-6)
+
+
+def test_the_committed_crude_crosses_to_baku_for_btc_in_2023(eurasia) -> None:  # type: ignore[no-untyped-def]
+    day = dt.date(2023, 6, 1)
+    result = assign(market_network_on(eurasia, day), load_demand(eurasia, year=2023))
+    # the 1.25 Mt committed to BTC (T1; T2; T3) take the tanker to Sangachal, the rest of Aktau's
+    # 3.376 Mt (R37) the cheaper Makhachkala; KazTransOil counted 1.392 Mt to Baku (R37)
+    assert on_link(result, "cs_aktau_sangachal_tanker") == pytest.approx(1.25e6, rel=0.01)
+    assert on_link(result, "cs_aktau_sangachal_tanker") + on_link(result, "cs_aktau_makhachkala_tanker") == (
+        pytest.approx(3.376e6, rel=0.01)
+    )
+    # validate-model's measures split Aktau's tankers by port, and by ten months for H3's 2024 figures
+    got = measures(eurasia, result)
+    assert got["aktau_makhachkala_crude_t"] == pytest.approx(on_link(result, "cs_aktau_makhachkala_tanker"))
+    assert got["aktau_baku_crude_t_10m"] == pytest.approx(got["aktau_baku_crude_t"] * 10 / 12)
+
+
+def test_the_routes_dry_cargo_crosses_beside_the_boxes_in_2023(eurasia) -> None:  # type: ignore[no-untyped-def]
+    day = market_network_on(eurasia, dt.date(2023, 6, 1))
+    demand = load_demand(eurasia, year=2023)
+    result = assign(day, demand)
+    f = result.flows
+    grain = f[(f["commodity"] == "grain") & f["link"].str.startswith("cs_") & (f["to"] == "baku_alat_port")]
+    # the route's 1.19 Mt of dry cargo (R88; R9; R37; K2) take the rail ferries
+    assert float(grain["flow_per_year"].sum()) == pytest.approx(1.193e6, rel=0.01)
+    # and leave the boxes where they were: the crossing's container slots, not the ferries, bind them
+    keys = ["origin", "destination", "commodity", "source", "note"]
+    raw = demand.table.groupby(keys, as_index=False, sort=False)["quantity_per_year"].sum()
+    without = demand_from_frame(eurasia, raw[~((raw["origin"] == "astana") & (raw["destination"] == "baku"))])
+    assert caspian_teu(eurasia, result) == pytest.approx(caspian_teu(eurasia, assign(day, without)), rel=0.01)

@@ -141,6 +141,9 @@ def measures(network: Network, result: Assignment) -> dict[str, float]:
     at_kz_ports = across[across["from"].isin(kazakh_ports) | across["to"].isin(kazakh_ports)]
     crude = f[f["commodity"] == "crude_oil"]
     aktau_tankers = crude[crude["link"].isin(["cs_aktau_sangachal_tanker", "cs_aktau_makhachkala_tanker"])]
+    from_aktau = aktau_tankers[aktau_tankers["from"] == "aktau_port"].groupby("link")["flow_per_year"].sum()
+    to_baku = float(from_aktau.get("cs_aktau_sangachal_tanker", 0.0))
+    to_makhachkala = float(from_aktau.get("cs_aktau_makhachkala_tanker", 0.0))
     rail = shortest_route(network, "xian_port", "duisburg", commodity="container", avoid=["sea"])
     waits = dict(zip(zip(box["link"], box["from"], box["to"], strict=True), box["wait_h"], strict=True))
     mc = shortest_route(network, "xian_port", "poti_port", commodity="container", by="time", avoid=["RU"])
@@ -154,12 +157,10 @@ def measures(network: Network, result: Assignment) -> dict[str, float]:
         "caspian_teu": float(across["flow_per_year"].sum()),
         "aktau_kuryk_teu": float(at_kz_ports["flow_per_year"].sum()),
         "aktau_crude_t": float(aktau_tankers.loc[aktau_tankers["from"] == "aktau_port", "flow_per_year"].sum()),
-        "aktau_baku_crude_t": float(
-            aktau_tankers.loc[
-                (aktau_tankers["from"] == "aktau_port") & (aktau_tankers["link"] == "cs_aktau_sangachal_tanker"),
-                "flow_per_year",
-            ].sum()
-        ),
+        "aktau_baku_crude_t": to_baku,
+        "aktau_makhachkala_crude_t": to_makhachkala,
+        "aktau_baku_crude_t_10m": to_baku * 10.0 / 12.0,
+        "aktau_makhachkala_crude_t_10m": to_makhachkala * 10.0 / 12.0,
         "samara_t": float(crude.loc[crude["link"] == "ru_atyrau_samara", "flow_per_year"].sum()),
         "caspian_teu_11m": float(across["flow_per_year"].sum()) * 11.0 / 12.0,
         "cpc_t": float(into_cpc["flow_per_year"].sum()),
