@@ -183,3 +183,93 @@ def test_a_city_named_as_a_government_is_not_its_rail_node():
 def test_promises_are_not_events():
     text = "Казахстан пообещал увеличить экспорт нефти в Европу через маршруты в обход России."
     assert [e for e in events(text) if e.status == "new"] == []
+
+
+# ------------------------------------------------------------------ rules written against the reader-2 batch
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        # a time of day with no day: the publication day, like 'at midnight'
+        ("The ship ran aground at about 7:30 local time. Traffic on the Bosphorus was halted.", WED),
+        ("Лавина сошла примерно в 19:56. Движение поездов между Тбилиси и Батуми остановлено.", WED),
+        # a day named next to the time wins
+        ("Отгрузка на терминале КТК возобновлена в 00:00 мск 21 марта.", dt.date(2022, 3, 21)),
+    ],
+)
+def test_a_time_of_day_without_a_day_is_the_publication_day(text, day):
+    assert one(text).start == day
+
+
+def test_a_reopening_does_not_take_the_day_of_the_closure_told_before_it():
+    text = (
+        "КТК 14 марта остановил перевалку нефти на морском терминале из-за шторма. "
+        "Сейчас отгрузка на терминале КТК возобновлена."
+    )
+    reopen = next(e for e in events(text) if e.action == "reopen")
+    assert reopen.start is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Container trains bound for China from Dostyk are banned altogether until November.",
+        "Kazakhstan imposed a ban on container trains through Dostyk.",
+        "КТЖ временно ограничила прием экспортного зерна в направлении порта Актау.",
+    ],
+)
+def test_a_ban_on_one_kind_of_train_or_cargo_is_a_transit_ban(text):
+    assert one(text).action == "transit_ban"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Maersk returns to the Red Sea with its India-US service.",
+        "Maersk is putting a scheduled service back on the Red Sea route.",
+    ],
+)
+def test_a_carrier_returning_to_a_route_reopens_it(text):
+    assert one(text).action == "reopen"
+    # returning to a state is not returning to a place
+    assert not [e for e in events("The ministry said when the CPC will return to full capacity.") if e.status == "new"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Drewry does not expect container lines to resume Suez Canal transits quickly.",
+        "Container lines are expecting to resume Suez Canal transits in the spring.",
+        "Ожидается возобновление движения судов через Суэцкий канал весной.",
+    ],
+)
+def test_an_expectation_is_not_a_new_event(text):
+    assert not [e for e in events(text) if e.status == "new"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "На работе терминала сказались последствия атаки, после которой было повреждено ВПУ-2 КТК.",
+        "Loadings suffered from the aftermath of the attack that damaged SPM-2 of the CPC.",
+    ],
+)
+def test_the_consequences_of_an_earlier_incident_are_background(text):
+    assert not [e for e in events(text) if e.status == "new"]
+
+
+def test_debris_falling_onto_a_terminal_is_not_a_drop_in_capacity():
+    text = "Обломки беспилотников упали на терминал в порту Усть-Луга."
+    assert not [e for e in events(text) if e.action == "derate"]
+    assert one("Отгрузки через порт Усть-Луга упали на 20%.").fraction == pytest.approx(0.2)
+
+
+def test_an_unsized_undated_derate_beside_a_closure_of_the_same_asset_is_dropped():
+    text = (
+        "КТК остановил погрузку нефти на морском терминале, танкеры отведены в районы ожидания. "
+        "Резервуарные парки компании практически заполнены. "
+        "Прием нефти от грузоотправителей КТК осуществляется в сниженных режимах."
+    )
+    new = [(e.asset, e.action) for e in events(text) if e.status == "new"]
+    assert [action for _, action in new] == ["close"], new

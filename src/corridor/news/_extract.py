@@ -176,7 +176,7 @@ def extract_events(
         if candidate.key in cancelled and candidate.action in ("close", "derate") and candidate.status == "new":
             candidate.status = "background"
             candidate.evidence.setdefault("status", "")
-    events = _specific(_merge(found), index)
+    events = _dominated(_specific(_merge(found), index), index)
     _share_dates(events, index)
     _ended(events, index, published)
     rank = {"new": 0, "ended": 1, "conditional": 2, "background": 3}
@@ -198,19 +198,22 @@ def _carry_day(
     key = candidate.key
     s0, _ = spans[n]
     own = any(m.id is not None and str(m.id) == key for m in mentions)
+
+    def other_kind(k: int) -> bool:  # the day of a closure does not date the reopening told next to it
+        a, b = spans[k]
+        return any(ACTION_CLASS.get(c.action) != ACTION_CLASS.get(candidate.action) for c in find_actions(text, a, b))
+
     options: list[tuple[int, int]] = []
     if (
         n > 0
         and len({d.day for d in days[n - 1]}) == 1
         and ((key and key in previous_ids) or _CONNECTIVE.match(text, s0, s0 + 40))
+        and not (candidate.action == "reopen" and other_kind(n - 1))
     ):
         options.append((n - 1, 0))
     if n + 1 < len(spans) and len({d.day for d in days[n + 1]}) == 1:
         a, b = spans[n + 1]
-        other = [
-            c for c in find_actions(text, a, b) if ACTION_CLASS.get(c.action) != ACTION_CLASS.get(candidate.action)
-        ]
-        if not other and (own or candidate.from_topic) and not is_background(text, a, b):
+        if not other_kind(n + 1) and (own or candidate.from_topic) and not is_background(text, a, b):
             options.append((n + 1, 1))
     if not options:
         incident = _incident_day(text, n, spans, days) if candidate.action in ("close", "derate") else None
@@ -569,6 +572,31 @@ def _specific(events: list[Candidate], index: AssetIndex) -> list[Candidate]:
             continue
         keep.append(e)
     return keep
+
+
+def _dominated(events: list[Candidate], index: AssetIndex) -> list[Candidate]:
+    """Drop the least certain events: a new derate that gives neither a share nor a day, in an
+    article that gives another new disruption (a closure, a ban, a sized or dated derate) on the
+    same or a related asset ('the terminal stopped loading ... the system works under restrictions'):
+    the same incident told with a weaker word, not a second event."""
+    strong = [
+        e
+        for e in events
+        if e.status == "new"
+        and e.action in ("close", "transit_ban", "derate")
+        and (e.action != "derate" or e.fraction is not None or e.start is not None)
+    ]
+    return [
+        e
+        for e in events
+        if not (
+            e.status == "new"
+            and e.action == "derate"
+            and e.fraction is None
+            and e.start is None
+            and any(_related(o.key, e.key, index) for o in strong if o is not e)
+        )
+    ]
 
 
 def _same(a: Candidate, b: Candidate) -> bool:

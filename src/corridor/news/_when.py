@@ -11,8 +11,9 @@ from collections.abc import Sequence
 from corridor.news._dates import DateCue, find_dates
 
 _INCIDENT = re.compile(
-    r"\b(?:attack\w*|struck|strike|drones?|storm\w*|fire|fires|blaze|explosion|exploded|blast|damag\w*|ran\s+aground|grounded|wedged|landslide|mine)\b"
-    r"|(?<![а-яё])(?:атак\w*|атаковал\w*|удар\w*|беспилот\w*|бпла|шторм\w*|пожар\w*|загорел\w*|возгоран\w*|взрыв\w*|поврежд\w*|оползн\w*|обрушил\w*|авари\w*)",
+    r"\b(?:attack\w*|struck|strike|drones?|storm\w*|fire|fires|blaze|explosion|exploded|blast|damag\w*|ran\s+aground|grounded|wedged|landslide|mine"
+    r"|accidents?|collision|broke\s+down|breakdown|avalanche)\b"
+    r"|(?<![а-яё])(?:атак\w*|атаковал\w*|удар\w*|беспилот\w*|бпла|шторм\w*|пожар\w*|загорел\w*|возгоран\w*|взрыв\w*|поврежд\w*|оползн\w*|обрушил\w*|авари\w*|лавин\w*)",
     re.IGNORECASE,
 )
 
