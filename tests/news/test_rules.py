@@ -273,3 +273,32 @@ def test_an_unsized_undated_derate_beside_a_closure_of_the_same_asset_is_dropped
     )
     new = [(e.asset, e.action) for e in events(text) if e.status == "new"]
     assert [action for _, action in new] == ["close"], new
+
+
+def test_an_action_told_in_the_present_takes_the_day_of_the_report():
+    sat = dt.date(2022, 9, 3)
+    text = "Shipping through the Bosporus has been stopped after a ship broke down, the agency said on Saturday."
+    assert one(text, sat).start == sat
+    # a dateline is not the report's day
+    text = "ANKARA, September 3. Shipping through the Bosporus has been stopped after a ship broke down."
+    assert one(text, sat).start is None
+
+
+def test_an_incident_day_is_not_borrowed_from_another_closure_of_the_same_asset():
+    from corridor.news._text import sentences
+    from corridor.news._when import _event_days, _incident_day
+
+    sat = dt.date(2022, 9, 3)
+    text = (
+        "Shipping through the Bosporus was stopped after the Briza broke down. "
+        "Two tugs were sent. "
+        "On Thursday the strait was closed after the Lady Zehma ran aground."
+    )
+    spans = sentences(text)
+    days = [_event_days(text, a, b, sat) for a, b in spans]
+    assert _incident_day(text, 0, spans, days, "close") is None
+    # the day of an incident told without an action of its own is still borrowed
+    text = "Loading at the CPC terminal stopped after the attack. Drones struck the terminal on Thursday."
+    spans = sentences(text)
+    days = [_event_days(text, a, b, sat) for a, b in spans]
+    assert _incident_day(text, 0, spans, days, "close").day == dt.date(2022, 9, 1)

@@ -30,7 +30,15 @@ from corridor.news._rules import (
     unit_count,
 )
 from corridor.news._text import Token, clauses, sentences, words
-from corridor.news._when import _CONNECTIVE, _DEMONSTRATIVE, _event_days, _incident_day, _reported_on
+from corridor.news._when import (
+    _CONNECTIVE,
+    _DEMONSTRATIVE,
+    _REPORTED_AFTER,
+    _REPORTING,
+    _event_days,
+    _incident_day,
+    _reported_on,
+)
 from corridor.news._where import (
     _ATTACK_BEFORE,
     _CANCEL_WORD,
@@ -159,6 +167,11 @@ def extract_events(
                 continue
             if candidate.start is None:
                 _carry_day(text, candidate, n, spans, days, mentions, previous_ids)
+            if candidate.start is None and candidate.status == "new":
+                told = _told_now(text, (c0, c1), (s0, s1), published)
+                if told is not None:
+                    candidate.start = told.day
+                    candidate.evidence["start"] = text[told.start : told.stop]
             if (
                 candidate.status == "new"
                 and n > 0
@@ -181,6 +194,31 @@ def extract_events(
     _ended(events, index, published)
     rank = {"new": 0, "ended": 1, "conditional": 2, "background": 3}
     return sorted(events, key=lambda e: rank.get(e.status, 4))
+
+
+_PRESENT = re.compile(
+    r"\b(?:has|have)\s+(?:now\s+)?been\s+\w+|\b(?:is|are)\s+(?:now\s+)?(?:being\s+)?\w+(?:ed|ing|wn|ut|pt)\b",
+    re.IGNORECASE,
+)
+
+
+def _told_now(text: str, clause: tuple[int, int], sentence: tuple[int, int], published: dt.date) -> DateCue | None:
+    """'Shipping has been stopped, the agency said on Saturday', 'Maersk said on Thursday it is
+    resuming the service': an action told in the present (English) takes the day of the report
+    that tells it, when that day is the only one the sentence gives."""
+    if _PRESENT.search(text, *clause) is None:
+        return None
+    said = [
+        c
+        for c in find_dates(text, *sentence, published)
+        if c.kind in ("point", "start") and c.day is not None and c.day <= published
+    ]
+    if len(said) != 1 or not _reported_on(text, said[0].start, said[0].stop):
+        return None
+    before = text[max(sentence[0], said[0].start - 40) : said[0].start]
+    hits = list(_REPORTING.finditer(before))
+    by_verb = bool(hits) and len(before[hits[-1].end() :].split()) <= 3  # not a dateline ('ANKARA, September 3.')
+    return said[0] if by_verb or _REPORTED_AFTER.match(text, said[0].stop) else None
 
 
 def _carry_day(
@@ -216,7 +254,9 @@ def _carry_day(
         if not other_kind(n + 1) and (own or candidate.from_topic) and not is_background(text, a, b):
             options.append((n + 1, 1))
     if not options:
-        incident = _incident_day(text, n, spans, days) if candidate.action in ("close", "derate") else None
+        incident = (
+            _incident_day(text, n, spans, days, candidate.action) if candidate.action in ("close", "derate") else None
+        )
         if incident is not None and candidate.status == "new":
             candidate.start = incident.day
             candidate.evidence["start"] = text[incident.start : incident.stop]

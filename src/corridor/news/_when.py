@@ -9,6 +9,7 @@ import re
 from collections.abc import Sequence
 
 from corridor.news._dates import DateCue, find_dates
+from corridor.news._rules import find_actions
 
 _INCIDENT = re.compile(
     r"\b(?:attack\w*|struck|strike|drones?|storm\w*|fire|fires|blaze|explosion|exploded|blast|damag\w*|ran\s+aground|grounded|wedged|landslide|mine"
@@ -41,15 +42,22 @@ def _event_days(text: str, s0: int, s1: int, published: dt.date) -> list[DateCue
 
 
 def _incident_day(
-    text: str, n: int, spans: Sequence[tuple[int, int]], days: Sequence[Sequence[DateCue]]
+    text: str,
+    n: int,
+    spans: Sequence[tuple[int, int]],
+    days: Sequence[Sequence[DateCue]],
+    action: str | None = None,
 ) -> DateCue | None:
     """The day of the nearest incident told elsewhere (before first) when the sentence itself
     speaks of an incident ('loading, halted after the night's attacks, resumed'), or told in the
     sentence just before or after: 'Drones attacked the terminal on 29 November. One mooring was
-    damaged.'"""
+    damaged.' A sentence that tells the same action itself ('On Thursday the strait was closed
+    after another ship ran aground') dates its own event, not this one."""
     own = _INCIDENT.search(text, *spans[n]) is not None  # 'halted after the attack': the attack's day
     for k in sorted(range(len(spans)), key=lambda k: (abs(k - n), k > n)):
         if k == n or len({d.day for d in days[k]}) != 1 or (not own and abs(k - n) > 1):
+            continue
+        if action is not None and any(c.action == action for c in find_actions(text, *spans[k])):
             continue
         if _INCIDENT.search(text, *spans[k]):
             return days[k][0]
