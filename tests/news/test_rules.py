@@ -302,3 +302,17 @@ def test_an_incident_day_is_not_borrowed_from_another_closure_of_the_same_asset(
     spans = sentences(text)
     days = [_event_days(text, a, b, sat) for a, b in spans]
     assert _incident_day(text, 0, spans, days, "close").day == dt.date(2022, 9, 1)
+
+
+def test_cut_visibility_is_not_a_cut_in_capacity():
+    text = "Fog along the Bosphorus cut visibility at sea."
+    assert not [e for e in events(text) if e.action == "derate"]
+
+
+def test_the_strait_is_the_one_an_earlier_action_was_about_not_the_last_one_named():
+    text = (
+        "Thick fog has closed the Dardanelles Strait to transit ships. "
+        "The fog also lay over the shores of the Bosphorus in the morning. "
+        "Captains were warned, and the strait was declared closed to transit traffic."
+    )
+    assert [(e.asset, e.action) for e in events(text) if e.status == "new"] == [("dardanelles", "close")]

@@ -145,7 +145,11 @@ def extract_events(
                     found.append(reopen)
         for cue in cues:
             c0, c1 = next(((a, b) for a, b in parts if a <= cue.start < b), (s0, s1))
-            referent = _referent(text, c0, cue.start, seen, index)
+            # 'the strait was declared closed': the strait an earlier action was about, before one only named
+            acted = [
+                e.mention for e in found if e.mention is not None and e.mention.id is not None and e.status == "new"
+            ]
+            referent = _referent(text, c0, cue.start, acted, index) or _referent(text, c0, cue.start, seen, index)
             candidate = _candidate(
                 text, published, language, cue, (c0, c1), (s0, s1), mentions, cues, topic, index, referent
             )

@@ -226,8 +226,8 @@ def find_actions(text: str, start: int, stop: int) -> list[ActionCue]:
 
 
 _NOT_CAPACITY_AFTER = re.compile(
-    r"\s+(?:\w+\s+){0,2}?(?:costs?|prices?|emissions?|delivery\s+times?|transit\s+times?|journey\s+times?|expenses"
-    r"|затрат\w*|срок\w*\s+доставк\w*|время\s+в\s+пути|стоимост\w*|расход\w*|цен\w*|выброс\w*|издерж\w*)\b",
+    r"\s+(?:\w+\s+){0,2}?(?:costs?|prices?|emissions?|delivery\s+times?|transit\s+times?|journey\s+times?|expenses|visibility"
+    r"|видимост\w*|затрат\w*|срок\w*\s+доставк\w*|время\s+в\s+пути|стоимост\w*|расход\w*|цен\w*|выброс\w*|издерж\w*)\b",
     re.IGNORECASE,
 )
 
