@@ -257,6 +257,16 @@ def test_an_expectation_is_not_a_new_event(text):
 )
 def test_the_consequences_of_an_earlier_incident_are_background(text):
     assert not [e for e in events(text) if e.status == "new"]
+    # consequences to be avoided are no incident told again
+    text = "Чтобы свести к минимуму негативные последствия, Казахстан перенаправляет нефть в обход КТК."
+    assert [e.status for e in events(text)] == ["new"]
+
+
+def test_a_complex_of_repair_works_is_not_an_off_network_complex():
+    text = "ВПУ-2 КТК выведено из эксплуатации до проведения полного комплекса ремонтно-восстановительных работ."
+    assert one(text).asset == "cpc_spm2"
+    text = "Газоперерабатывающий комплекс в порту Усть-Луга остановлен."
+    assert not [e for e in events(text) if e.status == "new"]
 
 
 def test_debris_falling_onto_a_terminal_is_not_a_drop_in_capacity():

@@ -177,8 +177,10 @@ _BACKGROUND = re.compile(
     r"\b(?:last|previous|past)\s+(?:year|month|spring|summer|autumn|fall|winter)\b|\bearlier\s+this\s+year\b|\bin\s+the\s+past\b"
     r"|\b(?:a|one|two|three|several)\s+(?:years?|months?)\s+ago\b|\bas\s+a\s+reminder\b|\brecall\w*\b|\bremind\w*\b|\bback\s+in\b"
     r"|\blast\s+time\b|\btwice\b|\b(?:usually|typically|regularly|every\s+(?:year|winter|autumn|spring|summer)|each\s+(?:year|winter|autumn))\b|\babout\s+half\s+(?:of\s+)?the\s+time\b"
-    r"|\b(?:aftermath|consequences?)\s+of\b|\bpreviously\b|\bhistor\w*\b|\bseveral\s+times\b|\bin\s+recent\s+years\b|\bonce\s+again\b|\bfor\s+the\s+first\s+time\s+since\b"
-    r"|(?<![а-яё])(?:последстви\w*|дважды|трижды|обычно|ежегодн\w*|как\s+правило|напомн\w*|как\s+сообщалось|ранее|прежде|в\s+прошлом\s+(?:году|месяце)|год\s+назад|месяц\s+назад|в\s+последние\s+годы|неоднократно|в\s+прошлый\s+раз|не\s+раз)(?![а-яё])",
+    r"|\b(?:aftermath|consequences?)\s+of\s+(?:the\s+|an?\s+)?(?:\w+\s+)?(?:attack|strike|storm|accident|fire|explosion|blast|incident)"
+    r"|\bpreviously\b|\bhistor\w*\b|\bseveral\s+times\b|\bin\s+recent\s+years\b|\bonce\s+again\b|\bfor\s+the\s+first\s+time\s+since\b"
+    r"|(?<![а-яё])последстви\w*\s+(?:\w+\s+)?(?:атак|удар|шторм|авари|пожар|инцидент|взрыв|обстрел)\w*"
+    r"|(?<![а-яё])(?:дважды|трижды|обычно|ежегодн\w*|как\s+правило|напомн\w*|как\s+сообщалось|ранее|прежде|в\s+прошлом\s+(?:году|месяце)|год\s+назад|месяц\s+назад|в\s+последние\s+годы|неоднократно|в\s+прошлый\s+раз|не\s+раз)(?![а-яё])",
     _I,
 )
 _CANCEL = re.compile(

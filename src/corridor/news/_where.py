@@ -47,7 +47,7 @@ def _referent(text: str, c0: int, at: int, seen: Sequence[Mention], index: Asset
 _OFF_NETWORK = re.compile(
     r"\b(?:office|offices|headquarters|hotel|building|airport|refinery|plant|complex|road\s+(?:crossing|checkpoint)s?|checkpoints?"
     r"|trucks?|lorr(?:y|ies)|passenger\s+(?:trains?|services?|traffic))\b"
-    r"|(?<![а-яё])(?:офис\w*|здани\w*|гостиниц\w*|аэропорт\w*|нпз|завод\w*|комплекс\w*|автомобильн\w*|кпп|грузовик\w*|фур\w*"
+    r"|(?<![а-яё])(?:офис\w*|здани\w*|гостиниц\w*|аэропорт\w*|нпз|завод\w*|комплекс\w*(?!\s+(?:[\w-]+\s+){0,2}(?:работ|мер|ремонт|услуг|мероприят))|автомобильн\w*|кпп|грузовик\w*|фур\w*"
     r"|пассажирск\w*|пригородн\w*|электрич\w*|центр\w*\s+пограничного)(?![а-яё])",
     re.IGNORECASE,
 )
