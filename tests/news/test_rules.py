@@ -326,3 +326,10 @@ def test_the_strait_is_the_one_an_earlier_action_was_about_not_the_last_one_name
         "Captains were warned, and the strait was declared closed to transit traffic."
     )
     assert [(e.asset, e.action) for e in events(text) if e.status == "new"] == [("dardanelles", "close")]
+
+
+def test_exports_stopped_at_a_rail_border_are_a_ban_not_a_closure():
+    text = "Exports from Khorgos, the Chinese dry port, are stopped until 26 March."
+    assert one(text).action == "transit_ban"
+    # a border closed to all traffic stays a closure
+    assert one("Poland closed the Brest-Malaszewicze border crossing.").action == "close"

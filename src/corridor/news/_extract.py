@@ -50,6 +50,8 @@ from corridor.news._where import (
     _passenger_only,
     _referent,
     _whole_or_part,
+    at_border,
+    refuses_cargo,
     scope_of,
 )
 
@@ -380,6 +382,10 @@ def _candidate(
     if candidate.action == "close" and _NEARLY.search(text, max(c0, cue.start - 14), cue.start):
         # 'nearly stopped', 'почти остановился': less than a closure, by a share the text does not give
         candidate.action, candidate.fraction = "derate", None
+        candidate.evidence.pop("fraction", None)
+    if candidate.action == "close" and at_border(index, mention.id) and refuses_cargo(text, (sentence[0], c1)):
+        # 'exports from Khorgos are stopped until 26 March': a ban on what crosses, as KTZ's bans are
+        candidate.action, candidate.fraction = "transit_ban", None
         candidate.evidence.pop("fraction", None)
     _dates(text, candidate, cue, clause, sentence, cues, published)
     _status(text, candidate, (c0, c1), published)

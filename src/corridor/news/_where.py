@@ -194,3 +194,26 @@ def scope_of(text: str, clause: tuple[int, int], sentence: tuple[int, int]) -> t
         if m is not None:
             return kind, text[m.start() : m.end()].strip(" ,")
     return None
+
+
+_CARGO_FLOW = re.compile(
+    r"\b(?:exports?|loading|acceptance|dispatch)\b|(?<![а-яё])(?:экспорт|при[её]м|погрузк|отправк)\w*", re.IGNORECASE
+)
+
+
+def at_border(index: AssetIndex, ident: str | None) -> bool:
+    """A border crossing, or a link with one at an end (a rail border of the network)."""
+    if ident is None:
+        return False
+    if index.node_kind.get(ident) == "border_crossing":
+        return True
+    return any(
+        link == ident and any(index.node_kind.get(end) == "border_crossing" for end in ends)
+        for ends, link in index.links_between.items()
+    )
+
+
+def refuses_cargo(text: str, clause: tuple[int, int]) -> bool:
+    """'Exports from Khorgos are stopped', 'приостановлен прием грузов': one side refuses what
+    the other sends, a ban on traffic rather than a closure of the crossing."""
+    return _CARGO_FLOW.search(text, *clause) is not None
