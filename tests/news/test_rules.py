@@ -333,3 +333,9 @@ def test_exports_stopped_at_a_rail_border_are_a_ban_not_a_closure():
     assert one(text).action == "transit_ban"
     # a border closed to all traffic stays a closure
     assert one("Poland closed the Brest-Malaszewicze border crossing.").action == "close"
+
+
+def test_the_halt_told_again_by_a_noun_is_the_same_event_and_dates_it():
+    text = "Loading at the CPC terminal was stopped. The halt began on 20 March, the consortium said."
+    (only,) = [e for e in events(text) if e.status == "new"]
+    assert only.action == "close" and only.start == dt.date(2022, 3, 20)

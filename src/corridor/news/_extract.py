@@ -161,6 +161,17 @@ def extract_events(
                 o.action in ("close", "derate") and c0 <= o.start < c1 for o in cues if o is not cue
             ):
                 continue  # 'pumping at reduced rates, bypassing the station': how flow goes on, not a reroute
+            before = _told_before(text, cue, candidate, found, index)
+            if before is not None:  # 'The halt began on 11 March': the event already told, now dated
+                for name in ("start", "end", "duration"):
+                    if getattr(before, name) is None and getattr(candidate, name) is not None:
+                        setattr(before, name, getattr(candidate, name))
+                        key = "duration_days" if name == "duration" else name
+                        before.evidence[key] = candidate.evidence.get(key, "")
+                if candidate.open_end and not before.open_end and before.end is None and before.duration is None:
+                    before.open_end = True
+                    before.evidence["until_further_notice"] = candidate.evidence.get("until_further_notice", "")
+                continue
             if candidate.status == "cancelled":
                 if candidate.key:
                     cancelled.add(candidate.key)
@@ -225,6 +236,33 @@ def _told_now(text: str, clause: tuple[int, int], sentence: tuple[int, int], pub
     hits = list(_REPORTING.finditer(before))
     by_verb = bool(hits) and len(before[hits[-1].end() :].split()) <= 3  # not a dateline ('ANKARA, September 3.')
     return said[0] if by_verb or _REPORTED_AFTER.match(text, said[0].stop) else None
+
+
+_ANAPHOR = re.compile(
+    r"(?:\b(?:the|this|that|the\s+present|the\s+current)|(?<![а-яё])(?:эта|этот|это|данн\w+|нынешн\w+))\s+(?:\w+\s+)?$",
+    re.IGNORECASE,
+)
+_EVENT_NOUN = re.compile(
+    r"(?:halt|suspension|closure|stoppage|shutdown|ban|restrictions?|приостановк\w*|остановк\w*|запрет\w*|ограничени\w*)$",
+    re.IGNORECASE,
+)
+
+
+def _told_before(
+    text: str, cue: ActionCue, candidate: Candidate, found: Sequence[Candidate], index: AssetIndex
+) -> Candidate | None:
+    """'Exports from Khorgos are stopped. The halt began on 11 March.': a noun with 'the' or
+    'this' points back to the disruption already told on the same asset, it is no second event."""
+    if candidate.action not in DISRUPTIONS or candidate.status != "new":
+        return None
+    if not _EVENT_NOUN.search(text[cue.start : cue.stop]) or not _ANAPHOR.search(
+        text[max(0, cue.start - 24) : cue.start]
+    ):
+        return None
+    earlier = [
+        e for e in found if e.status == "new" and e.action in DISRUPTIONS and _related(e.key, candidate.key, index)
+    ]
+    return earlier[-1] if earlier else None
 
 
 def _carry_day(
