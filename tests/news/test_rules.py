@@ -339,3 +339,20 @@ def test_the_halt_told_again_by_a_noun_is_the_same_event_and_dates_it():
     text = "Loading at the CPC terminal was stopped. The halt began on 20 March, the consortium said."
     (only,) = [e for e in events(text) if e.status == "new"]
     assert only.action == "close" and only.start == dt.date(2022, 3, 20)
+
+
+def test_a_headline_naming_a_nearby_port_yields_to_the_asset_the_body_names():
+    text = (
+        "Экспорт нефти через порт Новороссийска полностью остановлен\n"
+        "29.11.2025\n"
+        "Морские дроны атаковали выносное причальное устройство ВПУ-2 КТК, отгрузка на терминале КТК остановлена."
+    )
+    assets = {e.asset for e in events(text) if e.status == "new"}
+    assert "novorossiysk_port" not in assets and assets
+
+
+def test_a_place_after_an_asset_locates_it_and_a_harbour_master_orders():
+    text = "Дроны атаковали терминал КТК в Новороссийске, отгрузка нефти остановлена."
+    assert one(text).asset in ("cpc", "cpc_marine_terminal")
+    text = "По распоряжению капитана морского порта Новороссийск операции на терминале КТК приостановлены."
+    assert one(text).asset in ("cpc", "cpc_marine_terminal")

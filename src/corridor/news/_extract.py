@@ -66,6 +66,16 @@ _ONLY_BEFORE = re.compile(
 )
 _NEARLY = re.compile(r"(?:\b(?:nearly|almost|all\s+but|virtually)|(?<![а-яё])(?:почти|практически))\s+$", re.IGNORECASE)
 _OWNER_GAP = re.compile(r"\s*(?:-?\d\s*)?\)?\s*(?:of\s+(?:the\s+)?|at\s+(?:the\s+)?)?", re.IGNORECASE)
+_PLACE_GAP = re.compile(
+    r"\s+(?:в|во|под|близ|in|at|near|outside)\s+(?:the\s+)?(?:port\s+(?:city\s+)?of\s+|порту\s+|городе\s+|районе\s+)?",
+    re.IGNORECASE,
+)
+# 'по распоряжению капитана морского порта Новороссийск', 'the harbour master of Novorossiysk': who orders, not what stops
+_AUTHORITY_BEFORE = re.compile(
+    r"(?:(?<![а-яё])(?:капитан\w*|администраци\w*)\s+(?:морского\s+)?(?:порта\s+)?"
+    r"|\b(?:harbou?r\s*master|port\s+captain|captain|port\s+authority|administration)\s+(?:of\s+)?(?:the\s+)?(?:port\s+of\s+)?)$",
+    re.IGNORECASE,
+)
 _VIA_BEFORE = re.compile(
     r"(?:\b(?:via|through|around|to|towards|onto|into)|(?<![а-яё])(?:через|на|в|по))\s+(?:the\s+)?$", re.IGNORECASE
 )
@@ -89,6 +99,7 @@ class Candidate:
     scope: str | None = None
     at: int = 0
     sentence: int = -1
+    headline: bool = False  # told only in a line without a full stop (a title, a subtitle)
 
     @property
     def key(self) -> str | None:
@@ -197,6 +208,9 @@ def extract_events(
             ):
                 candidate.status = "background"  # 'As a reminder, ... SPM-2 was hit. This mooring cannot work.'
             candidate.sentence = n
+            line0 = text.rfind("\n", 0, cue.start) + 1
+            line1 = text.find("\n", cue.start) % (len(text) + 1)
+            candidate.headline = line1 - line0 < 200 and _HEADLINE.search(text, line0, line1) is None
             found.append(candidate)
         linked = [m for m in mentions if m.id is not None]
         previous_ids = {str(m.id) for m in linked}
@@ -206,7 +220,7 @@ def extract_events(
         if candidate.key in cancelled and candidate.action in ("close", "derate") and candidate.status == "new":
             candidate.status = "background"
             candidate.evidence.setdefault("status", "")
-    events = _dominated(_specific(_merge(found), index), index)
+    events = _headline_only(_dominated(_specific(_merge(found), index), index), index)
     _share_dates(events, index)
     _ended(events, index, published)
     rank = {"new": 0, "ended": 1, "conditional": 2, "background": 3}
@@ -456,9 +470,14 @@ def _pick(text: str, cue: ActionCue, candidates: Sequence[Mention]) -> Mention |
             return min(pointed or after, key=lambda m: (m.start - cue.stop) / 7 + 3 * m.rank)
 
     def modifies(m: Mention) -> bool:
-        """'ВПУ-2 морского терминала', 'SPM-2 of the terminal': a name right after another names its owner."""
+        """'ВПУ-2 морского терминала', 'SPM-2 of the terminal': a name right after another names its
+        owner; 'терминала КТК в Новороссийске', 'the CPC terminal near Novorossiysk': its place."""
         return any(
-            o is not m and _OWNER_GAP.fullmatch(text, o.stop, m.start) is not None
+            o is not m
+            and (
+                _OWNER_GAP.fullmatch(text, o.stop, m.start) is not None
+                or _PLACE_GAP.fullmatch(text, o.stop, m.start) is not None
+            )
             for o in candidates
             if o.stop <= m.start
         )
@@ -466,7 +485,8 @@ def _pick(text: str, cue: ActionCue, candidates: Sequence[Mention]) -> Mention |
     def score(m: Mention) -> float:
         gap = cue.start - m.stop if m.stop <= cue.start else m.start - cue.stop
         numbered = 3 if m.unit is not None else 0  # 'SPM-2', 'the third mooring': a unit beats the whole it belongs to
-        return 3 * m.rank + max(gap, 0) / 7 - numbered + (6 if modifies(m) else 0)
+        authority = _AUTHORITY_BEFORE.search(text, max(0, m.start - 40), m.start) is not None
+        return 3 * m.rank + max(gap, 0) / 7 - numbered + (6 if modifies(m) or authority else 0)
 
     return min(candidates, key=score)
 
@@ -632,6 +652,7 @@ def _merge(found: list[Candidate]) -> list[Candidate]:
             twin.evidence["until_further_notice"] = candidate.evidence["until_further_notice"]
         if twin.from_topic and not candidate.from_topic:
             twin.from_topic = False
+        twin.headline = twin.headline and candidate.headline
     return [replace(m) for m in merged]
 
 
@@ -660,6 +681,29 @@ def _specific(events: list[Candidate], index: AssetIndex) -> list[Candidate]:
             continue
         keep.append(e)
     return keep
+
+
+_HEADLINE = re.compile(r"[.!?…»\"”]\s*$")
+
+
+def _headline_only(events: list[Candidate], index: AssetIndex) -> list[Candidate]:
+    """Drop a new event told only in a title when the body tells the same kind of action on
+    another asset: 'Export through the port of Novorossiysk fully stopped' over a text about the
+    CPC terminal's mooring; a headline names the nearest well-known place, the body the asset."""
+    body = [e for e in events if not e.headline and e.status == "new"]
+    return [
+        e
+        for e in events
+        if not (
+            e.headline
+            and e.status == "new"
+            and any(
+                ACTION_CLASS.get(o.action) == ACTION_CLASS.get(e.action) and not _related(o.key, e.key, index)
+                for o in body
+            )
+            and not any(_related(o.key, e.key, index) for o in body)
+        )
+    ]
 
 
 def _dominated(events: list[Candidate], index: AssetIndex) -> list[Candidate]:
