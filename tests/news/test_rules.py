@@ -356,3 +356,13 @@ def test_a_place_after_an_asset_locates_it_and_a_harbour_master_orders():
     assert one(text).asset in ("cpc", "cpc_marine_terminal")
     text = "По распоряжению капитана морского порта Новороссийск операции на терминале КТК приостановлены."
     assert one(text).asset in ("cpc", "cpc_marine_terminal")
+
+
+def test_a_port_town_in_a_sentence_about_rail_services_is_its_main_line():
+    text = (
+        "Georgian Railway said it was resuming its services to Batumi, "
+        "after heavy rain forced it to suspend operations on Thursday."
+    )
+    closes = [e for e in events(text) if e.action == "close"]
+    assert closes and all(e.asset != "batumi_port" for e in closes)
+    assert one("The port of Batumi was closed to ships by the storm.").asset == "batumi_port"

@@ -412,7 +412,7 @@ def _candidate(
     if mention is None:
         return None
     candidate.evidence["asset"] = text[mention.start : mention.stop]
-    mention = _whole_or_part(text, cue, (c0, c1), mention, index)
+    mention = _whole_or_part(text, cue, (c0, c1), mention, index, sentence)
     candidate.mention = mention
     if cue.action == "reroute_in" and (
         _FROM_BEFORE.search(text, max(c0, mention.start - 24), mention.start)

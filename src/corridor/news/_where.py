@@ -96,7 +96,21 @@ _RAIL_TRAFFIC = re.compile(
 )
 
 
-def _whole_or_part(text: str, cue: ActionCue, clause: tuple[int, int], mention: Mention, index: AssetIndex) -> Mention:
+_RAIL_SERVICES = re.compile(
+    r"\b(?:railway|rail(?:way)?\s+(?:traffic|services?)|trains?)\b|(?<![а-яё])(?:железн\w*\s+дорог\w*|поезд\w*)",
+    re.IGNORECASE,
+)
+_PORT_WORD = re.compile(r"\b(?:port|harbou?r|terminal)\b|(?<![а-яё])(?:порт\w*|терминал\w*)", re.IGNORECASE)
+
+
+def _whole_or_part(
+    text: str,
+    cue: ActionCue,
+    clause: tuple[int, int],
+    mention: Mention,
+    index: AssetIndex,
+    sentence: tuple[int, int] | None = None,
+) -> Mention:
     """Move a mention to what the action is about: the mooring a reopening names by number, the
     pipeline whose pumping a station's outage cuts, the main line whose trains stop between two cities."""
     if mention.id is None:
@@ -111,9 +125,20 @@ def _whole_or_part(text: str, cue: ActionCue, clause: tuple[int, int], mention: 
         whole = _smallest_group(index, ident)
         if whole is not None:
             return replace(mention, kind="group", id=whole)
-    if kind in ("junction", "city") and _RAIL_TRAFFIC.search(text, clause[0], clause[1]):
+    rail_port = (
+        kind == "port"
+        and sentence is not None
+        and _RAIL_SERVICES.search(text, *sentence) is not None
+        and _PORT_WORD.search(text, max(0, mention.start - 30), mention.stop + 12) is None
+    )  # 'services between Tbilisi and Batumi ... forced it to suspend operations': the town's line, not its port
+    if (kind in ("junction", "city") and _RAIL_TRAFFIC.search(text, clause[0], clause[1])) or rail_port:
         line = min(
-            (g for g, inside in index.within.items() if ident in inside and "main_line" in g),
+            (
+                g
+                for g, inside in index.within.items()
+                if "main_line" in g
+                and (ident in inside or (rail_port and index.siblings.get(ident, frozenset()) & inside))
+            ),
             key=lambda g: len(index.within[g]),
             default=None,
         )
