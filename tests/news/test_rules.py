@@ -366,3 +366,19 @@ def test_a_port_town_in_a_sentence_about_rail_services_is_its_main_line():
     closes = [e for e in events(text) if e.action == "close"]
     assert closes and all(e.asset != "batumi_port" for e in closes)
     assert one("The port of Batumi was closed to ships by the storm.").asset == "batumi_port"
+
+
+def test_the_one_incident_day_told_before_dates_a_later_disruption():
+    text = (
+        "On 20 March seven drones struck the Kropotkinskaya station of the CPC. "
+        "Nobody was hurt. "
+        "The chief executive went to the site. "
+        "The station is temporarily out of service."
+    )
+    close = next(e for e in events(text) if e.action == "close")
+    assert close.start == dt.date(2022, 3, 20)
+
+
+def test_an_attack_timed_to_disrupt_is_not_a_disruption():
+    text = "The CPC said the strike was timed not only to disrupt the work of the Kropotkinskaya station."
+    assert not [e for e in events(text) if e.status == "new"]

@@ -162,7 +162,7 @@ _CONDITIONAL = re.compile(
     r"|(?<![а-яё])(?<!не\s)(?:может|могут|мог|могла|могли|могло|если|грози\w*|угрож\w*|угроз\w*|риск\w*|возможн\w*|не\s+исключ\w*|в\s+случае|опасени\w*|рискует|способн(?!ост)\w*|вероятн\w*|как\s+только|когда\s+позвол\w*|после\s+того\s+как)(?![а-яё])",
 )
 _INTENTION = re.compile(
-    r"\b(?:plans?\s+to|planned\s+to|planning\s+to|is\s+planned|are\s+planned|was\s+planned|intends?|intended|aims?|aimed|proposes?|proposed|propos\w+|consider\w*|seeks?|wants?|ready|prepared|mull\w*"
+    r"\b(?:(?:timed|meant|designed)\s+(?:not\s+only\s+|both\s+)?to|plans?\s+to|planned\s+to|planning\s+to|is\s+planned|are\s+planned|was\s+planned|intends?|intended|aims?|aimed|proposes?|proposed|propos\w+|consider\w*|seeks?|wants?|ready|prepared|mull\w*"
     r"|envisag\w*|expects? to (?:increase|expand|double|raise|build|launch)|targets?|is to be|are to be|will be built|under construction"
     r"|ordered\s+(?:\w+\s+){0,4}?to\s+(?:develop|work\s+out|study|prepare|find|look\s+for)|promis\w*|pledg\w*|vow\w*"
     r"|will\s+(?:allow|help|enable|let)|would\s+(?:allow|help|enable|let)|is\s+expected\s+to|are\s+expected\s+to|will\s+replace|will\s+be\s+(?:replaced|installed))\b"

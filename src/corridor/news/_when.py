@@ -19,7 +19,7 @@ _INCIDENT = re.compile(
 )
 
 _INCIDENT_VERB = re.compile(
-    r"\b(?:attacked|struck|hit|caught\s+fire|exploded|ran\s+aground)\b"
+    r"\b(?:attacked|struck|hit|caught\s+fire|exploded|ran\s+aground|carried\s+out\s+(?:a\s+)?\W?(?:\w+\s+)?strike)\b"
     r"|(?<![а-яё])(?:атаковал\w*|атакован\w*|ударил\w*|загорел\w*|взорвал\w*|повредил\w*|сош[её]л|сошли|обрушил\w*)",
     re.IGNORECASE,
 )
@@ -61,6 +61,14 @@ def _incident_day(
             continue
         if _INCIDENT.search(text, *spans[k]):
             return days[k][0]
+    # 'On February 17 drones struck the station. ... The station is out of service.': the one
+    # incident day the article gives, told before, dates a disruption told later
+    told = [
+        k for k in range(n) if len({d.day for d in days[k]}) == 1 and _INCIDENT_VERB.search(text, *spans[k]) is not None
+    ]
+    later = [k for k in range(n + 1, len(spans)) if days[k] and _INCIDENT.search(text, *spans[k])]
+    if told and not later and len({days[k][0].day for k in told}) == 1 and n - told[0] <= 6:
+        return days[told[0]][0]
     return None
 
 
