@@ -210,7 +210,7 @@ def extract_events(
             candidate.sentence = n
             line0 = text.rfind("\n", 0, cue.start) + 1
             line1 = text.find("\n", cue.start) % (len(text) + 1)
-            candidate.headline = line1 - line0 < 200 and _HEADLINE.search(text, line0, line1) is None
+            candidate.headline = line1 - line0 < _HEADLINE_CHARS and _HEADLINE.search(text, line0, line1) is None
             found.append(candidate)
         linked = [m for m in mentions if m.id is not None]
         previous_ids = {str(m.id) for m in linked}
@@ -683,7 +683,8 @@ def _specific(events: list[Candidate], index: AssetIndex) -> list[Candidate]:
     return keep
 
 
-_HEADLINE = re.compile(r"[.!?…»\"”]\s*$")
+_HEADLINE = re.compile(r"[.!?…»\"”]\s*$")  # a line that ends a sentence is body text, not a title
+_HEADLINE_CHARS = 200  # titles and subtitles of the corpus run to about 150 characters; body lines are longer
 
 
 def _headline_only(events: list[Candidate], index: AssetIndex) -> list[Candidate]:

@@ -41,6 +41,9 @@ def _event_days(text: str, s0: int, s1: int, published: dt.date) -> list[DateCue
     ]  # fmt: skip
 
 
+_INCIDENT_REACH = 6  # sentences: a short item tells the strike, its victims and visitors, then the outage
+
+
 def _incident_day(
     text: str,
     n: int,
@@ -67,7 +70,7 @@ def _incident_day(
         k for k in range(n) if len({d.day for d in days[k]}) == 1 and _INCIDENT_VERB.search(text, *spans[k]) is not None
     ]
     later = [k for k in range(n + 1, len(spans)) if days[k] and _INCIDENT.search(text, *spans[k])]
-    if told and not later and len({days[k][0].day for k in told}) == 1 and n - told[0] <= 6:
+    if told and not later and len({days[k][0].day for k in told}) == 1 and n - told[0] <= _INCIDENT_REACH:
         return days[told[0]][0]
     return None
 
