@@ -376,3 +376,13 @@ def test_the_one_incident_day_told_before_dates_a_later_disruption():
 def test_an_attack_timed_to_disrupt_is_not_a_disruption():
     text = "The CPC said the strike was timed not only to disrupt the work of the Kropotkinskaya station."
     assert not [e for e in events(text) if e.status == "new"]
+
+
+def test_a_closure_that_is_over_lends_its_day_to_no_other_closure():
+    text = (
+        "30 марта КТК возобновил погрузку нефти на танкеры. "
+        "ВПУ-3 КТК вывели из эксплуатации. "
+        "27 марта из-за шторма КТК приостанавливал налив нефти в танкеры."
+    )
+    spm3 = next(e for e in events(text) if e.asset == "cpc_spm3")
+    assert spm3.status == "new" and spm3.start is None
