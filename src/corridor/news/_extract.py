@@ -221,7 +221,7 @@ def extract_events(
             candidate.status = "background"
             candidate.evidence.setdefault("status", "")
     events = _headline_only(_dominated(_specific(_merge(found), index), index), index)
-    _ended(events, index, published)  # first: the day of a closure that is over dates no other
+    _ended(events, index, published)  # before sharing days: a closure that is over keeps its day to itself
     _share_dates(events, index)
     _ended(events, index, published)
     rank = {"new": 0, "ended": 1, "conditional": 2, "background": 3}
