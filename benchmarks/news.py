@@ -26,7 +26,7 @@ Rules (also in benchmarks/README.md):
 * **Speed**: the slowest article's draft time against one validate of a one-event scenario, both
   in this process with the network loaded.
 
-Run: ``python benchmarks/news.py [--part dev|test|all|devset] [--json] [--verbose] [--log]``.
+Run: ``python benchmarks/news.py [--part dev|test|all|devset] [--batch NAME] [--json] [--verbose] [--log]``.
 """
 
 from __future__ import annotations
@@ -61,8 +61,12 @@ def split_of(source: str) -> str:
     return "dev" if hashlib.sha1(source.encode("utf-8")).hexdigest()[-1] in "0123456789" else "test"
 
 
-def load_corpus(part: str) -> list[dict[str, Any]]:
-    """The articles of one part (dev, test, all) with their labels; ``devset`` the old short set."""
+def load_corpus(part: str, batch: str | None = None) -> list[dict[str, Any]]:
+    """The articles of one part (dev, test, all) with their labels; ``devset`` the old short set.
+
+    ``batch`` keeps only the articles whose front matter says ``added: <batch>`` (a batch written
+    after the rules it is measured against, e.g. ``reader-2``).
+    """
     if part == "devset":
         arts = yaml.safe_load(DEVSET.read_text(encoding="utf-8"))["articles"]
         return [{**a, "traps": [], "body": a["text"]} for a in arts]
@@ -73,6 +77,8 @@ def load_corpus(part: str) -> list[dict[str, Any]]:
         _, head, body = raw.split("---", 2)
         meta = yaml.safe_load(head)
         if part != "all" and split_of(str(meta["source"])) != part:
+            continue
+        if batch is not None and meta.get("added") != batch:
             continue
         label = labels[meta["id"]]
         out.append(
@@ -276,8 +282,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--verbose", action="store_true")
     parser.add_argument("--log", action="store_true", help="append the score to test-log.md (with --part test)")
+    parser.add_argument("--batch", help="only the articles added in this batch (front matter `added:`), e.g. reader-2")
     args = parser.parse_args(argv)
-    result = score(load_corpus(args.part), verbose=args.verbose)
+    if args.log and args.batch:
+        sys.exit("--log scores the whole locked part: no --batch")
+    result = score(load_corpus(args.part, args.batch), verbose=args.verbose)
     locked = args.part == "test"  # the locked part shows its totals only: no article, no trap by name
     if locked:
         result["traps_hit"] = [f"{len(result['traps_hit'])} hit"] if result["traps_hit"] else []

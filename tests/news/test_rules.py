@@ -183,3 +183,206 @@ def test_a_city_named_as_a_government_is_not_its_rail_node():
 def test_promises_are_not_events():
     text = "Казахстан пообещал увеличить экспорт нефти в Европу через маршруты в обход России."
     assert [e for e in events(text) if e.status == "new"] == []
+
+
+# ------------------------------------------------------------------ rules written against the reader-2 batch
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        # a time of day with no day: the publication day, like 'at midnight'
+        ("The ship ran aground at about 7:30 local time. Traffic on the Bosphorus was halted.", WED),
+        ("Лавина сошла примерно в 19:56. Движение поездов между Тбилиси и Батуми остановлено.", WED),
+        # a day named next to the time wins
+        ("Отгрузка на терминале КТК возобновлена в 00:00 мск 21 марта.", dt.date(2022, 3, 21)),
+    ],
+)
+def test_a_time_of_day_without_a_day_is_the_publication_day(text, day):
+    assert one(text).start == day
+
+
+def test_a_reopening_does_not_take_the_day_of_the_closure_told_before_it():
+    text = (
+        "КТК 14 марта остановил перевалку нефти на морском терминале из-за шторма. "
+        "Сейчас отгрузка на терминале КТК возобновлена."
+    )
+    reopen = next(e for e in events(text) if e.action == "reopen")
+    assert reopen.start is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Container trains bound for China from Dostyk are banned altogether until November.",
+        "Kazakhstan imposed a ban on container trains through Dostyk.",
+        "КТЖ временно ограничила прием экспортного зерна в направлении порта Актау.",
+    ],
+)
+def test_a_ban_on_one_kind_of_train_or_cargo_is_a_transit_ban(text):
+    assert one(text).action == "transit_ban"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Maersk returns to the Red Sea with its India-US service.",
+        "Maersk is putting a scheduled service back on the Red Sea route.",
+    ],
+)
+def test_a_carrier_returning_to_a_route_reopens_it(text):
+    assert one(text).action == "reopen"
+    # returning to a state is not returning to a place
+    assert not [e for e in events("The ministry said when the CPC will return to full capacity.") if e.status == "new"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Drewry does not expect container lines to resume Suez Canal transits quickly.",
+        "Container lines are expecting to resume Suez Canal transits in the spring.",
+        "Ожидается возобновление движения судов через Суэцкий канал весной.",
+    ],
+)
+def test_an_expectation_is_not_a_new_event(text):
+    assert not [e for e in events(text) if e.status == "new"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "На работе терминала сказались последствия атаки, после которой было повреждено ВПУ-2 КТК.",
+        "Loadings suffered from the aftermath of the attack that damaged SPM-2 of the CPC.",
+    ],
+)
+def test_the_consequences_of_an_earlier_incident_are_background(text):
+    assert not [e for e in events(text) if e.status == "new"]
+    # consequences to be avoided are no incident told again
+    text = "Чтобы свести к минимуму негативные последствия, Казахстан перенаправляет нефть в обход КТК."
+    assert [e.status for e in events(text)] == ["new"]
+
+
+def test_a_complex_of_repair_works_is_not_an_off_network_complex():
+    text = "ВПУ-2 КТК выведено из эксплуатации до проведения полного комплекса ремонтно-восстановительных работ."
+    assert one(text).asset == "cpc_spm2"
+    text = "Газоперерабатывающий комплекс в порту Усть-Луга остановлен."
+    assert not [e for e in events(text) if e.status == "new"]
+
+
+def test_debris_falling_onto_a_terminal_is_not_a_drop_in_capacity():
+    text = "Обломки беспилотников упали на терминал в порту Усть-Луга."
+    assert not [e for e in events(text) if e.action == "derate"]
+    assert one("Отгрузки через порт Усть-Луга упали на 20%.").fraction == pytest.approx(0.2)
+
+
+def test_an_unsized_undated_derate_beside_a_closure_of_the_same_asset_is_dropped():
+    text = (
+        "КТК остановил погрузку нефти на морском терминале, танкеры отведены в районы ожидания. "
+        "Резервуарные парки компании практически заполнены. "
+        "Прием нефти от грузоотправителей КТК осуществляется в сниженных режимах."
+    )
+    new = [(e.asset, e.action) for e in events(text) if e.status == "new"]
+    assert [action for _, action in new] == ["close"], new
+
+
+def test_an_action_told_in_the_present_takes_the_day_of_the_report():
+    sat = dt.date(2022, 9, 3)
+    text = "Shipping through the Bosporus has been stopped after a ship broke down, the agency said on Saturday."
+    assert one(text, sat).start == sat
+    # a dateline is not the report's day
+    text = "ANKARA, September 3. Shipping through the Bosporus has been stopped after a ship broke down."
+    assert one(text, sat).start is None
+
+
+def test_an_incident_day_is_not_borrowed_from_a_sentence_that_tells_another_closure():
+    sat = dt.date(2022, 9, 3)
+    text = (
+        "Shipping through the Bosporus was stopped after the Briza ran aground. "
+        "Two tugs were sent. "
+        "On Thursday the Dardanelles were closed after the Lady Zehma ran aground."
+    )
+    bosporus = next(e for e in events(text, sat) if e.asset == "bosphorus")
+    assert bosporus.start is None
+    # the day of an incident told without an action of its own is still borrowed
+    text = "Loading at the CPC terminal stopped after the attack. Drones struck the terminal on Thursday."
+    assert one(text, sat).start == dt.date(2022, 9, 1)
+
+
+def test_cut_visibility_is_not_a_cut_in_capacity():
+    text = "Fog along the Bosphorus cut visibility at sea."
+    assert not [e for e in events(text) if e.action == "derate"]
+
+
+def test_the_strait_is_the_one_an_earlier_action_was_about_not_the_last_one_named():
+    text = (
+        "Thick fog has closed the Dardanelles Strait to transit ships. "
+        "The fog also lay over the shores of the Bosphorus in the morning. "
+        "Captains were warned, and the strait was declared closed to transit traffic."
+    )
+    assert [(e.asset, e.action) for e in events(text) if e.status == "new"] == [("dardanelles", "close")]
+
+
+def test_exports_stopped_at_a_rail_border_are_a_ban_not_a_closure():
+    text = "Exports from Khorgos, the Chinese dry port, are stopped until 26 March."
+    assert one(text).action == "transit_ban"
+    # a border closed to all traffic stays a closure
+    assert one("Poland closed the Brest-Malaszewicze border crossing.").action == "close"
+
+
+def test_the_halt_told_again_by_a_noun_is_the_same_event_and_dates_it():
+    text = "Exports from Khorgos are stopped until 26 March. The halt began on 11 March."
+    (only,) = [e for e in events(text) if e.status == "new"]
+    assert only.action == "transit_ban" and only.start == dt.date(2022, 3, 11)
+
+
+def test_a_headline_naming_a_nearby_port_yields_to_the_asset_the_body_names():
+    text = (
+        "Экспорт нефти через порт Новороссийска полностью остановлен\n"
+        "29.11.2025\n"
+        "Морские дроны атаковали выносное причальное устройство ВПУ-2 КТК, отгрузка на терминале КТК остановлена."
+    )
+    assets = {e.asset for e in events(text) if e.status == "new"}
+    assert "novorossiysk_port" not in assets and assets
+
+
+def test_a_place_after_an_asset_locates_it_and_a_harbour_master_orders():
+    text = "Дроны атаковали терминал КТК в Новороссийске, отгрузка нефти остановлена."
+    assert one(text).asset in ("cpc", "cpc_marine_terminal")
+    text = "По распоряжению капитана морского порта Новороссийск операции на терминале КТК приостановлены."
+    assert one(text).asset in ("cpc", "cpc_marine_terminal")
+
+
+def test_a_port_town_in_a_sentence_about_rail_services_is_its_main_line():
+    text = (
+        "Georgian Railway said it was resuming its services to Batumi, "
+        "after heavy rain forced it to suspend operations on Thursday."
+    )
+    closes = [e for e in events(text) if e.action == "close"]
+    assert closes and all(e.asset != "batumi_port" for e in closes)
+    assert one("The port of Batumi was closed to ships by the storm.").asset == "batumi_port"
+
+
+def test_the_one_incident_day_told_before_dates_a_later_disruption():
+    text = (
+        "On 20 March seven drones struck the Kropotkinskaya station of the CPC. "
+        "Nobody was hurt. "
+        "The chief executive went to the site. "
+        "The station is temporarily out of service."
+    )
+    close = next(e for e in events(text) if e.action == "close")
+    assert close.start == dt.date(2022, 3, 20)
+
+
+def test_an_attack_timed_to_disrupt_is_not_a_disruption():
+    text = "The CPC said the strike was timed not only to disrupt the work of the Kropotkinskaya station."
+    assert not [e for e in events(text) if e.status == "new"]
+
+
+def test_a_closure_that_is_over_lends_its_day_to_no_other_closure():
+    text = (
+        "30 марта КТК возобновил погрузку нефти на танкеры. "
+        "ВПУ-3 КТК вывели из эксплуатации. "
+        "27 марта из-за шторма КТК приостанавливал налив нефти в танкеры."
+    )
+    spm3 = next(e for e in events(text) if e.asset == "cpc_spm3")
+    assert spm3.status == "new" and spm3.start is None

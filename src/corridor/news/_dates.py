@@ -73,6 +73,13 @@ _NIGHT = re.compile(
 _MIDNIGHT = re.compile(
     r"\b(?:from\s+|since\s+)?(?:at\s+)?midnight\b(?!\s+on)|(?<![а-яё])(?:с\s+полуночи|в\s+полночь)", re.IGNORECASE
 )
+# a time of day with no day ('at about 7:30 local time', 'в 19:56'): like midnight, the publication day
+_CLOCK = re.compile(
+    r"\b(?P<en>at|from|since)\s+(?:about\s+|around\s+|approximately\s+)?[0-2]?\d[:.][0-5]\d"
+    r"(?:\s*(?:a\.?m\.?|p\.?m\.?|hours|in\s+the\s+(?:morning|evening|afternoon)|(?:local|Moscow|Istanbul)\s+time|GMT|UTC))*"
+    r"|(?<![а-яё])(?P<ru>в|с|около|примерно\s+в)\s+[0-2]?\d[:.][0-5]\d(?:\s*(?:мск|по\s+московскому\s+времени|по\s+местному\s+времени))?",
+    re.IGNORECASE,
+)
 _PERIOD_PATTERNS = [
     re.compile(rf"\b(?:in|since|from|by|until|of|early|late|mid)[\s-]+(?:{_EN_MONTH}\s+)?{_YEAR}\b", re.IGNORECASE),
     re.compile(rf"\b{_EN_MONTH}\s+{_YEAR}\b"),
@@ -207,6 +214,9 @@ def find_dates(text: str, start: int, stop: int, published: dt.date) -> list[Dat
         cues.append(DateCue("start", m.start(), m.end(), day=day))
     for m in _MIDNIGHT.finditer(text, start, stop):
         cues.append(DateCue("start", m.start(), m.end(), day=published))
+    for m in _CLOCK.finditer(text, start, stop):
+        head = (m.group("en") or m.group("ru") or "").lower()
+        cues.append(DateCue("start" if head in ("from", "since", "с") else "point", m.start(), m.end(), day=published))
     for m in _RELATIVE.finditer(text, start, stop):
         word = m.group("rel").lower()
         shift = {
@@ -241,13 +251,13 @@ def find_dates(text: str, start: int, stop: int, published: dt.date) -> list[Dat
         for m in pattern.finditer(text, start, stop):
             first, last = _month_alone(m, published)
             cues.append(DateCue("period", m.start(), m.end(), day=first, last=last))
-    # 'on Thursday at midnight': the weekday gives the day, not the publication
+    # 'on Thursday at midnight', 'в 00:00 мск 26 ноября': the day named gives the day, not the publication
     days = [c for c in cues if c.kind in ("start", "point", "end") and c.day is not None]
     cues = [
         c
         for c in cues
         if not (
-            _MIDNIGHT.fullmatch(text, c.start, c.stop)
+            (_MIDNIGHT.fullmatch(text, c.start, c.stop) or _CLOCK.fullmatch(text, c.start, c.stop))
             and any(abs(o.start - c.stop) < 25 or abs(c.start - o.stop) < 25 for o in days if o is not c)
         )
     ]

@@ -30,7 +30,15 @@ from corridor.news._rules import (
     unit_count,
 )
 from corridor.news._text import Token, clauses, sentences, words
-from corridor.news._when import _CONNECTIVE, _DEMONSTRATIVE, _event_days, _incident_day, _reported_on
+from corridor.news._when import (
+    _CONNECTIVE,
+    _DEMONSTRATIVE,
+    _REPORTED_AFTER,
+    _REPORTING,
+    _event_days,
+    _incident_day,
+    _reported_on,
+)
 from corridor.news._where import (
     _ATTACK_BEFORE,
     _CANCEL_WORD,
@@ -42,6 +50,8 @@ from corridor.news._where import (
     _passenger_only,
     _referent,
     _whole_or_part,
+    at_border,
+    refuses_cargo,
     scope_of,
 )
 
@@ -56,6 +66,16 @@ _ONLY_BEFORE = re.compile(
 )
 _NEARLY = re.compile(r"(?:\b(?:nearly|almost|all\s+but|virtually)|(?<![а-яё])(?:почти|практически))\s+$", re.IGNORECASE)
 _OWNER_GAP = re.compile(r"\s*(?:-?\d\s*)?\)?\s*(?:of\s+(?:the\s+)?|at\s+(?:the\s+)?)?", re.IGNORECASE)
+_PLACE_GAP = re.compile(
+    r"\s+(?:в|во|под|близ|in|at|near|outside)\s+(?:the\s+)?(?:port\s+(?:city\s+)?of\s+|порту\s+|городе\s+|районе\s+)?",
+    re.IGNORECASE,
+)
+# 'по распоряжению капитана морского порта Новороссийск', 'the harbour master of Novorossiysk': who orders, not what stops
+_AUTHORITY_BEFORE = re.compile(
+    r"(?:(?<![а-яё])(?:капитан\w*|администраци\w*)\s+(?:морского\s+)?(?:порта\s+)?"
+    r"|\b(?:harbou?r\s*master|port\s+captain|captain|port\s+authority|administration)\s+(?:of\s+)?(?:the\s+)?(?:port\s+of\s+)?)$",
+    re.IGNORECASE,
+)
 _VIA_BEFORE = re.compile(
     r"(?:\b(?:via|through|around|to|towards|onto|into)|(?<![а-яё])(?:через|на|в|по))\s+(?:the\s+)?$", re.IGNORECASE
 )
@@ -79,6 +99,7 @@ class Candidate:
     scope: str | None = None
     at: int = 0
     sentence: int = -1
+    headline: bool = False  # told only in a line without a full stop (a title, a subtitle)
 
     @property
     def key(self) -> str | None:
@@ -137,7 +158,11 @@ def extract_events(
                     found.append(reopen)
         for cue in cues:
             c0, c1 = next(((a, b) for a, b in parts if a <= cue.start < b), (s0, s1))
-            referent = _referent(text, c0, cue.start, seen, index)
+            # 'the strait was declared closed': the strait an earlier action was about, before one only named
+            acted = [
+                e.mention for e in found if e.mention is not None and e.mention.id is not None and e.status == "new"
+            ]
+            referent = _referent(text, c0, cue.start, acted, index) or _referent(text, c0, cue.start, seen, index)
             candidate = _candidate(
                 text, published, language, cue, (c0, c1), (s0, s1), mentions, cues, topic, index, referent
             )
@@ -147,6 +172,17 @@ def extract_events(
                 o.action in ("close", "derate") and c0 <= o.start < c1 for o in cues if o is not cue
             ):
                 continue  # 'pumping at reduced rates, bypassing the station': how flow goes on, not a reroute
+            before = _told_before(text, cue, candidate, found, index)
+            if before is not None:  # 'The halt began on 11 March': the event already told, now dated
+                for name in ("start", "end", "duration"):
+                    if getattr(before, name) is None and getattr(candidate, name) is not None:
+                        setattr(before, name, getattr(candidate, name))
+                        key = "duration_days" if name == "duration" else name
+                        before.evidence[key] = candidate.evidence.get(key, "")
+                if candidate.open_end and not before.open_end and before.end is None and before.duration is None:
+                    before.open_end = True
+                    before.evidence["until_further_notice"] = candidate.evidence.get("until_further_notice", "")
+                continue
             if candidate.status == "cancelled":
                 if candidate.key:
                     cancelled.add(candidate.key)
@@ -159,6 +195,11 @@ def extract_events(
                 continue
             if candidate.start is None:
                 _carry_day(text, candidate, n, spans, days, mentions, previous_ids)
+            if candidate.start is None and candidate.status == "new":
+                told = _told_now(text, (c0, c1), (s0, s1), published)
+                if told is not None:
+                    candidate.start = told.day
+                    candidate.evidence["start"] = text[told.start : told.stop]
             if (
                 candidate.status == "new"
                 and n > 0
@@ -167,6 +208,9 @@ def extract_events(
             ):
                 candidate.status = "background"  # 'As a reminder, ... SPM-2 was hit. This mooring cannot work.'
             candidate.sentence = n
+            line0 = text.rfind("\n", 0, cue.start) + 1
+            line1 = text.find("\n", cue.start) % (len(text) + 1)
+            candidate.headline = line1 - line0 < _HEADLINE_CHARS and _HEADLINE.search(text, line0, line1) is None
             found.append(candidate)
         linked = [m for m in mentions if m.id is not None]
         previous_ids = {str(m.id) for m in linked}
@@ -176,11 +220,64 @@ def extract_events(
         if candidate.key in cancelled and candidate.action in ("close", "derate") and candidate.status == "new":
             candidate.status = "background"
             candidate.evidence.setdefault("status", "")
-    events = _specific(_merge(found), index)
+    events = _headline_only(_dominated(_specific(_merge(found), index), index), index)
+    _ended(events, index, published)  # before sharing days: a closure that is over keeps its day to itself
     _share_dates(events, index)
     _ended(events, index, published)
     rank = {"new": 0, "ended": 1, "conditional": 2, "background": 3}
     return sorted(events, key=lambda e: rank.get(e.status, 4))
+
+
+_PRESENT = re.compile(
+    r"\b(?:has|have)\s+(?:now\s+)?been\s+\w+|\b(?:is|are)\s+(?:now\s+)?(?:being\s+)?\w+(?:ed|ing|wn|ut|pt)\b",
+    re.IGNORECASE,
+)
+
+
+def _told_now(text: str, clause: tuple[int, int], sentence: tuple[int, int], published: dt.date) -> DateCue | None:
+    """'Shipping has been stopped, the agency said on Saturday', 'Maersk said on Thursday it is
+    resuming the service': an action told in the present (English) takes the day of the report
+    that tells it, when that day is the only one the sentence gives."""
+    if _PRESENT.search(text, *clause) is None:
+        return None
+    said = [
+        c
+        for c in find_dates(text, *sentence, published)
+        if c.kind in ("point", "start") and c.day is not None and c.day <= published
+    ]
+    if len(said) != 1 or not _reported_on(text, said[0].start, said[0].stop):
+        return None
+    before = text[max(sentence[0], said[0].start - 40) : said[0].start]
+    hits = list(_REPORTING.finditer(before))
+    by_verb = bool(hits) and len(before[hits[-1].end() :].split()) <= 3  # not a dateline ('ANKARA, September 3.')
+    return said[0] if by_verb or _REPORTED_AFTER.match(text, said[0].stop) else None
+
+
+_ANAPHOR = re.compile(
+    r"(?:\b(?:the|this|that|the\s+present|the\s+current)|(?<![а-яё])(?:эта|этот|это|данн\w+|нынешн\w+))\s+(?:\w+\s+)?$",
+    re.IGNORECASE,
+)
+_EVENT_NOUN = re.compile(
+    r"(?:halt|suspension|closure|stoppage|shutdown|ban|restrictions?|приостановк\w*|остановк\w*|запрет\w*|ограничени\w*)$",
+    re.IGNORECASE,
+)
+
+
+def _told_before(
+    text: str, cue: ActionCue, candidate: Candidate, found: Sequence[Candidate], index: AssetIndex
+) -> Candidate | None:
+    """'Exports from Khorgos are stopped. The halt began on 11 March.': a noun with 'the' or
+    'this' points back to the disruption already told on the same asset, it is no second event."""
+    if candidate.action not in DISRUPTIONS or candidate.status != "new":
+        return None
+    if not _EVENT_NOUN.search(text[cue.start : cue.stop]) or not _ANAPHOR.search(
+        text[max(0, cue.start - 24) : cue.start]
+    ):
+        return None
+    earlier = [
+        e for e in found if e.status == "new" and e.action in DISRUPTIONS and _related(e.key, candidate.key, index)
+    ]
+    return earlier[-1] if earlier else None
 
 
 def _carry_day(
@@ -198,22 +295,27 @@ def _carry_day(
     key = candidate.key
     s0, _ = spans[n]
     own = any(m.id is not None and str(m.id) == key for m in mentions)
+
+    def other_kind(k: int) -> bool:  # the day of a closure does not date the reopening told next to it
+        a, b = spans[k]
+        return any(ACTION_CLASS.get(c.action) != ACTION_CLASS.get(candidate.action) for c in find_actions(text, a, b))
+
     options: list[tuple[int, int]] = []
     if (
         n > 0
         and len({d.day for d in days[n - 1]}) == 1
         and ((key and key in previous_ids) or _CONNECTIVE.match(text, s0, s0 + 40))
+        and not (candidate.action == "reopen" and other_kind(n - 1))
     ):
         options.append((n - 1, 0))
     if n + 1 < len(spans) and len({d.day for d in days[n + 1]}) == 1:
         a, b = spans[n + 1]
-        other = [
-            c for c in find_actions(text, a, b) if ACTION_CLASS.get(c.action) != ACTION_CLASS.get(candidate.action)
-        ]
-        if not other and (own or candidate.from_topic) and not is_background(text, a, b):
+        if not other_kind(n + 1) and (own or candidate.from_topic) and not is_background(text, a, b):
             options.append((n + 1, 1))
     if not options:
-        incident = _incident_day(text, n, spans, days) if candidate.action in ("close", "derate") else None
+        incident = (
+            _incident_day(text, n, spans, days, candidate.action) if candidate.action in ("close", "derate") else None
+        )
         if incident is not None and candidate.status == "new":
             candidate.start = incident.day
             candidate.evidence["start"] = text[incident.start : incident.stop]
@@ -311,7 +413,7 @@ def _candidate(
     if mention is None:
         return None
     candidate.evidence["asset"] = text[mention.start : mention.stop]
-    mention = _whole_or_part(text, cue, (c0, c1), mention, index)
+    mention = _whole_or_part(text, cue, (c0, c1), mention, index, sentence)
     candidate.mention = mention
     if cue.action == "reroute_in" and (
         _FROM_BEFORE.search(text, max(c0, mention.start - 24), mention.start)
@@ -333,6 +435,10 @@ def _candidate(
     if candidate.action == "close" and _NEARLY.search(text, max(c0, cue.start - 14), cue.start):
         # 'nearly stopped', 'почти остановился': less than a closure, by a share the text does not give
         candidate.action, candidate.fraction = "derate", None
+        candidate.evidence.pop("fraction", None)
+    if candidate.action == "close" and at_border(index, mention.id) and refuses_cargo(text, (sentence[0], c1)):
+        # 'exports from Khorgos are stopped until 26 March': a ban on what crosses, as KTZ's bans are
+        candidate.action, candidate.fraction = "transit_ban", None
         candidate.evidence.pop("fraction", None)
     _dates(text, candidate, cue, clause, sentence, cues, published)
     _status(text, candidate, (c0, c1), published)
@@ -365,9 +471,14 @@ def _pick(text: str, cue: ActionCue, candidates: Sequence[Mention]) -> Mention |
             return min(pointed or after, key=lambda m: (m.start - cue.stop) / 7 + 3 * m.rank)
 
     def modifies(m: Mention) -> bool:
-        """'ВПУ-2 морского терминала', 'SPM-2 of the terminal': a name right after another names its owner."""
+        """'ВПУ-2 морского терминала', 'SPM-2 of the terminal': a name right after another names its
+        owner; 'терминала КТК в Новороссийске', 'the CPC terminal near Novorossiysk': its place."""
         return any(
-            o is not m and _OWNER_GAP.fullmatch(text, o.stop, m.start) is not None
+            o is not m
+            and (
+                _OWNER_GAP.fullmatch(text, o.stop, m.start) is not None
+                or _PLACE_GAP.fullmatch(text, o.stop, m.start) is not None
+            )
             for o in candidates
             if o.stop <= m.start
         )
@@ -375,7 +486,8 @@ def _pick(text: str, cue: ActionCue, candidates: Sequence[Mention]) -> Mention |
     def score(m: Mention) -> float:
         gap = cue.start - m.stop if m.stop <= cue.start else m.start - cue.stop
         numbered = 3 if m.unit is not None else 0  # 'SPM-2', 'the third mooring': a unit beats the whole it belongs to
-        return 3 * m.rank + max(gap, 0) / 7 - numbered + (6 if modifies(m) else 0)
+        authority = _AUTHORITY_BEFORE.search(text, max(0, m.start - 40), m.start) is not None
+        return 3 * m.rank + max(gap, 0) / 7 - numbered + (6 if modifies(m) or authority else 0)
 
     return min(candidates, key=score)
 
@@ -541,6 +653,7 @@ def _merge(found: list[Candidate]) -> list[Candidate]:
             twin.evidence["until_further_notice"] = candidate.evidence["until_further_notice"]
         if twin.from_topic and not candidate.from_topic:
             twin.from_topic = False
+        twin.headline = twin.headline and candidate.headline
     return [replace(m) for m in merged]
 
 
@@ -569,6 +682,55 @@ def _specific(events: list[Candidate], index: AssetIndex) -> list[Candidate]:
             continue
         keep.append(e)
     return keep
+
+
+_HEADLINE = re.compile(r"[.!?…»\"”]\s*$")  # a line that ends a sentence is body text, not a title
+_HEADLINE_CHARS = 200  # titles and subtitles of the corpus run to about 150 characters; body lines are longer
+
+
+def _headline_only(events: list[Candidate], index: AssetIndex) -> list[Candidate]:
+    """Drop a new event told only in a title when the body tells the same kind of action on
+    another asset: 'Export through the port of Novorossiysk fully stopped' over a text about the
+    CPC terminal's mooring; a headline names the nearest well-known place, the body the asset."""
+    body = [e for e in events if not e.headline and e.status == "new"]
+    return [
+        e
+        for e in events
+        if not (
+            e.headline
+            and e.status == "new"
+            and any(
+                ACTION_CLASS.get(o.action) == ACTION_CLASS.get(e.action) and not _related(o.key, e.key, index)
+                for o in body
+            )
+            and not any(_related(o.key, e.key, index) for o in body)
+        )
+    ]
+
+
+def _dominated(events: list[Candidate], index: AssetIndex) -> list[Candidate]:
+    """Drop the least certain events: a new derate that gives neither a share nor a day, in an
+    article that gives another new disruption (a closure, a ban, a sized or dated derate) on the
+    same or a related asset ('the terminal stopped loading ... the system works under restrictions'):
+    the same incident told with a weaker word, not a second event."""
+    strong = [
+        e
+        for e in events
+        if e.status == "new"
+        and e.action in ("close", "transit_ban", "derate")
+        and (e.action != "derate" or e.fraction is not None or e.start is not None)
+    ]
+    return [
+        e
+        for e in events
+        if not (
+            e.status == "new"
+            and e.action == "derate"
+            and e.fraction is None
+            and e.start is None
+            and any(_related(o.key, e.key, index) for o in strong if o is not e)
+        )
+    ]
 
 
 def _same(a: Candidate, b: Candidate) -> bool:

@@ -39,10 +39,11 @@ _ACTIONS: list[tuple[str, re.Pattern[str]]] = [
         rf"\b(?:ban|bann|bar|barr|prohibit|forbid|forbade)\w*\s+{_W}{{0,5}}?transit\w*\b|\btransit\s+ban\w*"
         rf"|(?<![а-яё])(?:запрет|запрещ)\w*\s+{_W}{{0,4}}?транзит\w*|(?<![а-яё])транзит\w*\s+{_W}{{0,3}}?запрещ\w*"
         rf"|\b(?:ban|bann|bar|barr|prohibit|restrict)\w*\s+(?:on\s+)?(?:the\s+)?(?:all\s+)?(?:types\s+of\s+)?(?:the\s+)?(?:processing|transportation|acceptance|loading|shipment|dispatch|cargo|freight|wagons?)\b"
-        rf"|\b(?:ban|bann|bar|barr|prohibit)\w*\s+(?:on\s+)?(?:the\s+)?(?:all\s+)?(?:types\s+of\s+)?(?:cargo|freight|wagons?|goods)\b"
+        rf"|\b(?:ban|bann|bar|barr|prohibit)\w*\s+(?:on\s+)?(?:the\s+)?(?:all\s+)?(?:types\s+of\s+)?(?:[\w-]+\s+)?(?:cargo|freight|wagons?|goods|trains?|containers?|shipments?|exports?)\b"
+        rf"|\b(?:cargo|freight|wagons?|goods|trains?|containers?|shipments?|exports?)\s+{_W}{{0,6}}?(?:are|were|is|was|has\s+been|have\s+been)\s+(?:\w+\s+)?(?:banned|barred|prohibited)\b"
         rf"|(?<![а-яё])(?:запрет|запрещ)\w*,?\s+(?:[\w.,«»\"-]+\s+){{0,6}}?(?:на\s+)?(?:отправк|при[её]м|перевозк|погрузк|передач|пропуск)\w*"
-        rf"|(?<![а-яё])(?:приостанов|прекрат|прекращ|ограничи)\w*\s+(?:\w+\s+)?(?:при[её]м|отправк|погрузк)\w*\s+(?:\w+\s+){{0,3}}?(?:груз|вагон|состав|поезд)\w*"
-        rf"|(?<![а-яё])(?:отправк|при[её]м|перевозк)\w*\s+(?:грузов\w*\s+)?(?:поезд|состав|вагон|груз)\w*\s+(?:[\w«»-]+\s+){{0,8}}?(?:временно\s+)?(?:запрещ|приостановлен|прекращен)\w*", _I)),
+        rf"|(?<![а-яё])(?:приостанов|прекрат|прекращ|ограничи)\w*\s+(?:\w+\s+)?(?:при[её]м|отправк|погрузк)\w*\s+(?:\w+\s+){{0,3}}?(?:груз|вагон|состав|поезд|зерн|контейнер)\w*"
+        rf"|(?<![а-яё])(?:отправк|при[её]м|перевозк)\w*\s+(?:грузов\w*\s+)?(?:поезд|состав|вагон|груз|зерн|контейнер)\w*\s+(?:[\w«»-]+\s+){{0,8}}?(?:временно\s+)?(?:запрещ|приостановлен|прекращен|ограничен)\w*", _I)),
     ("reroute_out", re.compile(
         r"\b(?:paus|suspend|halt|stop|avoid|delay)\w*\s+(?:all\s+|its\s+|their\s+|the\s+)*(?:\w+\s+)?"
         r"(?:transits?|voyages?|sailings?|passages?|journeys?|crossings?|calls?)\b"
@@ -68,7 +69,9 @@ _ACTIONS: list[tuple[str, re.Pattern[str]]] = [
         rf"|(?<![а-яё])возобнов\w*|(?<![а-яё])восстанов(?!ительн)\w*\s+{_W}{{0,2}}?(?:движени|работ|отгруз|перевалк|прием|при[её]м|прокачк|навигац|сообщени|транзит)\w*"
         rf"|(?<![а-яё])(?:движени|работ|отгрузк|перевалк|навигац|сообщени)\w*\s+{_W}{{0,2}}?восстановл\w*"
         rf"|(?<![а-яё])(?:сня[тл]|отмен)\w*\s+{_W}{{0,2}}?(?:ограничени|запрет)\w*|(?<![а-яё])(?:вновь\s+)?открыл\w*\s+(?:движени|границ|проезд|пункт|навигац)\w*"
-        rf"|\b(?:back|again)\s+into\s+(?:service|operation)\b|\bput\s+back\s+into\s+(?:service|operation)\b|\bstop\s+(?:re-?routing|diverting|sending\s+\w+\s+around)\b"
+        rf"|\b(?:back|again)\s+into\s+(?:service|operation)\b|\bput\s+back\s+into\s+(?:service|operation)\b"
+        rf"|\b(?:put|putting|puts|bring|brings|bringing|brought)\s+{_W}{{0,4}}?back\s+(?:on|onto|into|through|via)\b"
+        rf"|\breturn(?:s|ed|ing)?\s+to\s+(?:the\s+)?(?-i:(?=[A-Z]))(?!(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b)|\bstop\s+(?:re-?routing|diverting|sending\s+\w+\s+around)\b"
         rf"|\b(?:start|begin|began|started)\w*\s+(?:sending|routing)\s+(?:\w+\s+){{0,3}}?(?:through|via)\b(?=[^.]*\bagain\b)"
         rf"|\b(?:ban|suspension|restrictions?|closure|order)\s+(?:[\w,-]+\s+){{0,8}}?(?:was|were|has\s+been|have\s+been|is|are)\s+lifted\b"
         rf"|(?<![а-яё])(?:снова|вновь|опять)\s+(?:\w+\s+)?(?:отгружа|отгруж|работа|грузит|грузить|начал|принима|пропуска|заработал)\w*"
@@ -153,12 +156,13 @@ _NOT_BEFORE = re.compile(r"(?:\b(?:not|never|no)|(?<![а-яё])не|\b\w+n[’']
 _CONDITIONAL = re.compile(
     r"\b(?:could|might|if|If|unless|Unless|whether|threaten\w*|risk\w*|possibl\w*|potential\w*|in case|fear\w*|warn(?:s|ed|ing)?\s+(?:that|of)|would have)\b"
     r"|\b(?:by|before)\s+the\s+end\s+of\s+(?:the\s+|this\s+)?(?:week|month|year)\b|(?<![а-яё])[Кк]\s+концу\s+(?:недели|месяца|года)|(?<![а-яё])должен\s+(?:войти|заработать|возобновиться)"
+    r"|\b(?:expects?|expected|expecting)\s+(?:[\w-]+\s+){0,3}?to\b|(?<![а-яё])[Оо]жида(?:ет|ют|ется|ются|ем|лось|лся|лась)(?![а-яё])"
     r"|\bmay\b(?!\s+\d)|\bcan\s+be\b|\bin the event\b|\bwould\b|\bonce\s+(?:the\s+)?(?:weather|fog|storm|wind|visibility|situation|repairs?)\b|\bas\s+soon\s+as\b"
     r"|\bwhen(?:ever)?\s+(?:the\s+)?(?:weather|fog|storm|wind|visibility|situation)\b|\bwill\s+(?:resume|reopen|restart)\w*\s+(?:once|when|after|as\s+soon)\b"
     r"|(?<![а-яё])(?<!не\s)(?:может|могут|мог|могла|могли|могло|если|грози\w*|угрож\w*|угроз\w*|риск\w*|возможн\w*|не\s+исключ\w*|в\s+случае|опасени\w*|рискует|способн(?!ост)\w*|вероятн\w*|как\s+только|когда\s+позвол\w*|после\s+того\s+как)(?![а-яё])",
 )
 _INTENTION = re.compile(
-    r"\b(?:plans?\s+to|planned\s+to|planning\s+to|is\s+planned|are\s+planned|was\s+planned|intends?|intended|aims?|aimed|proposes?|proposed|propos\w+|consider\w*|seeks?|wants?|ready|prepared|mull\w*"
+    r"\b(?:(?:timed|meant|designed)\s+(?:not\s+only\s+|both\s+)?to|plans?\s+to|planned\s+to|planning\s+to|is\s+planned|are\s+planned|was\s+planned|intends?|intended|aims?|aimed|proposes?|proposed|propos\w+|consider\w*|seeks?|wants?|ready|prepared|mull\w*"
     r"|envisag\w*|expects? to (?:increase|expand|double|raise|build|launch)|targets?|is to be|are to be|will be built|under construction"
     r"|ordered\s+(?:\w+\s+){0,4}?to\s+(?:develop|work\s+out|study|prepare|find|look\s+for)|promis\w*|pledg\w*|vow\w*"
     r"|will\s+(?:allow|help|enable|let)|would\s+(?:allow|help|enable|let)|is\s+expected\s+to|are\s+expected\s+to|will\s+replace|will\s+be\s+(?:replaced|installed))\b"
@@ -173,7 +177,9 @@ _BACKGROUND = re.compile(
     r"\b(?:last|previous|past)\s+(?:year|month|spring|summer|autumn|fall|winter)\b|\bearlier\s+this\s+year\b|\bin\s+the\s+past\b"
     r"|\b(?:a|one|two|three|several)\s+(?:years?|months?)\s+ago\b|\bas\s+a\s+reminder\b|\brecall\w*\b|\bremind\w*\b|\bback\s+in\b"
     r"|\blast\s+time\b|\btwice\b|\b(?:usually|typically|regularly|every\s+(?:year|winter|autumn|spring|summer)|each\s+(?:year|winter|autumn))\b|\babout\s+half\s+(?:of\s+)?the\s+time\b"
+    r"|\b(?:aftermath|consequences?)\s+of\s+(?:the\s+|an?\s+)?(?:\w+\s+)?(?:attack|strike|storm|accident|fire|explosion|blast|incident)"
     r"|\bpreviously\b|\bhistor\w*\b|\bseveral\s+times\b|\bin\s+recent\s+years\b|\bonce\s+again\b|\bfor\s+the\s+first\s+time\s+since\b"
+    r"|(?<![а-яё])последстви\w*\s+(?:\w+\s+)?(?:атак|удар|шторм|авари|пожар|инцидент|взрыв|обстрел)\w*"
     r"|(?<![а-яё])(?:дважды|трижды|обычно|ежегодн\w*|как\s+правило|напомн\w*|как\s+сообщалось|ранее|прежде|в\s+прошлом\s+(?:году|месяце)|год\s+назад|месяц\s+назад|в\s+последние\s+годы|неоднократно|в\s+прошлый\s+раз|не\s+раз)(?![а-яё])",
     _I,
 )
@@ -222,8 +228,14 @@ def find_actions(text: str, start: int, stop: int) -> list[ActionCue]:
 
 
 _NOT_CAPACITY_AFTER = re.compile(
-    r"\s+(?:\w+\s+){0,2}?(?:costs?|prices?|emissions?|delivery\s+times?|transit\s+times?|journey\s+times?|expenses"
-    r"|затрат\w*|срок\w*\s+доставк\w*|время\s+в\s+пути|стоимост\w*|расход\w*|цен\w*|выброс\w*|издерж\w*)\b",
+    r"\s+(?:\w+\s+){0,2}?(?:costs?|prices?|emissions?|delivery\s+times?|transit\s+times?|journey\s+times?|expenses|visibility"
+    r"|видимост\w*|затрат\w*|срок\w*\s+доставк\w*|время\s+в\s+пути|стоимост\w*|расход\w*|цен\w*|выброс\w*|издерж\w*)\b",
+    re.IGNORECASE,
+)
+
+
+_FELL_ONTO = re.compile(
+    r"\s+(?:на|в|во|onto|on|into)\s+(?!\d|треть|половин|четверт|две\s|три\s|треть|a\s+third|half|a\s+quarter)",
     re.IGNORECASE,
 )
 
@@ -233,6 +245,8 @@ def _not_capacity(text: str, cue: ActionCue) -> bool:
     word = text[cue.start : cue.stop]
     if cue.action == "derate" and word[:1].isupper() and word.lower().startswith(("limited", "ltd")):
         return True
+    if cue.action == "derate" and _FELL_ONTO.match(text, cue.stop) and word.lower().startswith(("упал", "fell")):
+        return True  # 'обломки упали на терминал', 'debris fell on the pier': a fall onto something, not a drop
     return cue.action == "derate" and _NOT_CAPACITY_AFTER.match(text, cue.stop) is not None
 
 

@@ -9,15 +9,17 @@ import re
 from collections.abc import Sequence
 
 from corridor.news._dates import DateCue, find_dates
+from corridor.news._rules import find_actions
 
 _INCIDENT = re.compile(
-    r"\b(?:attack\w*|struck|strike|drones?|storm\w*|fire|fires|blaze|explosion|exploded|blast|damag\w*|ran\s+aground|grounded|wedged|landslide|mine)\b"
-    r"|(?<![а-яё])(?:атак\w*|атаковал\w*|удар\w*|беспилот\w*|бпла|шторм\w*|пожар\w*|загорел\w*|возгоран\w*|взрыв\w*|поврежд\w*|оползн\w*|обрушил\w*|авари\w*)",
+    r"\b(?:attack\w*|struck|strike|drones?|storm\w*|fire|fires|blaze|explosion|exploded|blast|damag\w*|ran\s+aground|grounded|wedged|landslide|mine"
+    r"|accidents?|collision|broke\s+down|breakdown|avalanche)\b"
+    r"|(?<![а-яё])(?:атак\w*|атаковал\w*|удар\w*|беспилот\w*|бпла|шторм\w*|пожар\w*|загорел\w*|возгоран\w*|взрыв\w*|поврежд\w*|оползн\w*|обрушил\w*|авари\w*|лавин\w*)",
     re.IGNORECASE,
 )
 
 _INCIDENT_VERB = re.compile(
-    r"\b(?:attacked|struck|hit|caught\s+fire|exploded|ran\s+aground)\b"
+    r"\b(?:attacked|struck|hit|caught\s+fire|exploded|ran\s+aground|carried\s+out\s+(?:a\s+)?\W?(?:\w+\s+)?strike)\b"
     r"|(?<![а-яё])(?:атаковал\w*|атакован\w*|ударил\w*|загорел\w*|взорвал\w*|повредил\w*|сош[её]л|сошли|обрушил\w*)",
     re.IGNORECASE,
 )
@@ -39,19 +41,37 @@ def _event_days(text: str, s0: int, s1: int, published: dt.date) -> list[DateCue
     ]  # fmt: skip
 
 
+_INCIDENT_REACH = 6  # sentences: a short item tells the strike, its victims and visitors, then the outage
+
+
 def _incident_day(
-    text: str, n: int, spans: Sequence[tuple[int, int]], days: Sequence[Sequence[DateCue]]
+    text: str,
+    n: int,
+    spans: Sequence[tuple[int, int]],
+    days: Sequence[Sequence[DateCue]],
+    action: str | None = None,
 ) -> DateCue | None:
     """The day of the nearest incident told elsewhere (before first) when the sentence itself
     speaks of an incident ('loading, halted after the night's attacks, resumed'), or told in the
     sentence just before or after: 'Drones attacked the terminal on 29 November. One mooring was
-    damaged.'"""
+    damaged.' A sentence that tells the same action itself ('On Thursday the strait was closed
+    after another ship ran aground') dates its own event, not this one."""
     own = _INCIDENT.search(text, *spans[n]) is not None  # 'halted after the attack': the attack's day
     for k in sorted(range(len(spans)), key=lambda k: (abs(k - n), k > n)):
         if k == n or len({d.day for d in days[k]}) != 1 or (not own and abs(k - n) > 1):
             continue
+        if action is not None and any(c.action == action for c in find_actions(text, *spans[k])):
+            continue
         if _INCIDENT.search(text, *spans[k]):
             return days[k][0]
+    # 'On February 17 drones struck the station. ... The station is out of service.': the one
+    # incident day the article gives, told before, dates a disruption told later
+    told = [
+        k for k in range(n) if len({d.day for d in days[k]}) == 1 and _INCIDENT_VERB.search(text, *spans[k]) is not None
+    ]
+    later = [k for k in range(n + 1, len(spans)) if days[k] and _INCIDENT.search(text, *spans[k])]
+    if told and not later and len({days[k][0].day for k in told}) == 1 and n - told[0] <= _INCIDENT_REACH:
+        return days[told[0]][0]
     return None
 
 

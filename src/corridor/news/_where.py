@@ -47,7 +47,7 @@ def _referent(text: str, c0: int, at: int, seen: Sequence[Mention], index: Asset
 _OFF_NETWORK = re.compile(
     r"\b(?:office|offices|headquarters|hotel|building|airport|refinery|plant|complex|road\s+(?:crossing|checkpoint)s?|checkpoints?"
     r"|trucks?|lorr(?:y|ies)|passenger\s+(?:trains?|services?|traffic))\b"
-    r"|(?<![а-яё])(?:офис\w*|здани\w*|гостиниц\w*|аэропорт\w*|нпз|завод\w*|комплекс\w*|автомобильн\w*|кпп|грузовик\w*|фур\w*"
+    r"|(?<![а-яё])(?:офис\w*|здани\w*|гостиниц\w*|аэропорт\w*|нпз|завод\w*|комплекс\w*(?!\s+(?:[\w-]+\s+){0,2}(?:работ|мер|ремонт|услуг|мероприят))|автомобильн\w*|кпп|грузовик\w*|фур\w*"
     r"|пассажирск\w*|пригородн\w*|электрич\w*|центр\w*\s+пограничного)(?![а-яё])",
     re.IGNORECASE,
 )
@@ -96,7 +96,21 @@ _RAIL_TRAFFIC = re.compile(
 )
 
 
-def _whole_or_part(text: str, cue: ActionCue, clause: tuple[int, int], mention: Mention, index: AssetIndex) -> Mention:
+_RAIL_SERVICES = re.compile(
+    r"\b(?:railway|rail(?:way)?\s+(?:traffic|services?)|trains?)\b|(?<![а-яё])(?:железн\w*\s+дорог\w*|поезд\w*)",
+    re.IGNORECASE,
+)
+_PORT_WORD = re.compile(r"\b(?:port|harbou?r|terminal)\b|(?<![а-яё])(?:порт\w*|терминал\w*)", re.IGNORECASE)
+
+
+def _whole_or_part(
+    text: str,
+    cue: ActionCue,
+    clause: tuple[int, int],
+    mention: Mention,
+    index: AssetIndex,
+    sentence: tuple[int, int] | None = None,
+) -> Mention:
     """Move a mention to what the action is about: the mooring a reopening names by number, the
     pipeline whose pumping a station's outage cuts, the main line whose trains stop between two cities."""
     if mention.id is None:
@@ -111,9 +125,20 @@ def _whole_or_part(text: str, cue: ActionCue, clause: tuple[int, int], mention: 
         whole = _smallest_group(index, ident)
         if whole is not None:
             return replace(mention, kind="group", id=whole)
-    if kind in ("junction", "city") and _RAIL_TRAFFIC.search(text, clause[0], clause[1]):
+    rail_port = (
+        kind == "port"
+        and sentence is not None
+        and _RAIL_SERVICES.search(text, *sentence) is not None
+        and _PORT_WORD.search(text, max(0, mention.start - 30), mention.stop + 12) is None
+    )  # 'services between Tbilisi and Batumi ... forced it to suspend operations': the town's line, not its port
+    if (kind in ("junction", "city") and _RAIL_TRAFFIC.search(text, clause[0], clause[1])) or rail_port:
         line = min(
-            (g for g, inside in index.within.items() if ident in inside and "main_line" in g),
+            (
+                g
+                for g, inside in index.within.items()
+                if "main_line" in g
+                and (ident in inside or (rail_port and index.siblings.get(ident, frozenset()) & inside))
+            ),
             key=lambda g: len(index.within[g]),
             default=None,
         )
@@ -194,3 +219,26 @@ def scope_of(text: str, clause: tuple[int, int], sentence: tuple[int, int]) -> t
         if m is not None:
             return kind, text[m.start() : m.end()].strip(" ,")
     return None
+
+
+_CARGO_FLOW = re.compile(
+    r"\b(?:exports?|loading|acceptance|dispatch)\b|(?<![а-яё])(?:экспорт|при[её]м|погрузк|отправк)\w*", re.IGNORECASE
+)
+
+
+def at_border(index: AssetIndex, ident: str | None) -> bool:
+    """A border crossing, or a link with one at an end (a rail border of the network)."""
+    if ident is None:
+        return False
+    if index.node_kind.get(ident) == "border_crossing":
+        return True
+    return any(
+        link == ident and any(index.node_kind.get(end) == "border_crossing" for end in ends)
+        for ends, link in index.links_between.items()
+    )
+
+
+def refuses_cargo(text: str, clause: tuple[int, int]) -> bool:
+    """'Exports from Khorgos are stopped', 'приостановлен прием грузов': one side refuses what
+    the other sends, a ban on traffic rather than a closure of the crossing."""
+    return _CARGO_FLOW.search(text, *clause) is not None
