@@ -11,11 +11,20 @@ by a later article) never opens an incident and confirms one only when its artic
 while the incident is news (a Bosphorus article recalling the Suez blockage two months later
 does not join it); a conditional statement (what could happen) is left out.
 
-The state of an incident is read from all its articles (:func:`incident_state`): the start the
-latest article states (a corrected date wins), the end from a reopening (the day before it),
-a stated end or a stated number of days, the share lost the latest article gives, the sources
-that are independent (different outlets; copies never reach here), and a confidence that
-grows with them. Everything here is a pure function of the events: the store keeps them.
+The state of an incident is read from all its articles (:func:`incident_state`):
+
+- the start: the earliest start the first reports state (the articles published within
+  :data:`RESTATED_DAYS` of the first one that states a start), so that an article which dates
+  the event before its own publication day wins over one that gives only that day, while a
+  "closed since ..." restated days later neither moves it nor adds one; a later article that
+  says it corrects the date replaces it; background mentions never set it;
+- the end: the day before a reopening (the latest article's date of it: a postponed reopening
+  moves it), else the latest article's stated end or stated number of days, counted from its own
+  start; a later "until further notice" replaces an earlier stated end;
+- the share lost the latest article gives, the sources that are independent (different outlets;
+  copies never reach here), and a confidence that grows with them.
+
+Everything here is a pure function of the events: the store keeps them.
 """
 
 from __future__ import annotations
@@ -51,6 +60,11 @@ a mooring's repair and a court order on the whole consortium a week apart are tw
 LATE_REPORT_DAYS = 2
 """An outage report without a start published this many days after a reopening is a new outage
 (a report of the old one comes out within a day or two of it)."""
+RESTATED_DAYS = 2
+"""An article published more than this many days after the first one that dates an incident's
+start restates it ("closed since Monday", often reckoned loosely): its start fills a start no
+earlier report gave, never moves one (a correction does). Two days: the next day's reports of an
+event that began in the night still date it."""
 UNSTARTED_DAYS = 60
 """A reopening ends an outage that started at most this long before it (two months: a 30-day
 court order and its appeal fit; a repair months long is reported again before it ends)."""
@@ -104,6 +118,7 @@ class ArticleEvent:
     until_further_notice: bool = False
     confidence: float = 0.5
     evidence: Mapping[str, str] = field(default_factory=dict)
+    corrects: bool = False  # the article says its start corrects what was reported before
 
     @property
     def date(self) -> dt.date:
@@ -129,6 +144,7 @@ class ArticleEvent:
             "until_further_notice": self.until_further_notice,
             "confidence": self.confidence,
             "evidence": dict(self.evidence),
+            "corrects": self.corrects,
         }
         return out
 
@@ -154,6 +170,7 @@ class ArticleEvent:
             until_further_notice=bool(row.get("until_further_notice")),
             confidence=float(row.get("confidence", 0.5)),
             evidence=dict(row.get("evidence") or {}),
+            corrects=bool(row.get("corrects")),
         )
 
 
@@ -274,6 +291,7 @@ class IncidentState:
     action: str
     fraction: float | None
     start: dt.date | None
+    start_basis: str | None  # first reports, correction, or None when no article dates it
     end: dt.date | None
     end_basis: str | None  # reopening, stated end, stated duration, or None while open-ended
     status: Status
@@ -292,6 +310,7 @@ class IncidentState:
             "action": self.action,
             "fraction": None if self.fraction is None else round(self.fraction, 3),
             "start": None if self.start is None else self.start.isoformat(),
+            "start_basis": self.start_basis,
             "end": None if self.end is None else self.end.isoformat(),
             "end_basis": self.end_basis,
             "status": self.status,
@@ -321,9 +340,10 @@ def incident_state(incident: Incident, *, on: dt.date | None) -> IncidentState:
     events = sorted(incident.events, key=lambda e: (e.published, e.article_id))
     out = [e for e in events if e.action not in _ENDS]
     ends = [e for e in events if e.action in _ENDS]
-    start = _start(out)
-    fraction, action = _share([e for e in out if e.status in ("new", "ended")], incident)
-    end, basis, open_ended = _end(out, ends, start)
+    told = [e for e in out if e.status in ("new", "ended")]  # background mentions only confirm
+    start, start_basis = _start(told)
+    fraction, action = _share(told, incident)
+    end, basis, open_ended = _end(told, ends, start)
     first_reported = min(e.published for e in events)
     if on is None:
         status: Status = "open" if end is None else "ended"
@@ -348,6 +368,7 @@ def incident_state(incident: Incident, *, on: dt.date | None) -> IncidentState:
         action=action,
         fraction=fraction,
         start=start,
+        start_basis=start_basis,
         end=end,
         end_basis=basis,
         status=status,
@@ -361,15 +382,29 @@ def incident_state(incident: Incident, *, on: dt.date | None) -> IncidentState:
     )
 
 
-def _start(out: Sequence[ArticleEvent]) -> dt.date | None:
-    """The start most articles state; on a tie, the one the latest of them states (a correction)."""
-    counts: dict[dt.date, int] = {}
-    latest: dict[dt.date, int] = {}
-    for rank, e in enumerate(out):
-        if e.start is not None:
-            counts[e.start] = counts.get(e.start, 0) + 1
-            latest[e.start] = rank
-    return max(counts, key=lambda d: (counts[d], latest[d])) if counts else None
+def _start(told: Sequence[ArticleEvent]) -> tuple[dt.date | None, str | None]:
+    """The earliest start the first reports state, or the latest correction (see the module docstring).
+
+    Examples
+    --------
+    >>> def said(published, start, corrects=False):
+    ...     return ArticleEvent(1, "a.kz", "ru", published, "cpc", "close", "new", 1.0, start, corrects=corrects)
+    >>> D = dt.date
+    >>> _start([said(D(2025, 2, 18), D(2025, 2, 18)), said(D(2025, 2, 18), D(2025, 2, 17))])  # one dates it earlier
+    (datetime.date(2025, 2, 17), 'first reports')
+    >>> _start([said(D(2025, 2, 18), D(2025, 2, 17)), said(D(2025, 2, 25), D(2025, 2, 14))])  # "since" a week on
+    (datetime.date(2025, 2, 17), 'first reports')
+    >>> _start([said(D(2025, 2, 18), D(2025, 2, 17)), said(D(2025, 2, 25), D(2025, 2, 16), corrects=True)])
+    (datetime.date(2025, 2, 16), 'correction')
+    """
+    stated = sorted((e for e in told if e.start is not None), key=lambda e: e.published)
+    if not stated:
+        return None, None
+    corrections = [e for e in stated if e.corrects]
+    if corrections:
+        return corrections[-1].start, "correction"
+    first = stated[0].published + dt.timedelta(days=RESTATED_DAYS)
+    return min(e.start for e in stated if e.start is not None and e.published <= first), "first reports"
 
 
 def _asset(events: Sequence[ArticleEvent], incident: Incident) -> str:
@@ -402,24 +437,42 @@ def _share(out: Sequence[ArticleEvent], incident: Incident) -> tuple[float | Non
 
 
 def _end(
-    out: Sequence[ArticleEvent], ends: Sequence[ArticleEvent], start: dt.date | None
+    told: Sequence[ArticleEvent], ends: Sequence[ArticleEvent], start: dt.date | None
 ) -> tuple[dt.date | None, str | None, bool]:
-    """The last day out: the day before a reopening, else a stated end or number of days."""
+    """The last day out: the day before a reopening, else what the latest article that says
+    anything of the end says: a stated end, a number of days (from its own start, else the
+    incident's, else its publication) or "until further notice" (no end).
+
+    Examples
+    --------
+    >>> D = dt.date
+    >>> paused = ArticleEvent(1, "a.com", "en", D(2023, 12, 31), "red_sea", "reroute_out", "new", duration_days=2)
+    >>> _end([paused], [], None)
+    (datetime.date(2024, 1, 1), 'stated duration', False)
+    >>> extended = ArticleEvent(2, "b.com", "en", D(2024, 1, 2), "red_sea", "reroute_out", "new", until_further_notice=True)
+    >>> _end([paused, extended], [], None)
+    (None, None, True)
+    """
     if ends:
         stated = [e for e in ends if e.start is not None]
         day = stated[-1].start if stated else min(e.published for e in ends)
         assert day is not None
         last = day - dt.timedelta(days=1)
         return (last if start is None else max(start, last)), "reopening", False
-    open_ended = False
-    for e in reversed(out):
-        if e.end is not None:
-            return e.end, "stated end", False
-        if e.duration_days is not None:
-            first = start or e.start or e.published
-            return first + dt.timedelta(days=int(e.duration_days) - 1), "stated duration", False
-        open_ended = open_ended or e.until_further_notice
-    return None, None, open_ended
+    by_article: dict[int, list[ArticleEvent]] = {}
+    for e in told:
+        by_article.setdefault(e.article_id, []).append(e)
+    for said in reversed(list(by_article.values())):
+        for e in said:
+            if e.end is not None and (start is None or e.end >= start):
+                return e.end, "stated end", False
+        for e in said:
+            if e.duration_days is not None:
+                first = e.start or start or e.published
+                return first + dt.timedelta(days=int(e.duration_days) - 1), "stated duration", False
+        if any(e.until_further_notice for e in said):
+            return None, None, True
+    return None, None, False
 
 
 def _evidence(e: ArticleEvent) -> dict[str, Any]:
