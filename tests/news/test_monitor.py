@@ -144,6 +144,12 @@ def test_a_cpc_closure_raises_an_alert_for_kazakhstan_with_its_cost(store: Path,
     assert (alert["asset"], alert["country"], alert["days"]) == ("cpc", "KZ", 3)
     assert alert["trade_cut_share"] > 0.05
     assert alert["delta_cost_usd"] > 0
+    assert alert["asset_name"] == "CPC pipeline and marine terminal"
+    text = CliRunner().invoke(
+        app, ["news", "ingest", str(storm), "--alert", "KZ", "--results", str(store.with_suffix(".2"))]
+    )
+    assert "close of CPC pipeline and marine terminal (cpc) cuts" in text.stdout
+    assert f"{alert['delta_cost_usd'] / 1e6:,.1f} M USD extra cost" in text.stdout
     none = CliRunner().invoke(app, ["news", "ingest", str(storm), "--alert", "KZ", "--results", str(store)])
     assert "alerts 0" in none.stdout  # nothing new: nothing to alert on
 

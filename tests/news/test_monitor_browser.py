@@ -85,6 +85,17 @@ def test_the_timeline_shows_the_state_on_a_date_and_the_evidence(page: Any, serv
     assert page.errors == [] and page.foreign == []
 
 
+def test_the_map_page_links_to_the_timeline_and_back(page: Any, server: str) -> None:
+    _open(page, server + "/")
+    page.get_by_test_id("incidents-link").click()
+    page.wait_for_selector("[data-testid=incident]", timeout=30_000)
+    assert urlparse(page.url).path == "/incidents"
+    page.get_by_test_id("map-link").click()
+    page.wait_for_selector("#route-form", timeout=30_000)
+    assert urlparse(page.url).path == "/"
+    assert page.errors == [] and page.foreign == []
+
+
 @pytest.mark.slow
 def test_run_impact_of_the_living_scenario(page: Any, server: str) -> None:
     _open(page, server + "/incidents?on=2023-11-28")
