@@ -131,3 +131,14 @@ def test_a_stated_number_of_days_counts_from_the_start_its_article_gives() -> No
     for_ten_days = event(2, D(2026, 1, 21), "tengiz", "close", start=D(2026, 1, 19), duration_days=10)
     state = incident_state(Incident(1, "tengiz", "outage", [shut, for_ten_days]), on=None)
     assert (state.start, state.end) == (D(2026, 1, 18), D(2026, 1, 28))
+
+
+def test_an_announced_closure_is_dated_by_the_reports_of_its_day() -> None:
+    announced = event(
+        1, D(2025, 9, 9), "bx_brest_malaszewicze", "close", start=D(2025, 9, 12)
+    )  # "from midnight on 12 September"
+    closed = event(
+        2, D(2025, 9, 12), "bx_brest_malaszewicze", "close", start=D(2025, 9, 11)
+    )  # "closed late on 11 September"
+    state = incident_state(Incident(1, "bx_brest_malaszewicze", "outage", [announced, closed]), on=None)
+    assert (state.start, state.start_basis) == (D(2025, 9, 11), "first reports")

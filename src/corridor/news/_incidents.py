@@ -14,7 +14,8 @@ does not join it); a conditional statement (what could happen) is left out.
 The state of an incident is read from all its articles (:func:`incident_state`):
 
 - the start: the earliest start the first reports state (the articles published within
-  :data:`RESTATED_DAYS` of the first one that states a start), so that an article which dates
+  :data:`RESTATED_DAYS` of the first one that states a start, or of the day an announcement
+  gives), so that an article which dates
   the event before its own publication day wins over one that gives only that day, while a
   "closed since ..." restated days later neither moves it nor adds one; a later article that
   says it corrects the date replaces it; background mentions never set it;
@@ -62,7 +63,7 @@ LATE_REPORT_DAYS = 2
 (a report of the old one comes out within a day or two of it)."""
 RESTATED_DAYS = 2
 """An article published more than this many days after the first one that dates an incident's
-start restates it ("closed since Monday", often reckoned loosely): its start fills a start no
+start (after the day it gives, for an announcement of a closure to come) restates it ("closed since Monday", often reckoned loosely): its start fills a start no
 earlier report gave, never moves one (a correction does). Two days: the next day's reports of an
 event that began in the night still date it."""
 UNSTARTED_DAYS = 60
@@ -403,7 +404,9 @@ def _start(told: Sequence[ArticleEvent]) -> tuple[dt.date | None, str | None]:
     corrections = [e for e in stated if e.corrects]
     if corrections:
         return corrections[-1].start, "correction"
-    first = stated[0].published + dt.timedelta(days=RESTATED_DAYS)
+    announced = stated[0].start
+    assert announced is not None
+    first = max(stated[0].published, announced) + dt.timedelta(days=RESTATED_DAYS)  # an announcement: from its day
     return min(e.start for e in stated if e.start is not None and e.published <= first), "first reports"
 
 
