@@ -82,6 +82,8 @@ def test_the_timeline_shows_the_state_on_a_date_and_the_evidence(page: Any, serv
     evidence = page.get_by_test_id("evidence")
     assert evidence.count() == 3
     assert "vesti.example (ru)" in page.get_by_test_id("incident-detail").inner_text()
+    dates = page.get_by_test_id("incident-dates").inner_text()
+    assert dates == "start 2023-11-27 (first reports) · end 2023-11-29 (reopening)"  # what each date rests on
     assert page.errors == [] and page.foreign == []
 
 
