@@ -90,6 +90,7 @@ def test_the_start_is_the_earliest_the_first_reports_give_and_a_later_since_does
         event(2, D(2025, 2, 18), "kropotkinskaya_ps", "close", start=D(2025, 2, 16)),  # "in the night to Monday"
         event(3, D(2025, 2, 26), "kropotkinskaya_ps", "close", start=D(2025, 2, 10)),  # "idle since last week"
         event(4, D(2025, 2, 19), "kropotkinskaya_ps", "close", status="background", start=D(2025, 1, 5)),
+        event(5, D(2025, 2, 17), "kropotkinskaya_ps", "close", start=D(2024, 11, 2)),  # a stray "read also" date
     ]
     state = incident_state(Incident(1, "kropotkinskaya_ps", "outage", reports), on=None)
     assert (state.start, state.start_basis) == (D(2025, 2, 16), "first reports")

@@ -14,11 +14,12 @@ does not join it); a conditional statement (what could happen) is left out.
 The state of an incident is read from all its articles (:func:`incident_state`):
 
 - the start: the earliest start the first reports state (the articles published within
-  :data:`RESTATED_DAYS` of the first one that states a start, or of the day an announcement
-  gives), so that an article which dates
-  the event before its own publication day wins over one that gives only that day, while a
-  "closed since ..." restated days later neither moves it nor adds one; a later article that
-  says it corrects the date replaces it; background mentions never set it;
+  :data:`RESTATED_DAYS` of the first one that dates it, or of the day an announcement gives), so
+  that an article which dates the event before its own publication day wins over one that gives
+  only that day; a date weeks before its article is a stray when another first report dates the
+  event near its own day; a "closed since ..." restated days later does not move the start (it
+  dates an incident no earlier report dated); a later article that says it corrects the date
+  replaces it; background mentions never set it;
 - the end: the day before a reopening (the latest article's date of it: a postponed reopening
   moves it), else the latest article's stated end or stated number of days, counted from its own
   start; a later "until further notice" replaces an earlier stated end;
@@ -397,6 +398,8 @@ def _start(told: Sequence[ArticleEvent]) -> tuple[dt.date | None, str | None]:
     (datetime.date(2025, 2, 17), 'first reports')
     >>> _start([said(D(2025, 2, 18), D(2025, 2, 17)), said(D(2025, 2, 25), D(2025, 2, 16), corrects=True)])
     (datetime.date(2025, 2, 16), 'correction')
+    >>> _start([said(D(2025, 2, 18), D(2025, 2, 17)), said(D(2025, 2, 18), D(2024, 11, 2))])  # a stray old date
+    (datetime.date(2025, 2, 17), 'first reports')
     """
     stated = sorted((e for e in told if e.start is not None), key=lambda e: e.published)
     if not stated:
@@ -407,7 +410,11 @@ def _start(told: Sequence[ArticleEvent]) -> tuple[dt.date | None, str | None]:
     announced = stated[0].start
     assert announced is not None
     first = max(stated[0].published, announced) + dt.timedelta(days=RESTATED_DAYS)  # an announcement: from its day
-    return min(e.start for e in stated if e.start is not None and e.published <= first), "first reports"
+    reports = [e for e in stated if e.published <= first]
+    # a date weeks before its article, where another first report dates the event near its own
+    # day, is a stray (history, a "read also" line): not a credible start
+    near = [e for e in reports if e.start is not None and e.start >= e.published - dt.timedelta(days=WINDOW_DAYS)]
+    return min(e.start for e in (near or reports) if e.start is not None), "first reports"
 
 
 def _asset(events: Sequence[ArticleEvent], incident: Incident) -> str:
