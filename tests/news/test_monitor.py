@@ -101,6 +101,23 @@ def test_a_later_article_updates_the_incident(store: Path, storm: Path) -> None:
     assert incidents_on(store, on=dt.date(2023, 12, 5))[0].status == "ended"
 
 
+@pytest.mark.parametrize(
+    ("lead", "start", "basis"),
+    [("", dt.date(2023, 11, 27), "first reports"), ("По уточненным данным, ", dt.date(2023, 11, 26), "correction")],
+)
+def test_a_date_restated_days_later_moves_the_start_only_as_a_correction(
+    store: Path, tmp_path: Path, lead: str, start: dt.date, basis: str
+) -> None:
+    article(tmp_path, "a.md", CLOSE_RU, "2023-11-28", "https://vesti.example/ktk-shtorm")
+    later = (
+        "Каспийский трубопроводный консорциум остановил погрузку танкеров на терминале 26 ноября, когда усилился ветер."
+    )
+    article(tmp_path, "b.md", lead + later, "2023-12-02", "https://other.example/ktk")
+    ingest(store, [tmp_path])
+    (incident,) = incidents_on(store, on=None)
+    assert (len(incident.articles), incident.start, incident.start_basis) == (2, start, basis)
+
+
 def test_an_article_without_a_date_is_kept_under_review(store: Path, tmp_path: Path) -> None:
     article(tmp_path, "undated.md", CLOSE_EN, None, "https://wire.example/undated")
     report = ingest(store, [tmp_path / "undated.md"])

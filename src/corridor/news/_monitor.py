@@ -65,12 +65,13 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 _CORRECTION = re.compile(
     r"\bcorrect(?:ed|ion)\b|\bmistaken(?:ly)?\b|\berroneous(?:ly)?\b"
     r"|\bnot\b[^.]{0,60}\bas (?:earlier|previously|initially) (?:reported|stated)"
-    r"|исправ|ошибочн|поправк|а не[^.]{0,60}как (?:ранее|сообщалось|сообщали)",
+    r"|ошибочн|по уточн[её]нн\w+ данн|а не[^.]{0,60}как (?:ранее|сообщалось|сообщали)",
     re.IGNORECASE,
 )
 """Words by which an article says a date it gives corrects an earlier report ("corrected", "not
-on Monday as earlier reported", "ошибочно", "а не ..., как сообщалось"); "earlier it was reported"
-alone introduces background, not a correction."""
+on Monday as earlier reported", "ошибочно", "по уточнённым данным", "а не ..., как сообщалось");
+"earlier it was reported" alone introduces background, not a correction, and "исправлено" is as
+often a repair as a correction."""
 
 
 @dataclass
