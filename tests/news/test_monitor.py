@@ -118,6 +118,19 @@ def test_a_date_restated_days_later_moves_the_start_only_as_a_correction(
     assert (len(incident.articles), incident.start, incident.start_basis) == (2, start, basis)
 
 
+def test_a_later_until_further_notice_undoes_a_stated_duration(store: Path, tmp_path: Path) -> None:
+    paused = "Maersk suspended the passage of its vessels through the Bab el-Mandeb Strait for 48 hours after a container ship was hit by a missile."
+    article(tmp_path, "a.md", paused, "2023-12-31", "https://wire.example/maersk")
+    ingest(store, [tmp_path])
+    (incident,) = incidents_on(store, on=None)
+    assert (incident.end, incident.end_basis) == (dt.date(2024, 1, 1), "stated duration")
+    extended = "Maersk said on Tuesday it will pause all transits through the Red Sea until further notice, after Houthi boats attacked one of its ships."
+    article(tmp_path, "b.md", extended, "2024-01-02", "https://other.example/maersk")
+    ingest(store, [tmp_path])
+    (incident,) = incidents_on(store, on=None)
+    assert (len(incident.articles), incident.end, incident.until_further_notice) == (2, None, True)
+
+
 def test_an_article_without_a_date_is_kept_under_review(store: Path, tmp_path: Path) -> None:
     article(tmp_path, "undated.md", CLOSE_EN, None, "https://wire.example/undated")
     report = ingest(store, [tmp_path / "undated.md"])
