@@ -143,3 +143,17 @@ def test_an_announced_closure_is_dated_by_the_reports_of_its_day() -> None:
     )  # "closed late on 11 September"
     state = incident_state(Incident(1, "bx_brest_malaszewicze", "outage", [announced, closed]), on=None)
     assert (state.start, state.start_basis) == (D(2025, 9, 11), "first reports")
+
+
+def test_the_reopening_is_dated_by_its_first_reports_or_else_its_latest_announcement() -> None:
+    closed = event(1, D(2025, 9, 12), "bx_brest_malaszewicze", "close", start=D(2025, 9, 12))
+    announced = event(2, D(2025, 9, 20), "bx_brest_malaszewicze", "reopen", start=D(2025, 9, 22))
+    postponed = event(3, D(2025, 9, 22), "bx_brest_malaszewicze", "reopen", start=D(2025, 9, 25))
+    state = incident_state(Incident(1, "bx_brest_malaszewicze", "outage", [closed, announced, postponed]), on=None)
+    assert (state.end, state.end_basis) == (D(2025, 9, 24), "reopening")
+    reopened = event(4, D(2025, 9, 25), "bx_brest_malaszewicze", "reopen", start=D(2025, 9, 25))  # "reopened today"
+    recalled = event(
+        5, D(2025, 10, 3), "bx_brest_malaszewicze", "reopen", start=D(2025, 9, 27)
+    )  # "since last Saturday"
+    events = [closed, announced, postponed, reopened, recalled]
+    assert incident_state(Incident(1, "bx_brest_malaszewicze", "outage", events), on=None).end == D(2025, 9, 24)

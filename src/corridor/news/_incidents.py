@@ -20,8 +20,8 @@ The state of an incident is read from all its articles (:func:`incident_state`):
   event near its own day; a "closed since ..." restated days later does not move the start (it
   dates an incident no earlier report dated); a later article that says it corrects the date
   replaces it; background mentions never set it;
-- the end: the day before a reopening (the latest article's date of it: a postponed reopening
-  moves it), else the latest article's stated end or stated number of days, counted from its own
+- the end: the day before a reopening (the date its first reports give, as for the start; while
+  it is only announced, the latest announcement's: a postponed reopening moves it), else the latest article's stated end or stated number of days, counted from its own
   start; a later "until further notice" replaces an earlier stated end;
 - the share lost the latest article gives, the sources that are independent (different outlets;
   copies never reach here), and a confidence that grows with them.
@@ -464,10 +464,7 @@ def _end(
     (None, None, True)
     """
     if ends:
-        stated = [e for e in ends if e.start is not None]
-        day = stated[-1].start if stated else min(e.published for e in ends)
-        assert day is not None
-        last = day - dt.timedelta(days=1)
+        last = _reopened(ends) - dt.timedelta(days=1)
         return (last if start is None else max(start, last)), "reopening", False
     by_article: dict[int, list[ArticleEvent]] = {}
     for e in told:
@@ -483,6 +480,31 @@ def _end(
         if any(e.until_further_notice for e in said):
             return None, None, True
     return None, None, False
+
+
+def _reopened(ends: Sequence[ArticleEvent]) -> dt.date:
+    """The day of the reopening: the earliest the first reports of it give (a reopening reported
+    as done, dated no later than its article), else the latest announced (a postponed reopening
+    moves it), else the day the first article that tells of it came out.
+
+    Examples
+    --------
+    >>> D = dt.date
+    >>> def said(published, start):
+    ...     return ArticleEvent(1, "a.kz", "ru", published, "cpc", "reopen", "new", None, start)
+    >>> _reopened([said(D(2025, 9, 20), D(2025, 9, 22)), said(D(2025, 9, 22), D(2025, 9, 25))])  # postponed
+    datetime.date(2025, 9, 25)
+    >>> _reopened([said(D(2025, 9, 22), D(2025, 9, 25)), said(D(2025, 9, 25), D(2025, 9, 25)), said(D(2025, 10, 2), D(2025, 9, 27))])
+    datetime.date(2025, 9, 25)
+    """
+    stated = sorted((e for e in ends if e.start is not None), key=lambda e: e.published)
+    done = [e for e in stated if e.start is not None and e.start <= e.published]
+    if done:
+        first = done[0].published + dt.timedelta(days=RESTATED_DAYS)
+        return min(e.start for e in done if e.start is not None and e.published <= first)
+    if stated and stated[-1].start is not None:
+        return stated[-1].start
+    return min(e.published for e in ends)
 
 
 def _evidence(e: ArticleEvent) -> dict[str, Any]:
