@@ -157,3 +157,6 @@ def test_the_reopening_is_dated_by_its_first_reports_or_else_its_latest_announce
     )  # "since last Saturday"
     events = [closed, announced, postponed, reopened, recalled]
     assert incident_state(Incident(1, "bx_brest_malaszewicze", "outage", events), on=None).end == D(2025, 9, 24)
+    corrected = event(6, D(2025, 10, 3), "bx_brest_malaszewicze", "reopen", start=D(2025, 9, 26), corrects=True)
+    state = incident_state(Incident(1, "bx_brest_malaszewicze", "outage", [*events, corrected]), on=None)
+    assert (state.end, state.end_basis) == (D(2025, 9, 25), "reopening")

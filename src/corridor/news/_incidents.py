@@ -20,8 +20,9 @@ The state of an incident is read from all its articles (:func:`incident_state`):
   event near its own day; a "closed since ..." restated days later does not move the start (it
   dates an incident no earlier report dated); a later article that says it corrects the date
   replaces it; background mentions never set it;
-- the end: the day before a reopening (the date its first reports give, as for the start; while
-  it is only announced, the latest announcement's: a postponed reopening moves it), else the latest article's stated end or stated number of days, counted from its own
+- the end: the day before a reopening (the date its first reports give, or a correction, as for
+  the start; while it is only announced, the latest announcement's: a postponed reopening moves
+  it), else the latest article's stated end or stated number of days, counted from its own
   start; a later "until further notice" replaces an earlier stated end;
 - the share lost the latest article gives, the sources that are independent (different outlets;
   copies never reach here), and a confidence that grows with them.
@@ -483,9 +484,10 @@ def _end(
 
 
 def _reopened(ends: Sequence[ArticleEvent]) -> dt.date:
-    """The day of the reopening: the earliest the first reports of it give (a reopening reported
-    as done, dated no later than its article), else the latest announced (a postponed reopening
-    moves it), else the day the first article that tells of it came out.
+    """The day of the reopening: the latest an article that says it corrects the date gives, else
+    the earliest the first reports of it give (a reopening reported as done, dated no later than
+    its article), else the latest announced (a postponed reopening moves it), else the day the
+    first article that tells of it came out.
 
     Examples
     --------
@@ -498,6 +500,9 @@ def _reopened(ends: Sequence[ArticleEvent]) -> dt.date:
     datetime.date(2025, 9, 25)
     """
     stated = sorted((e for e in ends if e.start is not None), key=lambda e: e.published)
+    corrections = [e.start for e in stated if e.corrects and e.start is not None]
+    if corrections:
+        return corrections[-1]
     done = [e for e in stated if e.start is not None and e.start <= e.published]
     if done:
         first = done[0].published + dt.timedelta(days=RESTATED_DAYS)
