@@ -248,6 +248,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--note", default="", help="what else the logged score ran with (another reader)")
     parser.add_argument("--copies", type=int, default=1, help="reposts of each mixed article (default 1)")
     args = parser.parse_args(argv)
+    if args.explain and args.part != "dev":
+        parser.error("--explain shows the development part only (the locked test part prints totals)")
     if args.part:
         with tempfile.TemporaryDirectory() as folder:
             incidents, ids = run_monitor(Path(folder) / "results.sqlite")
