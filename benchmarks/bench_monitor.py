@@ -87,6 +87,8 @@ def run_monitor(store: Path) -> tuple[list[Any], dict[int, str]]:
 
 
 def score(part: str, incidents: Sequence[Any], ids: Mapping[int, str]) -> dict[str, Any]:
+    from corridor.news._incidents import ACTION_CLASSES
+
     heads = corpus_articles()
     parts = {cid: split_of(str(h["source"])) for cid, h in heads.items()}
     labels = yaml.safe_load(LABELS.read_text(encoding="utf-8"))
@@ -104,10 +106,12 @@ def score(part: str, incidents: Sequence[Any], ids: Mapping[int, str]) -> dict[s
     scored = [i for i in labelled if in_part(i["articles"])]
     for label in scored:
         names = {label["asset"], *label.get("accept", [])}
-        best, overlap = None, 0
+        best, overlap = None, (0, False)
         for s, group in zip(incidents, predicted_groups, strict=True):
-            shared = len(set(group) & set(label["articles"]))
-            if s.asset in names and shared > overlap:
+            # most shared articles; on a tie, the one of the label's class (an article may report a
+            # derate and a ban on one crossing: two incidents)
+            shared = (len(set(group) & set(label["articles"])), ACTION_CLASSES.get(s.action) == label.get("class"))
+            if s.asset in names and shared[0] and shared > overlap:
                 best, overlap = s, shared
         ok = best is not None and best.start == _day(label.get("start")) and best.end == _day(label.get("end"))
         right += ok
@@ -126,6 +130,32 @@ def score(part: str, incidents: Sequence[Any], ids: Mapping[int, str]) -> dict[s
         "missed_pairs": sorted(f"{a} + {b}" for a, b in truth - found) if part == "dev" else len(truth - found),
         "wrong_start_end": wrong if part == "dev" else len(wrong),
     }
+
+
+def explain(store: Path, incidents: Sequence[Any], ids: Mapping[int, str]) -> None:
+    """Development part only: each labelled incident, the monitor's incident matched to it and the
+    events of its articles as the reader gave them (what the start and end were composed from)."""
+    from corridor.news._monitor import _load_incidents
+    from corridor.store import connect
+
+    heads = corpus_articles()
+    labels = yaml.safe_load(LABELS.read_text(encoding="utf-8"))
+    with connect(store) as conn:
+        raw = {i.id: i for i in _load_incidents(conn)}
+    for label in labels["incidents"]:
+        if any(split_of(str(heads[a]["source"])) != "dev" for a in label["articles"]):
+            continue
+        names = {label["asset"], *label.get("accept", [])}
+        print(f"== {label['id']}: {label.get('start')}..{label.get('end')} ({label['class']})")
+        for s in incidents:
+            members = {ids[a] for a in s.articles}
+            if s.asset in names and members & set(label["articles"]):
+                print(f"  monitor #{s.id} {s.asset} {s.action} {s.start}..{s.end} ({s.end_basis})")
+                for e in raw[s.id].events:
+                    print(
+                        f"    {ids[e.article_id]}: {e.asset} {e.action} {e.status} start={e.start} end={e.end} "
+                        f"days={e.duration_days} ufn={e.until_further_notice} quotes={dict(e.evidence)}"
+                    )
 
 
 def log_test_score(result: Mapping[str, Any], note: str = "") -> None:
@@ -211,13 +241,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--part", choices=["dev", "test"], help="score merging on this part")
     parser.add_argument("--throughput", type=int, metavar="N", help="ingest N mixed articles and their copies")
+    parser.add_argument(
+        "--explain", action="store_true", help="with --part dev: the events each incident was composed from"
+    )
     parser.add_argument("--log", action="store_true", help="append a test-part score to news/monitor-test-log.md")
     parser.add_argument("--note", default="", help="what else the logged score ran with (another reader)")
     parser.add_argument("--copies", type=int, default=1, help="reposts of each mixed article (default 1)")
     args = parser.parse_args(argv)
+    if args.explain and args.part != "dev":
+        parser.error("--explain shows the development part only (the locked test part prints totals)")
     if args.part:
         with tempfile.TemporaryDirectory() as folder:
             incidents, ids = run_monitor(Path(folder) / "results.sqlite")
+            if args.explain and args.part == "dev":
+                explain(Path(folder) / "results.sqlite", incidents, ids)
         result = score(args.part, incidents, ids)
         if args.part == "test" and args.log:
             log_test_score(result, args.note)

@@ -101,6 +101,36 @@ def test_a_later_article_updates_the_incident(store: Path, storm: Path) -> None:
     assert incidents_on(store, on=dt.date(2023, 12, 5))[0].status == "ended"
 
 
+@pytest.mark.parametrize(
+    ("lead", "start", "basis"),
+    [("", dt.date(2023, 11, 27), "first reports"), ("По уточненным данным, ", dt.date(2023, 11, 26), "correction")],
+)
+def test_a_date_restated_days_later_moves_the_start_only_as_a_correction(
+    store: Path, tmp_path: Path, lead: str, start: dt.date, basis: str
+) -> None:
+    article(tmp_path, "a.md", CLOSE_RU, "2023-11-28", "https://vesti.example/ktk-shtorm")
+    later = (
+        "Каспийский трубопроводный консорциум остановил погрузку танкеров на терминале 26 ноября, когда усилился ветер."
+    )
+    article(tmp_path, "b.md", lead + later, "2023-12-02", "https://other.example/ktk")
+    ingest(store, [tmp_path])
+    (incident,) = incidents_on(store, on=None)
+    assert (len(incident.articles), incident.start, incident.start_basis) == (2, start, basis)
+
+
+def test_a_later_until_further_notice_undoes_a_stated_duration(store: Path, tmp_path: Path) -> None:
+    paused = "Maersk suspended the passage of its vessels through the Bab el-Mandeb Strait for 48 hours after a container ship was hit by a missile."
+    article(tmp_path, "a.md", paused, "2023-12-31", "https://wire.example/maersk")
+    ingest(store, [tmp_path])
+    (incident,) = incidents_on(store, on=None)
+    assert (incident.end, incident.end_basis) == (dt.date(2024, 1, 1), "stated duration")
+    extended = "Maersk said on Tuesday it will pause all transits through the Red Sea until further notice, after Houthi boats attacked one of its ships."
+    article(tmp_path, "b.md", extended, "2024-01-02", "https://other.example/maersk")
+    ingest(store, [tmp_path])
+    (incident,) = incidents_on(store, on=None)
+    assert (len(incident.articles), incident.end, incident.until_further_notice) == (2, None, True)
+
+
 def test_an_article_without_a_date_is_kept_under_review(store: Path, tmp_path: Path) -> None:
     article(tmp_path, "undated.md", CLOSE_EN, None, "https://wire.example/undated")
     report = ingest(store, [tmp_path / "undated.md"])
@@ -144,6 +174,12 @@ def test_a_cpc_closure_raises_an_alert_for_kazakhstan_with_its_cost(store: Path,
     assert (alert["asset"], alert["country"], alert["days"]) == ("cpc", "KZ", 3)
     assert alert["trade_cut_share"] > 0.05
     assert alert["delta_cost_usd"] > 0
+    assert alert["asset_name"] == "CPC pipeline and marine terminal"
+    text = CliRunner().invoke(
+        app, ["news", "ingest", str(storm), "--alert", "KZ", "--results", str(store.with_suffix(".2"))]
+    )
+    assert "close of CPC pipeline and marine terminal (cpc) cuts" in text.stdout
+    assert f"{alert['delta_cost_usd'] / 1e6:,.1f} M USD extra cost" in text.stdout
     none = CliRunner().invoke(app, ["news", "ingest", str(storm), "--alert", "KZ", "--results", str(store)])
     assert "alerts 0" in none.stdout  # nothing new: nothing to alert on
 

@@ -82,6 +82,19 @@ def test_the_timeline_shows_the_state_on_a_date_and_the_evidence(page: Any, serv
     evidence = page.get_by_test_id("evidence")
     assert evidence.count() == 3
     assert "vesti.example (ru)" in page.get_by_test_id("incident-detail").inner_text()
+    dates = page.get_by_test_id("incident-dates").inner_text()
+    assert dates == "start 2023-11-27 (first reports) · end 2023-11-29 (reopening)"  # what each date rests on
+    assert page.errors == [] and page.foreign == []
+
+
+def test_the_map_page_links_to_the_timeline_and_back(page: Any, server: str) -> None:
+    _open(page, server + "/")
+    page.get_by_test_id("incidents-link").click()
+    page.wait_for_selector("[data-testid=incident]", timeout=30_000)
+    assert urlparse(page.url).path == "/incidents"
+    page.get_by_test_id("map-link").click()
+    page.wait_for_selector("#route-form", timeout=30_000)
+    assert urlparse(page.url).path == "/"
     assert page.errors == [] and page.foreign == []
 
 

@@ -82,3 +82,81 @@ def test_a_part_joins_its_whole_only_when_one_cause_hits_both_at_once(relation) 
     ]
     assert len(merge_events(same_day, [], relation, next_id=1)[0]) == 1
     assert len(merge_events(week_apart, [], relation, next_id=1)[0]) == 2
+
+
+def test_the_start_is_the_earliest_the_first_reports_give_and_a_later_since_does_not_move_it() -> None:
+    reports = [
+        event(1, D(2025, 2, 17), "kropotkinskaya_ps", "close", start=D(2025, 2, 17)),  # the day it came out
+        event(2, D(2025, 2, 18), "kropotkinskaya_ps", "close", start=D(2025, 2, 16)),  # "in the night to Monday"
+        event(3, D(2025, 2, 26), "kropotkinskaya_ps", "close", start=D(2025, 2, 10)),  # "idle since last week"
+        event(4, D(2025, 2, 19), "kropotkinskaya_ps", "close", status="background", start=D(2025, 1, 5)),
+        event(5, D(2025, 2, 17), "kropotkinskaya_ps", "close", start=D(2024, 11, 2)),  # a stray "read also" date
+    ]
+    state = incident_state(Incident(1, "kropotkinskaya_ps", "outage", reports), on=None)
+    assert (state.start, state.start_basis) == (D(2025, 2, 16), "first reports")
+
+
+def test_a_restated_start_fills_one_no_earlier_report_gave_and_a_correction_replaces_it() -> None:
+    undated = event(1, D(2025, 2, 17), "cpc", "close")
+    restated = event(2, D(2025, 2, 26), "cpc", "close", start=D(2025, 2, 15))
+    assert incident_state(Incident(1, "cpc", "outage", [undated, restated]), on=None).start == D(2025, 2, 15)
+    first = event(1, D(2025, 2, 17), "cpc", "close", start=D(2025, 2, 17))
+    corrected = event(2, D(2025, 2, 20), "cpc", "close", start=D(2025, 2, 18), corrects=True)
+    state = incident_state(Incident(1, "cpc", "outage", [first, corrected]), on=D(2025, 2, 17))
+    assert (state.start, state.start_basis, state.status) == (D(2025, 2, 18), "correction", "not started")
+
+
+def test_background_mentions_neither_date_nor_end_an_incident() -> None:
+    reported = event(1, D(2023, 11, 27), "cpc", "close", start=D(2023, 11, 27))
+    history = event(2, D(2023, 11, 28), "cpc", "close", status="background", start=D(2022, 3, 22), duration_days=3)
+    state = incident_state(Incident(1, "cpc", "outage", [reported, history]), on=None)
+    assert (state.start, state.end, state.status) == (D(2023, 11, 27), None, "open")
+    assert state.articles == (1, 2)  # it still confirms the incident
+
+
+def test_the_end_comes_from_the_latest_article_that_speaks_of_it() -> None:
+    paused = event(1, D(2023, 12, 31), "red_sea", "reroute_out", duration_days=2)  # "for 48 hours"
+    state = incident_state(Incident(1, "red_sea", "reroute", [paused]), on=None)
+    assert (state.end, state.end_basis) == (D(2024, 1, 1), "stated duration")
+    extended = event(2, D(2024, 1, 2), "red_sea", "reroute_out", until_further_notice=True)
+    silent = event(3, D(2024, 1, 3), "red_sea", "reroute_out")  # says nothing of the end
+    state = incident_state(Incident(1, "red_sea", "reroute", [paused, extended, silent]), on=None)
+    assert (state.end, state.end_basis, state.until_further_notice) == (None, None, True)
+    until = event(4, D(2024, 1, 4), "red_sea", "reroute_out", end=D(2024, 1, 20))  # "until 20 January"
+    state = incident_state(Incident(1, "red_sea", "reroute", [paused, extended, until]), on=D(2024, 1, 21))
+    assert (state.end, state.end_basis, state.status) == (D(2024, 1, 20), "stated end", "ended")
+
+
+def test_a_stated_number_of_days_counts_from_the_start_its_article_gives() -> None:
+    shut = event(1, D(2026, 1, 20), "tengiz", "close", start=D(2026, 1, 18))
+    for_ten_days = event(2, D(2026, 1, 21), "tengiz", "close", start=D(2026, 1, 19), duration_days=10)
+    state = incident_state(Incident(1, "tengiz", "outage", [shut, for_ten_days]), on=None)
+    assert (state.start, state.end) == (D(2026, 1, 18), D(2026, 1, 28))
+
+
+def test_an_announced_closure_is_dated_by_the_reports_of_its_day() -> None:
+    announced = event(
+        1, D(2025, 9, 9), "bx_brest_malaszewicze", "close", start=D(2025, 9, 12)
+    )  # "from midnight on 12 September"
+    closed = event(
+        2, D(2025, 9, 12), "bx_brest_malaszewicze", "close", start=D(2025, 9, 11)
+    )  # "closed late on 11 September"
+    state = incident_state(Incident(1, "bx_brest_malaszewicze", "outage", [announced, closed]), on=None)
+    assert (state.start, state.start_basis) == (D(2025, 9, 11), "first reports")
+
+
+def test_the_reopening_is_dated_by_its_first_reports_or_else_its_latest_announcement() -> None:
+    closed = event(1, D(2025, 9, 12), "bx_brest_malaszewicze", "close", start=D(2025, 9, 12))
+    announced = event(2, D(2025, 9, 20), "bx_brest_malaszewicze", "reopen", start=D(2025, 9, 22))
+    postponed = event(3, D(2025, 9, 22), "bx_brest_malaszewicze", "reopen", start=D(2025, 9, 25))
+    state = incident_state(Incident(1, "bx_brest_malaszewicze", "outage", [closed, announced, postponed]), on=None)
+    assert (state.end, state.end_basis) == (D(2025, 9, 24), "reopening")
+    reopened = event(4, D(2025, 9, 25), "bx_brest_malaszewicze", "reopen", start=D(2025, 9, 25))  # "reopened today"
+    recalled = event(
+        5, D(2025, 10, 3), "bx_brest_malaszewicze", "reopen", start=D(2025, 9, 27)
+    )  # "since last Saturday"
+    events = [closed, announced, postponed, reopened, recalled]
+    assert incident_state(Incident(1, "bx_brest_malaszewicze", "outage", events), on=None).end == D(2025, 9, 24)
+    corrected = event(6, D(2025, 10, 3), "bx_brest_malaszewicze", "reopen", start=D(2025, 9, 26), corrects=True)
+    state = incident_state(Incident(1, "bx_brest_malaszewicze", "outage", [*events, corrected]), on=None)
+    assert (state.end, state.end_basis) == (D(2025, 9, 25), "reopening")

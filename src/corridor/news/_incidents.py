@@ -1,4 +1,4 @@
-"""Incidents: the events many articles report on one asset and action, merged, and their state on a date.
+"""Incidents: the events many articles report on one asset and action, merged.
 
 An article's event joins an incident when it names the same asset or a part and its whole (a
 mooring of the CPC's terminal and the CPC), the same class of action (an outage: a closure or a
@@ -6,26 +6,31 @@ derate; a transit ban; a tariff change; a capacity increase; a reroute) and fall
 :data:`WINDOW_DAYS` of the incident's days (within :data:`PART_WINDOW_DAYS` of its start when it
 names a part or the whole of the incident's asset rather than an asset already in it). A
 reopening, a restored service or a lifted order is not an incident of its own: it ends the
-outage it follows. A background mention (history told
-by a later article) never opens an incident and confirms one only when its article comes out
-while the incident is news (a Bosphorus article recalling the Suez blockage two months later
-does not join it); a conditional statement (what could happen) is left out.
+outage it follows. A background mention (history told by a later article) never opens an
+incident and confirms one only when its article comes out while the incident is news (a
+Bosphorus article recalling the Suez blockage two months later does not join it); a conditional
+statement (what could happen) is left out.
 
-The state of an incident is read from all its articles (:func:`incident_state`): the start the
-latest article states (a corrected date wins), the end from a reopening (the day before it),
-a stated end or a stated number of days, the share lost the latest article gives, the sources
-that are independent (different outlets; copies never reach here), and a confidence that
-grows with them. Everything here is a pure function of the events: the store keeps them.
+The state an incident's articles give (start, end, share, status on a date) is read by
+:mod:`corridor.news._incident_state`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Any, Literal
+from dataclasses import dataclass
 
 from corridor.network import Network, place_nodes
+from corridor.news._incident_state import (
+    ACTION_CLASSES,
+    REOPENINGS,
+    ArticleEvent,
+    Incident,
+    IncidentState,
+    action_class,
+    incident_state,
+)
 
 __all__ = [
     "ACTION_CLASSES",
@@ -54,107 +59,7 @@ LATE_REPORT_DAYS = 2
 UNSTARTED_DAYS = 60
 """A reopening ends an outage that started at most this long before it (two months: a 30-day
 court order and its appeal fit; a repair months long is reported again before it ends)."""
-
-ActionClass = Literal["outage", "ban", "tariff", "capacity", "reroute"]
-ACTION_CLASSES: Mapping[str, ActionClass] = {
-    "close": "outage",
-    "derate": "outage",
-    "reopen": "outage",
-    "transit_ban": "ban",
-    "tariff_change": "tariff",
-    "capacity_increase": "capacity",
-    "reroute_in": "reroute",
-    "reroute_out": "reroute",
-}
-_ENDS = frozenset({"reopen"})
 _ENDED_BY_REOPENING = frozenset({"outage", "ban", "reroute"})  # a reopening, a lifted order, resumed transits
-Status = Literal["open", "ended", "not started"]
-
-
-def action_class(action: str) -> ActionClass:
-    """The class an action is merged under (a reopening belongs to the outage it ends).
-
-    Examples
-    --------
-    >>> action_class("derate"), action_class("reopen"), action_class("transit_ban")
-    ('outage', 'outage', 'ban')
-    """
-    return ACTION_CLASSES[action]
-
-
-@dataclass(frozen=True)
-class ArticleEvent:
-    """One event of one article, with what merging needs (the reader's event, flattened).
-
-    ``date`` is when it happened as far as the article says: its start, or the publication date
-    when it gives none (``start_stated`` tells which).
-    """
-
-    article_id: int
-    outlet: str
-    language: str
-    published: dt.date
-    asset: str
-    action: str
-    status: str
-    fraction: float | None = None
-    start: dt.date | None = None
-    end: dt.date | None = None
-    duration_days: int | None = None
-    until_further_notice: bool = False
-    confidence: float = 0.5
-    evidence: Mapping[str, str] = field(default_factory=dict)
-
-    @property
-    def date(self) -> dt.date:
-        return self.start or self.published
-
-    @property
-    def klass(self) -> ActionClass:
-        return action_class(self.action)
-
-    def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {
-            "article_id": self.article_id,
-            "outlet": self.outlet,
-            "language": self.language,
-            "published": self.published.isoformat(),
-            "asset": self.asset,
-            "action": self.action,
-            "status": self.status,
-            "fraction": self.fraction,
-            "start": None if self.start is None else self.start.isoformat(),
-            "end": None if self.end is None else self.end.isoformat(),
-            "duration_days": self.duration_days,
-            "until_further_notice": self.until_further_notice,
-            "confidence": self.confidence,
-            "evidence": dict(self.evidence),
-        }
-        return out
-
-    @classmethod
-    def from_dict(cls, row: Mapping[str, Any]) -> ArticleEvent:
-        def day(value: Any) -> dt.date | None:
-            return None if value is None else dt.date.fromisoformat(str(value))
-
-        published = day(row["published"])
-        assert published is not None
-        return cls(
-            article_id=int(row["article_id"]),
-            outlet=str(row["outlet"]),
-            language=str(row["language"]),
-            published=published,
-            asset=str(row["asset"]),
-            action=str(row["action"]),
-            status=str(row["status"]),
-            fraction=row.get("fraction"),
-            start=day(row.get("start")),
-            end=day(row.get("end")),
-            duration_days=row.get("duration_days"),
-            until_further_notice=bool(row.get("until_further_notice")),
-            confidence=float(row.get("confidence", 0.5)),
-            evidence=dict(row.get("evidence") or {}),
-        )
 
 
 @dataclass(frozen=True)
@@ -194,19 +99,11 @@ def part_of(network: Network) -> PartOf:
     return PartOf(parts)
 
 
-@dataclass
-class Incident:
-    """An incident as merged so far: its id, the asset it opened on, its class, its events."""
-
-    id: int
-    asset: str
-    klass: str
-    events: list[ArticleEvent] = field(default_factory=list)
-
-    def span(self) -> tuple[dt.date, dt.date | None]:
-        state = incident_state(self, on=None)
-        first = state.start or min(e.date for e in self.events)
-        return first, state.end
+def _span(incident: Incident) -> tuple[dt.date, dt.date | None]:
+    """The incident's first day (its start, else its earliest event's date) and its end."""
+    state = incident_state(incident, on=None)
+    first = state.start or min(e.date for e in incident.events)
+    return first, state.end
 
 
 def match_incident(event: ArticleEvent, incidents: Sequence[Incident], relation: PartOf) -> Incident | None:
@@ -215,13 +112,13 @@ def match_incident(event: ArticleEvent, incidents: Sequence[Incident], relation:
     The latest-opened incident that fits wins, so a closure after a reopening starts afresh.
     """
     for incident in reversed(incidents):
-        fits = incident.klass in _ENDED_BY_REOPENING if event.action in _ENDS else incident.klass == event.klass
+        fits = incident.klass in _ENDED_BY_REOPENING if event.action in REOPENINGS else incident.klass == event.klass
         if not fits or not relation.related(incident.asset, event.asset):
             continue
-        first, last = incident.span()
+        first, last = _span(incident)
         seen = max(e.date for e in incident.events)
-        if event.action in _ENDS:
-            reopened = any(e.action in _ENDS for e in incident.events)
+        if event.action in REOPENINGS:
+            reopened = any(e.action in REOPENINGS for e in incident.events)
             if reopened and last is not None and abs((event.date - last).days) > WINDOW_DAYS:
                 continue  # ended by an earlier reopening: this one ends another outage
             if first - dt.timedelta(days=WINDOW_DAYS) <= event.date <= first + dt.timedelta(days=UNSTARTED_DAYS):
@@ -252,7 +149,7 @@ def _after_end(event: ArticleEvent, last: dt.date) -> bool:
 def _same_news_cycle(event: ArticleEvent, incident: Incident) -> bool:
     """A background mention confirms an incident only when its article comes out while the
     incident is news (within the window of its days), not when it recalls it weeks later."""
-    first, last = incident.span()
+    first, last = _span(incident)
     seen = max(e.published for e in incident.events)
     upper = max(seen, last or seen) + dt.timedelta(days=WINDOW_DAYS)
     return first - dt.timedelta(days=WINDOW_DAYS) <= event.published <= upper
@@ -263,176 +160,6 @@ def may_open(event: ArticleEvent) -> bool:
     of an outage that ended) or one the article reports as over (status ``ended``, a reader that
     gives it), never a background or conditional one."""
     return event.status in ("new", "ended")
-
-
-@dataclass(frozen=True)
-class IncidentState:
-    """An incident as the articles tell it, and its status on a date."""
-
-    id: int
-    asset: str
-    action: str
-    fraction: float | None
-    start: dt.date | None
-    end: dt.date | None
-    end_basis: str | None  # reopening, stated end, stated duration, or None while open-ended
-    status: Status
-    articles: tuple[int, ...]
-    sources: tuple[str, ...]
-    confidence: float
-    until_further_notice: bool
-    first_reported: dt.date
-    evidence: tuple[dict[str, Any], ...]
-    uncertain: tuple[str, ...]  # fields no article gives (start, end, fraction)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "asset": self.asset,
-            "action": self.action,
-            "fraction": None if self.fraction is None else round(self.fraction, 3),
-            "start": None if self.start is None else self.start.isoformat(),
-            "end": None if self.end is None else self.end.isoformat(),
-            "end_basis": self.end_basis,
-            "status": self.status,
-            "articles": list(self.articles),
-            "sources": list(self.sources),
-            "confidence": round(self.confidence, 2),
-            "until_further_notice": self.until_further_notice,
-            "first_reported": self.first_reported.isoformat(),
-            "uncertain": list(self.uncertain),
-            "evidence": list(self.evidence),
-        }
-
-
-def incident_state(incident: Incident, *, on: dt.date | None) -> IncidentState:
-    """What the incident's articles say, and its status on ``on`` (today's knowledge, all articles).
-
-    Examples
-    --------
-    >>> close = ArticleEvent(1, "a.ru", "ru", dt.date(2023, 11, 27), "cpc", "close", "new", 1.0, dt.date(2023, 11, 27))
-    >>> reopen = ArticleEvent(2, "b.kz", "ru", dt.date(2023, 11, 30), "cpc", "reopen", "new", None, dt.date(2023, 11, 30))
-    >>> inc = Incident(1, "cpc", "outage", [close, reopen])
-    >>> [incident_state(inc, on=dt.date(2023, 11, day)).status for day in (28, 30)]
-    ['open', 'ended']
-    >>> incident_state(inc, on=None).end
-    datetime.date(2023, 11, 29)
-    """
-    events = sorted(incident.events, key=lambda e: (e.published, e.article_id))
-    out = [e for e in events if e.action not in _ENDS]
-    ends = [e for e in events if e.action in _ENDS]
-    start = _start(out)
-    fraction, action = _share([e for e in out if e.status in ("new", "ended")], incident)
-    end, basis, open_ended = _end(out, ends, start)
-    first_reported = min(e.published for e in events)
-    if on is None:
-        status: Status = "open" if end is None else "ended"
-    elif start is not None and on < start:
-        status = "not started"
-    elif end is not None and on > end:
-        status = "ended"
-    else:
-        status = "open"
-    best: dict[str, float] = {}
-    for e in events:
-        best[e.outlet] = max(best.get(e.outlet, 0.0), e.confidence)
-    doubt = 1.0
-    for c in best.values():
-        doubt *= 1.0 - c
-    uncertain = [name for name, value in (("start", start), ("end", end)) if value is None]
-    if action == "derate" and fraction is None:
-        uncertain.append("fraction")
-    return IncidentState(
-        id=incident.id,
-        asset=_asset(events, incident),
-        action=action,
-        fraction=fraction,
-        start=start,
-        end=end,
-        end_basis=basis,
-        status=status,
-        articles=tuple(dict.fromkeys(e.article_id for e in events)),
-        sources=tuple(sorted(best)),
-        confidence=min(0.99, 1.0 - doubt),
-        until_further_notice=open_ended,
-        first_reported=first_reported,
-        evidence=tuple(_evidence(e) for e in events),
-        uncertain=tuple(uncertain),
-    )
-
-
-def _start(out: Sequence[ArticleEvent]) -> dt.date | None:
-    """The start most articles state; on a tie, the one the latest of them states (a correction)."""
-    counts: dict[dt.date, int] = {}
-    latest: dict[dt.date, int] = {}
-    for rank, e in enumerate(out):
-        if e.start is not None:
-            counts[e.start] = counts.get(e.start, 0) + 1
-            latest[e.start] = rank
-    return max(counts, key=lambda d: (counts[d], latest[d])) if counts else None
-
-
-def _asset(events: Sequence[ArticleEvent], incident: Incident) -> str:
-    """The asset most of its articles name (the first named on a tie)."""
-    counts: dict[str, int] = {}
-    for e in events:
-        if e.action not in _ENDS:
-            counts[e.asset] = counts.get(e.asset, 0) + 1
-    return max(counts, key=lambda a: counts[a]) if counts else incident.asset
-
-
-def _share(out: Sequence[ArticleEvent], incident: Incident) -> tuple[float | None, str]:
-    kinds = {"outage": "close", "ban": "transit_ban", "tariff": "tariff_change", "capacity": "capacity_increase"}
-    fraction: float | None = None
-    action = kinds.get(incident.klass, out[-1].action if out else "close")
-    for e in out:  # the latest article that states a share wins (a changed share)
-        if e.action == "close":
-            fraction = 1.0
-        elif e.fraction is not None or e.action == "derate":
-            fraction = e.fraction  # a derate of unstated size after a closure: the share is unknown
-    if incident.klass == "outage":  # only a reopening told: something was shut, its share unknown
-        action = (
-            "derate"
-            if (fraction is not None and fraction < 1.0) or any(e.action == "derate" for e in out[-1:])
-            else "close"
-        )
-    if incident.klass == "reroute" and out:
-        action = out[-1].action
-    return fraction, action
-
-
-def _end(
-    out: Sequence[ArticleEvent], ends: Sequence[ArticleEvent], start: dt.date | None
-) -> tuple[dt.date | None, str | None, bool]:
-    """The last day out: the day before a reopening, else a stated end or number of days."""
-    if ends:
-        stated = [e for e in ends if e.start is not None]
-        day = stated[-1].start if stated else min(e.published for e in ends)
-        assert day is not None
-        last = day - dt.timedelta(days=1)
-        return (last if start is None else max(start, last)), "reopening", False
-    open_ended = False
-    for e in reversed(out):
-        if e.end is not None:
-            return e.end, "stated end", False
-        if e.duration_days is not None:
-            first = start or e.start or e.published
-            return first + dt.timedelta(days=int(e.duration_days) - 1), "stated duration", False
-        open_ended = open_ended or e.until_further_notice
-    return None, None, open_ended
-
-
-def _evidence(e: ArticleEvent) -> dict[str, Any]:
-    return {
-        "article_id": e.article_id,
-        "outlet": e.outlet,
-        "language": e.language,
-        "published": e.published.isoformat(),
-        "asset": e.asset,
-        "action": e.action,
-        "status": e.status,
-        "quotes": dict(e.evidence),
-    }
 
 
 def merge_events(

@@ -48,11 +48,13 @@ class Alert:
     delta_cost_usd: float
     stranded_value_usd: float
     revenue_deferred_usd: float | None
+    asset_name: str = ""  # the network's name of the asset ("CPC pipeline and marine terminal")
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "incident": self.incident,
             "asset": self.asset,
+            "asset_name": self.asset_name,
             "action": self.action,
             "country": self.country,
             "trade_cut_share": round(self.trade_cut_share, 4),
@@ -69,9 +71,13 @@ class Alert:
         if self.revenue_deferred_usd:
             cost += f", {self.revenue_deferred_usd / 1e6:,.1f} M USD crude revenue deferred"
         return (
-            f"ALERT incident {self.incident}: {self.action} of {self.asset} cuts {self.trade_cut_share:.1%} "
+            f"ALERT incident {self.incident}: {self.action} of {self._named} cuts {self.trade_cut_share:.1%} "
             f"of {self.country}'s trade{told}; {cost}"
         )
+
+    @property
+    def _named(self) -> str:
+        return f"{self.asset_name} ({self.asset})" if self.asset_name and self.asset_name != self.asset else self.asset
 
 
 def _network(network: Network | None) -> Network:
@@ -183,6 +189,22 @@ def living_scenario_yaml(
     return "\n".join(head) + "\n" + yaml.dump(scenario, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=110)
 
 
+def asset_name(network: Network, asset: str) -> str:
+    """The network's English name of a node, link or group id (the id itself when it has none).
+
+    Examples
+    --------
+    >>> from corridor.network import load_network
+    >>> asset_name(load_network(), "cpc"), asset_name(load_network(), "no_such_thing")
+    ('CPC pipeline and marine terminal', 'no_such_thing')
+    """
+    for table in (network.groups, network.nodes, network.links):
+        hit = table.loc[table["id"] == asset, "name"]
+        if len(hit) and isinstance(hit.iloc[0], str) and hit.iloc[0].strip():
+            return hit.iloc[0].strip()
+    return asset
+
+
 # --- alerts --------------------------------------------------------------------------------
 
 
@@ -252,6 +274,7 @@ def incident_alerts(
                     delta_cost_usd=result.delta_cost_usd,
                     stranded_value_usd=result.disrupted.stranded_value_usd,
                     revenue_deferred_usd=None if oil is None else oil.get("revenue_deferred_usd"),
+                    asset_name=asset_name(net, s.asset),
                 )
             )
     return alerts

@@ -62,6 +62,16 @@ MINHASH_PERMUTATIONS = 64
 MINHASH_SCHEME = "affine32"
 """datasketch's hashing scheme, named so that stored signatures are read back with the one that made them."""
 _WORD = re.compile(r"\w+", re.UNICODE)
+_CORRECTION = re.compile(
+    r"\bcorrect(?:ed|ion)\b|\bmistaken(?:ly)?\b|\berroneous(?:ly)?\b"
+    r"|\bnot\b[^.]{0,60}\bas (?:earlier|previously|initially) (?:reported|stated)"
+    r"|ошибочн|по уточн[её]нн\w+ данн|а не[^.]{0,60}как (?:ранее|сообщалось|сообщали)",
+    re.IGNORECASE,
+)
+"""Words by which an article says a date it gives corrects an earlier report ("corrected", "not
+on Monday as earlier reported", "ошибочно", "по уточнённым данным", "а не ..., как сообщалось");
+"earlier it was reported" alone introduces background, not a correction, and "исправлено" is as
+often a repair as a correction."""
 
 
 @dataclass
@@ -183,7 +193,7 @@ def ingest_articles(
                 assert article.published is not None
                 draft = draft_scenario(body, published=article.published, network=net)
                 events = [
-                    _article_event(article_id, article, language, e)
+                    _article_event(article_id, article, language, e, draft.text)
                     for e in draft.events
                     if e.asset is not None and e.status in ("new", "ended", "background")
                 ]
@@ -315,7 +325,7 @@ def outlet_of(source: str) -> str:
     return host.removeprefix("www.") if host else source
 
 
-def _article_event(article_id: int, article: RawArticle, language: str, e: Any) -> ArticleEvent:
+def _article_event(article_id: int, article: RawArticle, language: str, e: Any, text: str) -> ArticleEvent:
     duration = e.duration_days[1] if isinstance(e.duration_days, tuple) else e.duration_days
     assert article.published is not None
     return ArticleEvent(
@@ -333,7 +343,25 @@ def _article_event(article_id: int, article: RawArticle, language: str, e: Any) 
         until_further_notice=e.until_further_notice,
         confidence=e.confidence,
         evidence=dict(e.evidence),
+        corrects=e.start is not None and corrects_date(text, e.spans.get("start")),
     )
+
+
+def corrects_date(text: str, span: Sequence[int] | None) -> bool:
+    """Whether the sentence holding a date (``span`` in ``text``) says it corrects an earlier report.
+
+    Examples
+    --------
+    >>> text = "Earlier reports were wrong. The line closed on 3 May, not 5 May as earlier reported."
+    >>> corrects_date(text, (47, 52)), corrects_date(text, (0, 7)), corrects_date(text, None)
+    (True, False, False)
+    """
+    if span is None:
+        return False
+    a, b = int(span[0]), int(span[1])
+    begin = max(text.rfind(stop, 0, a) for stop in (".", "!", "?", "\n")) + 1
+    ends = [i for i in (text.find(stop, b) for stop in (".", "!", "?", "\n")) if i >= 0]
+    return bool(_CORRECTION.search(text[begin : min(ends, default=len(text))]))
 
 
 def _load_incidents(conn: sqlite3.Connection) -> list[Incident]:

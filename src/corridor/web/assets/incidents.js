@@ -67,6 +67,10 @@ function draw(body) {
 function detail(i) {
   const box = $("detail");
   box.replaceChildren(el("h2", {}, `Incident ${i.id}: ${i.action} of ${i.asset}`));
+  const end = i.end || (i.until_further_notice ? "until further notice" : "?");
+  box.append(el("p", { "data-testid": "incident-dates" },
+    `start ${i.start || "?"}${i.start_basis ? ` (${i.start_basis})` : ""} · ` +
+    `end ${end}${i.end_basis ? ` (${i.end_basis})` : ""}`));
   const list = el("ul");
   for (const e of i.evidence) {
     const quotes = Object.entries(e.quotes).map(([k, v]) => `${k}: «${v}»`).join("; ");
