@@ -8,11 +8,16 @@ Stranded crude is output cut at the fields: deferred, not lost, so it costs its 
 (its value times a cost of capital over the days it is deferred, :class:`corridor.scenario.Oil`)
 unless the scenario's oil block says a share of it is lost. Stretches are solved in order (a
 planner's view: nobody knows next week's closures), so the replay is myopic by design.
+
+Many stretches pose the same LP (a closure that holds for weeks, with no backlog carried): a
+:class:`ReplayCache` solves each distinct one once, and the replays of one impact share it, with
+their dated networks.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -34,10 +39,10 @@ from corridor.flow import (
     solve_model,
 )
 from corridor.network import Network, day_networks
-from corridor.scenario import Horizon, Oil, Scenario, scenario_effect, with_investments
+from corridor.scenario import Horizon, Oil, Scenario, ScenarioEffect, scenario_effect, with_investments
 from corridor.scenario.model import COST_OF_CAPITAL_PER_YEAR, DEFERRAL_DAYS
 
-__all__ = ["STRETCH_DAYS", "Period", "Replay", "default_storage", "oil_penalty", "replay"]
+__all__ = ["STRETCH_DAYS", "Period", "Replay", "ReplayCache", "default_storage", "oil_penalty", "replay"]
 
 Period = Literal["day", "week", "month"]
 
@@ -114,8 +119,13 @@ class Replay:
 
     @cached_property
     def _paths(self) -> tuple[pd.DataFrame, ...]:
+        # stretches that share a solution share its split, scaled to their own days
+        split: dict[int, pd.DataFrame] = {}
+        for result in self.assignments:
+            if id(result) not in split:
+                split[id(result)] = assignment_paths(result)
         return tuple(
-            assignment_paths(result, scale=days / 365.0)
+            split[id(result)].assign(volume=split[id(result)]["volume"] * (days / 365.0))
             for result, days in zip(self.assignments, self.stretches["days"], strict=True)
         )
 
@@ -176,6 +186,141 @@ class Replay:
         return float(days.loc[first : last + 1].sum())
 
 
+@dataclass(frozen=True, eq=False)
+class _Solved:
+    """A stretch LP's answer, as a replay uses it (yearly rates)."""
+
+    result: Assignment
+    penalty: np.ndarray  # [pair] USD per unit left behind
+    freight: np.ndarray  # [pair] tariffs and premiums per unit moved (:func:`_freight_per_unit`)
+
+
+class ReplayCache:
+    """What the replays of one impact share: each network's dated networks built once, its
+    loads without a scenario assigned once, and each distinct stretch LP solved once.
+
+    A stretch's LP depends on nothing but its day's network, the demand, the scenario's effect
+    on the stretch (capacity shares, usable arcs, costs, times, the demand offered with its
+    backlog), the penalties and how it is solved; stretches that agree on all of them (the
+    weeks of a closure that carries no backlog, a baseline whose network does not change)
+    share one solution. The answers are those of solving every stretch: the same LP, solved
+    the same way, gives the same solution.
+
+    ``reuse=False`` solves every stretch anyway (to check that reuse changes nothing).
+    ``solved`` and ``reused`` count the LPs solved and the stretches that took a solution
+    already found. Keep one for the runs of one answer: it holds every network it met.
+
+    Examples
+    --------
+    >>> from corridor.analysis.replay import replay
+    >>> net = load_network()
+    >>> cache = ReplayCache()
+    >>> run = replay(net, load_demand(net), load_scenario("cpc-storm-2022"), cache=cache)
+    >>> cache.solved < len(run.stretches), cache.solved + cache.reused == len(run.stretches)
+    (True, True)
+    """
+
+    def __init__(self, *, reuse: bool = True) -> None:
+        self.reuse = reuse
+        self.solved = 0
+        self.reused = 0
+        # keyed by id: each entry holds its network, so that the id is not taken by another
+        self._days: dict[int, tuple[Network, Callable[[dt.date], Network]]] = {}
+        self._reference: dict[tuple[int, int, int], tuple[Network, Demand, np.ndarray]] = {}
+        self._effects: dict[tuple[int, int, int, tuple[float, ...]], tuple[object, object, object, ScenarioEffect]] = {}
+        self._answers: dict[bytes, _Solved] = {}
+        self._held: dict[int, object] = {}  # what the answers' keys name by id
+
+    def day_networks(self, network: Network) -> Callable[[dt.date], Network]:
+        """:func:`corridor.network.day_networks` of ``network``, made once."""
+        held = self._days.get(id(network))
+        if held is None or held[0] is not network:
+            held = (network, day_networks(network))
+            self._days[id(network)] = held
+        return held[1]
+
+    def reference_loads(self, network: Network, demand: Demand, n_arcs: int) -> np.ndarray:
+        """:func:`corridor.flow.reference_loads`, assigned once per network and demand."""
+        key = (id(network), id(demand), n_arcs)
+        held = self._reference.get(key)
+        if held is None or held[0] is not network or held[1] is not demand:
+            held = (network, demand, reference_loads(network, demand, n_arcs=n_arcs))
+            self._reference[key] = held
+        return held[2]
+
+    def effect(self, network: Network, scenario: Scenario, demand: Demand, stretch: Horizon) -> ScenarioEffect:
+        """:func:`corridor.scenario.scenario_effect` over a stretch, worked out once per network,
+        scenario, demand and share of the stretch each event holds (all it depends on the stretch by)."""
+        key = (id(network), id(scenario), id(demand), tuple(event.share_of(stretch) for event in scenario.events))
+        held = self._effects.get(key)
+        if held is None or held[0] is not network or held[1] is not scenario or held[2] is not demand:
+            held = (network, scenario, demand, scenario_effect(network, scenario, demand.table, horizon=stretch))
+            self._effects[key] = held
+        return held[3]
+
+    def solve(
+        self,
+        network: Network,
+        demand: Demand,
+        effect: ScenarioEffect,
+        penalty: Mapping[str, float],
+        *,
+        lp: str,
+        solver_options: Mapping[str, Any] | None,
+    ) -> _Solved:
+        """The stretch LP's answer: solved here, or the one found for the same LP before."""
+        key = _lp_key(network, demand, effect, penalty, lp, solver_options) if self.reuse else b""
+        found = self._answers.get(key) if self.reuse else None
+        if found is not None:
+            self.reused += 1
+            return found
+        model = build_assignment(network, demand, effect=effect, penalty=penalty)
+        solution = solve_model(model, lp=lp, solver_options=solver_options)
+        result = read_assignment(model, solution)
+        answer = _Solved(result, model.penalty, _freight_per_unit(model, solution.x, result))
+        self.solved += 1
+        if self.reuse:
+            self._answers[key] = answer
+            self._held.update({id(network): network, id(demand): demand})
+        return answer
+
+
+def _lp_key(
+    network: Network,
+    demand: Demand,
+    effect: ScenarioEffect,
+    penalty: Mapping[str, float],
+    lp: str,
+    solver_options: Mapping[str, Any] | None,
+) -> bytes:
+    """A digest of everything a stretch LP is built from (the network and demand by identity:
+    a replay's day networks are built once each)."""
+    digest = hashlib.blake2b(digest_size=32)
+    digest.update(f"{id(network)}|{id(demand)}|{lp}|{sorted((solver_options or {}).items())!r}".encode())
+    digest.update(repr(sorted(penalty.items())).encode())
+    for name in ScenarioEffect.__dataclass_fields__:
+        digest.update(name.encode())
+        _digest(digest, getattr(effect, name))
+    return digest.digest()
+
+
+def _digest(digest: Any, value: object) -> None:
+    """Feed ``value`` (arrays, numbers, strings, None, and tuples and sets of them) to ``digest``."""
+    if isinstance(value, np.ndarray):
+        digest.update(f"a{value.dtype.str}{value.shape}".encode())
+        digest.update(np.ascontiguousarray(value).tobytes())
+    elif isinstance(value, tuple | list):
+        digest.update(f"t{len(value)}".encode())
+        for item in value:
+            _digest(digest, item)
+    elif isinstance(value, frozenset | set):
+        digest.update(f"s{sorted(map(repr, value))!r}".encode())
+    elif value is None or isinstance(value, str | int | float | bool | np.generic):
+        digest.update(f"v{value!r}".encode())
+    else:
+        raise TypeError(f"cannot key a stretch LP on a {type(value).__name__}")
+
+
 def _periods(horizon: Horizon, period: Period) -> list[tuple[dt.date, dt.date]]:
     out = []
     start = horizon.start
@@ -204,6 +349,7 @@ def replay(
     solver_options: Mapping[str, Any] | None = None,
     lp: str = "auto",
     progress: Callable[[int, int], None] | None = None,
+    cache: ReplayCache | None = None,
 ) -> Replay:
     """Replay a scenario's horizon period by period (see the module docstring).
 
@@ -225,6 +371,9 @@ def replay(
         How each period's LP is solved (:func:`corridor.flow.solve_model`).
     progress
         Called with (stretches done, stretches) as the replay goes.
+    cache
+        Shared by replays of the same network (an impact's runs): dated networks and stretch LPs
+        it has met already are not built or solved again (default: one for this replay).
 
     Returns
     -------
@@ -239,6 +388,7 @@ def replay(
 
     Examples
     --------
+    >>> from corridor.analysis.replay import replay
     >>> net = load_network()
     >>> run = replay(net, load_demand(net), load_scenario("cpc-storm-2022"), period="week")
     >>> int(run.periods["days"].sum()), run.stranded()["crude_oil"] > 0
@@ -251,7 +401,8 @@ def replay(
     network = with_investments(network, scenario)
     own = default_storage(network, demand) if storage is None else dict(storage)
     storage = buffered_storage(network, demand, scenario, own) if storage is None else own  # tanks, tanker queues
-    on_day = day_networks(network)
+    cache = cache if cache is not None else ReplayCache()
+    on_day = cache.day_networks(network)
     penalty = oil_penalty(network, scenario)
     oil = _deferral(network, scenario)
     table = demand.table
@@ -261,30 +412,26 @@ def replay(
     quantity = table["quantity_per_year"].to_numpy(float)
     stretches = scenario.stretches(horizon, max_days=STRETCH_DAYS)
     rows, results = [], []
-    reference: np.ndarray | None = None
     for stretch in stretches:
         network = on_day(stretch.start)  # each stretch on the network of its own dates
         scale = stretch.days / 365.0
-        effect = scenario_effect(network, scenario, table, horizon=stretch)
+        effect = cache.effect(network, scenario, demand, stretch)
         if effect.bare_derates(network):
-            if reference is None:
-                reference = reference_loads(base, demand, n_arcs=network.compiled.n_arcs)
-            effect = replace(effect, reference_t=reference)
+            effect = replace(effect, reference_t=cache.reference_loads(base, demand, network.compiled.n_arcs))
         # the LP works in rates per year: this stretch's demand and backlog as a yearly rate
         offered = quantity * effect.demand_factor * scale + backlog
         effect = replace(effect, demand_factor=offered / scale / quantity.clip(min=1e-12))
-        model = build_assignment(network, demand, effect=effect, penalty=penalty)
-        solution = solve_model(model, lp=lp, solver_options=solver_options)
-        result = read_assignment(model, solution)
+        answer = cache.solve(network, demand, effect, penalty, lp=lp, solver_options=solver_options)
+        result = answer.result
         results.append(result)
         left = result.unserved["unserved"].to_numpy(float) * scale
         kept = _store(left, table["origin"].to_numpy(), storage)
-        cut = (left - kept) * model.penalty  # USD: the value of what is left behind, pair by pair
+        cut = (left - kept) * answer.penalty  # USD: the value of what is left behind, pair by pair
         crude = oil.pairs(table)
         deferred = float(cut[crude].sum()) * (1.0 - oil.lost_share)
         lost_crude = float(cut[crude].sum()) * oil.lost_share
         # deferred output is shipped later and pays its freight then: no saving
-        later = float(((left - kept) * _freight_per_unit(model, solution.x, result))[crude].sum())
+        later = float(((left - kept) * answer.freight)[crude].sum())
         later *= 1.0 - oil.lost_share
         rows.append(
             {

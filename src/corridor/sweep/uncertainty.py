@@ -187,7 +187,7 @@ class _DrawSolver:
         network, scenario = apply_draw(
             self.network, self.assumptions, values, parameters=self.parameters, scenario=self.scenario
         )
-        return impact_figures(impact(network, self.demand, scenario, **self.impact_options).to_dict())
+        return impact_figures(impact(network, self.demand, scenario, details=False, **self.impact_options).headline())
 
 
 def _solve_draws(state: _DrawSolver, draws: Sequence[tuple[int, tuple[float, ...]]]) -> list[dict[str, float]]:
