@@ -231,6 +231,7 @@ def impact(
     lp: str = "auto",
     progress: Callable[[int, int], None] | None = None,
     details: bool = True,
+    cache: ReplayCache | None = None,
 ) -> Impact:
     """A scenario replayed period by period against the same periods without its events.
 
@@ -255,6 +256,9 @@ def impact(
     details
         False leaves out what :meth:`Impact.headline` does not report (transit dependency, the
         series and totals per period, the idle events' warnings: empty), for sweeps over draws.
+    cache
+        What the runs share (:class:`corridor.analysis.replay.ReplayCache`; default: a new one):
+        warm starts for a sweep over draws.
 
     Returns
     -------
@@ -291,7 +295,8 @@ def impact(
         plan.append(run_of([*held, *market], f"{scenario.name} (market only)"))
     plan.append(run_of([*held, *own], scenario.name))
     kwargs: dict[str, Any] = {"period": period, "storage": storage, "solver_options": solver_options, "lp": lp}
-    kwargs["cache"] = ReplayCache()  # the runs share their dated networks and the stretches they have in common
+    # the runs share their dated networks and the stretches they have in common
+    kwargs["cache"] = cache if cache is not None else ReplayCache()
 
     def part(offset: int) -> Callable[[int, int], None] | None:
         if progress is None:

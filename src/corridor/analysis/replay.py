@@ -30,6 +30,7 @@ from corridor.analysis.dependency import PATH_COLUMNS, assignment_paths
 from corridor.analysis.storage import buffered_storage
 from corridor.errors import ScenarioError
 from corridor.flow import (
+    PRICED_FROM_COLUMNS,
     Assignment,
     AssignmentModel,
     Demand,
@@ -38,6 +39,7 @@ from corridor.flow import (
     reference_loads,
     solve_model,
 )
+from corridor.flow.warm import solve_from
 from corridor.network import Network, day_networks
 from corridor.scenario import Horizon, Oil, Scenario, ScenarioEffect, scenario_effect, with_investments
 from corridor.scenario.model import COST_OF_CAPITAL_PER_YEAR, DEFERRAL_DAYS
@@ -193,6 +195,7 @@ class _Solved:
     result: Assignment
     penalty: np.ndarray  # [pair] USD per unit left behind
     freight: np.ndarray  # [pair] tariffs and premiums per unit moved (:func:`_freight_per_unit`)
+    basis: Any = None  # HiGHS's optimal basis, when the cache keeps them
 
 
 class ReplayCache:
@@ -210,6 +213,13 @@ class ReplayCache:
     ``solved`` and ``reused`` count the LPs solved and the stretches that took a solution
     already found. Keep one for the runs of one answer: it holds every network it met.
 
+    Warm starts (for draws of the same answer's inputs, :mod:`corridor.sweep.uncertainty`): with
+    ``keep_bases``, ``bases`` records HiGHS's optimal basis of each stretch, by run (the scenario's
+    name) and first day; a cache given them as ``starts`` starts each stretch's LP from the basis
+    of the same run and stretch, when the LPs have the same shape (an optimum, as from scratch;
+    where there are several, the one reached from that basis: the same on every executor, since
+    the starting point is fixed in advance). Only the whole LP (not the priced one) starts warm.
+
     Examples
     --------
     >>> from corridor.analysis.replay import replay
@@ -220,10 +230,16 @@ class ReplayCache:
     (True, True)
     """
 
-    def __init__(self, *, reuse: bool = True) -> None:
+    def __init__(
+        self, *, reuse: bool = True, keep_bases: bool = False, starts: Mapping[tuple[str, dt.date], Any] | None = None
+    ) -> None:
         self.reuse = reuse
         self.solved = 0
         self.reused = 0
+        self.warm = 0  # LPs started from a basis of ``starts``
+        self.keep_bases = keep_bases
+        self.bases: dict[tuple[str, dt.date], Any] = {}
+        self.starts = dict(starts or {})
         # keyed by id: each entry holds its network, so that the id is not taken by another
         self._days: dict[int, tuple[Network, Callable[[dt.date], Network]]] = {}
         self._reference: dict[tuple[int, int, int], tuple[Network, Demand, np.ndarray]] = {}
@@ -267,18 +283,33 @@ class ReplayCache:
         *,
         lp: str,
         solver_options: Mapping[str, Any] | None,
+        at: tuple[str, dt.date] | None = None,
     ) -> _Solved:
-        """The stretch LP's answer: solved here, or the one found for the same LP before."""
+        """The stretch LP's answer: solved here, or the one found for the same LP before; ``at``
+        (run, first day) names the stretch for warm starts."""
         key = _lp_key(network, demand, effect, penalty, lp, solver_options) if self.reuse else b""
         found = self._answers.get(key) if self.reuse else None
         if found is not None:
             self.reused += 1
+            if self.keep_bases and at is not None:
+                self.bases[at] = found.basis
             return found
         model = build_assignment(network, demand, effect=effect, penalty=penalty)
-        solution = solve_model(model, lp=lp, solver_options=solver_options)
+        plain = lp == "plain" or (lp == "auto" and model.shape[1] < PRICED_FROM_COLUMNS)
+        start = self.starts.get(at) if at is not None else None
+        if start is not None and (len(start.col_status), len(start.row_status)) != model.shape[::-1]:
+            start = None  # another shape (a draw that opens or shuts an arc for good): from scratch
+        basis = None
+        if plain and (self.keep_bases or start is not None):
+            solution, basis = solve_from(model, start, solver_options=solver_options)
+            self.warm += start is not None
+        else:
+            solution = solve_model(model, lp=lp, solver_options=solver_options)
         result = read_assignment(model, solution)
-        answer = _Solved(result, model.penalty, _freight_per_unit(model, solution.x, result))
+        answer = _Solved(result, model.penalty, _freight_per_unit(model, solution.x, result), basis)
         self.solved += 1
+        if self.keep_bases and at is not None:
+            self.bases[at] = basis
         if self.reuse:
             self._answers[key] = answer
             self._held.update({id(network): network, id(demand): demand})
@@ -421,7 +452,9 @@ def replay(
         # the LP works in rates per year: this stretch's demand and backlog as a yearly rate
         offered = quantity * effect.demand_factor * scale + backlog
         effect = replace(effect, demand_factor=offered / scale / quantity.clip(min=1e-12))
-        answer = cache.solve(network, demand, effect, penalty, lp=lp, solver_options=solver_options)
+        answer = cache.solve(
+            network, demand, effect, penalty, lp=lp, solver_options=solver_options, at=(scenario.name, stretch.start)
+        )
         result = answer.result
         results.append(result)
         left = result.unserved["unserved"].to_numpy(float) * scale
