@@ -55,14 +55,6 @@ class SegmentBook:
         """The segments of one commodity, in file order."""
         return self.table[self.table["commodity"] == commodity]
 
-    @cached_property
-    def _rows(self) -> dict[tuple[str, str], int]:
-        """Row of each (commodity, segment), the first where one is listed twice."""
-        rows: dict[tuple[str, str], int] = {}
-        for i, key in enumerate(zip(self.table["commodity"], self.table["segment"], strict=True)):
-            rows.setdefault((str(key[0]), str(key[1])), i)
-        return rows
-
     def index(self, commodity: str, segment: str) -> int:
         """Row of (commodity, segment) in :attr:`table`."""
         row = self._rows.get((commodity, segment))
@@ -70,6 +62,14 @@ class SegmentBook:
             known = ", ".join(self.of(commodity)["segment"]) or "none"
             raise KeyError(f"{commodity!r} has no segment {segment!r}; its segments: {known}")
         return row
+
+    @cached_property
+    def _rows(self) -> dict[tuple[str, str], int]:
+        """Row of each (commodity, segment), the first where one is listed twice."""
+        rows: dict[tuple[str, str], int] = {}
+        for i, key in enumerate(zip(self.table["commodity"], self.table["segment"], strict=True)):
+            rows.setdefault((str(key[0]), str(key[1])), i)
+        return rows
 
 
 def segment_book(network: Network) -> SegmentBook:
