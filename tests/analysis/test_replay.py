@@ -82,3 +82,30 @@ def test_sanctions_2022_reuses_its_stretches_without_changing_them(eurasia):
     # and an impact (three replays sharing one cache) reports the same stranded cargo and rents
     whole = impact(eurasia, demand, scenario)
     pd.testing.assert_frame_equal(whole.disrupted.volumes, every.volumes)
+
+
+def test_warm_starts_from_the_bases_of_another_draw_reach_the_same_optimum(tiny):
+    """A draw (the pipeline dearer by 1.8 rather than 1.5) started from the bases of the first
+    costs what it costs solved from scratch."""
+    demand = tiny_demand(tiny, [("a", "m", "crude_oil", 36_500), ("o", "e", "container", 20_000)])
+
+    def dearer(factor):
+        return Scenario.model_validate(
+            {
+                "name": "dearer-pipeline",
+                "horizon": {"start": "2022-01-01", "end": "2022-02-25"},
+                "events": [
+                    {"type": "multiply_tariff", "target": "ap", "factor": factor, "start": "2022-01-15", "days": 21}
+                ],
+            }
+        )
+
+    point = ReplayCache(keep_bases=True)
+    replay(tiny, demand, dearer(1.5), cache=point)
+    assert len(point.bases) == len(replay(tiny, demand, dearer(1.5)).stretches)
+    warm = ReplayCache(starts=point.bases)
+    started = replay(tiny, demand, dearer(1.8), cache=warm)
+    cold = replay(tiny, demand, dearer(1.8))
+    assert warm.warm == warm.solved > 0
+    assert started.total_cost_usd == pytest.approx(cold.total_cost_usd, rel=1e-9)
+    assert started.transport_cost_usd == pytest.approx(cold.transport_cost_usd, rel=1e-9)
