@@ -257,8 +257,7 @@ def impact(
         False leaves out what :meth:`Impact.headline` does not report (transit dependency, the
         series and totals per period, the idle events' warnings: empty), for sweeps over draws.
     cache
-        What the runs share (:class:`corridor.analysis.replay.ReplayCache`; default: a new one):
-        warm starts for a sweep over draws.
+        What the runs share (:class:`corridor.analysis.replay.ReplayCache`), to warm-start draws.
 
     Returns
     -------
@@ -295,8 +294,7 @@ def impact(
         plan.append(run_of([*held, *market], f"{scenario.name} (market only)"))
     plan.append(run_of([*held, *own], scenario.name))
     kwargs: dict[str, Any] = {"period": period, "storage": storage, "solver_options": solver_options, "lp": lp}
-    # the runs share their dated networks and the stretches they have in common
-    kwargs["cache"] = cache if cache is not None else ReplayCache()
+    kwargs["cache"] = cache if cache is not None else ReplayCache()  # the runs share networks and stretches
 
     def part(offset: int) -> Callable[[int, int], None] | None:
         if progress is None:
