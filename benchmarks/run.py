@@ -1,6 +1,6 @@
 """Run the benchmarks (``make bench``); each prints ratios measured in the same run.
 
-``python benchmarks/run.py [--quick] [--json] [--only NAME ...] [--no-plain]``
+``python benchmarks/run.py [--quick] [--json] [--only NAME ...] [--no-plain] [--samples N]``
 
 * ``--only``: the groups to run, of ``routing``, ``cold_start``, ``assignment``, ``sweeps``,
   ``criticality``, ``guards``, ``web``, ``osm`` (importing a generated 1,200,000-node extract),
@@ -10,6 +10,8 @@
   no routing or N-1 at 100,000 nodes, one run of each guard): ``make bench-quick``, about 3 minutes on a 2-core machine.
 * ``--no-plain``: skip the plain assignment LP (about half an hour at 10,000 nodes); the floor
   is always measured.
+* ``--samples``: draws of the ``uncertainty`` group (default 8, 4 with ``--quick``; the issue's bar
+  is 200).
 * ``--json``: print one JSON object on stdout, every figure as ``group.name`` (the benchmarks'
   own text goes to stderr), with ``targets`` (each figure's target) and ``met``.
 
@@ -68,7 +70,7 @@ TARGETS = {
 }
 
 
-def _argv(group: str, quick: bool, no_plain: bool) -> list[str]:
+def _argv(group: str, quick: bool, no_plain: bool, samples: int | None = None) -> list[str]:
     if group == "assignment":
         size = ["--nodes", "3000", "--commodities", "30"] if quick else []
         return size + (["--no-plain"] if no_plain else [])
@@ -89,6 +91,8 @@ def _argv(group: str, quick: bool, no_plain: bool) -> list[str]:
     if group == "osm":
         return ["--nodes", "300000"] if quick else []
     if group == "uncertainty":
+        if samples is not None:
+            return ["--samples", str(samples)]
         return ["--samples", "4"] if quick else []
     return []
 
@@ -106,6 +110,7 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--no-plain", action="store_true")
     parser.add_argument("--only", nargs="+", choices=GROUPS, default=list(GROUPS), metavar="NAME")
+    parser.add_argument("--samples", type=int, default=None, help="draws of the uncertainty group")
     args = parser.parse_args(argv)
     import importlib
 
@@ -116,7 +121,7 @@ def main(argv: list[str] | None = None) -> dict:
         module = importlib.import_module("bench_" + group)
         start = time.perf_counter()
         with contextlib.redirect_stdout(out):
-            result = module.main(_argv(group, args.quick, args.no_plain)) or {}
+            result = module.main(_argv(group, args.quick, args.no_plain, args.samples)) or {}
             print(file=out)
         seconds[group] = round(time.perf_counter() - start, 1)
         figures.update({f"{group}.{k}": v for k, v in result.items()})

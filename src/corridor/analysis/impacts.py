@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from corridor.analysis.dependency import dependency_table
-from corridor.analysis.replay import Period, Replay, replay
+from corridor.analysis.replay import Period, Replay, ReplayCache, replay
 from corridor.errors import ScenarioError
 from corridor.flow import Demand
 from corridor.network import Network, group_members
@@ -151,29 +151,42 @@ class Impact:
             "deferred_freight_usd": round(self.disrupted.deferred_freight_usd - self.baseline.deferred_freight_usd, 2),
         }
 
+    def headline(self) -> dict[str, Any]:
+        """The figures a ranged answer draws, as :meth:`to_dict` gives them: the costs, stranded
+        cargo, bottlenecks and corridors."""
+        return {
+            "disruption_cost_usd": round(self.disruption_cost_usd, 2),
+            "market_cost_usd": round(self.market_cost_usd, 2),
+            "delta_cost_usd": round(self.delta_cost_usd, 2),
+            "stranded": self.disrupted.stranded(),
+            "bottlenecks": json_records(self.bottlenecks),
+            "corridors": json_records(self.corridors),
+        }
+
     def to_dict(self) -> dict[str, Any]:
         clear = self.disrupted.days_to_clear()
         parts = self.cost_parts()
+        head = self.headline()
         return {
             "scenario": self.scenario,
             "base": self.base,
-            "disruption_cost_usd": round(self.disruption_cost_usd, 2),
-            "market_cost_usd": round(self.market_cost_usd, 2),
+            "disruption_cost_usd": head["disruption_cost_usd"],
+            "market_cost_usd": head["market_cost_usd"],
             "market_events": self.market_events,
-            "delta_cost_usd": round(self.delta_cost_usd, 2),
+            "delta_cost_usd": head["delta_cost_usd"],
             "delta_transport_cost_usd": round(parts["transport"], 2),
             "delta_time_cost_usd": round(parts["time"], 2),
             "waiting_cost_usd": round(parts["waiting"], 2),
             "delta_lost_value_usd": round(parts["lost_value"], 2),
             "delta_carrying_cost_usd": round(parts["carrying"], 2),
-            "stranded": self.disrupted.stranded(),
+            "stranded": head["stranded"],
             "stranded_value_usd": round(self.disrupted.stranded_value_usd, 2),
             "waiting_unit_days": self.disrupted.waiting_unit_days(),
             "days_to_clear_backlog": clear,
             "oil": self.oil(),
             "warnings": list(self.warnings),
-            "bottlenecks": json_records(self.bottlenecks),
-            "corridors": json_records(self.corridors),
+            "bottlenecks": head["bottlenecks"],
+            "corridors": head["corridors"],
             "dependency": json_records(self.dependency),
             "periods": self.periods(),
         }
@@ -217,6 +230,8 @@ def impact(
     solver_options: Mapping[str, Any] | None = None,
     lp: str = "auto",
     progress: Callable[[int, int], None] | None = None,
+    details: bool = True,
+    cache: ReplayCache | None = None,
 ) -> Impact:
     """A scenario replayed period by period against the same periods without its events.
 
@@ -238,6 +253,11 @@ def impact(
         How each period's LP is solved (:func:`corridor.flow.solve_model`).
     progress
         Called with (stretches done, stretches) over all the replays.
+    details
+        False leaves out what :meth:`Impact.headline` does not report (transit dependency, the
+        series and totals per period, the idle events' warnings: empty), for sweeps over draws.
+    cache
+        What the runs share (:class:`corridor.analysis.replay.ReplayCache`), to warm-start draws.
 
     Returns
     -------
@@ -274,6 +294,7 @@ def impact(
         plan.append(run_of([*held, *market], f"{scenario.name} (market only)"))
     plan.append(run_of([*held, *own], scenario.name))
     kwargs: dict[str, Any] = {"period": period, "storage": storage, "solver_options": solver_options, "lp": lp}
+    kwargs["cache"] = cache if cache is not None else ReplayCache()  # the runs share networks and stretches
 
     def part(offset: int) -> Callable[[int, int], None] | None:
         if progress is None:
@@ -286,13 +307,15 @@ def impact(
     network = with_investments(network, plan[-1])  # so that new links can be named in the results
     flows_before, flows_after = _corridor_flows(network, before), _corridor_flows(network, after)
     corridors, same = _corridor_table(network, flows_before, flows_after)
-    dep_before, dep_after = dependency_table(network, before.paths()), dependency_table(network, after.paths())
     keys = ["exporter", "transit", "commodity"]
-    dependency = (
-        dep_before[[*keys, "share"]]
-        .merge(dep_after[[*keys, "share"]], on=keys, how="outer", suffixes=("_before", "_after"))
-        .fillna(0.0)
-    )
+    dependency = pd.DataFrame(columns=[*keys, "share_before", "share_after"])
+    if details:
+        dep_before, dep_after = dependency_table(network, before.paths()), dependency_table(network, after.paths())
+        dependency = (
+            dep_before[[*keys, "share"]]
+            .merge(dep_after[[*keys, "share"]], on=keys, how="outer", suffixes=("_before", "_after"))
+            .fillna(0.0)
+        )
     return Impact(
         scenario=scenario.name,
         baseline=before,
@@ -304,10 +327,10 @@ def impact(
         bottlenecks=_bottlenecks(network, before, after),
         dependency=dependency.sort_values(keys).reset_index(drop=True),
         barrels_per_unit=_oil_commodity(network, demand),
-        warnings=idle_events(network, plan[-1].model_copy(update={"events": own}), middle or before),
+        warnings=idle_events(network, plan[-1].model_copy(update={"events": own}), middle or before) if details else (),
         oil_price=None if oil is None else oil.model_dump(exclude={"source"}),
-        series=_series(network, after, before, flows_after, flows_before, same),
-        period_totals=_period_totals(network, after, before),
+        series=_series(network, after, before, flows_after, flows_before, same) if details else pd.DataFrame(),
+        period_totals=_period_totals(network, after, before) if details else pd.DataFrame(),
     )
 
 

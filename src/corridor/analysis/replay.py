@@ -8,6 +8,10 @@ Stranded crude is output cut at the fields: deferred, not lost, so it costs its 
 (its value times a cost of capital over the days it is deferred, :class:`corridor.scenario.Oil`)
 unless the scenario's oil block says a share of it is lost. Stretches are solved in order (a
 planner's view: nobody knows next week's closures), so the replay is myopic by design.
+
+Many stretches pose the same LP (a closure that holds for weeks, with no backlog carried): a
+:class:`ReplayCache` solves each distinct one once, and the replays of one impact share it, with
+their dated networks.
 """
 
 from __future__ import annotations
@@ -21,23 +25,16 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from corridor.analysis._stretches import ReplayCache
 from corridor.analysis.dependency import PATH_COLUMNS, assignment_paths
 from corridor.analysis.storage import buffered_storage
 from corridor.errors import ScenarioError
-from corridor.flow import (
-    Assignment,
-    AssignmentModel,
-    Demand,
-    build_assignment,
-    read_assignment,
-    reference_loads,
-    solve_model,
-)
-from corridor.network import Network, day_networks
-from corridor.scenario import Horizon, Oil, Scenario, scenario_effect, with_investments
+from corridor.flow import Assignment, Demand
+from corridor.network import Network
+from corridor.scenario import Horizon, Oil, Scenario, with_investments
 from corridor.scenario.model import COST_OF_CAPITAL_PER_YEAR, DEFERRAL_DAYS
 
-__all__ = ["STRETCH_DAYS", "Period", "Replay", "default_storage", "oil_penalty", "replay"]
+__all__ = ["STRETCH_DAYS", "Period", "Replay", "ReplayCache", "default_storage", "oil_penalty", "replay"]
 
 Period = Literal["day", "week", "month"]
 
@@ -114,8 +111,13 @@ class Replay:
 
     @cached_property
     def _paths(self) -> tuple[pd.DataFrame, ...]:
+        # stretches that share a solution share its split, scaled to their own days
+        split: dict[int, pd.DataFrame] = {}
+        for result in self.assignments:
+            if id(result) not in split:
+                split[id(result)] = assignment_paths(result)
         return tuple(
-            assignment_paths(result, scale=days / 365.0)
+            split[id(result)].assign(volume=split[id(result)]["volume"] * (days / 365.0))
             for result, days in zip(self.assignments, self.stretches["days"], strict=True)
         )
 
@@ -204,6 +206,7 @@ def replay(
     solver_options: Mapping[str, Any] | None = None,
     lp: str = "auto",
     progress: Callable[[int, int], None] | None = None,
+    cache: ReplayCache | None = None,
 ) -> Replay:
     """Replay a scenario's horizon period by period (see the module docstring).
 
@@ -225,6 +228,9 @@ def replay(
         How each period's LP is solved (:func:`corridor.flow.solve_model`).
     progress
         Called with (stretches done, stretches) as the replay goes.
+    cache
+        Shared by replays of the same network (an impact's runs): dated networks and stretch LPs
+        it has met already are not built or solved again (default: one for this replay).
 
     Returns
     -------
@@ -239,6 +245,7 @@ def replay(
 
     Examples
     --------
+    >>> from corridor.analysis.replay import replay
     >>> net = load_network()
     >>> run = replay(net, load_demand(net), load_scenario("cpc-storm-2022"), period="week")
     >>> int(run.periods["days"].sum()), run.stranded()["crude_oil"] > 0
@@ -251,7 +258,8 @@ def replay(
     network = with_investments(network, scenario)
     own = default_storage(network, demand) if storage is None else dict(storage)
     storage = buffered_storage(network, demand, scenario, own) if storage is None else own  # tanks, tanker queues
-    on_day = day_networks(network)
+    cache = cache if cache is not None else ReplayCache()
+    on_day = cache.day_networks(network)
     penalty = oil_penalty(network, scenario)
     oil = _deferral(network, scenario)
     table = demand.table
@@ -261,30 +269,28 @@ def replay(
     quantity = table["quantity_per_year"].to_numpy(float)
     stretches = scenario.stretches(horizon, max_days=STRETCH_DAYS)
     rows, results = [], []
-    reference: np.ndarray | None = None
     for stretch in stretches:
         network = on_day(stretch.start)  # each stretch on the network of its own dates
         scale = stretch.days / 365.0
-        effect = scenario_effect(network, scenario, table, horizon=stretch)
+        effect = cache.effect(network, scenario, demand, stretch)
         if effect.bare_derates(network):
-            if reference is None:
-                reference = reference_loads(base, demand, n_arcs=network.compiled.n_arcs)
-            effect = replace(effect, reference_t=reference)
+            effect = replace(effect, reference_t=cache.reference_loads(base, demand, network.compiled.n_arcs))
         # the LP works in rates per year: this stretch's demand and backlog as a yearly rate
         offered = quantity * effect.demand_factor * scale + backlog
         effect = replace(effect, demand_factor=offered / scale / quantity.clip(min=1e-12))
-        model = build_assignment(network, demand, effect=effect, penalty=penalty)
-        solution = solve_model(model, lp=lp, solver_options=solver_options)
-        result = read_assignment(model, solution)
+        answer = cache.solve(
+            network, demand, effect, penalty, lp=lp, solver_options=solver_options, at=(scenario.name, stretch.start)
+        )
+        result = answer.result
         results.append(result)
         left = result.unserved["unserved"].to_numpy(float) * scale
         kept = _store(left, table["origin"].to_numpy(), storage)
-        cut = (left - kept) * model.penalty  # USD: the value of what is left behind, pair by pair
+        cut = (left - kept) * answer.penalty  # USD: the value of what is left behind, pair by pair
         crude = oil.pairs(table)
         deferred = float(cut[crude].sum()) * (1.0 - oil.lost_share)
         lost_crude = float(cut[crude].sum()) * oil.lost_share
         # deferred output is shipped later and pays its freight then: no saving
-        later = float(((left - kept) * _freight_per_unit(model, solution.x, result))[crude].sum())
+        later = float(((left - kept) * answer.freight)[crude].sum())
         later *= 1.0 - oil.lost_share
         rows.append(
             {
@@ -433,26 +439,6 @@ class _Deferral:
 
     def carrying_usd(self, deferred_value_usd: float) -> float:
         return deferred_value_usd * (self.carrying_share + self.storage_usd_per_bbl * self.bbl_per_usd)
-
-
-def _freight_per_unit(model: AssignmentModel, x: np.ndarray, result: Assignment) -> np.ndarray:
-    """[pair] tariffs and premiums per unit moved, as paid by its (commodity, origin) group in this
-    solution; a group that moved nothing gets its commodity's mean (0 when none moved)."""
-    money = model.money if len(model.money) == model.n_flow else model.cost[: model.n_flow]
-    n_groups = len(model.group_origin)
-    paid = np.bincount(model.flow_group, weights=money * x[: model.n_flow], minlength=n_groups)
-    served = result.unserved["served"].to_numpy(float)
-    moved = np.array([served[list(pairs)].sum() for pairs in model.group_pairs])
-    per_commodity = {
-        c: paid[model.group_commodity == c].sum() / moved[model.group_commodity == c].sum()
-        for c in np.unique(model.group_commodity)
-        if moved[model.group_commodity == c].sum() > 0
-    }
-    out = np.zeros(len(served))
-    for g, pairs in enumerate(model.group_pairs):
-        rate = paid[g] / moved[g] if moved[g] > 0 else per_commodity.get(model.group_commodity[g], 0.0)
-        out[list(pairs)] = rate
-    return out
 
 
 def _deferral(network: Network, scenario: Scenario) -> _Deferral:

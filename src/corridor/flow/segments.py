@@ -25,6 +25,7 @@ capacity still binds at full use; its dual prices the rationing beyond the longe
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -76,13 +77,19 @@ class SegmentBook:
 
     def index(self, commodity: str, segment: str) -> int:
         """Row of (commodity, segment) in :attr:`table`."""
-        hit = np.flatnonzero(
-            (self.table["commodity"] == commodity).to_numpy() & (self.table["segment"] == segment).to_numpy()
-        )
-        if not len(hit):
+        row = self._rows.get((commodity, segment))
+        if row is None:
             known = ", ".join(self.of(commodity)["segment"]) or "none"
             raise KeyError(f"{commodity!r} has no segment {segment!r}; its segments: {known}")
-        return int(hit[0])
+        return row
+
+    @cached_property
+    def _rows(self) -> dict[tuple[str, str], int]:
+        """Row of each (commodity, segment), the first where one is listed twice."""
+        rows: dict[tuple[str, str], int] = {}
+        for i, key in enumerate(zip(self.table["commodity"], self.table["segment"], strict=True)):
+            rows.setdefault((str(key[0]), str(key[1])), i)
+        return rows
 
 
 def segment_book(network: Network) -> SegmentBook:

@@ -14,24 +14,25 @@ worth using and drops them again afterwards.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
 
-from corridor.errors import RequestError, SolverError
+from corridor.errors import InfeasibleError, RequestError, SolverError
 from corridor.flow.assignment import reference_loads
 from corridor.flow.build import build_assignment
 from corridor.flow.demand import Demand
 from corridor.flow.highs import highs_lp, new_highs, status_name
-from corridor.flow.model import LP_METHODS, PRICED_FROM_COLUMNS, AssignmentModel
+from corridor.flow.model import LP_METHODS, PRICED_FROM_COLUMNS, AssignmentModel, LPSolution
 from corridor.flow.pricing import PricedLP
 from corridor.flow.solve import solve_assignment
 from corridor.network import Network
 from corridor.scenario import Scenario, scenario_effect
 
-__all__ = ["FLOW_TOLERANCE", "SolveOutcome", "WarmSolver", "solve_outcome"]
+__all__ = ["FLOW_TOLERANCE", "SolveOutcome", "WarmSolver", "solve_from", "solve_outcome"]
 
 FLOW_TOLERANCE = 1e-6
 """Units per year below which a flow column carries nothing."""
@@ -191,6 +192,45 @@ class WarmSolver:
         model = build_assignment(self.network, self.demand, usable=usable, effect=self.effect)
         solution = solve_assignment(model, solver_options=self.solver_options)  # the whole LP: an independent check
         return solve_outcome(model, solution.objective, solution.x, keep_flows=False)
+
+
+def solve_from(
+    model: AssignmentModel, basis: Any = None, *, solver_options: Mapping[str, Any] | None = None
+) -> tuple[LPSolution, Any]:
+    """The whole LP solved with HiGHS from ``basis`` (a ``highspy.HighsBasis`` of an LP of the same
+    shape, such as the same stretch before its inputs were drawn), or from scratch without one;
+    returns the solution and its optimal basis, to start the next from.
+
+    The answer depends only on the model and the basis given, so a sweep that starts each LP from
+    a basis fixed in advance gets the same answers on every executor.
+    """
+    import highspy
+
+    h = new_highs(solver_options)
+    h.passModel(highs_lp(model.cost, model.upper, model.row_lower, model.row_upper, model.matrix))
+    if basis is not None and h.setBasis(basis) != highspy.HighsStatus.kOk:
+        raise SolverError("HiGHS refused the starting basis")
+    start = time.perf_counter()
+    h.run()
+    seconds = time.perf_counter() - start
+    status = h.getModelStatus()
+    if status == highspy.HighsModelStatus.kInfeasible:
+        raise InfeasibleError(
+            "the assignment LP is infeasible although unserved demand is allowed: a demand or capacity is "
+            "inconsistent (a negative capacity or demand that validation let through)"
+        )
+    if status != highspy.HighsModelStatus.kOptimal:
+        raise SolverError(f"HiGHS stopped with status {status_name(status)!r}; expected 'Optimal'")
+    solution, info = h.getSolution(), h.getInfo()
+    answer = LPSolution(
+        status="optimal",
+        objective=float(info.objective_function_value),
+        x=np.asarray(solution.col_value, dtype=float),
+        row_dual=np.asarray(solution.row_dual, dtype=float),
+        iterations=int(info.simplex_iteration_count),
+        solve_seconds=seconds,
+    )
+    return answer, h.getBasis()
 
 
 def solve_outcome(model: AssignmentModel, objective: float, x: np.ndarray, keep_flows: bool) -> SolveOutcome:

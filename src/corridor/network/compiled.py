@@ -306,7 +306,13 @@ def _transit_hours(network: Network) -> FloatArray:
 
 def _link_costs(network: Network, commodity: str, length: FloatArray, heading: str = "") -> FloatArray:
     """USD per unit of the commodity on each link: link row, else per-country rows, else the mode row
-    (with a ``heading``: that heading's rows in place of the same rows without one)."""
+    (with a ``heading``: that heading's rows in place of the same rows without one).
+
+    A link's per-country rows are shared by its length: each country's row (a field it leaves
+    empty: the mode's) times its share, summed as pandas sums a group (compensated, leaving out
+    unknown values; unknown when none is known). Plain loops over dicts: compiling calls this
+    per commodity and heading, and a replay compiles each dated network.
+    """
     tariffs = network.tariffs[network.tariffs["commodity"] == commodity]
     if "heading" in tariffs.columns:
         headed = tariffs[tariffs["heading"] == heading] if heading else tariffs.iloc[0:0]
@@ -314,18 +320,54 @@ def _link_costs(network: Network, commodity: str, length: FloatArray, heading: s
         plain = tariffs[tariffs["heading"] == ""]
         kept = [k not in keys for k in zip(plain["mode"], plain["country"], plain["link"], strict=True)]
         tariffs = pd.concat([plain[kept], headed])
-    by_link = tariffs[tariffs["link"] != ""].set_index("link")
-    by_mode = tariffs[tariffs["link"] == ""]
-    ex = _lookup(_exploded_countries(network.links), by_mode, ["usd_per_unit_km", "usd_per_unit"])
-    ex["per_km"] = ex["usd_per_unit_km"] * ex["share"]
-    ex["fixed"] = ex["usd_per_unit"] * ex["share"]
-    summed = ex.groupby("link")[["per_km", "fixed"]].sum(min_count=1).reindex(range(len(network.links)))
-    cost = length * summed["per_km"].to_numpy() + summed["fixed"].to_numpy()
-    ids = network.links["id"].to_numpy()
-    for pos in np.flatnonzero(np.isin(ids, by_link.index)):
-        row = by_link.loc[ids[pos]]
-        cost[pos] = length[pos] * row["usd_per_unit_km"] + row["usd_per_unit"]
+    own: dict[str, tuple[float, float]] = {}  # link: (per km, fixed)
+    rates: dict[tuple[str, str], tuple[float, float]] = {}  # (mode, country or ""): (per km, fixed)
+    for link, mode, country, per_km, fixed in zip(
+        tariffs["link"],
+        tariffs["mode"],
+        tariffs["country"],
+        tariffs["usd_per_unit_km"],
+        tariffs["usd_per_unit"],
+        strict=True,
+    ):
+        if link:
+            own.setdefault(str(link), (float(per_km), float(fixed)))
+        else:
+            rates.setdefault((str(mode), str(country)), (float(per_km), float(fixed)))
+    links = network.links
+    per_km_sum, fixed_sum = np.full(len(links), np.nan), np.full(len(links), np.nan)
+    for pos, (mode, countries) in enumerate(zip(links["mode"], links["countries"], strict=True)):
+        general = rates.get((str(mode), ""), (np.nan, np.nan))
+        share = 1.0 / max(len(countries), 1)
+        per_km, fixed = [], []
+        for country in countries:
+            specific = rates.get((str(mode), str(country)), (np.nan, np.nan))
+            per_km.append((general[0] if np.isnan(specific[0]) else specific[0]) * share)
+            fixed.append((general[1] if np.isnan(specific[1]) else specific[1]) * share)
+        per_km_sum[pos], fixed_sum[pos] = _group_sum(per_km), _group_sum(fixed)
+    cost = length * per_km_sum + fixed_sum
+    for pos, link in enumerate(links["id"]):
+        if str(link) in own:
+            rate_km, rate_fixed = own[str(link)]
+            cost[pos] = length[pos] * rate_km + rate_fixed
     return np.asarray(cost, dtype=float)
+
+
+def _group_sum(values: list[float]) -> float:
+    """The sum of the known values with Kahan's compensation, as pandas sums a group
+    (``sum(min_count=1)``): NaN when none is known."""
+    total, compensation, known = 0.0, 0.0, 0
+    for value in values:
+        if np.isnan(value):
+            continue
+        known += 1
+        y = value - compensation
+        t = total + y
+        compensation = t - total - y
+        if np.isnan(compensation):  # an infinite value: no compensation
+            compensation = 0.0
+        total = t
+    return total if known else np.nan
 
 
 def _native_capacity(

@@ -77,7 +77,8 @@ def network_on(network: Network, day: dt.date) -> Network:
     Returns
     -------
     Network
-        The same network when nothing is dated; else a new one, validated again.
+        The same network when nothing is dated; else a new one, validated again, built once for
+        all the days between two of its changes (:func:`network_changes`) and kept with it.
 
     Examples
     --------
@@ -97,6 +98,15 @@ def network_on(network: Network, day: dt.date) -> Network:
     )
     if not dated and history.empty:
         return network
+    state = sum(1 for d in network_changes(network, dt.date.min, dt.date.max) if d <= day)
+    if state not in network._days:
+        network._days[state] = _built_on(network, iso)
+    return network._days[state]
+
+
+def _built_on(network: Network, iso: str) -> Network:
+    """The network of the day ``iso`` (YYYY-MM-DD), built and validated."""
+    history = network.capacity_history
     nodes = network.nodes[_holds(network.nodes, iso)]
     kept_nodes = set(nodes["id"])
     links = network.links[

@@ -62,6 +62,16 @@ class Network:
         return compile_network(self)
 
     @cached_property
+    def _days(self) -> dict[int, Network]:
+        """The networks of a day built from this one (:func:`corridor.network.network_on`), by how
+        many of its dated changes have happened by then: each built once."""
+        return {}
+
+    def __getstate__(self) -> dict[str, object]:
+        """Pickled without the networks of a day built from it (a worker builds its own)."""
+        return {k: v for k, v in self.__dict__.items() if k != "_days"}
+
+    @cached_property
     def name_index(self) -> NameIndex:
         """Folded names of nodes and groups, for resolving what users type."""
         return build_name_index(self.nodes, self.groups)
