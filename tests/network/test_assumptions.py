@@ -155,3 +155,27 @@ def test_network_show_lists_the_assumptions_and_validate_checks_them(tiny_copy):
     refused = CliRunner().invoke(app, ["network", "validate", str(tiny_copy)])
     assert refused.exit_code == EXIT_CODES[DataError]
     assert "assumptions.csv row 2: value is 6 but links gives 5" in refused.output
+
+
+def test_a_drawn_capacity_scales_the_elements_dated_capacities_too():
+    """The crossing's band (15,000-40,000 TEU on its stated 25,000) must reach a day its capacity
+    history sets (40,000 from September 2022): a run on that day sees the draw."""
+    import datetime as dt
+
+    from corridor.network.history import network_on
+
+    table = load_assumptions()
+    published = load_network(calibrated=False)
+    row = ((table["table"] == "groups") & (table["element"] == "caspian_crossing")).to_numpy()
+    values = table["value"].to_numpy(float).copy()
+    values[row] = float(table.loc[row, "value"].iloc[0]) * 0.6
+    drawn, _ = apply_draw(published, table, values)
+
+    def crossing(net):  # type: ignore[no-untyped-def]
+        groups = network_on(net, dt.date(2023, 6, 1)).groups.set_index("id")
+        return float(groups.loc["caspian_crossing", "capacity"])
+
+    assert crossing(drawn) == pytest.approx(0.6 * crossing(published))
+    # the point value leaves the history as it is
+    same, _ = apply_draw(published, table, table["value"])
+    pd.testing.assert_frame_equal(same.capacity_history, published.capacity_history)

@@ -228,6 +228,25 @@ def _row_mask(frame: pd.DataFrame, table: str, element: str) -> pd.Series:
     return frame[_KEYS[table]] == element
 
 
+def _scale_history(
+    tables: dict[str, pd.DataFrame], network: Network, element: str, stated: pd.Series, value: float
+) -> None:
+    """Scale an element's dated capacities (``capacity-history.csv``) by a drawn capacity's
+    share of its stated one: the band says how far the capacity is known, whichever date it
+    holds from, so a crossing drawn 20% under its table figure is 20% under each dated figure
+    too (without this, a dated run would never see the draw)."""
+    history = network.capacity_history
+    if history.empty or stated.empty:
+        return
+    base = float(stated.iloc[0])
+    if not base:
+        return
+    frame = tables.setdefault("capacity_history", history.copy())
+    rows = frame["element"] == element
+    if rows.any():
+        frame.loc[rows, "capacity"] = frame.loc[rows, "capacity"].astype(float) * (value / base)
+
+
 def assumption_records(table: pd.DataFrame) -> list[dict[str, Any]]:
     """The assumptions as JSON-ready records (element, field, value, low, high, distribution, reason, source).
 
@@ -280,7 +299,8 @@ def apply_draw(
 
     ``network`` is the published network (``load_network(calibrated=False)``) and ``parameters``
     its calibration: a drawn parameter replaces the fitted one before the calibration is laid
-    over the tables. Rows of ``risks`` and of other scenarios are left alone.
+    over the tables. Rows of ``risks`` and of other scenarios are left alone. A drawn capacity
+    scales the element's dated capacities by the same share of its stated figure.
 
     Returns
     -------
@@ -301,7 +321,10 @@ def apply_draw(
                 params.loc[params["parameter"] == element, "value"] = float(value)
         elif kind != "risks":
             frame = tables.setdefault(kind, getattr(network, kind).copy())
-            frame.loc[_row_mask(frame, kind, element), field] = float(value)
+            rows = _row_mask(frame, kind, element)
+            if field == "capacity":
+                _scale_history(tables, network, element, frame.loc[rows, field], float(value))
+            frame.loc[rows, field] = float(value)
     drawn = network.replace(**tables) if tables else network
     if params is not None:
         drawn = apply_parameters(drawn, params)
