@@ -16,7 +16,7 @@ from corridor.flow.highs import highs_lp, new_highs, status_name
 from corridor.flow.model import LP_METHODS, PRICED_FROM_COLUMNS, AssignmentModel, LPSolution
 from corridor.flow.pricing import solve_priced
 
-__all__ = ["solve_assignment", "solve_model"]
+__all__ = ["run_to_optimum", "solve_assignment", "solve_model"]
 
 
 def solve_assignment(model: AssignmentModel, *, solver_options: Mapping[str, Any] | None = None) -> LPSolution:
@@ -24,10 +24,36 @@ def solve_assignment(model: AssignmentModel, *, solver_options: Mapping[str, Any
     return _plain(model, solver_options)(model.cost)
 
 
+def run_to_optimum(h: Any) -> LPSolution:
+    """Run a HiGHS instance that holds the assignment LP and read its optimum; raise
+    InfeasibleError or SolverError when there is none."""
+    import highspy
+
+    start = time.perf_counter()
+    h.run()
+    seconds = time.perf_counter() - start
+    status = h.getModelStatus()
+    if status == highspy.HighsModelStatus.kInfeasible:
+        raise InfeasibleError(
+            "the assignment LP is infeasible although unserved demand is allowed: a demand or capacity is "
+            "inconsistent (a negative capacity or demand that validation let through)"
+        )
+    if status != highspy.HighsModelStatus.kOptimal:
+        raise SolverError(f"HiGHS stopped with status {status_name(status)!r}; expected 'Optimal'")
+    solution, info = h.getSolution(), h.getInfo()
+    return LPSolution(
+        status="optimal",
+        objective=float(info.objective_function_value),
+        x=np.asarray(solution.col_value, dtype=float),
+        row_dual=np.asarray(solution.row_dual, dtype=float),
+        iterations=int(info.simplex_iteration_count),
+        solve_seconds=seconds,
+    )
+
+
 def _plain(model: AssignmentModel, solver_options: Mapping[str, Any] | None) -> Callable[[np.ndarray], LPSolution]:
     """A solver of the whole LP at given column costs; each call after the first changes the costs
     that changed and restarts from the last basis."""
-    import highspy
 
     h = new_highs(solver_options)
     h.passModel(highs_lp(model.cost, model.upper, model.row_lower, model.row_upper, model.matrix))
@@ -38,27 +64,7 @@ def _plain(model: AssignmentModel, solver_options: Mapping[str, Any] | None) -> 
         if len(changed):
             h.changeColsCost(len(changed), changed.astype(np.int32), np.asarray(cost[changed], dtype=float))
             now[changed] = cost[changed]
-        start = time.perf_counter()
-        h.run()
-        seconds = time.perf_counter() - start
-        model_status = h.getModelStatus()
-        if model_status == highspy.HighsModelStatus.kInfeasible:
-            raise InfeasibleError(
-                "the assignment LP is infeasible although unserved demand is allowed: a demand or capacity is "
-                "inconsistent (a negative capacity or demand that validation let through)"
-            )
-        if model_status != highspy.HighsModelStatus.kOptimal:
-            raise SolverError(f"HiGHS stopped with status {status_name(model_status)!r}; expected 'Optimal'")
-        solution = h.getSolution()
-        info = h.getInfo()
-        return LPSolution(
-            status="optimal",
-            objective=float(info.objective_function_value),
-            x=np.asarray(solution.col_value, dtype=float),
-            row_dual=np.asarray(solution.row_dual, dtype=float),
-            iterations=int(info.simplex_iteration_count),
-            solve_seconds=seconds,
-        )
+        return run_to_optimum(h)
 
     return run
 

@@ -14,21 +14,20 @@ worth using and drops them again afterwards.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
 
-from corridor.errors import InfeasibleError, RequestError, SolverError
+from corridor.errors import RequestError, SolverError
 from corridor.flow.assignment import reference_loads
 from corridor.flow.build import build_assignment
 from corridor.flow.demand import Demand
 from corridor.flow.highs import highs_lp, new_highs, status_name
 from corridor.flow.model import LP_METHODS, PRICED_FROM_COLUMNS, AssignmentModel, LPSolution
 from corridor.flow.pricing import PricedLP
-from corridor.flow.solve import solve_assignment
+from corridor.flow.solve import run_to_optimum, solve_assignment
 from corridor.network import Network
 from corridor.scenario import Scenario, scenario_effect
 
@@ -210,26 +209,7 @@ def solve_from(
     h.passModel(highs_lp(model.cost, model.upper, model.row_lower, model.row_upper, model.matrix))
     if basis is not None and h.setBasis(basis) != highspy.HighsStatus.kOk:
         raise SolverError("HiGHS refused the starting basis")
-    start = time.perf_counter()
-    h.run()
-    seconds = time.perf_counter() - start
-    status = h.getModelStatus()
-    if status == highspy.HighsModelStatus.kInfeasible:
-        raise InfeasibleError(
-            "the assignment LP is infeasible although unserved demand is allowed: a demand or capacity is "
-            "inconsistent (a negative capacity or demand that validation let through)"
-        )
-    if status != highspy.HighsModelStatus.kOptimal:
-        raise SolverError(f"HiGHS stopped with status {status_name(status)!r}; expected 'Optimal'")
-    solution, info = h.getSolution(), h.getInfo()
-    answer = LPSolution(
-        status="optimal",
-        objective=float(info.objective_function_value),
-        x=np.asarray(solution.col_value, dtype=float),
-        row_dual=np.asarray(solution.row_dual, dtype=float),
-        iterations=int(info.simplex_iteration_count),
-        solve_seconds=seconds,
-    )
+    answer = run_to_optimum(h)
     return answer, h.getBasis()
 
 
