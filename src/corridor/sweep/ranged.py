@@ -25,26 +25,20 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import logging
-import time
 from collections.abc import Callable, Sequence
-from dataclasses import replace
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy.stats import qmc
 
 from corridor.analysis.dependency import assignment_paths
 from corridor.errors import RequestError
 from corridor.flow import Assignment, Demand
 from corridor.network import Network, group_members
-from corridor.network.assumptions import apply_draw, draw_values
+from corridor.network.assumptions import apply_draw
 from corridor.sweep.elements import Element
-from corridor.sweep.engine import SweepOptions, sweep_map
-from corridor.sweep.uncertainty import MAX_SAMPLES, Ranges, _keep_top_bottlenecks, active_assumptions
-
-logger = logging.getLogger(__name__)
+from corridor.sweep.engine import SweepOptions
+from corridor.sweep.uncertainty import Ranges, sampled_ranges
 
 __all__ = [
     "RANGED_CLOSURES",
@@ -185,10 +179,6 @@ class _AnswerDraws:
         return self.answer(network, scenario)
 
 
-def _solve_draws(state: _AnswerDraws, draws: Sequence[tuple[int, tuple[float, ...]]]) -> list[dict[str, float]]:
-    return [state.figures(values) for _, values in draws]
-
-
 def _draw_ranges(
     network: Network,
     scenario: Any,
@@ -200,35 +190,16 @@ def _draw_ranges(
     options: SweepOptions | None,
     seconds_each: float,
 ) -> Ranges:
-    """``samples`` Latin-hypercube draws of the rows acting on the run, each answered on the
-    sweep engine; the figures (missing ones as 0) beside the draws."""
-    options = options or SweepOptions()
-    if not 1 <= samples <= MAX_SAMPLES:
-        raise RequestError(f"samples is {samples}; expected 1 to {MAX_SAMPLES:,}")
-    name = "" if scenario is None else str(scenario.name)
-    rows = active_assumptions(assumptions, name)
-    if rows.empty:
-        raise RequestError(f"no assumption of the table acts on {name or 'the network'!r}; expected at least one row")
-    uniform = qmc.LatinHypercube(d=len(rows), rng=np.random.default_rng(options.seed)).random(samples)
-    values = draw_values(rows, uniform)
-    items = [(i, tuple(float(v) for v in values[i])) for i in range(samples)]
-    build = functools.partial(_AnswerDraws, network, scenario, rows, parameters, answer)
-    progress = options.progress
-    done = [0]
-
-    def advance(k: int) -> None:
-        done[0] += k
-        if progress is not None:
-            progress(done[0], samples)
-
-    started = time.perf_counter()
-    results = sweep_map(
-        _solve_draws, build, items, options=replace(options, progress=None), seconds_each=seconds_each, progress=advance
+    """``samples`` draws of the rows acting on the run, each answered by ``answer`` on the sweep
+    engine (:func:`corridor.sweep.uncertainty.sampled_ranges`)."""
+    return sampled_ranges(
+        "" if scenario is None else str(scenario.name),
+        assumptions,
+        lambda rows: functools.partial(_AnswerDraws, network, scenario, rows, parameters, answer),
+        samples=samples,
+        options=options,
+        seconds_each=seconds_each,
     )
-    logger.info("%d draws of %s in %.1f s on %s", samples, name, time.perf_counter() - started, options.executor)
-    figures = _keep_top_bottlenecks(pd.DataFrame(results).fillna(0.0))
-    draws = pd.DataFrame(values, columns=list(rows["name"]))
-    return Ranges(scenario=name, seed=options.seed, assumptions=rows, draws=draws, figures=figures)
 
 
 def _assign_answer(demand: Demand, equilibrium: bool, lp: str, network: Network, scenario: Any) -> dict[str, float]:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import functools
 import logging
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -202,7 +202,7 @@ class _DrawSolver:
         return self._run(values, ReplayCache(starts=self._starts))
 
 
-def _solve_draws(state: _DrawSolver, draws: Sequence[tuple[int, tuple[float, ...]]]) -> list[dict[str, float]]:
+def _solve_draws(state: Any, draws: Sequence[tuple[int, tuple[float, ...]]]) -> list[dict[str, float]]:
     return [state.figures(values) for _, values in draws]
 
 
@@ -252,18 +252,39 @@ def impact_ranges(
     RequestError
         Samples out of range, or no assumption acts on the run.
     """
+    impact_options = {"period": period, "lp": (options or SweepOptions()).lp}
+    return sampled_ranges(
+        scenario.name,
+        assumptions,
+        lambda rows: functools.partial(_DrawSolver, network, demand, scenario, rows, parameters, impact_options),
+        samples=samples,
+        options=options,
+        seconds_each=seconds_each,
+    )
+
+
+def sampled_ranges(
+    name: str,
+    assumptions: pd.DataFrame,
+    state_of: Callable[[pd.DataFrame], Callable[[], Any]],
+    *,
+    samples: int,
+    options: SweepOptions | None,
+    seconds_each: float,
+) -> Ranges:
+    """``samples`` Latin-hypercube draws of the rows acting on the run ``name`` (a scenario's, or
+    '' for the network alone), each answered on the sweep engine by the worker state that
+    ``state_of(rows)`` builds (an object whose ``figures(values)`` gives one draw's figures); the
+    figures (missing ones as 0, the top bottlenecks kept) beside the draws."""
     options = options or SweepOptions()
     if not 1 <= samples <= MAX_SAMPLES:
         raise RequestError(f"samples is {samples}; expected 1 to {MAX_SAMPLES:,}")
-    rows = active_assumptions(assumptions, scenario.name)
+    rows = active_assumptions(assumptions, name)
     if rows.empty:
-        raise RequestError(f"no assumption of the table acts on {scenario.name!r}; expected at least one row")
+        raise RequestError(f"no assumption of the table acts on {name or 'the network'!r}; expected at least one row")
     uniform = qmc.LatinHypercube(d=len(rows), rng=np.random.default_rng(options.seed)).random(samples)
     values = draw_values(rows, uniform)
     items = [(i, tuple(float(v) for v in values[i])) for i in range(samples)]
-    build = functools.partial(
-        _DrawSolver, network, demand, scenario, rows, parameters, {"period": period, "lp": options.lp}
-    )
     done = [0]
     progress = options.progress
 
@@ -274,15 +295,17 @@ def impact_ranges(
 
     started = time.perf_counter()
     results = sweep_map(
-        _solve_draws, build, items, options=replace(options, progress=None), seconds_each=seconds_each, progress=advance
+        _solve_draws,
+        state_of(rows),
+        items,
+        options=replace(options, progress=None),
+        seconds_each=seconds_each,
+        progress=advance,
     )
-    logger.info(
-        "%d draws of %s in %.1f s on %s", samples, scenario.name, time.perf_counter() - started, options.executor
-    )
-    figures = pd.DataFrame(results).fillna(0.0)
-    figures = _keep_top_bottlenecks(figures)
+    logger.info("%d draws of %s in %.1f s on %s", samples, name, time.perf_counter() - started, options.executor)
+    figures = _keep_top_bottlenecks(pd.DataFrame(results).fillna(0.0))
     draws = pd.DataFrame(values, columns=list(rows["name"]))
-    return Ranges(scenario=scenario.name, seed=options.seed, assumptions=rows, draws=draws, figures=figures)
+    return Ranges(scenario=name, seed=options.seed, assumptions=rows, draws=draws, figures=figures)
 
 
 def _keep_top_bottlenecks(figures: pd.DataFrame, top: int = TOP_BOTTLENECKS) -> pd.DataFrame:
