@@ -79,6 +79,7 @@ def test_the_timeline_shows_the_state_on_a_date_and_the_evidence(page: Any, serv
     page.wait_for_selector("[data-testid=incident][data-status=ended]", timeout=10_000)
     assert "on=2023-12-05" in page.url  # the view is in the URL
     rows.first.click()
+    page.wait_for_selector("[data-testid=evidence]", timeout=10_000)
     evidence = page.get_by_test_id("evidence")
     assert evidence.count() == 3
     assert "vesti.example (ru)" in page.get_by_test_id("incident-detail").inner_text()

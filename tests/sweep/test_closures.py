@@ -16,8 +16,9 @@ from corridor.cli import app
 from corridor.errors import RequestError
 from corridor.flow import WarmSolver, load_demand, synthetic_demand
 from corridor.network import synthetic_network
-from corridor.sweep import SweepOptions, closable_elements, criticality
+from corridor.sweep import SweepOptions, closable_elements, criticality, engine
 from corridor.sweep.elements import open_sea_legs
+from corridor.sweep.engine import worth_spreading
 from corridor.sweep.executors import batch, run_tasks
 
 
@@ -170,7 +171,22 @@ def test_every_executor_gives_the_same_table(eurasia):
     assert links and links[0].startswith("http")
 
 
-def test_too_little_work_for_workers_runs_serially_and_says_so(eurasia):
+def test_workers_are_used_only_when_they_pay():
+    asked = SweepOptions(executor="processes", workers=2)
+    kept, note = worth_spreading(asked, work_s=60.0, build_s=2.0)  # 1.5 + 2 + 30 s < 54 s
+    assert kept == asked and note == ""
+    serial, note = worth_spreading(asked, work_s=6.0, build_s=2.0)  # 1.5 + 2 + 3 s > 5.4 s
+    assert serial.executor == "serial"
+    assert (
+        note
+        == "ran serially: about 6.0 s of work, which would take about 6.5 s on 2 processes workers (3.5 s to start each)"
+    )
+    assert worth_spreading(SweepOptions(executor="processes", workers=2, always_spread=True), 6.0, 2.0)[1] == ""
+
+
+def test_too_little_work_for_workers_runs_serially_and_says_so(eurasia, monkeypatch):
+    # a worker's start-up is pinned high so that a loaded machine (slower closures) cannot tip the decision
+    monkeypatch.setitem(engine.WORKER_START_S, "processes", 600.0)
     dem = load_demand(eurasia)
     serial = criticality(eurasia, dem)
     asked = criticality(eurasia, dem, options=SweepOptions(executor="processes", workers=2))

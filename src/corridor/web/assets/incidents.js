@@ -4,6 +4,8 @@
 
 const DAY = 86400000;
 const $ = (id) => document.getElementById(id);
+let latest = 0; // the newest load asked for: an older answer arriving later is dropped
+let selected = null; // the incident whose detail is open, kept open across redraws
 
 function el(tag, attrs = {}, text = "") {
   const node = document.createElement(tag);
@@ -35,7 +37,8 @@ function draw(body) {
   const incidents = body.incidents;
   const timeline = $("timeline");
   timeline.replaceChildren();
-  $("detail").replaceChildren();
+  const still = incidents.find((i) => i.id === selected);
+  if (still) detail(still); else $("detail").replaceChildren();
   const open = incidents.filter((i) => i.status === "open").length;
   $("summary").textContent = `${incidents.length} incidents; ${open} open on ${body.on}`;
   if (!incidents.length) return;
@@ -65,6 +68,7 @@ function draw(body) {
 }
 
 function detail(i) {
+  selected = i.id;
   const box = $("detail");
   box.replaceChildren(el("h2", {}, `Incident ${i.id}: ${i.action} of ${i.asset}`));
   const end = i.end || (i.until_further_notice ? "until further notice" : "?");
@@ -85,7 +89,9 @@ async function load() {
   const url = new URL(window.location.href);
   url.searchParams.set("on", on);
   window.history.replaceState(null, "", url);
-  draw(await json(`api/incidents?on=${encodeURIComponent(on)}`));
+  const asked = ++latest;
+  const body = await json(`api/incidents?on=${encodeURIComponent(on)}`);
+  if (asked === latest) draw(body);
 }
 
 async function runImpact() {
