@@ -150,10 +150,13 @@ def measures(network: Network, result: Assignment) -> dict[str, float]:
     mc_wait = sum(waits.get((lk, a, b), 0.0) for lk, a, b in zip(mc.links, mc.nodes[:-1], mc.nodes[1:], strict=True))
     into_cpc = result.flows_by_origin[result.flows_by_origin["to"] == "cpc_marine_terminal"]
     kazakh = set(network.nodes.loc[network.nodes["country"] == "KZ", "id"])
+    by_origin = result.flows_by_origin
+    transit = by_origin[(by_origin["commodity"] == "container") & by_origin["link"].isin(caspian)]
+    transit = transit[~transit["origin"].isin(_caspian_traders(network))]  # China's and Europe's boxes
     return {
         "rail_west": float(brest.loc[brest["from"] == "brest", "flow_per_year"].sum()),
         "rail_east": float(brest.loc[brest["from"] == "malaszewicze", "flow_per_year"].sum()),
-        "kz_cer_transit": float(brest["flow_per_year"].sum() + across["flow_per_year"].sum()),
+        "kz_cer_transit": float(brest["flow_per_year"].sum() + transit["flow_per_year"].sum()),
         "caspian_teu": float(across["flow_per_year"].sum()),
         "aktau_kuryk_teu": float(at_kz_ports["flow_per_year"].sum()),
         "aktau_crude_t": float(aktau_tankers.loc[aktau_tankers["from"] == "aktau_port", "flow_per_year"].sum()),
@@ -169,6 +172,11 @@ def measures(network: Network, result: Assignment) -> dict[str, float]:
         "rail_rate_xian_duisburg": 2.0 * rail.cost_usd,
         "mc_days": (mc.time_h + mc_wait) / 24.0,
     }
+
+
+def _caspian_traders(network: Network) -> set[str]:
+    """Nodes of the countries whose own trade crosses the Caspian (not China-Europe transit)."""
+    return set(network.nodes.loc[network.nodes["country"].isin(["KZ", "UZ", "TM", "AZ", "GE", "TR"]), "id"])
 
 
 OUTSIDE_PENALTY = 1.0
