@@ -91,6 +91,9 @@ def test_impact_on_the_builtin_network(sanctions):
     ].iloc[0]
     assert 0 < north["after"] < 0.6 * north["before"]
     assert caspian["after"] >= 0.9 * caspian["before"] > 0
+    # every stretch of both runs solved to the per-segment equilibrium, by default
+    for run in (result.baseline, result.disrupted):
+        assert all(0 <= a.equilibrium["relative_gap"] <= 1e-4 for a in run.assignments)
     dep = result.dependency.set_index(["exporter", "transit", "commodity"])
     assert 0 < dep.loc[("CN", "RU", "container"), "share_after"] < dep.loc[("CN", "RU", "container"), "share_before"]
 

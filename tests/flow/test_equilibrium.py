@@ -159,3 +159,22 @@ def test_on_the_builtin_network_a_higher_value_of_time_never_gives_a_slower_rout
         if hours["time_critical"] > hours["standard"] + 1.0 or hours["standard"] > hours["economy"] + 1.0:
             slower[origin] = hours
     assert bool(slower) == (how.get("equilibrium") is False), slower
+
+
+def test_cli_assign_is_at_equilibrium_unless_told_otherwise():
+    """``corridor assign`` reports its gap to equilibrium; ``--no-equilibrium`` solves the LP once."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from corridor.cli import app
+
+    runner = CliRunner()
+    args = ["assign", "--scenario", "sanctions-2022", "--on", "2022-06-01", "--no-save", "--json"]
+    settled = runner.invoke(app, args)
+    assert settled.exit_code == 0, settled.output
+    gap = json.loads(settled.output)["equilibrium"]
+    assert gap["rounds"] > 1 and 0.0 <= gap["relative_gap"] <= GAP_TOLERANCE
+    once = runner.invoke(app, [*args, "--no-equilibrium"])
+    assert once.exit_code == 0, once.output
+    assert json.loads(once.output)["equilibrium"] == {}
