@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pandas as pd
@@ -18,8 +19,15 @@ from corridor.analysis.calibrate import (
 )
 from corridor.cli import app
 from corridor.errors import DataError
-from corridor.flow import load_demand
-from corridor.network import apply_parameters, builtin_dataset_path, load_network, read_parameters
+from corridor.flow import assign, load_demand
+from corridor.network import (
+    apply_parameters,
+    builtin_dataset_path,
+    group_members,
+    load_network,
+    network_on,
+    read_parameters,
+)
 
 GRID = {
     "share_time_critical": [0.02, 0.03],
@@ -98,7 +106,7 @@ def test_validation_reports_fit_and_replay_apart():
     # the 2022 replay keeps the direction of what happened: rail to the EU falls, the Caspian rises
     model = main.set_index(["year", "measure"])["model"]
     assert model[(2022, "rail_west")] < model[(2021, "rail_west")]
-    assert model[(2022, "caspian_teu")] > 1.5 * model[(2021, "caspian_teu")]
+    assert model[(2022, "caspian_teu")] > 1.2 * model[(2021, "caspian_teu")]  # published: 1.33 times
     # each year on its own network: the crossing grew in May 2023 (R88), so 2024 carries more than 2022
     assert model[(2024, "caspian_teu_11m")] * 12 / 11 > model[(2022, "caspian_teu")]
     assert {v for v in table["variant"] if v} == {"sanctions risk 14 days", "sanctions risk 42 days"}
@@ -177,17 +185,30 @@ def test_a_fit_inside_every_band_beats_one_nearer_the_centres():
     assert inside < nearer
 
 
-def test_calibration_can_fit_under_the_equilibrium():
-    """Under the per-segment equilibrium the 2021 boxes across the Caspian fall (the detour of the
-    LP solved once goes), so the same parameters fit worse: the shipped fit holds only without it."""
+def test_the_shipped_fit_holds_under_the_equilibrium_without_the_detour():
+    """The shipped parameters were fitted under the per-segment equilibrium (the default): with them
+    all six 2021 figures land inside their bands, and most of the boxes across the Caspian are
+    Kazakhstan's own trade with Turkey (M1), not Chinese boxes for Central Asia sent round by sea
+    when the Kazakh borders are full (before, about 18,000 of the fit's 22,100); the Urumqi-Almaty
+    road (M4) gives most of those boxes room."""
     net = load_network(calibrated=False)
     shipped = read_parameters(builtin_dataset_path() / "calibration" / "parameters.csv")
+    assert set(shipped["note"].str.split(":").str[0]) == {"corridor calibrate (per-segment equilibrium)"}
     grid = {name: [value] for name, value in zip(shipped["parameter"], shipped["value"], strict=True)}
-    once = calibrate(net, load_demand(net), grid=grid)
-    settled = calibrate(net, load_demand(net), grid=grid, equilibrium=True)
-    assert settled.equilibrium and not once.equilibrium
-    caspian = {fit.equilibrium: fit.table.set_index("measure").loc["caspian_teu", "model"] for fit in (once, settled)}
-    assert caspian[True] < caspian[False] and settled.error > once.error
+    settled = calibrate(net, load_demand(net), grid=grid)
+    fit = settled.table[settled.table["use"] == "fit"]
+    assert settled.equilibrium and len(fit) == 6 and fit["inside"].all()
+    # with room for those boxes, the LP solved once already places 2021 at the equilibrium
+    once = calibrate(net, load_demand(net), grid=grid, equilibrium=False)
+    assert not once.equilibrium and once.error == pytest.approx(settled.error, rel=1e-3)
+    fitted = load_network()
+    flows = assign(network_on(fitted, dt.date(2021, 6, 1)), load_demand(fitted)).flows_by_origin
+    _, crossing = group_members(fitted, "caspian_crossing")
+    across = flows[(flows["commodity"] == "container") & flows["link"].isin(crossing)]
+    by_origin = across.groupby("origin")["flow_per_year"].sum()
+    kazakh_turkish = float(by_origin.get("almaty", 0.0) + by_origin.get("istanbul", 0.0))
+    assert kazakh_turkish > 0.6 * float(by_origin.sum()) > 0
+    assert float(by_origin.get("xian_port", 0.0)) < 10_000
 
 
 def test_every_target_is_sourced_with_a_band_around_it():

@@ -10,7 +10,6 @@ import pytest
 from corridor.analysis import impact, impact_by_duration, replay
 from corridor.analysis.dependency import _decompose
 from corridor.flow import demand_from_frame, load_demand
-from corridor.network import network_on
 from corridor.scenario import Horizon, Scenario, load_scenario
 
 
@@ -80,8 +79,10 @@ def test_impact_on_the_builtin_network(sanctions):
     data = result.to_dict()
     for key in ("delta_cost_usd", "stranded", "bottlenecks", "corridors", "dependency"):
         assert key in data
-    # 2022 replayed with parameters fitted on 2021 alone (calibration/parameters.csv): boxes leave
-    # the northern route, those across the Caspian at least double, and the crossing binds
+    # 2022 replayed with parameters fitted on 2021 alone (calibration/parameters.csv), each segment on
+    # its cheapest open route: boxes leave the northern route; the Caspian keeps its boxes (Kazakhstan's
+    # trade with Turkey, M1), and the slots that Chinese boxes for Central Asia took round by sea
+    # while the Kazakh borders were full go to Europe's boxes, as the sanctions free those borders
     rows = result.corridors.set_index(["group", "commodity"])
     north = rows.loc[("northern_rail", "container")]
     caspian = result.corridors[
@@ -89,7 +90,10 @@ def test_impact_on_the_builtin_network(sanctions):
         & (result.corridors["group"] + ", " + result.corridors["same_as"]).str.contains("caspian_crossing")
     ].iloc[0]
     assert 0 < north["after"] < 0.6 * north["before"]
-    assert caspian["after"] >= 2 * caspian["before"] > 0
+    assert caspian["after"] >= 0.9 * caspian["before"] > 0
+    # every stretch of both runs solved to the per-segment equilibrium, by default
+    for run in (result.baseline, result.disrupted):
+        assert all(0 <= a.equilibrium["relative_gap"] <= 1e-4 for a in run.assignments)
     dep = result.dependency.set_index(["exporter", "transit", "commodity"])
     assert 0 < dep.loc[("CN", "RU", "container"), "share_after"] < dep.loc[("CN", "RU", "container"), "share_before"]
 
@@ -107,7 +111,7 @@ def test_the_disruption_is_apart_from_the_market(sanctions):
     assert sum(parts.values()) == pytest.approx(sanctions.delta_cost_usd, rel=1e-9)
 
 
-def test_bottlenecks_carry_their_rent_ranked_by_its_change(sanctions, eurasia):
+def test_bottlenecks_carry_their_rent_ranked_by_its_change(sanctions):
     table = sanctions.bottlenecks
     assert {"rent_usd", "rent_before_usd", "rent_change_usd", "usd_per_teu", "usd_per_t"} <= set(table.columns)
     assert table["rent_change_usd"].is_monotonic_decreasing
@@ -116,18 +120,19 @@ def test_bottlenecks_carry_their_rent_ranked_by_its_change(sanctions, eurasia):
     )
     top3 = list(dict.fromkeys(table["element"]))[:3]
     assert "caspian_crossing" in top3, top3
-    # a row worth nothing is listed only as a queue past its knee, never for its fill alone
-    crossing = table[(table["element"] == "caspian_crossing") & (table["direction"] == "forward")].iloc[0]
-    # dual x capacity x the days it binds, each stretch at its own dual and on its own day's
-    # capacity: 20,000 TEU a year until the feeders doubled on 1 September 2022, 40,000 after
+    # each segment on its cheapest open route, the sanctions free the Kazakh borders that Europe's
+    # boxes filled: their rents fall most
+    assert table.iloc[-1]["element"] in ("kz_dostyk_aktogay", "bx_hor_altynkol")
+    # a binding row's rent is its dual x capacity x the days it binds, each stretch at its own dual
+    # and on its own day's capacity
+    binding = table[table["rent_usd"] > 0].iloc[0]
     run, expected = sanctions.disrupted, 0.0
-    for result, start, days in zip(run.assignments, run.stretches["start"], run.stretches["days"], strict=True):
+    for result, days in zip(run.assignments, run.stretches["days"], strict=True):
         b = result.bottlenecks
-        row = b[(b["element"] == "caspian_crossing") & (b["direction"] == "forward")]
+        row = b[(b["element"] == binding["element"]) & (b["direction"] == binding["direction"])]
         if len(row):
-            groups = network_on(eurasia, pd.Timestamp(start).date()).groups.set_index("id")
-            expected += float(row["shadow_price_usd"].iloc[0]) * groups.loc["caspian_crossing", "capacity"] * days / 365
-    assert crossing["rent_usd"] == pytest.approx(expected, rel=0.05) and expected > 0
+            expected += float(row["shadow_price_usd"].iloc[0]) * float(row["capacity"].iloc[0]) * days / 365
+    assert binding["rent_usd"] == pytest.approx(expected, rel=0.05) and expected > 0
 
 
 def test_monthly_series_with_directions(sanctions):

@@ -43,7 +43,7 @@ def test_routes_on_a_day_report_its_waits() -> None:
     result = CliRunner().invoke(app, [*args, "--on", "2022-06-01", "--json"])
     assert result.exit_code == 0, result.output
     (route,) = json.loads(result.output)
-    assert route["wait_days"] > 7  # the crossing fills under the sanctions (the replay's own queue)
+    assert route["wait_days"] > 3  # the crossing's queue under the sanctions (the replay's own)
     undated = json.loads(CliRunner().invoke(app, [*args, "--json"]).output)[0]
     assert undated["wait_days"] == 0
     assert route["time_days"] == pytest.approx(undated["time_days"] + route["wait_days"], abs=0.02)

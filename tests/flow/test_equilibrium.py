@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import replace
 
 import numpy as np
@@ -12,6 +13,8 @@ from hypothesis import strategies as st
 
 from corridor.flow import assign, build_assignment, demand_from_frame, load_demand, solve_assignment, solve_priced
 from corridor.flow.equilibrium import GAP_TOLERANCE, wait_terms
+from corridor.network import network_on
+from corridor.scenario import load_scenario
 
 CONGESTION_COLUMNS = ["element", "wait_h_at_half", "max_wait_h", "wait_source", "value_of_time_usd_per_dim_day",
                       "value_of_time_source"]  # fmt: skip
@@ -44,18 +47,21 @@ def boxes(net, rows):
     return demand_from_frame(net, frame)
 
 
-def hours_by_segment(net, result) -> dict[str, float]:
-    """Each segment's mean hours per unit carried: transit and dwell, and waiting in queues."""
+def hours_by_segment(net, result, origin: str | None = None, held: dict[str, float] | None = None) -> dict[str, float]:
+    """Each segment's mean hours per unit carried (from ``origin`` only, if given): transit and
+    dwell, waiting in queues, and the hours a priced risk expects a box held on a link (``held``)."""
     cn = net.compiled
     arc = {(cn.link_ids[cn.arc_link[a]], cn.node_ids[cn.tail[a]], cn.node_ids[cn.head[a]]): a for a in range(cn.n_arcs)}
     waits = {(r.link, r["from"], r.to): float(r.wait_h) for _, r in result.flows.iterrows()}
-    flows = result.flows_by_segment
+    flows, unserved = result.flows_by_segment, result.unserved
+    if origin is not None:
+        flows, unserved = flows[flows["origin"] == origin], unserved[unserved["origin"] == origin]
     out = {}
     for segment, part in flows.groupby("segment"):
         keys = list(zip(part["link"], part["from"], part["to"], strict=True))
-        hours = np.array([cn.time_h[arc[k]] + waits.get(k, 0.0) for k in keys])
+        hours = np.array([cn.time_h[arc[k]] + waits.get(k, 0.0) + (held or {}).get(k[0], 0.0) for k in keys])
         volume = part["flow_per_year"].to_numpy(float)
-        served = result.unserved.loc[result.unserved["segment"] == segment, "served"].sum()
+        served = unserved.loc[unserved["segment"] == segment, "served"].sum()
         out[str(segment)] = float(hours @ volume / served)
     return out
 
@@ -118,8 +124,57 @@ def test_tolls_keep_the_priced_lp_exact(eurasia):
 
 def test_the_assignment_reports_its_gap_to_equilibrium(eurasia):
     """The built-in network's queues (Khorgos, Brest, the Caspian) are weighed by three container
-    segments: solved once, the LP leaves a gap; the rounds close it to the tolerance."""
-    record = assign(eurasia, load_demand(eurasia), equilibrium=True).to_dict()["equilibrium"]
+    segments: by default the assignment is solved to the equilibrium and says how near it came; on
+    the 2022 demand under the sanctions, solved once, the LP leaves a gap the rounds close."""
+    record = assign(eurasia, load_demand(eurasia)).to_dict()["equilibrium"]
+    assert record["rounds"] >= 1
+    assert 0.0 <= record["relative_gap"] <= min(GAP_TOLERANCE, record["first_gap"])
+    assert record["excess_usd"] >= 0.0
+    day = dt.date(2022, 6, 1)
+    sanctions = load_scenario("sanctions-2022", eurasia).on(day)
+    record = assign(network_on(eurasia, day), load_demand(eurasia, year=2022), scenario=sanctions).equilibrium
     assert record["rounds"] > 1
     assert 0.0 <= record["relative_gap"] <= GAP_TOLERANCE < record["first_gap"]
-    assert record["excess_usd"] >= 0.0
+    once = assign(network_on(eurasia, day), load_demand(eurasia, year=2022), scenario=sanctions, equilibrium=False)
+    assert once.equilibrium == {}
+
+
+@pytest.mark.parametrize("how", [{}, {"equilibrium": False}], ids=["default", "once"])
+def test_on_the_builtin_network_a_higher_value_of_time_never_gives_a_slower_route(eurasia, how):
+    """The property on the built-in network as the assignment places demand by default: on 1 June
+    2022 under the sanctions, with the Caspian's queue in play, every origin's time-critical boxes
+    are no slower than its standard ones, and those no slower than its economy ones, the sanctions'
+    expected hold-up at the EU border counted as time (each origin's boxes go one way, east or
+    west, so its segments carry the same mix of destinations). Solved once, the LP weighs a queue
+    at one rate for all and breaks it."""
+    day = dt.date(2022, 6, 1)
+    net = network_on(eurasia, day)
+    sanctions = load_scenario("sanctions-2022", net).on(day)
+    held = {e.target: 24.0 * e.expected_delay_days for e in sanctions.events if getattr(e, "expected_delay_days", 0)}
+    result = assign(net, load_demand(net, year=2022), scenario=sanctions, **how)
+    boxes = result.unserved[result.unserved["commodity"] == "container"]
+    slower = {}
+    for origin in sorted(set(boxes["origin"])):
+        hours = hours_by_segment(net, result, origin, held)
+        if hours["time_critical"] > hours["standard"] + 1.0 or hours["standard"] > hours["economy"] + 1.0:
+            slower[origin] = hours
+    assert bool(slower) == (how.get("equilibrium") is False), slower
+
+
+def test_cli_assign_is_at_equilibrium_unless_told_otherwise():
+    """``corridor assign`` reports its gap to equilibrium; ``--no-equilibrium`` solves the LP once."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from corridor.cli import app
+
+    runner = CliRunner()
+    args = ["assign", "--scenario", "sanctions-2022", "--on", "2022-06-01", "--no-save", "--json"]
+    settled = runner.invoke(app, args)
+    assert settled.exit_code == 0, settled.output
+    gap = json.loads(settled.output)["equilibrium"]
+    assert gap["rounds"] > 1 and 0.0 <= gap["relative_gap"] <= GAP_TOLERANCE
+    once = runner.invoke(app, [*args, "--no-equilibrium"])
+    assert once.exit_code == 0, once.output
+    assert json.loads(once.output)["equilibrium"] == {}

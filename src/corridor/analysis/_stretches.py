@@ -53,6 +53,8 @@ class ReplayCache:
     share one solution. The answers are those of solving every stretch: the same LP, solved
     the same way, gives the same solution.
 
+    Each stretch LP is solved to the per-segment equilibrium (:func:`corridor.flow.solve_model`);
+    ``equilibrium=False`` solves it once, waits priced at the queues' own rates.
     ``reuse=False`` solves every stretch anyway (to check that reuse changes nothing).
     ``solved`` and ``reused`` count the LPs solved and the stretches that took a solution
     already found. Keep one for the runs of one answer: it holds every network it met.
@@ -75,9 +77,15 @@ class ReplayCache:
     """
 
     def __init__(
-        self, *, reuse: bool = True, keep_bases: bool = False, starts: Mapping[tuple[str, dt.date], Any] | None = None
+        self,
+        *,
+        reuse: bool = True,
+        keep_bases: bool = False,
+        starts: Mapping[tuple[str, dt.date], Any] | None = None,
+        equilibrium: bool = True,
     ) -> None:
         self.reuse = reuse
+        self.equilibrium = equilibrium
         self.solved = 0
         self.reused = 0
         self.warm = 0  # LPs started from a basis of ``starts``
@@ -131,7 +139,9 @@ class ReplayCache:
     ) -> _Solved:
         """The stretch LP's answer: solved here, or the one found for the same LP before; ``at``
         (run, first day) names the stretch for warm starts."""
-        key = _lp_key(network, demand, effect, penalty, lp, solver_options) if self.reuse else b""
+        equilibrium = self.equilibrium
+        how = f"{lp}|equilibrium" if equilibrium else lp
+        key = _lp_key(network, demand, effect, penalty, how, solver_options) if self.reuse else b""
         found = self._answers.get(key) if self.reuse else None
         if found is not None:
             self.reused += 1
@@ -145,10 +155,10 @@ class ReplayCache:
             start = None  # another shape (a draw that opens or shuts an arc for good): from scratch
         basis = None
         if plain and (self.keep_bases or start is not None):
-            solution, basis = solve_from(model, start, solver_options=solver_options)
+            solution, basis = solve_from(model, start, solver_options=solver_options, equilibrium=equilibrium)
             self.warm += start is not None
         else:
-            solution = solve_model(model, lp=lp, solver_options=solver_options)
+            solution = solve_model(model, lp=lp, solver_options=solver_options, equilibrium=equilibrium)
         result = read_assignment(model, solution)
         answer = _Solved(result, model.penalty, freight_per_unit(model, solution.x, result), basis)
         self.solved += 1

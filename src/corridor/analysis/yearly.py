@@ -40,10 +40,17 @@ def market_network_on(network: Network, day: dt.date) -> Network:
 
 
 def assign_span(
-    network: Network, demand: Demand, start: dt.date, end: dt.date, *, scenario: Scenario | None = None
+    network: Network,
+    demand: Demand,
+    start: dt.date,
+    end: dt.date,
+    *,
+    scenario: Scenario | None = None,
+    equilibrium: bool = True,
 ) -> Assignment:
     """Demand placed from ``start`` to ``end`` (both included), stretch by stretch on the network
-    and sea market of each stretch's dates, in yearly rates weighted by days.
+    and sea market of each stretch's dates, in yearly rates weighted by days (``equilibrium``:
+    as :func:`corridor.flow.assign`).
 
     Examples
     --------
@@ -54,12 +61,18 @@ def assign_span(
     """
     parts: list[tuple[int, Assignment]] = []
     for first, last in day_pieces(network, start, end):
-        parts.append(((last - first).days + 1, assign(market_network_on(network, first), demand, scenario=scenario)))
+        day = market_network_on(network, first)
+        parts.append(((last - first).days + 1, assign(day, demand, scenario=scenario, equilibrium=equilibrium)))
     return parts[0][1] if len(parts) == 1 else combine_assignments(parts)
 
 
 def assign_year(
-    network: Network, year: int, *, demand: Demand | None = None, scenario: Scenario | None = None
+    network: Network,
+    year: int,
+    *,
+    demand: Demand | None = None,
+    scenario: Scenario | None = None,
+    equilibrium: bool = True,
 ) -> tuple[Assignment, Demand]:
     """The demand of ``year`` (the built-in ``demand-<year>.csv`` unless given) placed over that
     year's networks; returns the assignment and the demand it placed.
@@ -73,4 +86,4 @@ def assign_year(
     """
     start, end = year_span(year)
     placed = load_demand(network, year=year) if demand is None else demand
-    return assign_span(network, placed, start, end, scenario=scenario), placed
+    return assign_span(network, placed, start, end, scenario=scenario, equilibrium=equilibrium), placed

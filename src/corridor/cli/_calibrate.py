@@ -15,9 +15,7 @@ def calibrate(
         False, "--write", help="Write the fitted parameters to the dataset's calibration/parameters.csv."
     ),
     as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
-    equilibrium: bool = typer.Option(
-        False, "--equilibrium", help="Fit under the per-segment equilibrium (as assign --equilibrium places demand)."
-    ),
+    equilibrium: bool = sh.EQUILIBRIUM_OPTION,
     data: Path | None = sh.DATA_OPTION,
 ) -> None:
     """Fit the free parameters (segment shares, rail through charge, Caspian delay) to the 2021 figures."""
@@ -54,6 +52,7 @@ def validate_model(
     seed: int = typer.Option(1, "--seed", help="Random seed of the draws (with --samples)."),
     executor: str = sh.EXECUTOR_OPTION,
     workers: int | None = sh.WORKERS_OPTION,
+    equilibrium: bool = sh.EQUILIBRIUM_OPTION,
 ) -> None:
     """Each published figure beside the model's: 2021 fitted, 2022-2024 replayed year by year without refitting."""
     from corridor.analysis.calibrate import validation_statistics, validation_table
@@ -65,7 +64,7 @@ def validate_model(
         return
     net = sh.load_network_or_exit(data)
     with sh.Progress("replaying the years"):
-        table = sh.guard(lambda: validation_table(net))
+        table = sh.guard(lambda: validation_table(net, equilibrium=equilibrium))
     stats = validation_statistics(table)
     if as_json:
         from corridor.records import json_records

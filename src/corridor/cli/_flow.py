@@ -20,9 +20,7 @@ def assign(
     year: int | None = typer.Option(
         None, "--year", help="That year's demand (2021-2024) over that year's networks, stretch by stretch."
     ),
-    equilibrium: bool = typer.Option(
-        False, "--equilibrium", help="Every segment on its cheapest open route at its own value of time (re-solved)."
-    ),
+    equilibrium: bool = sh.EQUILIBRIUM_OPTION,
     samples: int | None = typer.Option(None, "--samples", help="Draws of the assumptions: ranges and drivers."),
     seed: int = typer.Option(1, "--seed", help="Random seed of the draws (with --samples)."),
     executor: str = sh.EXECUTOR_OPTION,
@@ -57,7 +55,7 @@ def assign(
 
         net = sh.load_network_or_exit(data)
         chosen = None if scenario is None else sh.guard(lambda: load_scenario(scenario, net))
-        result, demand = sh.guard(lambda: assign_year(net, year, scenario=chosen))
+        result, demand = sh.guard(lambda: assign_year(net, year, scenario=chosen, equilibrium=equilibrium))
     else:
         full, demand = sh.network_and_demand(data, demand_file)
         net, _ = sh.network_of_day(full, on, None)
@@ -91,6 +89,7 @@ def impact(
     ),
     plot: Path | None = typer.Option(None, "--plot", help="Write a chart of the series (.png, .svg or .html)."),
     tornado: Path | None = sh.TORNADO_OPTION,
+    equilibrium: bool = sh.EQUILIBRIUM_OPTION,
     as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
     data: Path | None = sh.DATA_OPTION,
     results: Path | None = sh.RESULTS_OPTION,
@@ -99,6 +98,7 @@ def impact(
     """A scenario against the same periods without it: the disruption's cost apart from the market's,
     stranded and deferred cargo, bottlenecks by rent, dependency, and the series per period."""
     from corridor.analysis import impact as run_impact
+    from corridor.analysis.replay import ReplayCache
     from corridor.scenario import load_scenario
 
     if period not in ("day", "week", "month"):
@@ -116,7 +116,8 @@ def impact(
     net, demand = sh.network_and_demand(data, demand_file)
     chosen = sh.guard(lambda: load_scenario(scenario, net))
     under = None if base is None else sh.guard(lambda: load_scenario(base, net))
-    result = sh.guard(lambda: run_impact(net, demand, chosen, base=under, period=period))  # type: ignore[arg-type]
+    cache = ReplayCache(equilibrium=equilibrium)
+    result = sh.guard(lambda: run_impact(net, demand, chosen, base=under, period=period, cache=cache))  # type: ignore[arg-type]
     for line in result.warnings:
         print(f"warning: {line}", file=sys.stderr)
     run_id = sh.keep_run(results, "impact", net, demand, chosen, result) if save else None

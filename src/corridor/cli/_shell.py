@@ -88,6 +88,11 @@ WORKERS_OPTION = typer.Option(None, "--workers", help="Worker processes (default
 TORNADO_OPTION = typer.Option(
     None, "--tornado", help="With --samples: chart what drives the first figure that moves (.png, .svg or .html)."
 )
+EQUILIBRIUM_OPTION = typer.Option(
+    True,
+    "--equilibrium/--no-equilibrium",
+    help="Every shipper segment on its cheapest open route at its own value of time (default), or the LP solved once.",
+)
 YEAR_OPTION = typer.Option(
     None,
     "--year",

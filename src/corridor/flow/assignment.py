@@ -42,7 +42,7 @@ def assign(
     solver_options: Mapping[str, Any] | None = None,
     force_lp: bool = False,
     lp: str = "auto",
-    equilibrium: bool = False,
+    equilibrium: bool = True,
 ) -> Assignment:
     """Place demand on the network at least cost within capacities; say what cannot be carried.
 
@@ -64,11 +64,11 @@ def assign(
     lp
         ``plain``, ``priced`` or ``auto`` (by size; see :func:`corridor.flow.solve_model`).
     equilibrium
-        ``True``: solve again until every segment weighs the queues' waits at its own value of
-        time (a user equilibrium, :mod:`corridor.flow.equilibrium`). ``False`` (default): the LP
-        once, a cost minimum with waits at the queues' rates, which is what the shipped 2021
-        calibration was fitted with (under the equilibrium that fit no longer holds: see the
-        README's "Shippers, queues and the 2021 fit").
+        ``True`` (default): solve again until every segment weighs the queues' waits at its own
+        value of time, so none is on a route dearer at its value of time than an open route with
+        room (a user equilibrium, :mod:`corridor.flow.equilibrium`; ``equilibrium`` in the result
+        gives the measured gap). ``False``: the LP once, a cost minimum with waits priced at the
+        queues' own rates.
 
     Returns
     -------

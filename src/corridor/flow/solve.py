@@ -16,7 +16,7 @@ from corridor.flow.highs import highs_lp, new_highs, status_name
 from corridor.flow.model import LP_METHODS, PRICED_FROM_COLUMNS, AssignmentModel, LPSolution
 from corridor.flow.pricing import solve_priced
 
-__all__ = ["run_to_optimum", "solve_assignment", "solve_model"]
+__all__ = ["highs_solver", "run_to_optimum", "solve_assignment", "solve_model"]
 
 
 def solve_assignment(model: AssignmentModel, *, solver_options: Mapping[str, Any] | None = None) -> LPSolution:
@@ -52,11 +52,23 @@ def run_to_optimum(h: Any) -> LPSolution:
 
 
 def _plain(model: AssignmentModel, solver_options: Mapping[str, Any] | None) -> Callable[[np.ndarray], LPSolution]:
-    """A solver of the whole LP at given column costs; each call after the first changes the costs
-    that changed and restarts from the last basis."""
+    """A solver of the whole LP at given column costs (:func:`highs_solver` without a basis)."""
+    return highs_solver(model, solver_options)[0]
+
+
+def highs_solver(
+    model: AssignmentModel, solver_options: Mapping[str, Any] | None = None, basis: Any = None
+) -> tuple[Callable[[np.ndarray], LPSolution], Any]:
+    """A solver of the whole LP at given column costs, and the HiGHS instance it runs on (to read
+    its basis); the first call starts from ``basis`` (a ``highspy.HighsBasis`` of an LP of the same
+    shape) or from scratch, each later one changes the costs that changed and restarts from the
+    last basis."""
+    import highspy
 
     h = new_highs(solver_options)
     h.passModel(highs_lp(model.cost, model.upper, model.row_lower, model.row_upper, model.matrix))
+    if basis is not None and h.setBasis(basis) != highspy.HighsStatus.kOk:
+        raise SolverError("HiGHS refused the starting basis")
     now = np.asarray(model.cost, dtype=float).copy()
 
     def run(cost: np.ndarray) -> LPSolution:
@@ -66,7 +78,7 @@ def _plain(model: AssignmentModel, solver_options: Mapping[str, Any] | None) -> 
             now[changed] = cost[changed]
         return run_to_optimum(h)
 
-    return run
+    return run, h
 
 
 def solve_model(
@@ -74,15 +86,15 @@ def solve_model(
     *,
     lp: str = "auto",
     solver_options: Mapping[str, Any] | None = None,
-    equilibrium: bool = False,
+    equilibrium: bool = True,
 ) -> LPSolution:
     """Solve the LP whole (``plain``) or through column generation (``priced``, same optimum,
     far less work on a large network); ``auto`` picks by size. See :mod:`corridor.flow.pricing`.
 
-    With ``equilibrium=True`` and queues, the LP is solved again with each segment's waiting tolls
-    until every segment is on its cheapest open routes at its own value of time; by default once,
-    waits at the queues' rates. With the rounds, the solution carries the measured gap
-    (:mod:`corridor.flow.equilibrium`).
+    With queues, the LP is solved again with each segment's waiting tolls until every segment is
+    on its cheapest open routes at its own value of time, and the solution carries the measured
+    gap (:mod:`corridor.flow.equilibrium`); ``equilibrium=False`` solves it once, waits priced at
+    the queues' own rates (a cost minimum, not an equilibrium).
     """
     if lp not in LP_METHODS:
         raise ValueError(f"unknown LP method {lp!r}; expected one of {', '.join(LP_METHODS)}")

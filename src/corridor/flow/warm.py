@@ -24,10 +24,11 @@ from corridor.errors import RequestError, SolverError
 from corridor.flow.assignment import reference_loads
 from corridor.flow.build import build_assignment
 from corridor.flow.demand import Demand
+from corridor.flow.equilibrium import solve_equilibrium
 from corridor.flow.highs import highs_lp, new_highs, status_name
 from corridor.flow.model import LP_METHODS, PRICED_FROM_COLUMNS, AssignmentModel, LPSolution
 from corridor.flow.pricing import PricedLP
-from corridor.flow.solve import run_to_optimum, solve_assignment
+from corridor.flow.solve import highs_solver, solve_assignment
 from corridor.network import Network
 from corridor.scenario import Scenario, scenario_effect
 
@@ -194,22 +195,23 @@ class WarmSolver:
 
 
 def solve_from(
-    model: AssignmentModel, basis: Any = None, *, solver_options: Mapping[str, Any] | None = None
+    model: AssignmentModel,
+    basis: Any = None,
+    *,
+    solver_options: Mapping[str, Any] | None = None,
+    equilibrium: bool = True,
 ) -> tuple[LPSolution, Any]:
     """The whole LP solved with HiGHS from ``basis`` (a ``highspy.HighsBasis`` of an LP of the same
     shape, such as the same stretch before its inputs were drawn), or from scratch without one;
-    returns the solution and its optimal basis, to start the next from.
+    returns the solution and the last optimal basis, to start the next from. With queues and
+    ``equilibrium``, the later rounds of :func:`corridor.flow.equilibrium.solve_equilibrium`
+    restart from the round before.
 
     The answer depends only on the model and the basis given, so a sweep that starts each LP from
     a basis fixed in advance gets the same answers on every executor.
     """
-    import highspy
-
-    h = new_highs(solver_options)
-    h.passModel(highs_lp(model.cost, model.upper, model.row_lower, model.row_upper, model.matrix))
-    if basis is not None and h.setBasis(basis) != highspy.HighsStatus.kOk:
-        raise SolverError("HiGHS refused the starting basis")
-    answer = run_to_optimum(h)
+    solve, h = highs_solver(model, solver_options, basis)
+    answer = solve_equilibrium(model, solve) if equilibrium else solve(model.cost)
     return answer, h.getBasis()
 
 
