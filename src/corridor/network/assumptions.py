@@ -325,7 +325,7 @@ def apply_draw(
             if field == "capacity":
                 _scale_history(tables, network, element, frame.loc[rows, field], float(value))
             frame.loc[rows, field] = float(value)
-    drawn = network.replace(**tables) if tables else network
+    drawn = network.derive(**tables) if tables else network
     if params is not None:
         drawn = apply_parameters(drawn, params)
     if events is not None:

@@ -145,7 +145,7 @@ def apply_parameters(network: Network, parameters: pd.DataFrame) -> Network:
                     )
                     raise DataError([Problem("parameters.csv", message)])
                 tariffs.loc[hit, "usd_per_unit"] = tariffs.loc[hit, "usd_per_unit"].fillna(0.0) + value
-    return network.replace(links=links, tariffs=tariffs, segments=segments)
+    return network.derive(links=links, tariffs=tariffs, segments=segments)
 
 
 def _links_of(network: Network, target: str) -> list[str]:
