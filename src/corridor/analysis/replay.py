@@ -376,12 +376,14 @@ def _by_period(
 ) -> pd.DataFrame:
     """Per reporting period and pair: the stretches' volumes shared out by the days they overlap
     the period; the backlog is what waits at the period's end (interpolated within a stretch)."""
-    frames = []
+    n = len(table)
+    columns: dict[str, list[np.ndarray]] = {"offered": [], "moved": [], "backlog": [], "stranded": []}
+    next_days = []
     for p, (first, last) in enumerate(periods):
-        offered = np.zeros(len(table))
-        moved = np.zeros(len(table))
-        stranded = np.zeros(len(table))
-        backlog = np.zeros(len(table))
+        offered = np.zeros(n)
+        moved = np.zeros(n)
+        stranded = np.zeros(n)
+        backlog = np.zeros(n)
         for stretch, row in zip(stretches, rows, strict=True):
             overlap = (min(last, stretch.end) - max(first, stretch.start)).days + 1
             if overlap <= 0:
@@ -392,23 +394,22 @@ def _by_period(
             stranded += row["stranded"] * share
             if stretch.start <= last <= stretch.end:
                 backlog = row["backlog"] * ((last - stretch.start).days + 1) / stretch.days
-        next_days = (periods[p + 1][1] - periods[p + 1][0]).days + 1 if p + 1 < len(periods) else 0
-        frames.append(
-            pd.DataFrame(
-                {
-                    "period": p,
-                    "origin": table["origin"].to_numpy(),
-                    "destination": table["destination"].to_numpy(),
-                    "commodity": table["commodity"].to_numpy(),
-                    "offered": offered,
-                    "moved": moved,
-                    "backlog": backlog,
-                    "stranded": stranded,
-                    "next_days": next_days,
-                }
-            )
-        )
-    return pd.concat(frames, ignore_index=True)
+        for name, values in (("offered", offered), ("moved", moved), ("backlog", backlog), ("stranded", stranded)):
+            columns[name].append(values)
+        next_days.append((periods[p + 1][1] - periods[p + 1][0]).days + 1 if p + 1 < len(periods) else 0)
+    count = len(
+        periods
+    )  # one frame of every period's rows, in period order (built at once: a frame per period is slow)
+    return pd.DataFrame(
+        {
+            "period": np.repeat(np.arange(count, dtype=np.int64), n),
+            "origin": np.tile(table["origin"].to_numpy(), count),
+            "destination": np.tile(table["destination"].to_numpy(), count),
+            "commodity": np.tile(table["commodity"].to_numpy(), count),
+            **{name: np.concatenate(parts) if parts else np.zeros(0) for name, parts in columns.items()},
+            "next_days": np.repeat(np.asarray(next_days, dtype=np.int64), n),
+        }
+    )
 
 
 def _store(left: np.ndarray, origins: np.ndarray, storage: Mapping[str, float]) -> np.ndarray:
