@@ -24,7 +24,7 @@ from corridor.errors import RequestError, SolverError
 from corridor.flow.assignment import reference_loads
 from corridor.flow.build import build_assignment
 from corridor.flow.demand import Demand
-from corridor.flow.highs import highs_lp, new_highs, status_name
+from corridor.flow.highs import highs_lp, new_highs, pass_lp, status_name
 from corridor.flow.model import LP_METHODS, PRICED_FROM_COLUMNS, AssignmentModel, LPSolution
 from corridor.flow.pricing import PricedLP
 from corridor.flow.solve import run_to_optimum, solve_assignment
@@ -206,7 +206,7 @@ def solve_from(
     import highspy
 
     h = new_highs(solver_options)
-    h.passModel(highs_lp(model.cost, model.upper, model.row_lower, model.row_upper, model.matrix))
+    pass_lp(h, model.cost, model.upper, model.row_lower, model.row_upper, model.matrix)
     if basis is not None and h.setBasis(basis) != highspy.HighsStatus.kOk:
         raise SolverError("HiGHS refused the starting basis")
     answer = run_to_optimum(h)
