@@ -151,6 +151,9 @@ def decompose_paths(
         balance[b] = balance.get(b, 0.0) + f
         balance[a] = balance.get(a, 0.0) - f
     delivered = {n: v for n, v in balance.items() if v > tolerance and n != origin}
+    leaving: dict[Hashable, list[tuple[K, Hashable, Hashable]]] = {}  # the arcs out of each node
+    for key in remaining:
+        leaving.setdefault(key[1], []).append(key)
     paths: list[tuple[list[K], float, Any]] = []
     for _ in range(4 * len(remaining) + 4):
         if sum(delivered.values()) <= tolerance:
@@ -159,7 +162,7 @@ def decompose_paths(
         path: list[tuple[K, Hashable, Hashable]] = []
         seen = {origin}
         while delivered.get(node, 0.0) <= tolerance or node == origin:
-            out = [(f, key) for key, f in remaining.items() if key[1] == node and f > tolerance]
+            out = [(remaining[key], key) for key in leaving.get(node, ()) if remaining[key] > tolerance]
             if not out:
                 break
             _, best = max(out)  # the largest flow; ties by key, as always

@@ -294,6 +294,7 @@ def replay(
     on_day = cache.day_networks(network)
     penalty = oil_penalty(network, scenario)
     oil = _deferral(network, scenario)
+    crude = oil.pairs(demand.table)  # the crude pairs, the same in every stretch
     table = demand.table
     backlog = np.zeros(len(table))
     vot = dict(zip(network.commodities["id"], network.commodities["value_of_time_usd_per_unit_day"], strict=True))
@@ -318,7 +319,6 @@ def replay(
         left = result.unserved["unserved"].to_numpy(float) * scale
         kept = _store(left, table["origin"].to_numpy(), storage)
         cut = (left - kept) * answer.penalty  # USD: the value of what is left behind, pair by pair
-        crude = oil.pairs(table)
         deferred = float(cut[crude].sum()) * (1.0 - oil.lost_share)
         lost_crude = float(cut[crude].sum()) * oil.lost_share
         # deferred output is shipped later and pays its freight then: no saving
