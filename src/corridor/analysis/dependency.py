@@ -152,8 +152,8 @@ def decompose_paths(
         balance[a] = balance.get(a, 0.0) - f
     delivered = {n: v for n, v in balance.items() if v > tolerance and n != origin}
     leaving: dict[Hashable, list[tuple[K, Hashable, Hashable]]] = {}  # the arcs out of each node
-    for key in remaining:
-        leaving.setdefault(key[1], []).append(key)
+    for arc in remaining:
+        leaving.setdefault(arc[1], []).append(arc)
     paths: list[tuple[list[K], float, Any]] = []
     for _ in range(4 * len(remaining) + 4):
         if sum(delivered.values()) <= tolerance:
