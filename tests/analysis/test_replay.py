@@ -132,3 +132,10 @@ def test_bottleneck_rents_sum_each_stretchs_bottlenecks_over_its_days(eurasia):
     )
     got = run.bottleneck_rents()[[*keys, "rent_usd", "days_binding"]]
     pd.testing.assert_frame_equal(got, expected, check_exact=True)
+
+
+def test_a_headline_without_link_flows_is_the_headline_with_them(eurasia):
+    demand, scenario = load_demand(eurasia), load_scenario("sanctions-2022")
+    lean = impact(eurasia, demand, scenario, details=False, cache=ReplayCache(link_flows=False))
+    assert lean.disrupted.assignments[0].flows.empty
+    assert lean.headline() == impact(eurasia, demand, scenario, details=False).headline()

@@ -13,25 +13,27 @@ from corridor.flow.model import Assignment, AssignmentModel, LPSolution
 __all__ = ["BOTTLENECK_COLUMNS", "QUEUE_KNEE", "read_assignment"]
 
 
-def read_assignment(model: AssignmentModel, solution: LPSolution, *, tolerance: float = 1e-6) -> Assignment:
-    """Tables from an LP solution: flows, unserved volume, bottlenecks with their dual values."""
+def read_assignment(
+    model: AssignmentModel, solution: LPSolution, *, tolerance: float = 1e-6, link_flows: bool = True
+) -> Assignment:
+    """Tables from an LP solution: flows, unserved volume, bottlenecks with their dual values.
+
+    ``link_flows=False`` leaves the flows per link (``flows``: their utilisation and waits) empty,
+    for answers that read only the paths, the unserved volume and the bottlenecks (draws of a
+    ranged impact); every other table and figure is the same.
+    """
     cn = model.network.compiled
     x = solution.x
     flow = x[: model.n_flow]
     keep = flow > tolerance
     commodity = model.group_commodity[model.flow_group[keep]]
     arcs = model.flow_arc[keep]
-    per_arc = (
-        pd.DataFrame({"arc": arcs, "c": commodity, "flow_per_year": flow[keep]})
-        .groupby(["arc", "c"], as_index=False)
-        .agg(flow_per_year=("flow_per_year", "sum"))
-    )
     money = model.money if len(model.money) == model.n_flow else model.cost[: model.n_flow]
     transport = float(money @ flow)
     # the time valued: in transit, and waiting (the queues' pieces plus each segment's waiting toll)
     cost = model.cost if solution.cost is None else solution.cost
     time_cost = float((cost[: model.n_flow] - money) @ flow + cost[model.piece_cols] @ x[model.piece_cols])
-    flows = _flow_table(cn, per_arc, model, x)
+    flows = _flow_table(cn, _per_arc(arcs, commodity, flow[keep]), model, x) if link_flows else _no_flows()
     _, group_origin = _group_keys(model)
     by_origin = pd.DataFrame(
         {
@@ -79,6 +81,23 @@ def read_assignment(model: AssignmentModel, solution: LPSolution, *, tolerance: 
             "rows": model.shape[0],
             "columns": model.shape[1],
         },
+    )
+
+
+FLOW_COLUMNS = ["link", "from", "to", "commodity", "flow_per_year", "utilisation", "wait_h"]
+
+
+def _per_arc(arcs: np.ndarray, commodity: np.ndarray, flow: np.ndarray) -> pd.DataFrame:
+    return (
+        pd.DataFrame({"arc": arcs, "c": commodity, "flow_per_year": flow})
+        .groupby(["arc", "c"], as_index=False)
+        .agg(flow_per_year=("flow_per_year", "sum"))
+    )
+
+
+def _no_flows() -> pd.DataFrame:
+    return pd.DataFrame(
+        {c: pd.Series(dtype=float if c in ("flow_per_year", "utilisation", "wait_h") else object) for c in FLOW_COLUMNS}
     )
 
 

@@ -196,10 +196,10 @@ class _DrawSolver:
 
     def figures(self, values: Sequence[float]) -> dict[str, float]:
         if self._starts is None:
-            point = ReplayCache(keep_bases=True)
+            point = ReplayCache(keep_bases=True, link_flows=False)
             self._run([float(v) for v in self.assumptions["value"]], point)
             self._starts = point.bases
-        return self._run(values, ReplayCache(starts=self._starts))
+        return self._run(values, ReplayCache(starts=self._starts, link_flows=False))  # the headline reads no link flows
 
 
 def _solve_draws(state: Any, draws: Sequence[tuple[int, tuple[float, ...]]]) -> list[dict[str, float]]:
