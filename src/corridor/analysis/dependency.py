@@ -61,9 +61,15 @@ def assignment_paths(assignment: Assignment, *, scale: float = 1.0) -> pd.DataFr
         origin, destination (the node where the path delivers), commodity, links (a frozenset of
         link ids), volume.
     """
+    flows = assignment.flows_by_origin
+    arcs = list(zip(flows["link"], flows["from"], flows["to"], flows["flow_per_year"].tolist(), strict=True))
+    # each (origin, commodity)'s arcs in table order, the groups in key order (as a groupby gives them)
+    groups: dict[tuple[Any, Any], list[int]] = {}
+    for i, key in enumerate(zip(flows["origin"], flows["commodity"], strict=True)):
+        groups.setdefault(key, []).append(i)
     rows = []
-    for (origin, commodity), part in assignment.flows_by_origin.groupby(["origin", "commodity"]):
-        for links, rate, end in _decompose(part, str(origin)):
+    for (origin, commodity), members in sorted(groups.items(), key=lambda item: item[0]):
+        for links, rate, end in decompose_paths(str(origin), [arcs[i] for i in members]):
             rows.append({"origin": str(origin), "destination": end, "commodity": str(commodity),
                          "links": frozenset(links), "volume": rate * scale})  # fmt: skip
     return pd.DataFrame(rows, columns=PATH_COLUMNS)
