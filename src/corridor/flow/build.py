@@ -149,7 +149,8 @@ def build_assignment(
     penalty = dict(penalty or {})
     pair_bar, bar_masks = _pair_bars(effect, len(pairs), cn.n_arcs)
     groups = _groups(pairs, pair_bar)
-    group_heading = [int(pairs["h"].iloc[members[0]]) for _, members in groups]
+    heading_of_pair = pairs["h"].to_numpy()
+    group_heading = [int(heading_of_pair[members[0]]) for _, members in groups]
     # per (commodity, heading) and (commodity, segment), [arc] vectors built once for all their groups
     tariffs: dict[tuple[int, int], np.ndarray] = {}
     premiums: dict[tuple[int, int], tuple[np.ndarray, np.ndarray]] = {}

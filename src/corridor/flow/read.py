@@ -96,9 +96,9 @@ def _per_arc(arcs: np.ndarray, commodity: np.ndarray, flow: np.ndarray) -> pd.Da
 
 
 def _no_flows() -> pd.DataFrame:
-    return pd.DataFrame(
-        {c: pd.Series(dtype=float if c in ("flow_per_year", "utilisation", "wait_h") else object) for c in FLOW_COLUMNS}
-    )
+    """An empty flows table, its columns typed (numbers float, text object)."""
+    numbers = ("flow_per_year", "utilisation", "wait_h")
+    return pd.DataFrame({c: np.zeros(0) if c in numbers else np.zeros(0, dtype=object) for c in FLOW_COLUMNS})
 
 
 def _flow_table(cn: Any, flows: pd.DataFrame, model: AssignmentModel, x: np.ndarray) -> pd.DataFrame:
