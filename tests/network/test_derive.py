@@ -68,3 +68,12 @@ def test_rows_left_out_are_checked_across_tables(eurasia: Network) -> None:
     with pytest.raises(DataError) as replaced:
         eurasia.replace(links=links)
     assert str(derived.value) == str(replaced.value)
+
+
+def test_an_unknown_column_is_refused_as_replace_refuses_it(eurasia: Network) -> None:
+    links = eurasia.links.assign(colour="red")
+    with pytest.raises(DataError) as derived:
+        eurasia.derive(links=links)
+    with pytest.raises(DataError) as replaced:
+        eurasia.replace(links=links)
+    assert str(derived.value) == str(replaced.value)

@@ -143,16 +143,17 @@ class Network:
         if unknown:
             raise TypeError(f"unknown tables {sorted(unknown)}; expected some of {', '.join(TABLES)}")
         frames: dict[str, pd.DataFrame] = {}
-        raw: dict[str, tuple[list[dict[str, str]], list[int]]] = {}
+        raw: dict[str, pd.DataFrame] = {}
         for table, own in self.tables().items():
             frame = tables.get(table, own)
             parsed = own if frame is own else as_parsed(frame, own, schema_for(table))
             if parsed is None:
-                schema = schema_for(table)
-                raw[table] = frame_to_rows(frame[[c for c in frame.columns if c in schema.names]])
+                raw[table] = frame
             else:
                 frames[table] = parsed
-        return _build(raw, self.name, frames=frames)
+        if raw:  # parsed from text as replace parses them, unknown columns refused as it refuses them
+            return network_from_frames(name=self.name, **{**self.tables(), **frames, **raw})
+        return _build({}, self.name, frames=frames)
 
     def __repr__(self) -> str:
         return f"<Network {self.name!r}: {len(self.nodes)} nodes, {len(self.links)} links, {len(self.commodities)} commodities>"
