@@ -179,28 +179,31 @@ def _bottlenecks(model: AssignmentModel, solution: LPSolution, tolerance: float)
         with np.errstate(divide="ignore", invalid="ignore"):
             scale = np.where(model.queue_vot_h > 0, model.queue_own_vot_h / model.queue_vot_h, 1.0)
         wait_usd[model.queue_cap] = np.maximum(-solution.row_dual[model.queue_rows], 0.0) * scale
-    table = pd.DataFrame(
+    rent = np.where(shadow > tolerance, shadow * model.cap_limit, 0.0)
+    utilisation = _utilisation(load, model.cap_limit)
+    # binding: worth something (a closed capacity binds nothing: its rent is 0), or a queue past
+    # its knee, where waits climb steeply; only those rows make the table (there are a few)
+    queued = np.zeros(len(model.cap_rows), dtype=bool)
+    queued[model.queue_cap] = True
+    rows = np.flatnonzero((rent > tolerance) | (queued & (utilisation >= QUEUE_KNEE)))
+    pick = rows if len(rows) else np.arange(len(model.cap_rows))  # none: the full table's column types, no rows
+    binding = pd.DataFrame(
         {
-            "element": model.cap_element,
-            "kind": model.cap_kind,
-            "direction": model.cap_direction,
-            "shadow_price_usd": shadow,
-            "dimension": model.cap_dim,
-            "capacity": model.cap_limit,
-            "rent_usd": np.where(shadow > tolerance, shadow * model.cap_limit, 0.0),
+            "element": [model.cap_element[i] for i in pick],
+            "kind": [model.cap_kind[i] for i in pick],
+            "direction": [model.cap_direction[i] for i in pick],
+            "shadow_price_usd": shadow[pick],
+            "dimension": [model.cap_dim[i] for i in pick],
+            "capacity": model.cap_limit[pick],
+            "rent_usd": rent[pick],
             "usd_per_teu": np.nan,
             "usd_per_t": np.nan,
-            "utilisation": _utilisation(load, model.cap_limit),
-            "wait_h": wait_h,
-            "wait_usd": wait_usd,
+            "utilisation": utilisation[pick],
+            "wait_h": wait_h[pick],
+            "wait_usd": wait_usd[pick],
         }
-    )
-    # binding: worth something (a closed capacity binds nothing: its rent is 0), or a queue past
-    # its knee, where waits climb steeply
-    queued = np.zeros(len(table), dtype=bool)
-    queued[model.queue_cap] = True
-    binding = table[(table["rent_usd"] > tolerance) | (queued & (table["utilisation"] >= QUEUE_KNEE))].copy()
-    per_teu, per_t = _dual_per_unit(model, shadow, binding.index.to_numpy())
+    ).iloc[: len(rows)]
+    per_teu, per_t = _dual_per_unit(model, shadow, rows)
     binding["usd_per_teu"], binding["usd_per_t"] = per_teu, per_t
     # by rent, then wait, both falling, ties in row order (as a stable sort of the frame; a few rows,
     # where the frame's sort cost more than reading the solution)
