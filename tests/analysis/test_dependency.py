@@ -6,6 +6,7 @@ import pytest
 
 from corridor import assign, load_demand
 from corridor.analysis import decompose_paths, transit_dependency
+from corridor.analysis.dependency import assignment_paths
 
 
 @pytest.fixture(scope="module")
@@ -37,3 +38,16 @@ def test_paths_split_at_a_fork_and_cancel_cycles():
         (["a", "b"], 2.0, "d"),
         (["a", "c"], 1.0, "e"),
     ]
+
+
+def test_assignment_paths_decompose_each_origin_and_commodity_in_key_order(eurasia):
+    result = assign(eurasia, load_demand(eurasia))
+    expected = [
+        (str(origin), end, str(commodity), frozenset(links), rate * 2.0)
+        for (origin, commodity), part in result.flows_by_origin.groupby(["origin", "commodity"])
+        for links, rate, end in decompose_paths(
+            str(origin), zip(part["link"], part["from"], part["to"], part["flow_per_year"], strict=True)
+        )
+    ]
+    got = assignment_paths(result, scale=2.0)
+    assert list(got.itertuples(index=False, name=None)) == expected

@@ -109,3 +109,33 @@ def test_warm_starts_from_the_bases_of_another_draw_reach_the_same_optimum(tiny)
     assert warm.warm == warm.solved > 0
     assert started.total_cost_usd == pytest.approx(cold.total_cost_usd, rel=1e-9)
     assert started.transport_cost_usd == pytest.approx(cold.transport_cost_usd, rel=1e-9)
+
+
+@pytest.mark.parametrize("name", ["sanctions-2022", "cpc-storm-2022"])
+def test_the_path_table_is_every_stretchs_paths_with_its_stretch(eurasia, name):
+    run = replay(eurasia, load_demand(eurasia), load_scenario(name))
+    found = [p.assign(stretch=s) for s, p in enumerate(run.stretch_paths()) if not p.empty]
+    pd.testing.assert_frame_equal(run.path_table(), pd.concat(found, ignore_index=True), check_exact=True)
+
+
+def test_bottleneck_rents_sum_each_stretchs_bottlenecks_over_its_days(eurasia):
+    run = replay(eurasia, load_demand(eurasia), load_scenario("sanctions-2022"))
+    frames = [
+        r.bottlenecks.assign(days_binding=int(days), rent_usd=r.bottlenecks["rent_usd"] * days / 365.0)
+        for r, days in zip(run.assignments, run.stretches["days"], strict=True)
+        if not r.bottlenecks.empty
+    ]
+    keys = ["element", "kind", "direction", "dimension"]
+    rows = pd.concat(frames, ignore_index=True)
+    expected = rows.groupby(keys, as_index=False).agg(
+        rent_usd=("rent_usd", "sum"), days_binding=("days_binding", "sum")
+    )
+    got = run.bottleneck_rents()[[*keys, "rent_usd", "days_binding"]]
+    pd.testing.assert_frame_equal(got, expected, check_exact=True)
+
+
+def test_a_headline_without_link_flows_is_the_headline_with_them(eurasia):
+    demand, scenario = load_demand(eurasia), load_scenario("sanctions-2022")
+    lean = impact(eurasia, demand, scenario, details=False, cache=ReplayCache(link_flows=False))
+    assert lean.disrupted.assignments[0].flows.empty
+    assert lean.headline() == impact(eurasia, demand, scenario, details=False).headline()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 
 import numpy as np
@@ -85,6 +86,12 @@ def test_the_same_seed_gives_the_same_numbers_on_every_executor(tiny):
         pd.testing.assert_frame_equal(serial.figures, other.figures)
         assert other.ranges() == serial.ranges()
     assert not np.allclose(run("serial", seed=8).draws.to_numpy(), serial.draws.to_numpy())
+
+
+def test_a_serial_ranged_impact_leaves_nothing_frozen(tiny):
+    demand, scenario, table = toy(tiny)
+    impact_ranges(tiny, demand, scenario, samples=3, assumptions=table, options=SweepOptions(seed=2))
+    assert gc.get_freeze_count() == 0
 
 
 def test_bad_requests(tiny):

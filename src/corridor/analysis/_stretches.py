@@ -56,6 +56,8 @@ class ReplayCache:
     Each stretch LP is solved to the per-segment equilibrium (:func:`corridor.flow.solve_model`);
     ``equilibrium=False`` solves it once, waits priced at the queues' own rates.
     ``reuse=False`` solves every stretch anyway (to check that reuse changes nothing).
+    ``link_flows=False`` leaves each stretch's flows per link out (:func:`corridor.flow.read_assignment`),
+    for answers that do not read them (:meth:`corridor.analysis.Impact.headline`, of a draw).
     ``solved`` and ``reused`` count the LPs solved and the stretches that took a solution
     already found. Keep one for the runs of one answer: it holds every network it met.
 
@@ -83,9 +85,11 @@ class ReplayCache:
         keep_bases: bool = False,
         starts: Mapping[tuple[str, dt.date], Any] | None = None,
         equilibrium: bool = True,
+        link_flows: bool = True,
     ) -> None:
         self.reuse = reuse
         self.equilibrium = equilibrium
+        self.link_flows = link_flows
         self.solved = 0
         self.reused = 0
         self.warm = 0  # LPs started from a basis of ``starts``
@@ -159,7 +163,7 @@ class ReplayCache:
             self.warm += start is not None
         else:
             solution = solve_model(model, lp=lp, solver_options=solver_options, equilibrium=equilibrium)
-        result = read_assignment(model, solution)
+        result = read_assignment(model, solution, link_flows=self.link_flows)
         answer = _Solved(result, model.penalty, freight_per_unit(model, solution.x, result), basis)
         self.solved += 1
         if self.keep_bases and at is not None:

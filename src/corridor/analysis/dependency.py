@@ -61,9 +61,15 @@ def assignment_paths(assignment: Assignment, *, scale: float = 1.0) -> pd.DataFr
         origin, destination (the node where the path delivers), commodity, links (a frozenset of
         link ids), volume.
     """
+    flows = assignment.flows_by_origin
+    arcs = list(zip(flows["link"], flows["from"], flows["to"], flows["flow_per_year"].tolist(), strict=True))
+    # each (origin, commodity)'s arcs in table order, the groups in key order (as a groupby gives them)
+    groups: dict[tuple[Any, Any], list[int]] = {}
+    for i, key in enumerate(zip(flows["origin"], flows["commodity"], strict=True)):
+        groups.setdefault(key, []).append(i)
     rows = []
-    for (origin, commodity), part in assignment.flows_by_origin.groupby(["origin", "commodity"]):
-        for links, rate, end in _decompose(part, str(origin)):
+    for (origin, commodity), members in sorted(groups.items(), key=lambda item: item[0]):
+        for links, rate, end in decompose_paths(str(origin), [arcs[i] for i in members]):
             rows.append({"origin": str(origin), "destination": end, "commodity": str(commodity),
                          "links": frozenset(links), "volume": rate * scale})  # fmt: skip
     return pd.DataFrame(rows, columns=PATH_COLUMNS)
@@ -151,6 +157,9 @@ def decompose_paths(
         balance[b] = balance.get(b, 0.0) + f
         balance[a] = balance.get(a, 0.0) - f
     delivered = {n: v for n, v in balance.items() if v > tolerance and n != origin}
+    leaving: dict[Hashable, list[tuple[K, Hashable, Hashable]]] = {}  # the arcs out of each node
+    for arc in remaining:
+        leaving.setdefault(arc[1], []).append(arc)
     paths: list[tuple[list[K], float, Any]] = []
     for _ in range(4 * len(remaining) + 4):
         if sum(delivered.values()) <= tolerance:
@@ -159,7 +168,7 @@ def decompose_paths(
         path: list[tuple[K, Hashable, Hashable]] = []
         seen = {origin}
         while delivered.get(node, 0.0) <= tolerance or node == origin:
-            out = [(f, key) for key, f in remaining.items() if key[1] == node and f > tolerance]
+            out = [(remaining[key], key) for key in leaving.get(node, ()) if remaining[key] > tolerance]
             if not out:
                 break
             _, best = max(out)  # the largest flow; ties by key, as always

@@ -397,10 +397,9 @@ def _corridor_flows(network: Network, run: Replay) -> pd.DataFrame:
         if (member_links := group_members(network, group_id)[1])
     ]
     columns = ["stretch", "group", "commodity", "direction", "volume"]
-    found = [p.assign(stretch=s) for s, p in enumerate(run.stretch_paths()) if not p.empty]
-    if not members or not found:
+    paths = run.path_table()
+    if not members or paths.empty:
         return pd.DataFrame(columns=columns)
-    paths = pd.concat(found, ignore_index=True)
     paths["direction"] = _directions(network, paths["origin"], paths["destination"])
     paths["path"] = np.arange(len(paths))
     by_link = paths[["path"]].assign(link=paths["links"].map(sorted)).explode("link")

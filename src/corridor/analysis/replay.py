@@ -110,16 +110,35 @@ class Replay:
         )
 
     @cached_property
-    def _paths(self) -> tuple[pd.DataFrame, ...]:
-        # stretches that share a solution share its split, scaled to their own days
+    def _splits(self) -> dict[int, pd.DataFrame]:
+        """Each distinct solution's flows split into paths (a year's volume), by its id: stretches
+        that share a solution share its split, scaled to their own days."""
         split: dict[int, pd.DataFrame] = {}
         for result in self.assignments:
             if id(result) not in split:
                 split[id(result)] = assignment_paths(result)
+        return split
+
+    @cached_property
+    def _paths(self) -> tuple[pd.DataFrame, ...]:
+        split = self._splits
         return tuple(
             split[id(result)].assign(volume=split[id(result)]["volume"] * (days / 365.0))
             for result, days in zip(self.assignments, self.stretches["days"], strict=True)
         )
+
+    def path_table(self) -> pd.DataFrame:
+        """:meth:`stretch_paths` in one table, with the ``stretch`` of each path (stretches
+        without paths left out), built without a table per stretch."""
+        split = self._splits
+        found = [(s, split[id(r)], d) for s, (r, d) in enumerate(zip(self.assignments, self.stretches["days"],
+                                                                         strict=True)) if not split[id(r)].empty]  # fmt: skip
+        if not found:
+            return pd.DataFrame(columns=[*PATH_COLUMNS, "stretch"])
+        out, sizes = _stacked([frame for _, frame, _ in found])
+        out["volume"] = out["volume"].to_numpy(float) * np.repeat([d / 365.0 for _, _, d in found], sizes)
+        out["stretch"] = np.repeat(np.array([s for s, _, _ in found], dtype=np.int64), sizes)
+        return out
 
     def stretch_paths(self) -> list[pd.DataFrame]:
         """Each stretch's flows split into paths (origin, destination, commodity, links, volume in
@@ -136,11 +155,8 @@ class Replay:
         over the days it binds), the highest dual (in its own unit, per TEU, per t), the longest
         queue (wait_h) and its highest price (wait_usd, per unit of load a year), days binding."""
         keys = ["element", "kind", "direction", "dimension"]
-        frames = [
-            r.bottlenecks.assign(days_binding=int(days), rent_usd=r.bottlenecks["rent_usd"] * days / 365.0)
-            for r, days in zip(self.assignments, self.stretches["days"], strict=True)
-            if not r.bottlenecks.empty
-        ]
+        found = [(r.bottlenecks, int(d)) for r, d in zip(self.assignments, self.stretches["days"], strict=True)]
+        found = [(frame, d) for frame, d in found if not frame.empty]
         columns = [
             *keys,
             "rent_usd",
@@ -151,9 +167,11 @@ class Replay:
             "wait_usd",
             "days_binding",
         ]
-        if not frames:
+        if not found:
             return pd.DataFrame(columns=columns)
-        rows = pd.concat(frames, ignore_index=True)
+        rows, sizes = _stacked([frame for frame, _ in found])
+        days = np.repeat(np.array([d for _, d in found], dtype=np.int64), sizes)
+        rows = rows.assign(days_binding=days, rent_usd=rows["rent_usd"].to_numpy(float) * days / 365.0)
         return rows.groupby(keys, as_index=False).agg(
             rent_usd=("rent_usd", "sum"),
             shadow_price_usd=("shadow_price_usd", "max"),
@@ -176,6 +194,20 @@ class Replay:
         first, last = int(late.index.min()), int(late.index.max())
         days = self.periods.set_index("period")["days"]
         return float(days.loc[first : last + 1].sum())
+
+
+def _stacked(frames: Sequence[pd.DataFrame]) -> tuple[pd.DataFrame, np.ndarray]:
+    """The stretches' tables one after another (a fresh index), and how many rows each gave;
+    stretches that share a solution share its table: each distinct one is copied once, then taken."""
+    first: dict[int, int] = {}  # where each distinct table starts in ``every``
+    distinct: list[pd.DataFrame] = []
+    for frame in frames:
+        if id(frame) not in first:
+            first[id(frame)] = sum(len(f) for f in distinct)
+            distinct.append(frame)
+    every = pd.concat(distinct, ignore_index=True)
+    rows = np.concatenate([first[id(frame)] + np.arange(len(frame)) for frame in frames])
+    return every.take(rows).reset_index(drop=True), np.array([len(frame) for frame in frames], dtype=np.int64)
 
 
 def _periods(horizon: Horizon, period: Period) -> list[tuple[dt.date, dt.date]]:
@@ -262,6 +294,7 @@ def replay(
     on_day = cache.day_networks(network)
     penalty = oil_penalty(network, scenario)
     oil = _deferral(network, scenario)
+    crude = oil.pairs(demand.table)  # the crude pairs, the same in every stretch
     table = demand.table
     backlog = np.zeros(len(table))
     vot = dict(zip(network.commodities["id"], network.commodities["value_of_time_usd_per_unit_day"], strict=True))
@@ -286,7 +319,6 @@ def replay(
         left = result.unserved["unserved"].to_numpy(float) * scale
         kept = _store(left, table["origin"].to_numpy(), storage)
         cut = (left - kept) * answer.penalty  # USD: the value of what is left behind, pair by pair
-        crude = oil.pairs(table)
         deferred = float(cut[crude].sum()) * (1.0 - oil.lost_share)
         lost_crude = float(cut[crude].sum()) * oil.lost_share
         # deferred output is shipped later and pays its freight then: no saving
@@ -376,12 +408,14 @@ def _by_period(
 ) -> pd.DataFrame:
     """Per reporting period and pair: the stretches' volumes shared out by the days they overlap
     the period; the backlog is what waits at the period's end (interpolated within a stretch)."""
-    frames = []
+    n = len(table)
+    columns: dict[str, list[np.ndarray]] = {"offered": [], "moved": [], "backlog": [], "stranded": []}
+    next_days = []
     for p, (first, last) in enumerate(periods):
-        offered = np.zeros(len(table))
-        moved = np.zeros(len(table))
-        stranded = np.zeros(len(table))
-        backlog = np.zeros(len(table))
+        offered = np.zeros(n)
+        moved = np.zeros(n)
+        stranded = np.zeros(n)
+        backlog = np.zeros(n)
         for stretch, row in zip(stretches, rows, strict=True):
             overlap = (min(last, stretch.end) - max(first, stretch.start)).days + 1
             if overlap <= 0:
@@ -392,23 +426,22 @@ def _by_period(
             stranded += row["stranded"] * share
             if stretch.start <= last <= stretch.end:
                 backlog = row["backlog"] * ((last - stretch.start).days + 1) / stretch.days
-        next_days = (periods[p + 1][1] - periods[p + 1][0]).days + 1 if p + 1 < len(periods) else 0
-        frames.append(
-            pd.DataFrame(
-                {
-                    "period": p,
-                    "origin": table["origin"].to_numpy(),
-                    "destination": table["destination"].to_numpy(),
-                    "commodity": table["commodity"].to_numpy(),
-                    "offered": offered,
-                    "moved": moved,
-                    "backlog": backlog,
-                    "stranded": stranded,
-                    "next_days": next_days,
-                }
-            )
-        )
-    return pd.concat(frames, ignore_index=True)
+        for name, values in (("offered", offered), ("moved", moved), ("backlog", backlog), ("stranded", stranded)):
+            columns[name].append(values)
+        next_days.append((periods[p + 1][1] - periods[p + 1][0]).days + 1 if p + 1 < len(periods) else 0)
+    count = len(
+        periods
+    )  # one frame of every period's rows, in period order (built at once: a frame per period is slow)
+    return pd.DataFrame(
+        {
+            "period": np.repeat(np.arange(count, dtype=np.int64), n),
+            "origin": np.tile(table["origin"].to_numpy(), count),
+            "destination": np.tile(table["destination"].to_numpy(), count),
+            "commodity": np.tile(table["commodity"].to_numpy(), count),
+            **{name: np.concatenate(parts) if parts else np.zeros(0) for name, parts in columns.items()},
+            "next_days": np.repeat(np.asarray(next_days, dtype=np.int64), n),
+        }
+    )
 
 
 def _store(left: np.ndarray, origins: np.ndarray, storage: Mapping[str, float]) -> np.ndarray:

@@ -68,6 +68,26 @@ def _pairs(network: Network, demand: Demand, book: SegmentBook) -> pd.DataFrame:
     return table.reset_index(drop=True)
 
 
+def _pair_parts(network: Network, demand: Demand) -> tuple[SegmentBook, pd.DataFrame, list[list[int]]]:
+    """The segments, the pairs and each pair's delivery nodes: the network's and the demand's
+    alone, so worked out once for every LP built on both (kept with the network, read-only)."""
+
+    def make() -> tuple[Demand, SegmentBook, pd.DataFrame, list[list[int]]]:
+        cn = network.compiled
+        book = segment_book(network)
+        pairs = _pairs(network, demand, book)
+        group_ids = set(network.groups["id"])
+        ends = [
+            [cn.node_index[x] for x in place_nodes(network, "group" if d in group_ids else "node", d)]
+            for d in pairs["destination"]
+        ]
+        return demand, book, pairs, ends
+
+    # the demand is kept with its pairs, so its id names no other demand while the network lives
+    _, book, pairs, ends = network.kept(("assignment_pairs", id(demand)), make)
+    return book, pairs, ends
+
+
 def _premiums(effect: ScenarioEffect | None, c: int, segment: str, n_arcs: int) -> tuple[np.ndarray, np.ndarray]:
     """[arc] share of the goods' value, and days of expected delay, charged per arc passed, for one
     commodity and segment."""
@@ -119,8 +139,7 @@ def build_assignment(
         tariff = effect.cost_usd if effect.tariff_usd is None else effect.tariff_usd
         time_h = effect.time_h
     demand_factor = np.ones(len(demand.table)) if effect is None else effect.demand_factor
-    book = segment_book(network)
-    pairs = _pairs(network, demand, book)
+    book, pairs, ends = _pair_parts(network, demand)
     n = cn.n_nodes
     seg_value = book.table["value_usd_per_unit"].to_numpy(float)
     # a commodity without segments is placed at least tariff cost (see corridor.flow.segments)
@@ -130,7 +149,8 @@ def build_assignment(
     penalty = dict(penalty or {})
     pair_bar, bar_masks = _pair_bars(effect, len(pairs), cn.n_arcs)
     groups = _groups(pairs, pair_bar)
-    group_heading = [int(pairs["h"].iloc[members[0]]) for _, members in groups]
+    heading_of_pair = pairs["h"].to_numpy()
+    group_heading = [int(heading_of_pair[members[0]]) for _, members in groups]
     # per (commodity, heading) and (commodity, segment), [arc] vectors built once for all their groups
     tariffs: dict[tuple[int, int], np.ndarray] = {}
     premiums: dict[tuple[int, int], tuple[np.ndarray, np.ndarray]] = {}
@@ -190,11 +210,6 @@ def build_assignment(
     node_origin_of_group = np.array([o for (_, o, _, _), _ in groups], dtype=np.int64)
     # the other columns, written out (a few per pair): deliveries at its destination node(s),
     # its unserved slack, each in its group's conservation row and its demand row
-    group_ids = set(network.groups["id"])
-    ends = [
-        [cn.node_index[x] for x in place_nodes(network, "group" if d in group_ids else "node", d)]
-        for d in pairs["destination"]
-    ]
     per_pair = np.array([len(e) + 1 for e in ends], dtype=np.int64)
     first = n_flow + np.concatenate([[0], np.cumsum(per_pair)[:-1]]).astype(np.int64)
     unserved_col = first + per_pair - 1

@@ -191,12 +191,20 @@ class AssignmentModel:
     def row_arcs(self, k: int) -> np.ndarray:
         """The arcs whose flow price row ``k`` (a position in :attr:`price_rows`) counts for some
         commodity, on the way in or, for cargo starting at its node, on the way out."""
-        arcs = np.union1d(self.price_arcs[[k]].indices, self.price_arcs_out[[k]].indices)
+        arcs = np.union1d(_row_columns(self.price_arcs, k), _row_columns(self.price_arcs_out, k))
         counted = np.flatnonzero(np.isfinite(self.price_factor[k]))
         # only the row's own arcs are read: a copy of every commodity's [arc] mask per row took
         # most of read_assignment's time at 100,000 nodes
         allowed = self.network.compiled.allowed[np.ix_(counted, arcs)]
         return arcs[allowed.any(axis=0)] if len(arcs) else arcs
+
+
+def _row_columns(matrix: csr_array, k: int) -> np.ndarray:
+    """The columns of row ``k``'s stored entries (read off a CSR matrix's index arrays: slicing
+    out the row as a matrix cost more than the rest of reading a solution)."""
+    if matrix.format != "csr":
+        return np.asarray(matrix[[k]].indices)
+    return np.asarray(matrix.indices[matrix.indptr[k] : matrix.indptr[k + 1]])
 
 
 def _ranges(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:

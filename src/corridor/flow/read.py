@@ -13,25 +13,27 @@ from corridor.flow.model import Assignment, AssignmentModel, LPSolution
 __all__ = ["BOTTLENECK_COLUMNS", "QUEUE_KNEE", "read_assignment"]
 
 
-def read_assignment(model: AssignmentModel, solution: LPSolution, *, tolerance: float = 1e-6) -> Assignment:
-    """Tables from an LP solution: flows, unserved volume, bottlenecks with their dual values."""
+def read_assignment(
+    model: AssignmentModel, solution: LPSolution, *, tolerance: float = 1e-6, link_flows: bool = True
+) -> Assignment:
+    """Tables from an LP solution: flows, unserved volume, bottlenecks with their dual values.
+
+    ``link_flows=False`` leaves the flows per link (``flows``: their utilisation and waits) empty,
+    for answers that read only the paths, the unserved volume and the bottlenecks (draws of a
+    ranged impact); every other table and figure is the same.
+    """
     cn = model.network.compiled
     x = solution.x
     flow = x[: model.n_flow]
     keep = flow > tolerance
     commodity = model.group_commodity[model.flow_group[keep]]
     arcs = model.flow_arc[keep]
-    per_arc = (
-        pd.DataFrame({"arc": arcs, "c": commodity, "flow_per_year": flow[keep]})
-        .groupby(["arc", "c"], as_index=False)
-        .agg(flow_per_year=("flow_per_year", "sum"))
-    )
     money = model.money if len(model.money) == model.n_flow else model.cost[: model.n_flow]
     transport = float(money @ flow)
     # the time valued: in transit, and waiting (the queues' pieces plus each segment's waiting toll)
     cost = model.cost if solution.cost is None else solution.cost
     time_cost = float((cost[: model.n_flow] - money) @ flow + cost[model.piece_cols] @ x[model.piece_cols])
-    flows = _flow_table(cn, per_arc, model, x)
+    flows = _flow_table(cn, _per_arc(arcs, commodity, flow[keep]), model, x) if link_flows else _no_flows()
     _, group_origin = _group_keys(model)
     by_origin = pd.DataFrame(
         {
@@ -80,6 +82,23 @@ def read_assignment(model: AssignmentModel, solution: LPSolution, *, tolerance: 
             "columns": model.shape[1],
         },
     )
+
+
+FLOW_COLUMNS = ["link", "from", "to", "commodity", "flow_per_year", "utilisation", "wait_h"]
+
+
+def _per_arc(arcs: np.ndarray, commodity: np.ndarray, flow: np.ndarray) -> pd.DataFrame:
+    return (
+        pd.DataFrame({"arc": arcs, "c": commodity, "flow_per_year": flow})
+        .groupby(["arc", "c"], as_index=False)
+        .agg(flow_per_year=("flow_per_year", "sum"))
+    )
+
+
+def _no_flows() -> pd.DataFrame:
+    """An empty flows table, its columns typed (numbers float, text object)."""
+    numbers = ("flow_per_year", "utilisation", "wait_h")
+    return pd.DataFrame({c: np.zeros(0) if c in numbers else np.zeros(0, dtype=object) for c in FLOW_COLUMNS})
 
 
 def _flow_table(cn: Any, flows: pd.DataFrame, model: AssignmentModel, x: np.ndarray) -> pd.DataFrame:
@@ -160,30 +179,36 @@ def _bottlenecks(model: AssignmentModel, solution: LPSolution, tolerance: float)
         with np.errstate(divide="ignore", invalid="ignore"):
             scale = np.where(model.queue_vot_h > 0, model.queue_own_vot_h / model.queue_vot_h, 1.0)
         wait_usd[model.queue_cap] = np.maximum(-solution.row_dual[model.queue_rows], 0.0) * scale
-    table = pd.DataFrame(
+    rent = np.where(shadow > tolerance, shadow * model.cap_limit, 0.0)
+    utilisation = _utilisation(load, model.cap_limit)
+    # binding: worth something (a closed capacity binds nothing: its rent is 0), or a queue past
+    # its knee, where waits climb steeply; only those rows make the table (there are a few)
+    queued = np.zeros(len(model.cap_rows), dtype=bool)
+    queued[model.queue_cap] = True
+    rows = np.flatnonzero((rent > tolerance) | (queued & (utilisation >= QUEUE_KNEE)))
+    pick = rows if len(rows) else np.arange(len(model.cap_rows))  # none: the full table's column types, no rows
+    binding = pd.DataFrame(
         {
-            "element": model.cap_element,
-            "kind": model.cap_kind,
-            "direction": model.cap_direction,
-            "shadow_price_usd": shadow,
-            "dimension": model.cap_dim,
-            "capacity": model.cap_limit,
-            "rent_usd": np.where(shadow > tolerance, shadow * model.cap_limit, 0.0),
+            "element": [model.cap_element[i] for i in pick],
+            "kind": [model.cap_kind[i] for i in pick],
+            "direction": [model.cap_direction[i] for i in pick],
+            "shadow_price_usd": shadow[pick],
+            "dimension": [model.cap_dim[i] for i in pick],
+            "capacity": model.cap_limit[pick],
+            "rent_usd": rent[pick],
             "usd_per_teu": np.nan,
             "usd_per_t": np.nan,
-            "utilisation": _utilisation(load, model.cap_limit),
-            "wait_h": wait_h,
-            "wait_usd": wait_usd,
+            "utilisation": utilisation[pick],
+            "wait_h": wait_h[pick],
+            "wait_usd": wait_usd[pick],
         }
-    )
-    # binding: worth something (a closed capacity binds nothing: its rent is 0), or a queue past
-    # its knee, where waits climb steeply
-    queued = np.zeros(len(table), dtype=bool)
-    queued[model.queue_cap] = True
-    binding = table[(table["rent_usd"] > tolerance) | (queued & (table["utilisation"] >= QUEUE_KNEE))].copy()
-    per_teu, per_t = _dual_per_unit(model, shadow, binding.index.to_numpy())
+    ).iloc[: len(rows)]
+    per_teu, per_t = _dual_per_unit(model, shadow, rows)
     binding["usd_per_teu"], binding["usd_per_t"] = per_teu, per_t
-    return binding.sort_values(["rent_usd", "wait_usd"], ascending=False, kind="stable").reset_index(drop=True)
+    # by rent, then wait, both falling, ties in row order (as a stable sort of the frame; a few rows,
+    # where the frame's sort cost more than reading the solution)
+    order = np.lexsort((-binding["wait_usd"].to_numpy(float), -binding["rent_usd"].to_numpy(float)))
+    return binding.iloc[order].reset_index(drop=True)
 
 
 BOTTLENECK_COLUMNS = [

@@ -12,7 +12,7 @@ import numpy as np
 
 from corridor.errors import InfeasibleError, SolverError
 from corridor.flow.equilibrium import solve_equilibrium
-from corridor.flow.highs import highs_lp, new_highs, status_name
+from corridor.flow.highs import new_highs, pass_lp, status_name
 from corridor.flow.model import LP_METHODS, PRICED_FROM_COLUMNS, AssignmentModel, LPSolution
 from corridor.flow.pricing import solve_priced
 
@@ -66,7 +66,7 @@ def highs_solver(
     import highspy
 
     h = new_highs(solver_options)
-    h.passModel(highs_lp(model.cost, model.upper, model.row_lower, model.row_upper, model.matrix))
+    pass_lp(h, model.cost, model.upper, model.row_lower, model.row_upper, model.matrix)
     if basis is not None and h.setBasis(basis) != highspy.HighsStatus.kOk:
         raise SolverError("HiGHS refused the starting basis")
     now = np.asarray(model.cost, dtype=float).copy()

@@ -25,7 +25,7 @@ from corridor.flow.assignment import reference_loads
 from corridor.flow.build import build_assignment
 from corridor.flow.demand import Demand
 from corridor.flow.equilibrium import solve_equilibrium
-from corridor.flow.highs import highs_lp, new_highs, status_name
+from corridor.flow.highs import new_highs, pass_lp, status_name
 from corridor.flow.model import LP_METHODS, PRICED_FROM_COLUMNS, AssignmentModel, LPSolution
 from corridor.flow.pricing import PricedLP
 from corridor.flow.solve import highs_solver, solve_assignment
@@ -83,7 +83,7 @@ class WarmSolver:
             self.baseline = solve_outcome(model, solution.objective, solution.x, keep_flows=True)
         else:
             self.h = new_highs(solver_options)
-            self.h.passModel(highs_lp(model.cost, model.upper, model.row_lower, model.row_upper, model.matrix))
+            pass_lp(self.h, model.cost, model.upper, model.row_lower, model.row_upper, model.matrix)
             self.baseline = self._run(keep_flows=True)
             if "simplex_dual_edge_weight_strategy" not in (solver_options or {}):
                 # a re-solve after a closure takes few pivots: Dantzig pricing saves recomputing the

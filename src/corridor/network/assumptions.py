@@ -325,9 +325,10 @@ def apply_draw(
             if field == "capacity":
                 _scale_history(tables, network, element, frame.loc[rows, field], float(value))
             frame.loc[rows, field] = float(value)
-    drawn = network.replace(**tables) if tables else network
-    if params is not None:
-        drawn = apply_parameters(drawn, params)
+    if params is not None:  # the drawn tables under the calibration, checked once
+        drawn = apply_parameters(network, params, tables=tables)
+    else:
+        drawn = network.derive(**tables) if tables else network
     if events is not None:
         scenario = scenario.model_copy(update={"events": events})
     return drawn, scenario

@@ -180,12 +180,15 @@ def compile_network(network: Network) -> CompiledNetwork:
     factors = commodity_factors(network.commodities)
     com_modes = dict(zip(network.commodities["id"], network.commodities["modes"], strict=True))
     allowed = np.zeros((len(commodities), n_links), dtype=bool)
+    inputs = _cost_inputs(network)
     commodity_index = {c: i for i, c in enumerate(commodities)}
     for i, (mode, listed) in enumerate(zip(links["mode"], links["commodities"], strict=True)):
         for com in allowed_commodities(mode, listed, com_modes):
             allowed[commodity_index[com], i] = True
     cost = (
-        np.vstack([_link_costs(network, com, length) for com in commodities]) if commodities else np.zeros((0, n_links))
+        np.vstack([_link_costs(network, com, length, inputs=inputs) for com in commodities])
+        if commodities
+        else np.zeros((0, n_links))
     )
     cost = np.where(allowed, cost, np.inf)
     arc_cost = cost[:, arc_link]
@@ -193,7 +196,7 @@ def compile_network(network: Network) -> CompiledNetwork:
     if "heading" in network.tariffs.columns:
         for heading in ("westbound", "eastbound"):
             if (network.tariffs["heading"] == heading).any():
-                per_link = np.vstack([_link_costs(network, com, length, heading=heading) for com in commodities])
+                per_link = np.vstack([_link_costs(network, com, length, heading, inputs) for com in commodities])
                 headed_cost[heading] = np.where(allowed, per_link, np.inf)[:, arc_link]
     unit_dim = dict(zip(network.units["id"], network.units["dimension"], strict=True))
     unit_per_year = dict(zip(network.units["id"], network.units["per_year"], strict=True))
@@ -304,49 +307,71 @@ def _transit_hours(network: Network) -> FloatArray:
     return np.where(np.isnan(given), derived, given)
 
 
-def _link_costs(network: Network, commodity: str, length: FloatArray, heading: str = "") -> FloatArray:
+@dataclass(frozen=True)
+class _CostInputs:
+    """What every commodity's and heading's link costs read, taken out of the tables once per compile."""
+
+    tariffs: list[
+        tuple[str, str, str, str, str, float, float]
+    ]  # commodity, mode, country, link, heading, per km, fixed
+    headed: bool  # the tariffs have a heading column
+    links: list[tuple[str, str, tuple[str, ...]]]  # id, mode, countries
+
+
+def _cost_inputs(network: Network) -> _CostInputs:
+    tariffs = network.tariffs
+    headed = "heading" in tariffs.columns
+    columns = [tariffs[c] for c in ("commodity", "mode", "country", "link")]
+    headings = tariffs["heading"] if headed else [""] * len(tariffs)
+    prices = zip(tariffs["usd_per_unit_km"], tariffs["usd_per_unit"], strict=True)
+    rows = [
+        (c, m, k, lk, h, float(km), float(fx))
+        for (c, m, k, lk, h), (km, fx) in zip(zip(*columns, headings, strict=True), prices, strict=True)
+    ]
+    links = network.links
+    return _CostInputs(rows, headed, list(zip(links["id"], links["mode"], links["countries"], strict=True)))
+
+
+def _link_costs(
+    network: Network, commodity: str, length: FloatArray, heading: str = "", inputs: _CostInputs | None = None
+) -> FloatArray:
     """USD per unit of the commodity on each link: link row, else per-country rows, else the mode row
     (with a ``heading``: that heading's rows in place of the same rows without one).
 
     A link's per-country rows are shared by its length: each country's row (a field it leaves
     empty: the mode's) times its share, summed as pandas sums a group (compensated, leaving out
-    unknown values; unknown when none is known). Plain loops over dicts: compiling calls this
-    per commodity and heading, and a replay compiles each dated network.
+    unknown values; unknown when none is known). Plain loops over lists and dicts (``inputs``,
+    taken from the tables once per compile): compiling calls this per commodity and heading, and
+    a replay compiles each dated network.
     """
-    tariffs = network.tariffs[network.tariffs["commodity"] == commodity]
-    if "heading" in tariffs.columns:
-        headed = tariffs[tariffs["heading"] == heading] if heading else tariffs.iloc[0:0]
-        keys = set(zip(headed["mode"], headed["country"], headed["link"], strict=True))
-        plain = tariffs[tariffs["heading"] == ""]
-        kept = [k not in keys for k in zip(plain["mode"], plain["country"], plain["link"], strict=True)]
-        tariffs = pd.concat([plain[kept], headed])
+    inputs = inputs or _cost_inputs(network)
+    tariffs = [row for row in inputs.tariffs if row[0] == commodity]
+    if inputs.headed:
+        headed = [row for row in tariffs if row[4] == heading] if heading else []
+        keys = {row[1:4] for row in headed}
+        tariffs = [row for row in tariffs if row[4] == "" and row[1:4] not in keys] + headed
     own: dict[str, tuple[float, float]] = {}  # link: (per km, fixed)
     rates: dict[tuple[str, str], tuple[float, float]] = {}  # (mode, country or ""): (per km, fixed)
-    for link, mode, country, per_km, fixed in zip(
-        tariffs["link"],
-        tariffs["mode"],
-        tariffs["country"],
-        tariffs["usd_per_unit_km"],
-        tariffs["usd_per_unit"],
-        strict=True,
-    ):
+    for _, mode, country, link, _, per_km, fixed in tariffs:
         if link:
-            own.setdefault(str(link), (float(per_km), float(fixed)))
+            own.setdefault(str(link), (per_km, fixed))
         else:
-            rates.setdefault((str(mode), str(country)), (float(per_km), float(fixed)))
-    links = network.links
-    per_km_sum, fixed_sum = np.full(len(links), np.nan), np.full(len(links), np.nan)
-    for pos, (mode, countries) in enumerate(zip(links["mode"], links["countries"], strict=True)):
-        general = rates.get((str(mode), ""), (np.nan, np.nan))
-        share = 1.0 / max(len(countries), 1)
-        per_km, fixed = [], []
-        for country in countries:
-            specific = rates.get((str(mode), str(country)), (np.nan, np.nan))
-            per_km.append((general[0] if np.isnan(specific[0]) else specific[0]) * share)
-            fixed.append((general[1] if np.isnan(specific[1]) else specific[1]) * share)
-        per_km_sum[pos], fixed_sum[pos] = _group_sum(per_km), _group_sum(fixed)
+            rates.setdefault((str(mode), str(country)), (per_km, fixed))
+    per_km_sum, fixed_sum = np.full(len(inputs.links), np.nan), np.full(len(inputs.links), np.nan)
+    summed: dict[tuple[str, tuple[str, ...]], tuple[float, float]] = {}  # links of one mode and countries cost alike
+    for pos, (_, mode, countries) in enumerate(inputs.links):
+        if (mode, countries) not in summed:
+            general = rates.get((str(mode), ""), (np.nan, np.nan))
+            share = 1.0 / max(len(countries), 1)
+            per_km_list, fixed_list = [], []
+            for country in countries:
+                specific = rates.get((str(mode), str(country)), (np.nan, np.nan))
+                per_km_list.append((general[0] if np.isnan(specific[0]) else specific[0]) * share)
+                fixed_list.append((general[1] if np.isnan(specific[1]) else specific[1]) * share)
+            summed[(mode, countries)] = (_group_sum(per_km_list), _group_sum(fixed_list))
+        per_km_sum[pos], fixed_sum[pos] = summed[(mode, countries)]
     cost = length * per_km_sum + fixed_sum
-    for pos, link in enumerate(links["id"]):
+    for pos, (link, _, _) in enumerate(inputs.links):
         if str(link) in own:
             rate_km, rate_fixed = own[str(link)]
             cost[pos] = length[pos] * rate_km + rate_fixed

@@ -133,7 +133,7 @@ def _built_on(network: Network, iso: str) -> Network:
     tables["tariffs"] = tariffs[(tariffs["link"].astype(str) == "") | tariffs["link"].isin(kept)]
     congestion = network.congestion
     tables["congestion"] = congestion[congestion["element"].isin(kept)]
-    return network.replace(**tables)
+    return network.derive(**tables)
 
 
 def _groups_on(groups: pd.DataFrame, elements: set[str]) -> pd.DataFrame:

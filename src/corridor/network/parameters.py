@@ -17,7 +17,7 @@ values and the calibration can always start again from them:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -88,8 +88,13 @@ def read_parameters(path: str | Path) -> pd.DataFrame:
     return table
 
 
-def apply_parameters(network: Network, parameters: pd.DataFrame) -> Network:
+def apply_parameters(
+    network: Network, parameters: pd.DataFrame, *, tables: Mapping[str, pd.DataFrame] | None = None
+) -> Network:
     """The network with the fitted parameters laid over its published tables (see the module docstring).
+
+    ``tables``: tables of the network replaced first (a draw of its assumptions), the parameters
+    laid over them and the whole checked once (:meth:`Network.derive`).
 
     Examples
     --------
@@ -100,9 +105,10 @@ def apply_parameters(network: Network, parameters: pd.DataFrame) -> Network:
     >>> float(apply_parameters(net, p).links.set_index("id").loc["cs_kuryk_alat_ferry", "dwell_h"]) - before
     24.0
     """
-    links = network.links.copy()
-    tariffs = network.tariffs.copy()
-    segments = network.segments.copy()
+    given = dict(tables or {})
+    links = given.get("links", network.links).copy()
+    tariffs = given.get("tariffs", network.tariffs).copy()
+    segments = given.get("segments", network.segments).copy()
     rows = parameters.to_dict("records")
     shares = [r for r in rows if r["kind"] == "segment_share"]
     bad = [r for r in shares if str(r["target"]) not in SHARE_TARGETS]
@@ -145,7 +151,7 @@ def apply_parameters(network: Network, parameters: pd.DataFrame) -> Network:
                     )
                     raise DataError([Problem("parameters.csv", message)])
                 tariffs.loc[hit, "usd_per_unit"] = tariffs.loc[hit, "usd_per_unit"].fillna(0.0) + value
-    return network.replace(links=links, tariffs=tariffs, segments=segments)
+    return network.derive(**{**given, "links": links, "tariffs": tariffs, "segments": segments})
 
 
 def _links_of(network: Network, target: str) -> list[str]:

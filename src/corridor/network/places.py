@@ -180,7 +180,12 @@ def build_name_index(nodes: pd.DataFrame, groups: pd.DataFrame) -> NameIndex:
 
 
 def group_members(network: Network, group: str) -> tuple[list[str], list[str]]:
-    """Node and link ids of a group, nested groups flattened."""
+    """Node and link ids of a group, nested groups flattened (worked out once per network)."""
+    nodes, links = network.kept(("group_members", group), lambda: _group_members(network, group))
+    return list(nodes), list(links)
+
+
+def _group_members(network: Network, group: str) -> tuple[list[str], list[str]]:
     members = dict(zip(network.groups["id"], network.groups["members"], strict=True))
     node_ids = set(network.nodes["id"])
     nodes: list[str] = []

@@ -8,15 +8,17 @@ Treat a network as immutable: change it with :meth:`Network.replace`, which vali
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
+from typing import Any, TypeVar, cast
 
 import pandas as pd
 
 from corridor.errors import DataError, Problem
+from corridor.network._derive import as_parsed
 from corridor.network.compiled import CompiledNetwork, compile_network
 from corridor.network.places import NameIndex, build_name_index
 from corridor.network.schema import OPTIONAL_TABLES, TABLES, frame_to_rows, parse_rows, read_csv_rows, schema_for
@@ -33,6 +35,7 @@ __all__ = [
 ]
 
 BUILTIN_DATASET = "eurasia"
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, eq=False)
@@ -67,9 +70,29 @@ class Network:
         many of its dated changes have happened by then: each built once."""
         return {}
 
+    @cached_property
+    def _kept(self) -> dict[Hashable, Any]:
+        """What :meth:`kept` has worked out from this network."""
+        return {}
+
+    def kept(self, key: Hashable, make: Callable[[], T]) -> T:
+        """``make()``, worked out once per ``key`` from this network alone and kept with it, for
+        layers above that derive tables from it many times (the assignment's pairs, a group's
+        members). What it returns is shared: treat it as read-only.
+
+        Examples
+        --------
+        >>> net = load_network()
+        >>> net.kept("links", lambda: len(net.links)) == net.kept("links", lambda: -1)
+        True
+        """
+        if key not in self._kept:
+            self._kept[key] = make()
+        return cast(T, self._kept[key])
+
     def __getstate__(self) -> dict[str, object]:
-        """Pickled without the networks of a day built from it (a worker builds its own)."""
-        return {k: v for k, v in self.__dict__.items() if k != "_days"}
+        """Pickled without the networks of a day built from it and what was kept (a worker builds its own)."""
+        return {k: v for k, v in self.__dict__.items() if k not in ("_days", "_kept")}
 
     @cached_property
     def name_index(self) -> NameIndex:
@@ -98,6 +121,39 @@ class Network:
             raise TypeError(f"unknown tables {sorted(unknown)}; expected some of {', '.join(TABLES)}")
         merged = {**self.tables(), **tables}
         return network_from_frames(name=self.name, **merged)
+
+    def derive(self, **tables: pd.DataFrame) -> Network:
+        """:meth:`replace` for tables derived from this network's own (rows left out, numbers
+        changed: a day of its history, a draw of its assumptions): the same network and the same
+        checks, without rendering to text and parsing again the tables that cannot change by it.
+
+        A table is taken as it is when it has this network's columns and types, its text is
+        text the table held already and each number passes its column's checks
+        (:func:`corridor.network._derive.as_parsed`); any other is parsed as :meth:`replace`
+        parses it. The checks across tables run on the whole network as :meth:`replace` runs them.
+
+        Examples
+        --------
+        >>> net = load_network()
+        >>> links = net.links.assign(capacity=net.links["capacity"] * 0.9)
+        >>> net.derive(links=links).links.equals(net.replace(links=links).links)
+        True
+        """
+        unknown = set(tables) - set(TABLES)
+        if unknown:
+            raise TypeError(f"unknown tables {sorted(unknown)}; expected some of {', '.join(TABLES)}")
+        frames: dict[str, pd.DataFrame] = {}
+        raw: dict[str, pd.DataFrame] = {}
+        for table, own in self.tables().items():
+            frame = tables.get(table, own)
+            parsed = own if frame is own else as_parsed(frame, own, schema_for(table))
+            if parsed is None:
+                raw[table] = frame
+            else:
+                frames[table] = parsed
+        if raw:  # parsed from text as replace parses them, unknown columns refused as it refuses them
+            return network_from_frames(name=self.name, **{**self.tables(), **frames, **raw})
+        return _build({}, self.name, frames=frames)
 
     def __repr__(self) -> str:
         return f"<Network {self.name!r}: {len(self.nodes)} nodes, {len(self.links)} links, {len(self.commodities)} commodities>"
@@ -268,17 +324,25 @@ def validate_dataset(path: str | Path) -> list[Problem]:
 
 
 def _build(
-    raw: Mapping[str, tuple[list[dict[str, str]], list[int]]], name: str, problems: list[Problem] | None = None
+    raw: Mapping[str, tuple[list[dict[str, str]], list[int]]],
+    name: str,
+    problems: list[Problem] | None = None,
+    *,
+    frames: Mapping[str, pd.DataFrame] | None = None,
 ) -> Network:
-    """Parse and check every table; ``problems`` already found while reading are reported with the rest."""
+    """Parse and check every table; ``problems`` already found while reading are reported with the
+    rest. ``frames``: tables parsed already (numbered by position, as frames rendered to rows are)."""
     problems = list(problems or [])
-    frames: dict[str, pd.DataFrame] = {}
-    rows: dict[str, list[int]] = {}
+    parsed = dict(frames or {})
+    rows: dict[str, list[int]] = {t: list(range(2, len(f) + 2)) for t, f in parsed.items()}
     for table in TABLES:
+        if table in parsed:
+            continue
         records, numbers = raw[table]
-        frames[table] = parse_rows(records, numbers, schema_for(table), problems)
+        parsed[table] = parse_rows(records, numbers, schema_for(table), problems)
         rows[table] = numbers
-    check_dataset(frames, rows, problems)
+    ordered = {table: parsed[table] for table in TABLES}
+    check_dataset(ordered, rows, problems)
     if problems:
         raise DataError(problems)
-    return Network(name=name, **frames)
+    return Network(name=name, **ordered)

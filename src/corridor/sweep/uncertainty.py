@@ -18,6 +18,7 @@ tornado's ranking, exact for a monotone answer with independent inputs).
 from __future__ import annotations
 
 import functools
+import gc
 import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -196,10 +197,14 @@ class _DrawSolver:
 
     def figures(self, values: Sequence[float]) -> dict[str, float]:
         if self._starts is None:
-            point = ReplayCache(keep_bases=True)
+            point = ReplayCache(keep_bases=True, link_flows=False)
             self._run([float(v) for v in self.assumptions["value"]], point)
             self._starts = point.bases
-        return self._run(values, ReplayCache(starts=self._starts))
+            # what the process holds from here on (the network, its dated and compiled networks,
+            # the bases) lives as long as the sweep: out of the collector's way, a draw's full
+            # collections no longer walk it (about a tenth of a draw); sampled_ranges unfreezes
+            gc.freeze()
+        return self._run(values, ReplayCache(starts=self._starts, link_flows=False))  # the headline reads no link flows
 
 
 def _solve_draws(state: Any, draws: Sequence[tuple[int, tuple[float, ...]]]) -> list[dict[str, float]]:
@@ -294,14 +299,17 @@ def sampled_ranges(
             progress(done[0], samples)
 
     started = time.perf_counter()
-    results = sweep_map(
-        _solve_draws,
-        state_of(rows),
-        items,
-        options=replace(options, progress=None),
-        seconds_each=seconds_each,
-        progress=advance,
-    )
+    try:
+        results = sweep_map(
+            _solve_draws,
+            state_of(rows),
+            items,
+            options=replace(options, progress=None),
+            seconds_each=seconds_each,
+            progress=advance,
+        )
+    finally:
+        gc.unfreeze()  # a serial sweep's state froze in this process (see _DrawSolver.figures)
     logger.info("%d draws of %s in %.1f s on %s", samples, name, time.perf_counter() - started, options.executor)
     figures = _keep_top_bottlenecks(pd.DataFrame(results).fillna(0.0))
     draws = pd.DataFrame(values, columns=list(rows["name"]))
