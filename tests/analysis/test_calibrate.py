@@ -187,10 +187,10 @@ def test_a_fit_inside_every_band_beats_one_nearer_the_centres():
 
 def test_the_shipped_fit_holds_under_the_equilibrium_without_the_detour():
     """The shipped parameters were fitted under the per-segment equilibrium (the default): with them
-    all six 2021 figures land inside their bands, and most of the boxes across the Caspian are
-    Kazakhstan's own trade with Turkey (M1), not Chinese boxes for Central Asia sent round by sea
-    when the Kazakh borders are full (before, about 18,000 of the fit's 22,100); the Urumqi-Almaty
-    road (M4) gives most of those boxes room."""
+    all six 2021 figures land inside their bands, and the boxes across the Caspian are the region's
+    own trade (Kazakhstan's and Uzbekistan's with Turkey, M1; Z3), not Chinese boxes for Central
+    Asia sent round by sea when the Kazakh borders are full (before, about 9,000 of the fit's
+    25,400): Uzbekistan's trade with Turkey fills the crossing's queue that the detour used."""
     net = load_network(calibrated=False)
     shipped = read_parameters(builtin_dataset_path() / "calibration" / "parameters.csv")
     assert set(shipped["note"].str.split(":").str[0]) == {"corridor calibrate (per-segment equilibrium)"}
@@ -198,17 +198,17 @@ def test_the_shipped_fit_holds_under_the_equilibrium_without_the_detour():
     settled = calibrate(net, load_demand(net), grid=grid)
     fit = settled.table[settled.table["use"] == "fit"]
     assert settled.equilibrium and len(fit) == 6 and fit["inside"].all()
-    # with room for those boxes, the LP solved once already places 2021 at the equilibrium
+    # the LP solved once prices the crossing's queue at one value of time and misses the fit
     once = calibrate(net, load_demand(net), grid=grid, equilibrium=False)
-    assert not once.equilibrium and once.error == pytest.approx(settled.error, rel=1e-3)
+    assert not once.equilibrium and once.error > settled.error
     fitted = load_network()
     flows = assign(network_on(fitted, dt.date(2021, 6, 1)), load_demand(fitted)).flows_by_origin
     _, crossing = group_members(fitted, "caspian_crossing")
     across = flows[(flows["commodity"] == "container") & flows["link"].isin(crossing)]
     by_origin = across.groupby("origin")["flow_per_year"].sum()
-    kazakh_turkish = float(by_origin.get("almaty", 0.0) + by_origin.get("istanbul", 0.0))
-    assert kazakh_turkish > 0.6 * float(by_origin.sum()) > 0
-    assert float(by_origin.get("xian_port", 0.0)) < 10_000
+    own = float(sum(by_origin.get(o, 0.0) for o in ("almaty", "istanbul", "tashkent")))
+    assert own > 0.9 * float(by_origin.sum()) > 0
+    assert float(by_origin.get("xian_port", 0.0)) < 1_000
 
 
 def test_every_target_is_sourced_with_a_band_around_it():

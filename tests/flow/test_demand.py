@@ -30,12 +30,13 @@ def test_builtin_baseline(eurasia):
     # Kazakh crude exports in 2021: 67.6 Mt (R98), with the Russian barrels that share the CPC
     # (about 8.2 Mt, R120) and Azerbaijan's crude in BTC (about 26.8 Mt, H4); China-Europe boxes both
     # ways by any mode: about 13.3 + 5.0 million TEU (S73, S74), China-Turkey about 0.66 million (S82),
-    # China-Central Asia by rail 0.25 million, Kazakhstan-Turkey boxes 11,000 + 10,100 TEU (M1)
+    # China-Central Asia by rail 0.25 million, Kazakhstan-Turkey boxes 11,000 + 10,100 TEU (M1),
+    # Kazakhstan-EU boxes 12,900 + 25,200 (Z1) and Uzbekistan-Turkey boxes 6,200 + 15,600 (Z3; Z4)
     crude = demand.table[demand.table["commodity"] == "crude_oil"]
     kazakh = crude[~crude["origin"].isin(["kavkazskaya_ps", "sangachal_terminal"])]
     assert kazakh["quantity_per_year"].sum() == pytest.approx(67.6e6)
     assert demand.total("crude_oil") == pytest.approx(67.6e6 + 8.2e6 + 26.8e6)
-    assert demand.total("container") == pytest.approx(13.3e6 + 5.0e6 + 0.658e6 + 0.25e6 + 21_100)
+    assert demand.total("container") == pytest.approx(13.3e6 + 5.0e6 + 0.658e6 + 0.25e6 + 21_100 + 38_100 + 21_800)
     assert demand.total("coal") == pytest.approx(19e6 + 1.9e6)  # to Russia and Belarus (S75)
     # every row is split among the container segments by their shares, which sum to one
     boxes = demand.table[demand.table["commodity"] == "container"]
