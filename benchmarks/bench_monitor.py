@@ -11,8 +11,13 @@ benchmarks/news/incidents.yaml,
 
 A pair belongs to the development part when both articles are in it (split rule of
 benchmarks/news/README.md, ``split_of`` in benchmarks/news.py), to the test part otherwise; an
-incident likewise. Every test-part score is logged in benchmarks/news/monitor-test-log.md
-(``--part test --log``), whatever it shows.
+incident likewise. ``--part dev`` ingests the development articles alone, so that no test article
+shapes a development score or what ``--explain`` prints (a test article that reports a reopening
+would otherwise end a development incident, and its events would be shown); ``--part test``
+ingests the whole corpus. ``--added BATCH`` scores the incidents a batch of labels opened
+(``added:`` in incidents.yaml) and the pairs with an article of the batch (``batches:``) alone: a
+yardstick no rule was written on. Every test-part score is logged in
+benchmarks/news/monitor-test-log.md (``--part test --log``), whatever it shows.
 
 Throughput (``--throughput N --copies K``): N articles made from the corpus's paragraphs (each a
 new mix, so few are near-copies of another) plus K reposts of each (exact and near copies),
@@ -20,6 +25,7 @@ ingested in one call; prints articles per second and the store's size. The reade
 N distinct ones: copies cost a hash and a MinHash lookup.
 
     python benchmarks/bench_monitor.py --part dev
+    python benchmarks/bench_monitor.py --part dev --added monitor-2
     python benchmarks/bench_monitor.py --throughput 300
     python benchmarks/bench_monitor.py --throughput 1000 --copies 9   # 10,000 articles
 """
@@ -76,33 +82,48 @@ def ratio(hit: int, total: int) -> float:
     return hit / total if total else 1.0
 
 
-def run_monitor(store: Path) -> tuple[list[Any], dict[int, str]]:
-    """Ingest the corpus; the monitor's incidents and article id -> corpus id."""
+def run_monitor(store: Path, part: str = "test") -> tuple[list[Any], dict[int, str]]:
+    """Ingest the corpus (the development articles alone for ``part`` dev); the monitor's
+    incidents and article id -> corpus id."""
     from corridor.news.monitor import articles_in, incidents_on, ingest
 
-    ingest(store, [CORPUS])
-    by_source = {str(h["source"]): cid for cid, h in corpus_articles().items()}
+    heads = corpus_articles()
+    if part == "dev":
+        ingest(store, [CORPUS / f"{cid}.md" for cid, h in heads.items() if split_of(str(h["source"])) == "dev"])
+    else:
+        ingest(store, [CORPUS])
+    by_source = {str(h["source"]): cid for cid, h in heads.items()}
     ids = {int(a["id"]): by_source[str(a["source"])] for a in articles_in(store)}
     return incidents_on(store, on=None), ids
 
 
-def score(part: str, incidents: Sequence[Any], ids: Mapping[int, str]) -> dict[str, Any]:
+def score(part: str, incidents: Sequence[Any], ids: Mapping[int, str], added: str | None = None) -> dict[str, Any]:
     from corridor.news._incidents import ACTION_CLASSES
 
     heads = corpus_articles()
     parts = {cid: split_of(str(h["source"])) for cid, h in heads.items()}
     labels = yaml.safe_load(LABELS.read_text(encoding="utf-8"))
     labelled, covered = labels["incidents"], set(labels["articles"])
+    batch: set[str] = set()
+    if added is not None:
+        batch = set(labels.get("batches", {}).get(added, []))
+        if not batch:
+            raise SystemExit(f"no batch {added!r} in {LABELS.name} (batches: {sorted(labels.get('batches', {}))})")
 
     def in_part(members: Iterable[str]) -> bool:
         dev = all(parts[m] == "dev" for m in members)
         return dev if part == "dev" else not dev
 
+    def scored_pair(pair: tuple[str, str]) -> bool:  # with a batch: the pairs with an article of it
+        return in_part(pair) and (added is None or bool(batch & set(pair)))
+
     predicted_groups = [[ids[a] for a in s.articles if ids[a] in covered] for s in incidents]
-    truth = {p for p in together(i["articles"] for i in labelled) if in_part(p)}
-    found = {p for p in together(predicted_groups) if in_part(p)}
+    truth = {p for p in together(i["articles"] for i in labelled) if scored_pair(p)}
+    found = {p for p in together(predicted_groups) if scored_pair(p)}
     right = 0
     wrong: list[str] = []
+    if added is not None:
+        labelled = [i for i in labelled if i.get("added") == added]
     scored = [i for i in labelled if in_part(i["articles"])]
     for label in scored:
         names = {label["asset"], *label.get("accept", [])}
@@ -119,7 +140,7 @@ def score(part: str, incidents: Sequence[Any], ids: Mapping[int, str]) -> dict[s
             got = "no incident" if best is None else f"{best.asset} {best.start}..{best.end}"
             wrong.append(f"{label['id']}: expected {label.get('start')}..{label.get('end')}, got {got}")
     return {
-        "part": part,
+        "part": part if added is None else f"{part}, batch {added}",
         "pairs_labelled": len(truth),
         "pairs_found": len(found),
         "pairwise_precision": round(ratio(len(truth & found), len(found)), 3),
@@ -244,18 +265,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--explain", action="store_true", help="with --part dev: the events each incident was composed from"
     )
+    parser.add_argument("--added", metavar="BATCH", help="with --part dev: score one batch of labels alone (monitor-2)")
     parser.add_argument("--log", action="store_true", help="append a test-part score to news/monitor-test-log.md")
     parser.add_argument("--note", default="", help="what else the logged score ran with (another reader)")
     parser.add_argument("--copies", type=int, default=1, help="reposts of each mixed article (default 1)")
     args = parser.parse_args(argv)
+    if args.added and args.part != "dev":
+        parser.error("--added scores a batch of development labels (--part dev)")
     if args.explain and args.part != "dev":
         parser.error("--explain shows the development part only (the locked test part prints totals)")
     if args.part:
         with tempfile.TemporaryDirectory() as folder:
-            incidents, ids = run_monitor(Path(folder) / "results.sqlite")
+            incidents, ids = run_monitor(Path(folder) / "results.sqlite", args.part)
             if args.explain and args.part == "dev":
                 explain(Path(folder) / "results.sqlite", incidents, ids)
-        result = score(args.part, incidents, ids)
+        result = score(args.part, incidents, ids, args.added)
         if args.part == "test" and args.log:
             log_test_score(result, args.note)
         print(json.dumps(result, indent=2, ensure_ascii=False))
