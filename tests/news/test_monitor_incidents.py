@@ -84,7 +84,7 @@ def test_a_part_joins_its_whole_only_when_one_cause_hits_both_at_once(relation) 
     assert len(merge_events(week_apart, [], relation, next_id=1)[0]) == 2
 
 
-def test_the_start_is_the_earliest_the_first_reports_give_and_a_later_since_does_not_move_it() -> None:
+def test_the_start_is_the_earliest_on_a_tie_of_first_reports_and_a_later_since_does_not_move_it() -> None:
     reports = [
         event(1, D(2025, 2, 17), "kropotkinskaya_ps", "close", start=D(2025, 2, 17)),  # the day it came out
         event(2, D(2025, 2, 18), "kropotkinskaya_ps", "close", start=D(2025, 2, 16)),  # "in the night to Monday"
@@ -160,3 +160,44 @@ def test_the_reopening_is_dated_by_its_first_reports_or_else_its_latest_announce
     corrected = event(6, D(2025, 10, 3), "bx_brest_malaszewicze", "reopen", start=D(2025, 9, 26), corrects=True)
     state = incident_state(Incident(1, "bx_brest_malaszewicze", "outage", [*events, corrected]), on=None)
     assert (state.end, state.end_basis) == (D(2025, 9, 25), "reopening")
+
+
+def test_one_misread_start_does_not_outvote_the_first_reports() -> None:
+    reports = [
+        event(1, D(2025, 11, 29), "cpc_spm2", "close", start=D(2025, 11, 29)),
+        event(2, D(2025, 11, 29), "cpc_spm2", "close", start=D(2025, 11, 29)),
+        event(3, D(2025, 11, 30), "cpc_spm2", "close", start=D(2025, 11, 25)),  # the attack four days before
+    ]
+    state = incident_state(Incident(1, "cpc_spm2", "outage", reports), on=None)
+    assert (state.start, state.start_basis) == (D(2025, 11, 29), "first reports")
+    # told as begun on the 29th: two later dates ('until 2 December') cannot outvote it
+    misread = [event(a, D(2025, 11, 30), "cpc_spm2", "close", start=D(2025, 12, 2)) for a in (4, 5)]
+    assert incident_state(Incident(1, "cpc_spm2", "outage", [reports[0], *misread]), on=None).start == D(2025, 11, 29)
+
+
+def test_an_article_telling_a_stoppage_and_its_reopening_ends_its_own_stoppage(relation) -> None:
+    storm = [
+        event(1, D(2023, 11, 27), "cpc", "close", fraction=1.0, start=D(2023, 11, 27)),
+        event(2, D(2023, 12, 1), "cpc", "reopen", start=D(2023, 11, 30)),
+        event(2, D(2023, 12, 1), "cpc_spm3", "close", fraction=1.0),  # a mooring out for repair, undated
+    ]
+    incidents, _, _ = merge_events(storm, [], relation, next_id=1)
+    later = [  # 'loading, halted on 22 December by a storm, has resumed' (the reopening told first)
+        event(3, D(2023, 12, 28), "cpc", "reopen"),
+        event(3, D(2023, 12, 28), "cpc", "close", status="ended", fraction=1.0, start=D(2023, 12, 22)),
+    ]
+    incidents, opened, _ = merge_events(later, incidents, relation, next_id=3)
+    assert [sorted({e.article_id for e in i.events}) for i in incidents] == [[1, 2], [2], [3]]
+    assert opened == {3}
+    state = incident_state(incidents[-1], on=None)
+    assert (state.start, state.end, state.end_basis) == (D(2023, 12, 22), D(2023, 12, 27), "reopening")
+
+
+def test_a_reopening_dated_before_an_outage_began_does_not_end_it(relation) -> None:
+    events = [
+        event(1, D(2022, 9, 3), "bosphorus", "close", fraction=1.0, start=D(2022, 9, 3)),
+        event(1, D(2022, 9, 3), "bosphorus", "reopen", status="background", start=D(2022, 9, 2)),  # the last one's
+    ]
+    incidents, _, _ = merge_events(events, [], relation, next_id=1)
+    state = incident_state(incidents[0], on=None)
+    assert (state.start, state.end, state.status) == (D(2022, 9, 3), None, "open")

@@ -1,12 +1,15 @@
 """An incident's state as all its articles tell it (:func:`incident_state`), and the records it is read from.
 
-- the start: the earliest start the first reports state (the articles published within
-  :data:`RESTATED_DAYS` of the first one that dates it, or of the day an announcement gives), so
-  that an article which dates the event before its own publication day wins over one that gives
-  only that day; a date weeks before its article is a stray when another first report dates the
-  event near its own day; a "closed since ..." restated days later does not move the start (it
-  dates an incident no earlier report dated); a later article that says it corrects the date
-  replaces it; background mentions never set it;
+- the start: the start most first reports state (the articles published within
+  :data:`RESTATED_DAYS` of the first one that dates it, or of the day an announcement gives; one
+  vote per article), and on a tie the earliest, so that an article which dates the event before
+  its own publication day wins over one that gives only that day while one article's misread date
+  does not outvote the others; a date weeks before its article is a stray when another first
+  report dates the event near its own day; a date after the first report came out is a misreading
+  when that report tells the outage as already begun (undated, or dated by then); a "closed since
+  ..." restated days later does not move the start (it dates an incident no earlier report
+  dated); a later article that says it corrects the date replaces it; background mentions never
+  set it;
 - the end: the day before a reopening (the date its first reports give, or a correction, as for
   the start; while it is only announced, the latest announcement's: a postponed reopening moves
   it), else the latest article's stated end or stated number of days, counted from its own
@@ -264,20 +267,23 @@ def incident_state(incident: Incident, *, on: dt.date | None) -> IncidentState:
 
 
 def _start(told: Sequence[ArticleEvent]) -> tuple[dt.date | None, str | None]:
-    """The earliest start the first reports state, or the latest correction (see the module docstring).
+    """The start most first reports state (the earliest on a tie), or the latest correction (see
+    the module docstring).
 
     Examples
     --------
-    >>> def said(published, start, corrects=False):
-    ...     return ArticleEvent(1, "a.kz", "ru", published, "cpc", "close", "new", 1.0, start, corrects=corrects)
+    >>> def said(published, start, corrects=False, article=1):
+    ...     return ArticleEvent(article, "a.kz", "ru", published, "cpc", "close", "new", 1.0, start, corrects=corrects)
     >>> D = dt.date
-    >>> _start([said(D(2025, 2, 18), D(2025, 2, 18)), said(D(2025, 2, 18), D(2025, 2, 17))])  # one dates it earlier
+    >>> _start([said(D(2025, 2, 18), D(2025, 2, 18)), said(D(2025, 2, 18), D(2025, 2, 17), article=2)])  # one dates it earlier
     (datetime.date(2025, 2, 17), 'first reports')
     >>> _start([said(D(2025, 2, 18), D(2025, 2, 17)), said(D(2025, 2, 25), D(2025, 2, 14))])  # "since" a week on
     (datetime.date(2025, 2, 17), 'first reports')
     >>> _start([said(D(2025, 2, 18), D(2025, 2, 17)), said(D(2025, 2, 25), D(2025, 2, 16), corrects=True)])
     (datetime.date(2025, 2, 16), 'correction')
     >>> _start([said(D(2025, 2, 18), D(2025, 2, 17)), said(D(2025, 2, 18), D(2024, 11, 2))])  # a stray old date
+    (datetime.date(2025, 2, 17), 'first reports')
+    >>> _start([said(D(2025, 2, 18), D(2025, 2, 17), article=a) for a in (1, 2)] + [said(D(2025, 2, 18), D(2025, 2, 15), article=3)])
     (datetime.date(2025, 2, 17), 'first reports')
     """
     stated = sorted((e for e in told if e.start is not None), key=lambda e: e.published)
@@ -292,8 +298,39 @@ def _start(told: Sequence[ArticleEvent]) -> tuple[dt.date | None, str | None]:
     reports = [e for e in stated if e.published <= first]
     # a date weeks before its article, where another first report dates the event near its own
     # day, is a stray (history, a "read also" line): not a credible start
-    near = [e for e in reports if e.start is not None and e.start >= e.published - dt.timedelta(days=STRAY_START_DAYS)]
-    return min(e.start for e in (near or reports) if e.start is not None), "first reports"
+    near = [e for e in reports if _day(e.start) >= e.published - dt.timedelta(days=STRAY_START_DAYS)]
+    reports = near or reports
+    begun = _begun_by(told)
+    if begun is not None:  # told as begun on that day: a later start is a misread date
+        reports = [e for e in reports if _day(e.start) <= begun] or reports
+    votes: dict[dt.date, set[int]] = {}
+    for e in reports:
+        votes.setdefault(_day(e.start), set()).add(e.article_id)
+    return max(votes, key=lambda day: (len(votes[day]), -day.toordinal())), "first reports"
+
+
+def _begun_by(told: Sequence[ArticleEvent]) -> dt.date | None:
+    """The day the first report came out when it tells the outage as already begun (no date, or a
+    date no later than its own day), else None (the first report announces it).
+
+    Examples
+    --------
+    >>> D = dt.date
+    >>> def said(published, start):
+    ...     return ArticleEvent(1, "a.kz", "ru", published, "cpc", "close", "new", 1.0, start)
+    >>> _begun_by([said(D(2025, 9, 9), D(2025, 9, 12))]), _begun_by([said(D(2025, 9, 9), None)])
+    (None, datetime.date(2025, 9, 9))
+    """
+    if not told:
+        return None
+    day = min(e.published for e in told)
+    first = [e for e in told if e.published == day]
+    return day if any(e.start is None or e.start <= day for e in first) else None
+
+
+def _day(value: dt.date | None) -> dt.date:
+    assert value is not None
+    return value
 
 
 def _asset(events: Sequence[ArticleEvent], incident: Incident) -> str:
