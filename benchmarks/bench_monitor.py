@@ -11,10 +11,12 @@ benchmarks/news/incidents.yaml,
 
 A pair belongs to the development part when both articles are in it (split rule of
 benchmarks/news/README.md, ``split_of`` in benchmarks/news.py), to the test part otherwise; an
-incident likewise. ``--part dev`` ingests the development articles alone, so that no test article
-shapes a development score or what ``--explain`` prints (a test article that reports a reopening
-would otherwise end a development incident, and its events would be shown); ``--part test``
-ingests the whole corpus. ``--added BATCH`` scores the incidents a batch of labels opened
+incident likewise. The monitor reads the articles the labels cover (``articles:`` in
+incidents.yaml), the development ones alone for ``--part dev``: the labels tell each incident as
+those articles tell it, so an article added to the corpus after them (a later report of a
+reopening) cannot make a right start or end wrong, and no test article shapes a development score
+or what ``--explain`` prints. ``--whole-corpus`` reads every article of the corpus instead (how
+scores were taken before 2026-12-07 23:30 UTC). ``--added BATCH`` scores the incidents a batch of labels opened
 (``added:`` in incidents.yaml) and the pairs with an article of the batch (``batches:``) alone: a
 yardstick no rule was written on. Every test-part score is logged in
 benchmarks/news/monitor-test-log.md (``--part test --log``), whatever it shows.
@@ -82,16 +84,15 @@ def ratio(hit: int, total: int) -> float:
     return hit / total if total else 1.0
 
 
-def run_monitor(store: Path, part: str = "test") -> tuple[list[Any], dict[int, str]]:
-    """Ingest the corpus (the development articles alone for ``part`` dev); the monitor's
-    incidents and article id -> corpus id."""
+def run_monitor(store: Path, part: str = "test", *, whole_corpus: bool = False) -> tuple[list[Any], dict[int, str]]:
+    """Ingest the articles the labels cover (the development ones alone for ``part`` dev; every
+    article with ``whole_corpus``); the monitor's incidents and article id -> corpus id."""
     from corridor.news.monitor import articles_in, incidents_on, ingest
 
     heads = corpus_articles()
-    if part == "dev":
-        ingest(store, [CORPUS / f"{cid}.md" for cid, h in heads.items() if split_of(str(h["source"])) == "dev"])
-    else:
-        ingest(store, [CORPUS])
+    covered = set(yaml.safe_load(LABELS.read_text(encoding="utf-8"))["articles"])
+    read = [cid for cid in heads if whole_corpus or cid in covered]
+    ingest(store, [CORPUS / f"{cid}.md" for cid in read if part == "test" or split_of(str(heads[cid]["source"])) == "dev"])
     by_source = {str(h["source"]): cid for cid, h in heads.items()}
     ids = {int(a["id"]): by_source[str(a["source"])] for a in articles_in(store)}
     return incidents_on(store, on=None), ids
@@ -266,6 +267,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--explain", action="store_true", help="with --part dev: the events each incident was composed from"
     )
     parser.add_argument("--added", metavar="BATCH", help="with --part dev: score one batch of labels alone (monitor-2)")
+    parser.add_argument(
+        "--whole-corpus", action="store_true", help="read every corpus article, not only those the labels cover"
+    )
     parser.add_argument("--log", action="store_true", help="append a test-part score to news/monitor-test-log.md")
     parser.add_argument("--note", default="", help="what else the logged score ran with (another reader)")
     parser.add_argument("--copies", type=int, default=1, help="reposts of each mixed article (default 1)")
@@ -276,12 +280,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("--explain shows the development part only (the locked test part prints totals)")
     if args.part:
         with tempfile.TemporaryDirectory() as folder:
-            incidents, ids = run_monitor(Path(folder) / "results.sqlite", args.part)
+            incidents, ids = run_monitor(Path(folder) / "results.sqlite", args.part, whole_corpus=args.whole_corpus)
             if args.explain and args.part == "dev":
                 explain(Path(folder) / "results.sqlite", incidents, ids)
         result = score(args.part, incidents, ids, args.added)
         if args.part == "test" and args.log:
-            log_test_score(result, args.note)
+            log_test_score(result, " ".join(filter(None, ["whole corpus" if args.whole_corpus else "", args.note])))
         print(json.dumps(result, indent=2, ensure_ascii=False))
     if args.throughput:
         print(json.dumps(throughput(args.throughput, args.copies), indent=2))
