@@ -201,3 +201,11 @@ def test_a_reopening_dated_before_an_outage_began_does_not_end_it(relation) -> N
     incidents, _, _ = merge_events(events, [], relation, next_id=1)
     state = incident_state(incidents[0], on=None)
     assert (state.start, state.end, state.status) == (D(2022, 9, 3), None, "open")
+
+
+def test_one_misread_reopening_day_does_not_outvote_the_first_reports() -> None:
+    closed = event(1, D(2023, 11, 27), "cpc", "close", start=D(2023, 11, 27))
+    reopened = [event(a, D(2023, 11, 30), "cpc", "reopen", start=D(2023, 11, 30)) for a in (2, 3)]
+    misread = event(4, D(2023, 12, 1), "cpc", "reopen", start=D(2023, 11, 28))  # the storm warning's day
+    state = incident_state(Incident(1, "cpc", "outage", [closed, *reopened, misread]), on=None)
+    assert (state.end, state.end_basis) == (D(2023, 11, 29), "reopening")

@@ -10,9 +10,9 @@
   ..." restated days later does not move the start (it dates an incident no earlier report
   dated); a later article that says it corrects the date replaces it; background mentions never
   set it;
-- the end: the day before a reopening (the date its first reports give, or a correction, as for
-  the start; while it is only announced, the latest announcement's: a postponed reopening moves
-  it), else the latest article's stated end or stated number of days, counted from its own
+- the end: the day before a reopening (the date most of its first reports give, or a
+  correction, as for the start; while it is only announced, the latest announcement's: a
+  postponed reopening moves it), else the latest article's stated end or stated number of days, counted from its own
   start; a later "until further notice" replaces an earlier stated end;
 - the share lost the latest article gives, the sources that are independent (different outlets;
   copies never reach here), and a confidence that grows with them.
@@ -303,10 +303,28 @@ def _start(told: Sequence[ArticleEvent]) -> tuple[dt.date | None, str | None]:
     begun = _begun_by(told)
     if begun is not None:  # told as begun on that day: a later start is a misread date
         reports = [e for e in reports if _day(e.start) <= begun] or reports
+    return _most_told(reports), "first reports"
+
+
+def _most_told(reports: Sequence[ArticleEvent]) -> dt.date:
+    """The day most of the reports' articles give as the start (one vote per article), the
+    earliest on a tie: one article's misread date does not outvote the others, and of two that
+    disagree the one that dates the event before its own publication day is the more specific.
+
+    Examples
+    --------
+    >>> D = dt.date
+    >>> def said(article, start):
+    ...     return ArticleEvent(article, "a.kz", "ru", D(2025, 11, 30), "cpc", "close", "new", 1.0, start)
+    >>> _most_told([said(1, D(2025, 11, 29)), said(2, D(2025, 11, 29)), said(3, D(2025, 11, 25))])
+    datetime.date(2025, 11, 29)
+    >>> _most_told([said(1, D(2025, 11, 29)), said(2, D(2025, 11, 28))])
+    datetime.date(2025, 11, 28)
+    """
     votes: dict[dt.date, set[int]] = {}
     for e in reports:
         votes.setdefault(_day(e.start), set()).add(e.article_id)
-    return max(votes, key=lambda day: (len(votes[day]), -day.toordinal())), "first reports"
+    return max(votes, key=lambda day: (len(votes[day]), -day.toordinal()))
 
 
 def _begun_by(told: Sequence[ArticleEvent]) -> dt.date | None:
@@ -400,9 +418,9 @@ def _end(
 
 def _reopened(ends: Sequence[ArticleEvent]) -> dt.date:
     """The day of the reopening: the latest an article that says it corrects the date gives, else
-    the earliest the first reports of it give (a reopening reported as done, dated no later than
-    its article), else the latest announced (a postponed reopening moves it), else the day the
-    first article that tells of it came out.
+    the day most of the first reports of it give, the earliest on a tie (a reopening reported as
+    done, dated no later than its article), else the latest announced (a postponed reopening moves
+    it), else the day the first article that tells of it came out.
 
     Examples
     --------
@@ -421,7 +439,7 @@ def _reopened(ends: Sequence[ArticleEvent]) -> dt.date:
     done = [e for e in stated if e.start is not None and e.start <= e.published]
     if done:
         first = done[0].published + dt.timedelta(days=RESTATED_DAYS)
-        return min(e.start for e in done if e.start is not None and e.published <= first)
+        return _most_told([e for e in done if e.published <= first])
     if stated and stated[-1].start is not None:
         return stated[-1].start
     return min(e.published for e in ends)
