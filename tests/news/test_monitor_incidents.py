@@ -209,3 +209,14 @@ def test_one_misread_reopening_day_does_not_outvote_the_first_reports() -> None:
     misread = event(4, D(2023, 12, 1), "cpc", "reopen", start=D(2023, 11, 28))  # the storm warning's day
     state = incident_state(Incident(1, "cpc", "outage", [closed, *reopened, misread]), on=None)
     assert (state.end, state.end_basis) == (D(2023, 11, 29), "reopening")
+
+
+def test_an_outage_told_as_over_on_a_day_ends_the_day_before_without_a_reopening_event() -> None:
+    over = event(1, D(2023, 6, 30), "ge_main_line", "close", status="ended", start=D(2023, 6, 29), end=D(2023, 6, 30),
+                 evidence={"start": "on Thursday", "end": "30 Jun 2023"})  # "suspended on Thursday, resumed 30 Jun"  # fmt: skip
+    state = incident_state(Incident(1, "ge_main_line", "outage", [over]), on=None)
+    assert (state.end, state.end_basis) == (D(2023, 6, 29), "reopening")
+    span = event(2, D(2025, 11, 25), "kz_shu_tashkent", "transit_ban", status="ended", start=D(2025, 11, 22),
+                 end=D(2025, 11, 24), evidence={"start": "from November 22 to 24", "end": "from November 22 to 24"})  # fmt: skip
+    state = incident_state(Incident(2, "kz_shu_tashkent", "ban", [span]), on=None)
+    assert (state.end, state.end_basis) == (D(2025, 11, 24), "stated end")

@@ -24,8 +24,9 @@ incidents is :mod:`corridor.news._incidents`.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 __all__ = [
@@ -223,8 +224,8 @@ def incident_state(incident: Incident, *, on: dt.date | None) -> IncidentState:
     """
     events = sorted(incident.events, key=lambda e: (e.published, e.article_id))
     out = [e for e in events if e.action not in REOPENINGS]
-    ends = [e for e in events if e.action in REOPENINGS]
     told = [e for e in out if e.status in ("new", "ended")]  # background mentions only confirm
+    ends = [e for e in events if e.action in REOPENINGS] + [_reopening(e) for e in told if _ended_on(e)]
     start, start_basis = _start(told)
     fraction, action = _share(told, incident)
     end, basis, open_ended = _end(told, ends, start)
@@ -414,6 +415,38 @@ def _end(
         if any(e.until_further_notice for e in said):
             return None, None, True
     return None, None, False
+
+
+def _ended_on(e: ArticleEvent) -> bool:
+    """Whether an outage told as over gives the day it ended (service resumed 'on 30 June'), not
+    the last day of a stated span ('from 22 to 24 November', 'until 24 November'): that day is a
+    reopening, so the last day out is the day before, whether or not the reader found the
+    reopening's own words.
+
+    Examples
+    --------
+    >>> D = dt.date
+    >>> def over(end_words):
+    ...     return _ended_on(ArticleEvent(1, "a.ge", "en", D(2023, 6, 30), "ge_main_line", "close", "ended", 1.0,
+    ...                      D(2023, 6, 29), D(2023, 6, 30), evidence={"start": "on Thursday", "end": end_words}))
+    >>> over("30 Jun 2023"), over("from 29 to 30 June"), over("until 30 June"), over("по 30 июня")
+    (True, False, False, False)
+    """
+    if e.status != "ended" or e.end is None:
+        return False
+    words = e.evidence.get("end", "")
+    return words != e.evidence.get("start") and not _SPAN_END.search(words)
+
+
+_SPAN_END = re.compile(
+    r"\b(?:to|through|till|until|up\s+to)\b|(?<![а-яё])(?:по|до)(?![а-яё])|\d\s*[-–—]\s*\d", re.IGNORECASE
+)
+"""Words that make a date the last day of a stated span rather than the day an outage ended."""
+
+
+def _reopening(e: ArticleEvent) -> ArticleEvent:
+    """An outage told as over on a day, as the reopening of that day it implies."""
+    return replace(e, action="reopen", start=e.end, end=None, duration_days=None, until_further_notice=False)
 
 
 def _reopened(ends: Sequence[ArticleEvent]) -> dt.date:
