@@ -12,8 +12,9 @@
   set it;
 - the end: the day before a reopening (the date most of its first reports give, or a
   correction, as for the start; while it is only announced, the latest announcement's: a
-  postponed reopening moves it), else the latest article's stated end or stated number of days, counted from its own
-  start; a later "until further notice" replaces an earlier stated end;
+  postponed reopening moves it; an outage an article tells as over on a day, not as a span, was
+  reopened that day), else the latest article's stated end or stated number of days, counted
+  from its own start; a later "until further notice" replaces an earlier stated end;
 - the share lost the latest article gives, the sources that are independent (different outlets;
   copies never reach here), and a confidence that grows with them.
 
