@@ -220,3 +220,11 @@ def test_an_outage_told_as_over_on_a_day_ends_the_day_before_without_a_reopening
                  end=D(2025, 11, 24), evidence={"start": "from November 22 to 24", "end": "from November 22 to 24"})  # fmt: skip
     state = incident_state(Incident(2, "kz_shu_tashkent", "ban", [span]), on=None)
     assert (state.end, state.end_basis) == (D(2025, 11, 24), "stated end")
+
+
+def test_a_reopening_told_as_news_without_a_date_caps_a_later_date() -> None:
+    closed = event(1, D(2023, 11, 27), "cpc", "close", start=D(2023, 11, 27))
+    resumed = event(2, D(2023, 11, 30), "cpc", "reopen")  # "loading has resumed"
+    later = event(3, D(2023, 12, 2), "cpc", "reopen", start=D(2023, 12, 1))  # a misread day, or a later phase
+    state = incident_state(Incident(1, "cpc", "outage", [closed, resumed, later]), on=None)
+    assert (state.end, state.end_basis) == (D(2023, 11, 29), "reopening")

@@ -454,7 +454,9 @@ def _reopened(ends: Sequence[ArticleEvent]) -> dt.date:
     """The day of the reopening: the latest an article that says it corrects the date gives, else
     the day most of the first reports of it give, the earliest on a tie (a reopening reported as
     done, dated no later than its article), else the latest announced (a postponed reopening moves
-    it), else the day the first article that tells of it came out.
+    it), else the day the first article that tells of it came out; never after an article that
+    tells the reopening as news without a date came out (it tells it done by then: 'traffic has
+    resumed').
 
     Examples
     --------
@@ -465,6 +467,8 @@ def _reopened(ends: Sequence[ArticleEvent]) -> dt.date:
     datetime.date(2025, 9, 25)
     >>> _reopened([said(D(2025, 9, 22), D(2025, 9, 25)), said(D(2025, 9, 25), D(2025, 9, 25)), said(D(2025, 10, 2), D(2025, 9, 27))])
     datetime.date(2025, 9, 25)
+    >>> _reopened([said(D(2025, 9, 24), None), said(D(2025, 9, 26), D(2025, 9, 25))])  # 'has reopened' on the 24th
+    datetime.date(2025, 9, 24)
     """
     stated = sorted((e for e in ends if e.start is not None), key=lambda e: e.published)
     corrections = [e.start for e in stated if e.corrects and e.start is not None]
@@ -473,10 +477,13 @@ def _reopened(ends: Sequence[ArticleEvent]) -> dt.date:
     done = [e for e in stated if e.start is not None and e.start <= e.published]
     if done:
         first = done[0].published + dt.timedelta(days=RESTATED_DAYS)
-        return _most_told([e for e in done if e.published <= first])
-    if stated and stated[-1].start is not None:
-        return stated[-1].start
-    return min(e.published for e in ends)
+        day = _most_told([e for e in done if e.published <= first])
+    elif stated and stated[-1].start is not None:
+        day = stated[-1].start
+    else:
+        return min(e.published for e in ends)
+    told_done = [e.published for e in ends if e.start is None and e.status == "new"]
+    return min([day, *told_done])
 
 
 def _evidence(e: ArticleEvent) -> dict[str, Any]:
