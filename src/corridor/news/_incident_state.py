@@ -6,10 +6,9 @@
   its own publication day wins over one that gives only that day while one article's misread date
   does not outvote the others; a date weeks before its article is a stray when another first
   report dates the event near its own day; a date after the first report came out is a misreading
-  when that report tells the outage as already begun (undated, or dated by then); a "closed since
-  ..." restated days later does not move the start (it dates an incident no earlier report
-  dated); a later article that says it corrects the date replaces it; background mentions never
-  set it;
+  when that report dates the outage by then; a "closed since ..." restated days later does not
+  move the start (it dates an incident no earlier report dated); a later article that says it
+  corrects the date replaces it; background mentions never set it;
 - the end: the day before a reopening (the date most of its first reports give, or a
   correction, as for the start; while it is only announced, the latest announcement's: a
   postponed reopening moves it; an outage an article tells as over on a day, not as a span, was
@@ -330,22 +329,23 @@ def _most_told(reports: Sequence[ArticleEvent]) -> dt.date:
 
 
 def _begun_by(told: Sequence[ArticleEvent]) -> dt.date | None:
-    """The day the first report came out when it tells the outage as already begun (no date, or a
-    date no later than its own day), else None (the first report announces it).
+    """The day the first report came out when it dates the outage no later than that day (it tells
+    it as begun), else None (it announces it, or gives no date: an undated first report may be a
+    warning merged by mistake, and does not overrule the dates of the reports after it).
 
     Examples
     --------
     >>> D = dt.date
     >>> def said(published, start):
     ...     return ArticleEvent(1, "a.kz", "ru", published, "cpc", "close", "new", 1.0, start)
-    >>> _begun_by([said(D(2025, 9, 9), D(2025, 9, 12))]), _begun_by([said(D(2025, 9, 9), None)])
-    (None, datetime.date(2025, 9, 9))
+    >>> _begun_by([said(D(2025, 9, 9), D(2025, 9, 8))]), _begun_by([said(D(2025, 9, 9), D(2025, 9, 12))])
+    (datetime.date(2025, 9, 9), None)
     """
     if not told:
         return None
     day = min(e.published for e in told)
     first = [e for e in told if e.published == day]
-    return day if any(e.start is None or e.start <= day for e in first) else None
+    return day if any(e.start is not None and e.start <= day for e in first) else None
 
 
 def _day(value: dt.date | None) -> dt.date:
