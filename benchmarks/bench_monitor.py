@@ -28,6 +28,7 @@ N distinct ones: copies cost a hash and a MinHash lookup.
 
     python benchmarks/bench_monitor.py --part dev
     python benchmarks/bench_monitor.py --part dev --added monitor-2
+    python benchmarks/bench_monitor.py --part dev --robustness      # one article perturbed at a time
     python benchmarks/bench_monitor.py --throughput 300
     python benchmarks/bench_monitor.py --throughput 1000 --copies 9   # 10,000 articles
 """
@@ -92,7 +93,9 @@ def run_monitor(store: Path, part: str = "test", *, whole_corpus: bool = False) 
     heads = corpus_articles()
     covered = set(yaml.safe_load(LABELS.read_text(encoding="utf-8"))["articles"])
     read = [cid for cid in heads if whole_corpus or cid in covered]
-    ingest(store, [CORPUS / f"{cid}.md" for cid in read if part == "test" or split_of(str(heads[cid]["source"])) == "dev"])
+    ingest(
+        store, [CORPUS / f"{cid}.md" for cid in read if part == "test" or split_of(str(heads[cid]["source"])) == "dev"]
+    )
     by_source = {str(h["source"]): cid for cid, h in heads.items()}
     ids = {int(a["id"]): by_source[str(a["source"])] for a in articles_in(store)}
     return incidents_on(store, on=None), ids
@@ -178,6 +181,64 @@ def explain(store: Path, incidents: Sequence[Any], ids: Mapping[int, str]) -> No
                         f"    {ids[e.article_id]}: {e.asset} {e.action} {e.status} start={e.start} end={e.end} "
                         f"days={e.duration_days} ufn={e.until_further_notice} quotes={dict(e.evidence)}"
                     )
+
+
+PERTURBATIONS = ("drop", "earlier", "later", "undated", "no reopening")
+"""What one article of an incident suffers in :func:`robustness`: its events dropped (a merge
+missed), its starts moved 2 days earlier or 3 days later or removed (a misread or missed date),
+its reopening events removed (reopening words not found)."""
+
+
+def robustness(store: Path, incidents: Sequence[Any], ids: Mapping[int, str]) -> dict[str, Any]:
+    """Development part only: for each labelled incident the monitor tells with two or more
+    articles, each article in turn suffers each of :data:`PERTURBATIONS`; the share of the
+    compositions so made whose start and end are still the label's."""
+    import dataclasses
+
+    from corridor.news._incident_state import incident_state
+    from corridor.news._monitor import _load_incidents
+    from corridor.store import connect
+
+    heads = corpus_articles()
+    labels = yaml.safe_load(LABELS.read_text(encoding="utf-8"))
+    with connect(store) as conn:
+        raw = {i.id: i for i in _load_incidents(conn)}
+    right, tried, missed = 0, 0, []
+    for label in labels["incidents"]:
+        if any(split_of(str(heads[a]["source"])) != "dev" for a in label["articles"]):
+            continue
+        names = {label["asset"], *label.get("accept", [])}
+        shared = [
+            (len({ids[a] for a in s.articles} & set(label["articles"])), s) for s in incidents if s.asset in names
+        ]
+        best = max(shared, key=lambda pair: pair[0], default=(0, None))
+        if not best[0] or len(best[1].articles) < 2:
+            continue
+        incident = raw[best[1].id]
+        want = (_day(label.get("start")), _day(label.get("end")))
+        for article in dict.fromkeys(e.article_id for e in incident.events):
+            for how in PERTURBATIONS:
+                events = [_perturbed(e, how) if e.article_id == article else e for e in incident.events]
+                kept = [e for e in events if e is not None]
+                state = incident_state(dataclasses.replace(incident, events=kept), on=None) if kept else None
+                got = (None, None) if state is None else (state.start, state.end)
+                tried += 1
+                right += got == want
+                if got != want:
+                    missed.append(f"{label['id']}: {ids[article]} {how}: {got[0]}..{got[1]}")
+    return {"perturbed": tried, "still_right": right, "share": round(ratio(right, tried), 3), "missed": missed}
+
+
+def _perturbed(event: Any, how: str) -> Any:
+    import dataclasses
+
+    if how == "drop" or (how == "no reopening" and event.action == "reopen"):
+        return None
+    if how in ("earlier", "later", "undated") and event.start is not None and event.action != "reopen":
+        moved = {"earlier": -2, "later": 3}.get(how)
+        start = None if moved is None else event.start + dt.timedelta(days=moved)
+        return dataclasses.replace(event, start=start)
+    return event
 
 
 def log_test_score(result: Mapping[str, Any], note: str = "") -> None:
@@ -266,6 +327,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--explain", action="store_true", help="with --part dev: the events each incident was composed from"
     )
+    parser.add_argument(
+        "--robustness", action="store_true", help="with --part dev: start and end when one article is perturbed"
+    )
     parser.add_argument("--added", metavar="BATCH", help="with --part dev: score one batch of labels alone (monitor-2)")
     parser.add_argument(
         "--whole-corpus", action="store_true", help="read every corpus article, not only those the labels cover"
@@ -276,6 +340,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.added and args.part != "dev":
         parser.error("--added scores a batch of development labels (--part dev)")
+    if args.robustness and args.part != "dev":
+        parser.error("--robustness perturbs the development part only")
     if args.explain and args.part != "dev":
         parser.error("--explain shows the development part only (the locked test part prints totals)")
     if args.part:
@@ -283,6 +349,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             incidents, ids = run_monitor(Path(folder) / "results.sqlite", args.part, whole_corpus=args.whole_corpus)
             if args.explain and args.part == "dev":
                 explain(Path(folder) / "results.sqlite", incidents, ids)
+            if args.robustness and args.part == "dev":
+                print(json.dumps(robustness(Path(folder) / "results.sqlite", incidents, ids), indent=2))
         result = score(args.part, incidents, ids, args.added)
         if args.part == "test" and args.log:
             log_test_score(result, " ".join(filter(None, ["whole corpus" if args.whole_corpus else "", args.note])))
