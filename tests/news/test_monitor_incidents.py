@@ -127,11 +127,13 @@ def test_the_end_comes_from_the_latest_article_that_speaks_of_it() -> None:
     assert (state.end, state.end_basis, state.status) == (D(2024, 1, 20), "stated end", "ended")
 
 
-def test_a_stated_number_of_days_counts_from_the_start_its_article_gives() -> None:
-    shut = event(1, D(2026, 1, 20), "tengiz", "close", start=D(2026, 1, 18))
-    for_ten_days = event(2, D(2026, 1, 21), "tengiz", "close", start=D(2026, 1, 19), duration_days=10)
-    state = incident_state(Incident(1, "tengiz", "outage", [shut, for_ten_days]), on=None)
-    assert (state.start, state.end) == (D(2026, 1, 18), D(2026, 1, 28))
+def test_a_stated_number_of_days_counts_from_the_incidents_start_not_one_articles_misread_one() -> None:
+    shut = [event(a, D(2026, 1, 20), "tengiz", "close", start=D(2026, 1, 18)) for a in (1, 2)]
+    for_ten_days = event(3, D(2026, 1, 21), "tengiz", "close", start=D(2026, 1, 19), duration_days=10)
+    state = incident_state(Incident(1, "tengiz", "outage", [*shut, for_ten_days]), on=None)
+    assert (state.start, state.end) == (D(2026, 1, 18), D(2026, 1, 27))  # 18 January and nine days more
+    undated = event(4, D(2026, 1, 21), "tengiz", "close", duration_days=10)  # no start anywhere: from its day
+    assert incident_state(Incident(2, "tengiz", "outage", [undated]), on=None).end == D(2026, 1, 30)
 
 
 def test_an_announced_closure_is_dated_by_the_reports_of_its_day() -> None:

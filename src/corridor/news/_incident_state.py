@@ -13,7 +13,9 @@
   correction, as for the start; while it is only announced, the latest announcement's: a
   postponed reopening moves it; an outage an article tells as over on a day, not as a span, was
   reopened that day), else the latest article's stated end or stated number of days, counted
-  from its own start; a later "until further notice" replaces an earlier stated end;
+  from the incident's start (the one most first reports give: one article's misread start does
+  not move the end), else from the article's own; a later "until further notice" replaces an
+  earlier stated end;
 - the share lost the latest article gives, the sources that are independent (different outlets;
   copies never reach here), and a confidence that grows with them.
 
@@ -386,8 +388,8 @@ def _end(
     told: Sequence[ArticleEvent], ends: Sequence[ArticleEvent], start: dt.date | None
 ) -> tuple[dt.date | None, str | None, bool]:
     """The last day out: the day before a reopening, else what the latest article that says
-    anything of the end says: a stated end, a number of days (from its own start, else the
-    incident's, else its publication) or "until further notice" (no end).
+    anything of the end says: a stated end, a number of days (from the incident's start, else its
+    own, else its publication) or "until further notice" (no end).
 
     Examples
     --------
@@ -411,7 +413,7 @@ def _end(
                 return e.end, "stated end", False
         for e in said:
             if e.duration_days is not None:
-                first = e.start or start or e.published
+                first = start or e.start or e.published
                 return first + dt.timedelta(days=int(e.duration_days) - 1), "stated duration", False
         if any(e.until_further_notice for e in said):
             return None, None, True
