@@ -11,8 +11,15 @@ benchmarks/news/incidents.yaml,
 
 A pair belongs to the development part when both articles are in it (split rule of
 benchmarks/news/README.md, ``split_of`` in benchmarks/news.py), to the test part otherwise; an
-incident likewise. Every test-part score is logged in benchmarks/news/monitor-test-log.md
-(``--part test --log``), whatever it shows.
+incident likewise. The monitor reads the articles the labels cover (``articles:`` in
+incidents.yaml), the development ones alone for ``--part dev``: the labels tell each incident as
+those articles tell it, so an article added to the corpus after them (a later report of a
+reopening) cannot make a right start or end wrong, and no test article shapes a development score
+or what ``--explain`` prints. ``--whole-corpus`` reads every article of the corpus instead (how
+scores were taken before 2026-12-07 23:30 UTC). ``--added BATCH`` scores the incidents a batch of labels opened
+(``added:`` in incidents.yaml) and the pairs with an article of the batch (``batches:``) alone: a
+yardstick no rule was written on. Every test-part score is logged in
+benchmarks/news/monitor-test-log.md (``--part test --log``), whatever it shows.
 
 Throughput (``--throughput N --copies K``): N articles made from the corpus's paragraphs (each a
 new mix, so few are near-copies of another) plus K reposts of each (exact and near copies),
@@ -20,6 +27,8 @@ ingested in one call; prints articles per second and the store's size. The reade
 N distinct ones: copies cost a hash and a MinHash lookup.
 
     python benchmarks/bench_monitor.py --part dev
+    python benchmarks/bench_monitor.py --part dev --added monitor-2
+    python benchmarks/bench_monitor.py --part dev --robustness      # one article perturbed at a time
     python benchmarks/bench_monitor.py --throughput 300
     python benchmarks/bench_monitor.py --throughput 1000 --copies 9   # 10,000 articles
 """
@@ -76,33 +85,49 @@ def ratio(hit: int, total: int) -> float:
     return hit / total if total else 1.0
 
 
-def run_monitor(store: Path) -> tuple[list[Any], dict[int, str]]:
-    """Ingest the corpus; the monitor's incidents and article id -> corpus id."""
+def run_monitor(store: Path, part: str = "test", *, whole_corpus: bool = False) -> tuple[list[Any], dict[int, str]]:
+    """Ingest the articles the labels cover (the development ones alone for ``part`` dev; every
+    article with ``whole_corpus``); the monitor's incidents and article id -> corpus id."""
     from corridor.news.monitor import articles_in, incidents_on, ingest
 
-    ingest(store, [CORPUS])
-    by_source = {str(h["source"]): cid for cid, h in corpus_articles().items()}
+    heads = corpus_articles()
+    covered = set(yaml.safe_load(LABELS.read_text(encoding="utf-8"))["articles"])
+    read = [cid for cid in heads if whole_corpus or cid in covered]
+    ingest(
+        store, [CORPUS / f"{cid}.md" for cid in read if part == "test" or split_of(str(heads[cid]["source"])) == "dev"]
+    )
+    by_source = {str(h["source"]): cid for cid, h in heads.items()}
     ids = {int(a["id"]): by_source[str(a["source"])] for a in articles_in(store)}
     return incidents_on(store, on=None), ids
 
 
-def score(part: str, incidents: Sequence[Any], ids: Mapping[int, str]) -> dict[str, Any]:
+def score(part: str, incidents: Sequence[Any], ids: Mapping[int, str], added: str | None = None) -> dict[str, Any]:
     from corridor.news._incidents import ACTION_CLASSES
 
     heads = corpus_articles()
     parts = {cid: split_of(str(h["source"])) for cid, h in heads.items()}
     labels = yaml.safe_load(LABELS.read_text(encoding="utf-8"))
     labelled, covered = labels["incidents"], set(labels["articles"])
+    batch: set[str] = set()
+    if added is not None:
+        batch = set(labels.get("batches", {}).get(added, []))
+        if not batch:
+            raise SystemExit(f"no batch {added!r} in {LABELS.name} (batches: {sorted(labels.get('batches', {}))})")
 
     def in_part(members: Iterable[str]) -> bool:
         dev = all(parts[m] == "dev" for m in members)
         return dev if part == "dev" else not dev
 
+    def scored_pair(pair: tuple[str, str]) -> bool:  # with a batch: the pairs with an article of it
+        return in_part(pair) and (added is None or bool(batch & set(pair)))
+
     predicted_groups = [[ids[a] for a in s.articles if ids[a] in covered] for s in incidents]
-    truth = {p for p in together(i["articles"] for i in labelled) if in_part(p)}
-    found = {p for p in together(predicted_groups) if in_part(p)}
+    truth = {p for p in together(i["articles"] for i in labelled) if scored_pair(p)}
+    found = {p for p in together(predicted_groups) if scored_pair(p)}
     right = 0
     wrong: list[str] = []
+    if added is not None:
+        labelled = [i for i in labelled if i.get("added") == added]
     scored = [i for i in labelled if in_part(i["articles"])]
     for label in scored:
         names = {label["asset"], *label.get("accept", [])}
@@ -119,7 +144,7 @@ def score(part: str, incidents: Sequence[Any], ids: Mapping[int, str]) -> dict[s
             got = "no incident" if best is None else f"{best.asset} {best.start}..{best.end}"
             wrong.append(f"{label['id']}: expected {label.get('start')}..{label.get('end')}, got {got}")
     return {
-        "part": part,
+        "part": part if added is None else f"{part}, batch {added}",
         "pairs_labelled": len(truth),
         "pairs_found": len(found),
         "pairwise_precision": round(ratio(len(truth & found), len(found)), 3),
@@ -156,6 +181,64 @@ def explain(store: Path, incidents: Sequence[Any], ids: Mapping[int, str]) -> No
                         f"    {ids[e.article_id]}: {e.asset} {e.action} {e.status} start={e.start} end={e.end} "
                         f"days={e.duration_days} ufn={e.until_further_notice} quotes={dict(e.evidence)}"
                     )
+
+
+PERTURBATIONS = ("drop", "earlier", "later", "undated", "no reopening")
+"""What one article of an incident suffers in :func:`robustness`: its events dropped (a merge
+missed), its starts moved 2 days earlier or 3 days later or removed (a misread or missed date),
+its reopening events removed (reopening words not found)."""
+
+
+def robustness(store: Path, incidents: Sequence[Any], ids: Mapping[int, str]) -> dict[str, Any]:
+    """Development part only: for each labelled incident the monitor tells with two or more
+    articles, each article in turn suffers each of :data:`PERTURBATIONS`; the share of the
+    compositions so made whose start and end are still the label's."""
+    import dataclasses
+
+    from corridor.news._incident_state import incident_state
+    from corridor.news._monitor import _load_incidents
+    from corridor.store import connect
+
+    heads = corpus_articles()
+    labels = yaml.safe_load(LABELS.read_text(encoding="utf-8"))
+    with connect(store) as conn:
+        raw = {i.id: i for i in _load_incidents(conn)}
+    right, tried, missed = 0, 0, []
+    for label in labels["incidents"]:
+        if any(split_of(str(heads[a]["source"])) != "dev" for a in label["articles"]):
+            continue
+        names = {label["asset"], *label.get("accept", [])}
+        shared = [
+            (len({ids[a] for a in s.articles} & set(label["articles"])), s) for s in incidents if s.asset in names
+        ]
+        best = max(shared, key=lambda pair: pair[0], default=(0, None))
+        if not best[0] or len(best[1].articles) < 2:
+            continue
+        incident = raw[best[1].id]
+        want = (_day(label.get("start")), _day(label.get("end")))
+        for article in dict.fromkeys(e.article_id for e in incident.events):
+            for how in PERTURBATIONS:
+                events = [_perturbed(e, how) if e.article_id == article else e for e in incident.events]
+                kept = [e for e in events if e is not None]
+                state = incident_state(dataclasses.replace(incident, events=kept), on=None) if kept else None
+                got = (None, None) if state is None else (state.start, state.end)
+                tried += 1
+                right += got == want
+                if got != want:
+                    missed.append(f"{label['id']}: {ids[article]} {how}: {got[0]}..{got[1]}")
+    return {"perturbed": tried, "still_right": right, "share": round(ratio(right, tried), 3), "missed": missed}
+
+
+def _perturbed(event: Any, how: str) -> Any:
+    import dataclasses
+
+    if how == "drop" or (how == "no reopening" and event.action == "reopen"):
+        return None
+    if how in ("earlier", "later", "undated") and event.start is not None and event.action != "reopen":
+        moved = {"earlier": -2, "later": 3}.get(how)
+        start = None if moved is None else event.start + dt.timedelta(days=moved)
+        return dataclasses.replace(event, start=start)
+    return event
 
 
 def log_test_score(result: Mapping[str, Any], note: str = "") -> None:
@@ -244,20 +327,33 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--explain", action="store_true", help="with --part dev: the events each incident was composed from"
     )
+    parser.add_argument(
+        "--robustness", action="store_true", help="with --part dev: start and end when one article is perturbed"
+    )
+    parser.add_argument("--added", metavar="BATCH", help="with --part dev: score one batch of labels alone (monitor-2)")
+    parser.add_argument(
+        "--whole-corpus", action="store_true", help="read every corpus article, not only those the labels cover"
+    )
     parser.add_argument("--log", action="store_true", help="append a test-part score to news/monitor-test-log.md")
     parser.add_argument("--note", default="", help="what else the logged score ran with (another reader)")
     parser.add_argument("--copies", type=int, default=1, help="reposts of each mixed article (default 1)")
     args = parser.parse_args(argv)
+    if args.added and args.part != "dev":
+        parser.error("--added scores a batch of development labels (--part dev)")
+    if args.robustness and args.part != "dev":
+        parser.error("--robustness perturbs the development part only")
     if args.explain and args.part != "dev":
         parser.error("--explain shows the development part only (the locked test part prints totals)")
     if args.part:
         with tempfile.TemporaryDirectory() as folder:
-            incidents, ids = run_monitor(Path(folder) / "results.sqlite")
+            incidents, ids = run_monitor(Path(folder) / "results.sqlite", args.part, whole_corpus=args.whole_corpus)
             if args.explain and args.part == "dev":
                 explain(Path(folder) / "results.sqlite", incidents, ids)
-        result = score(args.part, incidents, ids)
+            if args.robustness and args.part == "dev":
+                print(json.dumps(robustness(Path(folder) / "results.sqlite", incidents, ids), indent=2))
+        result = score(args.part, incidents, ids, args.added)
         if args.part == "test" and args.log:
-            log_test_score(result, args.note)
+            log_test_score(result, " ".join(filter(None, ["whole corpus" if args.whole_corpus else "", args.note])))
         print(json.dumps(result, indent=2, ensure_ascii=False))
     if args.throughput:
         print(json.dumps(throughput(args.throughput, args.copies), indent=2))

@@ -84,7 +84,7 @@ def test_a_part_joins_its_whole_only_when_one_cause_hits_both_at_once(relation) 
     assert len(merge_events(week_apart, [], relation, next_id=1)[0]) == 2
 
 
-def test_the_start_is_the_earliest_the_first_reports_give_and_a_later_since_does_not_move_it() -> None:
+def test_the_start_is_the_earliest_on_a_tie_of_first_reports_and_a_later_since_does_not_move_it() -> None:
     reports = [
         event(1, D(2025, 2, 17), "kropotkinskaya_ps", "close", start=D(2025, 2, 17)),  # the day it came out
         event(2, D(2025, 2, 18), "kropotkinskaya_ps", "close", start=D(2025, 2, 16)),  # "in the night to Monday"
@@ -127,11 +127,13 @@ def test_the_end_comes_from_the_latest_article_that_speaks_of_it() -> None:
     assert (state.end, state.end_basis, state.status) == (D(2024, 1, 20), "stated end", "ended")
 
 
-def test_a_stated_number_of_days_counts_from_the_start_its_article_gives() -> None:
-    shut = event(1, D(2026, 1, 20), "tengiz", "close", start=D(2026, 1, 18))
-    for_ten_days = event(2, D(2026, 1, 21), "tengiz", "close", start=D(2026, 1, 19), duration_days=10)
-    state = incident_state(Incident(1, "tengiz", "outage", [shut, for_ten_days]), on=None)
-    assert (state.start, state.end) == (D(2026, 1, 18), D(2026, 1, 28))
+def test_a_stated_number_of_days_counts_from_the_incidents_start_not_one_articles_misread_one() -> None:
+    shut = [event(a, D(2026, 1, 20), "tengiz", "close", start=D(2026, 1, 18)) for a in (1, 2)]
+    for_ten_days = event(3, D(2026, 1, 21), "tengiz", "close", start=D(2026, 1, 19), duration_days=10)
+    state = incident_state(Incident(1, "tengiz", "outage", [*shut, for_ten_days]), on=None)
+    assert (state.start, state.end) == (D(2026, 1, 18), D(2026, 1, 27))  # 18 January and nine days more
+    undated = event(4, D(2026, 1, 21), "tengiz", "close", duration_days=10)  # no start anywhere: from its day
+    assert incident_state(Incident(2, "tengiz", "outage", [undated]), on=None).end == D(2026, 1, 30)
 
 
 def test_an_announced_closure_is_dated_by_the_reports_of_its_day() -> None:
@@ -160,3 +162,71 @@ def test_the_reopening_is_dated_by_its_first_reports_or_else_its_latest_announce
     corrected = event(6, D(2025, 10, 3), "bx_brest_malaszewicze", "reopen", start=D(2025, 9, 26), corrects=True)
     state = incident_state(Incident(1, "bx_brest_malaszewicze", "outage", [*events, corrected]), on=None)
     assert (state.end, state.end_basis) == (D(2025, 9, 25), "reopening")
+
+
+def test_one_misread_start_does_not_outvote_the_first_reports() -> None:
+    reports = [
+        event(1, D(2025, 11, 29), "cpc_spm2", "close", start=D(2025, 11, 29)),
+        event(2, D(2025, 11, 29), "cpc_spm2", "close", start=D(2025, 11, 29)),
+        event(3, D(2025, 11, 30), "cpc_spm2", "close", start=D(2025, 11, 25)),  # the attack four days before
+    ]
+    state = incident_state(Incident(1, "cpc_spm2", "outage", reports), on=None)
+    assert (state.start, state.start_basis) == (D(2025, 11, 29), "first reports")
+    # told as begun on the 29th: two later dates ('until 2 December') cannot outvote it
+    misread = [event(a, D(2025, 11, 30), "cpc_spm2", "close", start=D(2025, 12, 2)) for a in (4, 5)]
+    assert incident_state(Incident(1, "cpc_spm2", "outage", [reports[0], *misread]), on=None).start == D(2025, 11, 29)
+
+
+def test_an_article_telling_a_stoppage_and_its_reopening_ends_its_own_stoppage(relation) -> None:
+    storm = [
+        event(1, D(2023, 11, 27), "cpc", "close", fraction=1.0, start=D(2023, 11, 27)),
+        event(2, D(2023, 12, 1), "cpc", "reopen", start=D(2023, 11, 30)),
+        event(2, D(2023, 12, 1), "cpc_spm3", "close", fraction=1.0),  # a mooring out for repair, undated
+    ]
+    incidents, _, _ = merge_events(storm, [], relation, next_id=1)
+    later = [  # 'loading, halted on 22 December by a storm, has resumed' (the reopening told first)
+        event(3, D(2023, 12, 28), "cpc", "reopen"),
+        event(3, D(2023, 12, 28), "cpc", "close", status="ended", fraction=1.0, start=D(2023, 12, 22)),
+    ]
+    incidents, opened, _ = merge_events(later, incidents, relation, next_id=3)
+    assert [sorted({e.article_id for e in i.events}) for i in incidents] == [[1, 2], [2], [3]]
+    assert opened == {3}
+    state = incident_state(incidents[-1], on=None)
+    assert (state.start, state.end, state.end_basis) == (D(2023, 12, 22), D(2023, 12, 27), "reopening")
+
+
+def test_a_reopening_dated_before_an_outage_began_does_not_end_it(relation) -> None:
+    events = [
+        event(1, D(2022, 9, 3), "bosphorus", "close", fraction=1.0, start=D(2022, 9, 3)),
+        event(1, D(2022, 9, 3), "bosphorus", "reopen", status="background", start=D(2022, 9, 2)),  # the last one's
+    ]
+    incidents, _, _ = merge_events(events, [], relation, next_id=1)
+    state = incident_state(incidents[0], on=None)
+    assert (state.start, state.end, state.status) == (D(2022, 9, 3), None, "open")
+
+
+def test_one_misread_reopening_day_does_not_outvote_the_first_reports() -> None:
+    closed = event(1, D(2023, 11, 27), "cpc", "close", start=D(2023, 11, 27))
+    reopened = [event(a, D(2023, 11, 30), "cpc", "reopen", start=D(2023, 11, 30)) for a in (2, 3)]
+    misread = event(4, D(2023, 12, 1), "cpc", "reopen", start=D(2023, 11, 28))  # the storm warning's day
+    state = incident_state(Incident(1, "cpc", "outage", [closed, *reopened, misread]), on=None)
+    assert (state.end, state.end_basis) == (D(2023, 11, 29), "reopening")
+
+
+def test_an_outage_told_as_over_on_a_day_ends_the_day_before_without_a_reopening_event() -> None:
+    over = event(1, D(2023, 6, 30), "ge_main_line", "close", status="ended", start=D(2023, 6, 29), end=D(2023, 6, 30),
+                 evidence={"start": "on Thursday", "end": "30 Jun 2023"})  # "suspended on Thursday, resumed 30 Jun"  # fmt: skip
+    state = incident_state(Incident(1, "ge_main_line", "outage", [over]), on=None)
+    assert (state.end, state.end_basis) == (D(2023, 6, 29), "reopening")
+    span = event(2, D(2025, 11, 25), "kz_shu_tashkent", "transit_ban", status="ended", start=D(2025, 11, 22),
+                 end=D(2025, 11, 24), evidence={"start": "from November 22 to 24", "end": "from November 22 to 24"})  # fmt: skip
+    state = incident_state(Incident(2, "kz_shu_tashkent", "ban", [span]), on=None)
+    assert (state.end, state.end_basis) == (D(2025, 11, 24), "stated end")
+
+
+def test_a_reopening_told_as_news_without_a_date_caps_a_later_date() -> None:
+    closed = event(1, D(2023, 11, 27), "cpc", "close", start=D(2023, 11, 27))
+    resumed = event(2, D(2023, 11, 30), "cpc", "reopen")  # "loading has resumed"
+    later = event(3, D(2023, 12, 2), "cpc", "reopen", start=D(2023, 12, 1))  # a misread day, or a later phase
+    state = incident_state(Incident(1, "cpc", "outage", [closed, resumed, later]), on=None)
+    assert (state.end, state.end_basis) == (D(2023, 11, 29), "reopening")

@@ -1,16 +1,21 @@
 """An incident's state as all its articles tell it (:func:`incident_state`), and the records it is read from.
 
-- the start: the earliest start the first reports state (the articles published within
-  :data:`RESTATED_DAYS` of the first one that dates it, or of the day an announcement gives), so
-  that an article which dates the event before its own publication day wins over one that gives
-  only that day; a date weeks before its article is a stray when another first report dates the
-  event near its own day; a "closed since ..." restated days later does not move the start (it
-  dates an incident no earlier report dated); a later article that says it corrects the date
-  replaces it; background mentions never set it;
-- the end: the day before a reopening (the date its first reports give, or a correction, as for
-  the start; while it is only announced, the latest announcement's: a postponed reopening moves
-  it), else the latest article's stated end or stated number of days, counted from its own
-  start; a later "until further notice" replaces an earlier stated end;
+- the start: the start most first reports state (the articles published within
+  :data:`RESTATED_DAYS` of the first one that dates it, or of the day an announcement gives; one
+  vote per article), and on a tie the earliest, so that an article which dates the event before
+  its own publication day wins over one that gives only that day while one article's misread date
+  does not outvote the others; a date weeks before its article is a stray when another first
+  report dates the event near its own day; a date after the first report came out is a misreading
+  when that report dates the outage by then; a "closed since ..." restated days later does not
+  move the start (it dates an incident no earlier report dated); a later article that says it
+  corrects the date replaces it; background mentions never set it;
+- the end: the day before a reopening (the date most of its first reports give, or a
+  correction, as for the start; while it is only announced, the latest announcement's: a
+  postponed reopening moves it; an outage an article tells as over on a day, not as a span, was
+  reopened that day), else the latest article's stated end or stated number of days, counted
+  from the incident's start (the one most first reports give: one article's misread start does
+  not move the end), else from the article's own; a later "until further notice" replaces an
+  earlier stated end;
 - the share lost the latest article gives, the sources that are independent (different outlets;
   copies never reach here), and a confidence that grows with them.
 
@@ -21,8 +26,9 @@ incidents is :mod:`corridor.news._incidents`.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 __all__ = [
@@ -220,8 +226,8 @@ def incident_state(incident: Incident, *, on: dt.date | None) -> IncidentState:
     """
     events = sorted(incident.events, key=lambda e: (e.published, e.article_id))
     out = [e for e in events if e.action not in REOPENINGS]
-    ends = [e for e in events if e.action in REOPENINGS]
     told = [e for e in out if e.status in ("new", "ended")]  # background mentions only confirm
+    ends = [e for e in events if e.action in REOPENINGS] + [_reopening(e) for e in told if _ended_on(e)]
     start, start_basis = _start(told)
     fraction, action = _share(told, incident)
     end, basis, open_ended = _end(told, ends, start)
@@ -264,20 +270,23 @@ def incident_state(incident: Incident, *, on: dt.date | None) -> IncidentState:
 
 
 def _start(told: Sequence[ArticleEvent]) -> tuple[dt.date | None, str | None]:
-    """The earliest start the first reports state, or the latest correction (see the module docstring).
+    """The start most first reports state (the earliest on a tie), or the latest correction (see
+    the module docstring).
 
     Examples
     --------
-    >>> def said(published, start, corrects=False):
-    ...     return ArticleEvent(1, "a.kz", "ru", published, "cpc", "close", "new", 1.0, start, corrects=corrects)
+    >>> def said(published, start, corrects=False, article=1):
+    ...     return ArticleEvent(article, "a.kz", "ru", published, "cpc", "close", "new", 1.0, start, corrects=corrects)
     >>> D = dt.date
-    >>> _start([said(D(2025, 2, 18), D(2025, 2, 18)), said(D(2025, 2, 18), D(2025, 2, 17))])  # one dates it earlier
+    >>> _start([said(D(2025, 2, 18), D(2025, 2, 18)), said(D(2025, 2, 18), D(2025, 2, 17), article=2)])  # one dates it earlier
     (datetime.date(2025, 2, 17), 'first reports')
     >>> _start([said(D(2025, 2, 18), D(2025, 2, 17)), said(D(2025, 2, 25), D(2025, 2, 14))])  # "since" a week on
     (datetime.date(2025, 2, 17), 'first reports')
     >>> _start([said(D(2025, 2, 18), D(2025, 2, 17)), said(D(2025, 2, 25), D(2025, 2, 16), corrects=True)])
     (datetime.date(2025, 2, 16), 'correction')
     >>> _start([said(D(2025, 2, 18), D(2025, 2, 17)), said(D(2025, 2, 18), D(2024, 11, 2))])  # a stray old date
+    (datetime.date(2025, 2, 17), 'first reports')
+    >>> _start([said(D(2025, 2, 18), D(2025, 2, 17), article=a) for a in (1, 2)] + [said(D(2025, 2, 18), D(2025, 2, 15), article=3)])
     (datetime.date(2025, 2, 17), 'first reports')
     """
     stated = sorted((e for e in told if e.start is not None), key=lambda e: e.published)
@@ -292,8 +301,58 @@ def _start(told: Sequence[ArticleEvent]) -> tuple[dt.date | None, str | None]:
     reports = [e for e in stated if e.published <= first]
     # a date weeks before its article, where another first report dates the event near its own
     # day, is a stray (history, a "read also" line): not a credible start
-    near = [e for e in reports if e.start is not None and e.start >= e.published - dt.timedelta(days=STRAY_START_DAYS)]
-    return min(e.start for e in (near or reports) if e.start is not None), "first reports"
+    near = [e for e in reports if _day(e.start) >= e.published - dt.timedelta(days=STRAY_START_DAYS)]
+    reports = near or reports
+    begun = _begun_by(told)
+    if begun is not None:  # told as begun on that day: a later start is a misread date
+        reports = [e for e in reports if _day(e.start) <= begun] or reports
+    return _most_told(reports), "first reports"
+
+
+def _most_told(reports: Sequence[ArticleEvent]) -> dt.date:
+    """The day most of the reports' articles give as the start (one vote per article), the
+    earliest on a tie: one article's misread date does not outvote the others, and of two that
+    disagree the one that dates the event before its own publication day is the more specific.
+
+    Examples
+    --------
+    >>> D = dt.date
+    >>> def said(article, start):
+    ...     return ArticleEvent(article, "a.kz", "ru", D(2025, 11, 30), "cpc", "close", "new", 1.0, start)
+    >>> _most_told([said(1, D(2025, 11, 29)), said(2, D(2025, 11, 29)), said(3, D(2025, 11, 25))])
+    datetime.date(2025, 11, 29)
+    >>> _most_told([said(1, D(2025, 11, 29)), said(2, D(2025, 11, 28))])
+    datetime.date(2025, 11, 28)
+    """
+    votes: dict[dt.date, set[int]] = {}
+    for e in reports:
+        votes.setdefault(_day(e.start), set()).add(e.article_id)
+    return max(votes, key=lambda day: (len(votes[day]), -day.toordinal()))
+
+
+def _begun_by(told: Sequence[ArticleEvent]) -> dt.date | None:
+    """The day the first report came out when it dates the outage no later than that day (it tells
+    it as begun), else None (it announces it, or gives no date: an undated first report may be a
+    warning merged by mistake, and does not overrule the dates of the reports after it).
+
+    Examples
+    --------
+    >>> D = dt.date
+    >>> def said(published, start):
+    ...     return ArticleEvent(1, "a.kz", "ru", published, "cpc", "close", "new", 1.0, start)
+    >>> _begun_by([said(D(2025, 9, 9), D(2025, 9, 8))]), _begun_by([said(D(2025, 9, 9), D(2025, 9, 12))])
+    (datetime.date(2025, 9, 9), None)
+    """
+    if not told:
+        return None
+    day = min(e.published for e in told)
+    first = [e for e in told if e.published == day]
+    return day if any(e.start is not None and e.start <= day for e in first) else None
+
+
+def _day(value: dt.date | None) -> dt.date:
+    assert value is not None
+    return value
 
 
 def _asset(events: Sequence[ArticleEvent], incident: Incident) -> str:
@@ -329,8 +388,8 @@ def _end(
     told: Sequence[ArticleEvent], ends: Sequence[ArticleEvent], start: dt.date | None
 ) -> tuple[dt.date | None, str | None, bool]:
     """The last day out: the day before a reopening, else what the latest article that says
-    anything of the end says: a stated end, a number of days (from its own start, else the
-    incident's, else its publication) or "until further notice" (no end).
+    anything of the end says: a stated end, a number of days (from the incident's start, else its
+    own, else its publication) or "until further notice" (no end).
 
     Examples
     --------
@@ -354,18 +413,52 @@ def _end(
                 return e.end, "stated end", False
         for e in said:
             if e.duration_days is not None:
-                first = e.start or start or e.published
+                first = start or e.start or e.published
                 return first + dt.timedelta(days=int(e.duration_days) - 1), "stated duration", False
         if any(e.until_further_notice for e in said):
             return None, None, True
     return None, None, False
 
 
+def _ended_on(e: ArticleEvent) -> bool:
+    """Whether an outage told as over gives the day it ended (service resumed 'on 30 June'), not
+    the last day of a stated span ('from 22 to 24 November', 'until 24 November'): that day is a
+    reopening, so the last day out is the day before, whether or not the reader found the
+    reopening's own words.
+
+    Examples
+    --------
+    >>> D = dt.date
+    >>> def over(end_words):
+    ...     return _ended_on(ArticleEvent(1, "a.ge", "en", D(2023, 6, 30), "ge_main_line", "close", "ended", 1.0,
+    ...                      D(2023, 6, 29), D(2023, 6, 30), evidence={"start": "on Thursday", "end": end_words}))
+    >>> over("30 Jun 2023"), over("from 29 to 30 June"), over("until 30 June"), over("по 30 июня")
+    (True, False, False, False)
+    """
+    if e.status != "ended" or e.end is None:
+        return False
+    words = e.evidence.get("end", "")
+    return words != e.evidence.get("start") and not _SPAN_END.search(words)
+
+
+_SPAN_END = re.compile(
+    r"\b(?:to|through|till|until|up\s+to)\b|(?<![а-яё])(?:по|до)(?![а-яё])|\d\s*[-–—]\s*\d", re.IGNORECASE
+)
+"""Words that make a date the last day of a stated span rather than the day an outage ended."""
+
+
+def _reopening(e: ArticleEvent) -> ArticleEvent:
+    """An outage told as over on a day, as the reopening of that day it implies."""
+    return replace(e, action="reopen", start=e.end, end=None, duration_days=None, until_further_notice=False)
+
+
 def _reopened(ends: Sequence[ArticleEvent]) -> dt.date:
     """The day of the reopening: the latest an article that says it corrects the date gives, else
-    the earliest the first reports of it give (a reopening reported as done, dated no later than
-    its article), else the latest announced (a postponed reopening moves it), else the day the
-    first article that tells of it came out.
+    the day most of the first reports of it give, the earliest on a tie (a reopening reported as
+    done, dated no later than its article), else the latest announced (a postponed reopening moves
+    it), else the day the first article that tells of it came out; never after an article that
+    tells the reopening as news without a date came out (it tells it done by then: 'traffic has
+    resumed').
 
     Examples
     --------
@@ -376,6 +469,8 @@ def _reopened(ends: Sequence[ArticleEvent]) -> dt.date:
     datetime.date(2025, 9, 25)
     >>> _reopened([said(D(2025, 9, 22), D(2025, 9, 25)), said(D(2025, 9, 25), D(2025, 9, 25)), said(D(2025, 10, 2), D(2025, 9, 27))])
     datetime.date(2025, 9, 25)
+    >>> _reopened([said(D(2025, 9, 24), None), said(D(2025, 9, 26), D(2025, 9, 25))])  # 'has reopened' on the 24th
+    datetime.date(2025, 9, 24)
     """
     stated = sorted((e for e in ends if e.start is not None), key=lambda e: e.published)
     corrections = [e.start for e in stated if e.corrects and e.start is not None]
@@ -384,10 +479,13 @@ def _reopened(ends: Sequence[ArticleEvent]) -> dt.date:
     done = [e for e in stated if e.start is not None and e.start <= e.published]
     if done:
         first = done[0].published + dt.timedelta(days=RESTATED_DAYS)
-        return min(e.start for e in done if e.start is not None and e.published <= first)
-    if stated and stated[-1].start is not None:
-        return stated[-1].start
-    return min(e.published for e in ends)
+        day = _most_told([e for e in done if e.published <= first])
+    elif stated and stated[-1].start is not None:
+        day = stated[-1].start
+    else:
+        return min(e.published for e in ends)
+    told_done = [e.published for e in ends if e.start is None and e.status == "new"]
+    return min([day, *told_done])
 
 
 def _evidence(e: ArticleEvent) -> dict[str, Any]:

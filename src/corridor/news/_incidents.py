@@ -118,6 +118,8 @@ def match_incident(event: ArticleEvent, incidents: Sequence[Incident], relation:
         first, last = _span(incident)
         seen = max(e.date for e in incident.events)
         if event.action in REOPENINGS:
+            if event.start is not None and _stated_start(incident) > event.start:
+                continue  # reopened before this outage began: it ends an earlier one
             reopened = any(e.action in REOPENINGS for e in incident.events)
             if reopened and last is not None and abs((event.date - last).days) > WINDOW_DAYS:
                 continue  # ended by an earlier reopening: this one ends another outage
@@ -134,6 +136,11 @@ def match_incident(event: ArticleEvent, incidents: Sequence[Incident], relation:
         if first - dt.timedelta(days=WINDOW_DAYS) <= event.date <= upper:
             return incident
     return None
+
+
+def _stated_start(incident: Incident) -> dt.date:
+    """The incident's start as its articles state it (``date.min`` when none does)."""
+    return incident_state(incident, on=None).start or dt.date.min
 
 
 def _asset_named(asset: str, incident: Incident) -> bool:
@@ -167,11 +174,21 @@ def merge_events(
 ) -> tuple[list[Incident], set[int], set[int]]:
     """Merge events in order into ``incidents`` (changed in place; new ones appended).
 
+    An article's reports of an outage on an asset it also tells reopened go first, so that an
+    article telling a stoppage and its end ('loading, halted on 22 December by a storm, has
+    resumed') ends its own stoppage rather than an older outage of the same asset.
+
     Returns the incidents, the ids opened and the ids updated (existing ones that gained an event).
     """
     opened: set[int] = set()
     updated: set[int] = set()
-    for event in events:
+    order = {a: n for n, a in enumerate(dict.fromkeys(e.article_id for e in events))}
+    reopened = {(e.article_id, e.asset) for e in events if e.action in REOPENINGS and e.status != "background"}
+
+    def told_first(e: ArticleEvent) -> tuple[int, bool]:
+        return order[e.article_id], e.action in REOPENINGS or (e.article_id, e.asset) not in reopened
+
+    for event in sorted(events, key=told_first):
         if event.status not in ("new", "ended", "background"):
             continue  # what could happen is not a report of an incident
         found = match_incident(event, incidents, relation)
