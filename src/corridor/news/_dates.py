@@ -39,7 +39,10 @@ _EN_MONTH = (
     r"(?P<mon>January|February|March|April|May|June|July|August|September|October|November|December"
     r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
 )
-_RU_MONTH = r"(?P<rmon>январ[ья]|феврал[ья]|марта?|апрел[ья]|ма[яй]|июн[ья]|июл[ья]|августа?|сентябр[ья]|октябр[ья]|ноябр[ья]|декабр[ья])"
+_RU_MONTH = (
+    r"(?P<rmon>январ[ья]|феврал[ья]|марта?|апрел[ья]|ма[яй]|июн[ья]|июл[ья]|августа?|сентябр[ья]|октябр[ья]|ноябр[ья]|декабр[ья]"
+    r"|янв|февр?|мар|апр|июн|июл|авг|сент?|окт|нояб?|дек)"  # a wire's dateline: 'МОСКВА, 27 ноя (Рейтер)'
+)
 _RU_MONTH_IN = r"(?P<rmon>январе|феврале|марте|апреле|мае|июне|июле|августе|сентябре|октябре|ноябре|декабре)"
 _YEAR = r"(?P<year>(?:19|20)\d\d)"
 _DAY = r"(?P<day>[0-3]?\d)"
@@ -317,10 +320,11 @@ def _day(m: re.Match[str], published: dt.date) -> dt.date | None:
 
 
 def _ru_month(word: str) -> int:
+    """The month of a Russian month name in any case, or of its abbreviation ('ноя', 'сент')."""
     word = word.lower()
     if word.startswith("ма") and not word.startswith("мар"):
         return 5
-    return next(n for stem, n in _RU_MONTHS.items() if stem != "ма" and word.startswith(stem))
+    return next(n for stem, n in _RU_MONTHS.items() if stem != "ма" and stem[:3] == word[:3])
 
 
 def _safe_date(year: int, month: int, day: int) -> dt.date | None:

@@ -26,6 +26,7 @@ from corridor.news._rules import (
     find_fractions,
     is_background,
     is_conditional,
+    is_end_condition,
     is_intention,
     is_negated,
     unit_count,
@@ -34,11 +35,10 @@ from corridor.news._text import Token, clauses, sentences, words
 from corridor.news._when import (
     _CONNECTIVE,
     _DEMONSTRATIVE,
-    _REPORTED_AFTER,
-    _REPORTING,
     _event_days,
     _incident_day,
     _reported_on,
+    told_now,
 )
 from corridor.news._where import (
     _ATTACK_BEFORE,
@@ -169,13 +169,12 @@ def extract_events(
                 if unknown is not None:
                     unknown.append(text[candidate.mention.start : candidate.mention.stop])
                 continue
+            if candidate.start is None and candidate.status == "new":  # its own sentence's report first
+                told = told_now(text, (c0, c1), n, spans, published)
+                if told is not None:
+                    candidate.start, candidate.evidence["start"] = told
             if candidate.start is None:
                 _carry_day(text, candidate, n, spans, days, mentions, previous_ids)
-            if candidate.start is None and candidate.status == "new":
-                told = _told_now(text, (c0, c1), (s0, s1), published)
-                if told is not None:
-                    candidate.start = told.day
-                    candidate.evidence["start"] = text[told.start : told.stop]
             if (
                 candidate.status == "new"
                 and n > 0
@@ -199,31 +198,6 @@ def extract_events(
     events = article_passes(found, index, published)
     rank = {"new": 0, "ended": 1, "conditional": 2, "background": 3}
     return sorted(events, key=lambda e: rank.get(e.status, 4))
-
-
-_PRESENT = re.compile(
-    r"\b(?:has|have)\s+(?:now\s+)?been\s+\w+|\b(?:is|are)\s+(?:now\s+)?(?:being\s+)?\w+(?:ed|ing|wn|ut|pt)\b",
-    re.IGNORECASE,
-)
-
-
-def _told_now(text: str, clause: tuple[int, int], sentence: tuple[int, int], published: dt.date) -> DateCue | None:
-    """'Shipping has been stopped, the agency said on Saturday', 'Maersk said on Thursday it is
-    resuming the service': an action told in the present (English) takes the day of the report
-    that tells it, when that day is the only one the sentence gives."""
-    if _PRESENT.search(text, *clause) is None:
-        return None
-    said = [
-        c
-        for c in find_dates(text, *sentence, published)
-        if c.kind in ("point", "start") and c.day is not None and c.day <= published
-    ]
-    if len(said) != 1 or not _reported_on(text, said[0].start, said[0].stop):
-        return None
-    before = text[max(sentence[0], said[0].start - 40) : said[0].start]
-    hits = list(_REPORTING.finditer(before))
-    by_verb = bool(hits) and len(before[hits[-1].end() :].split()) <= 3  # not a dateline ('ANKARA, September 3.')
-    return said[0] if by_verb or _REPORTED_AFTER.match(text, said[0].stop) else None
 
 
 _ANAPHOR = re.compile(
@@ -323,6 +297,8 @@ def _candidate(
         return None  # a plan or an intention is not an event
     if cue.action != "reopen" and is_negated(text, c0, c1, cue):
         return None
+    if cue.action == "reopen" and is_end_condition(text, sentence[0], cue):
+        return None  # 'suspended until the ship is refloated': when the closure ends, not a reopening
     candidate = Candidate(cue.action, None, at=cue.start)
     candidate.evidence["action"] = text[cue.start : cue.stop]
     mention = _pick(text, cue, in_clause) or referent or _pick(text, cue, list(mentions))

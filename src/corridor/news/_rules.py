@@ -366,6 +366,21 @@ def is_background(text: str, start: int, stop: int) -> bool:
     return _BACKGROUND.search(text, start, stop) is not None
 
 
+# 'suspended until the ship is refloated', 'закрыт до тех пор, пока не стихнет ветер': the end's condition
+_UNTIL_BEFORE = re.compile(
+    r"\b(?:until|till|pending)\s+(?:[^.;:!?]{0,80})$|(?<![а-яё])(?:до\s+тех\s+пор,?\s+пока|пока\s+не)\s+(?:[^.;:!?]{0,60})$",
+    _I,
+)
+
+
+def is_end_condition(text: str, start: int, cue: ActionCue) -> bool:
+    """The action is the condition that ends another: 'suspended until the Ever Given is refloated'."""
+    return _UNTIL_BEFORE.search(text, max(start, cue.start - 100), cue.start) is not None
+
+
 def cancels(text: str, start: int, stop: int) -> bool:
-    """The clause reverses an order: 'overturned', 'replaced the suspension with a fine', 'отменил'."""
-    return _CANCEL.search(text, start, stop) is not None
+    """The clause reverses an order: 'overturned', 'replaced the suspension with a fine', 'отменил';
+    not when it denies it: 'the restrictions have not been lifted yet', 'запрет не отменен'."""
+    return any(
+        not _NOT_BEFORE.search(text, max(start, m.start() - 16), m.start()) for m in _CANCEL.finditer(text, start, stop)
+    )

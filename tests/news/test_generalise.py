@@ -1,0 +1,79 @@
+"""Rules written for articles the reader had not seen (batch reader-7 of the corpus): each class
+of error it made there, as a rule with its own test. Dates: a month's abbreviation ('Feb. 19')
+ends no sentence, a wire's dateline ('27 ноя'), a state that holds now dated by the report that
+tells it, a byline's date that dates nothing; status: a denied lifting ('not been lifted yet')
+cancels nothing, the condition that ends a closure ('until the ship is refloated') is no
+reopening."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from corridor.news import draft_scenario
+
+
+def new_events(text: str, published: dt.date):
+    return [e for e in draft_scenario(text, published=published).events if e.status == "new"]
+
+
+def only(text: str, published: dt.date):
+    found = new_events(text, published)
+    assert len(found) == 1, [
+        (e.asset, e.action, e.start, e.status) for e in draft_scenario(text, published=published).events
+    ]
+    return found[0]
+
+
+TUE = dt.date(2023, 2, 21)
+
+
+def test_a_month_abbreviation_ends_no_sentence_and_its_day_dates_the_event():
+    text = (
+        "The CPC stopped loading crude at its terminal on Feb. 19 because of the storm, the consortium said on Tuesday."
+    )
+    event = only(text, TUE)
+    assert (event.asset, event.action, event.start) == ("cpc", "close", dt.date(2023, 2, 19))
+
+
+def test_a_wire_dateline_and_a_weekday_that_agree_date_a_state_told_now():
+    text = (
+        "МОСКВА, 27 ноя (Рейтер) - Из-за шторма остановлена отгрузка нефти из порта Новороссийск, "
+        "сообщило в понедельник ТАСС."
+    )
+    event = only(text, dt.date(2023, 11, 27))
+    assert (event.asset, event.action, event.start) == ("novorossiysk_port", "close", dt.date(2023, 11, 27))
+
+
+def test_a_report_of_it_in_the_next_sentence_dates_an_action_told_in_the_past():
+    text = (
+        "Из-за ливней движение поездов Тбилиси — Батуми пришлось остановить. "
+        "Об этом вечером 29 июня сообщила пресс-служба Грузинской железной дороги."
+    )
+    event = only(text, dt.date(2023, 6, 30))
+    assert event.action == "close" and event.start == dt.date(2023, 6, 29)
+
+
+def test_an_undated_state_keeps_an_open_day():
+    event = only("Пролив Босфор закрыт для прохода судов из-за тумана, сообщает NTV.", dt.date(2022, 10, 27))
+    assert (event.asset, event.action, event.start) == ("bosphorus", "close", None)
+
+
+def test_a_byline_date_dates_the_report_not_the_event():
+    text = (
+        "Caspian Pipeline Consortium Suspends Oil Loading After Storm\n\n"
+        "By Staff Report in Business on 1 December 2023\n\nThe storm damaged a hose."
+    )
+    event = only(text, dt.date(2023, 12, 1))
+    assert (event.action, event.start) == ("close", None)
+
+
+def test_a_lifting_denied_cancels_nothing():
+    text = "The CPC stopped loading on 19 February, and the storm restrictions have not been lifted yet."
+    event = only(text, TUE)
+    assert (event.action, event.start, event.status) == ("close", dt.date(2023, 2, 19), "new")
+
+
+def test_the_condition_that_ends_a_closure_is_no_reopening():
+    text = "The Suez Canal Authority said Thursday it was suspending navigation through the Suez Canal until the Ever Given is refloated."
+    events = draft_scenario(text, published=dt.date(2021, 3, 25)).events
+    assert [(e.asset, e.action, e.status) for e in events] == [("suez_canal", "close", "new")]
