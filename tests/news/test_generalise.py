@@ -77,3 +77,49 @@ def test_the_condition_that_ends_a_closure_is_no_reopening():
     text = "The Suez Canal Authority said Thursday it was suspending navigation through the Suez Canal until the Ever Given is refloated."
     events = draft_scenario(text, published=dt.date(2021, 3, 25)).events
     assert [(e.asset, e.action, e.status) for e in events] == [("suez_canal", "close", "new")]
+
+
+# ------------------------------------------------------------------ actions and assets
+
+
+def test_a_reopening_that_could_not_happen_is_a_closure_that_goes_on():
+    event = only("Ferries between Aktau and Baku could not resume sailing because of the storm.", dt.date(2022, 5, 9))
+    assert (event.action, event.start, event.status) == ("close", None, "new")
+    event = only("Паромы из Курыка так и не смогли возобновить движение из-за шторма.", dt.date(2022, 5, 9))
+    assert (event.asset, event.action) == ("kuryk_port", "close")
+
+
+def test_a_carrier_that_suspends_its_passage_reroutes_round_the_sea():
+    event = only("Maersk suspends Red Sea operations after Houthi attack on its merchant ship", dt.date(2023, 12, 31))
+    assert (event.action, event.scope) == ("reroute_out", "Maersk")
+
+
+def test_a_partly_closed_crossing_is_derated_by_a_share_the_text_does_not_give():
+    event = only("The Alashankou-Dostyk crossing will be partly closed for construction work.", dt.date(2023, 3, 27))
+    assert (event.asset, event.action, event.fraction) == ("bx_ala_dostyk", "derate", None)
+
+
+def test_two_days_joined_by_and_are_a_range():
+    for text in (
+        "All southbound traffic from Moyynty station will be suspended on 26 and 27 September.",
+        "Движение через станцию Мойынты будет закрыто 26 и 27 сентября.",
+    ):
+        event = only(text, dt.date(2024, 9, 20))
+        assert (event.asset, event.start, event.end) == ("moyynty", dt.date(2024, 9, 26), dt.date(2024, 9, 27))
+
+
+def test_an_earlier_report_of_a_halt_is_news_not_history():
+    text = "Ранее Каспийский трубопроводный консорциум (КТК) сообщил, что на его терминале из-за шторма остановлена погрузка."
+    assert only(text, dt.date(2023, 11, 27)).action == "close"
+    assert not new_events("Ранее порт Новороссийск уже закрывали из-за шторма.", dt.date(2023, 11, 27))
+
+
+def test_the_station_is_the_one_named_in_the_sentence_before():
+    text = (
+        "KTZ extended its ban on container traffic to Dostyk until the end of the month. "
+        '"Given the construction on the Dostyk-Moyynty section and the repairs at Moyynty station, '
+        'the ban was extended," KTZ says. '
+        "On top of that, all southbound traffic from the station will be suspended on 26 and 27 September."
+    )
+    stations = [e.asset for e in new_events(text, dt.date(2024, 9, 20)) if e.action == "close"]
+    assert stations == ["moyynty"]

@@ -59,8 +59,9 @@ _RANGES = [
         rf"(?<![а-яё])(?:с|со)\s+(?P<d1>[0-3]?\d)\s+(?:по|до)\s+(?P<d2>[0-3]?\d)\s+{_RU_MONTH}(?:\s+{_YEAR})?",
         re.IGNORECASE,
     ),
+    re.compile(rf"\b(?P<d1>[0-3]?\d)\s+и\s+(?P<d2>[0-3]?\d)\s+{_RU_MONTH}(?:\s+{_YEAR})?", re.IGNORECASE),
     re.compile(
-        rf"\b(?:from\s+)?(?P<d1>[0-3]?\d)\s*(?:to|-|–|until|through)\s*(?P<d2>[0-3]?\d)\s+{_EN_MONTH}(?:,?\s+{_YEAR})?"
+        rf"\b(?:from\s+)?(?P<d1>[0-3]?\d)(?:\s*(?:to|-|–|until|through)\s*|\s+and\s+)(?P<d2>[0-3]?\d)\s+{_EN_MONTH}(?:,?\s+{_YEAR})?"
     ),
     re.compile(
         rf"\b(?:from\s+)?{_EN_MONTH}\s+(?P<d1>[0-3]?\d)\s*(?:to|-|–|until|through)\s*(?P<d2>[0-3]?\d)\b(?:,?\s+{_YEAR})?"

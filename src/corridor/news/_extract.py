@@ -29,6 +29,7 @@ from corridor.news._rules import (
     is_end_condition,
     is_intention,
     is_negated,
+    is_unable,
     unit_count,
 )
 from corridor.news._text import Token, clauses, sentences, words
@@ -65,7 +66,10 @@ _ONLY_BEFORE = re.compile(
     r"(?:\b(?:only|just|solely)|(?<![а-яё])(?:только|лишь|исключительно))\s+(?:via\s+|through\s+|the\s+|через\s+)?$",
     re.IGNORECASE,
 )
-_NEARLY = re.compile(r"(?:\b(?:nearly|almost|all\s+but|virtually)|(?<![а-яё])(?:почти|практически))\s+$", re.IGNORECASE)
+_NEARLY = re.compile(
+    r"(?:\b(?:nearly|almost|all\s+but|virtually|partly|partially)|(?<![а-яё])(?:почти|практически|частично))\s+$",
+    re.IGNORECASE,
+)
 _OWNER_GAP = re.compile(r"\s*(?:-?\d\s*)?\)?\s*(?:of\s+(?:the\s+)?|at\s+(?:the\s+)?)?", re.IGNORECASE)
 _PLACE_GAP = re.compile(
     r"\s+(?:в|во|под|близ|in|at|near|outside)\s+(?:the\s+)?(?:port\s+(?:city\s+)?of\s+|порту\s+|городе\s+|районе\s+)?",
@@ -138,7 +142,12 @@ def extract_events(
             acted = [
                 e.mention for e in found if e.mention is not None and e.mention.id is not None and e.status == "new"
             ]
-            referent = _referent(text, c0, cue.start, acted, index) or _referent(text, c0, cue.start, seen, index)
+            recent = [m for m in seen if m.start >= spans[max(0, n - 1)][0]]  # 'Moyynty station. ... the station'
+            referent = (
+                _referent(text, c0, cue.start, recent, index, named_so=True)
+                or _referent(text, c0, cue.start, acted, index)
+                or _referent(text, c0, cue.start, seen, index)
+            )
             candidate = _candidate(
                 text, published, language, cue, (c0, c1), (s0, s1), mentions, cues, topic, index, referent
             )
@@ -341,6 +350,10 @@ def _candidate(
         candidate.evidence.pop("fraction", None)
     _dates(text, candidate, cue, clause, sentence, cues, published)
     _status(text, candidate, (c0, c1), published)
+    if cue.action == "reopen" and is_unable(text, c0, cue):
+        # 'vessels have not been able to resume traffic': the closure goes on ('could' says no condition)
+        candidate.action, candidate.fraction, candidate.start = "close", 1.0, None
+        candidate.status = "new" if candidate.status == "conditional" else candidate.status
     _scope(text, candidate, clause, sentence)
     return candidate
 
@@ -356,6 +369,10 @@ def _scope(text: str, candidate: Candidate, clause: tuple[int, int], sentence: t
     if candidate.action == "close" and kind in ("quota", "shippers", "cargo"):
         # a closure for some shippers or one cargo takes out a share the article does not give
         candidate.action, candidate.fraction = "derate", None
+        candidate.evidence.pop("fraction", None)
+    elif candidate.action == "close" and kind == "carrier":
+        # 'Maersk suspends Red Sea operations': one line's ships go round, the sea stays open to others
+        candidate.action, candidate.fraction = "reroute_out", None
         candidate.evidence.pop("fraction", None)
 
 

@@ -180,7 +180,7 @@ _BACKGROUND = re.compile(
     r"|\b(?:aftermath|consequences?)\s+of\s+(?:the\s+|an?\s+)?(?:\w+\s+)?(?:attack|strike|storm|accident|fire|explosion|blast|incident)"
     r"|\bpreviously\b|\bhistor\w*\b|\bseveral\s+times\b|\bin\s+recent\s+years\b|\bonce\s+again\b|\bfor\s+the\s+first\s+time\s+since\b"
     r"|(?<![а-яё])последстви\w*\s+(?:\w+\s+)?(?:атак|удар|шторм|авари|пожар|инцидент|взрыв|обстрел)\w*"
-    r"|(?<![а-яё])(?:дважды|трижды|обычно|ежегодн\w*|как\s+правило|напомн\w*|как\s+сообщалось|ранее|прежде|в\s+прошлом\s+(?:году|месяце)|год\s+назад|месяц\s+назад|в\s+последние\s+годы|неоднократно|в\s+прошлый\s+раз|не\s+раз)(?![а-яё])",
+    r"|(?<![а-яё])(?:дважды|трижды|обычно|ежегодн\w*|как\s+правило|напомн\w*|как\s+сообщалось|ранее(?!\s+(?:\S+\s+){0,5}?(?:сообщ|заяв|переда|писал))|прежде|в\s+прошлом\s+(?:году|месяце)|год\s+назад|месяц\s+назад|в\s+последние\s+годы|неоднократно|в\s+прошлый\s+раз|не\s+раз)(?![а-яё])",
     _I,
 )
 _CANCEL = re.compile(
@@ -371,6 +371,19 @@ _UNTIL_BEFORE = re.compile(
     r"\b(?:until|till|pending)\s+(?:[^.;:!?]{0,80})$|(?<![а-яё])(?:до\s+тех\s+пор,?\s+пока|пока\s+не)\s+(?:[^.;:!?]{0,60})$",
     _I,
 )
+
+
+# 'have not been able to resume', 'could not resume', 'так и не смогли возобновить': the closure goes on
+_UNABLE_BEFORE = re.compile(
+    r"(?:\b(?:not|never)\s+(?:been\s+|yet\s+)?able\s+to|\b(?:could\s*n[o’']t|cannot|can[’']t|unable\s+to|failed\s+to|yet\s+to)"
+    r"|(?<![а-яё])(?:так\s+и\s+)?не\s+(?:смог\w*|удал\w*|удаётся|удается)|(?<![а-яё])так\s+и\s+не)\s+$",
+    _I,
+)
+
+
+def is_unable(text: str, start: int, cue: ActionCue) -> bool:
+    """A reopening denied: 'vessels have not been able to resume traffic', 'не смогли возобновить'."""
+    return _UNABLE_BEFORE.search(text, max(start, cue.start - 40), cue.start) is not None
 
 
 def is_end_condition(text: str, start: int, cue: ActionCue) -> bool:

@@ -16,7 +16,7 @@ from corridor.news._rules import ActionCue
 _REFERENT_NOUNS: list[tuple[re.Pattern[str], tuple[str, ...]]] = [
     (
         re.compile(r"\b(?:station|pump(?:ing)? station)\b|(?<![а-яё])(?:станци\w*|нпс)(?![а-яё])", re.I),
-        ("pipeline_station",),
+        ("pipeline_station", "junction", "border_crossing"),  # a pumping station, a rail station
     ),
     (re.compile(r"\bterminal\b|(?<![а-яё])терминал\w*", re.I), ("oil_terminal", "rail_terminal")),
     (re.compile(r"\b(?:port|harbou?r)\b|(?<![а-яё])порт\w*", re.I), ("port",)),
@@ -30,8 +30,11 @@ _REFERENT_NOUNS: list[tuple[re.Pattern[str], tuple[str, ...]]] = [
 ]
 
 
-def _referent(text: str, c0: int, at: int, seen: Sequence[Mention], index: AssetIndex) -> Mention | None:
-    """'The station is out of service': the latest named asset of the kind the noun before the action names."""
+def _referent(
+    text: str, c0: int, at: int, seen: Sequence[Mention], index: AssetIndex, *, named_so: bool = False
+) -> Mention | None:
+    """'The station is out of service': the latest named asset of the kind the noun before the action
+    names; with ``named_so``, only one named with that noun ('repairs at Moyynty station')."""
     if not seen:
         return None
     window = text[c0:at]
@@ -39,7 +42,7 @@ def _referent(text: str, c0: int, at: int, seen: Sequence[Mention], index: Asset
         if pattern.search(window):
             for m in reversed(seen):
                 kind = m.kind if m.kind == "link" else index.node_kind.get(str(m.id), m.kind or "")
-                if kind in kinds:
+                if kind in kinds and (not named_so or pattern.search(text, max(0, m.start - 12), m.stop + 12)):
                     return m
     return None
 
