@@ -123,3 +123,19 @@ def test_the_station_is_the_one_named_in_the_sentence_before():
     )
     stations = [e.asset for e in new_events(text, dt.date(2024, 9, 20)) if e.action == "close"]
     assert stations == ["moyynty"]
+
+
+# ------------------------------------------------------------------ more ways to write a day
+
+WED = dt.date(2025, 11, 26)
+
+
+def test_days_written_other_ways():
+    cases = {
+        "Отгрузка на терминале КТК приостановлена с 10-го ноября.": dt.date(2025, 11, 10),
+        "Loading at the CPC terminal was halted overnight on Sunday.": dt.date(2025, 11, 23),
+        "Отгрузка на терминале КТК приостановлена в минувшее воскресенье.": dt.date(2025, 11, 23),
+        "Отгрузка на терминале КТК приостановлена в прошлую пятницу.": dt.date(2025, 11, 21),
+    }
+    for text, day in cases.items():
+        assert only(text, WED).start == day, text

@@ -50,7 +50,9 @@ _DAY = r"(?P<day>[0-3]?\d)"
 _DAY_PATTERNS = [
     re.compile(rf"\b{_DAY}(?:st|nd|rd|th)?\s+(?:of\s+)?{_EN_MONTH}(?:,?\s+{_YEAR})?\b"),
     re.compile(rf"\b{_EN_MONTH}\s+{_DAY}(?:st|nd|rd|th)?\b(?:,?\s+{_YEAR}\b)?"),
-    re.compile(rf"\b{_DAY}\s+{_RU_MONTH}(?:\s+{_YEAR}(?:\s*(?:года|году|г\.))?)?(?![а-яё])", re.IGNORECASE),
+    re.compile(
+        rf"\b{_DAY}(?:-?(?:го|е|ое))?\s+{_RU_MONTH}(?:\s+{_YEAR}(?:\s*(?:года|году|г\.))?)?(?![а-яё])", re.IGNORECASE
+    ),  # '1-го марта'
     re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<mnum>[01]\d)-(?P<day>[0-3]\d)\b"),
     re.compile(r"\b(?P<day>[0-3]?\d)\.(?P<mnum>[01]?\d)\.(?P<year>(?:19|20)\d\d)\b"),
 ]
@@ -106,7 +108,7 @@ _MONTH_ALONE = [
     ),
 ]
 _RELATIVE = re.compile(
-    r"\b(?P<rel>the day before yesterday|yesterday|today|tonight|this morning|this evening|overnight|tomorrow"
+    r"\b(?P<rel>the day before yesterday|yesterday|today|tonight|this morning|this evening|overnight(?!\s+(?:on|into|to)\s+\w+day)|tomorrow"
     r"|позавчера|вчера|сегодня|завтра|накануне|the day before(?! yesterday))\b",
     re.IGNORECASE,
 )
@@ -114,7 +116,7 @@ _EN_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturda
 _RU_WEEKDAYS = ("понедельник", "вторник", "сред", "четверг", "пятниц", "суббот", "воскресень")
 _WEEKDAY = re.compile(
     r"(?:\b(?:on\s+|since\s+|from\s+|until\s+|last\s+|this\s+)?(?P<en>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b)"
-    r"|(?:(?<![а-яё])(?:в|во|с|со|до|к)\s+(?P<ru>понедельник|вторник|среду|четверг|пятницу|субботу|воскресенье)"
+    r"|(?:(?<![а-яё])(?:в|во|с|со|до|к)\s+(?:(?:минувш|прошл|эт|нынешн)\w+\s+)?(?P<ru>понедельник|вторник|среду|четверг|пятницу|субботу|воскресенье)"
     r"|(?<![а-яё])(?:понедельника|вторника|среды|четверга|пятницы|субботы|воскресенья)(?![а-яё]))",
     re.IGNORECASE,
 )
