@@ -139,3 +139,38 @@ def test_days_written_other_ways():
     }
     for text, day in cases.items():
         assert only(text, WED).start == day, text
+
+
+# ------------------------------------------------------------------ written on reader-8
+
+
+def test_a_limited_reopening_keeps_its_day_and_is_no_derate():
+    text = (
+        "CPC resumed limited loadings from the remaining mooring on Monday and is running at just over half capacity."
+    )
+    found = new_events(text, dt.date(2025, 12, 2))
+    assert [(e.asset, e.start) for e in found if e.action == "reopen"] == [("cpc", dt.date(2025, 12, 1))]
+    assert not [e for e in found if e.evidence["action"] == "limited"]
+
+
+def test_a_disruption_told_as_still_holding_is_not_ended_by_a_reopening_of_the_rest():
+    text = (
+        "The SPM-2 mooring stays offline after a naval drone attack on Saturday. "
+        "CPC resumed loadings from the remaining mooring on Monday."
+    )
+    events = {(e.asset, e.action): e.status for e in draft_scenario(text, published=dt.date(2025, 12, 2)).events}
+    assert events[("cpc_spm2", "close")] == "new" and events[("cpc", "reopen")] == "new"
+
+
+def test_a_halt_already_told_before_is_history():
+    text = "Движение судов через пролив Дарданеллы уже приостанавливали 8 августа из-за пожара."
+    assert not new_events(text, dt.date(2025, 8, 11))
+    assert not new_events("The Dardanelles had already been closed on 8 August.", dt.date(2025, 8, 11))
+
+
+def test_a_capital_that_speaks_is_its_government_not_the_asset():
+    text = (
+        "Drone attack stops Druzhba pipeline: Moscow vows to resume oil supplies to Hungary soon\n\n"
+        "A drone hit a metering station of the Druzhba pipeline, stopping oil supplies to Hungary."
+    )
+    assert not [e for e in new_events(text, dt.date(2025, 3, 11)) if e.asset == "moscow"]

@@ -33,6 +33,7 @@ class Candidate:
     at: int = 0
     sentence: int = -1
     headline: bool = False  # told only in a line without a full stop (a title, a subtitle)
+    holds: bool = False  # told as still holding ('stays offline'): no reopening of another part ends it
 
     @property
     def key(self) -> str | None:
@@ -72,7 +73,7 @@ def _share_dates(events: list[Candidate], index: AssetIndex) -> None:
 def _ended(events: list[Candidate], index: AssetIndex, published: dt.date) -> None:
     """A disruption the article also reports reopened, or whose stated end is already past, is over."""
     for e in events:
-        if e.action not in ("close", "derate", "transit_ban") or e.status != "new":
+        if e.action not in ("close", "derate", "transit_ban") or e.status != "new" or e.holds:
             continue
         reopen = [
             o

@@ -30,6 +30,7 @@ from corridor.news._rules import (
     is_intention,
     is_negated,
     is_unable,
+    still_holds,
     unit_count,
 )
 from corridor.news._text import Token, clauses, sentences, words
@@ -53,13 +54,16 @@ from corridor.news._where import (
     _referent,
     _whole_or_part,
     at_border,
+    government,
     refuses_cargo,
     scope_of,
+    speaks,
 )
 
 __all__ = ["Candidate", "extract_events"]
 
 DISRUPTIONS = frozenset({"close", "derate", "transit_ban", "reroute_out"})
+_AND = re.compile(r"\s(?:and|и)\s", re.IGNORECASE)
 _SIZED = frozenset({"derate", "tariff_change", "capacity_increase"})
 _OLD_DAYS = 21  # an event that started more than three weeks before publication is background
 _ONLY_BEFORE = re.compile(
@@ -196,7 +200,7 @@ def extract_events(
             line1 = text.find("\n", cue.start) % (len(text) + 1)
             candidate.headline = line1 - line0 < _HEADLINE_CHARS and _HEADLINE.search(text, line0, line1) is None
             found.append(candidate)
-        linked = [m for m in mentions if m.id is not None]
+        linked = [m for m in mentions if m.id is not None and not government(text, m, index)]  # 'Moscow vows'
         previous_ids = {str(m.id) for m in linked}
         seen.extend(linked)
         topic = min(linked, key=lambda m: (m.rank, m.start)) if linked else None
@@ -298,6 +302,7 @@ def _candidate(
     referent: Mention | None = None,
 ) -> Candidate | None:
     c0, c1 = clause
+    mentions = [m for m in mentions if not government(text, m, index)]
     in_clause = [m for m in mentions if c0 <= m.start < c1]
     if cue.action in ("close", "derate") and cancels(text, c0, cue.start):
         mention = _pick(text, cue, in_clause) or _pick(text, cue, list(mentions))
@@ -355,6 +360,7 @@ def _candidate(
         candidate.action, candidate.fraction, candidate.start = "close", 1.0, None
         candidate.status = "new" if candidate.status == "conditional" else candidate.status
     _scope(text, candidate, clause, sentence)
+    candidate.holds = candidate.action in DISRUPTIONS and still_holds(text, c0, cue)
     return candidate
 
 
@@ -402,7 +408,7 @@ def _pick(text: str, cue: ActionCue, candidates: Sequence[Mention]) -> Mention |
     def score(m: Mention) -> float:
         gap = cue.start - m.stop if m.stop <= cue.start else m.start - cue.stop
         numbered = 3 if m.unit is not None else 0  # 'SPM-2', 'the third mooring': a unit beats the whole it belongs to
-        authority = _AUTHORITY_BEFORE.search(text, max(0, m.start - 40), m.start) is not None
+        authority = _AUTHORITY_BEFORE.search(text, max(0, m.start - 40), m.start) is not None or speaks(text, m)
         return 3 * m.rank + max(gap, 0) / 7 - numbered + (6 if modifies(m) or authority else 0)
 
     return min(candidates, key=score)
@@ -497,7 +503,8 @@ def _dates(
     ]
 
     def distance(at: int, c: DateCue) -> int:  # a start ('from ... on Wednesday') binds to the action before it
-        return abs(at - c.start) + (1000 if c.kind == "start" and at > c.start else 0)
+        joined = at > c.stop and _AND.search(text, c.stop, at) is not None  # '... on Monday and is running at half'
+        return abs(at - c.start) + (1000 if (c.kind == "start" and at > c.start) or joined else 0)
 
     found = [
         c for c in found

@@ -179,6 +179,7 @@ _BACKGROUND = re.compile(
     r"|\blast\s+time\b|\btwice\b|\b(?:usually|typically|regularly|every\s+(?:year|winter|autumn|spring|summer)|each\s+(?:year|winter|autumn))\b|\babout\s+half\s+(?:of\s+)?the\s+time\b"
     r"|\b(?:aftermath|consequences?)\s+of\s+(?:the\s+|an?\s+)?(?:\w+\s+)?(?:attack|strike|storm|accident|fire|explosion|blast|incident)"
     r"|\bpreviously\b|\bhistor\w*\b|\bseveral\s+times\b|\bin\s+recent\s+years\b|\bonce\s+again\b|\bfor\s+the\s+first\s+time\s+since\b"
+    r"|\b(?:had|has|have|was|were)\s+already\s+(?:been\s+)?\w+ed\b|(?<![а-яё])уже\s+(?:\w+\s+){0,2}?(?:приостанавлива|закрыва|останавлива|прекраща|перекрыва|блокирова)\w*"
     r"|(?<![а-яё])последстви\w*\s+(?:\w+\s+)?(?:атак|удар|шторм|авари|пожар|инцидент|взрыв|обстрел)\w*"
     r"|(?<![а-яё])(?:дважды|трижды|обычно|ежегодн\w*|как\s+правило|напомн\w*|как\s+сообщалось|ранее(?!\s+(?:\S+\s+){0,5}?(?:сообщ|заяв|переда|писал))|прежде|в\s+прошлом\s+(?:году|месяце)|год\s+назад|месяц\s+назад|в\s+последние\s+годы|неоднократно|в\s+прошлый\s+раз|не\s+раз)(?![а-яё])",
     _I,
@@ -224,7 +225,22 @@ def find_actions(text: str, start: int, stop: int) -> list[ActionCue]:
     for _, _, cue in sorted(found, key=lambda f: (-f[1], f[0])):
         if not any(cue.start < k.stop and k.start < cue.stop for k in kept):
             kept.append(cue)
+    # 'resumed limited loadings', 'частично возобновил': the word qualifies the reopening, no derate of its own
+    reopens = [k for k in kept if k.action == "reopen"]
+    kept = [
+        k
+        for k in kept
+        if not (
+            k.action == "derate"
+            and _QUALIFIER.fullmatch(text, k.start, k.stop)
+            and any(0 <= k.start - r.stop <= _QUALIFIER_GAP or 0 <= r.start - k.stop <= _QUALIFIER_GAP for r in reopens)
+        )
+    ]
     return sorted(kept, key=lambda c: c.start)
+
+
+_QUALIFIER = re.compile(r"limited|partial(?:ly)?|reduced|(?:ограниченн|частичн|сокращенн)\w*", re.IGNORECASE)
+_QUALIFIER_GAP = 3  # characters: the qualifier stands right next to the reopening verb
 
 
 _NOT_CAPACITY_AFTER = re.compile(
@@ -384,6 +400,19 @@ _UNABLE_BEFORE = re.compile(
 def is_unable(text: str, start: int, cue: ActionCue) -> bool:
     """A reopening denied: 'vessels have not been able to resume traffic', 'не смогли возобновить'."""
     return _UNABLE_BEFORE.search(text, max(start, cue.start - 40), cue.start) is not None
+
+
+# 'SPM-2 stays offline', 'пролив по-прежнему закрыт': a disruption told as still holding
+_STILL_BEFORE = re.compile(
+    r"\b(?:remains?|remained|stays?|stayed|still|continues\s+to\s+be)\s+(?:\w+\s+){0,2}?$"
+    r"|(?<![а-яё])(?:оста[её]тся|остаются|оставался|оставалась|по-прежнему|вс[её]\s+ещ[её]|до\s+сих\s+пор)\s+(?:\w+\s+){0,2}?$",
+    _I,
+)
+
+
+def still_holds(text: str, start: int, cue: ActionCue) -> bool:
+    """The disruption is told as still holding: 'the SPM-2 mooring stays offline', 'по-прежнему закрыт'."""
+    return _STILL_BEFORE.search(text, max(start, cue.start - 40), cue.start) is not None
 
 
 def is_end_condition(text: str, start: int, cue: ActionCue) -> bool:

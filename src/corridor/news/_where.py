@@ -245,3 +245,21 @@ def refuses_cargo(text: str, clause: tuple[int, int]) -> bool:
     """'Exports from Khorgos are stopped', 'приостановлен прием грузов': one side refuses what
     the other sends, a ban on traffic rather than a closure of the crossing."""
     return _CARGO_FLOW.search(text, *clause) is not None
+
+
+# 'Moscow vows to resume supplies', 'Астана заявила': a capital or a company that speaks acts, it is not acted on
+_ACTOR_AFTER = re.compile(
+    r"\s*(?:\w+\s+)?(?:vows?|vowed|says|said|promis\w*|pledg\w*|warn\w*|insists?|denies|denied|claims?)\b"
+    r"|\s*(?:\w+\s+)?(?:заяв\w*|пообещ\w*|обеща\w*|предупред\w*|настаива\w*|опроверг\w*)(?![а-яё])",
+    re.IGNORECASE,
+)
+
+
+def speaks(text: str, mention: Mention) -> bool:
+    """The mention is the subject of a verb of saying or promising: 'Moscow vows to resume'."""
+    return _ACTOR_AFTER.match(text, mention.stop) is not None
+
+
+def government(text: str, mention: Mention, index: AssetIndex) -> bool:
+    """A city that speaks is its government ('Moscow vows to resume supplies'), never the asset acted on."""
+    return index.node_kind.get(str(mention.id)) in ("junction", "city") and speaks(text, mention)
