@@ -174,3 +174,25 @@ def test_a_capital_that_speaks_is_its_government_not_the_asset():
         "A drone hit a metering station of the Druzhba pipeline, stopping oil supplies to Hungary."
     )
     assert not [e for e in new_events(text, dt.date(2025, 3, 11)) if e.asset == "moscow"]
+
+
+def test_midnight_on_a_day_starts_the_next_one():
+    for text in (
+        "Poland will shut its border with Belarus, railway crossings included, from midnight on Thursday.",
+        "Poland will close the Brest-Malaszewicze crossing on Thursday at midnight.",
+    ):
+        assert only(text, dt.date(2025, 9, 9)).start == dt.date(2025, 9, 12), text  # published on a Tuesday
+    # told afterwards, the midnight that began the day
+    text = "Poland closed its border crossings with Belarus, including Brest-Malaszewicze, from midnight on Friday."
+    assert only(text, dt.date(2025, 9, 12)).start == dt.date(2025, 9, 12)
+
+
+def test_by_morning_dates_the_article_day():
+    text = "Пролив Босфор закрыли для прохода судов. Туман сгустился над Босфором к утру."
+    assert only(text, dt.date(2022, 10, 27)).start == dt.date(2022, 10, 27)
+
+
+def test_the_day_a_measure_takes_effect_told_right_after_it():
+    text = "The Alashankou-Dostyk crossing will be partly closed for construction work. It takes effect on 1 April."
+    event = only(text, dt.date(2023, 3, 27))
+    assert (event.action, event.start) == ("derate", dt.date(2023, 4, 1))

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 __all__ = ["DateCue", "find_dates"]
 
@@ -109,7 +109,7 @@ _MONTH_ALONE = [
 ]
 _RELATIVE = re.compile(
     r"\b(?P<rel>the day before yesterday|yesterday|today|tonight|this morning|this evening|overnight(?!\s+(?:on|into|to)\s+\w+day)|tomorrow"
-    r"|позавчера|вчера|сегодня|завтра|накануне|the day before(?! yesterday))\b",
+    r"|позавчера|вчера|сегодня|завтра|накануне|к\s+утру|под\s+утро|этим\s+утром|the day before(?! yesterday))\b",
     re.IGNORECASE,
 )
 _EN_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -267,9 +267,24 @@ def find_dates(text: str, start: int, stop: int, published: dt.date) -> list[Dat
             and any(abs(o.start - c.stop) < 25 or abs(c.start - o.stop) < 25 for o in days if o is not c)
         )
     ]
+    # 'will close from midnight on Thursday', 'on Thursday at midnight': announced, the midnight that ends the
+    # day, so the next one; told afterwards ('closed from midnight on Friday'), the midnight that began it
+    cues = [
+        replace(c, day=c.day + dt.timedelta(days=1))
+        if c.day is not None
+        and c.day > published
+        and c.kind in ("start", "point")
+        and (_MIDNIGHT_ON.search(text, max(0, c.start - 20), c.start) or _AT_MIDNIGHT.match(text, c.stop))
+        else c
+        for c in cues
+    ]
     cues.extend(_durations(text, start, stop))
     cues.extend(DateCue("open_end", m.start(), m.end()) for m in _OPEN_END.finditer(text, start, stop))
     return _longest(cues)
+
+
+_MIDNIGHT_ON = re.compile(r"\bmidnight\s+(?:on\s+)?$", re.IGNORECASE)
+_AT_MIDNIGHT = re.compile(r"\s+at\s+midnight\b", re.IGNORECASE)
 
 
 def _range(m: re.Match[str], published: dt.date) -> tuple[dt.date | None, dt.date | None]:

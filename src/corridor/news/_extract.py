@@ -40,6 +40,7 @@ from corridor.news._when import (
     _event_days,
     _incident_day,
     _reported_on,
+    effective_day,
     told_now,
 )
 from corridor.news._where import (
@@ -183,7 +184,7 @@ def extract_events(
                     unknown.append(text[candidate.mention.start : candidate.mention.stop])
                 continue
             if candidate.start is None and candidate.status == "new":  # its own sentence's report first
-                told = told_now(text, (c0, c1), n, spans, published)
+                told = told_now(text, (c0, c1), n, spans, published) or effective_day(text, n, spans, published)
                 if told is not None:
                     candidate.start, candidate.evidence["start"] = told
             if candidate.start is None:

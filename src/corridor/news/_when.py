@@ -179,3 +179,23 @@ def told_now(
             if len({c.day for c in days}) == 1 and days[0].day <= published:  # type: ignore[operator]
                 return days[0].day, text[days[0].start : days[0].stop]  # type: ignore[return-value]
     return None  # else the corpus's analysts leave the day open, and so does the reader
+
+
+# 'It takes effect on 1 April.', 'Ограничение вступает в силу с 1 марта.': the day a measure told just before begins
+_TAKES_EFFECT = re.compile(
+    r"\b(?:takes?|took|will\s+take)\s+effect\b|\b(?:comes?|came|will\s+come)\s+into\s+force\b|\bbecomes?\s+effective\b"
+    r"|(?<![а-яё])(?:вступа\w*|вступит|вступил\w*)\s+в\s+силу|(?<![а-яё])(?:начн[её]т|будет)\s+действовать",
+    re.IGNORECASE,
+)
+
+
+def effective_day(
+    text: str, n: int, spans: Sequence[tuple[int, int]], published: dt.date
+) -> tuple[dt.date, str] | None:
+    """The one day a sentence right after gives for when 'it takes effect', past or to come."""
+    if n + 1 >= len(spans) or _TAKES_EFFECT.search(text, *spans[n + 1]) is None:
+        return None
+    days = [c for c in find_dates(text, *spans[n + 1], published) if c.kind in ("point", "start") and c.day]
+    if len({c.day for c in days}) != 1:
+        return None
+    return days[0].day, text[days[0].start : days[0].stop]  # type: ignore[return-value]
