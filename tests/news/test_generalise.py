@@ -196,3 +196,10 @@ def test_the_day_a_measure_takes_effect_told_right_after_it():
     text = "The Alashankou-Dostyk crossing will be partly closed for construction work. It takes effect on 1 April."
     event = only(text, dt.date(2023, 3, 27))
     assert (event.action, event.start) == ("derate", dt.date(2023, 4, 1))
+
+
+def test_names_the_network_writes_in_brackets_are_found_as_articles_write_them():
+    event = only("Погрузка нефти на комплексе «Шесхарис» остановлена после атаки 14 ноября.", dt.date(2025, 11, 14))
+    assert (event.asset, event.action) == ("novorossiysk_port", "close")
+    event = only("Порт Алят закрыт для входа и выхода судов из-за ветра 4 февраля.", dt.date(2026, 2, 4))
+    assert (event.asset, event.action) == ("baku_alat_port", "close")

@@ -129,6 +129,9 @@ _EXTRA_NAMES: dict[str, tuple[str, ...]] = {
     ),
     "kz_shu_tashkent": ("Saryagash", "Сарыагаш"),
     "cpc_marine_terminal": ("Yuzhnaya Ozereevka", "Южная Озереевка", "Южной Озереевке"),
+    # the network's Russian names put these in brackets ('Новороссийск (Шесхарис)'), which no article writes
+    "novorossiysk_port": ("Шесхарис",),
+    "baku_alat_port": ("порт Алят", "Алят", "Бакинский порт", "Бакинский морской порт"),
 }
 # a name such as 'Dardanelles strait' or 'Dostyk station' is also written without its last word
 _TYPE_WORDS = frozenset({"strait", "port", "station", "canal", "field", "terminal", "terminals", "pass"})
