@@ -203,3 +203,22 @@ def test_names_the_network_writes_in_brackets_are_found_as_articles_write_them()
     assert (event.asset, event.action) == ("novorossiysk_port", "close")
     event = only("Порт Алят закрыт для входа и выхода судов из-за ветра 4 февраля.", dt.date(2026, 2, 4))
     assert (event.asset, event.action) == ("baku_alat_port", "close")
+
+
+def test_a_condition_or_a_plan_told_after_an_action_qualifies_only_what_follows_it():
+    cases = {
+        "Loading at the CPC terminal was halted on Tuesday and may resume on Friday.": ("close", "new"),
+        "The Bosphorus was closed on Tuesday after a tanker broke down, threatening delays for dozens of ships.": (
+            "close",
+            "new",
+        ),
+        "The CPC halted loading on Tuesday, which could cut Kazakh output.": ("close", "new"),
+        "Отгрузка на терминале КТК приостановлена во вторник, возобновить ее планируют в пятницу.": ("close", "new"),
+    }
+    for text, (action, status) in cases.items():
+        found = draft_scenario(text, published=dt.date(2025, 11, 26)).events
+        assert (action, status) in [(e.action, e.status) for e in found], (text, found)
+    # a condition that governs the action stays one
+    assert draft_scenario("Loading at the CPC terminal will stop if the tanks fill up.", published=WED).events[
+        0
+    ].status == ("conditional")

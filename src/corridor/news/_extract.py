@@ -308,7 +308,7 @@ def _candidate(
     if cue.action in ("close", "derate") and cancels(text, c0, cue.start):
         mention = _pick(text, cue, in_clause) or _pick(text, cue, list(mentions))
         return Candidate(cue.action, mention, status="cancelled")
-    if is_intention(text, c0, c1):
+    if is_intention(text, c0, c1, cue):
         return None  # a plan or an intention is not an event
     if cue.action != "reopen" and is_negated(text, c0, c1, cue):
         return None
@@ -542,7 +542,8 @@ def _same_clause(text: str, sentence: tuple[int, int], other: ActionCue, date: D
 
 def _status(text: str, candidate: Candidate, clause: tuple[int, int], published: dt.date) -> None:
     c0, c1 = clause
-    if is_conditional(text, c0, c1):
+    cue = ActionCue(candidate.action, candidate.at, candidate.at + len(candidate.evidence.get("action", "")))
+    if is_conditional(text, c0, c1, cue):
         candidate.status = "conditional"
         return
     old = published - dt.timedelta(days=_OLD_DAYS)

@@ -367,14 +367,32 @@ def is_negated(text: str, start: int, stop: int, cue: ActionCue) -> bool:
     return _NEGATION.search(text, start, stop) is not None
 
 
-def is_conditional(text: str, start: int, stop: int) -> bool:
-    """The clause says what could happen: 'could be suspended', 'will stop if the tanks fill', 'может'."""
-    return _CONDITIONAL.search(text, start, stop) is not None
+def is_conditional(text: str, start: int, stop: int, cue: ActionCue | None = None) -> bool:
+    """The clause says what could happen: 'could be suspended', 'will stop if the tanks fill', 'может'.
+    With ``cue``, only for that action: not 'halted on Tuesday, which could cut output'."""
+    return _governs(_CONDITIONAL, text, start, stop, cue)
 
 
-def is_intention(text: str, start: int, stop: int) -> bool:
-    """The clause states a plan or an intention: 'plans to', 'aims to', 'планирует', 'намерен'."""
-    return _INTENTION.search(text, start, stop) is not None
+def is_intention(text: str, start: int, stop: int, cue: ActionCue | None = None) -> bool:
+    """The clause states a plan or an intention: 'plans to', 'aims to', 'планирует', 'намерен'.
+    With ``cue``, only for that action: not 'приостановлена во вторник, возобновить ее планируют в пятницу'."""
+    return _governs(_INTENTION, text, start, stop, cue)
+
+
+# what a marker after an action cannot reach past: 'halted ..., which could', 'closed, threatening', '... and may'
+_AFTER_BREAK = re.compile(
+    r",\s*(?:which|that|threaten\w*|what|что|чем|гроз\w*|угрож\w*|возобнов\w*|[\w-]+\s+(?:план|намер)\w*)"
+    r"|\s(?:and|but)\s+(?:may|might|could|would|will|is|are|expects?|plans?)\b|\s(?:и|но|а)\s+(?:может|могут|планир|намер|буд)",
+    _I,
+)
+
+
+def _governs(pattern: re.Pattern[str], text: str, start: int, stop: int, cue: ActionCue | None) -> bool:
+    """A marker before the action, or after it with nothing between that starts another statement."""
+    return any(
+        cue is None or m.start() < cue.stop or not _AFTER_BREAK.search(text, cue.stop, m.end())
+        for m in pattern.finditer(text, start, stop)
+    )
 
 
 def is_background(text: str, start: int, stop: int) -> bool:
