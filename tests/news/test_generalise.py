@@ -222,3 +222,8 @@ def test_a_condition_or_a_plan_told_after_an_action_qualifies_only_what_follows_
     assert draft_scenario("Loading at the CPC terminal will stop if the tanks fill up.", published=WED).events[
         0
     ].status == ("conditional")
+
+
+def test_a_day_between_two_actions_goes_to_the_word_it_touches():
+    text = "Отгрузка на терминале КТК приостановлена во вторник, возобновить ее планируют в пятницу."
+    assert only(text, dt.date(2025, 11, 26)).start == dt.date(2025, 11, 25)

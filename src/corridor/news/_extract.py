@@ -503,13 +503,15 @@ def _dates(
         and clause[0] <= o.start < clause[1]
     ]
 
-    def distance(at: int, c: DateCue) -> int:  # a start ('from ... on Wednesday') binds to the action before it
+    def distance(o: ActionCue, c: DateCue) -> int:  # a start ('from ... on Wednesday') binds to the action before it
+        at = o.start
         joined = at > c.stop and _AND.search(text, c.stop, at) is not None  # '... on Monday and is running at half'
-        return abs(at - c.start) + (1000 if (c.kind == "start" and at > c.start) or joined else 0)
+        gap = c.start - o.stop if o.stop <= c.start else max(0, at - c.stop)  # from the nearer end of the word
+        return gap + (1000 if (c.kind == "start" and at > c.start) or joined else 0)
 
     found = [
         c for c in found
-        if c.kind not in ("start", "point", "end") or not any(distance(o.start, c) < distance(cue.start, c) for o in rivals)
+        if c.kind not in ("start", "point", "end") or not any(distance(o, c) < distance(cue, c) for o in rivals)
     ]  # fmt: skip
     starts = [c for c in found if c.kind == "start"] or [c for c in found if c.kind == "point"]
     if starts:
