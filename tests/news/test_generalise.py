@@ -227,3 +227,19 @@ def test_a_condition_or_a_plan_told_after_an_action_qualifies_only_what_follows_
 def test_a_day_between_two_actions_goes_to_the_word_it_touches():
     text = "Отгрузка на терминале КТК приостановлена во вторник, возобновить ее планируют в пятницу."
     assert only(text, dt.date(2025, 11, 26)).start == dt.date(2025, 11, 25)
+
+
+def test_reopenings_and_closures_written_as_states():
+    cases = {
+        "Движение судов через Босфор восстановлено.": ("bosphorus", "reopen"),
+        "Навигация в Босфоре открыта.": ("bosphorus", "reopen"),
+        "Пункт пропуска Тересполь — Брест вновь открыт для грузовых поездов.": ("bx_brest_malaszewicze", "reopen"),
+        "КТК вернулся к штатной отгрузке нефти.": ("cpc", "reopen"),
+        "CPC loadings normalised on Tuesday.": ("cpc", "reopen"),
+        "Порт Актау не принимает суда из-за шторма.": ("aktau_port", "close"),
+        "Суда не могут войти в порт Поти из-за шторма.": ("poti_port", "close"),
+        "Ships could not enter the port of Poti because of the storm.": ("poti_port", "close"),
+    }
+    for text, (asset, action) in cases.items():
+        event = only(text, dt.date(2025, 11, 26))
+        assert (event.asset, event.action) == (asset, action), text

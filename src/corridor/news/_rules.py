@@ -67,7 +67,10 @@ _ACTIONS: list[tuple[str, re.Pattern[str]]] = [
         rf"|\b(?:back|returned|returns|return)\s+(?:to\s+|in\s+|into\s+)?(?:normal|service|operations?|online|in\s+(?:service|operation))\b"
         rf"|\blift\w*\s+{_W}{{0,2}}?(?:ban|suspension|restrictions?|closure|blockade)\b"
         rf"|(?<![а-яё])возобнов\w*|(?<![а-яё])восстанов(?!ительн)\w*\s+{_W}{{0,2}}?(?:движени|работ|отгруз|перевалк|прием|при[её]м|прокачк|навигац|сообщени|транзит)\w*"
-        rf"|(?<![а-яё])(?:движени|работ|отгрузк|перевалк|навигац|сообщени)\w*\s+{_W}{{0,2}}?восстановл\w*"
+        rf"|(?<![а-яё])(?:движени|работ|отгрузк|перевалк|навигац|сообщени)\w*\s+{_W}{{0,4}}?восстановл\w*"
+        rf"|(?<![а-яё])(?:навигаци|движени|проход|пункт\w*\s+пропуска|погранпереход|переход)\w*\s+{_W}{{0,3}}?(?:вновь\s+|снова\s+)?открыт[аоы]?(?![а-яё])"
+        rf"|(?<![а-яё])(?:вновь|снова)\s+открыт\w*|(?<![а-яё])вернул\w*\s+к\s+(?:штатн|нормальн|обычн|прежн)\w*"
+        rf"|\b(?:normali[sz]ed|normalized)\b|(?<![а-яё])нормализовал\w*"
         rf"|(?<![а-яё])(?:сня[тл]|отмен)\w*\s+{_W}{{0,2}}?(?:ограничени|запрет)\w*|(?<![а-яё])(?:вновь\s+)?открыл\w*\s+(?:движени|границ|проезд|пункт|навигац)\w*"
         rf"|\b(?:back|again)\s+into\s+(?:service|operation)\b|\bput\s+back\s+into\s+(?:service|operation)\b"
         rf"|\b(?:put|putting|puts|bring|brings|bringing|brought)\s+{_W}{{0,4}}?back\s+(?:on|onto|into|through|via)\b"
@@ -88,6 +91,9 @@ _ACTIONS: list[tuple[str, re.Pattern[str]]] = [
         r"|(?<![а-яё])(?:выведен|вывел|выведена|выведены|вышл|вышел|вышла|вышли)\w*\s+из\s+(?:строя|эксплуатации|работы)"
         r"|(?<![а-яё])(?:прерва|прерыва|прервал)\w*|(?<![а-яё])перестал\w*\s+(?:ходить|работать|курсировать|принимать)"
         r"|(?<![а-яё])не\s+(?:ходят|ходит|курсиру\w*|отправля\w*|грузят|отгружа\w*)(?![а-яё])|\b(?:not|no\s+longer)\s+(?:running|sailing|operating)\b"
+        r"|(?<![а-яё])не\s+(?:принима\w*|пропуска\w*)\s+(?:суда|судов|танкер\w*|паром\w*|поезд\w*|состав\w*)"
+        r"|(?<![а-яё])не\s+(?:мо[гж]\w*|смог\w*)\s+(?:войти|зайти|выйти|пройти|причалить)(?![а-яё])"
+        r"|\b(?:cannot|could\s*not|couldn[’']t|can[’']t|unable\s+to)\s+(?:enter|leave|berth|pass|transit|sail)\b"
         r"|(?<![а-яё])не\s+работа\w*|(?<![а-яё])остановил\w*|(?<![а-яё])запрет\w*\s+на\s+(?:движение|проход|заход|выход)\s+судов|(?<![а-яё])(?:работать|эксплуатироваться)\s+не\s+может|(?<![а-яё])не\s+может\s+(?:работать|эксплуатироваться)", _I)),
     ("derate", re.compile(
         r"\b(?:reduc|curtail|restrict|limit|curb|trim|lower|decreas|slow|disrupt|partial|derat|constrain|cut|cuts)\w*"
@@ -392,6 +398,7 @@ def _governs(pattern: re.Pattern[str], text: str, start: int, stop: int, cue: Ac
     return any(
         cue is None or m.start() < cue.stop or not _AFTER_BREAK.search(text, cue.stop, m.end())
         for m in pattern.finditer(text, start, stop)
+        if cue is None or not cue.start <= m.start() < cue.stop  # 'could not enter' is the action itself
     )
 
 
