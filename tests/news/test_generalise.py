@@ -243,3 +243,17 @@ def test_reopenings_and_closures_written_as_states():
     for text, (asset, action) in cases.items():
         event = only(text, dt.date(2025, 11, 26))
         assert (event.asset, event.action) == (asset, action), text
+
+
+def test_a_reroute_goes_to_the_place_after_to_even_past_a_generic_noun():
+    cases = {
+        "Часть казахстанской нефти перенаправлена с КТК на нефтепровод Атасу — Алашанькоу.": (
+            "kz_atasu_alashankou",
+            "reroute_in",
+        ),
+        "Грузы перенаправлены с Достыка на Алтынколь.": ("altynkol", "reroute_in"),
+        "Казахстан перенаправил нефть из КТК.": ("cpc", "reroute_out"),
+    }
+    for text, expected in cases.items():
+        event = only(text, dt.date(2025, 11, 26))
+        assert (event.asset, event.action) == expected, text

@@ -88,8 +88,10 @@ _AUTHORITY_BEFORE = re.compile(
 )
 _HEADLINE = re.compile(r"[.!?…»\"”]\s*$")  # a line that ends a sentence is body text, not a title
 _HEADLINE_CHARS = 200  # titles and subtitles of the corpus run to about 150 characters; body lines are longer
-_VIA_BEFORE = re.compile(
-    r"(?:\b(?:via|through|around|to|towards|onto|into)|(?<![а-яё])(?:через|на|в|по))\s+(?:the\s+)?$", re.IGNORECASE
+_VIA_BEFORE = re.compile(  # 'via the BTC', 'на нефтепровод Атасу — Алашанькоу': a generic noun may stand between
+    r"(?:\b(?:via|through|around|to|towards|onto|into)|(?<![а-яё])(?:через|на|в|по))\s+(?:the\s+)?"
+    r"(?:(?:pipeline|route|port|terminal|crossing|нефтепровод\w*|маршрут\w*|порт\w*|терминал\w*|переход\w*)\s+)?$",
+    re.IGNORECASE,
 )
 
 
@@ -333,7 +335,7 @@ def _candidate(
         _FROM_BEFORE.search(text, max(c0, mention.start - 24), mention.start)
         or candidate.from_topic
         or not any(
-            _VIA_BEFORE.search(text, max(c0, m.start - 14), m.start)
+            _VIA_BEFORE.search(text, max(c0, m.start - 28), m.start)
             and not _ATTACK_BEFORE.search(text, max(c0, m.start - 40), m.start)
             for m in in_clause
             if m.start > cue.stop

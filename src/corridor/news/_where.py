@@ -172,7 +172,9 @@ _ATTACK_BEFORE = re.compile(
 )
 
 _FROM_BEFORE = re.compile(
-    r"(?:\b(?:from|away\s+from|out\s+of)|(?<![а-яё])(?:из|от))\s+(?:the\s+)?(?:\w+\s+){0,2}$", re.IGNORECASE
+    r"(?:\b(?:from|away\s+from|out\s+of)|(?<![а-яё])(?:из|от|с|со))\s+(?:the\s+)?"
+    r"(?:(?!(?:to|via|through|into|onto|на|в|через|по)\s)\w+\s+){0,2}$",  # not past a 'to': 'с Достыка на Алтынколь'
+    re.IGNORECASE,
 )
 
 
