@@ -257,3 +257,24 @@ def test_a_reroute_goes_to_the_place_after_to_even_past_a_generic_noun():
     for text, expected in cases.items():
         event = only(text, dt.date(2025, 11, 26))
         assert (event.asset, event.action) == expected, text
+
+
+# ------------------------------------------------------------------ written on reader-9
+
+
+def test_a_second_or_third_day_of_a_halt_dates_its_start():
+    cases = {
+        "Уже второй день на терминале в Усть-Луге не грузят нефть.": dt.date(2024, 1, 21),
+        "The port of Poti was closed for a third straight day.": dt.date(2024, 1, 20),
+    }
+    for text, day in cases.items():
+        assert only(text, dt.date(2024, 1, 22)).start == day, text
+
+
+def test_talks_on_a_resumption_are_no_resumption():
+    for text in (
+        "Talks are under way to restore passenger rail links between Georgia and Azerbaijan.",
+        "Resumption of Baku-Tbilisi railway communication discussed",
+        "Грузия и Азербайджан обсуждают возобновление движения поездов Баку — Тбилиси.",
+    ):
+        assert not new_events(text, dt.date(2021, 6, 7)), text

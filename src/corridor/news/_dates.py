@@ -278,9 +278,20 @@ def find_dates(text: str, start: int, stop: int, published: dt.date) -> list[Dat
         else c
         for c in cues
     ]
+    for m in _NTH_DAY.finditer(text, start, stop):  # 'уже второй день', 'for a third day': it began n - 1 days ago
+        n = _ORDINALS[(m.group("ru") or m.group("en")).lower()[:4]]
+        cues.append(DateCue("start", m.start(), m.end(), day=published - dt.timedelta(days=n - 1)))
     cues.extend(_durations(text, start, stop))
     cues.extend(DateCue("open_end", m.start(), m.end()) for m in _OPEN_END.finditer(text, start, stop))
     return _longest(cues)
+
+
+_NTH_DAY = re.compile(
+    r"(?<![а-яё])(?:уже\s+|на\s+)?(?P<ru>втор|трет|четв[её]рт|пят)\w*\s+(?:день|сутки)\s*(?:подряд)?(?![а-яё])"
+    r"|\bfor\s+(?:a|the)\s+(?P<en>second|third|fourth|fifth)\s+(?:straight\s+|consecutive\s+)?day\b",
+    re.IGNORECASE,
+)
+_ORDINALS = {"втор": 2, "трет": 3, "четв": 4, "пят": 5, "seco": 2, "thir": 3, "four": 4, "fift": 5}
 
 
 _MIDNIGHT_ON = re.compile(r"\bmidnight\s+(?:on\s+)?$", re.IGNORECASE)

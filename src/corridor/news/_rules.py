@@ -168,7 +168,7 @@ _CONDITIONAL = re.compile(
     r"|(?<![а-яё])(?<!не\s)(?:может|могут|мог|могла|могли|могло|если|грози\w*|угрож\w*|угроз\w*|риск\w*|возможн\w*|не\s+исключ\w*|в\s+случае|опасени\w*|рискует|способн(?!ост)\w*|вероятн\w*|как\s+только|когда\s+позвол\w*|после\s+того\s+как)(?![а-яё])",
 )
 _INTENTION = re.compile(
-    r"\b(?:(?:timed|meant|designed)\s+(?:not\s+only\s+|both\s+)?to|plans?\s+to|planned\s+to|planning\s+to|is\s+planned|are\s+planned|was\s+planned|intends?|intended|aims?|aimed|proposes?|proposed|propos\w+|consider\w*|seeks?|wants?|ready|prepared|mull\w*"
+    r"\b(?:(?:timed|meant|designed)\s+(?:not\s+only\s+|both\s+)?to|plans?\s+to|planned\s+to|planning\s+to|is\s+planned|are\s+planned|was\s+planned|intends?|intended|aims?|aimed|proposes?|proposed|propos\w+|consider\w*|discuss\w*|talks\s+(?:are\s+)?(?:on|about|under\s+way)|seeks?|wants?|ready|prepared|mull\w*"
     r"|envisag\w*|expects? to (?:increase|expand|double|raise|build|launch)|targets?|is to be|are to be|will be built|under construction"
     r"|ordered\s+(?:\w+\s+){0,4}?to\s+(?:develop|work\s+out|study|prepare|find|look\s+for)|promis\w*|pledg\w*|vow\w*"
     r"|will\s+(?:allow|help|enable|let)|would\s+(?:allow|help|enable|let)|is\s+expected\s+to|are\s+expected\s+to|will\s+replace|will\s+be\s+(?:replaced|installed))\b"
@@ -176,7 +176,7 @@ _INTENTION = re.compile(
     r"|сообщит\w*\s+(?:дополнительно|позже|отдельно)|обещают\s+сообщить|будет\s+сообщено)(?![а-яё])"
     r"|\b(?:will\s+(?:report|announce|inform)\w*|will\s+be\s+announced|to\s+be\s+announced)\b"
     r"|\b(?:asked|asks|requested|requests|applied\s+to|petition\w*|urged|urges|calls?\s+on|called\s+on)\b"
-    r"|(?<![а-яё])(?:просит|просил\w*|ходатайств\w*|обратил\w*\s+в\s+суд|призвал\w*|пообещал\w*|обеща\w*|поручил\w*|поручени\w*|планир\w*|в\s+планах|планов\w*\s+(?:по|на)|намер\w*|предлаг\w*|рассматрива\w*|собира\w*ся|готов\w*|рассчитыва\w*|прогноз\w*|намечен\w*|строител\w*|стро\w*ся)(?![а-яё])",
+    r"|(?<![а-яё])(?:просит|просил\w*|ходатайств\w*|обратил\w*\s+в\s+суд|призвал\w*|пообещал\w*|обеща\w*|поручил\w*|поручени\w*|планир\w*|в\s+планах|обсужда\w*|переговор\w*|планов\w*\s+(?:по|на)|намер\w*|предлаг\w*|рассматрива\w*|собира\w*ся|готов\w*|рассчитыва\w*|прогноз\w*|намечен\w*|строител\w*|стро\w*ся)(?![а-яё])",
     _I,
 )
 _BACKGROUND = re.compile(
