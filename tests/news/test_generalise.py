@@ -278,3 +278,15 @@ def test_talks_on_a_resumption_are_no_resumption():
         "Грузия и Азербайджан обсуждают возобновление движения поездов Баку — Тбилиси.",
     ):
         assert not new_events(text, dt.date(2021, 6, 7)), text
+
+
+def test_an_aside_before_the_action_neither_conditions_nor_sizes_it():
+    cases = {
+        "The CPC pipeline, which could lose half its capacity, halted loading on Monday.": ("close", 1.0),
+        "КТК, через который может идти до 80% экспорта, приостановил отгрузку в понедельник.": ("close", 1.0),
+        "Turkey, fearing a spill, closed the Bosphorus on Monday.": ("close", 1.0),
+    }
+    for text, (action, fraction) in cases.items():
+        event = only(text, dt.date(2025, 3, 31))
+        assert (event.action, event.fraction, event.status) == (action, fraction, "new"), text
+    assert draft_scenario("The Bosphorus could be closed on Monday.", published=WED).events[0].status == "conditional"

@@ -24,6 +24,7 @@ from corridor.news._rules import (
     cancels,
     find_actions,
     find_fractions,
+    in_aside,
     is_background,
     is_conditional,
     is_end_condition,
@@ -458,7 +459,7 @@ def _size(
                 candidate.action, candidate.fraction = "derate", k / units
             candidate.evidence["fraction"] = quote
             return
-    shares = find_fractions(text, c0, c1)
+    shares = [f for f in find_fractions(text, c0, c1) if not in_aside(text, c0, f.start, f.stop, cue)]
     if candidate.action in ("close", "derate") and shares:
         share = min(shares, key=lambda s: abs(s.start - cue.start))
         if share.fraction < 1:

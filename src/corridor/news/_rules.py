@@ -394,12 +394,28 @@ _AFTER_BREAK = re.compile(
 
 
 def _governs(pattern: re.Pattern[str], text: str, start: int, stop: int, cue: ActionCue | None) -> bool:
-    """A marker before the action, or after it with nothing between that starts another statement."""
+    """A marker before the action, or after it with nothing between that starts another statement;
+    not one inside an aside before it ('The CPC, which could lose half its capacity, halted ...')."""
     return any(
-        cue is None or m.start() < cue.stop or not _AFTER_BREAK.search(text, cue.stop, m.end())
+        cue is None
+        or (m.start() < cue.stop and not in_aside(text, start, m.start(), m.end(), cue))
+        or (m.start() >= cue.stop and not _AFTER_BREAK.search(text, cue.stop, m.end()))
         for m in pattern.finditer(text, start, stop)
         if cue is None or not cue.start <= m.start() < cue.stop  # 'could not enter' is the action itself
     )
+
+
+# an aside between commas that opens with a relative word: ', which ships 1% of world oil,', ', через который ...,'
+_ASIDE_OPEN = re.compile(
+    r"\s*(?:which|who|whose|where|fearing|citing|(?:через|в|на|по|из|для)?\s*котор\w+|где|опасаясь)(?![\wа-яё])", _I
+)
+
+
+def in_aside(text: str, start: int, a: int, b: int, cue: ActionCue) -> bool:
+    """``text[a:b]`` lies in an aside closed before the action: 'КТК, через который может идти до 80%
+    экспорта, приостановил отгрузку'."""
+    left = text.rfind(",", start, a)
+    return left >= 0 and _ASIDE_OPEN.match(text, left + 1) is not None and text.find(",", b, cue.start) >= 0
 
 
 def is_background(text: str, start: int, stop: int) -> bool:
