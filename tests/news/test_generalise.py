@@ -290,3 +290,15 @@ def test_an_aside_before_the_action_neither_conditions_nor_sizes_it():
         event = only(text, dt.date(2025, 3, 31))
         assert (event.action, event.fraction, event.status) == (action, fraction, "new"), text
     assert draft_scenario("The Bosphorus could be closed on Monday.", published=WED).events[0].status == "conditional"
+
+
+def test_until_the_end_of_a_month_ends_the_measure_and_zakroet_closes():
+    june = dt.date(2024, 6, 3)
+    for text in (
+        "The ban on container trains to Dostyk was extended until the end of June.",
+        "Запрет на прием контейнеров на Достык продлен до конца месяца.",
+    ):
+        event = only(text, june)
+        assert (event.action, event.end) == ("transit_ban", dt.date(2024, 6, 30)), text
+    event = only("Польша закроет границу с Беларусью с полуночи 12 июня.", june)
+    assert (event.asset, event.action, event.start) == ("bx_brest_malaszewicze", "close", dt.date(2024, 6, 12))

@@ -278,12 +278,35 @@ def find_dates(text: str, start: int, stop: int, published: dt.date) -> list[Dat
         else c
         for c in cues
     ]
+    for m in _UNTIL_MONTH_END.finditer(text, start, stop):  # 'until the end of June', 'до конца месяца'
+        cues.append(DateCue("end", m.start(), m.end(), day=_month_end(m, published)))
     for m in _NTH_DAY.finditer(text, start, stop):  # 'уже второй день', 'for a third day': it began n - 1 days ago
         n = _ORDINALS[(m.group("ru") or m.group("en")).lower()[:4]]
         cues.append(DateCue("start", m.start(), m.end(), day=published - dt.timedelta(days=n - 1)))
     cues.extend(_durations(text, start, stop))
     cues.extend(DateCue("open_end", m.start(), m.end()) for m in _OPEN_END.finditer(text, start, stop))
     return _longest(cues)
+
+
+_UNTIL_MONTH_END = re.compile(
+    rf"\b(?:until|till|through|to)\s+the\s+end\s+of\s+(?:{_EN_MONTH}|the\s+month)"
+    rf"|(?<![а-яё])до\s+конца\s+(?:{_RU_MONTH}|месяца|текущего\s+месяца)(?![а-яё])",
+    re.IGNORECASE,
+)
+
+
+def _month_end(m: re.Match[str], published: dt.date) -> dt.date:
+    """The last day of the month named (the next one on or after publication), or of the publication's."""
+    groups = m.groupdict()
+    if groups.get("mon"):
+        key = groups["mon"].lower()
+        month = _EN_MONTHS[key[:4] if key.startswith("sept") else key[:3]]
+    elif groups.get("rmon"):
+        month = _ru_month(groups["rmon"])
+    else:
+        month = published.month
+    year = published.year + (month < published.month)
+    return dt.date(year + (month == 12), month % 12 + 1, 1) - dt.timedelta(days=1)
 
 
 _NTH_DAY = re.compile(
