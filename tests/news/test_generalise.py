@@ -302,3 +302,14 @@ def test_until_the_end_of_a_month_ends_the_measure_and_zakroet_closes():
         assert (event.action, event.end) == ("transit_ban", dt.date(2024, 6, 30)), text
     event = only("Польша закроет границу с Беларусью с полуночи 12 июня.", june)
     assert (event.asset, event.action, event.start) == ("bx_brest_malaszewicze", "close", dt.date(2024, 6, 12))
+
+
+def test_a_month_abbreviation_is_not_the_start_of_a_name():
+    # 'from Novorossiisk' is no November (which made the halt two months old: background)
+    text = "NOVOROSSIISK, Jan 15 (Reuters) - Russia suspended oil loadings from Novorossiisk, traders said on Monday."
+    assert only(text, dt.date(2024, 1, 15)).status == "new"
+    # 'from Jan. 12' is a day, not the month of January
+    event = draft_scenario(
+        "Loadings at Novorossiysk were halted from Jan. 12 to Jan. 14.", published=dt.date(2024, 1, 15)
+    ).events[0]
+    assert (event.start, event.end) == (dt.date(2024, 1, 12), dt.date(2024, 1, 14))

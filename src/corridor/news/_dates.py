@@ -37,7 +37,7 @@ _RU_MONTHS = {
 }  # fmt: skip
 _EN_MONTH = (
     r"(?P<mon>January|February|March|April|May|June|July|August|September|October|November|December"
-    r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
+    r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)(?![a-z])\.?"  # not the start of a word: 'from Novorossiisk'
 )
 _RU_MONTH = (
     r"(?P<rmon>январ[ья]|феврал[ья]|марта?|апрел[ья]|ма[яй]|июн[ья]|июл[ья]|августа?|сентябр[ья]|октябр[ья]|ноябр[ья]|декабр[ья]"
@@ -95,12 +95,13 @@ _PERIOD_PATTERNS = [
 ]
 # a month named without a year ('in January', 'в январе'): the latest such month up to the publication
 _MONTH_ALONE = [
-    re.compile(rf"\b(?:in|since|from|early|late|mid|during)[\s-]+{_EN_MONTH}(?!\s*\d)", re.IGNORECASE),
-    re.compile(rf"(?<![а-яё])(?:в|с|до)\s+{_RU_MONTH_IN}(?!\s*\d)", re.IGNORECASE),
+    re.compile(rf"\b(?:in|since|from|early|late|mid|during)[\s-]+{_EN_MONTH}(?!\.?\s*\d)", re.IGNORECASE),
+    re.compile(rf"(?<![а-яё])(?:в|с|до)\s+{_RU_MONTH_IN}(?!\.?\s*\d)", re.IGNORECASE),
     re.compile(
-        rf"(?<![а-яё])(?:в|к)\s+(?:конце|начале|середине|концу|началу|середине)\s+{_RU_MONTH}(?!\s*\d)", re.IGNORECASE
+        rf"(?<![а-яё])(?:в|к)\s+(?:конце|начале|середине|концу|началу|середине)\s+{_RU_MONTH}(?!\.?\s*\d)",
+        re.IGNORECASE,
     ),
-    re.compile(rf"\b(?:at\s+the\s+)?(?:end|beginning|start|middle)\s+of\s+{_EN_MONTH}(?!\s*\d)", re.IGNORECASE),
+    re.compile(rf"\b(?:at\s+the\s+)?(?:end|beginning|start|middle)\s+of\s+{_EN_MONTH}(?!\.?\s*\d)", re.IGNORECASE),
     re.compile(
         r"(?<![а-яё])(?P<radj>январск|февральск|мартовск|апрельск|майск|июньск|июльск|августовск|сентябрьск"
         r"|октябрьск|ноябрьск|декабрьск)\w*",
