@@ -239,6 +239,8 @@ def test_reopenings_and_closures_written_as_states():
         "Порт Актау не принимает суда из-за шторма.": ("aktau_port", "close"),
         "Суда не могут войти в порт Поти из-за шторма.": ("poti_port", "close"),
         "Ships could not enter the port of Poti because of the storm.": ("poti_port", "close"),
+        "Погрузка танкеров в Новороссийске не ведется с воскресенья.": ("novorossiysk_port", "close"),
+        "Паромы из Курыка в Алят не выходят с 12 января.": ("cs_kuryk_alat_ferry", "close"),
     }
     for text, (asset, action) in cases.items():
         event = only(text, dt.date(2025, 11, 26))
