@@ -315,3 +315,23 @@ def test_a_month_abbreviation_is_not_the_start_of_a_name():
         "Loadings at Novorossiysk were halted from Jan. 12 to Jan. 14.", published=dt.date(2024, 1, 15)
     ).events[0]
     assert (event.start, event.end) == (dt.date(2024, 1, 12), dt.date(2024, 1, 14))
+
+
+# ------------------------------------------------------------------ shares
+
+
+def test_k_of_the_cpcs_three_moorings_derates_the_moorings():
+    for text in (
+        "Two of the three CPC moorings were halted.",
+        "The CPC halted two of its three moorings.",
+        "КТК остановил два из трех ВПУ.",
+        "The CPC is loading oil at only one of its three moorings.",  # one working: two out
+    ):
+        event = only(text, dt.date(2024, 1, 15))
+        assert (event.asset, event.action, round(event.fraction, 3)) == ("cpc_moorings", "derate", 0.667), text
+
+
+def test_shares_written_as_capacity_or_as_a_fall_in_units():
+    assert only("The port of Aktau is operating at half capacity.", dt.date(2024, 1, 15)).fraction == 0.5
+    text = "Loadings at the CPC were reduced to 1 million barrels per day from 1.5 million."
+    assert round(only(text, dt.date(2024, 1, 15)).fraction, 3) == 0.333

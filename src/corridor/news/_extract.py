@@ -65,6 +65,11 @@ from corridor.news._where import (
 __all__ = ["Candidate", "extract_events"]
 
 DISRUPTIONS = frozenset({"close", "derate", "transit_ban", "reroute_out"})
+# an asset named for its parallel units: 'two of the CPC's three moorings' are two of cpc_moorings
+_PARTS = {"cpc": "cpc_moorings", "cpc_marine_terminal": "cpc_moorings", "cpc_spm_area": "cpc_moorings"}
+_MOORINGS = re.compile(
+    r"\b(?:moorings?|mooring\s+points?|SPMs?)\b|(?<![а-яё])(?:ВПУ|причальн\w*\s+устройств\w*)(?![а-яё])", re.IGNORECASE
+)
 _AND = re.compile(r"\s(?:and|и)\s", re.IGNORECASE)
 _SIZED = frozenset({"derate", "tariff_change", "capacity_increase"})
 _OLD_DAYS = 21  # an event that started more than three weeks before publication is background
@@ -430,6 +435,11 @@ def _size(
     c0, c1 = clause
     mention = candidate.mention
     assert mention is not None
+    parts = _PARTS.get(str(mention.id))
+    if parts is not None and candidate.action in ("close", "derate") and _MOORINGS.search(text, c0, c1):
+        count = unit_count(text, c0, c1)  # 'the CPC halted two of its three moorings': the moorings, by 2/3
+        if count is not None and count[1] == index.group_size.get(parts):
+            candidate.mention = mention = replace(mention, kind="group", id=parts)
     units = index.group_size.get(str(mention.id)) if mention.kind == "group" else None
     if units and candidate.action in ("close", "derate"):
         named = [m for m in in_clause if m.id == mention.id and m.unit is not None]
@@ -446,8 +456,10 @@ def _size(
             k = units - len(only)
             quoted = [m for m in named if m.unit in only]
             quote = text[max(c0, min(m.start for m in quoted) - 12) : max(m.stop for m in quoted)].lstrip()
-        elif count is not None and count[1] == units:
+        elif count is not None and count[1] == units:  # 'only one of three moorings' loading: the other two are out
             k, quote = count[0], text[count[2] : count[3]]
+            if re.match(r"(?:only|just)\b", text[cue.start : cue.stop], re.IGNORECASE):
+                k = units - count[0]
         if k is not None and quote is not None:
             if k >= units:
                 candidate.action, candidate.fraction = "close", 1.0

@@ -137,6 +137,7 @@ _LEFT = [
         rf"(?<![а-яё])до\s+{_PCT}",
         rf"(?<![а-яё]){_SHARE}\s+(?:от\s+)?(?:обычн|нормальн|штатн|проектн|прежн)?\w*\s*(?:мощност|объ[её]м|уровн)\w*",
         rf"\b{_PCT}\s+of\s+(?:its\s+|the\s+)?(?:normal|usual|full|design)?\s*{_CAPACITY}",
+        rf"\bat\s+(?:just\s+|only\s+|about\s+)?{_SHARE}\s+(?:of\s+)?(?:its\s+|the\s+)?(?:normal\s+|usual\s+|full\s+)?{_CAPACITY}",
     )
 ]
 _COUNT = re.compile(
@@ -279,7 +280,7 @@ _FROM_TO = [
     re.compile(rf"(?<![а-яё])с\s+(?P<a>{_NUMBER})\s+до\s+(?P<b>{_NUMBER})(?!\s*%)", _I),
     re.compile(rf"\bfrom\s+(?:the\s+usual\s+)?(?P<a>{_NUMBER})\s+(?:\w+\s+)?to\s+(?P<b>{_NUMBER})(?!\s*%)", _I),
     re.compile(
-        rf"\bto\s+(?P<b>{_NUMBER})(?:\s+[a-z]+){{0,2}}\s+from\s+(?:the\s+usual\s+|a\s+usual\s+)?(?P<a>{_NUMBER})", _I
+        rf"\bto\s+(?P<b>{_NUMBER})(?:\s+[a-z]+){{0,4}}\s+from\s+(?:the\s+usual\s+|a\s+usual\s+)?(?P<a>{_NUMBER})", _I
     ),
 ]
 
