@@ -241,6 +241,10 @@ def test_reopenings_and_closures_written_as_states():
         "Ships could not enter the port of Poti because of the storm.": ("poti_port", "close"),
         "Погрузка танкеров в Новороссийске не ведется с воскресенья.": ("novorossiysk_port", "close"),
         "Паромы из Курыка в Алят не выходят с 12 января.": ("cs_kuryk_alat_ferry", "close"),
+        "The Strait of Istanbul is open to transit again.": ("bosphorus", "reopen"),
+        "Cargo trains are running again between Tbilisi and Batumi.": ("ge_tbilisi_batumi", "reopen"),
+        "Запрет на погрузку зерна через Алтынколь снят.": ("altynkol", "reopen"),
+        "Ограничения на прием контейнеров на Достык отменены.": ("dostyk", "reopen"),
     }
     for text, (asset, action) in cases.items():
         event = only(text, dt.date(2025, 11, 26))

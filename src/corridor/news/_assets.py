@@ -131,6 +131,8 @@ _EXTRA_NAMES: dict[str, tuple[str, ...]] = {
     "cpc_marine_terminal": ("Yuzhnaya Ozereevka", "Южная Озереевка", "Южной Озереевке"),
     # the network's Russian names put these in brackets ('Новороссийск (Шесхарис)'), which no article writes
     "novorossiysk_port": ("Шесхарис",),
+    "bosphorus": ("Strait of Istanbul", "Istanbul Strait", "Стамбульский пролив"),
+    "dardanelles": ("Canakkale Strait", "Çanakkale Strait", "Strait of Canakkale"),
     "baku_alat_port": ("порт Алят", "Алят", "Бакинский порт", "Бакинский морской порт"),
 }
 # a name such as 'Dardanelles strait' or 'Dostyk station' is also written without its last word
