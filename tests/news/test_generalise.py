@@ -339,3 +339,18 @@ def test_shares_written_as_capacity_or_as_a_fall_in_units():
     assert only("The port of Aktau is operating at half capacity.", dt.date(2024, 1, 15)).fraction == 0.5
     text = "Loadings at the CPC were reduced to 1 million barrels per day from 1.5 million."
     assert round(only(text, dt.date(2024, 1, 15)).fraction, 3) == 0.333
+
+
+# ------------------------------------------------------------------ traps
+
+
+def test_a_denial_or_a_demand_is_no_event():
+    for text in (
+        "The CPC denied reports that loadings had been suspended.",
+        "КТК опроверг сообщения о приостановке отгрузки.",
+        "Rosprirodnadzor demanded that the CPC suspend operations.",
+        "Росприроднадзор потребовал приостановить работу терминала КТК.",
+    ):
+        assert not new_events(text, dt.date(2024, 1, 15)), text
+    # a halt made on a demand is an event
+    assert only("По требованию Росприроднадзора отгрузка на терминале КТК приостановлена.", dt.date(2024, 1, 15))

@@ -154,6 +154,7 @@ _NEGATION = re.compile(
     r"\b(?:not|never|no longer)\s+(?:been\s+|be\s+|yet\s+)?(?:affect|disrupt|suspend|stop|halt|clos|interrupt|impact|chang|reduc|restrict|limit|expect)\w*"
     r"|\b(?:did|does|do|will|would|has|have|had|was|were|is|are)\s*(?:not|n[’']t)\b|\b(?:didn|doesn|don|won|wasn|weren|isn|aren|hasn|haven)[’']t\b"
     r"|\bunaffected\b|\bno\s+(?:impact|disruptions?|restrictions?|interruptions?|effect|suspension|stoppage|changes?)\b"
+    r"|\b(?:denied|denies|deny|denying|refuted|refutes|dismissed)\b|(?<![а-яё])(?:опроверг\w*|опровер[гж]\w*|отрица\w*)(?![а-яё])"
     r"|\b(?:continu|proceed)\w*\s+(?:to\s+)?(?:operat|work|load|pump|flow|run|function|as\s+(?:usual|normal|scheduled)|normally|without)\w*"
     r"|\b(?:operat|work|run|function)\w*\s+(?:normally|as\s+usual|as\s+normal|in\s+normal\s+mode|without\s+(?:interruption|restriction)s?)"
     r"|\bremain\w*\s+(?:open|operational|in\s+operation|unaffected|undamaged)\b|\bbusiness\s+as\s+usual\b"
@@ -180,7 +181,8 @@ _INTENTION = re.compile(
     r"|(?<![а-яё])(?:позвол[ия]т\w*|помож\w*|поможет|должн\w*\s+(?:заменить|заработать|завершить|начать)|ожида\w*\s+завершени\w*|предстоит"
     r"|сообщит\w*\s+(?:дополнительно|позже|отдельно)|обещают\s+сообщить|будет\s+сообщено)(?![а-яё])"
     r"|\b(?:will\s+(?:report|announce|inform)\w*|will\s+be\s+announced|to\s+be\s+announced)\b"
-    r"|\b(?:asked|asks|requested|requests|applied\s+to|petition\w*|urged|urges|calls?\s+on|called\s+on)\b"
+    r"|\b(?:asked|asks|requested|requests|applied\s+to|petition\w*|urged|urges|calls?\s+on|called\s+on|demand(?:s|ed)?\s+that|called\s+for)\b"
+    r"|(?<![а-яё])(?:потребовал\w*|требует|требуют)(?![а-яё])"
     r"|(?<![а-яё])(?:просит|просил\w*|ходатайств\w*|обратил\w*\s+в\s+суд|призвал\w*|пообещал\w*|обеща\w*|поручил\w*|поручени\w*|планир\w*|в\s+планах|обсужда\w*|переговор\w*|планов\w*\s+(?:по|на)|намер\w*|предлаг\w*|рассматрива\w*|собира\w*ся|готов\w*|рассчитыва\w*|прогноз\w*|намечен\w*|строител\w*|стро\w*ся)(?![а-яё])",
     _I,
 )
