@@ -259,6 +259,7 @@ def test_a_reroute_goes_to_the_place_after_to_even_past_a_generic_noun():
         ),
         "Грузы перенаправлены с Достыка на Алтынколь.": ("altynkol", "reroute_in"),
         "Казахстан перенаправил нефть из КТК.": ("cpc", "reroute_out"),
+        "Freight to China will be sent through the Altynkol-Khorgos crossing instead.": ("altynkol", "reroute_in"),
     }
     for text, expected in cases.items():
         event = only(text, dt.date(2025, 11, 26))

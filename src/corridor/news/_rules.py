@@ -51,6 +51,7 @@ _ACTIONS: list[tuple[str, re.Pattern[str]]] = [
         r"|(?<![а-яё])(?:в\s+обход|обход\w*|избега\w*)(?![а-яё])", _I)),
     ("reroute_in", re.compile(
         r"\b(?:re-?rout|divert|redirect|re-?direct|switch)\w*\b"
+        r"|\b(?:sent|routed|shipped|moved)\s+(?:\w+\s+){0,2}?(?:through|via)\b(?=[^.]*\binstead\b)"
         r"|(?<![а-яё])(?:перенаправ|переориентир|переключ)\w*", _I)),
     ("capacity_increase", re.compile(
         rf"\b(?:increas|expand|boost|doubl|tripl|rais|add)\w*\s+{_W}{{0,4}}?(?:capacity|capacities|throughput)\b"
