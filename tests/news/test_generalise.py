@@ -355,3 +355,12 @@ def test_a_denial_or_a_demand_is_no_event():
         assert not new_events(text, dt.date(2024, 1, 15)), text
     # a halt made on a demand is an event
     assert only("По требованию Росприроднадзора отгрузка на терминале КТК приостановлена.", dt.date(2024, 1, 15))
+
+
+def test_one_unnumbered_mooring_out_is_a_third_of_the_moorings():
+    for text in (
+        "Беспилотники полностью вывели из строя причальное устройство терминала КТК.",
+        "A naval drone damaged one of the CPC moorings.",
+    ):
+        event = only(text, dt.date(2025, 11, 29))
+        assert (event.asset, event.action, round(event.fraction, 3)) == ("cpc_moorings", "derate", 0.333), text

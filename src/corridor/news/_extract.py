@@ -48,7 +48,10 @@ from corridor.news._where import (
     _ATTACK_BEFORE,
     _CANCEL_WORD,
     _FROM_BEFORE,
+    _MOORINGS,
+    _ONE_MOORING,
     _ORDER,
+    _PARTS,
     _largest_group,
     _member,
     _off_network,
@@ -65,11 +68,6 @@ from corridor.news._where import (
 __all__ = ["Candidate", "extract_events"]
 
 DISRUPTIONS = frozenset({"close", "derate", "transit_ban", "reroute_out"})
-# an asset named for its parallel units: 'two of the CPC's three moorings' are two of cpc_moorings
-_PARTS = {"cpc": "cpc_moorings", "cpc_marine_terminal": "cpc_moorings", "cpc_spm_area": "cpc_moorings"}
-_MOORINGS = re.compile(
-    r"\b(?:moorings?|mooring\s+points?|SPMs?)\b|(?<![а-яё])(?:ВПУ|причальн\w*\s+устройств\w*)(?![а-яё])", re.IGNORECASE
-)
 _AND = re.compile(r"\s(?:and|и)\s", re.IGNORECASE)
 _SIZED = frozenset({"derate", "tariff_change", "capacity_increase"})
 _OLD_DAYS = 21  # an event that started more than three weeks before publication is background
@@ -440,6 +438,11 @@ def _size(
         count = unit_count(text, c0, c1)  # 'the CPC halted two of its three moorings': the moorings, by 2/3
         if count is not None and count[1] == index.group_size.get(parts):
             candidate.mention = mention = replace(mention, kind="group", id=parts)
+        elif count is None and _ONE_MOORING.search(text, c0, c1):  # 'вывели из строя причальное устройство'
+            candidate.mention = replace(mention, kind="group", id=parts)
+            candidate.action, candidate.fraction = "derate", 1 / index.group_size[parts]
+            candidate.evidence["fraction"] = text[slice(*_ONE_MOORING.search(text, c0, c1).span())]  # type: ignore[union-attr]
+            return
     units = index.group_size.get(str(mention.id)) if mention.kind == "group" else None
     if units and candidate.action in ("close", "derate"):
         named = [m for m in in_clause if m.id == mention.id and m.unit is not None]

@@ -265,3 +265,15 @@ def speaks(text: str, mention: Mention) -> bool:
 def government(text: str, mention: Mention, index: AssetIndex) -> bool:
     """A city that speaks is its government ('Moscow vows to resume supplies'), never the asset acted on."""
     return index.node_kind.get(str(mention.id)) in ("junction", "city") and speaks(text, mention)
+
+
+# an asset named for its parallel units: 'two of the CPC's three moorings' are two of cpc_moorings
+_PARTS = {"cpc": "cpc_moorings", "cpc_marine_terminal": "cpc_moorings", "cpc_spm_area": "cpc_moorings"}
+_MOORINGS = re.compile(
+    r"\b(?:moorings?|mooring\s+points?|SPMs?)\b|(?<![а-яё])(?:ВПУ|причальн\w*\s+устройств\w*)(?![а-яё])", re.IGNORECASE
+)
+_ONE_MOORING = re.compile(  # one mooring, not numbered: a third of the moorings
+    r"\bone\s+of\s+(?:its|the)\s+(?:[\w-]+\s+){0,2}?moorings\b|\b(?:a|one)\s+(?:single[- ]point\s+)?mooring(?:\s+point)?\b(?!s)"
+    r"|(?<![а-яё])(?:одно\s+из\s+)?(?:выносное\s+)?причальное\s+устройство(?![а-яё])",
+    re.IGNORECASE,
+)
