@@ -364,3 +364,22 @@ def test_one_unnumbered_mooring_out_is_a_third_of_the_moorings():
     ):
         event = only(text, dt.date(2025, 11, 29))
         assert (event.asset, event.action, round(event.fraction, 3)) == ("cpc_moorings", "derate", 0.333), text
+
+
+def test_a_weekday_is_no_misspelt_place():
+    assert not new_events(
+        "The strait was closed for six hours on Sunday.", dt.date(2024, 1, 15)
+    )  # not the Sunda Strait
+
+
+def test_a_closure_whose_stated_length_has_run_out_is_over():
+    event = draft_scenario(
+        "On Jan. 5, the port of Poti was closed for two days.", published=dt.date(2024, 1, 15)
+    ).events[0]
+    assert (event.action, event.status) == ("close", "ended")
+
+
+def test_a_day_before_a_comma_stays_with_the_verb_before_it():
+    text = "The CPC resumed loadings on Monday, after halting them on Jan. 12 because of a storm."
+    found = {e.action: e.start for e in draft_scenario(text, published=dt.date(2024, 1, 15)).events}
+    assert found == {"reopen": dt.date(2024, 1, 15), "close": dt.date(2024, 1, 12)}

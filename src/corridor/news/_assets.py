@@ -347,8 +347,16 @@ def _matches(text: str, tokens: Sequence[Token], i: int, name: _Name) -> bool:
     return not (n == 1 and len(tokens[i].text) <= 3 and not tokens[i].text[:1].isupper())
 
 
+# words a misspelt place name is never: 'Sunday' is one letter from the Sunda Strait
+_CALENDAR = re.compile(
+    r"(?:mon|tues|wednes|thurs|fri|satur|sun)day|january|february|march|april|june|july|august|september|october"
+    r"|november|december|понедельник\w*|вторник\w*|сред[аыу]|четверг\w*|пятниц\w*|суббот\w*|воскресень\w*",
+    re.IGNORECASE,
+)
+
+
 def _fuzzy(token: Token, index: AssetIndex) -> tuple[str, str] | None:
-    if not token.capitalized or len(token.text) < 5 or not index.single:
+    if not token.capitalized or len(token.text) < 5 or not index.single or _CALENDAR.fullmatch(token.text):
         return None
     from rapidfuzz import fuzz, process
 

@@ -525,7 +525,10 @@ def _dates(
         at = o.start
         joined = at > c.stop and _AND.search(text, c.stop, at) is not None  # '... on Monday and is running at half'
         gap = c.start - o.stop if o.stop <= c.start else max(0, at - c.stop)  # from the nearer end of the word
-        return gap + (1000 if (c.kind == "start" and at > c.start) or joined else 0)
+        comma = "," in (
+            text[o.stop : c.start] if o.stop <= c.start else text[c.stop : at]
+        )  # 'on Monday, after halting'
+        return gap + (1000 if (c.kind == "start" and at > c.start) or joined else 0) + (500 if comma else 0)
 
     found = [
         c for c in found
