@@ -90,9 +90,14 @@ def _ended(events: list[Candidate], index: AssetIndex, published: dt.date) -> No
                 e.evidence.setdefault("end", next(o.evidence.get("start", "") for o in reopen if o.start == e.end))
         elif e.end is not None and e.end < published:
             e.status = "ended"
-        elif e.end is None and e.start is not None and isinstance(e.duration, int) and not e.open_end:
-            if e.start + dt.timedelta(days=e.duration) <= published:  # 'on Jan. 5 ... closed for two days'
-                e.status = "ended"
+        elif (
+            e.end is None
+            and e.start is not None
+            and isinstance(e.duration, int)
+            and not e.open_end
+            and e.start + dt.timedelta(days=e.duration) <= published  # 'on Jan. 5 ... closed for two days'
+        ):
+            e.status = "ended"
 
 
 def _merge(found: list[Candidate]) -> list[Candidate]:
