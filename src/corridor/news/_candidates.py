@@ -88,16 +88,16 @@ def _ended(events: list[Candidate], index: AssetIndex, published: dt.date) -> No
             if days:
                 e.end = min(days)
                 e.evidence.setdefault("end", next(o.evidence.get("start", "") for o in reopen if o.start == e.end))
-        elif e.end is not None and e.end < published:
+        elif _over(e, published):
             e.status = "ended"
-        elif (
-            e.end is None
-            and e.start is not None
-            and isinstance(e.duration, int)
-            and not e.open_end
-            and e.start + dt.timedelta(days=e.duration) <= published  # 'on Jan. 5 ... closed for two days'
-        ):
-            e.status = "ended"
+
+
+def _over(e: Candidate, published: dt.date) -> bool:
+    """Its stated end, or its stated length from its start ('on Jan. 5 ... closed for two days'), is past."""
+    if e.end is not None:
+        return e.end < published
+    length = e.duration if isinstance(e.duration, int) and not e.open_end else None
+    return e.start is not None and length is not None and e.start + dt.timedelta(days=length) <= published
 
 
 def _merge(found: list[Candidate]) -> list[Candidate]:
