@@ -383,3 +383,16 @@ def test_a_day_before_a_comma_stays_with_the_verb_before_it():
     text = "The CPC resumed loadings on Monday, after halting them on Jan. 12 because of a storm."
     found = {e.action: e.start for e in draft_scenario(text, published=dt.date(2024, 1, 15)).events}
     assert found == {"reopen": dt.date(2024, 1, 15), "close": dt.date(2024, 1, 12)}
+
+
+def test_a_denial_plan_or_talk_after_a_comma_leaves_the_action_before_it_alone():
+    for text in (
+        "The CPC halted loadings on Monday, denying that the terminal was damaged.",
+        "КТК приостановил отгрузку в понедельник, опровергнув сообщения о повреждении терминала.",
+        "Отгрузка на терминале КТК приостановлена в понедельник, ситуацию обсуждают в правительстве.",
+        "Loadings at the CPC terminal were halted on Monday after Rosprirodnadzor demanded that the company fix violations.",
+    ):
+        assert only(text, dt.date(2024, 1, 15)).action == "close", text
+    # a condition still reaches back past its comma
+    text = "Отгрузку на терминале КТК возобновят, как только позволит погода."
+    assert draft_scenario(text, published=dt.date(2024, 1, 15)).events[0].status == "conditional"

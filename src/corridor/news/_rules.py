@@ -378,7 +378,7 @@ def is_negated(text: str, start: int, stop: int, cue: ActionCue) -> bool:
     """The clause denies the action: 'did not affect loadings', 'работает в штатном режиме', 'не приостановил'."""
     if _NOT_BEFORE.search(text, max(start, cue.start - 16), cue.start):
         return True
-    return _NEGATION.search(text, start, stop) is not None
+    return _governs(_NEGATION, text, start, stop, cue)
 
 
 def is_conditional(text: str, start: int, stop: int, cue: ActionCue | None = None) -> bool:
@@ -395,8 +395,15 @@ def is_intention(text: str, start: int, stop: int, cue: ActionCue | None = None)
 
 # what a marker after an action cannot reach past: 'halted ..., which could', 'closed, threatening', '... and may'
 _AFTER_BREAK = re.compile(
-    r",\s*(?:which|that|threaten\w*|what|что|чем|гроз\w*|угрож\w*|возобнов\w*|[\w-]+\s+(?:план|намер)\w*)"
-    r"|\s(?:and|but)\s+(?:may|might|could|would|will|is|are|expects?|plans?)\b|\s(?:и|но|а)\s+(?:может|могут|планир|намер|буд)",
+    r",|\s(?:and|but)\s+(?:may|might|could|would|will|is|are|expects?|plans?)\b|\s(?:и|но|а)\s+(?:может|могут|планир|намер|буд)"
+    r"|\s(?:after|while|as|because|since|following)\s|(?<![а-яё])(?:после|пока|поскольку|так\s+как)\s",
+    _I,
+)
+
+
+# a subordinate condition reaches back past a comma: 'возобновят, как только позволит погода'
+_SUBORDINATOR = re.compile(
+    r"(?:if|unless|once|as\s+soon\s+as|in\s+case|when(?:ever)?|если|как\s+только|в\s+случае|когда\s+позвол|после\s+того\s+как)\b",
     _I,
 )
 
@@ -407,7 +414,10 @@ def _governs(pattern: re.Pattern[str], text: str, start: int, stop: int, cue: Ac
     return any(
         cue is None
         or (m.start() < cue.stop and not in_aside(text, start, m.start(), m.end(), cue))
-        or (m.start() >= cue.stop and not _AFTER_BREAK.search(text, cue.stop, m.end()))
+        or (
+            m.start() >= cue.stop
+            and (_SUBORDINATOR.match(m.group()) or not _AFTER_BREAK.search(text, cue.stop, m.end()))
+        )
         for m in pattern.finditer(text, start, stop)
         if cue is None or not cue.start <= m.start() < cue.stop  # 'could not enter' is the action itself
     )
