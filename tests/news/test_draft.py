@@ -87,7 +87,7 @@ def test_a_bad_publication_date_is_refused(tmp_path):
 
 def test_the_development_part_of_the_corpus_scores_as_logged():
     """benchmarks/news.py on the development part of the corpus (full-length real articles): at
-    least 85% of required events right, at most one trap hit, and the short development set
+    least 85% of required events right, at most one trap in forty hit, and the short development set
     written for the first reader still at 90%."""
     sys.path.insert(0, str(Path(__file__).parents[2] / "benchmarks"))
     import news
@@ -96,7 +96,8 @@ def test_the_development_part_of_the_corpus_scores_as_logged():
     assert len(articles) >= 50
     result = news.score(articles)
     assert result["events_right_share"] >= 0.85, [r for r in result["rows"] if r[2] != "right"]
-    assert len(result["traps_hit"]) <= 1, result["traps_hit"]
+    # at most one trap in forty hit: the part grows by held-out batches written to find the reader's errors
+    assert len(result["traps_hit"]) <= max(1, result["traps"] // 40), result["traps_hit"]
     short = news.score(news.load_corpus("devset"))
     assert short["events_right_share"] >= 0.9, [r for r in short["rows"] if r[2] != "right"]
     assert short["traps_hit"] == []

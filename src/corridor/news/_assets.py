@@ -129,6 +129,11 @@ _EXTRA_NAMES: dict[str, tuple[str, ...]] = {
     ),
     "kz_shu_tashkent": ("Saryagash", "Сарыагаш"),
     "cpc_marine_terminal": ("Yuzhnaya Ozereevka", "Южная Озереевка", "Южной Озереевке"),
+    # the network's Russian names put these in brackets ('Новороссийск (Шесхарис)'), which no article writes
+    "novorossiysk_port": ("Шесхарис",),
+    "bosphorus": ("Strait of Istanbul", "Istanbul Strait", "Стамбульский пролив"),
+    "dardanelles": ("Canakkale Strait", "Çanakkale Strait", "Strait of Canakkale"),
+    "baku_alat_port": ("порт Алят", "Алят", "Бакинский порт", "Бакинский морской порт"),
 }
 # a name such as 'Dardanelles strait' or 'Dostyk station' is also written without its last word
 _TYPE_WORDS = frozenset({"strait", "port", "station", "canal", "field", "terminal", "terminals", "pass"})
@@ -342,8 +347,16 @@ def _matches(text: str, tokens: Sequence[Token], i: int, name: _Name) -> bool:
     return not (n == 1 and len(tokens[i].text) <= 3 and not tokens[i].text[:1].isupper())
 
 
+# words a misspelt place name is never: 'Sunday' is one letter from the Sunda Strait
+_CALENDAR = re.compile(
+    r"(?:mon|tues|wednes|thurs|fri|satur|sun)day|january|february|march|april|june|july|august|september|october"
+    r"|november|december|понедельник\w*|вторник\w*|сред[аыу]|четверг\w*|пятниц\w*|суббот\w*|воскресень\w*",
+    re.IGNORECASE,
+)
+
+
 def _fuzzy(token: Token, index: AssetIndex) -> tuple[str, str] | None:
-    if not token.capitalized or len(token.text) < 5 or not index.single:
+    if not token.capitalized or len(token.text) < 5 or not index.single or _CALENDAR.fullmatch(token.text):
         return None
     from rapidfuzz import fuzz, process
 

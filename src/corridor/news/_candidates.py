@@ -33,6 +33,7 @@ class Candidate:
     at: int = 0
     sentence: int = -1
     headline: bool = False  # told only in a line without a full stop (a title, a subtitle)
+    holds: bool = False  # told as still holding ('stays offline'): no reopening of another part ends it
 
     @property
     def key(self) -> str | None:
@@ -72,7 +73,7 @@ def _share_dates(events: list[Candidate], index: AssetIndex) -> None:
 def _ended(events: list[Candidate], index: AssetIndex, published: dt.date) -> None:
     """A disruption the article also reports reopened, or whose stated end is already past, is over."""
     for e in events:
-        if e.action not in ("close", "derate", "transit_ban") or e.status != "new":
+        if e.action not in ("close", "derate", "transit_ban") or e.status != "new" or e.holds:
             continue
         reopen = [
             o
@@ -87,8 +88,16 @@ def _ended(events: list[Candidate], index: AssetIndex, published: dt.date) -> No
             if days:
                 e.end = min(days)
                 e.evidence.setdefault("end", next(o.evidence.get("start", "") for o in reopen if o.start == e.end))
-        elif e.end is not None and e.end < published:
+        elif _over(e, published):
             e.status = "ended"
+
+
+def _over(e: Candidate, published: dt.date) -> bool:
+    """Its stated end, or its stated length from its start ('on Jan. 5 ... closed for two days'), is past."""
+    if e.end is not None:
+        return e.end < published
+    length = e.duration if isinstance(e.duration, int) and not e.open_end else None
+    return e.start is not None and length is not None and e.start + dt.timedelta(days=length) <= published
 
 
 def _merge(found: list[Candidate]) -> list[Candidate]:

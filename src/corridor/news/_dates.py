@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 __all__ = ["DateCue", "find_dates"]
 
@@ -37,9 +37,12 @@ _RU_MONTHS = {
 }  # fmt: skip
 _EN_MONTH = (
     r"(?P<mon>January|February|March|April|May|June|July|August|September|October|November|December"
-    r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
+    r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)(?![a-z])\.?"  # not the start of a word: 'from Novorossiisk'
 )
-_RU_MONTH = r"(?P<rmon>январ[ья]|феврал[ья]|марта?|апрел[ья]|ма[яй]|июн[ья]|июл[ья]|августа?|сентябр[ья]|октябр[ья]|ноябр[ья]|декабр[ья])"
+_RU_MONTH = (
+    r"(?P<rmon>январ[ья]|феврал[ья]|марта?|апрел[ья]|ма[яй]|июн[ья]|июл[ья]|августа?|сентябр[ья]|октябр[ья]|ноябр[ья]|декабр[ья]"
+    r"|янв|февр?|мар|апр|июн|июл|авг|сент?|окт|нояб?|дек)"  # a wire's dateline: 'МОСКВА, 27 ноя (Рейтер)'
+)
 _RU_MONTH_IN = r"(?P<rmon>январе|феврале|марте|апреле|мае|июне|июле|августе|сентябре|октябре|ноябре|декабре)"
 _YEAR = r"(?P<year>(?:19|20)\d\d)"
 _DAY = r"(?P<day>[0-3]?\d)"
@@ -47,7 +50,9 @@ _DAY = r"(?P<day>[0-3]?\d)"
 _DAY_PATTERNS = [
     re.compile(rf"\b{_DAY}(?:st|nd|rd|th)?\s+(?:of\s+)?{_EN_MONTH}(?:,?\s+{_YEAR})?\b"),
     re.compile(rf"\b{_EN_MONTH}\s+{_DAY}(?:st|nd|rd|th)?\b(?:,?\s+{_YEAR}\b)?"),
-    re.compile(rf"\b{_DAY}\s+{_RU_MONTH}(?:\s+{_YEAR}(?:\s*(?:года|году|г\.))?)?(?![а-яё])", re.IGNORECASE),
+    re.compile(
+        rf"\b{_DAY}(?:-?(?:го|е|ое))?\s+{_RU_MONTH}(?:\s+{_YEAR}(?:\s*(?:года|году|г\.))?)?(?![а-яё])", re.IGNORECASE
+    ),  # '1-го марта'
     re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<mnum>[01]\d)-(?P<day>[0-3]\d)\b"),
     re.compile(r"\b(?P<day>[0-3]?\d)\.(?P<mnum>[01]?\d)\.(?P<year>(?:19|20)\d\d)\b"),
 ]
@@ -56,8 +61,9 @@ _RANGES = [
         rf"(?<![а-яё])(?:с|со)\s+(?P<d1>[0-3]?\d)\s+(?:по|до)\s+(?P<d2>[0-3]?\d)\s+{_RU_MONTH}(?:\s+{_YEAR})?",
         re.IGNORECASE,
     ),
+    re.compile(rf"\b(?P<d1>[0-3]?\d)\s+и\s+(?P<d2>[0-3]?\d)\s+{_RU_MONTH}(?:\s+{_YEAR})?", re.IGNORECASE),
     re.compile(
-        rf"\b(?:from\s+)?(?P<d1>[0-3]?\d)\s*(?:to|-|–|until|through)\s*(?P<d2>[0-3]?\d)\s+{_EN_MONTH}(?:,?\s+{_YEAR})?"
+        rf"\b(?:from\s+)?(?P<d1>[0-3]?\d)(?:\s*(?:to|-|–|until|through)\s*|\s+and\s+)(?P<d2>[0-3]?\d)\s+{_EN_MONTH}(?:,?\s+{_YEAR})?"
     ),
     re.compile(
         rf"\b(?:from\s+)?{_EN_MONTH}\s+(?P<d1>[0-3]?\d)\s*(?:to|-|–|until|through)\s*(?P<d2>[0-3]?\d)\b(?:,?\s+{_YEAR})?"
@@ -89,12 +95,13 @@ _PERIOD_PATTERNS = [
 ]
 # a month named without a year ('in January', 'в январе'): the latest such month up to the publication
 _MONTH_ALONE = [
-    re.compile(rf"\b(?:in|since|from|early|late|mid|during)[\s-]+{_EN_MONTH}(?!\s*\d)", re.IGNORECASE),
-    re.compile(rf"(?<![а-яё])(?:в|с|до)\s+{_RU_MONTH_IN}(?!\s*\d)", re.IGNORECASE),
+    re.compile(rf"\b(?:in|since|from|early|late|mid|during)[\s-]+{_EN_MONTH}(?!\.?\s*\d)", re.IGNORECASE),
+    re.compile(rf"(?<![а-яё])(?:в|с|до)\s+{_RU_MONTH_IN}(?!\.?\s*\d)", re.IGNORECASE),
     re.compile(
-        rf"(?<![а-яё])(?:в|к)\s+(?:конце|начале|середине|концу|началу|середине)\s+{_RU_MONTH}(?!\s*\d)", re.IGNORECASE
+        rf"(?<![а-яё])(?:в|к)\s+(?:конце|начале|середине|концу|началу|середине)\s+{_RU_MONTH}(?!\.?\s*\d)",
+        re.IGNORECASE,
     ),
-    re.compile(rf"\b(?:at\s+the\s+)?(?:end|beginning|start|middle)\s+of\s+{_EN_MONTH}(?!\s*\d)", re.IGNORECASE),
+    re.compile(rf"\b(?:at\s+the\s+)?(?:end|beginning|start|middle)\s+of\s+{_EN_MONTH}(?!\.?\s*\d)", re.IGNORECASE),
     re.compile(
         r"(?<![а-яё])(?P<radj>январск|февральск|мартовск|апрельск|майск|июньск|июльск|августовск|сентябрьск"
         r"|октябрьск|ноябрьск|декабрьск)\w*",
@@ -102,15 +109,15 @@ _MONTH_ALONE = [
     ),
 ]
 _RELATIVE = re.compile(
-    r"\b(?P<rel>the day before yesterday|yesterday|today|tonight|this morning|this evening|overnight|tomorrow"
-    r"|позавчера|вчера|сегодня|завтра|накануне|the day before(?! yesterday))\b",
+    r"\b(?P<rel>the day before yesterday|yesterday|today|tonight|this morning|this evening|overnight(?!\s+(?:on|into|to)\s+\w+day)|tomorrow"
+    r"|позавчера|вчера|сегодня|завтра|накануне|к\s+утру|под\s+утро|этим\s+утром|the day before(?! yesterday))\b",
     re.IGNORECASE,
 )
 _EN_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _RU_WEEKDAYS = ("понедельник", "вторник", "сред", "четверг", "пятниц", "суббот", "воскресень")
 _WEEKDAY = re.compile(
     r"(?:\b(?:on\s+|since\s+|from\s+|until\s+|last\s+|this\s+)?(?P<en>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b)"
-    r"|(?:(?<![а-яё])(?:в|во|с|со|до|к)\s+(?P<ru>понедельник|вторник|среду|четверг|пятницу|субботу|воскресенье)"
+    r"|(?:(?<![а-яё])(?:в|во|с|со|до|к)\s+(?:(?:минувш|прошл|эт|нынешн)\w+\s+)?(?P<ru>понедельник|вторник|среду|четверг|пятницу|субботу|воскресенье)"
     r"|(?<![а-яё])(?:понедельника|вторника|среды|четверга|пятницы|субботы|воскресенья)(?![а-яё]))",
     re.IGNORECASE,
 )
@@ -261,9 +268,58 @@ def find_dates(text: str, start: int, stop: int, published: dt.date) -> list[Dat
             and any(abs(o.start - c.stop) < 25 or abs(c.start - o.stop) < 25 for o in days if o is not c)
         )
     ]
+    # 'will close from midnight on Thursday', 'on Thursday at midnight': announced, the midnight that ends the
+    # day, so the next one; told afterwards ('closed from midnight on Friday'), the midnight that began it
+    cues = [
+        replace(c, day=c.day + dt.timedelta(days=1))
+        if c.day is not None
+        and c.day > published
+        and c.kind in ("start", "point")
+        and (_MIDNIGHT_ON.search(text, max(0, c.start - 20), c.start) or _AT_MIDNIGHT.match(text, c.stop))
+        else c
+        for c in cues
+    ]
+    for m in _UNTIL_MONTH_END.finditer(text, start, stop):  # 'until the end of June', 'до конца месяца'
+        cues.append(DateCue("end", m.start(), m.end(), day=_month_end(m, published)))
+    for m in _NTH_DAY.finditer(text, start, stop):  # 'уже второй день', 'for a third day': it began n - 1 days ago
+        n = _ORDINALS[(m.group("ru") or m.group("en")).lower()[:4]]
+        cues.append(DateCue("start", m.start(), m.end(), day=published - dt.timedelta(days=n - 1)))
     cues.extend(_durations(text, start, stop))
     cues.extend(DateCue("open_end", m.start(), m.end()) for m in _OPEN_END.finditer(text, start, stop))
     return _longest(cues)
+
+
+_UNTIL_MONTH_END = re.compile(
+    rf"\b(?:until|till|through|to)\s+the\s+end\s+of\s+(?:{_EN_MONTH}|the\s+month)"
+    rf"|(?<![а-яё])до\s+конца\s+(?:{_RU_MONTH}|месяца|текущего\s+месяца)(?![а-яё])",
+    re.IGNORECASE,
+)
+
+
+def _month_end(m: re.Match[str], published: dt.date) -> dt.date:
+    """The last day of the month named (the next one on or after publication), or of the publication's."""
+    groups = m.groupdict()
+    if groups.get("mon"):
+        key = groups["mon"].lower()
+        month = _EN_MONTHS[key[:4] if key.startswith("sept") else key[:3]]
+    elif groups.get("rmon"):
+        month = _ru_month(groups["rmon"])
+    else:
+        month = published.month
+    year = published.year + (month < published.month)
+    return dt.date(year + (month == 12), month % 12 + 1, 1) - dt.timedelta(days=1)
+
+
+_NTH_DAY = re.compile(
+    r"(?<![а-яё])(?:уже\s+|на\s+)?(?P<ru>втор|трет|четв[её]рт|пят)\w*\s+(?:день|сутки)\s*(?:подряд)?(?![а-яё])"
+    r"|\bfor\s+(?:a|the)\s+(?P<en>second|third|fourth|fifth)\s+(?:straight\s+|consecutive\s+)?day\b",
+    re.IGNORECASE,
+)
+_ORDINALS = {"втор": 2, "трет": 3, "четв": 4, "пят": 5, "seco": 2, "thir": 3, "four": 4, "fift": 5}
+
+
+_MIDNIGHT_ON = re.compile(r"\bmidnight\s+(?:on\s+)?$", re.IGNORECASE)
+_AT_MIDNIGHT = re.compile(r"\s+at\s+midnight\b", re.IGNORECASE)
 
 
 def _range(m: re.Match[str], published: dt.date) -> tuple[dt.date | None, dt.date | None]:
@@ -317,10 +373,11 @@ def _day(m: re.Match[str], published: dt.date) -> dt.date | None:
 
 
 def _ru_month(word: str) -> int:
+    """The month of a Russian month name in any case, or of its abbreviation ('ноя', 'сент')."""
     word = word.lower()
     if word.startswith("ма") and not word.startswith("мар"):
         return 5
-    return next(n for stem, n in _RU_MONTHS.items() if stem != "ма" and word.startswith(stem))
+    return next(n for stem, n in _RU_MONTHS.items() if stem != "ма" and stem[:3] == word[:3])
 
 
 def _safe_date(year: int, month: int, day: int) -> dt.date | None:

@@ -24,27 +24,34 @@ from corridor.news._rules import (
     cancels,
     find_actions,
     find_fractions,
+    in_aside,
     is_background,
     is_conditional,
+    is_end_condition,
     is_intention,
     is_negated,
+    is_unable,
+    still_holds,
     unit_count,
 )
 from corridor.news._text import Token, clauses, sentences, words
 from corridor.news._when import (
     _CONNECTIVE,
     _DEMONSTRATIVE,
-    _REPORTED_AFTER,
-    _REPORTING,
     _event_days,
     _incident_day,
     _reported_on,
+    effective_day,
+    told_now,
 )
 from corridor.news._where import (
     _ATTACK_BEFORE,
     _CANCEL_WORD,
     _FROM_BEFORE,
+    _MOORINGS,
+    _ONE_MOORING,
     _ORDER,
+    _PARTS,
     _largest_group,
     _member,
     _off_network,
@@ -52,20 +59,26 @@ from corridor.news._where import (
     _referent,
     _whole_or_part,
     at_border,
+    government,
     refuses_cargo,
     scope_of,
+    speaks,
 )
 
 __all__ = ["Candidate", "extract_events"]
 
 DISRUPTIONS = frozenset({"close", "derate", "transit_ban", "reroute_out"})
+_AND = re.compile(r"\s(?:and|и)\s", re.IGNORECASE)
 _SIZED = frozenset({"derate", "tariff_change", "capacity_increase"})
 _OLD_DAYS = 21  # an event that started more than three weeks before publication is background
 _ONLY_BEFORE = re.compile(
     r"(?:\b(?:only|just|solely)|(?<![а-яё])(?:только|лишь|исключительно))\s+(?:via\s+|through\s+|the\s+|через\s+)?$",
     re.IGNORECASE,
 )
-_NEARLY = re.compile(r"(?:\b(?:nearly|almost|all\s+but|virtually)|(?<![а-яё])(?:почти|практически))\s+$", re.IGNORECASE)
+_NEARLY = re.compile(
+    r"(?:\b(?:nearly|almost|all\s+but|virtually|partly|partially)|(?<![а-яё])(?:почти|практически|частично))\s+$",
+    re.IGNORECASE,
+)
 _OWNER_GAP = re.compile(r"\s*(?:-?\d\s*)?\)?\s*(?:of\s+(?:the\s+)?|at\s+(?:the\s+)?)?", re.IGNORECASE)
 _PLACE_GAP = re.compile(
     r"\s+(?:в|во|под|близ|in|at|near|outside)\s+(?:the\s+)?(?:port\s+(?:city\s+)?of\s+|порту\s+|городе\s+|районе\s+)?",
@@ -79,8 +92,10 @@ _AUTHORITY_BEFORE = re.compile(
 )
 _HEADLINE = re.compile(r"[.!?…»\"”]\s*$")  # a line that ends a sentence is body text, not a title
 _HEADLINE_CHARS = 200  # titles and subtitles of the corpus run to about 150 characters; body lines are longer
-_VIA_BEFORE = re.compile(
-    r"(?:\b(?:via|through|around|to|towards|onto|into)|(?<![а-яё])(?:через|на|в|по))\s+(?:the\s+)?$", re.IGNORECASE
+_VIA_BEFORE = re.compile(  # 'via the BTC', 'на нефтепровод Атасу — Алашанькоу': a generic noun may stand between
+    r"(?:\b(?:via|through|around|to|towards|onto|into)|(?<![а-яё])(?:через|на|в|по))\s+(?:the\s+)?"
+    r"(?:(?:pipeline|route|port|terminal|crossing|нефтепровод\w*|маршрут\w*|порт\w*|терминал\w*|переход\w*)\s+)?$",
+    re.IGNORECASE,
 )
 
 
@@ -138,7 +153,12 @@ def extract_events(
             acted = [
                 e.mention for e in found if e.mention is not None and e.mention.id is not None and e.status == "new"
             ]
-            referent = _referent(text, c0, cue.start, acted, index) or _referent(text, c0, cue.start, seen, index)
+            recent = [m for m in seen if m.start >= spans[max(0, n - 1)][0]]  # 'Moyynty station. ... the station'
+            referent = (
+                _referent(text, c0, cue.start, recent, index, named_so=True)
+                or _referent(text, c0, cue.start, acted, index)
+                or _referent(text, c0, cue.start, seen, index)
+            )
             candidate = _candidate(
                 text, published, language, cue, (c0, c1), (s0, s1), mentions, cues, topic, index, referent
             )
@@ -169,13 +189,12 @@ def extract_events(
                 if unknown is not None:
                     unknown.append(text[candidate.mention.start : candidate.mention.stop])
                 continue
+            if candidate.start is None and candidate.status == "new":  # its own sentence's report first
+                told = told_now(text, (c0, c1), n, spans, published) or effective_day(text, n, spans, published)
+                if told is not None:
+                    candidate.start, candidate.evidence["start"] = told
             if candidate.start is None:
                 _carry_day(text, candidate, n, spans, days, mentions, previous_ids)
-            if candidate.start is None and candidate.status == "new":
-                told = _told_now(text, (c0, c1), (s0, s1), published)
-                if told is not None:
-                    candidate.start = told.day
-                    candidate.evidence["start"] = text[told.start : told.stop]
             if (
                 candidate.status == "new"
                 and n > 0
@@ -188,7 +207,7 @@ def extract_events(
             line1 = text.find("\n", cue.start) % (len(text) + 1)
             candidate.headline = line1 - line0 < _HEADLINE_CHARS and _HEADLINE.search(text, line0, line1) is None
             found.append(candidate)
-        linked = [m for m in mentions if m.id is not None]
+        linked = [m for m in mentions if m.id is not None and not government(text, m, index)]  # 'Moscow vows'
         previous_ids = {str(m.id) for m in linked}
         seen.extend(linked)
         topic = min(linked, key=lambda m: (m.rank, m.start)) if linked else None
@@ -199,31 +218,6 @@ def extract_events(
     events = article_passes(found, index, published)
     rank = {"new": 0, "ended": 1, "conditional": 2, "background": 3}
     return sorted(events, key=lambda e: rank.get(e.status, 4))
-
-
-_PRESENT = re.compile(
-    r"\b(?:has|have)\s+(?:now\s+)?been\s+\w+|\b(?:is|are)\s+(?:now\s+)?(?:being\s+)?\w+(?:ed|ing|wn|ut|pt)\b",
-    re.IGNORECASE,
-)
-
-
-def _told_now(text: str, clause: tuple[int, int], sentence: tuple[int, int], published: dt.date) -> DateCue | None:
-    """'Shipping has been stopped, the agency said on Saturday', 'Maersk said on Thursday it is
-    resuming the service': an action told in the present (English) takes the day of the report
-    that tells it, when that day is the only one the sentence gives."""
-    if _PRESENT.search(text, *clause) is None:
-        return None
-    said = [
-        c
-        for c in find_dates(text, *sentence, published)
-        if c.kind in ("point", "start") and c.day is not None and c.day <= published
-    ]
-    if len(said) != 1 or not _reported_on(text, said[0].start, said[0].stop):
-        return None
-    before = text[max(sentence[0], said[0].start - 40) : said[0].start]
-    hits = list(_REPORTING.finditer(before))
-    by_verb = bool(hits) and len(before[hits[-1].end() :].split()) <= 3  # not a dateline ('ANKARA, September 3.')
-    return said[0] if by_verb or _REPORTED_AFTER.match(text, said[0].stop) else None
 
 
 _ANAPHOR = re.compile(
@@ -315,14 +309,17 @@ def _candidate(
     referent: Mention | None = None,
 ) -> Candidate | None:
     c0, c1 = clause
+    mentions = [m for m in mentions if not government(text, m, index)]
     in_clause = [m for m in mentions if c0 <= m.start < c1]
     if cue.action in ("close", "derate") and cancels(text, c0, cue.start):
         mention = _pick(text, cue, in_clause) or _pick(text, cue, list(mentions))
         return Candidate(cue.action, mention, status="cancelled")
-    if is_intention(text, c0, c1):
+    if is_intention(text, c0, c1, cue):
         return None  # a plan or an intention is not an event
     if cue.action != "reopen" and is_negated(text, c0, c1, cue):
         return None
+    if cue.action == "reopen" and is_end_condition(text, sentence[0], cue):
+        return None  # 'suspended until the ship is refloated': when the closure ends, not a reopening
     candidate = Candidate(cue.action, None, at=cue.start)
     candidate.evidence["action"] = text[cue.start : cue.stop]
     mention = _pick(text, cue, in_clause) or referent or _pick(text, cue, list(mentions))
@@ -342,7 +339,7 @@ def _candidate(
         _FROM_BEFORE.search(text, max(c0, mention.start - 24), mention.start)
         or candidate.from_topic
         or not any(
-            _VIA_BEFORE.search(text, max(c0, m.start - 14), m.start)
+            _VIA_BEFORE.search(text, max(c0, m.start - 28), m.start)
             and not _ATTACK_BEFORE.search(text, max(c0, m.start - 40), m.start)
             for m in in_clause
             if m.start > cue.stop
@@ -365,7 +362,12 @@ def _candidate(
         candidate.evidence.pop("fraction", None)
     _dates(text, candidate, cue, clause, sentence, cues, published)
     _status(text, candidate, (c0, c1), published)
+    if cue.action == "reopen" and is_unable(text, c0, cue):
+        # 'vessels have not been able to resume traffic': the closure goes on ('could' says no condition)
+        candidate.action, candidate.fraction, candidate.start = "close", 1.0, None
+        candidate.status = "new" if candidate.status == "conditional" else candidate.status
     _scope(text, candidate, clause, sentence)
+    candidate.holds = candidate.action in DISRUPTIONS and still_holds(text, c0, cue)
     return candidate
 
 
@@ -380,6 +382,10 @@ def _scope(text: str, candidate: Candidate, clause: tuple[int, int], sentence: t
     if candidate.action == "close" and kind in ("quota", "shippers", "cargo"):
         # a closure for some shippers or one cargo takes out a share the article does not give
         candidate.action, candidate.fraction = "derate", None
+        candidate.evidence.pop("fraction", None)
+    elif candidate.action == "close" and kind == "carrier":
+        # 'Maersk suspends Red Sea operations': one line's ships go round, the sea stays open to others
+        candidate.action, candidate.fraction = "reroute_out", None
         candidate.evidence.pop("fraction", None)
 
 
@@ -409,7 +415,7 @@ def _pick(text: str, cue: ActionCue, candidates: Sequence[Mention]) -> Mention |
     def score(m: Mention) -> float:
         gap = cue.start - m.stop if m.stop <= cue.start else m.start - cue.stop
         numbered = 3 if m.unit is not None else 0  # 'SPM-2', 'the third mooring': a unit beats the whole it belongs to
-        authority = _AUTHORITY_BEFORE.search(text, max(0, m.start - 40), m.start) is not None
+        authority = _AUTHORITY_BEFORE.search(text, max(0, m.start - 40), m.start) is not None or speaks(text, m)
         return 3 * m.rank + max(gap, 0) / 7 - numbered + (6 if modifies(m) or authority else 0)
 
     return min(candidates, key=score)
@@ -427,6 +433,16 @@ def _size(
     c0, c1 = clause
     mention = candidate.mention
     assert mention is not None
+    parts = _PARTS.get(str(mention.id))
+    if parts is not None and candidate.action in ("close", "derate") and _MOORINGS.search(text, c0, c1):
+        count = unit_count(text, c0, c1)  # 'the CPC halted two of its three moorings': the moorings, by 2/3
+        if count is not None and count[1] == index.group_size.get(parts):
+            candidate.mention = mention = replace(mention, kind="group", id=parts)
+        elif count is None and _ONE_MOORING.search(text, c0, c1):  # 'вывели из строя причальное устройство'
+            candidate.mention = replace(mention, kind="group", id=parts)
+            candidate.action, candidate.fraction = "derate", 1 / index.group_size[parts]
+            candidate.evidence["fraction"] = text[slice(*_ONE_MOORING.search(text, c0, c1).span())]  # type: ignore[union-attr]
+            return
     units = index.group_size.get(str(mention.id)) if mention.kind == "group" else None
     if units and candidate.action in ("close", "derate"):
         named = [m for m in in_clause if m.id == mention.id and m.unit is not None]
@@ -443,8 +459,10 @@ def _size(
             k = units - len(only)
             quoted = [m for m in named if m.unit in only]
             quote = text[max(c0, min(m.start for m in quoted) - 12) : max(m.stop for m in quoted)].lstrip()
-        elif count is not None and count[1] == units:
+        elif count is not None and count[1] == units:  # 'only one of three moorings' loading: the other two are out
             k, quote = count[0], text[count[2] : count[3]]
+            if re.match(r"(?:only|just)\b", text[cue.start : cue.stop], re.IGNORECASE):
+                k = units - count[0]
         if k is not None and quote is not None:
             if k >= units:
                 candidate.action, candidate.fraction = "close", 1.0
@@ -456,7 +474,7 @@ def _size(
                 candidate.action, candidate.fraction = "derate", k / units
             candidate.evidence["fraction"] = quote
             return
-    shares = find_fractions(text, c0, c1)
+    shares = [f for f in find_fractions(text, c0, c1) if not in_aside(text, c0, f.start, f.stop, cue)]
     if candidate.action in ("close", "derate") and shares:
         share = min(shares, key=lambda s: abs(s.start - cue.start))
         if share.fraction < 1:
@@ -503,12 +521,18 @@ def _dates(
         and clause[0] <= o.start < clause[1]
     ]
 
-    def distance(at: int, c: DateCue) -> int:  # a start ('from ... on Wednesday') binds to the action before it
-        return abs(at - c.start) + (1000 if c.kind == "start" and at > c.start else 0)
+    def distance(o: ActionCue, c: DateCue) -> int:  # a start ('from ... on Wednesday') binds to the action before it
+        at = o.start
+        joined = at > c.stop and _AND.search(text, c.stop, at) is not None  # '... on Monday and is running at half'
+        gap = c.start - o.stop if o.stop <= c.start else max(0, at - c.stop)  # from the nearer end of the word
+        comma = "," in (
+            text[o.stop : c.start] if o.stop <= c.start else text[c.stop : at]
+        )  # 'on Monday, after halting'
+        return gap + (1000 if (c.kind == "start" and at > c.start) or joined else 0) + (500 if comma else 0)
 
     found = [
         c for c in found
-        if c.kind not in ("start", "point", "end") or not any(distance(o.start, c) < distance(cue.start, c) for o in rivals)
+        if c.kind not in ("start", "point", "end") or not any(distance(o, c) < distance(cue, c) for o in rivals)
     ]  # fmt: skip
     starts = [c for c in found if c.kind == "start"] or [c for c in found if c.kind == "point"]
     if starts:
@@ -541,7 +565,8 @@ def _same_clause(text: str, sentence: tuple[int, int], other: ActionCue, date: D
 
 def _status(text: str, candidate: Candidate, clause: tuple[int, int], published: dt.date) -> None:
     c0, c1 = clause
-    if is_conditional(text, c0, c1):
+    cue = ActionCue(candidate.action, candidate.at, candidate.at + len(candidate.evidence.get("action", "")))
+    if is_conditional(text, c0, c1, cue):
         candidate.status = "conditional"
         return
     old = published - dt.timedelta(days=_OLD_DAYS)

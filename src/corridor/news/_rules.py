@@ -51,6 +51,7 @@ _ACTIONS: list[tuple[str, re.Pattern[str]]] = [
         r"|(?<![а-яё])(?:в\s+обход|обход\w*|избега\w*)(?![а-яё])", _I)),
     ("reroute_in", re.compile(
         r"\b(?:re-?rout|divert|redirect|re-?direct|switch)\w*\b"
+        r"|\b(?:sent|routed|shipped|moved)\s+(?:\w+\s+){0,2}?(?:through|via)\b(?=[^.]*\binstead\b)"
         r"|(?<![а-яё])(?:перенаправ|переориентир|переключ)\w*", _I)),
     ("capacity_increase", re.compile(
         rf"\b(?:increas|expand|boost|doubl|tripl|rais|add)\w*\s+{_W}{{0,4}}?(?:capacity|capacities|throughput)\b"
@@ -67,7 +68,12 @@ _ACTIONS: list[tuple[str, re.Pattern[str]]] = [
         rf"|\b(?:back|returned|returns|return)\s+(?:to\s+|in\s+|into\s+)?(?:normal|service|operations?|online|in\s+(?:service|operation))\b"
         rf"|\blift\w*\s+{_W}{{0,2}}?(?:ban|suspension|restrictions?|closure|blockade)\b"
         rf"|(?<![а-яё])возобнов\w*|(?<![а-яё])восстанов(?!ительн)\w*\s+{_W}{{0,2}}?(?:движени|работ|отгруз|перевалк|прием|при[её]м|прокачк|навигац|сообщени|транзит)\w*"
-        rf"|(?<![а-яё])(?:движени|работ|отгрузк|перевалк|навигац|сообщени)\w*\s+{_W}{{0,2}}?восстановл\w*"
+        rf"|(?<![а-яё])(?:движени|работ|отгрузк|перевалк|навигац|сообщени)\w*\s+{_W}{{0,4}}?восстановл\w*"
+        rf"|(?<![а-яё])(?:навигаци|движени|проход|пункт\w*\s+пропуска|погранпереход|переход)\w*\s+{_W}{{0,3}}?(?:вновь\s+|снова\s+)?открыт[аоы]?(?![а-яё])"
+        rf"|(?<![а-яё])(?:вновь|снова)\s+открыт\w*|(?<![а-яё])вернул\w*\s+к\s+(?:штатн|нормальн|обычн|прежн)\w*"
+        rf"|\b(?:normali[sz]ed|normalized)\b|(?<![а-яё])нормализовал\w*"
+        rf"|\b(?:running|operating|sailing|flowing|moving|open(?:\s+to\s+\w+)?)\s+again\b"
+        rf"|(?<![а-яё])(?:запрет|ограничени)\w*\s+(?:[\w«»-]+\s+){{0,8}}?(?:сн[яи]т[аоы]?|сняли|отмен[её]н[аоы]?|отменили)(?![а-яё])"
         rf"|(?<![а-яё])(?:сня[тл]|отмен)\w*\s+{_W}{{0,2}}?(?:ограничени|запрет)\w*|(?<![а-яё])(?:вновь\s+)?открыл\w*\s+(?:движени|границ|проезд|пункт|навигац)\w*"
         rf"|\b(?:back|again)\s+into\s+(?:service|operation)\b|\bput\s+back\s+into\s+(?:service|operation)\b"
         rf"|\b(?:put|putting|puts|bring|brings|bringing|brought)\s+{_W}{{0,4}}?back\s+(?:on|onto|into|through|via)\b"
@@ -85,9 +91,14 @@ _ACTIONS: list[tuple[str, re.Pattern[str]]] = [
         r"|wedged|blockage|cannot\s+(?:operate|be\s+used|work)|taken\s+out\s+of\s+service"
         r"|ban\s+on\s+(?:all\s+)?(?:vessel|ship|shipping|navigation|tanker)\s*(?:movements?|traffic|passages?)?)"
         r"|(?<![а-яё])(?:приостан|останов|прекрат|прекращ|закры|перекры|блокир|заблокир|блокад|простаива|простой|простои|парализ)\w*"
+        r"|(?<![а-яё])(?:за|пере)кро(?:ет|ют|ем)(?![а-яё])"
         r"|(?<![а-яё])(?:выведен|вывел|выведена|выведены|вышл|вышел|вышла|вышли)\w*\s+из\s+(?:строя|эксплуатации|работы)"
         r"|(?<![а-яё])(?:прерва|прерыва|прервал)\w*|(?<![а-яё])перестал\w*\s+(?:ходить|работать|курсировать|принимать)"
-        r"|(?<![а-яё])не\s+(?:ходят|ходит|курсиру\w*|отправля\w*|грузят|отгружа\w*)(?![а-яё])|\b(?:not|no\s+longer)\s+(?:running|sailing|operating)\b"
+        r"|(?<![а-яё])не\s+(?:ходят|ходит|выходят|выходит|отходят|курсиру\w*|отправля\w*|грузят|отгружа\w*)(?![а-яё])|\b(?:not|no\s+longer)\s+(?:running|sailing|operating)\b"
+        r"|(?<![а-яё])не\s+(?:вед[её]тся|ведутся|производ\w*ся|осуществля\w*ся)(?![а-яё])"
+        r"|(?<![а-яё])не\s+(?:принима\w*|пропуска\w*)\s+(?:суда|судов|танкер\w*|паром\w*|поезд\w*|состав\w*)"
+        r"|(?<![а-яё])не\s+(?:мо[гж]\w*|смог\w*)\s+(?:войти|зайти|выйти|пройти|причалить)(?![а-яё])"
+        r"|\b(?:cannot|could\s*not|couldn[’']t|can[’']t|unable\s+to)\s+(?:enter|leave|berth|pass|transit|sail)\b"
         r"|(?<![а-яё])не\s+работа\w*|(?<![а-яё])остановил\w*|(?<![а-яё])запрет\w*\s+на\s+(?:движение|проход|заход|выход)\s+судов|(?<![а-яё])(?:работать|эксплуатироваться)\s+не\s+может|(?<![а-яё])не\s+может\s+(?:работать|эксплуатироваться)", _I)),
     ("derate", re.compile(
         r"\b(?:reduc|curtail|restrict|limit|curb|trim|lower|decreas|slow|disrupt|partial|derat|constrain|cut|cuts)\w*"
@@ -129,6 +140,7 @@ _LEFT = [
         rf"(?<![а-яё])до\s+{_PCT}",
         rf"(?<![а-яё]){_SHARE}\s+(?:от\s+)?(?:обычн|нормальн|штатн|проектн|прежн)?\w*\s*(?:мощност|объ[её]м|уровн)\w*",
         rf"\b{_PCT}\s+of\s+(?:its\s+|the\s+)?(?:normal|usual|full|design)?\s*{_CAPACITY}",
+        rf"\bat\s+(?:just\s+|only\s+|about\s+)?{_SHARE}\s+(?:of\s+)?(?:its\s+|the\s+)?(?:normal\s+|usual\s+|full\s+)?{_CAPACITY}",
     )
 ]
 _COUNT = re.compile(
@@ -143,6 +155,7 @@ _NEGATION = re.compile(
     r"\b(?:not|never|no longer)\s+(?:been\s+|be\s+|yet\s+)?(?:affect|disrupt|suspend|stop|halt|clos|interrupt|impact|chang|reduc|restrict|limit|expect)\w*"
     r"|\b(?:did|does|do|will|would|has|have|had|was|were|is|are)\s*(?:not|n[’']t)\b|\b(?:didn|doesn|don|won|wasn|weren|isn|aren|hasn|haven)[’']t\b"
     r"|\bunaffected\b|\bno\s+(?:impact|disruptions?|restrictions?|interruptions?|effect|suspension|stoppage|changes?)\b"
+    r"|\b(?:denied|denies|deny|denying|refuted|refutes|dismissed)\b|(?<![а-яё])(?:опроверг\w*|опровер[гж]\w*|отрица\w*)(?![а-яё])"
     r"|\b(?:continu|proceed)\w*\s+(?:to\s+)?(?:operat|work|load|pump|flow|run|function|as\s+(?:usual|normal|scheduled)|normally|without)\w*"
     r"|\b(?:operat|work|run|function)\w*\s+(?:normally|as\s+usual|as\s+normal|in\s+normal\s+mode|without\s+(?:interruption|restriction)s?)"
     r"|\bremain\w*\s+(?:open|operational|in\s+operation|unaffected|undamaged)\b|\bbusiness\s+as\s+usual\b"
@@ -162,15 +175,16 @@ _CONDITIONAL = re.compile(
     r"|(?<![а-яё])(?<!не\s)(?:может|могут|мог|могла|могли|могло|если|грози\w*|угрож\w*|угроз\w*|риск\w*|возможн\w*|не\s+исключ\w*|в\s+случае|опасени\w*|рискует|способн(?!ост)\w*|вероятн\w*|как\s+только|когда\s+позвол\w*|после\s+того\s+как)(?![а-яё])",
 )
 _INTENTION = re.compile(
-    r"\b(?:(?:timed|meant|designed)\s+(?:not\s+only\s+|both\s+)?to|plans?\s+to|planned\s+to|planning\s+to|is\s+planned|are\s+planned|was\s+planned|intends?|intended|aims?|aimed|proposes?|proposed|propos\w+|consider\w*|seeks?|wants?|ready|prepared|mull\w*"
+    r"\b(?:(?:timed|meant|designed)\s+(?:not\s+only\s+|both\s+)?to|plans?\s+to|planned\s+to|planning\s+to|is\s+planned|are\s+planned|was\s+planned|intends?|intended|aims?|aimed|proposes?|proposed|propos\w+|consider\w*|discuss\w*|talks\s+(?:are\s+)?(?:on|about|under\s+way)|seeks?|wants?|ready|prepared|mull\w*"
     r"|envisag\w*|expects? to (?:increase|expand|double|raise|build|launch)|targets?|is to be|are to be|will be built|under construction"
     r"|ordered\s+(?:\w+\s+){0,4}?to\s+(?:develop|work\s+out|study|prepare|find|look\s+for)|promis\w*|pledg\w*|vow\w*"
     r"|will\s+(?:allow|help|enable|let)|would\s+(?:allow|help|enable|let)|is\s+expected\s+to|are\s+expected\s+to|will\s+replace|will\s+be\s+(?:replaced|installed))\b"
     r"|(?<![а-яё])(?:позвол[ия]т\w*|помож\w*|поможет|должн\w*\s+(?:заменить|заработать|завершить|начать)|ожида\w*\s+завершени\w*|предстоит"
     r"|сообщит\w*\s+(?:дополнительно|позже|отдельно)|обещают\s+сообщить|будет\s+сообщено)(?![а-яё])"
     r"|\b(?:will\s+(?:report|announce|inform)\w*|will\s+be\s+announced|to\s+be\s+announced)\b"
-    r"|\b(?:asked|asks|requested|requests|applied\s+to|petition\w*|urged|urges|calls?\s+on|called\s+on)\b"
-    r"|(?<![а-яё])(?:просит|просил\w*|ходатайств\w*|обратил\w*\s+в\s+суд|призвал\w*|пообещал\w*|обеща\w*|поручил\w*|поручени\w*|планир\w*|в\s+планах|планов\w*\s+(?:по|на)|намер\w*|предлаг\w*|рассматрива\w*|собира\w*ся|готов\w*|рассчитыва\w*|прогноз\w*|намечен\w*|строител\w*|стро\w*ся)(?![а-яё])",
+    r"|\b(?:asked|asks|requested|requests|applied\s+to|petition\w*|urged|urges|calls?\s+on|called\s+on|demand(?:s|ed)?\s+that|called\s+for)\b"
+    r"|(?<![а-яё])(?:потребовал\w*|требует|требуют)(?![а-яё])"
+    r"|(?<![а-яё])(?:просит|просил\w*|ходатайств\w*|обратил\w*\s+в\s+суд|призвал\w*|пообещал\w*|обеща\w*|поручил\w*|поручени\w*|планир\w*|в\s+планах|обсужда\w*|переговор\w*|планов\w*\s+(?:по|на)|намер\w*|предлаг\w*|рассматрива\w*|собира\w*ся|готов\w*|рассчитыва\w*|прогноз\w*|намечен\w*|строител\w*|стро\w*ся)(?![а-яё])",
     _I,
 )
 _BACKGROUND = re.compile(
@@ -179,8 +193,9 @@ _BACKGROUND = re.compile(
     r"|\blast\s+time\b|\btwice\b|\b(?:usually|typically|regularly|every\s+(?:year|winter|autumn|spring|summer)|each\s+(?:year|winter|autumn))\b|\babout\s+half\s+(?:of\s+)?the\s+time\b"
     r"|\b(?:aftermath|consequences?)\s+of\s+(?:the\s+|an?\s+)?(?:\w+\s+)?(?:attack|strike|storm|accident|fire|explosion|blast|incident)"
     r"|\bpreviously\b|\bhistor\w*\b|\bseveral\s+times\b|\bin\s+recent\s+years\b|\bonce\s+again\b|\bfor\s+the\s+first\s+time\s+since\b"
+    r"|\b(?:had|has|have|was|were)\s+already\s+(?:been\s+)?\w+ed\b|(?<![а-яё])уже\s+(?:\w+\s+){0,2}?(?:приостанавлива|закрыва|останавлива|прекраща|перекрыва|блокирова)\w*"
     r"|(?<![а-яё])последстви\w*\s+(?:\w+\s+)?(?:атак|удар|шторм|авари|пожар|инцидент|взрыв|обстрел)\w*"
-    r"|(?<![а-яё])(?:дважды|трижды|обычно|ежегодн\w*|как\s+правило|напомн\w*|как\s+сообщалось|ранее|прежде|в\s+прошлом\s+(?:году|месяце)|год\s+назад|месяц\s+назад|в\s+последние\s+годы|неоднократно|в\s+прошлый\s+раз|не\s+раз)(?![а-яё])",
+    r"|(?<![а-яё])(?:дважды|трижды|обычно|ежегодн\w*|как\s+правило|напомн\w*|как\s+сообщалось|ранее(?!\s+(?:\S+\s+){0,5}?(?:сообщ|заяв|переда|писал))|прежде|в\s+прошлом\s+(?:году|месяце)|год\s+назад|месяц\s+назад|в\s+последние\s+годы|неоднократно|в\s+прошлый\s+раз|не\s+раз)(?![а-яё])",
     _I,
 )
 _CANCEL = re.compile(
@@ -224,7 +239,22 @@ def find_actions(text: str, start: int, stop: int) -> list[ActionCue]:
     for _, _, cue in sorted(found, key=lambda f: (-f[1], f[0])):
         if not any(cue.start < k.stop and k.start < cue.stop for k in kept):
             kept.append(cue)
+    # 'resumed limited loadings', 'частично возобновил': the word qualifies the reopening, no derate of its own
+    reopens = [k for k in kept if k.action == "reopen"]
+    kept = [
+        k
+        for k in kept
+        if not (
+            k.action == "derate"
+            and _QUALIFIER.fullmatch(text, k.start, k.stop)
+            and any(0 <= k.start - r.stop <= _QUALIFIER_GAP or 0 <= r.start - k.stop <= _QUALIFIER_GAP for r in reopens)
+        )
+    ]
     return sorted(kept, key=lambda c: c.start)
+
+
+_QUALIFIER = re.compile(r"limited|partial(?:ly)?|reduced|(?:ограниченн|частичн|сокращенн)\w*", re.IGNORECASE)
+_QUALIFIER_GAP = 3  # characters: the qualifier stands right next to the reopening verb
 
 
 _NOT_CAPACITY_AFTER = re.compile(
@@ -255,7 +285,7 @@ _FROM_TO = [
     re.compile(rf"(?<![а-яё])с\s+(?P<a>{_NUMBER})\s+до\s+(?P<b>{_NUMBER})(?!\s*%)", _I),
     re.compile(rf"\bfrom\s+(?:the\s+usual\s+)?(?P<a>{_NUMBER})\s+(?:\w+\s+)?to\s+(?P<b>{_NUMBER})(?!\s*%)", _I),
     re.compile(
-        rf"\bto\s+(?P<b>{_NUMBER})(?:\s+[a-z]+){{0,2}}\s+from\s+(?:the\s+usual\s+|a\s+usual\s+)?(?P<a>{_NUMBER})", _I
+        rf"\bto\s+(?P<b>{_NUMBER})(?:\s+[a-z]+){{0,4}}\s+from\s+(?:the\s+usual\s+|a\s+usual\s+)?(?P<a>{_NUMBER})", _I
     ),
 ]
 
@@ -348,17 +378,62 @@ def is_negated(text: str, start: int, stop: int, cue: ActionCue) -> bool:
     """The clause denies the action: 'did not affect loadings', 'работает в штатном режиме', 'не приостановил'."""
     if _NOT_BEFORE.search(text, max(start, cue.start - 16), cue.start):
         return True
-    return _NEGATION.search(text, start, stop) is not None
+    return _governs(_NEGATION, text, start, stop, cue)
 
 
-def is_conditional(text: str, start: int, stop: int) -> bool:
-    """The clause says what could happen: 'could be suspended', 'will stop if the tanks fill', 'может'."""
-    return _CONDITIONAL.search(text, start, stop) is not None
+def is_conditional(text: str, start: int, stop: int, cue: ActionCue | None = None) -> bool:
+    """The clause says what could happen: 'could be suspended', 'will stop if the tanks fill', 'может'.
+    With ``cue``, only for that action: not 'halted on Tuesday, which could cut output'."""
+    return _governs(_CONDITIONAL, text, start, stop, cue)
 
 
-def is_intention(text: str, start: int, stop: int) -> bool:
-    """The clause states a plan or an intention: 'plans to', 'aims to', 'планирует', 'намерен'."""
-    return _INTENTION.search(text, start, stop) is not None
+def is_intention(text: str, start: int, stop: int, cue: ActionCue | None = None) -> bool:
+    """The clause states a plan or an intention: 'plans to', 'aims to', 'планирует', 'намерен'.
+    With ``cue``, only for that action: not 'приостановлена во вторник, возобновить ее планируют в пятницу'."""
+    return _governs(_INTENTION, text, start, stop, cue)
+
+
+# what a marker after an action cannot reach past: 'halted ..., which could', 'closed, threatening', '... and may'
+_AFTER_BREAK = re.compile(
+    r",|\s(?:and|but)\s+(?:may|might|could|would|will|is|are|expects?|plans?)\b|\s(?:и|но|а)\s+(?:может|могут|планир|намер|буд)"
+    r"|\s(?:after|while|as|because|since|following)\s|(?<![а-яё])(?:после|пока|поскольку|так\s+как)\s",
+    _I,
+)
+
+
+# a subordinate condition reaches back past a comma: 'возобновят, как только позволит погода'
+_SUBORDINATOR = re.compile(
+    r"(?:if|unless|once|as\s+soon\s+as|in\s+case|when(?:ever)?|если|как\s+только|в\s+случае|когда\s+позвол|после\s+того\s+как)\b",
+    _I,
+)
+
+
+def _governs(pattern: re.Pattern[str], text: str, start: int, stop: int, cue: ActionCue | None) -> bool:
+    """A marker before the action, or after it with nothing between that starts another statement;
+    not one inside an aside before it ('The CPC, which could lose half its capacity, halted ...')."""
+    return any(
+        cue is None
+        or (m.start() < cue.stop and not in_aside(text, start, m.start(), m.end(), cue))
+        or (
+            m.start() >= cue.stop
+            and (_SUBORDINATOR.match(m.group()) or not _AFTER_BREAK.search(text, cue.stop, m.end()))
+        )
+        for m in pattern.finditer(text, start, stop)
+        if cue is None or not cue.start <= m.start() < cue.stop  # 'could not enter' is the action itself
+    )
+
+
+# an aside between commas that opens with a relative word: ', which ships 1% of world oil,', ', через который ...,'
+_ASIDE_OPEN = re.compile(
+    r"\s*(?:which|who|whose|where|fearing|citing|(?:через|в|на|по|из|для)?\s*котор\w+|где|опасаясь)(?![\wа-яё])", _I
+)
+
+
+def in_aside(text: str, start: int, a: int, b: int, cue: ActionCue) -> bool:
+    """``text[a:b]`` lies in an aside closed before the action: 'КТК, через который может идти до 80%
+    экспорта, приостановил отгрузку'."""
+    left = text.rfind(",", start, a)
+    return left >= 0 and _ASIDE_OPEN.match(text, left + 1) is not None and text.find(",", b, cue.start) >= 0
 
 
 def is_background(text: str, start: int, stop: int) -> bool:
@@ -366,6 +441,47 @@ def is_background(text: str, start: int, stop: int) -> bool:
     return _BACKGROUND.search(text, start, stop) is not None
 
 
+# 'suspended until the ship is refloated', 'закрыт до тех пор, пока не стихнет ветер': the end's condition
+_UNTIL_BEFORE = re.compile(
+    r"\b(?:until|till|pending)\s+(?:[^.;:!?]{0,80})$|(?<![а-яё])(?:до\s+тех\s+пор,?\s+пока|пока\s+не)\s+(?:[^.;:!?]{0,60})$",
+    _I,
+)
+
+
+# 'have not been able to resume', 'could not resume', 'так и не смогли возобновить': the closure goes on
+_UNABLE_BEFORE = re.compile(
+    r"(?:\b(?:not|never)\s+(?:been\s+|yet\s+)?able\s+to|\b(?:could\s*n[o’']t|cannot|can[’']t|unable\s+to|failed\s+to|yet\s+to)"
+    r"|(?<![а-яё])(?:так\s+и\s+)?не\s+(?:смог\w*|удал\w*|удаётся|удается)|(?<![а-яё])так\s+и\s+не)\s+$",
+    _I,
+)
+
+
+def is_unable(text: str, start: int, cue: ActionCue) -> bool:
+    """A reopening denied: 'vessels have not been able to resume traffic', 'не смогли возобновить'."""
+    return _UNABLE_BEFORE.search(text, max(start, cue.start - 40), cue.start) is not None
+
+
+# 'SPM-2 stays offline', 'пролив по-прежнему закрыт': a disruption told as still holding
+_STILL_BEFORE = re.compile(
+    r"\b(?:remains?|remained|stays?|stayed|still|continues\s+to\s+be)\s+(?:\w+\s+){0,2}?$"
+    r"|(?<![а-яё])(?:оста[её]тся|остаются|оставался|оставалась|по-прежнему|вс[её]\s+ещ[её]|до\s+сих\s+пор)\s+(?:\w+\s+){0,2}?$",
+    _I,
+)
+
+
+def still_holds(text: str, start: int, cue: ActionCue) -> bool:
+    """The disruption is told as still holding: 'the SPM-2 mooring stays offline', 'по-прежнему закрыт'."""
+    return _STILL_BEFORE.search(text, max(start, cue.start - 40), cue.start) is not None
+
+
+def is_end_condition(text: str, start: int, cue: ActionCue) -> bool:
+    """The action is the condition that ends another: 'suspended until the Ever Given is refloated'."""
+    return _UNTIL_BEFORE.search(text, max(start, cue.start - 100), cue.start) is not None
+
+
 def cancels(text: str, start: int, stop: int) -> bool:
-    """The clause reverses an order: 'overturned', 'replaced the suspension with a fine', 'отменил'."""
-    return _CANCEL.search(text, start, stop) is not None
+    """The clause reverses an order: 'overturned', 'replaced the suspension with a fine', 'отменил';
+    not when it denies it: 'the restrictions have not been lifted yet', 'запрет не отменен'."""
+    return any(
+        not _NOT_BEFORE.search(text, max(start, m.start() - 16), m.start()) for m in _CANCEL.finditer(text, start, stop)
+    )

@@ -66,14 +66,34 @@ def sentences(text: str) -> list[tuple[int, int]]:
     >>> text = "A headline\\nA long line of a paragraph that the page has wrapped at its edge\\nends here."
     >>> [text[a:b] for a, b in sentences(text)]
     ['A headline', 'A long line of a paragraph that the page has wrapped at its edge\\nends here.']
+    >>> text = "Loading stopped on Feb. 19 because of the storm. Capt. Smith said so."
+    >>> [text[a:b] for a, b in sentences(text)]
+    ['Loading stopped on Feb. 19 because of the storm.', 'Capt. Smith said so.']
     """
     from razdel import sentenize
 
     spans: list[tuple[int, int]] = []
     for unit0, unit1 in _units(text):
         for s in sentenize(text[unit0:unit1]):
-            spans.append((unit0 + s.start, unit0 + s.stop))
+            a, b = unit0 + s.start, unit0 + s.stop
+            if spans and _continues(text, spans[-1], a):
+                spans[-1] = (spans[-1][0], b)  # 'on Feb. 19', 'Capt. Smith': an abbreviation ends no sentence
+            else:
+                spans.append((a, b))
     return spans
+
+
+# an abbreviation's full stop: a month before its day ('Feb. 19'), a title before a name ('Capt. Smith')
+_MONTH_DOT = r"(?:\b(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)|(?<![а-яё])(?:янв|февр?|апр|авг|сент?|окт|нояб?|дек))\.$"
+_TITLE_DOT = r"\b(?:Capt|Adm|Gen|Col|Lt|Mr|Mrs|Ms|Dr|Mt|No|Nos|approx|vs)\.$"
+_ABBREVIATION_END = re.compile(rf"(?P<month>{_MONTH_DOT})|{_TITLE_DOT}", re.IGNORECASE)
+
+
+def _continues(text: str, previous: tuple[int, int], at: int) -> bool:
+    end = _ABBREVIATION_END.search(text, *previous)
+    if end is None:
+        return False
+    return bool(re.match(r"\d" if end.group("month") else r"[\dA-ZА-ЯЁ]", text[at : at + 1]))
 
 
 _LINE_END = re.compile(r"[.!?…:;»\"”)]\s*$")

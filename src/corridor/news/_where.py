@@ -16,7 +16,7 @@ from corridor.news._rules import ActionCue
 _REFERENT_NOUNS: list[tuple[re.Pattern[str], tuple[str, ...]]] = [
     (
         re.compile(r"\b(?:station|pump(?:ing)? station)\b|(?<![а-яё])(?:станци\w*|нпс)(?![а-яё])", re.I),
-        ("pipeline_station",),
+        ("pipeline_station", "junction", "border_crossing"),  # a pumping station, a rail station
     ),
     (re.compile(r"\bterminal\b|(?<![а-яё])терминал\w*", re.I), ("oil_terminal", "rail_terminal")),
     (re.compile(r"\b(?:port|harbou?r)\b|(?<![а-яё])порт\w*", re.I), ("port",)),
@@ -30,8 +30,11 @@ _REFERENT_NOUNS: list[tuple[re.Pattern[str], tuple[str, ...]]] = [
 ]
 
 
-def _referent(text: str, c0: int, at: int, seen: Sequence[Mention], index: AssetIndex) -> Mention | None:
-    """'The station is out of service': the latest named asset of the kind the noun before the action names."""
+def _referent(
+    text: str, c0: int, at: int, seen: Sequence[Mention], index: AssetIndex, *, named_so: bool = False
+) -> Mention | None:
+    """'The station is out of service': the latest named asset of the kind the noun before the action
+    names; with ``named_so``, only one named with that noun ('repairs at Moyynty station')."""
     if not seen:
         return None
     window = text[c0:at]
@@ -39,7 +42,7 @@ def _referent(text: str, c0: int, at: int, seen: Sequence[Mention], index: Asset
         if pattern.search(window):
             for m in reversed(seen):
                 kind = m.kind if m.kind == "link" else index.node_kind.get(str(m.id), m.kind or "")
-                if kind in kinds:
+                if kind in kinds and (not named_so or pattern.search(text, max(0, m.start - 12), m.stop + 12)):
                     return m
     return None
 
@@ -169,7 +172,9 @@ _ATTACK_BEFORE = re.compile(
 )
 
 _FROM_BEFORE = re.compile(
-    r"(?:\b(?:from|away\s+from|out\s+of)|(?<![а-яё])(?:из|от))\s+(?:the\s+)?(?:\w+\s+){0,2}$", re.IGNORECASE
+    r"(?:\b(?:from|away\s+from|out\s+of)|(?<![а-яё])(?:из|от|с|со))\s+(?:the\s+)?"
+    r"(?:(?!(?:to|via|through|into|onto|на|в|через|по)\s)\w+\s+){0,2}$",  # not past a 'to': 'с Достыка на Алтынколь'
+    re.IGNORECASE,
 )
 
 
@@ -242,3 +247,33 @@ def refuses_cargo(text: str, clause: tuple[int, int]) -> bool:
     """'Exports from Khorgos are stopped', 'приостановлен прием грузов': one side refuses what
     the other sends, a ban on traffic rather than a closure of the crossing."""
     return _CARGO_FLOW.search(text, *clause) is not None
+
+
+# 'Moscow vows to resume supplies', 'Астана заявила': a capital or a company that speaks acts, it is not acted on
+_ACTOR_AFTER = re.compile(
+    r"\s*(?:\w+\s+)?(?:vows?|vowed|says|said|promis\w*|pledg\w*|warn\w*|insists?|denies|denied|claims?)\b"
+    r"|\s*(?:\w+\s+)?(?:заяв\w*|пообещ\w*|обеща\w*|предупред\w*|настаива\w*|опроверг\w*)(?![а-яё])",
+    re.IGNORECASE,
+)
+
+
+def speaks(text: str, mention: Mention) -> bool:
+    """The mention is the subject of a verb of saying or promising: 'Moscow vows to resume'."""
+    return _ACTOR_AFTER.match(text, mention.stop) is not None
+
+
+def government(text: str, mention: Mention, index: AssetIndex) -> bool:
+    """A city that speaks is its government ('Moscow vows to resume supplies'), never the asset acted on."""
+    return index.node_kind.get(str(mention.id)) in ("junction", "city") and speaks(text, mention)
+
+
+# an asset named for its parallel units: 'two of the CPC's three moorings' are two of cpc_moorings
+_PARTS = {"cpc": "cpc_moorings", "cpc_marine_terminal": "cpc_moorings", "cpc_spm_area": "cpc_moorings"}
+_MOORINGS = re.compile(
+    r"\b(?:moorings?|mooring\s+points?|SPMs?)\b|(?<![а-яё])(?:ВПУ|причальн\w*\s+устройств\w*)(?![а-яё])", re.IGNORECASE
+)
+_ONE_MOORING = re.compile(  # one mooring, not numbered: a third of the moorings
+    r"\bone\s+of\s+(?:its|the)\s+(?:[\w-]+\s+){0,2}?moorings\b|\b(?:a|one)\s+(?:single[- ]point\s+)?mooring(?:\s+point)?\b(?!s)"
+    r"|(?<![а-яё])(?:одно\s+из\s+)?(?:выносное\s+)?причальное\s+устройство(?![а-яё])",
+    re.IGNORECASE,
+)
