@@ -376,7 +376,7 @@ def _count(word: str) -> int:
 
 def is_negated(text: str, start: int, stop: int, cue: ActionCue) -> bool:
     """The clause denies the action: 'did not affect loadings', 'работает в штатном режиме', 'не приостановил'."""
-    if _NOT_BEFORE.search(text, max(start, cue.start - 16), cue.start):
+    if _told_just_before(_NOT_BEFORE, text, start, cue, 16):
         return True
     return _governs(_NEGATION, text, start, stop, cue)
 
@@ -456,9 +456,15 @@ _UNABLE_BEFORE = re.compile(
 )
 
 
+def _told_just_before(pattern: re.Pattern[str], text: str, start: int, cue: ActionCue, reach: int) -> bool:
+    """``pattern`` ends right before the cue, within ``reach`` characters and not before ``start``
+    (the sentence's own start)."""
+    return pattern.search(text, max(start, cue.start - reach), cue.start) is not None
+
+
 def is_unable(text: str, start: int, cue: ActionCue) -> bool:
     """A reopening denied: 'vessels have not been able to resume traffic', 'не смогли возобновить'."""
-    return _UNABLE_BEFORE.search(text, max(start, cue.start - 40), cue.start) is not None
+    return _told_just_before(_UNABLE_BEFORE, text, start, cue, 40)
 
 
 # 'SPM-2 stays offline', 'пролив по-прежнему закрыт': a disruption told as still holding
@@ -471,12 +477,12 @@ _STILL_BEFORE = re.compile(
 
 def still_holds(text: str, start: int, cue: ActionCue) -> bool:
     """The disruption is told as still holding: 'the SPM-2 mooring stays offline', 'по-прежнему закрыт'."""
-    return _STILL_BEFORE.search(text, max(start, cue.start - 40), cue.start) is not None
+    return _told_just_before(_STILL_BEFORE, text, start, cue, 40)
 
 
 def is_end_condition(text: str, start: int, cue: ActionCue) -> bool:
     """The action is the condition that ends another: 'suspended until the Ever Given is refloated'."""
-    return _UNTIL_BEFORE.search(text, max(start, cue.start - 100), cue.start) is not None
+    return _told_just_before(_UNTIL_BEFORE, text, start, cue, 100)
 
 
 def cancels(text: str, start: int, stop: int) -> bool:
