@@ -13,7 +13,7 @@ from scipy.sparse import csc_array
 
 from corridor.errors import SolverError
 
-__all__ = ["DEFAULT_SOLVER_OPTIONS", "highs_lp", "new_highs", "pass_lp", "status_name", "stdout_silenced"]
+__all__ = ["DEFAULT_SOLVER_OPTIONS", "new_highs", "pass_lp", "status_name", "stdout_silenced"]
 
 DEFAULT_SOLVER_OPTIONS: dict[str, Any] = {"solver": "simplex", "simplex_strategy": 1, "output_flag": False}
 """Dual simplex, quiet. Pass ``solver_options`` to change any HiGHS option."""
@@ -31,31 +31,12 @@ def new_highs(solver_options: Mapping[str, Any] | None = None) -> Any:
     return h
 
 
-def highs_lp(
-    cost: np.ndarray, upper: np.ndarray, row_lower: np.ndarray, row_upper: np.ndarray, matrix: csc_array
-) -> Any:
-    """``min cost'x`` s.t. ``row_lower <= matrix x <= row_upper``, ``0 <= x <= upper``, as a HighsLp."""
-    import highspy
-
-    lp = highspy.HighsLp()
-    lp.num_row_, lp.num_col_ = matrix.shape
-    lp.col_cost_ = cost
-    lp.col_lower_ = np.zeros(matrix.shape[1])
-    lp.col_upper_ = upper
-    lp.row_lower_ = row_lower
-    lp.row_upper_ = row_upper
-    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-    lp.a_matrix_.start_ = matrix.indptr.astype(np.int32)
-    lp.a_matrix_.index_ = matrix.indices.astype(np.int32)
-    lp.a_matrix_.value_ = matrix.data.astype(float)
-    return lp
-
-
 def pass_lp(
     h: Any, cost: np.ndarray, upper: np.ndarray, row_lower: np.ndarray, row_upper: np.ndarray, matrix: csc_array
 ) -> None:
-    """Give HiGHS the LP of :func:`highs_lp` as arrays (copied in C++ at once; a ``HighsLp``'s
-    vectors are filled value by value, which took a third of a small warm-started solve)."""
+    """Give HiGHS ``min cost'x`` s.t. ``row_lower <= matrix x <= row_upper``, ``0 <= x <= upper`` as
+    arrays (copied in C++ at once; a ``HighsLp``'s vectors are filled value by value, which took a
+    third of a small warm-started solve)."""
     import highspy
 
     n_rows, n_cols = matrix.shape
