@@ -489,7 +489,9 @@ class _CapacityRows:
         """[row, commodity] what a unit of each commodity counts in the row's dimension (NaN: not counted)."""
         if not self._factor:
             return np.zeros((0, self.n_commodities))
-        return np.concatenate(self._factor)
+        if len(self._factor) > 1:  # joined once: the rows are final when it is first asked for
+            self._factor = [np.concatenate(self._factor)]
+        return self._factor[0]
 
     def incidence(self, n_arcs: int, queue_cap: np.ndarray) -> _Incidence:
         """Capacity rows then queue rows (each its capacity row's arcs) as [row, arc] matrices."""

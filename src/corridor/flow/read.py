@@ -186,7 +186,9 @@ def _bottlenecks(model: AssignmentModel, solution: LPSolution, tolerance: float)
     queued = np.zeros(len(model.cap_rows), dtype=bool)
     queued[model.queue_cap] = True
     rows = np.flatnonzero((rent > tolerance) | (queued & (utilisation >= QUEUE_KNEE)))
-    pick = rows if len(rows) else np.arange(len(model.cap_rows))  # none: the full table's column types, no rows
+    pick = (
+        rows if len(rows) else np.arange(min(1, len(model.cap_rows)))
+    )  # none: one row for the column types, cut below
     binding = pd.DataFrame(
         {
             "element": [model.cap_element[i] for i in pick],

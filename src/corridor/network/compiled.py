@@ -186,9 +186,7 @@ def compile_network(network: Network) -> CompiledNetwork:
         for com in allowed_commodities(mode, listed, com_modes):
             allowed[commodity_index[com], i] = True
     cost = (
-        np.vstack([_link_costs(network, com, length, inputs=inputs) for com in commodities])
-        if commodities
-        else np.zeros((0, n_links))
+        np.vstack([_link_costs(inputs, com, length) for com in commodities]) if commodities else np.zeros((0, n_links))
     )
     cost = np.where(allowed, cost, np.inf)
     arc_cost = cost[:, arc_link]
@@ -196,7 +194,7 @@ def compile_network(network: Network) -> CompiledNetwork:
     if "heading" in network.tariffs.columns:
         for heading in ("westbound", "eastbound"):
             if (network.tariffs["heading"] == heading).any():
-                per_link = np.vstack([_link_costs(network, com, length, heading, inputs) for com in commodities])
+                per_link = np.vstack([_link_costs(inputs, com, length, heading) for com in commodities])
                 headed_cost[heading] = np.where(allowed, per_link, np.inf)[:, arc_link]
     unit_dim = dict(zip(network.units["id"], network.units["dimension"], strict=True))
     unit_per_year = dict(zip(network.units["id"], network.units["per_year"], strict=True))
@@ -332,19 +330,16 @@ def _cost_inputs(network: Network) -> _CostInputs:
     return _CostInputs(rows, headed, list(zip(links["id"], links["mode"], links["countries"], strict=True)))
 
 
-def _link_costs(
-    network: Network, commodity: str, length: FloatArray, heading: str = "", inputs: _CostInputs | None = None
-) -> FloatArray:
+def _link_costs(inputs: _CostInputs, commodity: str, length: FloatArray, heading: str = "") -> FloatArray:
     """USD per unit of the commodity on each link: link row, else per-country rows, else the mode row
     (with a ``heading``: that heading's rows in place of the same rows without one).
 
     A link's per-country rows are shared by its length: each country's row (a field it leaves
     empty: the mode's) times its share, summed as pandas sums a group (compensated, leaving out
     unknown values; unknown when none is known). Plain loops over lists and dicts (``inputs``,
-    taken from the tables once per compile): compiling calls this per commodity and heading, and
+    :func:`_cost_inputs`, taken from the tables once per compile): compiling calls this per commodity and heading, and
     a replay compiles each dated network.
     """
-    inputs = inputs or _cost_inputs(network)
     tariffs = [row for row in inputs.tariffs if row[0] == commodity]
     if inputs.headed:
         headed = [row for row in tariffs if row[4] == heading] if heading else []
