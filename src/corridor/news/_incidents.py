@@ -99,11 +99,12 @@ def part_of(network: Network) -> PartOf:
     return PartOf(parts)
 
 
-def _span(incident: Incident) -> tuple[dt.date, dt.date | None]:
-    """The incident's first day (its start, else its earliest event's date) and its end."""
+def _span(incident: Incident) -> tuple[dt.date | None, dt.date, dt.date | None]:
+    """The incident's start as its articles state it (None when none does), its first day (that
+    start, else its earliest event's date) and its end: one :func:`incident_state` for all three."""
     state = incident_state(incident, on=None)
     first = state.start or min(e.date for e in incident.events)
-    return first, state.end
+    return state.start, first, state.end
 
 
 def match_incident(event: ArticleEvent, incidents: Sequence[Incident], relation: PartOf) -> Incident | None:
@@ -115,10 +116,10 @@ def match_incident(event: ArticleEvent, incidents: Sequence[Incident], relation:
         fits = incident.klass in _ENDED_BY_REOPENING if event.action in REOPENINGS else incident.klass == event.klass
         if not fits or not relation.related(incident.asset, event.asset):
             continue
-        first, last = _span(incident)
+        stated, first, last = _span(incident)
         seen = max(e.date for e in incident.events)
         if event.action in REOPENINGS:
-            if event.start is not None and _stated_start(incident) > event.start:
+            if event.start is not None and stated is not None and stated > event.start:
                 continue  # reopened before this outage began: it ends an earlier one
             reopened = any(e.action in REOPENINGS for e in incident.events)
             if reopened and last is not None and abs((event.date - last).days) > WINDOW_DAYS:
@@ -138,11 +139,6 @@ def match_incident(event: ArticleEvent, incidents: Sequence[Incident], relation:
     return None
 
 
-def _stated_start(incident: Incident) -> dt.date:
-    """The incident's start as its articles state it (``date.min`` when none does)."""
-    return incident_state(incident, on=None).start or dt.date.min
-
-
 def _asset_named(asset: str, incident: Incident) -> bool:
     return any(e.asset == asset for e in incident.events)
 
@@ -156,7 +152,7 @@ def _after_end(event: ArticleEvent, last: dt.date) -> bool:
 def _same_news_cycle(event: ArticleEvent, incident: Incident) -> bool:
     """A background mention confirms an incident only when its article comes out while the
     incident is news (within the window of its days), not when it recalls it weeks later."""
-    first, last = _span(incident)
+    _, first, last = _span(incident)
     seen = max(e.published for e in incident.events)
     upper = max(seen, last or seen) + dt.timedelta(days=WINDOW_DAYS)
     return first - dt.timedelta(days=WINDOW_DAYS) <= event.published <= upper

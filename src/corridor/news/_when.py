@@ -60,9 +60,9 @@ def _incident_day(
     for k in sorted(range(len(spans)), key=lambda k: (abs(k - n), k > n)):
         if k == n or len({d.day for d in days[k]}) != 1 or (not own and abs(k - n) > 1):
             continue
-        if action is not None and any(c.action == action for c in find_actions(text, *spans[k])):
-            continue
-        if _INCIDENT.search(text, *spans[k]):
+        if not _INCIDENT.search(text, *spans[k]):
+            continue  # the cheap test first: finding the sentence's actions is the dearest pass
+        if action is None or not any(c.action == action for c in find_actions(text, *spans[k])):
             return days[k][0]
     # 'On February 17 drones struck the station. ... The station is out of service.': the one
     # incident day the article gives, told before, dates a disruption told later
