@@ -159,6 +159,16 @@ def test_cli_impact_with_samples(tiny_copy):
     assert "P50 (P10–P90)" in table.stdout
 
 
+def test_cli_refuses_samples_with_what_the_draws_would_leave_out(tiny_copy):
+    scenario, demand = scenario_file(tiny_copy)
+    args = ["impact", str(scenario), "--data", str(tiny_copy), "--demand", str(demand), "--samples", "5"]
+    for more in (["--no-equilibrium"], ["--base", str(scenario)]):
+        result = CliRunner().invoke(app, [*args, *more, "--executor", "serial"])
+        assert result.exit_code == EXIT_CODES[RequestError], result.output
+        assert "--samples draws the scenario alone at the equilibrium" in result.output
+        assert "Traceback" not in result.output
+
+
 def test_cli_refuses_a_bad_range_with_file_row_and_field(tiny_copy):
     scenario, demand = scenario_file(tiny_copy)
     (tiny_copy / "assumptions.csv").write_text(

@@ -106,6 +106,11 @@ def impact(
     if samples is not None:
         from corridor.cli._uncertainty import ranged_impact
 
+        if not equilibrium or base is not None:  # the draws replay the scenario alone, at the equilibrium
+            raise sh.fail(
+                RequestError("--samples draws the scenario alone at the equilibrium; drop --no-equilibrium and --base")
+            )
+
         ranged_impact(scenario, period=period, samples=samples, seed=seed, executor=executor, workers=workers,
                       data=data, demand_file=demand_file, as_json=as_json,
                       tornado=sh.figure_path(tornado))  # fmt: skip
