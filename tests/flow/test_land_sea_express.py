@@ -64,4 +64,7 @@ def test_the_southern_lines_cite_their_figures(eurasia) -> None:  # type: ignore
     assert links.loc["eu_piraeus_budapest", "transit_time_h"] == 72  # about three days to Budapest (Y2)
     assert "Y4" in links.loc["eu_kapikule_budapest", "capacity_source"]
     assert links.loc["eu_constanta_budapest", "capacity_source"].startswith("assumption:")
-    assert {f"Y{i}" for i in range(1, 9)} <= set(eurasia.sources["id"])
+    # the published times of the southern and Budapest-Duisburg lines, set beside the model's
+    assert "Y11" in links.loc["eu_kapikule_budapest", "note"]
+    assert "Y12" in links.loc["eu_budapest_duisburg", "note"]
+    assert {f"Y{i}" for i in range(1, 14)} <= set(eurasia.sources["id"])
