@@ -167,10 +167,11 @@ def test_bottlenecks_carry_their_rent_ranked_by_its_change(sanctions):
 
 @pytest.mark.xfail(
     strict=True,
-    reason="the 2021 refit after the Piraeus-Budapest capacity (Y1) leaves the crossing's queue under "
-    "the sanctions at about 660 hours, short of the 720 at which its hard cap binds: its scarcity is all "
-    "in the queue, so its dual and rent are 0 and it tops a list of falling rents with a zero; the "
-    "rent counts duals only, not what a queue costs the boxes that wait in it",
+    reason="since the Piraeus-Budapest capacity (Y1), with the parameters fitted before as with the "
+    "refit, the crossing's queue under the sanctions stops short of the 720 hours at which its hard cap "
+    "binds (about 660 under the refit): its scarcity is all in the queue, so its dual and rent are 0 and "
+    "it tops a list of falling rents with a zero; the rent counts duals only, not what a queue costs "
+    "the boxes that wait in it",
 )
 def test_the_crossing_earns_a_rent_that_grows_under_the_sanctions(sanctions):
     """A rent that grows, not a zero that tops a list of falling rents (issue 23, point 3)."""
