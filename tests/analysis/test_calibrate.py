@@ -198,9 +198,11 @@ def test_the_shipped_fit_holds_under_the_equilibrium_without_the_detour():
     settled = calibrate(net, load_demand(net), grid=grid)
     fit = settled.table[settled.table["use"] == "fit"]
     assert settled.equilibrium and len(fit) == 6 and fit["inside"].all()
-    # the LP solved once prices the crossing's queue at one value of time and misses the fit
+    # the LP solved once fits no better: at these parameters it places 2021's boxes as the rounds do
+    # (both 0.0218 after the Piraeus-Budapest capacity, Y1); under the parameters fitted before it,
+    # it priced the crossing's queue at one value of time and missed the fit
     once = calibrate(net, load_demand(net), grid=grid, equilibrium=False)
-    assert not once.equilibrium and once.error > settled.error
+    assert not once.equilibrium and once.error >= settled.error
     fitted = load_network()
     flows = assign(network_on(fitted, dt.date(2021, 6, 1)), load_demand(fitted)).flows_by_origin
     _, crossing = group_members(fitted, "caspian_crossing")

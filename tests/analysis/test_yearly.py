@@ -77,8 +77,10 @@ def test_the_routes_dry_cargo_crosses_beside_the_boxes_in_2023(eurasia) -> None:
     grain = f[(f["commodity"] == "grain") & f["link"].str.startswith("cs_") & (f["to"] == "baku_alat_port")]
     # the route's 1.19 Mt of dry cargo (R88; R9; R37; K2) take the rail ferries
     assert float(grain["flow_per_year"].sum()) == pytest.approx(1.193e6, rel=0.01)
-    # and leave the boxes where they were: the crossing's container slots, not the ferries, bind them
+    # and leave nearly all the boxes where they were: the crossing's container slots, not the ferries,
+    # bind them; the dry cargo takes a few ferry slots boxes would use (about 2,000 of 52,000 TEU)
     keys = ["origin", "destination", "commodity", "source", "note"]
     raw = demand.table.groupby(keys, as_index=False, sort=False)["quantity_per_year"].sum()
     without = demand_from_frame(eurasia, raw[~((raw["origin"] == "astana") & (raw["destination"] == "baku"))])
-    assert caspian_teu(eurasia, result) == pytest.approx(caspian_teu(eurasia, assign(day, without)), rel=0.01)
+    boxes, boxes_without = caspian_teu(eurasia, result), caspian_teu(eurasia, assign(day, without))
+    assert 0.95 * boxes_without <= boxes <= boxes_without

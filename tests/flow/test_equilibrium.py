@@ -139,18 +139,7 @@ def test_the_assignment_reports_its_gap_to_equilibrium(eurasia):
     assert once.equilibrium == {}
 
 
-FULL_CROSSING = pytest.mark.xfail(
-    strict=True,
-    reason="on 1 June 2022 the 2022 demand (with Kazakhstan's and Uzbekistan's own boxes, Z1; Z3) fills "
-    "the Caspian crossing's 20,000 TEU a year westbound; a full crossing is no open route with room, "
-    "so the rounds leave the time-critical boxes of Tashkent and Almaty round by sea (about 26 hours "
-    "slower) while economy boxes hold its slots: the slots are not yet auctioned by value of time",
-)
-
-
-@pytest.mark.parametrize(
-    "how", [pytest.param({}, marks=FULL_CROSSING), {"equilibrium": False}], ids=["default", "once"]
-)
+@pytest.mark.parametrize("how", [{}, {"equilibrium": False}], ids=["default", "once"])
 def test_on_the_builtin_network_a_higher_value_of_time_never_gives_a_slower_route(eurasia, how):
     """The property on the built-in network as the assignment places demand by default: on 1 June
     2022 under the sanctions, with the Caspian's queue in play, every origin's time-critical boxes
