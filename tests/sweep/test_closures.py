@@ -246,8 +246,9 @@ def test_cli_criticality_json_and_files(tmp_path, eurasia):
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
-    assert data["n"] == 1 and len(data["elements"]) == 3
-    assert data["elements"][0]["extra_cost_usd"] >= data["elements"][1]["extra_cost_usd"]
+    assert data["n"] == 1 and len(data["outcomes"]) == 3
+    assert data["outcomes"][0]["extra_cost_usd"] >= data["outcomes"][1]["extra_cost_usd"]
+    assert {e["outcome"] for e in data["elements"]} == {1, 2, 3}  # every element of the three rows
     assert pd.read_csv(table).shape[0] == data["closures"]
     assert plot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     bad = runner.invoke(app, ["criticality", "--n", "3"])
@@ -365,9 +366,9 @@ def test_a_countrys_ranking_counts_its_own_trade(chosen_for_kz):
     assert (
         0 <= red_sea["country_extra_cost_usd"] < 0.1 * min(red_sea["extra_cost_usd"], rows.loc["cpc", "extra_cost_usd"])
     )
-    top5 = list(chosen_for_kz.distinct()["closed"].head(5))
-    assert any("cpc" in c.split(", ") for c in top5)
-    assert any({"kz_cn_border", "caspian_crossing", "aktau_kuryk"} & set(c.split(", ")) for c in top5)
+    top5 = [{row.closed, *row.same_outcome.split(", ")} for row in chosen_for_kz.distinct().head(5).itertuples()]
+    assert any("cpc" in c for c in top5)
+    assert any({"kz_cn_border", "caspian_crossing", "aktau_kuryk"} & c for c in top5)
 
 
 def test_transit_adds_what_crosses_the_country(eurasia):
@@ -396,21 +397,23 @@ def test_cli_rankings_have_no_map_artefacts(eurasia):
     result = runner.invoke(app, ["criticality", "--executor", "serial", "--json", "--no-save"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
-    top10 = [e["closed"] for e in data["elements"][:10]]
+    # the ranking: one row per outcome, the elements in series with the one named (Suez with the Red Sea
+    # and Bab-el-Mandeb, the CPC group with its terminal and moorings) listed beside it, not below it
+    top10 = [o["closed"] for o in data["outcomes"][:10]]
+    shown = {c for o in data["outcomes"][:10] for c in [o["closed"], *o["same_outcome"]]}
     waypoints = set(eurasia.nodes.loc[eurasia.nodes["kind"] == "waypoint", "id"])
-    assert not (open_sea_legs(eurasia) | waypoints | {"asia_europe_sea"}) & set(top10)
-    # the CPC outranks every line, port, border and pipeline: only sea chokepoints cost more to close.
-    # Gibraltar ranks fourth since Piraeus-Budapest carries what its service does (Y1): its closure no
-    # longer lands Europe's boxes at Piraeus for an unlimited rail line
-    sea = set(eurasia.groups.loc[eurasia.groups["kind"].isin(["strait", "canal", "sea_area"]), "id"])
-    first_on_land = next(c for c in top10 if c not in sea)
-    assert first_on_land.startswith("cpc"), top10
-    assert "stranded_rule" in data
+    assert not (open_sea_legs(eurasia) | waypoints | {"asia_europe_sea"}) & shown
+    assert len(top10) == len(set(top10)) == 10 and sum(o["elements"] for o in data["outcomes"][:10]) == len(shown)
+    top5 = top10[:5]
+    assert any(c.startswith("cpc") for c in top5), top5
+    assert "suez_canal_passage" in top5 and "cpc" in top5, top5  # the canal and the group a planner names
+    assert "stranded_rule" in data and "one cut set" in data["ranking_rule"]
     result = runner.invoke(app, ["criticality", "--executor", "serial", "--for", "KZ", "--json", "--no-save"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
-    top5 = [set(o["closed"].split(", ")) for o in data["outcomes"][:5]]
-    assert any("cpc" in o for o in top5)
+    top5_kz = [{o["closed"], *o["same_outcome"]} for o in data["outcomes"][:5]]
+    assert any("cpc" in o for o in top5_kz)
     assert any(
-        {"kz_cn_border", "caspian_crossing", "aktau_kuryk", "bx_ala_dostyk", "bx_hor_altynkol"} & o for o in top5
+        {"kz_cn_border", "caspian_crossing", "aktau_kuryk", "bx_ala_dostyk", "bx_hor_altynkol"} & o for o in top5_kz
     )
+    assert len({o["closed"] for o in data["outcomes"]}) == len(data["outcomes"])  # no repeats

@@ -139,8 +139,13 @@ def test_impact_on_top_of_a_base_scenario(client):
 def test_network_criticality_results_and_route_exports(client):
     features = client.get("/api/network", params={"use": True}).json()["features"]
     assert any(f["properties"].get("volume") for f in features if f["properties"]["kind"] == "link")
-    rows = client.get("/api/criticality", params={"top": 3}).json()["rows"]
+    answer = client.get("/api/criticality", params={"top": 3}).json()
+    rows = answer["rows"]
     assert rows[0]["extra_cost_usd"] >= rows[-1]["extra_cost_usd"] > 0
+    # elements in series are one row: the canal named, the sea area and the strait beside it
+    assert rows[0]["closed"] == "suez_canal_passage" and rows[0]["closed_names"] == "Suez Canal passage"
+    assert sorted(rows[0]["same_outcome"]) == ["bab_el_mandeb_strait", "red_sea"] and rows[0]["elements"] == 3
+    assert "one cut set" in answer["ranking_rule"]
     assert "runs" in client.get("/api/results").json()
     params = {"origin": "Xi'an", "destination": "Duisburg"}
     geo = client.get("/api/export/routes", params=params).json()

@@ -297,6 +297,14 @@ def test_the_top_ten_names_places_and_shows_one_on_the_map(page, server):
     items.first.wait_for(timeout=120_000)
     assert items.count() == 10
     assert "strands" in items.first.inner_text() and "_" not in items.first.locator("b").inner_text()
+    # elements in series share a line: the canal, with the Red Sea and Bab-el-Mandeb beside it, by name
+    first = items.first
+    assert first.locator("b").inner_text() == "Suez Canal passage", first.inner_text()
+    same = first.get_by_test_id("same-outcome").inner_text()
+    assert "Red Sea" in same and "Bab-el-Mandeb" in same and "same outcome" in same and "_" not in same
+    titles = [items.nth(i).get_attribute("title") or "" for i in range(10)]
+    named = [t.split(", ")[0] for t in titles]
+    assert len(set(named)) == 10 and "cpc" in named[:5], titles  # no repeats; the CPC group in the top five
     items.first.click()
     assert page.locator(f"#map path[stroke='{'#00b8d9'}']").count() >= 1
 

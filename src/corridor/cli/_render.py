@@ -329,7 +329,7 @@ def print_criticality(result: Any, *, top: int = 10, title: str | None = None) -
     cost = "country_extra_cost_usd" if country else "extra_cost_usd"
     stranded = [c for c in distinct.columns if c.startswith(prefix)]
     table.add_column("#", justify="right")
-    table.add_column("closed (same outcome)", overflow="fold", ratio=3)
+    table.add_column("closed (+ those with the same outcome)", overflow="fold", ratio=3, min_width=32)
     table.add_column(f"extra cost{' to ' + country if country else ''} USD/y", justify="right")
     if not country:
         table.add_column("of it stranded cargo", justify="right")
@@ -337,9 +337,10 @@ def print_criticality(result: Any, *, top: int = 10, title: str | None = None) -
         table.add_column(f"stranded {c.removeprefix(prefix)}/y", justify="right")
     table.add_column("exporters hit", overflow="fold")
     for rank, row in enumerate(distinct.head(top).to_dict(orient="records"), start=1):
+        same = str(row.get("same_outcome") or "")
         table.add_row(
             str(rank),
-            row["closed"],
+            row["closed"] + (f" (+ {same}: same outcome)" if same else ""),
             f"{row[cost] / 1e6:,.0f} M",
             *([] if country else [f"{row['unserved_value_usd'] / 1e6:,.0f} M"]),
             *(f"{row[c]:,.0f} {result.units.get(c.removeprefix(prefix), '')}".strip() for c in stranded),
@@ -357,6 +358,8 @@ def print_criticality(result: Any, *, top: int = 10, title: str | None = None) -
             f"leaves unserved; {result.stranded_rule}",
             highlight=False,
         )
+    if getattr(result, "ranking_rule", ""):
+        console.print(f"   {result.ranking_rule}", highlight=False)
     if getattr(result, "note", ""):
         console.print(f"   {result.note}", highlight=False)
 

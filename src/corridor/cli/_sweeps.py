@@ -37,7 +37,14 @@ def criticality(
     kinds: list[str] = typer.Option(["link,node,group"], "--kinds", help="Element kinds: link, node, group."),
     top: int = typer.Option(10, "--top", help="Rows to print."),
     demand_file: Path | None = sh.DEMAND_OPTION,
-    table_file: Path | None = typer.Option(None, "--table", help="Write the whole table (.csv or .parquet)."),
+    table_file: Path | None = typer.Option(
+        None, "--table", help="Write the whole table, one row per element closed (.csv or .parquet)."
+    ),
+    ranking_file: Path | None = typer.Option(
+        None,
+        "--ranking",
+        help="Write the ranking, one row per distinct outcome (.csv, or .xlsx with every closure on a second sheet).",
+    ),
     plot: Path | None = typer.Option(None, "--plot", help="Write a ranked bar chart (.png, .svg or .html)."),
     samples: int | None = typer.Option(
         None, "--samples", help="Draws of the assumptions: ranges and drivers for the costliest closures."
@@ -62,6 +69,8 @@ def criticality(
         raise sh.fail(RequestError(f"--top-pairs is {top_pairs}; expected a number >= 1, with --n 2"))
     if transit and for_country is None:
         raise sh.fail(RequestError("--transit counts the cargo crossing a country; give --for COUNTRY too"))
+    if ranking_file is not None and ranking_file.suffix.lower() not in (".csv", ".xlsx"):
+        raise sh.fail(RequestError(f"--ranking {ranking_file}: expected a .csv or .xlsx file name"))
     country = None if for_country is None else for_country.strip().upper()
     options = sh.sweep_options(executor, scheduler, workers, table_file, seed=seed)
     plot, tornado = sh.figure_path(plot), sh.figure_path(tornado)
@@ -91,6 +100,8 @@ def criticality(
     run_id = sh.keep_run(results, "criticality", net, demand, chosen, result) if save else None
     if table_file is not None:
         sh.write_table(result.table, table_file)
+    if ranking_file is not None:
+        _write_ranking(result, ranking_file)
     if plot is not None:
         from corridor.plot import plot_criticality
 
@@ -101,7 +112,7 @@ def criticality(
         ranged_criticality(net, demand, chosen, result, samples=samples, options=options, top=top, data=data,
                            as_json=as_json, plot=tornado)  # fmt: skip
         if not as_json:
-            sh.report_outputs((table_file, plot, tornado), run_id, results)
+            sh.report_outputs((table_file, ranking_file, plot, tornado), run_id, results)
         return
     if as_json:
         sh.emit_json(result.to_dict(limit=top))
@@ -109,7 +120,29 @@ def criticality(
     from corridor.cli._render import print_criticality
 
     print_criticality(result, top=top)
-    sh.report_outputs((table_file, plot), run_id, results)
+    sh.report_outputs((table_file, ranking_file, plot), run_id, results)
+
+
+def _write_ranking(result: Any, path: Path) -> None:
+    """The ranking (one row per distinct outcome, ``same_outcome`` naming the elements in series
+    with the one in ``closed``) as CSV, or as an Excel workbook with every closure on a second
+    sheet (``outcome`` and ``same_outcome_as`` tie it to its ranking row), written atomically."""
+    import pandas as pd
+
+    from corridor.store import write_atomically
+
+    ranking = result.distinct().assign(rank=lambda t: range(1, len(t) + 1))
+    ranking = ranking[["rank", *(c for c in ranking.columns if c != "rank")]]
+    if path.suffix.lower() == ".csv":
+        write_atomically(path, lambda tmp: ranking.to_csv(tmp, index=False))
+        return
+
+    def write(tmp: Path) -> None:
+        with pd.ExcelWriter(tmp, engine="openpyxl") as book:
+            ranking.to_excel(book, sheet_name="ranking", index=False)
+            result.table.to_excel(book, sheet_name="closures", index=False)
+
+    write_atomically(path, write)
 
 
 @sh.app.command()

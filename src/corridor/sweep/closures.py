@@ -44,6 +44,7 @@ from corridor.flow import FLOW_TOLERANCE, AssignmentModel, Demand, SolveOutcome,
 from corridor.network import Network, commodity_units
 from corridor.records import json_records
 from corridor.scenario import Scenario, with_investments
+from corridor.sweep._outcomes import naming_order, ranking, ranking_rule, same_outcomes
 from corridor.sweep.elements import Element, bind_elements, closable_elements
 from corridor.sweep.engine import SweepOptions, sweep_map, worth_spreading
 
@@ -67,7 +68,9 @@ class Criticality:
     (units per year), countries_hit (exporters whose cargo costs more or is stranded), solved
     (False: pruned, the answer follows without an LP). For one country's trade (``country``) also
     country_extra_cost_usd and country_stranded_<commodity>, the part of them its trade bears, by
-    which the table is then ranked.
+    which the table is then ranked. Each row also names the row of the ranking (:meth:`distinct`)
+    it belongs to: outcome (1 = the costliest) and same_outcome_as (the element that row is named
+    by; empty for that element itself), so that elements in series are one row of the ranking.
 
     ``baseline_cost_usd`` is the same measure as the extra costs, without a closure: transport,
     time and waiting plus ``baseline_unserved_value_usd``, the demand the baseline itself leaves
@@ -91,28 +94,24 @@ class Criticality:
     def top(self, k: int = 10) -> pd.DataFrame:
         return self.table.head(k)
 
+    @property
+    def ranking_rule(self) -> str:
+        """How the ranking's rows are formed (:func:`corridor.sweep._outcomes.ranking_rule`)."""
+        return ranking_rule(self.country, self.transit)
+
     def distinct(self) -> pd.DataFrame:
-        """One row per distinct outcome: elements in series (a pipeline's sections, its pump
-        stations, the group they form) strand the same cargo at the same cost, and are listed
-        together in ``closed`` (first the one named first in the table), with ``elements`` their count.
+        """The ranking: one row per distinct outcome, most costly first. Elements in series (a
+        pipeline's sections, its pump stations, the group they form) strand the same cargo at the
+        same cost and share a row: ``closed`` names the element a planner names (the group, the
+        canal), ``same_outcome`` the others (``, ``-joined), ``elements`` their count.
 
         Ranked for one country's trade, the outcome is that trade's (its extra cost and stranded
-        cargo); the other figures are those of the element named first."""
-        if self.table.empty:
-            return self.table.assign(elements=pd.Series(dtype=int))
-        numbers = [c for c in self.table.columns if c.endswith("_usd") or "stranded_" in c]
-        keys = [c for c in numbers if c.startswith("country_")] if self.country else numbers
-        key = self.table[keys].apply(lambda col: col.map(lambda v: float(f"{v:.6g}")))
-        grouped = self.table.groupby([key[c] for c in keys], sort=False)
-        out = grouped.agg(
-            closed=("closed", ", ".join),
-            kind=("kind", lambda k: "+".join(sorted(set("+".join(k).split("+"))))),
-            **{c: (c, "first") for c in numbers if c not in keys},
-            countries_hit=("countries_hit", lambda c: " ".join(sorted(set(" ".join(c).split())))),
-            solved=("solved", "any"),
-            elements=("closed", "size"),
-        ).reset_index()
-        return out[["closed", "kind", *numbers, "countries_hit", "elements", "solved"]]
+        cargo); the other figures are those of the element in ``closed``. See :attr:`ranking_rule`."""
+        table = self.table
+        if "outcome" not in table.columns:  # a table built elsewhere: grouped by id alone
+            outcome, named = same_outcomes(table, country=self.country is not None)
+            table = table.assign(outcome=outcome, same_outcome_as=named)
+        return ranking(table)
 
     def tables(self) -> list[tuple[str, pd.DataFrame]]:
         """The tables a saved run keeps."""
@@ -123,9 +122,17 @@ class Criticality:
         return {k: v for k, v in self.to_dict(limit=0).items() if k not in ("elements", "outcomes")}
 
     def to_dict(self, limit: int | None = None) -> dict[str, Any]:
-        """Plain data for JSON, with the ``limit`` costliest closures (all when None) in ``elements``
-        and the ``limit`` costliest distinct outcomes in ``outcomes`` (:meth:`distinct`)."""
-        table = self.table if limit is None else self.table.head(limit)
+        """Plain data for JSON: the ranking's ``limit`` costliest rows (all when None) in ``outcomes``
+        (:meth:`distinct`, ``same_outcome`` as a list), and every element of those rows in ``elements``,
+        each with the row it belongs to (``outcome``) and the element that row is named by
+        (``same_outcome_as``, empty for that element itself)."""
+        ranked = self.distinct() if limit is None else self.distinct().head(limit)
+        table = (
+            self.table if limit is None or "outcome" not in self.table else self.table[self.table["outcome"] <= limit]
+        )
+        outcomes = json_records(ranked)
+        for row in outcomes:
+            row["same_outcome"] = [c for c in str(row["same_outcome"]).split(", ") if c]
         return {
             "n": self.n,
             "scenario": self.scenario,
@@ -133,15 +140,17 @@ class Criticality:
             "baseline_cost_usd": round(self.baseline_cost_usd, 2),
             "baseline_unserved_value_usd": round(self.baseline_unserved_value_usd, 2),
             "stranded_rule": self.stranded_rule,
+            "ranking_rule": self.ranking_rule,
             "country": self.country,
             "transit": self.transit,
             "closures": len(self.table),
+            "distinct_outcomes": int(self.table["outcome"].max()) if "outcome" in self.table and len(self.table) else 0,
             "solved": self.n_solved,
             "seconds": round(self.seconds, 3),
             "note": self.note,
             "units": self.units,
+            "outcomes": outcomes,
             "elements": json_records(table),
-            "outcomes": json_records(self.distinct() if limit is None else self.distinct().head(limit)),
         }
 
 
@@ -286,6 +295,10 @@ def criticality(
         rows += _pairs(candidates, singles, solver, brute, solve_all, step, top=top, total=total, keep=keep)
     trade = None if country is None else _Trade(solver.model, base, country, transit=transit)
     table = _table(network, demand, solver.model, candidates, rows, base, trade)
+    group_kinds = dict(zip(network.groups["id"].astype(str), network.groups["kind"].astype(str), strict=True))
+    naming = naming_order([(e.kind, e.id, len(e.arcs)) for e in candidates], group_kinds)
+    outcome, named = same_outcomes(table, country=trade is not None, naming=naming)
+    table = table.assign(outcome=pd.Series(outcome, dtype="int64"), same_outcome_as=pd.Series(named, dtype=object))
     return Criticality(
         n=n,
         table=table,

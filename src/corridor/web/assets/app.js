@@ -766,15 +766,18 @@ async function showCriticality() {
     const lines = new Map(state.network.features.filter((f) => f.properties.kind === "link").map((f) => [f.properties.id, f]));
     const nodes = new Map(state.network.features.filter((f) => f.properties.kind === "node").map((f) => [f.properties.id, f]));
     list.innerHTML = "";
-    $("criticality-note").textContent = name ? `Under ${name} on ${longDate($("scenario-on").value)}: closing each element alone, the extra cost a year.`
-      : "On the network as it is: closing each element alone, the extra cost a year.";
+    $("criticality-note").textContent = (name ? `Under ${name} on ${longDate($("scenario-on").value)}: closing each element alone, the extra cost a year.`
+      : "On the network as it is: closing each element alone, the extra cost a year.") + " Elements in series, whose closure has the same outcome, share a line.";
     data.rows.forEach((row) => {
-      const li = el("li", { testid: "critical-item", title: row.closed, tabIndex: 0 },
-        el("b", {}, row.closed_names || row.closed), `: ${scaled(row.extra_cost_usd, "USD").join(" ")} a year more; ${strandedText(row)}`);
+      const same = row.same_outcome || [];
+      const li = el("li", { testid: "critical-item", title: [row.closed, ...same].join(", "), tabIndex: 0 },
+        el("b", {}, row.closed_names || row.closed),
+        same.length ? el("span", { testid: "same-outcome" }, ` (+ ${row.same_outcome_names || same.join(", ")}: same outcome)`) : "",
+        `: ${scaled(row.extra_cost_usd, "USD").join(" ")} a year more; ${strandedText(row)}`);
       const show = () => {
         layers.critical.clearLayers();
         const shown = [];
-        for (const id of (row.closed_parts || row.closed.split(", "))) {
+        for (const id of (row.closed_parts || [row.closed, ...same])) {
           const f = lines.get(id) || nodes.get(id);
           if (!f) continue;
           const layer = L.geoJSON(f, {

@@ -104,8 +104,12 @@ def _criticality(ctx: WebContext, scenario: str | None, on: dt.date | None) -> d
     names = Names(network)
     groups = set(network.groups["id"])
     for row in rows:
-        closed = str(row.get("closed", "")).split(", ")
-        row["closed_names"] = ", ".join(names.of(part) for part in closed)
+        # elements in series share a row: the one it is named by, then those with the same outcome
+        same = [part for part in str(row.get("same_outcome") or "").split(", ") if part]
+        row["same_outcome"] = same
+        closed = [str(row.get("closed", "")), *same]
+        row["closed_names"] = names.of(closed[0])
+        row["same_outcome_names"] = ", ".join(names.of(part) for part in same)
         # what the map draws: a group (a strait, a sea area, an asset) as its nodes and links
         parts: list[str] = []
         for part in closed:
