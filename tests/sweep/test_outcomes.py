@@ -155,3 +155,13 @@ def test_cli_names_the_row_and_those_with_the_same_outcome(series, tmp_path):
     assert "line_one (+ a1_j1, j1, j1_b1: same outcome)" in text.output
     bad = runner.invoke(app, [*args, "--ranking", str(tmp_path / "ranking.txt")])
     assert bad.exit_code != 0 and "expected a .csv or .xlsx" in bad.output and "Traceback" not in bad.output
+
+
+def test_pairs_are_named_by_their_best_members_and_a_closure_alone_before_a_pair(series):
+    _, net, dem = series
+    rows = _rows(criticality(net, dem, n=2).distinct())
+    # a series element with a line that strands alpha: one row, named by the group and the line
+    pair = next(named for named, row in rows.items() if "a1_j1+a2_k2" in row)
+    assert set(pair.split("+")) == {"line_one", "a2_k2"} and {"j1+k2", "j1_b1+a2_k2"} <= rows[pair]
+    # closing the line with the hub, which carries nothing, is closing the line alone
+    assert "line_one" in rows and any(set(m.split("+")) == {"line_one", "h"} for m in rows["line_one"])

@@ -82,10 +82,13 @@ def naming_order(
     return out
 
 
-def _naming_key(closed: str, naming: Mapping[str, tuple[int, int, int, str]]) -> tuple[int, int, int, str]:
-    """The naming key of a closure (a pair ``a+b``: its less preferred member's kinds, their arcs)."""
-    parts = [naming.get(p, (len(ELEMENT_KINDS), len(GROUP_KINDS), 0, p)) for p in closed.split("+")]
-    return max(p[0] for p in parts), max(p[1] for p in parts), sum(p[2] for p in parts), closed
+def _naming_key(
+    closed: str, naming: Mapping[str, tuple[int, int, int, str]]
+) -> tuple[int, list[tuple[int, int, int, str]]]:
+    """The naming key of a closure: fewer elements first (a closure alone before a pair it decides),
+    then its members' keys, best first (a pair with the canal before a pair with the sea area)."""
+    parts = closed.split("+")
+    return len(parts), sorted(naming.get(p, (len(ELEMENT_KINDS), len(GROUP_KINDS), 0, p)) for p in parts)
 
 
 def compared(table: pd.DataFrame, country: bool) -> list[str]:
