@@ -22,6 +22,9 @@ whole LP: a closure starts from the baseline master and its basis, prices in the
 makes worth using and drops them again afterwards (on a 10,000-node network, about a tenth of
 one assignment from scratch per closure).
 
+The ranking (:meth:`Criticality.distinct`) gives one row to closures with the same outcome:
+elements in series are one cut set (:mod:`corridor.sweep._outcomes`).
+
 ``brute=True`` turns both off (a fresh LP per closure): the tests and ``make bench`` check the two
 give the same answers.
 """
@@ -205,7 +208,8 @@ def criticality(
     Returns
     -------
     Criticality
-        One row per closure, most costly first.
+        One row per closure, most costly first; :meth:`Criticality.distinct` is the ranking, where
+        closures with the same outcome (elements in series) share a row.
 
     Raises
     ------
