@@ -153,30 +153,30 @@ def test_bottlenecks_carry_their_rent_ranked_by_its_change(sanctions):
     # each segment on its cheapest open route, the sanctions free the Kazakh borders that Europe's
     # boxes filled: their rents fall most
     assert table.iloc[-1]["element"] in ("kz_dostyk_aktogay", "bx_hor_altynkol")
-    # a binding row's rent is its dual x capacity x the days it binds, each stretch at its own dual
-    # and on its own day's capacity
-    binding = table[table["rent_usd"] > 0].iloc[0]
+    # a binding row's scarcity rent is its dual x capacity x the days it binds, each stretch at its
+    # own dual and on its own day's capacity
+    assert table["rent_usd"].to_numpy() == pytest.approx(
+        (table["scarcity_rent_usd"] + table["queue_cost_usd"]).to_numpy()
+    )
+    binding = table[table["scarcity_rent_usd"] > 0].iloc[0]
     run, expected = sanctions.disrupted, 0.0
     for result, days in zip(run.assignments, run.stretches["days"], strict=True):
         b = result.bottlenecks
         row = b[(b["element"] == binding["element"]) & (b["direction"] == binding["direction"])]
         if len(row):
             expected += float(row["shadow_price_usd"].iloc[0]) * float(row["capacity"].iloc[0]) * days / 365
-    assert binding["rent_usd"] == pytest.approx(expected, rel=0.05) and expected > 0
+    assert binding["scarcity_rent_usd"] == pytest.approx(expected, rel=0.05) and expected > 0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="since the Piraeus-Budapest capacity (Y1), with the parameters fitted before as with the "
-    "refit, the crossing's queue under the sanctions stops short of the 720 hours at which its hard cap "
-    "binds (about 660 under the refit): its scarcity is all in the queue, so its dual and rent are 0 and "
-    "it tops a list of falling rents with a zero; the rent counts duals only, not what a queue costs "
-    "the boxes that wait in it",
-)
 def test_the_crossing_earns_a_rent_that_grows_under_the_sanctions(sanctions):
-    """A rent that grows, not a zero that tops a list of falling rents (issue 23, point 3)."""
+    """A rent that grows, not a zero that tops a list of falling rents (issue 23, point 3): the
+    crossing's queue stops short of the hours at which its hard cap binds (no dual), but its boxes
+    wait for weeks, and what they lose waiting is the scarcity rent the queue rations by."""
     table = sanctions.bottlenecks
-    assert table.loc[table["element"] == "caspian_crossing", "rent_change_usd"].max() > 0
+    crossing = table[table["element"] == "caspian_crossing"]
+    assert crossing["rent_change_usd"].max() > 0
+    assert (crossing["queue_cost_usd"] > 0).all()
+    assert "caspian_crossing" in set(table.head(3)["element"]), table.head(3)
 
 
 def test_monthly_series_with_directions(sanctions):

@@ -121,16 +121,20 @@ def test_the_path_table_is_every_stretchs_paths_with_its_stretch(eurasia, name):
 def test_bottleneck_rents_sum_each_stretchs_bottlenecks_over_its_days(eurasia):
     run = replay(eurasia, load_demand(eurasia), load_scenario("sanctions-2022"))
     frames = [
-        r.bottlenecks.assign(days_binding=int(days), rent_usd=r.bottlenecks["rent_usd"] * days / 365.0)
+        r.bottlenecks.assign(
+            days_binding=int(days),
+            rent_usd=r.bottlenecks["rent_usd"] * days / 365.0,
+            queue_cost_usd=r.bottlenecks["queue_cost_usd"] * days / 365.0,
+        )
         for r, days in zip(run.assignments, run.stretches["days"], strict=True)
         if not r.bottlenecks.empty
     ]
     keys = ["element", "kind", "direction", "dimension"]
     rows = pd.concat(frames, ignore_index=True)
     expected = rows.groupby(keys, as_index=False).agg(
-        rent_usd=("rent_usd", "sum"), days_binding=("days_binding", "sum")
+        rent_usd=("rent_usd", "sum"), queue_cost_usd=("queue_cost_usd", "sum"), days_binding=("days_binding", "sum")
     )
-    got = run.bottleneck_rents()[[*keys, "rent_usd", "days_binding"]]
+    got = run.bottleneck_rents()[[*keys, "rent_usd", "queue_cost_usd", "days_binding"]]
     pd.testing.assert_frame_equal(got, expected, check_exact=True)
 
 

@@ -66,3 +66,19 @@ def test_the_straits_closed_a_month_cut_output_once_fourteen_days_of_buffers_are
     per_day = cpc["before"] / 62  # the horizon, 2022-12-01 to 2023-01-31
     assert 0.5 * 16 * per_day < cut[30]["output_cut_t"] <= 16 * per_day
     assert cut[30]["lost_t"] == 0.0  # deferred, not lost
+
+
+def test_impact_ranks_bottlenecks_by_the_change_in_rent_in_one_unit():
+    """Issue 23, point 3: rows carry rent_usd (the hard cap's dual x capacity plus its queue's
+    waiting cost, both shown) and rent_change_usd, ranked by the change; the CPC storm's first row
+    is a CPC element, and the sanctions put the Caspian crossing among the first three."""
+    cpc = {"cpc", "cpc_moorings", "cpc_spm1", "cpc_spm2", "cpc_spm3", "cpc_marine_terminal"}
+    for scenario, wanted in (("cpc-storm-2022", cpc), ("sanctions-2022", {"caspian_crossing"})):
+        rows = _json(["impact", scenario, "--json"])["bottlenecks"]
+        changes = [r["rent_change_usd"] for r in rows]
+        assert changes == sorted(changes, reverse=True)
+        for r in rows:
+            assert r["rent_usd"] == pytest.approx(r["scarcity_rent_usd"] + r["queue_cost_usd"], abs=1e-3)
+        first = 1 if scenario == "cpc-storm-2022" else 3
+        assert wanted & {r["element"] for r in rows[:first]}, rows[:first]
+        assert rows[0]["rent_change_usd"] > 0

@@ -29,6 +29,7 @@ from corridor.analysis.dependency import dependency_table
 from corridor.analysis.replay import Period, Replay, ReplayCache, replay
 from corridor.errors import ScenarioError
 from corridor.flow import Demand
+from corridor.flow.read import RENT_COLUMNS
 from corridor.network import Network, group_members
 from corridor.records import json_records
 from corridor.scenario import Event, Scenario, with_investments
@@ -47,9 +48,9 @@ class Impact:
     reference with the scenario's market conditions; ``disrupted``: the whole scenario.
     ``corridors``: group (the groups in ``same_as`` carry the same), commodity, unit, before,
     after, moved (units over the horizon). ``bottlenecks``: element, kind, direction, dimension,
-    rent_usd, rent_before_usd, rent_change_usd (USD over the horizon), shadow_price_usd (the
-    highest dual, per unit of the dimension a year), usd_per_teu, usd_per_t, wait_h and wait_usd
-    (a queue's longest wait and its price: a row with no rent is listed for its queue),
+    rent_usd (scarcity_rent_usd, dual x capacity, + queue_cost_usd, its queue's waits), rent_before_usd,
+    rent_change_usd (USD over the horizon), shadow_price_usd (the highest dual, per unit of the dimension a
+    year), usd_per_teu, usd_per_t, wait_h and wait_usd (a queue's longest wait and its price),
     days_binding; ranked by rent_change_usd. ``series``: per period, corridor and direction, volume_teu and volume_t
     (scenario and baseline). ``period_totals``: per period, cost and stranded cargo per direction.
     """
@@ -342,11 +343,11 @@ def _bottlenecks(network: Network, before: Replay, after: Replay) -> pd.DataFram
     was = was[[*keys, "rent_usd"]].rename(columns={"rent_usd": "rent_before_usd"})
     now = _parallel_as_groups(network, after.bottleneck_rents())
     table = now.merge(was, on=keys, how="outer")
-    for col in ("rent_usd", "rent_before_usd", "days_binding"):
+    for col in (*RENT_COLUMNS, "rent_before_usd", "days_binding"):
         table[col] = table[col].fillna(0.0)
     table["days_binding"] = table["days_binding"].astype(int)
     table["rent_change_usd"] = table["rent_usd"] - table["rent_before_usd"]
-    columns = [*keys, "rent_usd", "rent_before_usd", "rent_change_usd", "shadow_price_usd", "usd_per_teu",
+    columns = [*keys, *RENT_COLUMNS, "rent_before_usd", "rent_change_usd", "shadow_price_usd", "usd_per_teu",
                "usd_per_t", "wait_h", "wait_usd", "days_binding"]  # fmt: skip
     table = table[columns].sort_values(["rent_change_usd", "rent_usd"], ascending=False, kind="stable")
     return table.reset_index(drop=True)
@@ -375,7 +376,7 @@ def _parallel_as_groups(network: Network, rents: pd.DataFrame) -> pd.DataFrame:
             "kind": "group",
             "direction": directions[0] if len(directions) == 1 else "; ".join(directions),
             "dimension": "; ".join(dimensions),
-            "rent_usd": float(mine["rent_usd"].sum()),
+            **{c: float(mine[c].sum()) for c in RENT_COLUMNS},
         }
         rents = pd.concat([rents.drop(index=mine.index), pd.DataFrame([row])], ignore_index=True)
     return rents

@@ -30,6 +30,7 @@ from corridor.analysis.dependency import PATH_COLUMNS, assignment_paths
 from corridor.analysis.storage import buffered_storage
 from corridor.errors import ScenarioError
 from corridor.flow import Assignment, Demand
+from corridor.flow.read import RENT_COLUMNS
 from corridor.network import Network
 from corridor.scenario import Horizon, Oil, Scenario, with_investments
 from corridor.scenario.model import COST_OF_CAPITAL_PER_YEAR, DEFERRAL_DAYS
@@ -151,15 +152,17 @@ class Replay:
         return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=PATH_COLUMNS)
 
     def bottleneck_rents(self) -> pd.DataFrame:
-        """Each binding capacity over the horizon: rent_usd (its dual times the capacity it binds,
-        over the days it binds), the highest dual (in its own unit, per TEU, per t), the longest
-        queue (wait_h) and its highest price (wait_usd, per unit of load a year), days binding."""
+        """Each binding capacity over the horizon: rent_usd in USD over the days it binds, and its
+        parts, scarcity_rent_usd (its dual times the capacity it binds) and queue_cost_usd (what
+        its queue costs the cargo waiting in it), each stretch at its own; the highest dual (in its
+        own unit, per TEU, per t), the longest queue (wait_h) and its highest price (wait_usd, per
+        unit of load a year), days binding."""
         keys = ["element", "kind", "direction", "dimension"]
         found = [(r.bottlenecks, int(d)) for r, d in zip(self.assignments, self.stretches["days"], strict=True)]
         found = [(frame, d) for frame, d in found if not frame.empty]
         columns = [
             *keys,
-            "rent_usd",
+            *RENT_COLUMNS,
             "shadow_price_usd",
             "usd_per_teu",
             "usd_per_t",
@@ -171,9 +174,9 @@ class Replay:
             return pd.DataFrame(columns=columns)
         rows, sizes = _stacked([frame for frame, _ in found])
         days = np.repeat(np.array([d for _, d in found], dtype=np.int64), sizes)
-        rows = rows.assign(days_binding=days, rent_usd=rows["rent_usd"].to_numpy(float) * days / 365.0)
+        rows = rows.assign(days_binding=days, **{c: rows[c].to_numpy(float) * days / 365.0 for c in RENT_COLUMNS})
         return rows.groupby(keys, as_index=False).agg(
-            rent_usd=("rent_usd", "sum"),
+            **{c: (c, "sum") for c in RENT_COLUMNS},
             shadow_price_usd=("shadow_price_usd", "max"),
             usd_per_teu=("usd_per_teu", "max"),
             usd_per_t=("usd_per_t", "max"),

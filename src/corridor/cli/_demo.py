@@ -12,8 +12,9 @@ Each table is one library call (:func:`corridor.analysis.compare_routes`); the m
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from rich.table import Table
 
@@ -181,10 +182,7 @@ def _replay_2022(network: Network, out: Path) -> list[Path]:
             f"{result.market_cost_usd / 1e6:+,.0f} M",
             f"{stranded.get('container', 0.0):,.0f}",
             f"{stranded.get('crude_oil', 0.0) / 1e6:,.2f} Mt",
-            ""
-            if top is None
-            else f"{top['element']} ({top['rent_change_usd'] / 1e6:+,.0f} M USD; {money(top['shadow_price_usd'])} "
-            f"USD per {top['dimension']}-year)",
+            "" if top is None else _top_bottleneck(top.to_dict()),
             shift_text,
         )
         if name in ("combined-2022", "cpc-court-2022"):
@@ -214,3 +212,13 @@ def _single_points_of_failure(network: Network, out: Path) -> Path:
         result, top=10, title="6. Single points of failure: each element closed for a year (N-1), top ten"
     )
     return plot_criticality(result.distinct(), out / "single-points-of-failure.png")
+
+
+def _top_bottleneck(top: Mapping[Any, Any]) -> str:
+    """A bottleneck's change in rent, with what makes the rent: the dual in its own unit, or the
+    queue's wait where the waits are most of it (a queue rations by waiting, not by price)."""
+    if top["queue_cost_usd"] > top["scarcity_rent_usd"]:
+        why = f"a queue of {top['wait_h']:,.0f} h"
+    else:
+        why = f"{money(top['shadow_price_usd'])} USD per {top['dimension']}-year"
+    return f"{top['element']} ({top['rent_change_usd'] / 1e6:+,.0f} M USD; {why})"

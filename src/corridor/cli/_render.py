@@ -188,13 +188,16 @@ def print_assignment(network: Network, demand: Demand, result: Assignment, *, to
     if result.bottlenecks.empty:
         console.print("No capacity binds.")
         return
-    table = Table(title="Binding capacities, by rent (dual x capacity, USD a year)", title_justify="left")
-    for col in ("element", "kind", "direction", "rent M USD/y", "dual per unit-year", "USD per TEU", "USD per t",
-                "utilisation"):  # fmt: skip
+    table = Table(
+        title="Binding capacities, by rent (dual x capacity + the cost of its queue's waits, USD a year)",
+        title_justify="left",
+    )
+    for col in ("element", "kind", "direction", "rent M USD/y", "of which queue", "dual per unit-year",
+                "USD per TEU", "USD per t", "utilisation"):  # fmt: skip
         table.add_column(col, justify="left" if col in ("element", "kind", "direction") else "right")
     for row in result.bottlenecks.to_dict(orient="records"):
         table.add_row(row["element"], row["kind"], row["direction"], f"{row['rent_usd'] / 1e6:,.1f}",
-                      _dual(row), _per(row["usd_per_teu"]), _per(row["usd_per_t"]),
+                      _queue_part(row), _dual(row), _per(row["usd_per_teu"]), _per(row["usd_per_t"]),
                       f"{row['utilisation']:.0%}")  # fmt: skip
     console.print(table)
 
@@ -202,6 +205,11 @@ def print_assignment(network: Network, demand: Demand, result: Assignment, *, to
 def _dual(row: Mapping[Any, Any]) -> str:
     """A dual in its element's own unit: USD per train-year, per t-year..."""
     return f"{money(row['shadow_price_usd'])} per {row['dimension']}"
+
+
+def _queue_part(row: Mapping[Any, Any]) -> str:
+    """The part of a rent that is its queue's waiting cost, in M USD (blank without a queue)."""
+    return f"{row['queue_cost_usd'] / 1e6:,.1f}" if row["queue_cost_usd"] else ""
 
 
 def _per(value: float) -> str:
@@ -276,11 +284,12 @@ def print_impact(network: Network, result: Impact, *, top: int = 8) -> None:
         console.print(table)
     if not result.bottlenecks.empty:
         table = Table(
-            title=f"Bottlenecks (top {top}), by the change in rent (dual x capacity x days) against {reference}",
+            title=f"Bottlenecks (top {top}), by the change in rent (dual x capacity x days + the cost of "
+            f"its queue's waits) against {reference}",
             title_justify="left",
         )
-        for col in ("element", "direction", "rent change M USD", "rent M USD", "dual per unit-year", "USD per TEU",
-                    "USD per t", "queue h", "days binding"):  # fmt: skip
+        for col in ("element", "direction", "rent change M USD", "rent M USD", "of which queue", "dual per unit-year",
+                    "USD per TEU", "USD per t", "queue h", "days binding"):  # fmt: skip
             table.add_column(col, justify="left" if col in ("element", "direction") else "right")
         for row in result.bottlenecks.head(top).to_dict(orient="records"):
             table.add_row(
@@ -288,6 +297,7 @@ def print_impact(network: Network, result: Impact, *, top: int = 8) -> None:
                 row["direction"],
                 f"{row['rent_change_usd'] / 1e6:+,.1f}",
                 f"{row['rent_usd'] / 1e6:,.1f}",
+                _queue_part(row),
                 _dual(row),
                 _per(row["usd_per_teu"]),
                 _per(row["usd_per_t"]),

@@ -25,7 +25,7 @@ from scipy.sparse.csgraph import dijkstra
 from corridor.flow.build import build_assignment
 from corridor.flow.demand import Demand
 from corridor.flow.model import Assignment, AssignmentModel, LPSolution
-from corridor.flow.read import read_assignment
+from corridor.flow.read import RENT_COLUMNS, read_assignment
 from corridor.flow.solve import solve_model
 from corridor.network import Network
 from corridor.scenario import DEFAULT_HORIZON, Scenario, scenario_effect, with_investments
@@ -174,7 +174,7 @@ def combine_assignments(parts: Sequence[tuple[int, Assignment]]) -> Assignment:
     bottlenecks = weighted(
         [r.bottlenecks for r in results],
         ["element", "kind", "direction", "dimension"],
-        ["shadow_price_usd", "wait_usd", "rent_usd", "usd_per_teu", "usd_per_t"],
+        ["shadow_price_usd", "wait_usd", *RENT_COLUMNS, "usd_per_teu", "usd_per_t"],
         ["utilisation", "wait_h", "capacity"],
     )
     for column in ("usd_per_teu", "usd_per_t"):  # no such cargo may use it in any stretch: NaN, not 0

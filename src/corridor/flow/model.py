@@ -265,10 +265,11 @@ class Assignment:
     ``unserved``: origin, destination, commodity, demand, served, unserved (per year);
     ``bottlenecks``: element, kind, direction, shadow_price_usd (objective gain per unit of capacity
     per year, in its dimension), dimension, capacity (per year, in its dimension), rent_usd
-    (shadow price times capacity: USD a year), usd_per_teu and usd_per_t (the shadow price per
-    unit of cargo), utilisation, wait_h (hours cargo waits there, for elements with a queue),
-    wait_usd (the waiting cost of one more unit of load); only rows with a rent or a queue past
-    its knee, ranked by rent. ``transport_cost_usd``: tariffs and premiums paid;
+    (USD a year: scarcity_rent_usd, the shadow price times capacity, plus queue_cost_usd, the
+    hours its cargo waits in its queue at each segment's value of time), usd_per_teu and usd_per_t
+    (the shadow price per unit of cargo), utilisation, wait_h (hours cargo waits there, for
+    elements with a queue), wait_usd (the waiting cost of one more unit of load); only rows with
+    a rent or a queue past its knee, ranked by rent. ``transport_cost_usd``: tariffs and premiums paid;
     ``time_cost_usd``: the shippers' value of time in transit and waiting. ``equilibrium``: the
     gap to every segment on its cheapest open routes at its own value of time (rounds,
     relative_gap, excess_usd, first_gap, seconds; see :mod:`corridor.flow.equilibrium`).

@@ -1,5 +1,5 @@
 """Tables from an LP solution: flows per link and commodity, unserved volume per pair, and
-the dual value and rent of every binding capacity."""
+the dual value and rent of every binding capacity (its hard cap's and its queue's)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from corridor.flow.equilibrium import wait_terms
 from corridor.flow.model import Assignment, AssignmentModel, LPSolution
 
-__all__ = ["BOTTLENECK_COLUMNS", "QUEUE_KNEE", "read_assignment"]
+__all__ = ["BOTTLENECK_COLUMNS", "QUEUE_KNEE", "RENT_COLUMNS", "read_assignment"]
 
 
 def read_assignment(
@@ -163,10 +164,14 @@ climb steeply from there (congestion.csv curves)."""
 def _bottlenecks(model: AssignmentModel, solution: LPSolution, tolerance: float) -> pd.DataFrame:
     """Binding capacities: those worth something (rent > 0) and queues past their knee.
 
-    ``rent_usd`` is the dual times the capacity it binds, in USD a year: what the scarcity of
-    that capacity is worth, in one unit whatever the capacity's own (trains, TEU, barrels). The
-    dual is also shown per unit of cargo: ``usd_per_teu`` (containers) and ``usd_per_t`` (the
-    tonnage commodity the row counts most of a tonne for, its scarcest)."""
+    ``rent_usd`` is what the scarcity of a capacity is worth, in USD a year, in one unit whatever
+    the capacity's own (trains, TEU, barrels), in two parts: ``scarcity_rent_usd``, the dual of its
+    hard cap times the capacity it binds (the rent a price would ration it by), and
+    ``queue_cost_usd``, what its queue costs the cargo that waits in it (see :func:`_queue_costs`):
+    a queue rations a scarce facility by waiting instead of by price, and the rent is then spent as
+    the users' waiting time (Vickrey; with an optimal toll its revenue would replace that waiting
+    cost). The dual is also shown per unit of cargo: ``usd_per_teu`` (containers) and ``usd_per_t``
+    (the tonnage commodity the row counts most of a tonne for, its scarcest)."""
     if not len(model.cap_rows):
         return pd.DataFrame(columns=BOTTLENECK_COLUMNS)
     shadow = -solution.row_dual[model.cap_rows]  # a binding capacity lowers the cost when relaxed
@@ -179,10 +184,13 @@ def _bottlenecks(model: AssignmentModel, solution: LPSolution, tolerance: float)
         with np.errstate(divide="ignore", invalid="ignore"):
             scale = np.where(model.queue_vot_h > 0, model.queue_own_vot_h / model.queue_vot_h, 1.0)
         wait_usd[model.queue_cap] = np.maximum(-solution.row_dual[model.queue_rows], 0.0) * scale
-    rent = np.where(shadow > tolerance, shadow * model.cap_limit, 0.0)
+    scarcity = np.where(shadow > tolerance, shadow * model.cap_limit, 0.0)
+    queue_cost = _queue_costs(model, solution.x)
+    rent = scarcity + queue_cost
     utilisation = _utilisation(load, model.cap_limit)
-    # binding: worth something (a closed capacity binds nothing: its rent is 0), or a queue past
-    # its knee, where waits climb steeply; only those rows make the table (there are a few)
+    # binding: worth something (a closed capacity binds nothing: its scarcity rent is 0; a queue
+    # costs its waiting cargo), or a queue past its knee, where waits climb steeply; only those
+    # rows make the table (there are a few)
     queued = np.zeros(len(model.cap_rows), dtype=bool)
     queued[model.queue_cap] = True
     rows = np.flatnonzero((rent > tolerance) | (queued & (utilisation >= QUEUE_KNEE)))
@@ -198,6 +206,8 @@ def _bottlenecks(model: AssignmentModel, solution: LPSolution, tolerance: float)
             "dimension": [model.cap_dim[i] for i in pick],
             "capacity": model.cap_limit[pick],
             "rent_usd": rent[pick],
+            "scarcity_rent_usd": scarcity[pick],
+            "queue_cost_usd": queue_cost[pick],
             "usd_per_teu": np.nan,
             "usd_per_t": np.nan,
             "utilisation": utilisation[pick],
@@ -213,6 +223,27 @@ def _bottlenecks(model: AssignmentModel, solution: LPSolution, tolerance: float)
     return binding.iloc[order].reset_index(drop=True)
 
 
+def _queue_costs(model: AssignmentModel, x: np.ndarray) -> np.ndarray:
+    """[capacity row] what the queue on each costs the cargo that waits in it, in USD a year (0
+    where it has no queue): per flow column that enters the queue, its volume times the hours
+    waited at the queue's load (on the curve, as ``wait_h`` shows) times what an hour's wait costs
+    a unit of its cargo at its own segment's value of time, the element's own for a commodity
+    whose segments do not weigh time: the waits and values of time the equilibrium weighs
+    (:func:`corridor.flow.equilibrium.wait_terms`)."""
+    out = np.zeros(len(model.cap_rows))
+    if not len(model.queue_rows):
+        return out
+    terms = wait_terms(model)
+    waits = model.queue_waits(x)
+    cost = x[: model.n_flow][terms.place] * terms.own_h * waits[terms.queue]
+    out[model.queue_cap] = np.bincount(terms.queue, weights=cost, minlength=len(model.queue_rows))
+    return out
+
+
+RENT_COLUMNS = ("rent_usd", "scarcity_rent_usd", "queue_cost_usd")
+"""A bottleneck's rent and its two parts, in USD: summed over stretches and over a group's links."""
+
+
 BOTTLENECK_COLUMNS = [
     "element",
     "kind",
@@ -221,6 +252,8 @@ BOTTLENECK_COLUMNS = [
     "dimension",
     "capacity",
     "rent_usd",
+    "scarcity_rent_usd",
+    "queue_cost_usd",
     "usd_per_teu",
     "usd_per_t",
     "utilisation",

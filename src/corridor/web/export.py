@@ -97,7 +97,7 @@ def impact_summary(result: dict[str, Any]) -> list[dict[str, Any]]:
         seen.add(element)
         name = row.get("name") or element
         if "rent_change_usd" in row:
-            add(f"bottleneck: {name}", row["rent_change_usd"], "USD of scarcity rent (change)", keep_zero=True,
+            add(f"bottleneck: {name}", row["rent_change_usd"], "USD of rent (change)", keep_zero=True,
                 ident=element)  # fmt: skip
         else:
             dimension = row.get("dimension") or "unit"
@@ -161,8 +161,9 @@ def impact_tables(result: dict[str, Any], *, readable: bool = True) -> dict[str,
     tables["bottlenecks"] = _renamed(bottlenecks, {
         "element": "Element id", "name": "Element", "kind": "Kind", "direction": "Direction",
         "dimension": "Capacity measured in", "shadow_price_usd": "Shadow price (USD per unit of capacity a year)",
-        "days_binding": "Days at capacity", "rent_usd": "Scarcity rent (USD)",
-        "rent_change_usd": "Change in scarcity rent (USD)",
+        "days_binding": "Days at capacity or queued", "rent_usd": "Rent (USD)",
+        "scarcity_rent_usd": "of which the capacity's dual x capacity (USD)",
+        "queue_cost_usd": "of which the cost of its queue's waits (USD)", "rent_change_usd": "Change in rent (USD)",
     })  # fmt: skip
     corridors = pd.DataFrame(result.get("corridors") or [])
     if not corridors.empty and "unit" not in corridors.columns:
