@@ -58,7 +58,7 @@ from corridor.network import (
     year_span,
 )
 from corridor.routing import shortest_route
-from corridor.scenario import Scenario, load_scenario
+from corridor.scenario import RiskPremium, Scenario, load_scenario
 
 __all__ = [
     "FREE_PARAMETERS",
@@ -423,8 +423,6 @@ def validation_table(
 
 def _held_days(scenario: Scenario) -> list[float]:
     """The expected delays the scenario's risks price (those it prices as days)."""
-    from corridor.scenario import RiskPremium
-
     return [e.expected_delay_days for e in scenario.events if isinstance(e, RiskPremium) and e.expected_delay_days > 0]
 
 
