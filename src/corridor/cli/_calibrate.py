@@ -92,7 +92,7 @@ def validate_model(
     workers: int | None = sh.WORKERS_OPTION,
     equilibrium: bool = sh.EQUILIBRIUM_OPTION,
 ) -> None:
-    """Each published figure beside the model's: 2021 fitted, 2022-2024 replayed year by year without refitting."""
+    """Each published figure beside the model's: 2021 fitted, 2022-2024 replayed year by year with their sanctions risk."""
     from corridor.analysis.calibrate import validation_statistics, validation_table
 
     if samples is not None:
