@@ -27,7 +27,10 @@ they were fitted to; :func:`corridor.load_network` lays them over the published 
 
 The 2022 figures are never fitted: :func:`validation_table` replays ``sanctions-2022`` with the
 fitted parameters unchanged and says which published figures the model lands in and which it
-misses; figures marked ``check`` in 2021 were not fitted either.
+misses; figures marked ``check`` in 2021 were not fitted either. Each year after 2022 has one
+parameter of its own, the sanctions risk shippers priced that year, fitted to one named figure of
+the year (:func:`fit_risk_year`, ``calibration/risk-years.csv``); the year's other figures are
+checks of it.
 """
 
 from __future__ import annotations
@@ -41,7 +44,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from corridor.analysis.risk_years import RISK_GRID_DAYS, RiskFit, load_risk_years, risk_days_in, with_risk_days
 from corridor.analysis.yearly import assign_span, day_pieces, market_network_on
+from corridor.errors import DataError, Problem
 from corridor.flow import Assignment, Demand, assign, combine_assignments, demand_from_frame
 from corridor.network import (
     PARAMETERS_FILE,
@@ -53,13 +58,14 @@ from corridor.network import (
     year_span,
 )
 from corridor.routing import shortest_route
-from corridor.scenario import Scenario
+from corridor.scenario import RiskPremium, Scenario, load_scenario
 
 __all__ = [
     "FREE_PARAMETERS",
     "Calibration",
     "calibrate",
     "fit_error",
+    "fit_risk_year",
     "load_targets",
     "measures",
     "parameter_table",
@@ -159,6 +165,7 @@ def measures(network: Network, result: Assignment) -> dict[str, float]:
     return {
         "rail_west": float(brest.loc[brest["from"] == "brest", "flow_per_year"].sum()),
         "rail_east": float(brest.loc[brest["from"] == "malaszewicze", "flow_per_year"].sum()),
+        "rail_both": float(brest["flow_per_year"].sum()),
         "kz_cer_transit": float(brest["flow_per_year"].sum() + transit["flow_per_year"].sum()),
         "caspian_teu": float(titr["flow_per_year"].sum()),
         "aktau_kuryk_teu": float(at_kz_ports["flow_per_year"].sum()),
@@ -361,15 +368,19 @@ def validation_table(
     targets: pd.DataFrame | None = None,
     scenario: str = "sanctions-2022",
     risk_days: Sequence[float] = (14.0, 42.0),
+    risk_years: pd.DataFrame | None = None,
     equilibrium: bool = True,
 ) -> pd.DataFrame:
-    """Every published figure beside the model's: the fitted year, and each later year replayed unaided.
+    """Every published figure beside the model's: the fitted year, and each later year replayed.
 
     Each year runs on its own demand (``demand-<year>.csv``; ``demand`` replaces the fitted
     year's) over its own dated networks (:mod:`corridor.network.history`). From the scenario's
     start (``sanctions-2022``, 1 March 2022) every later year runs as the scenario leaves the
-    network, with nothing refitted. The scenario's sanctions risk has no published figure, so
-    the rows of its first year are also given at each of ``risk_days`` (``variant``).
+    network, with the sanctions risk of its own year (``risk_years``, by default
+    ``calibration/risk-years.csv``: :mod:`corridor.analysis.risk_years`); nothing else is refitted.
+    The scenario's own risk has no published figure, so the rows of its first year are also given
+    at each of ``risk_days`` (``variant``). ``sanctions_risk_days`` gives the hold-up each row's
+    year was replayed with.
     ``why`` says, for a figure outside its band, what in the model's structure keeps it there.
     Demand is placed as :func:`corridor.flow.assign` places it: at the per-segment equilibrium,
     or with ``equilibrium=False`` by the LP solved once.
@@ -382,35 +393,127 @@ def validation_table(
     ([2021], True)
     """
     from corridor.flow import load_demand
-    from corridor.scenario import RiskPremium, load_scenario
 
     targets = load_targets() if targets is None else targets
+    history = load_risk_years() if risk_years is None else risk_years
     years = sorted({int(y) for y in targets["year"]})
     fit_year = min(int(y) for y, u in zip(targets["year"], targets["use"], strict=True) if u == "fit")
     base = load_scenario(scenario)
-    risky = [isinstance(e, RiskPremium) and e.expected_delay_days > 0 for e in base.events]
-    given = [e.expected_delay_days for e, r in zip(base.events, risky, strict=True) if isinstance(e, RiskPremium) and r]
+    given = _held_days(base)
     variants: list[tuple[str, Scenario]] = [("", base)]
     for days in risk_days:
         if given and float(days) not in given:
-            events = [
-                e.model_copy(update={"expected_delay_days": float(days)}) if r else e
-                for e, r in zip(base.events, risky, strict=True)
-            ]
-            variants.append((f"sanctions risk {days:g} days", base.model_copy(update={"events": events})))
+            variants.append((f"sanctions risk {days:g} days", with_risk_days(base, float(days))))
     assert base.horizon is not None
+    first = base.horizon.start.year
     rows = []
     for year in years:
         placed = demand if (year == fit_year and demand is not None) else load_demand(network, year=year)
         mine = targets[targets["year"].astype(int) == year]
         mid = network_on(network, dt.date(year, 7, 1))
-        held = year >= base.horizon.start.year
-        for label, chosen in variants if year == base.horizon.start.year else variants[:1]:
-            result = _replay_year(network, placed, year, chosen if held else None, equilibrium=equilibrium)
-            rows.append(_compare(measures(mid, result), mine).assign(variant=label))
+        for label, chosen in variants if year == first else variants[:1]:
+            held = _year_scenario(chosen, year, first, history)
+            result = _replay_year(network, placed, year, held, equilibrium=equilibrium)
+            days = 0.0 if held is None else max(_held_days(held), default=0.0)
+            rows.append(_compare(measures(mid, result), mine).assign(variant=label, sanctions_risk_days=days))
     table = pd.concat(rows, ignore_index=True)
     table["why"] = ["" if inside else str(why) for inside, why in zip(table["inside"], table["if_missed"], strict=True)]
     return table.drop(columns=["if_missed"])
+
+
+def _held_days(scenario: Scenario) -> list[float]:
+    """The expected delays the scenario's risks price (those it prices as days)."""
+    return [e.expected_delay_days for e in scenario.events if isinstance(e, RiskPremium) and e.expected_delay_days > 0]
+
+
+def _year_scenario(scenario: Scenario, year: int, first: int, history: pd.DataFrame) -> Scenario | None:
+    """The scenario a year is replayed with: none before its first year, as given in it, and after it
+    with the sanctions risk of the year (:func:`corridor.analysis.risk_years.risk_days_in`)."""
+    if year < first:
+        return None
+    days = risk_days_in(history, year) if year > first else None
+    return scenario if days is None else with_risk_days(scenario, days)
+
+
+def fit_risk_year(
+    network: Network,
+    year: int,
+    *,
+    targets: pd.DataFrame | None = None,
+    scenario: str = "sanctions-2022",
+    grid: Sequence[float] = RISK_GRID_DAYS,
+    step_days: float = 1.0,
+    equilibrium: bool = True,
+    progress: Callable[[int, int], None] | None = None,
+) -> RiskFit:
+    """Fit the year's sanctions risk (days of expected hold-up) to the year's one ``fit`` figure.
+
+    The year is replayed as :func:`validation_table` replays it (its demand, dated networks, sea
+    market and the scenario's other events) at each hold-up of ``grid``, then every ``step_days``
+    between the best one's neighbours on the grid (shippers leave a route in steps as each segment's
+    priced hold-up passes its other routes' costs, so the volume can fall by half within a few days);
+    the hold-up with the least :func:`fit_error` wins (ties keep the first tried). One parameter, one
+    figure: a year with no ``fit`` row, or more than one, is refused, and every other figure of the
+    year stays a check.
+
+    Raises
+    ------
+    DataError
+        ``targets.csv`` gives the year no ``fit`` row or more than one.
+
+    Examples
+    --------
+    >>> fit = fit_risk_year(load_network(), 2024, grid=[0.0])
+    >>> fit.expected_delay_days, fit.figure
+    (0.0, 'China to EU rail westbound 2024 (K1)')
+    """
+    from corridor.flow import load_demand
+
+    targets = load_targets() if targets is None else targets
+    mine = targets[(targets["year"].astype(int) == year) & (targets["use"] == "fit")]
+    if len(mine) != 1:
+        raise DataError([Problem("targets.csv", f"year {year} has {len(mine)} rows with use fit; expected exactly one "
+                                 "(the figure the year's sanctions risk is fitted to)", field="use")])  # fmt: skip
+    base = load_scenario(scenario)
+    assert base.horizon is not None
+    if year <= base.horizon.start.year:
+        raise DataError([Problem("targets.csv", f"year {year} is not after {scenario}'s first year "
+                                 f"{base.horizon.start.year}; expected a later year", field="year")])  # fmt: skip
+    placed = load_demand(network, year=year)
+    mid = network_on(network, dt.date(year, 7, 1))
+    measure = str(mine["measure"].iloc[0])
+    tried: list[dict[str, float]] = []
+
+    def trial(days: float, total: int) -> None:
+        result = _replay_year(network, placed, year, with_risk_days(base, days), equilibrium=equilibrium)
+        model = measures(mid, result)
+        tried.append({"expected_delay_days": days, "model": model[measure], "error": fit_error(model, mine)})
+        if progress is not None:
+            progress(len(tried), total)
+
+    coarse = sorted(float(d) for d in grid)
+    for days in coarse:
+        trial(days, len(coarse))
+    at = int(np.argmin([t["error"] for t in tried]))
+    low, high = coarse[max(at - 1, 0)], coarse[min(at + 1, len(coarse) - 1)]
+    first_step = np.ceil(low / step_days) * step_days if step_days > 0 else high + 1.0  # whole steps
+    fine = [float(d) for d in np.arange(first_step, high + 1e-9, step_days)] if step_days > 0 else []
+    fine = [d for d in fine if all(abs(d - c) > 1e-9 for c in coarse)]
+    for days in fine:
+        trial(days, len(coarse) + len(fine))
+    table = pd.DataFrame(tried)
+    best = table.iloc[int(np.argmin(table["error"].to_numpy()))]  # ties: the first tried
+    row = mine.iloc[0]
+    return RiskFit(
+        year=year,
+        expected_delay_days=float(best["expected_delay_days"]),
+        figure=f"{row['figure']} {year} ({row['source']})",
+        source=str(row["source"]),
+        value=float(row["value"]),
+        model=float(best["model"]),
+        inside=float(row["low"]) <= float(best["model"]) <= float(row["high"]),
+        tried=table,
+    )
 
 
 def validation_statistics(table: pd.DataFrame) -> dict[str, object]:

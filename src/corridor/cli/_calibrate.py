@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import typer
@@ -15,6 +16,9 @@ def calibrate(
         False, "--write", help="Write the fitted parameters to the dataset's calibration/parameters.csv."
     ),
     as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
+    risk_years: bool = typer.Option(
+        False, "--risk-years", help="Fit each later year's sanctions risk to its one fit figure (risk-years.csv)."
+    ),
     equilibrium: bool = sh.EQUILIBRIUM_OPTION,
     data: Path | None = sh.DATA_OPTION,
 ) -> None:
@@ -25,6 +29,9 @@ def calibrate(
     from corridor.network import builtin_dataset_path, load_network
 
     folder = builtin_dataset_path() if data is None else data
+    if risk_years:
+        _calibrate_risk_years(folder, write=write, as_json=as_json, equilibrium=equilibrium)
+        return
     net = sh.guard(lambda: load_network(folder, calibrated=False))
     demand = sh.guard(lambda: load_demand(net))
     with sh.Progress("calibrating on 2021") as advance:
@@ -44,6 +51,37 @@ def calibrate(
         print(f"written to {written}")
 
 
+def _calibrate_risk_years(folder: Path, *, write: bool, as_json: bool, equilibrium: bool) -> None:
+    """``calibrate --risk-years``: each year after the parameters' own with a fit figure gets its sanctions risk."""
+    from corridor.analysis.calibrate import fit_risk_year, load_targets
+    from corridor.analysis.risk_years import RISK_YEARS_FILE, write_risk_years
+    from corridor.network import load_network
+
+    net = sh.guard(lambda: load_network(folder))
+    targets = load_targets()  # the built-in figures, as calibrate and validate-model read them
+    fitted = sorted({int(y) for y, u in zip(targets["year"], targets["use"], strict=True) if u == "fit"})
+    years = fitted[1:]  # the first is the parameters' year (calibrate without --risk-years)
+    fits = []
+    for year in years:
+        with sh.Progress(f"fitting the {year} sanctions risk") as advance:
+            run = functools.partial(
+                fit_risk_year, net, year, targets=targets, progress=advance, equilibrium=equilibrium
+            )
+            fits.append(sh.guard(run))
+    written = write_risk_years(fits, folder / RISK_YEARS_FILE) if write else None
+    if as_json:
+        sh.emit_json({"years": [{"year": f.year, "expected_delay_days": f.expected_delay_days, "figure": f.figure,
+                                 "value": f.value, "model": f.model, "inside": f.inside} for f in fits],
+                      "written": str(written) if written else None})  # fmt: skip
+        return
+    for f in fits:
+        inside = "inside" if f.inside else "OUTSIDE"
+        print(f"{f.year}: {f.expected_delay_days:g} days of expected hold-up; {f.figure}: model {f.model:,.0f}"
+              f" against {f.value:,.0f} ({inside} its band)")  # fmt: skip
+    if written is not None:
+        print(f"written to {written}")
+
+
 @sh.app.command("validate-model")
 def validate_model(
     as_json: bool = typer.Option(False, "--json", help="Machine-readable output: rows and statistics."),
@@ -54,7 +92,7 @@ def validate_model(
     workers: int | None = sh.WORKERS_OPTION,
     equilibrium: bool = sh.EQUILIBRIUM_OPTION,
 ) -> None:
-    """Each published figure beside the model's: 2021 fitted, 2022-2024 replayed year by year without refitting."""
+    """Each published figure beside the model's: 2021 fitted, 2022-2024 replayed year by year with their sanctions risk."""
     from corridor.analysis.calibrate import validation_statistics, validation_table
 
     if samples is not None:
@@ -82,11 +120,26 @@ def validate_model(
             wape = "-" if g["wape"] is None else f"{g['wape']:.0%}"
             bias = "-" if g["bias"] is None else f"{g['bias']:+.0%}"
             print(f"  {group}: {g['inside']} of {g['rows']} inside, WAPE {wape}, bias {bias}")
+    _print_risk_years(table)
     missed = table[(table["variant"] == "") & (table["why"] != "")]
     if len(missed):
         print("why the misses (the model's structure):")
         for row in missed.itertuples():
             print(f"  {row.year} {row.figure}: {row.why}")
+
+
+def _print_risk_years(table) -> None:  # type: ignore[no-untyped-def]
+    """The sanctions risk each year was replayed with (risk-years.csv, as validation_table reads it)."""
+    from corridor.analysis.risk_years import load_risk_years
+
+    fitted = load_risk_years().set_index("year")["fitted_to"].to_dict()
+    main = table[table["variant"] == ""]
+    print("sanctions risk (expected hold-up at the Belarus-EU border) by year:")
+    for year, days in main.groupby("year")["sanctions_risk_days"].first().items():
+        origin = (
+            f"fitted to {fitted[year]}" if year in fitted else ("none" if days == 0 else "the scenario's assumption")
+        )
+        print(f"  {year}: {days:g} days ({origin})")
 
 
 def _print_table(table) -> None:  # type: ignore[no-untyped-def]
