@@ -230,3 +230,43 @@ def test_a_reopening_told_as_news_without_a_date_caps_a_later_date() -> None:
     later = event(3, D(2023, 12, 2), "cpc", "reopen", start=D(2023, 12, 1))  # a misread day, or a later phase
     state = incident_state(Incident(1, "cpc", "outage", [closed, resumed, later]), on=None)
     assert (state.end, state.end_basis) == (D(2023, 11, 29), "reopening")
+
+
+def test_the_two_sides_of_a_border_crossing_are_one_asset(relation) -> None:
+    assert relation.related("brest", "malaszewicze") and relation.related("bx_brest_malaszewicze", "brest")
+    assert relation.related("dostyk", "alashankou") and not relation.related("dostyk", "altynkol")
+    events = [
+        event(1, D(2025, 9, 12), "brest", "close", fraction=1.0, start=D(2025, 9, 12)),
+        event(2, D(2025, 9, 25), "malaszewicze", "reopen", start=D(2025, 9, 25)),  # told from the Polish side
+    ]
+    (incident,), _, _ = merge_events(events, [], relation, next_id=1)
+    assert incident_state(incident, on=None).end == D(2025, 9, 24)
+
+
+def test_a_reopening_of_the_whole_ends_the_part_that_came_back_not_the_one_out_to_a_stated_day(relation) -> None:
+    events = [
+        event(1, D(2022, 6, 29), "cpc_spm2", "close", fraction=1.0),
+        event(1, D(2022, 6, 29), "cpc_spm1", "close", fraction=1.0, end=D(2022, 7, 5)),
+        event(2, D(2022, 7, 1), "cpc", "reopen", start=D(2022, 7, 1)),  # 'CPC resumed loading'
+    ]
+    spm2, spm1 = merge_events(events, [], relation, next_id=1)[0]
+    assert [incident_state(i, on=None).end for i in (spm2, spm1)] == [D(2022, 6, 30), D(2022, 7, 5)]
+
+
+def test_a_reopening_ends_the_outage_before_the_detour_it_caused(relation) -> None:
+    events = [
+        event(1, D(2025, 11, 29), "cpc", "close", fraction=1.0, start=D(2025, 11, 29)),
+        event(2, D(2025, 11, 29), "cpc", "reroute_out"),  # opened later: it used to take the reopening
+        event(3, D(2025, 12, 2), "cpc", "reopen", start=D(2025, 12, 1)),
+    ]
+    outage, reroute = merge_events(events, [], relation, next_id=1)[0]
+    assert incident_state(outage, on=None).end == D(2025, 11, 30)
+    assert incident_state(reroute, on=None).end is None
+
+
+def test_a_reopening_ends_an_outage_reported_for_months_within_two_months_of_its_last_report(relation) -> None:
+    events = [event(1, D(2024, 1, 10), "cpc_spm3", "close", fraction=1.0, start=D(2024, 1, 10))]
+    events += [event(n, D(2024, 1, 10) + dt.timedelta(days=9 * (n - 1)), "cpc_spm3", "close") for n in range(2, 12)]
+    events.append(event(20, D(2024, 5, 1), "cpc_spm3", "reopen", start=D(2024, 5, 1)))
+    (incident,), _, _ = merge_events(events, [], relation, next_id=1)
+    assert incident_state(incident, on=None).end == D(2024, 4, 30)

@@ -6,7 +6,9 @@ derate; a transit ban; a tariff change; a capacity increase; a reroute) and fall
 :data:`WINDOW_DAYS` of the incident's days (within :data:`PART_WINDOW_DAYS` of its start when it
 names a part or the whole of the incident's asset rather than an asset already in it). A
 reopening, a restored service or a lifted order is not an incident of its own: it ends the
-outage it follows. A background mention (history told by a later article) never opens an
+outage it follows (of several that fit, an outage before a ban before a detour, then the one
+that names its asset; never, named as the whole or a part, one its articles keep out past its
+day). The two sides of a border crossing and the crossing are one asset. A background mention (history told by a later article) never opens an
 incident and confirms one only when its article comes out while the incident is news (a
 Bosphorus article recalling the Suez blockage two months later does not join it); a conditional
 statement (what could happen) is left out.
@@ -19,7 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from corridor.network import Network, place_nodes
 from corridor.news._incident_state import (
@@ -64,24 +66,37 @@ _ENDED_BY_REOPENING = frozenset({"outage", "ban", "reroute"})  # a reopening, a 
 
 @dataclass(frozen=True)
 class PartOf:
-    """Which assets are parts of which: a group holds its nodes, its links' ends and its links."""
+    """Which assets are parts of which: a group holds its nodes, its links' ends and its links;
+    a border crossing and the stations on its two sides are one asset (``crossings``)."""
 
     parts: Mapping[str, frozenset[str]]
+    crossings: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
     def related(self, a: str, b: str) -> bool:
-        """The same asset, or one a part of the other (siblings are not related).
+        """The same asset, or one a part of the other (siblings are not related), or both sides
+        of one border crossing (a closure reported from Brest, its reopening from Małaszewicze).
 
         Examples
         --------
-        >>> rel = PartOf({"cpc": frozenset({"cpc_spm1", "cpc_marine_terminal"})})
+        >>> rel = PartOf({"cpc": frozenset({"cpc_spm1", "cpc_marine_terminal"})},
+        ...              {"brest": frozenset({"bx_brest_malaszewicze", "malaszewicze"})})
         >>> rel.related("cpc", "cpc_spm1"), rel.related("cpc_spm1", "cpc_marine_terminal")
         (True, False)
+        >>> rel.related("brest", "malaszewicze"), rel.related("malaszewicze", "brest")
+        (True, True)
         """
-        return a == b or a in self.parts.get(b, frozenset()) or b in self.parts.get(a, frozenset())
+        return (
+            a == b
+            or a in self.parts.get(b, frozenset())
+            or b in self.parts.get(a, frozenset())
+            or b in self.crossings.get(a, frozenset())
+            or a in self.crossings.get(b, frozenset())
+        )
 
 
 def part_of(network: Network) -> PartOf:
-    """The part-whole relation of a network's groups (nested groups flattened)."""
+    """The part-whole relation of a network's groups (nested groups flattened) and its border
+    crossings (a ``border`` link with the stations at its two ends)."""
     from corridor.network import group_members
 
     members = {
@@ -96,7 +111,13 @@ def part_of(network: Network) -> PartOf:
     for group in members:
         _, links = group_members(network, group)
         parts[group] = frozenset({*place_nodes(network, "group", group), *links, *nested(group, frozenset({group}))})
-    return PartOf(parts)
+    crossings: dict[str, set[str]] = {}
+    border = network.links[network.links["mode"] == "border"]
+    for link, ends in zip(border["id"], zip(border["from"], border["to"], strict=True), strict=True):
+        sides = {str(link), *map(str, ends)}
+        for asset in sides:
+            crossings.setdefault(asset, set()).update(sides - {asset})
+    return PartOf(parts, {asset: frozenset(others) for asset, others in crossings.items()})
 
 
 def _span(incident: Incident) -> tuple[dt.date | None, dt.date, dt.date | None]:
@@ -110,23 +131,16 @@ def _span(incident: Incident) -> tuple[dt.date | None, dt.date, dt.date | None]:
 def match_incident(event: ArticleEvent, incidents: Sequence[Incident], relation: PartOf) -> Incident | None:
     """The incident an event joins, or None when it opens a new one (see the module docstring).
 
-    The latest-opened incident that fits wins, so a closure after a reopening starts afresh.
+    The latest-opened incident that fits wins, so a closure after a reopening starts afresh; a
+    reopening goes to the one it most plausibly ends (:func:`_reopened_one`).
     """
+    if event.action in REOPENINGS:
+        return _reopened_one(event, incidents, relation)
     for incident in reversed(incidents):
-        fits = incident.klass in _ENDED_BY_REOPENING if event.action in REOPENINGS else incident.klass == event.klass
-        if not fits or not relation.related(incident.asset, event.asset):
+        if incident.klass != event.klass or not relation.related(incident.asset, event.asset):
             continue
-        stated, first, last = _span(incident)
+        _, first, last = _span(incident)
         seen = max(e.date for e in incident.events)
-        if event.action in REOPENINGS:
-            if event.start is not None and stated is not None and stated > event.start:
-                continue  # reopened before this outage began: it ends an earlier one
-            reopened = any(e.action in REOPENINGS for e in incident.events)
-            if reopened and last is not None and abs((event.date - last).days) > WINDOW_DAYS:
-                continue  # ended by an earlier reopening: this one ends another outage
-            if first - dt.timedelta(days=WINDOW_DAYS) <= event.date <= first + dt.timedelta(days=UNSTARTED_DAYS):
-                return incident
-            continue
         if last is not None and _after_end(event, last):
             continue
         if event.asset != incident.asset and not _asset_named(event.asset, incident):
@@ -137,6 +151,52 @@ def match_incident(event: ArticleEvent, incidents: Sequence[Incident], relation:
         if first - dt.timedelta(days=WINDOW_DAYS) <= event.date <= upper:
             return incident
     return None
+
+
+_ENDED_FIRST = {"outage": 0, "ban": 1, "reroute": 2}
+"""Which class a reopening ends first when several fit: reopening words tell of an outage first,
+then of a lifted ban, last of flows coming back from a detour."""
+
+
+def _reopened_one(event: ArticleEvent, incidents: Sequence[Incident], relation: PartOf) -> Incident | None:
+    """The incident a reopening ends: of those it may end (the same asset, a part or the whole, or
+    the other side of a crossing; an outage, a ban or a reroute that began no later than it and
+    within :data:`UNSTARTED_DAYS` of its last report; not one an earlier reopening ended days
+    away, nor, named as a part or the whole, one its articles keep out past its day), an outage
+    before a ban before a reroute, then one that names its asset, then the latest opened.
+
+    Examples
+    --------
+    >>> D = dt.date
+    >>> def said(article, asset, action, start=None, end=None):
+    ...     return ArticleEvent(article, "a.ru", "en", D(2022, 6, 29), asset, action, "new", start=start, end=end)
+    >>> rel = PartOf({"cpc": frozenset({"cpc_spm1", "cpc_spm2"})})
+    >>> spm2 = Incident(1, "cpc_spm2", "outage", [said(1, "cpc_spm2", "close")])
+    >>> spm1 = Incident(2, "cpc_spm1", "outage", [said(1, "cpc_spm1", "close", end=D(2022, 7, 5))])
+    >>> _reopened_one(said(2, "cpc", "reopen", start=D(2022, 7, 1)), [spm2, spm1], rel).id  # SPM-1 is out till 5 July
+    1
+    """
+    fitting: list[tuple[tuple[int, bool, int], Incident]] = []
+    for order, incident in enumerate(incidents):
+        if incident.klass not in _ENDED_BY_REOPENING:
+            continue
+        state = incident_state(incident, on=None)
+        if not relation.related(state.asset, event.asset):
+            continue  # the asset its articles name most: a mooring's reopening does not end another's outage
+        stated, first, last = state.start, state.start or min(e.date for e in incident.events), state.end
+        if event.start is not None and stated is not None and stated > event.start:
+            continue  # reopened before this outage began: it ends an earlier one
+        reopened = any(e.action in REOPENINGS for e in incident.events)
+        if reopened and last is not None and abs((event.date - last).days) > WINDOW_DAYS:
+            continue  # ended by an earlier reopening: this one ends another outage
+        named = _asset_named(event.asset, incident)
+        if not named and not reopened and last is not None and last >= event.date:
+            continue  # the whole reopened while its part stays out to a stated day (or the reverse)
+        latest = max([first, *(e.date for e in incident.events if e.action not in REOPENINGS)])
+        if not first - dt.timedelta(days=WINDOW_DAYS) <= event.date <= latest + dt.timedelta(days=UNSTARTED_DAYS):
+            continue
+        fitting.append(((-_ENDED_FIRST[incident.klass], named, order), incident))
+    return max(fitting, key=lambda pair: pair[0])[1] if fitting else None
 
 
 def _asset_named(asset: str, incident: Incident) -> bool:
