@@ -270,3 +270,14 @@ def test_a_reopening_ends_an_outage_reported_for_months_within_two_months_of_its
     events.append(event(20, D(2024, 5, 1), "cpc_spm3", "reopen", start=D(2024, 5, 1)))
     (incident,), _, _ = merge_events(events, [], relation, next_id=1)
     assert incident_state(incident, on=None).end == D(2024, 4, 30)
+
+
+def test_a_ban_or_a_detour_reported_again_weeks_later_is_the_same_one_a_closure_is_not(relation) -> None:
+    events = [
+        event(1, D(2025, 11, 29), "cpc", "reroute_out"),
+        event(2, D(2025, 12, 23), "cpc", "reroute_out"),  # the crude still sent round the CPC
+        event(3, D(2025, 11, 3), "bosphorus", "close", fraction=1.0),
+        event(4, D(2025, 11, 25), "bosphorus", "close", fraction=1.0),  # another fog
+    ]
+    incidents, _, _ = merge_events(events, [], relation, next_id=1)
+    assert [sorted({e.article_id for e in i.events}) for i in incidents] == [[1, 2], [3], [4]]

@@ -3,7 +3,8 @@
 An article's event joins an incident when it names the same asset or a part and its whole (a
 mooring of the CPC's terminal and the CPC), the same class of action (an outage: a closure or a
 derate; a transit ban; a tariff change; a capacity increase; a reroute) and falls within
-:data:`WINDOW_DAYS` of the incident's days (within :data:`PART_WINDOW_DAYS` of its start when it
+:data:`WINDOW_DAYS` of the incident's days (a ban or a detour with no end told: within
+:data:`HELD_WINDOW_DAYS` after its last report; within :data:`PART_WINDOW_DAYS` of its start when it
 names a part or the whole of the incident's asset rather than an asset already in it). A
 reopening, a restored service or a lifted order is not an incident of its own: it ends the
 outage it follows (of several that fit, an outage before a ban before a detour, then the one
@@ -51,6 +52,12 @@ __all__ = [
 WINDOW_DAYS = 10
 """How far (days) an event's date may lie outside an incident's known days and still join it:
 a week of reports about one storm, plus the days an article takes to be written and published."""
+HELD_WINDOW_DAYS = 30
+"""A ban or a detour holds until it is lifted: a report of one this many days after the last
+report of it (and no end told) tells the same one, where a strait's fog or a storm is news for
+a week (:data:`WINDOW_DAYS`). A month: the Kazakh crude sent round the CPC was reported again
+three weeks on."""
+_HELD = frozenset({"ban", "reroute"})
 PART_WINDOW_DAYS = 3
 """An event on a part of an incident's asset (or on its whole) joins it only when it starts within
 this many days of the incident: one cause hits a station and its pipeline on the same day, while
@@ -147,7 +154,8 @@ def match_incident(event: ArticleEvent, incidents: Sequence[Incident], relation:
             if abs((event.date - first).days) <= PART_WINDOW_DAYS:
                 return incident
             continue
-        upper = max(seen, last or seen) + dt.timedelta(days=WINDOW_DAYS)
+        held = HELD_WINDOW_DAYS if incident.klass in _HELD and last is None else WINDOW_DAYS
+        upper = max(seen, last or seen) + dt.timedelta(days=held)
         if first - dt.timedelta(days=WINDOW_DAYS) <= event.date <= upper:
             return incident
     return None
