@@ -281,3 +281,18 @@ def test_a_ban_or_a_detour_reported_again_weeks_later_is_the_same_one_a_closure_
     ]
     incidents, _, _ = merge_events(events, [], relation, next_id=1)
     assert [sorted({e.article_id for e in i.events}) for i in incidents] == [[1, 2], [3], [4]]
+
+
+def test_a_reopening_ends_what_its_own_article_tells_of(relation) -> None:
+    events = [
+        event(1, D(2025, 11, 3), "kuryk_port", "transit_ban", start=D(2025, 11, 3)),
+        event(1, D(2025, 11, 3), "kuryk_port", "close", fraction=1.0, start=D(2025, 11, 3)),
+        event(2, D(2025, 11, 10), "kuryk_port", "transit_ban", status="ended"),  # 'the ban has been lifted'
+        event(2, D(2025, 11, 10), "kuryk_port", "reopen", start=D(2025, 11, 10)),
+        event(3, D(2025, 11, 29), "cpc_spm2", "close", fraction=1.0, start=D(2025, 11, 29)),
+        event(4, D(2025, 12, 2), "cpc_spm2", "close", fraction=1.0, start=D(2025, 11, 29)),  # 'SPM-2 is offline'
+        event(4, D(2025, 12, 2), "cpc", "reopen", start=D(2025, 12, 1)),  # 'CPC resumed loading on Monday'
+    ]
+    ban, port, spm2, _ = merge_events(events, [], relation, next_id=1)[0]  # the reopening alone: its own
+    assert (ban.klass, port.klass) == ("ban", "outage")
+    assert [incident_state(i, on=None).end for i in (ban, port, spm2)] == [D(2025, 11, 9), None, None]

@@ -7,8 +7,8 @@ derate; a transit ban; a tariff change; a capacity increase; a reroute) and fall
 :data:`HELD_WINDOW_DAYS` after its last report; within :data:`PART_WINDOW_DAYS` of its start when it
 names a part or the whole of the incident's asset rather than an asset already in it). A
 reopening, a restored service or a lifted order is not an incident of its own: it ends the
-outage it follows (of several that fit, an outage before a ban before a detour, then the one
-that names its asset; never, named as the whole or a part, one its articles keep out past its
+outage it follows (of several that fit, the one its own article tells of, then an outage
+before a ban before a detour, then the one that names its asset; never, named as the whole or a part, one its articles keep out past its
 day). The two sides of a border crossing and the crossing are one asset. A background mention (history told by a later article) never opens an
 incident and confirms one only when its article comes out while the incident is news (a
 Bosphorus article recalling the Suez blockage two months later does not join it); a conditional
@@ -170,8 +170,10 @@ def _reopened_one(event: ArticleEvent, incidents: Sequence[Incident], relation: 
     """The incident a reopening ends: of those it may end (the same asset, a part or the whole, or
     the other side of a crossing; an outage, a ban or a reroute that began no later than it and
     within :data:`UNSTARTED_DAYS` of its last report; not one an earlier reopening ended days
-    away, nor, named as a part or the whole, one its articles keep out past its day), an outage
-    before a ban before a reroute, then one that names its asset, then the latest opened.
+    away, nor, named as a part or the whole, one its articles keep out past its day), the one its
+    own article tells of ('the ban on grain via Kuryk has been lifted' ends the ban, not the
+    port's closure), then an outage before a ban before a reroute, then one that names its asset,
+    then the latest opened.
 
     Examples
     --------
@@ -184,7 +186,7 @@ def _reopened_one(event: ArticleEvent, incidents: Sequence[Incident], relation: 
     >>> _reopened_one(said(2, "cpc", "reopen", start=D(2022, 7, 1)), [spm2, spm1], rel).id  # SPM-1 is out till 5 July
     1
     """
-    fitting: list[tuple[tuple[int, bool, int], Incident]] = []
+    fitting: list[tuple[tuple[bool, int, bool, int], Incident]] = []
     for order, incident in enumerate(incidents):
         if incident.klass not in _ENDED_BY_REOPENING:
             continue
@@ -203,7 +205,11 @@ def _reopened_one(event: ArticleEvent, incidents: Sequence[Incident], relation: 
         latest = max([first, *(e.date for e in incident.events if e.action not in REOPENINGS)])
         if not first - dt.timedelta(days=WINDOW_DAYS) <= event.date <= latest + dt.timedelta(days=UNSTARTED_DAYS):
             continue
-        fitting.append(((-_ENDED_FIRST[incident.klass], named, order), incident))
+        mine = [e for e in incident.events if e.article_id == event.article_id]
+        if any(e.asset != event.asset and e.status == "new" and e.action not in REOPENINGS for e in mine):
+            continue  # its own article tells this part (or whole) out now: 'CPC resumed, SPM-2 is offline'
+        told_here = bool(mine)
+        fitting.append(((told_here, -_ENDED_FIRST[incident.klass], named, order), incident))
     return max(fitting, key=lambda pair: pair[0])[1] if fitting else None
 
 
