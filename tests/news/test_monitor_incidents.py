@@ -296,3 +296,13 @@ def test_a_reopening_ends_what_its_own_article_tells_of(relation) -> None:
     ban, port, spm2, _ = merge_events(events, [], relation, next_id=1)[0]  # the reopening alone: its own
     assert (ban.klass, port.klass) == ("ban", "outage")
     assert [incident_state(i, on=None).end for i in (ban, port, spm2)] == [D(2025, 11, 9), None, None]
+
+
+def test_a_reopening_announced_then_put_off_until_further_notice_leaves_the_end_open() -> None:
+    closed = event(1, D(2025, 9, 12), "brest", "close", fraction=1.0, start=D(2025, 9, 12))
+    announced = event(2, D(2025, 9, 20), "brest", "reopen", start=D(2025, 9, 22))
+    put_off = event(3, D(2025, 9, 21), "brest", "close", fraction=1.0, until_further_notice=True)
+    state = incident_state(Incident(1, "brest", "outage", [closed, announced, put_off]), on=None)
+    assert (state.end, state.until_further_notice) == (None, True)
+    state = incident_state(Incident(1, "brest", "outage", [closed, announced]), on=None)
+    assert (state.end, state.end_basis) == (D(2025, 9, 21), "reopening")

@@ -11,7 +11,8 @@
   corrects the date replaces it; background mentions never set it;
 - the end: the day before a reopening (the date most of its first reports give, or a
   correction, as for the start; while it is only announced, the latest announcement's: a
-  postponed reopening moves it; an outage an article tells as over on a day, not as a span, was
+  postponed reopening moves it, and a later article's "until further notice" or other last
+  day withdraws it; an outage an article tells as over on a day, not as a span, was
   reopened that day), else the latest article's stated end or stated number of days, counted
   from the incident's start (the one most first reports give: one article's misread start does
   not move the end), else from the article's own; a later "until further notice" replaces an
@@ -401,7 +402,7 @@ def _end(
     >>> _end([paused, extended], [], None)
     (None, None, True)
     """
-    if ends:
+    if ends and not _withdrawn(ends, told):
         last = _reopened(ends) - dt.timedelta(days=1)
         return (last if start is None else max(start, last)), "reopening", False
     by_article: dict[int, list[ArticleEvent]] = {}
@@ -418,6 +419,30 @@ def _end(
         if any(e.until_further_notice for e in said):
             return None, None, True
     return None, None, False
+
+
+def _withdrawn(ends: Sequence[ArticleEvent], told: Sequence[ArticleEvent]) -> bool:
+    """Whether a reopening only announced (for a day after its article) was overtaken by a later
+    article's word on the end: 'until further notice', or a last day out on or after the day the
+    reopening was announced for (it was put off).
+
+    Examples
+    --------
+    >>> D = dt.date
+    >>> announced = ArticleEvent(1, "a.pl", "en", D(2025, 9, 20), "brest", "reopen", "new", start=D(2025, 9, 22))
+    >>> put_off = ArticleEvent(2, "b.by", "en", D(2025, 9, 21), "brest", "close", "new", until_further_notice=True)
+    >>> restated = ArticleEvent(3, "c.by", "en", D(2025, 9, 21), "brest", "close", "new", end=D(2025, 9, 21))
+    >>> _withdrawn([announced], [put_off]), _withdrawn([announced], []), _withdrawn([announced], [restated])
+    (True, False, False)
+    """
+    if any(e.start is None or e.start <= e.published for e in ends):
+        return False  # told done
+    latest = max(ends, key=lambda e: e.published)
+    day = _day(latest.start)
+    return any(
+        e.published > latest.published and (e.until_further_notice or (e.end is not None and e.end >= day))
+        for e in told
+    )
 
 
 def _ended_on(e: ArticleEvent) -> bool:
