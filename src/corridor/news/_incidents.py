@@ -23,6 +23,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from corridor.network import Network, place_nodes
 from corridor.news._incident_state import (
@@ -127,12 +128,21 @@ def part_of(network: Network) -> PartOf:
     return PartOf(parts, {asset: frozenset(others) for asset, others in crossings.items()})
 
 
-def _span(incident: Incident) -> tuple[dt.date | None, dt.date, dt.date | None]:
-    """The incident's start as its articles state it (None when none does), its first day (that
-    start, else its earliest event's date) and its end: one :func:`incident_state` for all three."""
+class _Known(NamedTuple):
+    """What merging reads of an incident so far (one :func:`incident_state` for all of it)."""
+
+    asset: str  # the asset its articles name most
+    start: dt.date | None  # as its articles state it, None when none does
+    first: dt.date  # that start, else its earliest event's date
+    end: dt.date | None
+    reported: dt.date  # the latest day an outage (not a reopening) event of it is dated
+
+
+def _known(incident: Incident) -> _Known:
     state = incident_state(incident, on=None)
     first = state.start or min(e.date for e in incident.events)
-    return state.start, first, state.end
+    told = [e.date for e in incident.events if e.action not in REOPENINGS]
+    return _Known(state.asset, state.start, first, state.end, max([first, *told]))
 
 
 def match_incident(event: ArticleEvent, incidents: Sequence[Incident], relation: PartOf) -> Incident | None:
@@ -146,8 +156,8 @@ def match_incident(event: ArticleEvent, incidents: Sequence[Incident], relation:
     for incident in reversed(incidents):
         if incident.klass != event.klass or not relation.related(incident.asset, event.asset):
             continue
-        _, first, last = _span(incident)
-        seen = max(e.date for e in incident.events)
+        known = _known(incident)
+        first, last, seen = known.first, known.end, max(e.date for e in incident.events)
         if last is not None and _after_end(event, last):
             continue
         if event.asset != incident.asset and not _asset_named(event.asset, incident):
@@ -190,10 +200,10 @@ def _reopened_one(event: ArticleEvent, incidents: Sequence[Incident], relation: 
     for order, incident in enumerate(incidents):
         if incident.klass not in _ENDED_BY_REOPENING:
             continue
-        state = incident_state(incident, on=None)
-        if not relation.related(state.asset, event.asset):
+        known = _known(incident)
+        if not relation.related(known.asset, event.asset):
             continue  # the asset its articles name most: a mooring's reopening does not end another's outage
-        stated, first, last = state.start, state.start or min(e.date for e in incident.events), state.end
+        stated, first, last = known.start, known.first, known.end
         if event.start is not None and stated is not None and stated > event.start:
             continue  # reopened before this outage began: it ends an earlier one
         reopened = any(e.action in REOPENINGS for e in incident.events)
@@ -202,8 +212,11 @@ def _reopened_one(event: ArticleEvent, incidents: Sequence[Incident], relation: 
         named = _asset_named(event.asset, incident)
         if not named and not reopened and last is not None and last >= event.date:
             continue  # the whole reopened while its part stays out to a stated day (or the reverse)
-        latest = max([first, *(e.date for e in incident.events if e.action not in REOPENINGS)])
-        if not first - dt.timedelta(days=WINDOW_DAYS) <= event.date <= latest + dt.timedelta(days=UNSTARTED_DAYS):
+        if (
+            not first - dt.timedelta(days=WINDOW_DAYS)
+            <= event.date
+            <= known.reported + dt.timedelta(days=UNSTARTED_DAYS)
+        ):
             continue
         mine = [e for e in incident.events if e.article_id == event.article_id]
         if any(e.asset != event.asset and e.status == "new" and e.action not in REOPENINGS for e in mine):
@@ -226,10 +239,10 @@ def _after_end(event: ArticleEvent, last: dt.date) -> bool:
 def _same_news_cycle(event: ArticleEvent, incident: Incident) -> bool:
     """A background mention confirms an incident only when its article comes out while the
     incident is news (within the window of its days), not when it recalls it weeks later."""
-    _, first, last = _span(incident)
+    known = _known(incident)
     seen = max(e.published for e in incident.events)
-    upper = max(seen, last or seen) + dt.timedelta(days=WINDOW_DAYS)
-    return first - dt.timedelta(days=WINDOW_DAYS) <= event.published <= upper
+    upper = max(seen, known.end or seen) + dt.timedelta(days=WINDOW_DAYS)
+    return known.first - dt.timedelta(days=WINDOW_DAYS) <= event.published <= upper
 
 
 def may_open(event: ArticleEvent) -> bool:
