@@ -234,10 +234,12 @@ def explain(store: Path, incidents: Sequence[Any], ids: Mapping[int, str]) -> No
                     )
 
 
-PERTURBATIONS = ("drop", "earlier", "later", "undated", "no reopening")
+PERTURBATIONS = ("drop", "earlier", "later", "undated", "dateline", "no end", "no reopening")
 """What one article of an incident suffers in :func:`robustness`: its events dropped (a merge
-missed), its starts moved 2 days earlier or 3 days later or removed (a misread or missed date),
-its reopening events removed (reopening words not found)."""
+missed), its starts moved 2 days earlier or 3 days later or removed (a misread or missed date) or
+set to its publication day (the dateline read as the start), its stated ends, numbers of days and
+"until further notice" removed (an end not read), its reopening events removed (reopening words
+not found)."""
 
 
 def robustness(store: Path, incidents: Sequence[Any], ids: Mapping[int, str]) -> dict[str, Any]:
@@ -289,6 +291,10 @@ def _perturbed(event: Any, how: str) -> Any:
         moved = {"earlier": -2, "later": 3}.get(how)
         start = None if moved is None else event.start + dt.timedelta(days=moved)
         return dataclasses.replace(event, start=start)
+    if how == "dateline" and event.action != "reopen":
+        return dataclasses.replace(event, start=event.published)
+    if how == "no end":
+        return dataclasses.replace(event, end=None, duration_days=None, until_further_notice=False)
     return event
 
 
