@@ -306,3 +306,11 @@ def test_a_reopening_announced_then_put_off_until_further_notice_leaves_the_end_
     assert (state.end, state.until_further_notice) == (None, True)
     state = incident_state(Incident(1, "brest", "outage", [closed, announced]), on=None)
     assert (state.end, state.end_basis) == (D(2025, 9, 21), "reopening")
+
+
+def test_a_later_article_dates_the_start_before_first_reports_dated_only_by_their_own_day() -> None:
+    first = event(1, D(2024, 3, 10), "bosphorus", "close", fraction=1.0, start=D(2024, 3, 10))  # the dateline
+    later = event(2, D(2024, 3, 14), "bosphorus", "close", fraction=1.0, start=D(2024, 3, 8))  # 'since Friday'
+    assert incident_state(Incident(1, "bosphorus", "outage", [first, later]), on=None).start == D(2024, 3, 8)
+    dated = event(1, D(2024, 3, 10), "bosphorus", "close", fraction=1.0, start=D(2024, 3, 9))  # 'on Saturday'
+    assert incident_state(Incident(1, "bosphorus", "outage", [dated, later]), on=None).start == D(2024, 3, 9)

@@ -7,7 +7,9 @@
   does not outvote the others; a date weeks before its article is a stray when another first
   report dates the event near its own day; a date after the first report came out is a misreading
   when that report dates the outage by then; a "closed since ..." restated days later does not
-  move the start (it dates an incident no earlier report dated); a later article that says it
+  move the start (it dates an incident no earlier report dated), unless the first reports gave
+  only their own publication day (a dateline or "today" read as the start) and it dates the
+  event within :data:`STRAY_START_DAYS` before; a later article that says it
   corrects the date replaces it; background mentions never set it;
 - the end: the day before a reopening (the date most of its first reports give, or a
   correction, as for the start; while it is only announced, the latest announcement's: a
@@ -307,7 +309,16 @@ def _start(told: Sequence[ArticleEvent]) -> tuple[dt.date | None, str | None]:
     begun = _begun_by(told)
     if begun is not None:  # told as begun on that day: a later start is a misread date
         reports = [e for e in reports if _day(e.start) <= begun] or reports
-    return _most_told(reports), "first reports"
+    day = _most_told(reports)
+    if all(e.start == e.published for e in reports):  # first reports dated only by their own day
+        earlier = [
+            e
+            for e in stated
+            if e.published > first and day - dt.timedelta(days=STRAY_START_DAYS) <= _day(e.start) < day
+        ]
+        if earlier:  # a later article that dates it before: the day a report came out is no start
+            return _most_told(earlier), "first reports"
+    return day, "first reports"
 
 
 def _most_told(reports: Sequence[ArticleEvent]) -> dt.date:
