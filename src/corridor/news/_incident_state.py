@@ -292,12 +292,11 @@ def _start(told: Sequence[ArticleEvent]) -> tuple[dt.date | None, str | None]:
     >>> _start([said(D(2025, 2, 18), D(2025, 2, 17), article=a) for a in (1, 2)] + [said(D(2025, 2, 18), D(2025, 2, 15), article=3)])
     (datetime.date(2025, 2, 17), 'first reports')
     """
-    stated = sorted((e for e in told if e.start is not None), key=lambda e: e.published)
+    stated, corrected = _dated(told)
     if not stated:
         return None, None
-    corrections = [e for e in stated if e.corrects]
-    if corrections:
-        return corrections[-1].start, "correction"
+    if corrected is not None:
+        return corrected, "correction"
     announced = stated[0].start
     assert announced is not None
     first = max(stated[0].published, announced) + dt.timedelta(days=RESTATED_DAYS)  # an announcement: from its day
@@ -319,6 +318,15 @@ def _start(told: Sequence[ArticleEvent]) -> tuple[dt.date | None, str | None]:
         if earlier:  # a later article that dates it before: the day a report came out is no start
             return _most_told(earlier), "first reports"
     return day, "first reports"
+
+
+def _dated(events: Sequence[ArticleEvent]) -> tuple[list[ArticleEvent], dt.date | None]:
+    """The events that give a day, in publication order, and the day the latest article that
+    says it corrects an earlier report gives (None when none does): what the start and the
+    reopening's day are both read from."""
+    stated = sorted((e for e in events if e.start is not None), key=lambda e: e.published)
+    corrections = [e.start for e in stated if e.corrects]
+    return stated, corrections[-1] if corrections else None
 
 
 def _most_told(reports: Sequence[ArticleEvent]) -> dt.date:
@@ -508,10 +516,9 @@ def _reopened(ends: Sequence[ArticleEvent]) -> dt.date:
     >>> _reopened([said(D(2025, 9, 24), None), said(D(2025, 9, 26), D(2025, 9, 25))])  # 'has reopened' on the 24th
     datetime.date(2025, 9, 24)
     """
-    stated = sorted((e for e in ends if e.start is not None), key=lambda e: e.published)
-    corrections = [e.start for e in stated if e.corrects and e.start is not None]
-    if corrections:
-        return corrections[-1]
+    stated, corrected = _dated(ends)
+    if corrected is not None:
+        return corrected
     done = [e for e in stated if e.start is not None and e.start <= e.published]
     if done:
         first = done[0].published + dt.timedelta(days=RESTATED_DAYS)
