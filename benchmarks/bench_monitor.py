@@ -208,19 +208,27 @@ def score(part: str, incidents: Sequence[Any], ids: Mapping[int, str], added: st
     }
 
 
-def explain(store: Path, incidents: Sequence[Any], ids: Mapping[int, str]) -> None:
-    """Development part only: each labelled incident, the monitor's incident matched to it and the
-    events of its articles as the reader gave them (what the start and end were composed from)."""
+def _stored_incidents(store: Path) -> dict[int, Any]:
+    """The store's incidents with their events, by id (what the states were composed from)."""
     from corridor.news._monitor import _load_incidents
     from corridor.store import connect
 
-    heads = corpus_articles()
-    labels = yaml.safe_load(LABELS.read_text(encoding="utf-8"))
     with connect(store) as conn:
-        raw = {i.id: i for i in _load_incidents(conn)}
-    for label in labels["incidents"]:
-        if any(split_of(str(heads[a]["source"])) != "dev" for a in label["articles"]):
-            continue
+        return {i.id: i for i in _load_incidents(conn)}
+
+
+def _development_labels() -> list[dict[str, Any]]:
+    """The labelled incidents all of whose articles are in the development part."""
+    heads = corpus_articles()
+    labels = yaml.safe_load(LABELS.read_text(encoding="utf-8"))["incidents"]
+    return [i for i in labels if all(split_of(str(heads[a]["source"])) == "dev" for a in i["articles"])]
+
+
+def explain(store: Path, incidents: Sequence[Any], ids: Mapping[int, str]) -> None:
+    """Development part only: each labelled incident, the monitor's incident matched to it and the
+    events of its articles as the reader gave them (what the start and end were composed from)."""
+    raw, dev_labels = _stored_incidents(store), _development_labels()
+    for label in dev_labels:
         names = {label["asset"], *label.get("accept", [])}
         print(f"== {label['id']}: {label.get('start')}..{label.get('end')} ({label['class']})")
         for s in incidents:
@@ -249,17 +257,10 @@ def robustness(store: Path, incidents: Sequence[Any], ids: Mapping[int, str]) ->
     import dataclasses
 
     from corridor.news._incident_state import incident_state
-    from corridor.news._monitor import _load_incidents
-    from corridor.store import connect
 
-    heads = corpus_articles()
-    labels = yaml.safe_load(LABELS.read_text(encoding="utf-8"))
-    with connect(store) as conn:
-        raw = {i.id: i for i in _load_incidents(conn)}
+    raw = _stored_incidents(store)
     right, tried, missed = 0, 0, []
-    for label in labels["incidents"]:
-        if any(split_of(str(heads[a]["source"])) != "dev" for a in label["articles"]):
-            continue
+    for label in _development_labels():
         names = {label["asset"], *label.get("accept", [])}
         shared = [
             (len({ids[a] for a in s.articles} & set(label["articles"])), s) for s in incidents if s.asset in names
