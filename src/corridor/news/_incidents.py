@@ -198,8 +198,10 @@ def _reopened_one(event: ArticleEvent, incidents: Sequence[Incident], relation: 
     """
     fitting: list[tuple[tuple[bool, int, bool, int], Incident]] = []
     for order, incident in enumerate(incidents):
-        if incident.klass not in _ENDED_BY_REOPENING:
-            continue
+        if incident.klass not in _ENDED_BY_REOPENING or not any(
+            relation.related(e.asset, event.asset) for e in incident.events
+        ):
+            continue  # (cheap: the state below is read only for incidents on a related asset)
         known = _known(incident)
         if not relation.related(known.asset, event.asset):
             continue  # the asset its articles name most: a mooring's reopening does not end another's outage
