@@ -314,3 +314,14 @@ def test_a_later_article_dates_the_start_before_first_reports_dated_only_by_thei
     assert incident_state(Incident(1, "bosphorus", "outage", [first, later]), on=None).start == D(2024, 3, 8)
     dated = event(1, D(2024, 3, 10), "bosphorus", "close", fraction=1.0, start=D(2024, 3, 9))  # 'on Saturday'
     assert incident_state(Incident(1, "bosphorus", "outage", [dated, later]), on=None).start == D(2024, 3, 9)
+
+
+def test_on_a_tie_a_date_written_as_a_calendar_date_outvotes_one_reckoned_from_a_weekday() -> None:
+    written = event(1, D(2025, 11, 30), "cpc", "close", fraction=1.0, start=D(2025, 11, 29),
+                    evidence={"start": "29 ноября"})  # fmt: skip
+    reckoned = event(2, D(2025, 11, 30), "cpc", "close", fraction=1.0, start=D(2025, 11, 28),
+                     evidence={"start": "в пятницу"})  # fmt: skip
+    assert incident_state(Incident(1, "cpc", "outage", [written, reckoned]), on=None).start == D(2025, 11, 29)
+    timed = event(1, D(2025, 11, 30), "cpc", "close", fraction=1.0, start=D(2025, 11, 29),
+                  evidence={"start": "from 01:20 local time"})  # fmt: skip  # a time of day, no date
+    assert incident_state(Incident(1, "cpc", "outage", [timed, reckoned]), on=None).start == D(2025, 11, 28)

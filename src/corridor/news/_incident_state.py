@@ -2,7 +2,7 @@
 
 - the start: the start most first reports state (the articles published within
   :data:`RESTATED_DAYS` of the first one that dates it, or of the day an announcement gives; one
-  vote per article), and on a tie the earliest, so that an article which dates the event before
+  vote per article), and on a tie one written as a calendar date, then the earliest, so that an article which dates the event before
   its own publication day wins over one that gives only that day while one article's misread date
   does not outvote the others; a date weeks before its article is a stray when another first
   report dates the event near its own day; a date after the first report came out is a misreading
@@ -330,24 +330,43 @@ def _dated(events: Sequence[ArticleEvent]) -> tuple[list[ArticleEvent], dt.date 
 
 
 def _most_told(reports: Sequence[ArticleEvent]) -> dt.date:
-    """The day most of the reports' articles give as the start (one vote per article), the
-    earliest on a tie: one article's misread date does not outvote the others, and of two that
-    disagree the one that dates the event before its own publication day is the more specific.
+    """The day most of the reports' articles give as the start (one vote per article); on a tie
+    the one an article writes as a calendar date ('25 ноября', 'November 29') over one reckoned
+    from words ('накануне', 'on Monday': a weekday resolved in the wrong week), then the
+    earliest: one article's misread date does not outvote the others, and of two that disagree
+    the one that dates the event before its own publication day is the more specific.
 
     Examples
     --------
     >>> D = dt.date
-    >>> def said(article, start):
-    ...     return ArticleEvent(article, "a.kz", "ru", D(2025, 11, 30), "cpc", "close", "new", 1.0, start)
+    >>> def said(article, start, words=""):
+    ...     return ArticleEvent(article, "a.kz", "ru", D(2025, 11, 30), "cpc", "close", "new", 1.0, start,
+    ...                         evidence={"start": words})
     >>> _most_told([said(1, D(2025, 11, 29)), said(2, D(2025, 11, 29)), said(3, D(2025, 11, 25))])
     datetime.date(2025, 11, 29)
     >>> _most_told([said(1, D(2025, 11, 29)), said(2, D(2025, 11, 28))])
     datetime.date(2025, 11, 28)
+    >>> _most_told([said(1, D(2025, 11, 29), "29 ноября"), said(2, D(2025, 11, 28), "в пятницу")])
+    datetime.date(2025, 11, 29)
     """
     votes: dict[dt.date, set[int]] = {}
+    written: set[dt.date] = set()
     for e in reports:
         votes.setdefault(_day(e.start), set()).add(e.article_id)
-    return max(votes, key=lambda day: (len(votes[day]), -day.toordinal()))
+        if _CALENDAR_DATE.search(e.evidence.get("start", "")):
+            written.add(_day(e.start))
+    return max(votes, key=lambda day: (len(votes[day]), day in written, -day.toordinal()))
+
+
+_NOT_A_MONTH = r"(?:hours?|minutes?|days?|am|pm|a\.m|p\.m|o'clock|час|минут|дн|сут)"
+_CALENDAR_DATE = re.compile(
+    rf"(?<![:\d])\d{{1,2}}(?:st|nd|rd|th)?\s+(?!{_NOT_A_MONTH})[^\W\d_]{{3,}}"
+    rf"|\b[^\W\d_]{{3,}}\.?\s+\d{{1,2}}\b(?![:.]\d|\s*{_NOT_A_MONTH})"
+    r"|\b\d{1,2}[./]\d{1,2}[./]\d{2,4}\b|\b\d{4}-\d{2}-\d{2}\b",
+    re.IGNORECASE,
+)
+"""A day written as a calendar date ('25 ноября', 'November 29', '06.02.2024'), not a time of day
+('from 01:20 local time') or words ('yesterday', 'в понедельник')."""
 
 
 def _begun_by(told: Sequence[ArticleEvent]) -> dt.date | None:
