@@ -325,3 +325,17 @@ def test_on_a_tie_a_date_written_as_a_calendar_date_outvotes_one_reckoned_from_a
     timed = event(1, D(2025, 11, 30), "cpc", "close", fraction=1.0, start=D(2025, 11, 29),
                   evidence={"start": "from 01:20 local time"})  # fmt: skip  # a time of day, no date
     assert incident_state(Incident(1, "cpc", "outage", [timed, reckoned]), on=None).start == D(2025, 11, 28)
+
+
+def test_a_ban_extended_after_it_lapsed_is_the_same_ban_a_closure_after_a_reopening_is_not(relation) -> None:
+    events = [
+        event(1, D(2025, 1, 20), "altynkol", "transit_ban", start=D(2025, 1, 20), end=D(2025, 1, 25)),
+        event(2, D(2025, 1, 30), "altynkol", "transit_ban", end=D(2025, 2, 10)),  # 'extended until 10 February'
+        event(3, D(2025, 3, 1), "cpc", "close", fraction=1.0, start=D(2025, 3, 1)),
+        event(4, D(2025, 3, 3), "cpc", "reopen", start=D(2025, 3, 3)),
+        event(5, D(2025, 3, 8), "cpc", "close", fraction=1.0, end=D(2025, 3, 12)),  # closed again, until the 12th
+    ]
+    ban, first, again = merge_events(events, [], relation, next_id=1)[0]
+    assert sorted({e.article_id for e in ban.events}) == [1, 2]
+    assert incident_state(ban, on=None).end == D(2025, 2, 10)
+    assert [sorted({e.article_id for e in i.events}) for i in (first, again)] == [[3, 4], [5]]

@@ -4,15 +4,16 @@ An article's event joins an incident when it names the same asset or a part and 
 mooring of the CPC's terminal and the CPC), the same class of action (an outage: a closure or a
 derate; a transit ban; a tariff change; a capacity increase; a reroute) and falls within
 :data:`WINDOW_DAYS` of the incident's days (a ban or a detour with no end told: within
-:data:`HELD_WINDOW_DAYS` after its last report; within :data:`PART_WINDOW_DAYS` of its start when it
-names a part or the whole of the incident's asset rather than an asset already in it). A
-reopening, a restored service or a lifted order is not an incident of its own: it ends the
-outage it follows (of several that fit, the one its own article tells of, then an outage
-before a ban before a detour, then the one that names its asset; never, named as the whole or a part, one its articles keep out past its
-day). The two sides of a border crossing and the crossing are one asset. A background mention (history told by a later article) never opens an
-incident and confirms one only when its article comes out while the incident is news (a
-Bosphorus article recalling the Suez blockage two months later does not join it); a conditional
-statement (what could happen) is left out.
+:data:`HELD_WINDOW_DAYS` after its last report; a report that moves a lapsed stated end on extends
+it; within :data:`PART_WINDOW_DAYS` of its start when it names a part or the whole of the
+incident's asset rather than an asset already in it). A reopening, a restored service or a lifted
+order is not an incident of its own: it ends the outage it follows (of several that fit, the one
+its own article tells of, then an outage before a ban before a detour, then the one that names its
+asset; never, named as the whole or a part, one its articles keep out past its day). The two sides
+of a border crossing and the crossing are one asset. A background mention (history told by a later
+article) never opens an incident and confirms one only when its article comes out while the
+incident is news (a Bosphorus article recalling the Suez blockage two months later does not join
+it); a conditional statement (what could happen) is left out.
 
 The state an incident's articles give (start, end, share, status on a date) is read by
 :mod:`corridor.news._incident_state`.
@@ -135,6 +136,7 @@ class _Known(NamedTuple):
     start: dt.date | None  # as its articles state it, None when none does
     first: dt.date  # that start, else its earliest event's date
     end: dt.date | None
+    reopened: bool  # its end is the day before a reopening (not a stated last day or span)
     reported: dt.date  # the latest day an outage (not a reopening) event of it is dated
 
 
@@ -142,7 +144,7 @@ def _known(incident: Incident) -> _Known:
     state = incident_state(incident, on=None)
     first = state.start or min(e.date for e in incident.events)
     told = [e.date for e in incident.events if e.action not in REOPENINGS]
-    return _Known(state.asset, state.start, first, state.end, max([first, *told]))
+    return _Known(state.asset, state.start, first, state.end, state.end_basis == "reopening", max([first, *told]))
 
 
 def match_incident(event: ArticleEvent, incidents: Sequence[Incident], relation: PartOf) -> Incident | None:
@@ -158,7 +160,7 @@ def match_incident(event: ArticleEvent, incidents: Sequence[Incident], relation:
             continue
         known = _known(incident)
         first, last, seen = known.first, known.end, max(e.date for e in incident.events)
-        if last is not None and _after_end(event, last):
+        if last is not None and _after_end(event, last, extendable=not known.reopened):
             continue
         if event.asset != incident.asset and not _asset_named(event.asset, incident):
             if abs((event.date - first).days) <= PART_WINDOW_DAYS:
@@ -232,9 +234,24 @@ def _asset_named(asset: str, incident: Incident) -> bool:
     return any(e.asset == asset for e in incident.events)
 
 
-def _after_end(event: ArticleEvent, last: dt.date) -> bool:
+def _after_end(event: ArticleEvent, last: dt.date, *, extendable: bool) -> bool:
+    """Whether an event tells of a new occurrence after an incident's last day out: it starts
+    after it, or it is reported more than :data:`LATE_REPORT_DAYS` after it, unless (when the end
+    was a stated last day, not a reopening) it moves that end on within :data:`WINDOW_DAYS`: a
+    ban extended after it lapsed ('the ban has been extended until 10 February').
+
+    Examples
+    --------
+    >>> D = dt.date
+    >>> extended = ArticleEvent(2, "a.kz", "ru", D(2025, 1, 30), "altynkol", "transit_ban", "new", end=D(2025, 2, 10))
+    >>> _after_end(extended, D(2025, 1, 25), extendable=True), _after_end(extended, D(2025, 1, 25), extendable=False)
+    (False, True)
+    """
     if event.start is not None:
         return event.start > last + dt.timedelta(days=1)
+    later_end = event.until_further_notice or event.duration_days is not None or (event.end or last) > last
+    if extendable and later_end and event.published <= last + dt.timedelta(days=WINDOW_DAYS):
+        return False
     return event.published > last + dt.timedelta(days=LATE_REPORT_DAYS)
 
 
