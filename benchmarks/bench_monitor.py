@@ -18,7 +18,9 @@ reopening) cannot make a right start or end wrong, and no test article shapes a 
 or what ``--explain`` prints. ``--whole-corpus`` reads every article of the corpus instead (how
 scores were taken before 2026-12-07 23:30 UTC). ``--added BATCH`` scores the incidents a batch of labels opened
 (``added:`` in incidents.yaml) and the pairs with an article of the batch (``batches:``) alone: a
-yardstick no rule was written on. Every test-part score is logged in
+yardstick no rule was written on. ``--gold-events`` (development part) merges the events the labels
+read in each article (labels.yaml) instead of the reader's: what is still wrong is the monitor's
+own doing. Every test-part score is logged in
 benchmarks/news/monitor-test-log.md (``--part test --log``), whatever it shows.
 
 Throughput (``--throughput N --copies K``): N articles made from the corpus's paragraphs (each a
@@ -28,6 +30,7 @@ N distinct ones: copies cost a hash and a MinHash lookup.
 
     python benchmarks/bench_monitor.py --part dev
     python benchmarks/bench_monitor.py --part dev --added monitor-2
+    python benchmarks/bench_monitor.py --part dev --gold-events     # a perfect reader
     python benchmarks/bench_monitor.py --part dev --robustness      # one article perturbed at a time
     python benchmarks/bench_monitor.py --throughput 300
     python benchmarks/bench_monitor.py --throughput 1000 --copies 9   # 10,000 articles
@@ -101,6 +104,54 @@ def run_monitor(store: Path, part: str = "test", *, whole_corpus: bool = False) 
     return incidents_on(store, on=None), ids
 
 
+def read_labels(part: str = "dev") -> tuple[list[Any], dict[int, str]]:
+    """The monitor's incidents when the reader is perfect: the development articles' events as
+    labels.yaml reads them (with their ``end``, ``duration_days`` and ``until_further_notice``)
+    merged in publication order. What is still wrong then is the monitor's own doing (merging,
+    which start and end win), not the reader's. Development part only: the test labels stay locked."""
+    from corridor.news._incident_state import ArticleEvent
+    from corridor.news._monitor import outlet_of
+    from corridor.news.monitor import incident_state, merge_events, part_of
+
+    if part != "dev":
+        raise SystemExit("--gold-events reads the development labels only")
+    from corridor.network import load_network
+
+    heads = corpus_articles()
+    covered = set(yaml.safe_load(LABELS.read_text(encoding="utf-8"))["articles"])
+    gold = yaml.safe_load((HERE / "news" / "labels.yaml").read_text(encoding="utf-8"))
+    relation = part_of(load_network())
+    read = [c for c in heads if c in covered and c in gold and split_of(str(heads[c]["source"])) == "dev"]
+    read.sort(key=lambda c: _day(heads[c]["published"]) or dt.date.max)
+    incidents: list[Any] = []
+    ids: dict[int, str] = {}
+    for article_id, cid in enumerate(read, start=1):
+        ids[article_id] = cid
+        head = heads[cid]
+        published = _day(head["published"])
+        assert published is not None
+        events = [
+            ArticleEvent(
+                article_id,
+                outlet_of(str(head["source"])),
+                str(head.get("language", "")),
+                published,
+                str(e["asset"]),
+                str(e["action"]),
+                str(e.get("status", "new")),
+                fraction=e.get("fraction"),
+                start=_day(e.get("start")),
+                end=_day(e.get("end")),
+                duration_days=_upper(e.get("duration_days")),
+                until_further_notice=bool(e.get("until_further_notice")),
+            )
+            for e in gold[cid].get("events") or []
+            if e.get("asset") and e.get("status", "new") in ("new", "ended", "background")
+        ]
+        merge_events(events, incidents, relation, next_id=len(incidents) + 1)
+    return [incident_state(i, on=None) for i in incidents], ids
+
+
 def score(part: str, incidents: Sequence[Any], ids: Mapping[int, str], added: str | None = None) -> dict[str, Any]:
     from corridor.news._incidents import ACTION_CLASSES
 
@@ -157,19 +208,27 @@ def score(part: str, incidents: Sequence[Any], ids: Mapping[int, str], added: st
     }
 
 
-def explain(store: Path, incidents: Sequence[Any], ids: Mapping[int, str]) -> None:
-    """Development part only: each labelled incident, the monitor's incident matched to it and the
-    events of its articles as the reader gave them (what the start and end were composed from)."""
+def _stored_incidents(store: Path) -> dict[int, Any]:
+    """The store's incidents with their events, by id (what the states were composed from)."""
     from corridor.news._monitor import _load_incidents
     from corridor.store import connect
 
-    heads = corpus_articles()
-    labels = yaml.safe_load(LABELS.read_text(encoding="utf-8"))
     with connect(store) as conn:
-        raw = {i.id: i for i in _load_incidents(conn)}
-    for label in labels["incidents"]:
-        if any(split_of(str(heads[a]["source"])) != "dev" for a in label["articles"]):
-            continue
+        return {i.id: i for i in _load_incidents(conn)}
+
+
+def _development_labels() -> list[dict[str, Any]]:
+    """The labelled incidents all of whose articles are in the development part."""
+    heads = corpus_articles()
+    labels = yaml.safe_load(LABELS.read_text(encoding="utf-8"))["incidents"]
+    return [i for i in labels if all(split_of(str(heads[a]["source"])) == "dev" for a in i["articles"])]
+
+
+def explain(store: Path, incidents: Sequence[Any], ids: Mapping[int, str]) -> None:
+    """Development part only: each labelled incident, the monitor's incident matched to it and the
+    events of its articles as the reader gave them (what the start and end were composed from)."""
+    raw, dev_labels = _stored_incidents(store), _development_labels()
+    for label in dev_labels:
         names = {label["asset"], *label.get("accept", [])}
         print(f"== {label['id']}: {label.get('start')}..{label.get('end')} ({label['class']})")
         for s in incidents:
@@ -183,10 +242,12 @@ def explain(store: Path, incidents: Sequence[Any], ids: Mapping[int, str]) -> No
                     )
 
 
-PERTURBATIONS = ("drop", "earlier", "later", "undated", "no reopening")
+PERTURBATIONS = ("drop", "earlier", "later", "undated", "dateline", "no end", "no reopening")
 """What one article of an incident suffers in :func:`robustness`: its events dropped (a merge
-missed), its starts moved 2 days earlier or 3 days later or removed (a misread or missed date),
-its reopening events removed (reopening words not found)."""
+missed), its starts moved 2 days earlier or 3 days later or removed (a misread or missed date) or
+set to its publication day (the dateline read as the start), its stated ends, numbers of days and
+"until further notice" removed (an end not read), its reopening events removed (reopening words
+not found)."""
 
 
 def robustness(store: Path, incidents: Sequence[Any], ids: Mapping[int, str]) -> dict[str, Any]:
@@ -196,17 +257,10 @@ def robustness(store: Path, incidents: Sequence[Any], ids: Mapping[int, str]) ->
     import dataclasses
 
     from corridor.news._incident_state import incident_state
-    from corridor.news._monitor import _load_incidents
-    from corridor.store import connect
 
-    heads = corpus_articles()
-    labels = yaml.safe_load(LABELS.read_text(encoding="utf-8"))
-    with connect(store) as conn:
-        raw = {i.id: i for i in _load_incidents(conn)}
+    raw = _stored_incidents(store)
     right, tried, missed = 0, 0, []
-    for label in labels["incidents"]:
-        if any(split_of(str(heads[a]["source"])) != "dev" for a in label["articles"]):
-            continue
+    for label in _development_labels():
         names = {label["asset"], *label.get("accept", [])}
         shared = [
             (len({ids[a] for a in s.articles} & set(label["articles"])), s) for s in incidents if s.asset in names
@@ -238,6 +292,10 @@ def _perturbed(event: Any, how: str) -> Any:
         moved = {"earlier": -2, "later": 3}.get(how)
         start = None if moved is None else event.start + dt.timedelta(days=moved)
         return dataclasses.replace(event, start=start)
+    if how == "dateline" and event.action != "reopen":
+        return dataclasses.replace(event, start=event.published)
+    if how == "no end":
+        return dataclasses.replace(event, end=None, duration_days=None, until_further_notice=False)
     return event
 
 
@@ -260,6 +318,11 @@ def log_test_score(result: Mapping[str, Any], note: str = "") -> None:
     )
     with TEST_LOG.open("a", encoding="utf-8") as out:
         out.write(line)
+
+
+def _upper(days: Any) -> int | None:
+    """A number of days, the upper end of a range ('10-14 days' as the reader gives it)."""
+    return int(days[-1]) if isinstance(days, list) else None if days is None else int(days)
 
 
 def _day(value: Any) -> dt.date | None:
@@ -334,6 +397,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--whole-corpus", action="store_true", help="read every corpus article, not only those the labels cover"
     )
+    parser.add_argument(
+        "--gold-events",
+        action="store_true",
+        help="with --part dev: merge the labelled events (labels.yaml) instead of the reader's",
+    )
     parser.add_argument("--log", action="store_true", help="append a test-part score to news/monitor-test-log.md")
     parser.add_argument("--note", default="", help="what else the logged score ran with (another reader)")
     parser.add_argument("--copies", type=int, default=1, help="reposts of each mixed article (default 1)")
@@ -344,7 +412,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("--robustness perturbs the development part only")
     if args.explain and args.part != "dev":
         parser.error("--explain shows the development part only (the locked test part prints totals)")
-    if args.part:
+    if args.gold_events and args.part != "dev":
+        parser.error("--gold-events reads the development labels only")
+    if args.part and args.gold_events:
+        incidents, ids = read_labels(args.part)
+        print(json.dumps(score(args.part, incidents, ids, args.added), indent=2, ensure_ascii=False))
+    elif args.part:
         with tempfile.TemporaryDirectory() as folder:
             incidents, ids = run_monitor(Path(folder) / "results.sqlite", args.part, whole_corpus=args.whole_corpus)
             if args.explain and args.part == "dev":

@@ -230,3 +230,112 @@ def test_a_reopening_told_as_news_without_a_date_caps_a_later_date() -> None:
     later = event(3, D(2023, 12, 2), "cpc", "reopen", start=D(2023, 12, 1))  # a misread day, or a later phase
     state = incident_state(Incident(1, "cpc", "outage", [closed, resumed, later]), on=None)
     assert (state.end, state.end_basis) == (D(2023, 11, 29), "reopening")
+
+
+def test_the_two_sides_of_a_border_crossing_are_one_asset(relation) -> None:
+    assert relation.related("brest", "malaszewicze") and relation.related("bx_brest_malaszewicze", "brest")
+    assert relation.related("dostyk", "alashankou") and not relation.related("dostyk", "altynkol")
+    events = [
+        event(1, D(2025, 9, 12), "brest", "close", fraction=1.0, start=D(2025, 9, 12)),
+        event(2, D(2025, 9, 25), "malaszewicze", "reopen", start=D(2025, 9, 25)),  # told from the Polish side
+    ]
+    (incident,), _, _ = merge_events(events, [], relation, next_id=1)
+    assert incident_state(incident, on=None).end == D(2025, 9, 24)
+
+
+def test_a_reopening_of_the_whole_ends_the_part_that_came_back_not_the_one_out_to_a_stated_day(relation) -> None:
+    events = [
+        event(1, D(2022, 6, 29), "cpc_spm2", "close", fraction=1.0),
+        event(1, D(2022, 6, 29), "cpc_spm1", "close", fraction=1.0, end=D(2022, 7, 5)),
+        event(2, D(2022, 7, 1), "cpc", "reopen", start=D(2022, 7, 1)),  # 'CPC resumed loading'
+    ]
+    spm2, spm1 = merge_events(events, [], relation, next_id=1)[0]
+    assert [incident_state(i, on=None).end for i in (spm2, spm1)] == [D(2022, 6, 30), D(2022, 7, 5)]
+
+
+def test_a_reopening_ends_the_outage_before_the_detour_it_caused(relation) -> None:
+    events = [
+        event(1, D(2025, 11, 29), "cpc", "close", fraction=1.0, start=D(2025, 11, 29)),
+        event(2, D(2025, 11, 29), "cpc", "reroute_out"),  # opened later: it used to take the reopening
+        event(3, D(2025, 12, 2), "cpc", "reopen", start=D(2025, 12, 1)),
+    ]
+    outage, reroute = merge_events(events, [], relation, next_id=1)[0]
+    assert incident_state(outage, on=None).end == D(2025, 11, 30)
+    assert incident_state(reroute, on=None).end is None
+
+
+def test_a_reopening_ends_an_outage_reported_for_months_within_two_months_of_its_last_report(relation) -> None:
+    events = [event(1, D(2024, 1, 10), "cpc_spm3", "close", fraction=1.0, start=D(2024, 1, 10))]
+    events += [event(n, D(2024, 1, 10) + dt.timedelta(days=9 * (n - 1)), "cpc_spm3", "close") for n in range(2, 12)]
+    events.append(event(20, D(2024, 5, 1), "cpc_spm3", "reopen", start=D(2024, 5, 1)))
+    (incident,), _, _ = merge_events(events, [], relation, next_id=1)
+    assert incident_state(incident, on=None).end == D(2024, 4, 30)
+
+
+def test_a_ban_or_a_detour_reported_again_weeks_later_is_the_same_one_a_closure_is_not(relation) -> None:
+    events = [
+        event(1, D(2025, 11, 29), "cpc", "reroute_out"),
+        event(2, D(2025, 12, 23), "cpc", "reroute_out"),  # the crude still sent round the CPC
+        event(3, D(2025, 11, 3), "bosphorus", "close", fraction=1.0),
+        event(4, D(2025, 11, 25), "bosphorus", "close", fraction=1.0),  # another fog
+    ]
+    incidents, _, _ = merge_events(events, [], relation, next_id=1)
+    assert [sorted({e.article_id for e in i.events}) for i in incidents] == [[1, 2], [3], [4]]
+
+
+def test_a_reopening_ends_what_its_own_article_tells_of(relation) -> None:
+    events = [
+        event(1, D(2025, 11, 3), "kuryk_port", "transit_ban", start=D(2025, 11, 3)),
+        event(1, D(2025, 11, 3), "kuryk_port", "close", fraction=1.0, start=D(2025, 11, 3)),
+        event(2, D(2025, 11, 10), "kuryk_port", "transit_ban", status="ended"),  # 'the ban has been lifted'
+        event(2, D(2025, 11, 10), "kuryk_port", "reopen", start=D(2025, 11, 10)),
+        event(3, D(2025, 11, 29), "cpc_spm2", "close", fraction=1.0, start=D(2025, 11, 29)),
+        event(4, D(2025, 12, 2), "cpc_spm2", "close", fraction=1.0, start=D(2025, 11, 29)),  # 'SPM-2 is offline'
+        event(4, D(2025, 12, 2), "cpc", "reopen", start=D(2025, 12, 1)),  # 'CPC resumed loading on Monday'
+    ]
+    ban, port, spm2, _ = merge_events(events, [], relation, next_id=1)[0]  # the reopening alone: its own
+    assert (ban.klass, port.klass) == ("ban", "outage")
+    assert [incident_state(i, on=None).end for i in (ban, port, spm2)] == [D(2025, 11, 9), None, None]
+
+
+def test_a_reopening_announced_then_put_off_until_further_notice_leaves_the_end_open() -> None:
+    closed = event(1, D(2025, 9, 12), "brest", "close", fraction=1.0, start=D(2025, 9, 12))
+    announced = event(2, D(2025, 9, 20), "brest", "reopen", start=D(2025, 9, 22))
+    put_off = event(3, D(2025, 9, 21), "brest", "close", fraction=1.0, until_further_notice=True)
+    state = incident_state(Incident(1, "brest", "outage", [closed, announced, put_off]), on=None)
+    assert (state.end, state.until_further_notice) == (None, True)
+    state = incident_state(Incident(1, "brest", "outage", [closed, announced]), on=None)
+    assert (state.end, state.end_basis) == (D(2025, 9, 21), "reopening")
+
+
+def test_a_later_article_dates_the_start_before_first_reports_dated_only_by_their_own_day() -> None:
+    first = event(1, D(2024, 3, 10), "bosphorus", "close", fraction=1.0, start=D(2024, 3, 10))  # the dateline
+    later = event(2, D(2024, 3, 14), "bosphorus", "close", fraction=1.0, start=D(2024, 3, 8))  # 'since Friday'
+    assert incident_state(Incident(1, "bosphorus", "outage", [first, later]), on=None).start == D(2024, 3, 8)
+    dated = event(1, D(2024, 3, 10), "bosphorus", "close", fraction=1.0, start=D(2024, 3, 9))  # 'on Saturday'
+    assert incident_state(Incident(1, "bosphorus", "outage", [dated, later]), on=None).start == D(2024, 3, 9)
+
+
+def test_on_a_tie_a_date_written_as_a_calendar_date_outvotes_one_reckoned_from_a_weekday() -> None:
+    written = event(1, D(2025, 11, 30), "cpc", "close", fraction=1.0, start=D(2025, 11, 29),
+                    evidence={"start": "29 ноября"})  # fmt: skip
+    reckoned = event(2, D(2025, 11, 30), "cpc", "close", fraction=1.0, start=D(2025, 11, 28),
+                     evidence={"start": "в пятницу"})  # fmt: skip
+    assert incident_state(Incident(1, "cpc", "outage", [written, reckoned]), on=None).start == D(2025, 11, 29)
+    timed = event(1, D(2025, 11, 30), "cpc", "close", fraction=1.0, start=D(2025, 11, 29),
+                  evidence={"start": "from 01:20 local time"})  # fmt: skip  # a time of day, no date
+    assert incident_state(Incident(1, "cpc", "outage", [timed, reckoned]), on=None).start == D(2025, 11, 28)
+
+
+def test_a_ban_extended_after_it_lapsed_is_the_same_ban_a_closure_after_a_reopening_is_not(relation) -> None:
+    events = [
+        event(1, D(2025, 1, 20), "altynkol", "transit_ban", start=D(2025, 1, 20), end=D(2025, 1, 25)),
+        event(2, D(2025, 1, 30), "altynkol", "transit_ban", end=D(2025, 2, 10)),  # 'extended until 10 February'
+        event(3, D(2025, 3, 1), "cpc", "close", fraction=1.0, start=D(2025, 3, 1)),
+        event(4, D(2025, 3, 3), "cpc", "reopen", start=D(2025, 3, 3)),
+        event(5, D(2025, 3, 8), "cpc", "close", fraction=1.0, end=D(2025, 3, 12)),  # closed again, until the 12th
+    ]
+    ban, first, again = merge_events(events, [], relation, next_id=1)[0]
+    assert sorted({e.article_id for e in ban.events}) == [1, 2]
+    assert incident_state(ban, on=None).end == D(2025, 2, 10)
+    assert [sorted({e.article_id for e in i.events}) for i in (first, again)] == [[3, 4], [5]]

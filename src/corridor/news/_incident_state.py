@@ -2,16 +2,19 @@
 
 - the start: the start most first reports state (the articles published within
   :data:`RESTATED_DAYS` of the first one that dates it, or of the day an announcement gives; one
-  vote per article), and on a tie the earliest, so that an article which dates the event before
+  vote per article), and on a tie one written as a calendar date, then the earliest, so that an article which dates the event before
   its own publication day wins over one that gives only that day while one article's misread date
   does not outvote the others; a date weeks before its article is a stray when another first
   report dates the event near its own day; a date after the first report came out is a misreading
   when that report dates the outage by then; a "closed since ..." restated days later does not
-  move the start (it dates an incident no earlier report dated); a later article that says it
+  move the start (it dates an incident no earlier report dated), unless the first reports gave
+  only their own publication day (a dateline or "today" read as the start) and it dates the
+  event within :data:`STRAY_START_DAYS` before; a later article that says it
   corrects the date replaces it; background mentions never set it;
 - the end: the day before a reopening (the date most of its first reports give, or a
   correction, as for the start; while it is only announced, the latest announcement's: a
-  postponed reopening moves it; an outage an article tells as over on a day, not as a span, was
+  postponed reopening moves it, and a later article's "until further notice" or other last
+  day withdraws it; an outage an article tells as over on a day, not as a span, was
   reopened that day), else the latest article's stated end or stated number of days, counted
   from the incident's start (the one most first reports give: one article's misread start does
   not move the end), else from the article's own; a later "until further notice" replaces an
@@ -289,12 +292,11 @@ def _start(told: Sequence[ArticleEvent]) -> tuple[dt.date | None, str | None]:
     >>> _start([said(D(2025, 2, 18), D(2025, 2, 17), article=a) for a in (1, 2)] + [said(D(2025, 2, 18), D(2025, 2, 15), article=3)])
     (datetime.date(2025, 2, 17), 'first reports')
     """
-    stated = sorted((e for e in told if e.start is not None), key=lambda e: e.published)
+    stated, corrected = _dated(told)
     if not stated:
         return None, None
-    corrections = [e for e in stated if e.corrects]
-    if corrections:
-        return corrections[-1].start, "correction"
+    if corrected is not None:
+        return corrected, "correction"
     announced = stated[0].start
     assert announced is not None
     first = max(stated[0].published, announced) + dt.timedelta(days=RESTATED_DAYS)  # an announcement: from its day
@@ -306,28 +308,65 @@ def _start(told: Sequence[ArticleEvent]) -> tuple[dt.date | None, str | None]:
     begun = _begun_by(told)
     if begun is not None:  # told as begun on that day: a later start is a misread date
         reports = [e for e in reports if _day(e.start) <= begun] or reports
-    return _most_told(reports), "first reports"
+    day = _most_told(reports)
+    if all(e.start == e.published for e in reports):  # first reports dated only by their own day
+        earlier = [
+            e
+            for e in stated
+            if e.published > first and day - dt.timedelta(days=STRAY_START_DAYS) <= _day(e.start) < day
+        ]
+        if earlier:  # a later article that dates it before: the day a report came out is no start
+            return _most_told(earlier), "first reports"
+    return day, "first reports"
+
+
+def _dated(events: Sequence[ArticleEvent]) -> tuple[list[ArticleEvent], dt.date | None]:
+    """The events that give a day, in publication order, and the day the latest article that
+    says it corrects an earlier report gives (None when none does): what the start and the
+    reopening's day are both read from."""
+    stated = sorted((e for e in events if e.start is not None), key=lambda e: e.published)
+    corrections = [e.start for e in stated if e.corrects]
+    return stated, corrections[-1] if corrections else None
 
 
 def _most_told(reports: Sequence[ArticleEvent]) -> dt.date:
-    """The day most of the reports' articles give as the start (one vote per article), the
-    earliest on a tie: one article's misread date does not outvote the others, and of two that
-    disagree the one that dates the event before its own publication day is the more specific.
+    """The day most of the reports' articles give as the start (one vote per article); on a tie
+    the one an article writes as a calendar date ('25 ноября', 'November 29') over one reckoned
+    from words ('накануне', 'on Monday': a weekday resolved in the wrong week), then the
+    earliest: one article's misread date does not outvote the others, and of two that disagree
+    the one that dates the event before its own publication day is the more specific.
 
     Examples
     --------
     >>> D = dt.date
-    >>> def said(article, start):
-    ...     return ArticleEvent(article, "a.kz", "ru", D(2025, 11, 30), "cpc", "close", "new", 1.0, start)
+    >>> def said(article, start, words=""):
+    ...     return ArticleEvent(article, "a.kz", "ru", D(2025, 11, 30), "cpc", "close", "new", 1.0, start,
+    ...                         evidence={"start": words})
     >>> _most_told([said(1, D(2025, 11, 29)), said(2, D(2025, 11, 29)), said(3, D(2025, 11, 25))])
     datetime.date(2025, 11, 29)
     >>> _most_told([said(1, D(2025, 11, 29)), said(2, D(2025, 11, 28))])
     datetime.date(2025, 11, 28)
+    >>> _most_told([said(1, D(2025, 11, 29), "29 ноября"), said(2, D(2025, 11, 28), "в пятницу")])
+    datetime.date(2025, 11, 29)
     """
     votes: dict[dt.date, set[int]] = {}
+    written: set[dt.date] = set()
     for e in reports:
         votes.setdefault(_day(e.start), set()).add(e.article_id)
-    return max(votes, key=lambda day: (len(votes[day]), -day.toordinal()))
+        if _CALENDAR_DATE.search(e.evidence.get("start", "")):
+            written.add(_day(e.start))
+    return max(votes, key=lambda day: (len(votes[day]), day in written, -day.toordinal()))
+
+
+_NOT_A_MONTH = r"(?:hours?|minutes?|days?|am|pm|a\.m|p\.m|o'clock|час|минут|дн|сут)"
+_CALENDAR_DATE = re.compile(
+    rf"(?<![:\d])\d{{1,2}}(?:st|nd|rd|th)?\s+(?!{_NOT_A_MONTH})[^\W\d_]{{3,}}"
+    rf"|\b[^\W\d_]{{3,}}\.?\s+\d{{1,2}}\b(?![:.]\d|\s*{_NOT_A_MONTH})"
+    r"|\b\d{1,2}[./]\d{1,2}[./]\d{2,4}\b|\b\d{4}-\d{2}-\d{2}\b",
+    re.IGNORECASE,
+)
+"""A day written as a calendar date ('25 ноября', 'November 29', '06.02.2024'), not a time of day
+('from 01:20 local time') or words ('yesterday', 'в понедельник')."""
 
 
 def _begun_by(told: Sequence[ArticleEvent]) -> dt.date | None:
@@ -401,7 +440,7 @@ def _end(
     >>> _end([paused, extended], [], None)
     (None, None, True)
     """
-    if ends:
+    if ends and not _withdrawn(ends, told):
         last = _reopened(ends) - dt.timedelta(days=1)
         return (last if start is None else max(start, last)), "reopening", False
     by_article: dict[int, list[ArticleEvent]] = {}
@@ -418,6 +457,30 @@ def _end(
         if any(e.until_further_notice for e in said):
             return None, None, True
     return None, None, False
+
+
+def _withdrawn(ends: Sequence[ArticleEvent], told: Sequence[ArticleEvent]) -> bool:
+    """Whether a reopening only announced (for a day after its article) was overtaken by a later
+    article's word on the end: 'until further notice', or a last day out on or after the day the
+    reopening was announced for (it was put off).
+
+    Examples
+    --------
+    >>> D = dt.date
+    >>> announced = ArticleEvent(1, "a.pl", "en", D(2025, 9, 20), "brest", "reopen", "new", start=D(2025, 9, 22))
+    >>> put_off = ArticleEvent(2, "b.by", "en", D(2025, 9, 21), "brest", "close", "new", until_further_notice=True)
+    >>> restated = ArticleEvent(3, "c.by", "en", D(2025, 9, 21), "brest", "close", "new", end=D(2025, 9, 21))
+    >>> _withdrawn([announced], [put_off]), _withdrawn([announced], []), _withdrawn([announced], [restated])
+    (True, False, False)
+    """
+    if any(e.start is None or e.start <= e.published for e in ends):
+        return False  # told done
+    latest = max(ends, key=lambda e: e.published)
+    day = _day(latest.start)
+    return any(
+        e.published > latest.published and (e.until_further_notice or (e.end is not None and e.end >= day))
+        for e in told
+    )
 
 
 def _ended_on(e: ArticleEvent) -> bool:
@@ -472,10 +535,9 @@ def _reopened(ends: Sequence[ArticleEvent]) -> dt.date:
     >>> _reopened([said(D(2025, 9, 24), None), said(D(2025, 9, 26), D(2025, 9, 25))])  # 'has reopened' on the 24th
     datetime.date(2025, 9, 24)
     """
-    stated = sorted((e for e in ends if e.start is not None), key=lambda e: e.published)
-    corrections = [e.start for e in stated if e.corrects and e.start is not None]
-    if corrections:
-        return corrections[-1]
+    stated, corrected = _dated(ends)
+    if corrected is not None:
+        return corrected
     done = [e for e in stated if e.start is not None and e.start <= e.published]
     if done:
         first = done[0].published + dt.timedelta(days=RESTATED_DAYS)

@@ -80,7 +80,8 @@ class Alert:
         return f"{self.asset_name} ({self.asset})" if self.asset_name and self.asset_name != self.asset else self.asset
 
 
-def _network(network: Network | None) -> Network:
+def given_or_builtin(network: Network | None) -> Network:
+    """The network given, else the built-in one (loaded only when none is given)."""
     if network is not None:
         return network
     from corridor.network import load_network
@@ -232,7 +233,7 @@ def incident_alerts(
     from corridor.flow import load_demand
     from corridor.scenario import scenario_from_yaml
 
-    net = _network(network)
+    net = given_or_builtin(network)
     countries = set(net.nodes["country"])
     if country not in countries:
         raise RequestError(

@@ -35,7 +35,7 @@ from corridor.news._incidents import (
     merge_events,
     part_of,
 )
-from corridor.news._living import ALERT_SHARE, Alert, incident_alerts
+from corridor.news._living import ALERT_SHARE, Alert, given_or_builtin, incident_alerts
 
 if TYPE_CHECKING:
     from corridor.flow import Demand
@@ -144,14 +144,6 @@ def ingest(
     return report
 
 
-def _network(network: Network | None) -> Network:
-    if network is not None:
-        return network
-    from corridor.network import load_network
-
-    return load_network()
-
-
 def ingest_articles(
     store: str | Path, articles: Sequence[RawArticle], *, network: Network | None = None
 ) -> IngestReport:
@@ -160,7 +152,7 @@ def ingest_articles(
     from corridor.news._text import detect_language
     from corridor.store import connect
 
-    net = _network(network)
+    net = given_or_builtin(network)
     relation = part_of(net)
     report = IngestReport()
     with connect(store) as conn:
