@@ -139,7 +139,8 @@ def test_the_time_change_is_transit_and_queues_as_the_bottlenecks_count_them(san
     """Shippers' time is reported at each segment's value of time, its queues as the bottleneck
     rows count them. The sanctions take the time-critical boxes out of the Khorgos queue (240 hours
     at its cap in 2021): the waits they no longer pay are counted, some billions of USD over the
-    horizon, and their longer transit by sea costs them more than that."""
+    horizon, and their longer transit by sea costs them more than that. (That they queue there in
+    2021 at all is the equilibrium's known miss: see tests/flow/test_read.py.)"""
     data = sanctions.to_dict()
     assert data["delta_transit_time_cost_usd"] + data["delta_queue_cost_usd"] == pytest.approx(
         data["delta_time_cost_usd"], abs=0.02
