@@ -41,14 +41,17 @@ def _elements(network) -> list[str]:
 @given(data=st.data())
 def test_closing_any_element_never_helps(eurasia, base, data):
     """Closing anything (capacity figure or not) never lowers the optimal cost nor raises what is
-    delivered. The cost is the LP's optimum, solved once: the assignment proper is a user
-    equilibrium of segments that value time apart, not a cost minimum, and as in Braess's
-    paradox closing an element can lower its total (closing Orenburg does, by 0.12 percent)."""
+    delivered. The cost is the LP's optimum, solved once (``objective_usd``): the assignment
+    proper is a user equilibrium of segments that value time apart, not a cost minimum, and its
+    reported cost (what shippers pay, each queue's wait at each segment's value of time) can fall
+    when an element closes (solved once, closing Orenburg lowers it by 2 percent; at the
+    equilibrium, closing Khorgos lowers it by 0.9 percent: its 240,000 time-critical TEU no
+    longer wait 240 hours there, and take over room on full lines from cheaper boxes)."""
     demand, before = base
     target = data.draw(st.sampled_from(_elements(eurasia)))
     after = assign(eurasia, demand, scenario=closing(target), equilibrium=False)
     optimum = assign(eurasia, demand, force_lp=True, equilibrium=False)
-    assert after.total_cost_usd >= optimum.total_cost_usd * (1 - 1e-9)
+    assert after.solver["objective_usd"] >= optimum.solver["objective_usd"] * (1 - 1e-9)
     assert after.unserved["served"].sum() <= before.unserved["served"].sum() * (1 + 1e-9)
 
 

@@ -164,12 +164,15 @@ def test_closing_never_lowers_cost(eurasia, tmp_path):
     from corridor.flow import load_demand
 
     demand = load_demand(eurasia)
-    base = assign(eurasia, demand, force_lp=True).total_cost_usd
+    # the LP's optimum (solved once): the reported cost at the equilibrium can fall, see
+    # tests/scenario/test_answers.py
+    base = assign(eurasia, demand, force_lp=True, equilibrium=False).solver["objective_usd"]
     for target in ("cpc_spm1", "aktau_handling", "bx_hor_altynkol", "cpc"):
         scenario = load_scenario(
             write(tmp_path, f"{target}.yaml", f"name: c\nevents: [{{type: close, target: {target}}}]\n")
         )
-        assert assign(eurasia, demand, scenario=scenario).total_cost_usd >= base - 1e-6 * base
+        closed = assign(eurasia, demand, scenario=scenario, equilibrium=False)
+        assert closed.solver["objective_usd"] >= base - 1e-6 * base
 
 
 NEW_LINK = """name: shortcut

@@ -167,6 +167,7 @@ class Impact:
     def to_dict(self) -> dict[str, Any]:
         clear = self.disrupted.days_to_clear()
         parts = self.cost_parts()
+        queues = self.disrupted.queue_cost_usd - self.baseline.queue_cost_usd  # the time's part in queues
         head = self.headline()
         return {
             "scenario": self.scenario,
@@ -177,6 +178,8 @@ class Impact:
             "delta_cost_usd": head["delta_cost_usd"],
             "delta_transport_cost_usd": round(parts["transport"], 2),
             "delta_time_cost_usd": round(parts["time"], 2),
+            "delta_transit_time_cost_usd": round(parts["time"] - queues, 2),
+            "delta_queue_cost_usd": round(queues, 2),
             "waiting_cost_usd": round(parts["waiting"], 2),
             "delta_lost_value_usd": round(parts["lost_value"], 2),
             "delta_carrying_cost_usd": round(parts["carrying"], 2),
@@ -200,16 +203,13 @@ class Impact:
         for row in json_records(self.period_totals):
             p = row["period"]
             part = self.series[self.series["period"] == p]
-            directions = part.groupby("direction")[["volume_teu", "volume_t"]].sum() if not part.empty else None
+            volume = part.groupby("direction")[["volume_teu", "volume_t"]].sum()
+            volume = volume.reindex(list(DIRECTIONS), fill_value=0.0)  # a direction without cargo: 0
             row["directions"] = [
                 {
                     "direction": d,
-                    "volume_teu": float(directions.loc[d, "volume_teu"])
-                    if directions is not None and d in directions.index
-                    else 0.0,
-                    "volume_t": float(directions.loc[d, "volume_t"])
-                    if directions is not None and d in directions.index
-                    else 0.0,
+                    "volume_teu": float(volume.loc[d, "volume_teu"]),
+                    "volume_t": float(volume.loc[d, "volume_t"]),
                     "stranded_teu": row.pop(f"stranded_teu_{d}"),
                     "stranded_t": row.pop(f"stranded_t_{d}"),
                 }

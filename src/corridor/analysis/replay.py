@@ -50,13 +50,14 @@ class Replay:
     The horizon is solved in ``stretches`` (start, end, days) cut where an event starts or ends
     and at most :data:`STRETCH_DAYS` long, one assignment each, whatever the reporting period:
     so the answer does not depend on it. ``stretches`` also carries each stretch's costs in USD
-    (transport_usd, time_usd, waiting_usd, lost_value_usd, carrying_usd) and stranded units per
-    commodity. ``periods`` (start, end, days) are the user's reporting periods; ``volumes``: per
-    period and pair, demand offered (with backlog), moved, backlog waiting at the period's end,
-    stranded (in units, not per year).
+    (transport_usd, time_usd and its part in queues queue_usd, waiting_usd, lost_value_usd,
+    carrying_usd) and stranded units per commodity. ``periods`` (start, end, days) are the user's
+    reporting periods; ``volumes``: per period and pair, demand offered (with backlog), moved,
+    backlog waiting at the period's end, stranded (in units, not per year).
 
     Costs over the horizon: ``transport_cost_usd`` (tariffs and premiums), ``time_cost_usd``
-    (shippers' value of time), ``waiting_cost_usd`` (backlog waiting at origins),
+    (shippers' value of time: ``transit_time_cost_usd`` in transit and ``queue_cost_usd`` waiting
+    in queues, each segment at its own), ``waiting_cost_usd`` (backlog waiting at origins),
     ``stranded_value_usd`` (cargo lost: stranded cargo other than crude, and the lost share of
     cut crude output), ``carrying_cost_usd`` (deferred crude output's carrying cost);
     ``deferred_value_usd`` is the value of the deferred output, not a cost. Deferred output pays
@@ -72,11 +73,17 @@ class Replay:
     transport_cost_usd: float
     waiting_cost_usd: float
     stranded_value_usd: float
-    time_cost_usd: float = 0.0  # shippers' value of time in transit, queues and priced risk (segments)
+    transit_time_cost_usd: float = 0.0  # shippers' value of time in transit and delays (segments)
+    queue_cost_usd: float = 0.0  # and waiting in queues (the bottlenecks' queue_cost_usd)
     deferred_value_usd: float = 0.0
     carrying_cost_usd: float = 0.0
     deferred_freight_usd: float = 0.0
     lost_crude_value_usd: float = 0.0  # the part of stranded_value_usd that is crude never produced
+
+    @property
+    def time_cost_usd(self) -> float:
+        """The shippers' time: in transit and in queues."""
+        return self.transit_time_cost_usd + self.queue_cost_usd
 
     @property
     def total_cost_usd(self) -> float:
@@ -336,6 +343,7 @@ def replay(
                 "transport": result.transport_cost_usd * scale + later,
                 "deferred_freight": later,
                 "time": result.time_cost_usd * scale,
+                "queue": result.waiting_cost_usd * scale,
                 "lost_value": float(cut.sum()) - deferred,
                 "deferred_value": deferred,
                 "lost_crude_value": lost_crude,
@@ -353,6 +361,7 @@ def replay(
     waits = [0.0] + [float(r["backlog"] @ pair_vot) * nxt.days for r, nxt in zip(rows, stretches[1:], strict=False)]
     solved["transport_usd"] = [r["transport"] for r in rows]
     solved["time_usd"] = [r["time"] for r in rows]
+    solved["queue_usd"] = [r["queue"] for r in rows]
     solved["waiting_usd"] = waits
     solved["lost_value_usd"] = [r["lost_value"] for r in rows]
     solved["carrying_usd"] = [r["carrying"] for r in rows]
@@ -370,7 +379,8 @@ def replay(
         assignments=tuple(results),
         stretches=solved,
         transport_cost_usd=float(sum(r["transport"] for r in rows)),
-        time_cost_usd=float(sum(r["time"] for r in rows)),
+        transit_time_cost_usd=float(sum(r["time"] - r["queue"] for r in rows)),
+        queue_cost_usd=float(sum(r["queue"] for r in rows)),
         waiting_cost_usd=float(sum(waits)),
         stranded_value_usd=float(sum(r["lost_value"] for r in rows)),
         deferred_value_usd=float(sum(r["deferred_value"] for r in rows)),

@@ -167,6 +167,11 @@ def print_assignment(network: Network, demand: Demand, result: Assignment, *, to
     summary = Table(title=f"Assignment of {demand.name}: {result.status} ({result.method})", title_justify="left",
                     show_header=False)  # fmt: skip
     summary.add_row("transport cost", f"{result.transport_cost_usd / 1e6:,.1f} M USD/y")
+    summary.add_row(
+        "shippers' time",
+        f"{result.time_cost_usd / 1e6:,.1f} M USD/y (in transit {result.transit_time_cost_usd / 1e6:,.1f} M, "
+        f"waiting in queues {result.waiting_cost_usd / 1e6:,.1f} M)",
+    )
     summary.add_row("value left behind", f"{result.unserved_cost_usd / 1e6:,.1f} M USD/y")
     if result.equilibrium:  # how far from every segment on its cheapest route with room
         gap = result.equilibrium
@@ -244,10 +249,13 @@ def print_impact(network: Network, result: Impact, *, top: int = 8) -> None:
     reference = result.base or "the baseline"
     summary.add_row("market conditions", f"{result.market_cost_usd / 1e6:+,.1f} M USD (against {reference})")
     parts = result.cost_parts()
+    queues = d.queue_cost_usd - result.baseline.queue_cost_usd
+    transit = parts["time"] - queues
     summary.add_row(
         "total change",
         f"{result.delta_cost_usd / 1e6:+,.1f} M USD = tariffs and premiums {parts['transport'] / 1e6:+,.1f} M "
-        f"+ shippers' time {parts['time'] / 1e6:+,.1f} M + backlog waiting {parts['waiting'] / 1e6:+,.1f} M "
+        f"+ shippers' time {parts['time'] / 1e6:+,.1f} M (in transit {transit / 1e6:+,.1f} M, in queues "
+        f"{queues / 1e6:+,.1f} M) + backlog waiting {parts['waiting'] / 1e6:+,.1f} M "
         f"+ cargo lost {parts['lost_value'] / 1e6:+,.1f} M + carrying deferred crude {parts['carrying'] / 1e6:+,.1f} M",
     )
     oil = result.oil()

@@ -192,7 +192,8 @@ def combine_assignments(parts: Sequence[tuple[int, Assignment]]) -> Assignment:
         method=f"{results[0].method}, {len(parts)} stretches between event dates",
         transport_cost_usd=sum(r.transport_cost_usd * w for r, w in zip(results, weights, strict=True)),
         unserved_cost_usd=sum(r.unserved_cost_usd * w for r, w in zip(results, weights, strict=True)),
-        time_cost_usd=sum(r.time_cost_usd * w for r, w in zip(results, weights, strict=True)),
+        transit_time_cost_usd=sum(r.transit_time_cost_usd * w for r, w in zip(results, weights, strict=True)),
+        waiting_cost_usd=sum(r.waiting_cost_usd * w for r, w in zip(results, weights, strict=True)),
         flows_by_segment=by_segment,
         flows=flows,
         unserved=unserved,
@@ -201,6 +202,9 @@ def combine_assignments(parts: Sequence[tuple[int, Assignment]]) -> Assignment:
         equilibrium=_combined_gap([r.equilibrium for r in results], weights),
         solver={
             "stretches": len(parts),
+            "objective_usd": sum(
+                float(r.solver.get("objective_usd", np.nan)) * w for r, w in zip(results, weights, strict=True)
+            ),
             "iterations": sum(int(r.solver.get("iterations", 0)) for r in results),
             "solve_seconds": round(sum(float(r.solver.get("solve_seconds", 0.0)) for r in results), 4),
         },

@@ -269,10 +269,17 @@ class Assignment:
     hours its cargo waits in its queue at each segment's value of time), usd_per_teu and usd_per_t
     (the shadow price per unit of cargo), utilisation, wait_h (hours cargo waits there, for
     elements with a queue), wait_usd (the waiting cost of one more unit of load); only rows with
-    a rent or a queue past its knee, ranked by rent. ``transport_cost_usd``: tariffs and premiums paid;
-    ``time_cost_usd``: the shippers' value of time in transit and waiting. ``equilibrium``: the
+    a rent or a queue past its knee, ranked by rent. The costs are what the shippers pay at these
+    flows (the LP minimises another sum to find them, see :mod:`corridor.flow.equilibrium`):
+    ``transport_cost_usd``: tariffs and premiums paid; ``transit_time_cost_usd``: the hours in
+    transit (and a scenario's delays) at each segment's value of time; ``waiting_cost_usd``: the
+    hours waited in queues, each flow at its queue's load and its segment's value of time (the
+    sum of the bottlenecks' ``queue_cost_usd``); ``time_cost_usd``: the two together;
+    ``unserved_cost_usd``: the value of what was not carried. ``equilibrium``: the
     gap to every segment on its cheapest open routes at its own value of time (rounds,
     relative_gap, excess_usd, first_gap, seconds; see :mod:`corridor.flow.equilibrium`).
+    ``solver``: iterations, seconds, the LP's size and ``objective_usd``, the objective of the LP
+    whose solution this is (with the equilibrium's tolls, if any: not a cost anyone pays).
     """
 
     status: str
@@ -284,9 +291,15 @@ class Assignment:
     bottlenecks: pd.DataFrame
     solver: dict[str, Any] = field(default_factory=dict)
     flows_by_origin: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)  # + origin column
-    time_cost_usd: float = 0.0
+    transit_time_cost_usd: float = 0.0
+    waiting_cost_usd: float = 0.0
     flows_by_segment: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)  # + origin, segment
     equilibrium: dict[str, Any] = field(default_factory=dict)  # the gap to equilibrium (EquilibriumGap.to_dict)
+
+    @property
+    def time_cost_usd(self) -> float:
+        """The shippers' time: in transit and waiting in queues, each segment at its value of time."""
+        return self.transit_time_cost_usd + self.waiting_cost_usd
 
     @property
     def total_cost_usd(self) -> float:
@@ -312,6 +325,8 @@ class Assignment:
             "total_cost_usd": round(self.total_cost_usd, 2),
             "transport_cost_usd": round(self.transport_cost_usd, 2),
             "time_cost_usd": round(self.time_cost_usd, 2),
+            "transit_time_cost_usd": round(self.transit_time_cost_usd, 2),
+            "waiting_cost_usd": round(self.waiting_cost_usd, 2),
             "unserved_cost_usd": round(self.unserved_cost_usd, 2),
             "unserved": self.unserved_by_commodity(),
             "unserved_pairs": json_records(self.unserved),

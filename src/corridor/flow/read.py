@@ -31,9 +31,12 @@ def read_assignment(
     arcs = model.flow_arc[keep]
     money = model.money if len(model.money) == model.n_flow else model.cost[: model.n_flow]
     transport = float(money @ flow)
-    # the time valued: in transit, and waiting (the queues' pieces plus each segment's waiting toll)
-    cost = model.cost if solution.cost is None else solution.cost
-    time_cost = float((cost[: model.n_flow] - money) @ flow + cost[model.piece_cols] @ x[model.piece_cols])
+    # what the shippers pay at these flows, not what the LP minimised: transit at each segment's
+    # value of time (the model's costs: the equilibrium's tolls are a device of the solve, not a
+    # payment), and each flow's wait at its queue's load at its own value of time (the queues'
+    # pieces give the integral of the wait at the lowest value of time, the LP's potential)
+    transit_time = float((model.cost[: model.n_flow] - money) @ flow)
+    queue_cost = _queue_costs(model, x)
     flows = _flow_table(cn, _per_arc(arcs, commodity, flow[keep]), model, x) if link_flows else _no_flows()
     _, group_origin = _group_keys(model)
     by_origin = pd.DataFrame(
@@ -68,15 +71,17 @@ def read_assignment(
         status=solution.status,
         method="lp",
         transport_cost_usd=transport,
-        time_cost_usd=time_cost,
+        transit_time_cost_usd=transit_time,
+        waiting_cost_usd=float(queue_cost.sum()),
         flows_by_segment=by_segment,
         unserved_cost_usd=float(model.penalty @ unserved),
         flows=flows,
         unserved=unserved_table,
-        bottlenecks=_bottlenecks(model, solution, tolerance),
+        bottlenecks=_bottlenecks(model, solution, queue_cost, tolerance),
         flows_by_origin=by_origin,
         equilibrium={} if solution.equilibrium is None else solution.equilibrium.to_dict(),
         solver={
+            "objective_usd": solution.objective,  # what the LP minimised: not the costs reported
             "iterations": solution.iterations,
             "solve_seconds": round(solution.solve_seconds, 4),
             "rows": model.shape[0],
@@ -161,7 +166,9 @@ QUEUE_KNEE = 0.8
 climb steeply from there (congestion.csv curves)."""
 
 
-def _bottlenecks(model: AssignmentModel, solution: LPSolution, tolerance: float) -> pd.DataFrame:
+def _bottlenecks(
+    model: AssignmentModel, solution: LPSolution, queue_cost: np.ndarray, tolerance: float
+) -> pd.DataFrame:
     """Binding capacities: those worth something (rent > 0) and queues past their knee.
 
     ``rent_usd`` is what the scarcity of a capacity is worth, in USD a year, in one unit whatever
@@ -171,7 +178,8 @@ def _bottlenecks(model: AssignmentModel, solution: LPSolution, tolerance: float)
     a queue rations a scarce facility by waiting instead of by price, and the rent is then spent as
     the users' waiting time (Vickrey; with an optimal toll its revenue would replace that waiting
     cost). The dual is also shown per unit of cargo: ``usd_per_teu`` (containers) and ``usd_per_t``
-    (the tonnage commodity the row counts most of a tonne for, its scarcest)."""
+    (the tonnage commodity the row counts most of a tonne for, its scarcest). ``queue_cost``: per
+    capacity row, from :func:`_queue_costs` (the assignment's waiting cost is their sum)."""
     if not len(model.cap_rows):
         return pd.DataFrame(columns=BOTTLENECK_COLUMNS)
     shadow = -solution.row_dual[model.cap_rows]  # a binding capacity lowers the cost when relaxed
@@ -185,7 +193,6 @@ def _bottlenecks(model: AssignmentModel, solution: LPSolution, tolerance: float)
             scale = np.where(model.queue_vot_h > 0, model.queue_own_vot_h / model.queue_vot_h, 1.0)
         wait_usd[model.queue_cap] = np.maximum(-solution.row_dual[model.queue_rows], 0.0) * scale
     scarcity = np.where(shadow > tolerance, shadow * model.cap_limit, 0.0)
-    queue_cost = _queue_costs(model, solution.x)
     rent = scarcity + queue_cost
     utilisation = _utilisation(load, model.cap_limit)
     # binding: worth something (a closed capacity binds nothing: its scarcity rent is 0; a queue

@@ -21,7 +21,7 @@ UNIT_NAMES = {"teu": "TEU", "t": "t"}
 
 COST_PARTS = (
     ("delta_transport_cost_usd", "transport cost change (dearer or cheaper routes)"),
-    ("delta_time_cost_usd", "time cost of slower routes"),
+    ("delta_time_cost_usd", "shippers' time in transit and in queues"),
     ("waiting_cost_usd", "waiting cost of cargo held back"),
     ("delta_lost_value_usd", "value of output lost for good"),
     ("delta_carrying_cost_usd", "carrying cost of deferred output"),
