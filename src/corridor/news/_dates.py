@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 __all__ = ["DateCue", "find_dates"]
@@ -298,14 +299,7 @@ _UNTIL_MONTH_END = re.compile(
 
 def _month_end(m: re.Match[str], published: dt.date) -> dt.date:
     """The last day of the month named (the next one on or after publication), or of the publication's."""
-    groups = m.groupdict()
-    if groups.get("mon"):
-        key = groups["mon"].lower()
-        month = _EN_MONTHS[key[:4] if key.startswith("sept") else key[:3]]
-    elif groups.get("rmon"):
-        month = _ru_month(groups["rmon"])
-    else:
-        month = published.month
+    month = _month(m.groupdict()) or published.month
     year = published.year + (month < published.month)
     return dt.date(year + (month == 12), month % 12 + 1, 1) - dt.timedelta(days=1)
 
@@ -324,13 +318,8 @@ _AT_MIDNIGHT = re.compile(r"\s+at\s+midnight\b", re.IGNORECASE)
 
 def _range(m: re.Match[str], published: dt.date) -> tuple[dt.date | None, dt.date | None]:
     groups = m.groupdict()
-    month = (
-        _ru_month(groups["rmon"])
-        if groups.get("rmon")
-        else _EN_MONTHS[
-            groups["mon"].lower()[:4] if groups["mon"].lower().startswith("sept") else groups["mon"].lower()[:3]
-        ]
-    )
+    month = _month(groups)
+    assert month is not None  # every range pattern names its month
     d1, d2 = int(groups["d1"]), int(groups["d2"])
     if d2 < d1:
         return None, None
@@ -357,19 +346,29 @@ def _role(text: str, at: int, floor: int, matched: str = "") -> str:
 
 def _day(m: re.Match[str], published: dt.date) -> dt.date | None:
     groups = m.groupdict()
-    if groups.get("mon"):
-        month = _EN_MONTHS[
-            groups["mon"].lower()[:4] if groups["mon"].lower().startswith("sept") else groups["mon"].lower()[:3]
-        ]
-    elif groups.get("rmon"):
-        month = _ru_month(groups["rmon"])
-    else:
-        month = int(groups["mnum"])
+    month = _month(groups) or int(groups["mnum"])
     day = int(groups["day"])
     if groups.get("year"):
         return _safe_date(int(groups["year"]), month, day)
     options = [d for y in (published.year - 1, published.year, published.year + 1) if (d := _safe_date(y, month, day))]
     return min(options, key=lambda d: (abs((d - published).days), d > published)) if options else None
+
+
+def _month(groups: Mapping[str, str | None]) -> int | None:
+    """The month a date pattern names: English ('mon'), a Russian noun in any case or abbreviated
+    ('rmon') or a Russian adjective ('radj', 'майские'); None when it names none (a number, 'the month').
+
+    >>> _month({"mon": "Sept."}), _month({"rmon": "ноя"}), _month({"radj": "майских"}), _month({"mnum": "05"})
+    (9, 11, 5, None)
+    """
+    if groups.get("mon"):
+        key = str(groups["mon"]).lower()
+        return _EN_MONTHS[key[:4] if key.startswith("sept") else key[:3]]
+    if groups.get("rmon"):
+        return _ru_month(str(groups["rmon"]))
+    if groups.get("radj"):
+        return _RU_ADJECTIVE_MONTHS.index(str(groups["radj"]).lower()[:4]) + 1
+    return None
 
 
 def _ru_month(word: str) -> int:
@@ -392,14 +391,8 @@ _RU_ADJECTIVE_MONTHS = ["янва", "февр", "март", "апре", "май�
 
 def _month_alone(m: re.Match[str], published: dt.date) -> tuple[dt.date, dt.date]:
     """A month without a year: the latest one that began on or before the publication date."""
-    groups = m.groupdict()
-    if groups.get("mon"):
-        key = groups["mon"].lower()
-        month = _EN_MONTHS[key[:4] if key.startswith("sept") else key[:3]]
-    elif groups.get("radj"):
-        month = _RU_ADJECTIVE_MONTHS.index(groups["radj"].lower()[:4]) + 1
-    else:
-        month = _ru_month(groups["rmon"])
+    month = _month(m.groupdict())
+    assert month is not None  # every pattern of a month alone names its month
     year = published.year if month <= published.month else published.year - 1
     first = dt.date(year, month, 1)
     following = dt.date(year + (month == 12), month % 12 + 1, 1)
@@ -409,12 +402,7 @@ def _month_alone(m: re.Match[str], published: dt.date) -> tuple[dt.date, dt.date
 def _period(m: re.Match[str]) -> tuple[dt.date, dt.date]:
     groups = m.groupdict()
     year = int(groups["year"])
-    month = None
-    if groups.get("mon"):
-        key = groups["mon"].lower()
-        month = _EN_MONTHS[key[:4] if key.startswith("sept") else key[:3]]
-    elif groups.get("rmon"):
-        month = _ru_month(groups["rmon"])
+    month = _month(groups)
     if month is None:
         return dt.date(year, 1, 1), dt.date(year, 12, 31)
     first = dt.date(year, month, 1)

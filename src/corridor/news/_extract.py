@@ -170,14 +170,7 @@ def extract_events(
                 continue  # 'pumping at reduced rates, bypassing the station': how flow goes on, not a reroute
             before = _told_before(text, cue, candidate, found, index)
             if before is not None:  # 'The halt began on 11 March': the event already told, now dated
-                for name in ("start", "end", "duration"):
-                    if getattr(before, name) is None and getattr(candidate, name) is not None:
-                        setattr(before, name, getattr(candidate, name))
-                        key = "duration_days" if name == "duration" else name
-                        before.evidence[key] = candidate.evidence.get(key, "")
-                if candidate.open_end and not before.open_end and before.end is None and before.duration is None:
-                    before.open_end = True
-                    before.evidence["until_further_notice"] = candidate.evidence.get("until_further_notice", "")
+                before.fill_missing(candidate)
                 continue
             if candidate.status == "cancelled":
                 if candidate.key:
