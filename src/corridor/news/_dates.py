@@ -26,6 +26,8 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
+from corridor.news._text import future_verb, words
+
 __all__ = ["DateCue", "find_dates"]
 
 _EN_MONTHS = {
@@ -122,8 +124,8 @@ _WEEKDAY = re.compile(
     r"|(?<![а-яё])(?:понедельника|вторника|среды|четверга|пятницы|субботы|воскресенья)(?![а-яё]))",
     re.IGNORECASE,
 )
-_FUTURE_BEFORE = re.compile(
-    r"\b(?:will|shall|is\s+to|are\s+to|is\s+going\s+to|are\s+going\s+to)\b"
+_FUTURE_BEFORE = re.compile(  # 'would' too: the future of reported speech ('said it would cut fees from Thursday')
+    r"\b(?:will|shall|would(?!\s+have)|is\s+to|are\s+to|is\s+going\s+to|are\s+going\s+to)\b"
     r"|(?<![а-яё])(?:будет|будут|закроет|закроют|откроет|откроют|возобновит|возобновят|приостановит|приостановят|остановит|остановят)(?![а-яё])",
     re.IGNORECASE,
 )
@@ -215,10 +217,7 @@ def find_dates(text: str, start: int, stop: int, published: dt.date) -> list[Dat
         index = next((i for i, w in enumerate(_EN_WEEKDAYS) if name.startswith(w)), None)
         if index is None:
             index = next(i for i, w in enumerate(_RU_WEEKDAYS) if name.startswith(w))
-        if _FUTURE_BEFORE.search(text, max(start, m.start() - 120), m.start()):
-            day = published + dt.timedelta(days=(index - published.weekday()) % 7 or 7)
-        else:
-            day = published - dt.timedelta(days=(published.weekday() - index) % 7)
+        day = _weekday(index, published, future=_told_as_future(text, max(start, m.start() - 120), m.start()))
         cues.append(DateCue("start", m.start(), m.end(), day=day))
     for m in _MIDNIGHT.finditer(text, start, stop):
         cues.append(DateCue("start", m.start(), m.end(), day=published))
@@ -245,11 +244,7 @@ def find_dates(text: str, start: int, stop: int, published: dt.date) -> list[Dat
         index = next((i for i, w in enumerate(_EN_WEEKDAYS) if name.startswith(w)), None)
         if index is None:
             index = next(i for i, w in enumerate(_RU_WEEKDAYS) if name.startswith(w))
-        if _FUTURE_BEFORE.search(text, max(start, m.start() - 80), m.start()):
-            # 'will close the border on Thursday': the first such day after publication
-            day = published + dt.timedelta(days=(index - published.weekday()) % 7 or 7)
-        else:  # 'on Monday', 'в понедельник': the last such day on or before publication
-            day = published - dt.timedelta(days=(published.weekday() - index) % 7)
+        day = _weekday(index, published, future=_told_as_future(text, max(start, m.start() - 80), m.start()))
         cues.append(DateCue(_role(text, m.start(), start, m.group()), m.start(), m.end(), day=day))
     for pattern in _PERIOD_PATTERNS:
         for m in pattern.finditer(text, start, stop):
@@ -352,6 +347,26 @@ def _day(m: re.Match[str], published: dt.date) -> dt.date | None:
         return _safe_date(int(groups["year"]), month, day)
     options = [d for y in (published.year - 1, published.year, published.year + 1) if (d := _safe_date(y, month, day))]
     return min(options, key=lambda d: (abs((d - published).days), d > published)) if options else None
+
+
+def _weekday(index: int, published: dt.date, *, future: bool) -> dt.date:
+    """The day a weekday names (Monday 0): told as to come ('will close the border on Thursday'),
+    the first such day after publication; else ('on Monday', 'в понедельник') the last on or before it."""
+    if future:
+        return published + dt.timedelta(days=(index - published.weekday()) % 7 or 7)
+    return published - dt.timedelta(days=(published.weekday() - index) % 7)
+
+
+def _told_as_future(text: str, start: int, stop: int) -> bool:
+    """``text[start:stop]`` tells what is to come: 'will', 'is to', reported 'would', or a Russian
+    verb in the future tense, whatever its lemma ('снизит', 'закроют', 'будет', 'заработают').
+
+    >>> _told_as_future("Администрация снизит сборы ", 0, 27), _told_as_future("Администрация снизила сборы ", 0, 28)
+    (True, False)
+    """
+    return _FUTURE_BEFORE.search(text, start, stop) is not None or any(
+        future_verb(t.text) for t in words(text, start, stop)
+    )
 
 
 def _month(groups: Mapping[str, str | None]) -> int | None:

@@ -90,6 +90,12 @@ _AUTHORITY_BEFORE = re.compile(
     r"|\b(?:harbou?r\s*master|port\s+captain|captain|port\s+authority|administration)\s+(?:of\s+)?(?:the\s+)?(?:port\s+of\s+)?)$",
     re.IGNORECASE,
 )
+# a tariff that falls: 'cut fees', 'lower tolls', 'a discount on dues', 'снизить тарифы', 'скидка на проход'
+_DOWN = re.compile(
+    r"\b(?:cut|lower|reduc|decreas|fall|fell|drop|discount|rebate)|(?<![а-яё])(?:сни[зж]|сократ|сокращ|уменьш|скидк)",
+    re.IGNORECASE,
+)
+_DAMAGE = re.compile(r"damag|(?<![а-яё])(?:поврежд|повреди)", re.IGNORECASE)
 _HEADLINE = re.compile(r"[.!?…»\"”]\s*$")  # a line that ends a sentence is body text, not a title
 _HEADLINE_CHARS = 200  # titles and subtitles of the corpus run to about 150 characters; body lines are longer
 _VIA_BEFORE = re.compile(  # 'via the BTC', 'на нефтепровод Атасу — Алашанькоу': a generic noun may stand between
@@ -345,6 +351,10 @@ def _candidate(
             if whole is not None:
                 candidate.mention = mention = replace(mention, kind="group", id=whole)
     _size(text, candidate, cue, (c0, c1), in_clause, index)
+    if candidate.action == "derate" and candidate.fraction is None and _DAMAGE.search(text, cue.start, cue.stop):
+        # 'drone debris damaged the port's shore facilities': damage that the article ties to no lost
+        # capacity (no share, no halt, no unit out of service) is no outage; a halt told with it is its own event
+        return None
     if candidate.action == "close" and _NEARLY.search(text, max(c0, cue.start - 14), cue.start):
         # 'nearly stopped', 'почти остановился': less than a closure, by a share the text does not give
         candidate.action, candidate.fraction = "derate", None
@@ -481,6 +491,8 @@ def _size(
         m = min(pct.finditer(text, c0, c1), key=lambda m: abs(m.start() - cue.start), default=None)
         if m is not None:
             candidate.fraction = float(m.group("n").replace(",", ".")) / 100
+            if candidate.action == "tariff_change" and _DOWN.search(text, cue.start, cue.stop):
+                candidate.fraction = -candidate.fraction  # 'cut transit fees by 15 per cent': the fee falls
             candidate.evidence["fraction"] = m.group()
     elif candidate.action == "close":
         candidate.fraction = 1.0

@@ -10,6 +10,7 @@ inflected form matches. Tested rule by rule in tests/news/test_rules.py.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 __all__ = [
@@ -34,7 +35,9 @@ _ACTIONS: list[tuple[str, re.Pattern[str]]] = [
         rf"\b(?:rais|increas|hik|cut|lower|reduc|adjust|chang)\w*\s+{_W}{{0,4}}?(?:fees?|tariffs?|tolls?|dues|charges|freight\s+rates)\b"
         rf"|\b(?:fees?|tariffs?|tolls?|dues|charges)\s+{_W}{{0,4}}?(?:ris|increas|go up|rais|hik|fall|drop|lower|cut)\w*"
         rf"|(?<![а-яё])(?:повы[сш]|увелич|сни[зж]|индексир|измен)\w*\s+{_W}{{0,3}}?(?:тариф|сбор|ставк|пошлин)\w*"
-        rf"|(?<![а-яё])(?:тариф|сбор|ставк|пошлин)\w*\s+{_W}{{0,3}}?(?:повы[сш]|выраст|вырос|увелич|сни[зж]|подорож)\w*", _I)),
+        rf"|(?<![а-яё])(?:тариф|сбор|ставк|пошлин)\w*\s+{_W}{{0,3}}?(?:повы[сш]|выраст|вырос|увелич|сни[зж]|подорож)\w*"
+        rf"|\b(?:discounts?|rebates?)\s+(?:on|of|for|to)\s+{_W}{{0,3}}?(?:fees?|tariffs?|tolls?|dues|charges)\b"
+        rf"|(?<![а-яё])скидк\w*\s+{_W}{{0,3}}?(?:на\s+)?(?:тариф|сбор|проход|транзит)\w*", _I)),
     ("transit_ban", re.compile(
         rf"\b(?:ban|bann|bar|barr|prohibit|forbid|forbade)\w*\s+{_W}{{0,5}}?transit\w*\b|\btransit\s+ban\w*"
         rf"|(?<![а-яё])(?:запрет|запрещ)\w*\s+{_W}{{0,4}}?транзит\w*|(?<![а-яё])транзит\w*\s+{_W}{{0,3}}?запрещ\w*"
@@ -383,8 +386,33 @@ def is_negated(text: str, start: int, stop: int, cue: ActionCue) -> bool:
 
 def is_conditional(text: str, start: int, stop: int, cue: ActionCue | None = None) -> bool:
     """The clause says what could happen: 'could be suspended', 'will stop if the tanks fill', 'может'.
-    With ``cue``, only for that action: not 'halted on Tuesday, which could cut output'."""
-    return _governs(_CONDITIONAL, text, start, stop, cue)
+    With ``cue``, only for that action: not 'halted on Tuesday, which could cut output'; nor the
+    'would' of reported speech, a decision told: 'the authority said it would cut fees from Thursday'.
+
+    >>> t = "The authority said on Tuesday it would cut fees from Thursday"
+    >>> is_conditional(t, 0, len(t)), is_conditional("It would cut fees if traffic fell", 0, 33)
+    (False, True)
+    >>> t = "The rebels said they would stop attacking ships"  # a pledge with no day is no measure
+    >>> is_conditional(t, 0, len(t))
+    True
+    """
+    dated = _FROM_DAY.search(text, start, stop) is not None  # 'from Thursday': a measure with its day, no pledge
+    reported = [m.span("would") for m in _REPORTED_WOULD.finditer(text, start, stop)] if dated else []
+    return _governs(_CONDITIONAL, text, start, stop, cue, skip=reported)
+
+
+_FROM_DAY = re.compile(
+    r"\b(?:from|starting|as\s+of|effective|beginning)\s+(?:on\s+)?(?:the\s+)?"
+    r"(?:today|tomorrow|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|\d{1,2}(?:st|nd|rd|th)?\s+[A-Z]"
+    r"|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\w*\.?\s+\d)",
+    _I,
+)
+# reported speech: 'said (on Tuesday) (that) it would', 'announced the canal would': the future of a decision told
+_REPORTED_WOULD = re.compile(
+    r"\b(?:said|says|announced|announces|stated|confirmed|added|decided|told\s+\w+)\s+"
+    r"(?:(?:on|last)\s+\w+\s+)?(?:that\s+)?(?:it|they|he|she|we|(?:the\s+)?[\w-]+)\s+(?P<would>would)\b(?!\s+have)",
+    _I,
+)
 
 
 def is_intention(text: str, start: int, stop: int, cue: ActionCue | None = None) -> bool:
@@ -408,9 +436,17 @@ _SUBORDINATOR = re.compile(
 )
 
 
-def _governs(pattern: re.Pattern[str], text: str, start: int, stop: int, cue: ActionCue | None) -> bool:
+def _governs(
+    pattern: re.Pattern[str],
+    text: str,
+    start: int,
+    stop: int,
+    cue: ActionCue | None,
+    skip: Sequence[tuple[int, int]] = (),
+) -> bool:
     """A marker before the action, or after it with nothing between that starts another statement;
-    not one inside an aside before it ('The CPC, which could lose half its capacity, halted ...')."""
+    not one inside an aside before it ('The CPC, which could lose half its capacity, halted ...'),
+    nor one whose span is in ``skip``."""
     return any(
         cue is None
         or (m.start() < cue.stop and not in_aside(text, start, m.start(), m.end(), cue))
@@ -419,7 +455,8 @@ def _governs(pattern: re.Pattern[str], text: str, start: int, stop: int, cue: Ac
             and (_SUBORDINATOR.match(m.group()) or not _AFTER_BREAK.search(text, cue.stop, m.end()))
         )
         for m in pattern.finditer(text, start, stop)
-        if cue is None or not cue.start <= m.start() < cue.stop  # 'could not enter' is the action itself
+        if (cue is None or not cue.start <= m.start() < cue.stop)  # 'could not enter' is the action itself
+        and m.span() not in skip
     )
 
 

@@ -1,0 +1,59 @@
+"""Rules written while scoring batch reader-11 of the corpus (articles no rule had been written
+on): each a general class, tested on sentences of our own. Damage tied to no lost capacity is
+no outage; a tariff cut is a negative change; a weekday told in the future ('would', a Russian
+perfective's future, whatever the verb) is the next such day; the 'would' of reported speech
+with a stated start is a measure, not a condition."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from corridor.news import draft_scenario
+
+TUE = dt.date(2025, 5, 13)  # a Tuesday
+
+
+def events(text: str, published: dt.date):
+    return [
+        (e.asset, e.action, e.fraction, e.start, e.status) for e in draft_scenario(text, published=published).events
+    ]
+
+
+def test_damage_with_no_lost_capacity_is_no_outage():
+    text = "Ночью 14 ноября обломки беспилотников повредили береговые сооружения порта Новороссийск."
+    assert events(text, dt.date(2025, 11, 14)) == []
+    text = "Drone debris damaged shore facilities at the port of Novorossiysk on Friday."
+    assert events(text, dt.date(2025, 11, 14)) == []
+
+
+def test_damage_to_one_mooring_still_takes_it_out():
+    text = "Атака повредила ВПУ-2 морского терминала КТК 29 ноября."
+    assert ("cpc_spm2", "close", 1.0, dt.date(2025, 11, 29), "new") in events(text, dt.date(2025, 11, 29))
+
+
+def test_a_tariff_cut_is_a_negative_change_and_a_rise_a_positive_one():
+    cut = "The Suez Canal Authority cut transit fees by 15 per cent for large container ships on Tuesday."
+    assert events(cut, TUE) == [("suez_canal", "tariff_change", -0.15, TUE, "new")]
+    rise = "The Suez Canal Authority raised transit fees by 15 per cent on Tuesday."
+    assert events(rise, TUE) == [("suez_canal", "tariff_change", 0.15, TUE, "new")]
+    discount = "Администрация Суэцкого канала снизила сборы на 15% во вторник."
+    assert events(discount, TUE) == [("suez_canal", "tariff_change", -0.15, TUE, "new")]
+
+
+def test_a_weekday_told_in_a_russian_future_is_the_next_one():
+    thursday = dt.date(2025, 5, 15)
+    assert events("Администрация Суэцкого канала снизит сборы на 15% с четверга.", TUE)[0][3] == thursday
+    assert events("Администрация Суэцкого канала снизила сборы на 15% в четверг.", TUE)[0][3] == dt.date(2025, 5, 8)
+
+
+def test_a_measure_reported_with_would_and_a_start_is_news_not_a_condition():
+    text = (
+        "The Suez Canal Authority said on Tuesday it would cut transit fees by 15 per cent "
+        "for large container ships from Thursday."
+    )
+    assert events(text, TUE) == [("suez_canal", "tariff_change", -0.15, dt.date(2025, 5, 15), "new")]
+
+
+def test_a_pledge_reported_with_would_and_no_day_stays_a_condition():
+    text = "Yemen's Houthis said on Sunday they would stop attacking ships in the Bab el-Mandeb."
+    assert all(status != "new" for *_, status in events(text, dt.date(2025, 1, 20)))
