@@ -57,3 +57,19 @@ def test_a_measure_reported_with_would_and_a_start_is_news_not_a_condition():
 def test_a_pledge_reported_with_would_and_no_day_stays_a_condition():
     text = "Yemen's Houthis said on Sunday they would stop attacking ships in the Bab el-Mandeb."
     assert all(status != "new" for *_, status in events(text, dt.date(2025, 1, 20)))
+
+
+def test_a_reopening_told_in_the_future_or_with_the_subject_first_is_a_reopening():
+    day = dt.date(2025, 9, 25)
+    for text in (
+        "Пункт пропуска Брест откроют 25 сентября.",
+        "Движение через переход Брест откроется 25 сентября.",
+        "Железнодорожный пункт пропуска Брест снова заработает 25 сентября.",
+    ):
+        assert events(text, dt.date(2025, 9, 24)) == [("brest", "reopen", None, day, "new")], text
+
+
+def test_a_new_ferrys_maiden_voyage_adds_to_the_ferry_service_not_the_port():
+    text = "The new Ro-Pax ferry Azerbaijan has set off. The ship is making its maiden voyage to the port of Kuryk."
+    assert events(text, dt.date(2021, 5, 7)) == [("caspian_rail_ferries", "capacity_increase", None, None, "new")]
+    assert events("The first ship since the storm reached the port of Kuryk.", dt.date(2021, 5, 7)) == []

@@ -103,6 +103,8 @@ _RAIL_SERVICES = re.compile(
     r"\b(?:railway|rail(?:way)?\s+(?:traffic|services?)|trains?)\b|(?<![а-яё])(?:железн\w*\s+дорог\w*|поезд\w*)",
     re.IGNORECASE,
 )
+_VESSEL_REACH = 300  # characters before the sentence: the paragraph that names the vessel 'the ship' stands for
+_FERRY = re.compile(r"\b(?:ferry|ferries|ro-?pax|ro-?ro)\b|(?<![а-яё])паром\w*", re.IGNORECASE)
 _PORT_WORD = re.compile(r"\b(?:port|harbou?r|terminal)\b|(?<![а-яё])(?:порт\w*|терминал\w*)", re.IGNORECASE)
 
 
@@ -128,6 +130,16 @@ def _whole_or_part(
         whole = _smallest_group(index, ident)
         if whole is not None:
             return replace(mention, kind="group", id=whole)
+    start = (sentence or clause)[0]
+    if (
+        kind == "port"
+        and cue.action == "capacity_increase"
+        and _FERRY.search(text, max(0, start - _VESSEL_REACH), cue.stop)
+    ):
+        # 'The new ferry set off. The ship's first trip is to Kuryk': the ferry service gains, not the port
+        ferries = [g for g, inside in index.within.items() if "ferr" in g and ident in inside]
+        if ferries:
+            return replace(mention, kind="group", id=min(ferries, key=lambda g: len(index.within[g])))
     rail_port = (
         kind == "port"
         and sentence is not None
