@@ -73,3 +73,19 @@ def test_a_new_ferrys_maiden_voyage_adds_to_the_ferry_service_not_the_port():
     text = "The new Ro-Pax ferry Azerbaijan has set off. The ship is making its maiden voyage to the port of Kuryk."
     assert events(text, dt.date(2021, 5, 7)) == [("caspian_rail_ferries", "capacity_increase", None, None, "new")]
     assert events("The first ship since the storm reached the port of Kuryk.", dt.date(2021, 5, 7)) == []
+
+
+def test_a_cross_border_trade_centre_is_off_the_network():
+    text = 'Международный центр приграничного сотрудничества "Хоргос" прекратит работу с 16 февраля по 1 марта.'
+    assert events(text, dt.date(2026, 2, 2)) == []
+    assert events("The Khorgos trade centre will close from 16 February.", dt.date(2026, 2, 2)) == []
+
+
+def test_a_limit_on_what_the_railway_carries_to_a_port_is_a_ban_on_that_flow():
+    text = "КТЖ продлила до 30 июня ограничения на экспортные перевозки грузов через порт Курык."
+    assert [e[:2] for e in events(text, dt.date(2025, 6, 4))] == [("kuryk_port", "transit_ban")]
+    text = "КТЖ запретила оформление любых грузов на экспорт через порт Курык с 22 по 28 апреля."
+    assert [e[:2] for e in events(text, dt.date(2025, 4, 23))] == [("kuryk_port", "transit_ban")]
+    # a port that loads less is still derated: the limit is on its own work, not on what is sent to it
+    text = "Порт Курык ограничил погрузку судов из-за шторма."
+    assert [e[:2] for e in events(text, dt.date(2025, 4, 23))] == [("kuryk_port", "derate")]

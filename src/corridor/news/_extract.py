@@ -59,6 +59,7 @@ from corridor.news._where import (
     _referent,
     _whole_or_part,
     at_border,
+    bars_dispatch,
     government,
     refuses_cargo,
     scope_of,
@@ -363,6 +364,13 @@ def _candidate(
         # 'exports from Khorgos are stopped until 26 March': a ban on what crosses, as KTZ's bans are
         candidate.action, candidate.fraction = "transit_ban", None
         candidate.evidence.pop("fraction", None)
+    if (
+        candidate.action == "derate"
+        and candidate.fraction is None
+        and (at_border(index, mention.id) or index.node_kind.get(str(mention.id)) == "port")
+        and bars_dispatch(text, (sentence[0], c1))
+    ):  # 'ограничения на экспортные перевозки грузов через порт Курык': what the railway will not carry there
+        candidate.action = "transit_ban"
     _dates(text, candidate, cue, clause, sentence, cues, published)
     _status(text, candidate, (c0, c1), published)
     if cue.action == "reopen" and is_unable(text, c0, cue):

@@ -44,7 +44,7 @@ _ACTIONS: list[tuple[str, re.Pattern[str]]] = [
         rf"|\b(?:ban|bann|bar|barr|prohibit|restrict)\w*\s+(?:on\s+)?(?:the\s+)?(?:all\s+)?(?:types\s+of\s+)?(?:the\s+)?(?:processing|transportation|acceptance|loading|shipment|dispatch|cargo|freight|wagons?)\b"
         rf"|\b(?:ban|bann|bar|barr|prohibit)\w*\s+(?:on\s+)?(?:the\s+)?(?:all\s+)?(?:types\s+of\s+)?(?:[\w-]+\s+)?(?:cargo|freight|wagons?|goods|trains?|containers?|shipments?|exports?)\b"
         rf"|\b(?:cargo|freight|wagons?|goods|trains?|containers?|shipments?|exports?)\s+{_W}{{0,6}}?(?:are|were|is|was|has\s+been|have\s+been)\s+(?:\w+\s+)?(?:banned|barred|prohibited)\b"
-        rf"|(?<![а-яё])(?:запрет|запрещ)\w*,?\s+(?:[\w.,«»\"-]+\s+){{0,6}}?(?:на\s+)?(?:отправк|при[её]м|перевозк|погрузк|передач|пропуск)\w*"
+        rf"|(?<![а-яё])(?:запрет|запрещ)\w*,?\s+(?:[\w.,«»\"-]+\s+){{0,6}}?(?:на\s+)?(?:отправк|при[её]м|перевозк|погрузк|передач|пропуск|оформлени|переадрес)\w*"
         rf"|(?<![а-яё])(?:приостанов|прекрат|прекращ|ограничи)\w*\s+(?:\w+\s+)?(?:при[её]м|отправк|погрузк)\w*\s+(?:\w+\s+){{0,3}}?(?:груз|вагон|состав|поезд|зерн|контейнер)\w*"
         rf"|(?<![а-яё])(?:отправк|при[её]м|перевозк)\w*\s+(?:грузов\w*\s+)?(?:поезд|состав|вагон|груз|зерн|контейнер)\w*\s+(?:[\w«»-]+\s+){{0,8}}?(?:временно\s+)?(?:запрещ|приостановлен|прекращен|ограничен)\w*", _I)),
     ("reroute_out", re.compile(

@@ -49,9 +49,10 @@ def _referent(
 
 _OFF_NETWORK = re.compile(
     r"\b(?:office|offices|headquarters|hotel|building|airport|refinery|plant|complex|road\s+(?:crossing|checkpoint)s?|checkpoints?"
+    r"|(?:trade|business|shopping|cooperation)\s+(?:centre|center|zone)"
     r"|trucks?|lorr(?:y|ies)|passenger\s+(?:trains?|services?|traffic))\b"
     r"|(?<![а-яё])(?:офис\w*|здани\w*|гостиниц\w*|аэропорт\w*|нпз|завод\w*|комплекс\w*(?!\s+(?:[\w-]+\s+){0,2}(?:работ|мер|ремонт|услуг|мероприят))|автомобильн\w*|кпп|грузовик\w*|фур\w*"
-    r"|пассажирск\w*|пригородн\w*|электрич\w*|центр\w*\s+пограничного)(?![а-яё])",
+    r"|пассажирск\w*|пригородн\w*|электрич\w*|центр\w*\s+(?:при)?граничного|мцпс)(?![а-яё])",
     re.IGNORECASE,
 )
 
@@ -259,6 +260,20 @@ def refuses_cargo(text: str, clause: tuple[int, int]) -> bool:
     """'Exports from Khorgos are stopped', 'приостановлен прием грузов': one side refuses what
     the other sends, a ban on traffic rather than a closure of the crossing."""
     return _CARGO_FLOW.search(text, *clause) is not None
+
+
+# what a railway dispatches to a port or a border: wagons, consignments, the carriage and clearance of cargo
+_DISPATCH = re.compile(
+    r"\b(?:wagons?|consignments?|carriage|freight\s+trains?|rail\s+shipments?)\b"
+    r"|(?<![а-яё])(?:вагон\w*|(?:грузо)?перевозк\w*|оформлени\w*|переадрес\w*|отправк\w*)",
+    re.IGNORECASE,
+)
+
+
+def bars_dispatch(text: str, clause: tuple[int, int]) -> bool:
+    """'КТЖ продлила ограничения на экспортные перевозки грузов через порт Курык': a limit on what the
+    railway carries to a port or a border, with no share, is a ban on that flow, not a lost share."""
+    return _DISPATCH.search(text, *clause) is not None
 
 
 # 'Moscow vows to resume supplies', 'Астана заявила': a capital or a company that speaks acts, it is not acted on
