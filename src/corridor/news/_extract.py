@@ -23,8 +23,6 @@ from corridor.news._rules import (
     ActionCue,
     cancels,
     find_actions,
-    find_fractions,
-    in_aside,
     is_background,
     is_conditional,
     is_end_condition,
@@ -32,9 +30,9 @@ from corridor.news._rules import (
     is_negated,
     is_unable,
     still_holds,
-    unit_count,
 )
-from corridor.news._text import Token, clauses, sentences, words
+from corridor.news._share import size_event
+from corridor.news._text import clauses, sentences, words
 from corridor.news._when import (
     _CONNECTIVE,
     _DEMONSTRATIVE,
@@ -48,12 +46,8 @@ from corridor.news._where import (
     _ATTACK_BEFORE,
     _CANCEL_WORD,
     _FROM_BEFORE,
-    _MOORINGS,
-    _ONE_MOORING,
     _ORDER,
-    _PARTS,
     _largest_group,
-    _member,
     _off_network,
     _passenger_only,
     _referent,
@@ -70,12 +64,7 @@ __all__ = ["Candidate", "extract_events"]
 
 DISRUPTIONS = frozenset({"close", "derate", "transit_ban", "reroute_out"})
 _AND = re.compile(r"\s(?:and|и)\s", re.IGNORECASE)
-_SIZED = frozenset({"derate", "tariff_change", "capacity_increase"})
 _OLD_DAYS = 21  # an event that started more than three weeks before publication is background
-_ONLY_BEFORE = re.compile(
-    r"(?:\b(?:only|just|solely)|(?<![а-яё])(?:только|лишь|исключительно))\s+(?:via\s+|through\s+|the\s+|через\s+)?$",
-    re.IGNORECASE,
-)
 _NEARLY = re.compile(
     r"(?:\b(?:nearly|almost|all\s+but|virtually|partly|partially)|(?<![а-яё])(?:почти|практически|частично))\s+$",
     re.IGNORECASE,
@@ -89,11 +78,6 @@ _PLACE_GAP = re.compile(
 _AUTHORITY_BEFORE = re.compile(
     r"(?:(?<![а-яё])(?:капитан\w*|администраци\w*)\s+(?:морского\s+)?(?:порта\s+)?"
     r"|\b(?:harbou?r\s*master|port\s+captain|captain|port\s+authority|administration)\s+(?:of\s+)?(?:the\s+)?(?:port\s+of\s+)?)$",
-    re.IGNORECASE,
-)
-# a tariff that falls: 'cut fees', 'lower tolls', 'a discount on dues', 'снизить тарифы', 'скидка на проход'
-_DOWN = re.compile(
-    r"\b(?:cut|lower|reduc|decreas|fall|fell|drop|discount|rebate)|(?<![а-яё])(?:сни[зж]|сократ|сокращ|уменьш|скидк)",
     re.IGNORECASE,
 )
 _DAMAGE = re.compile(r"damag|(?<![а-яё])(?:поврежд|повреди)", re.IGNORECASE)
@@ -351,7 +335,7 @@ def _candidate(
             whole = _largest_group(index, str(mention.id))
             if whole is not None:
                 candidate.mention = mention = replace(mention, kind="group", id=whole)
-    _size(text, candidate, cue, (c0, c1), in_clause, index)
+    size_event(text, candidate, cue, (c0, c1), in_clause, index)
     if candidate.action == "derate" and candidate.fraction is None and _DAMAGE.search(text, cue.start, cue.stop):
         # 'drone debris damaged the port's shore facilities': damage that the article ties to no lost
         # capacity (no share, no halt, no unit out of service) is no outage; a halt told with it is its own event
@@ -430,81 +414,6 @@ def _pick(text: str, cue: ActionCue, candidates: Sequence[Mention]) -> Mention |
         return 3 * m.rank + max(gap, 0) / 7 - numbered + (6 if modifies(m) or authority else 0)
 
     return min(candidates, key=score)
-
-
-def _size(
-    text: str,
-    candidate: Candidate,
-    cue: ActionCue,
-    clause: tuple[int, int],
-    in_clause: Sequence[Mention],
-    index: AssetIndex,
-) -> None:
-    """The share: units of a group ('SPM-1 and SPM-2', 'two of three moorings'), a stated share, or 1 for a closure."""
-    c0, c1 = clause
-    mention = candidate.mention
-    assert mention is not None
-    parts = _PARTS.get(str(mention.id))
-    if parts is not None and candidate.action in ("close", "derate") and _MOORINGS.search(text, c0, c1):
-        count = unit_count(text, c0, c1)  # 'the CPC halted two of its three moorings': the moorings, by 2/3
-        if count is not None and count[1] == index.group_size.get(parts):
-            candidate.mention = mention = replace(mention, kind="group", id=parts)
-        elif count is None and _ONE_MOORING.search(text, c0, c1):  # 'вывели из строя причальное устройство'
-            candidate.mention = replace(mention, kind="group", id=parts)
-            candidate.action, candidate.fraction = "derate", 1 / index.group_size[parts]
-            candidate.evidence["fraction"] = text[slice(*_ONE_MOORING.search(text, c0, c1).span())]  # type: ignore[union-attr]
-            return
-    units = index.group_size.get(str(mention.id)) if mention.kind == "group" else None
-    if units and candidate.action in ("close", "derate"):
-        named = [m for m in in_clause if m.id == mention.id and m.unit is not None]
-        only = {m.unit for m in named if _ONLY_BEFORE.search(text, max(c0, m.start - 16), m.start)}
-        out = {m.unit for m in named} - only
-        count = unit_count(text, c0, c1)
-        k: int | None = None
-        quote: str | None = None
-        if out:
-            k = len(out)
-            quoted = [m for m in named if m.unit in out]
-            quote = text[min(m.start for m in quoted) : max(m.stop for m in quoted)]
-        elif only:
-            k = units - len(only)
-            quoted = [m for m in named if m.unit in only]
-            quote = text[max(c0, min(m.start for m in quoted) - 12) : max(m.stop for m in quoted)].lstrip()
-        elif count is not None and count[1] == units:  # 'only one of three moorings' loading: the other two are out
-            k, quote = count[0], text[count[2] : count[3]]
-            if re.match(r"(?:only|just)\b", text[cue.start : cue.stop], re.IGNORECASE):
-                k = units - count[0]
-        if k is not None and quote is not None:
-            if k >= units:
-                candidate.action, candidate.fraction = "close", 1.0
-            elif k == 1 and len(out) == 1 and (member := _member(index, str(mention.id), next(iter(out)))):
-                # 'SPM-2 was damaged': the closure of that mooring, one link of the group
-                candidate.mention = replace(mention, kind="link", id=member, unit=None)
-                candidate.action, candidate.fraction = "close", 1.0
-            else:
-                candidate.action, candidate.fraction = "derate", k / units
-            candidate.evidence["fraction"] = quote
-            return
-    shares = [f for f in find_fractions(text, c0, c1) if not in_aside(text, c0, f.start, f.stop, cue)]
-    if candidate.action in ("close", "derate") and shares:
-        share = min(shares, key=lambda s: abs(s.start - cue.start))
-        if share.fraction < 1:
-            candidate.action = "derate"
-        candidate.fraction = share.fraction
-        candidate.evidence["fraction"] = text[share.start : share.stop]
-    elif candidate.action in ("tariff_change", "capacity_increase"):
-        pct = re.compile(
-            r"(?:\bby\s+|(?<![а-яё])на\s+)?(?P<n>\d+(?:[.,]\d+)?)\s*(?:%|per\s*cent|percent|процент\w*)", re.IGNORECASE
-        )
-        m = min(pct.finditer(text, c0, c1), key=lambda m: abs(m.start() - cue.start), default=None)
-        if m is not None:
-            candidate.fraction = float(m.group("n").replace(",", ".")) / 100
-            if candidate.action == "tariff_change" and _DOWN.search(text, cue.start, cue.stop):
-                candidate.fraction = -candidate.fraction  # 'cut transit fees by 15 per cent': the fee falls
-            candidate.evidence["fraction"] = m.group()
-    elif candidate.action == "close":
-        candidate.fraction = 1.0
-        candidate.evidence["fraction"] = text[cue.start : cue.stop]
 
 
 def _dates(
@@ -591,9 +500,3 @@ def _status(text: str, candidate: Candidate, clause: tuple[int, int], published:
     )  # a period over before the publication's month began: old news restated
     if dated_old or period_old or is_background(text, c0, c1):
         candidate.status = "background"
-
-
-def sentence_tokens(tokens: Sequence[Token], start: int, stop: int) -> Sequence[Token]:
-    """The tokens of one sentence (tokens sorted by start)."""
-    starts = [t.start for t in tokens]
-    return tokens[bisect.bisect_left(starts, start) : bisect.bisect_left(starts, stop)]
