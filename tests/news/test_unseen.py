@@ -89,3 +89,12 @@ def test_a_limit_on_what_the_railway_carries_to_a_port_is_a_ban_on_that_flow():
     # a port that loads less is still derated: the limit is on its own work, not on what is sent to it
     text = "Порт Курык ограничил погрузку судов из-за шторма."
     assert [e[:2] for e in events(text, dt.date(2025, 4, 23))] == [("kuryk_port", "derate")]
+
+
+def test_a_service_returned_to_a_sea_from_a_day_reopens_it_on_that_day():
+    day = dt.date(2026, 1, 21)
+    text = "Maersk сообщила, что с 21 января вернёт регулярные рейсы через Красное море на одном из маршрутов."
+    assert events(text, dt.date(2026, 1, 16)) == [("red_sea", "reopen", None, day, "new")]
+    text = "Maersk said it would return its services to the Red Sea from 21 January."
+    assert [(e[1], e[3]) for e in events(text, dt.date(2026, 1, 16))] == [("reopen", day)]
+    assert events("Hapag-Lloyd заявил, что пока возвращать суда в Красное море не собирается.", day) == []

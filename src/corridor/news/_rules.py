@@ -87,6 +87,8 @@ _ACTIONS: list[tuple[str, re.Pattern[str]]] = [
         rf"|\b(?:ban|suspension|restrictions?|closure|order)\s+(?:[\w,-]+\s+){{0,8}}?(?:was|were|has\s+been|have\s+been|is|are)\s+lifted\b"
         rf"|(?<![а-яё])(?:снова|вновь|опять)\s+(?:\w+\s+)?(?:отгружа|отгруж|работа|грузит|грузить|начал|принима|пропуска|заработа)\w*"
         rf"|(?<![а-яё])(?:заработал|заработали|заработало|заработает|заработают)(?![а-яё])"
+        rf"|(?<![а-яё])(?:верн[её]т|вернут|вернул\w*|вернуть|возвраща\w*)\s+(?:[\w-]+\s+){{0,3}}?(?:рейс|суда|судов|лини|сервис|маршрут)\w*\s+(?:через|в|на)(?![а-яё])"
+        rf"|\b(?:return|returns|returned|returning|bring|brings|brought|bringing)\s+(?:[\w-]+\s+){{0,3}}?(?:services?|sailings?|voyages?|ships|vessels|loops?)\s+(?:to|through|via)\b"
         rf"|(?<![а-яё])(?:начн[её]т|начнут|начал\w*)\s+(?:\w+\s+){{0,2}}?работать|(?<![а-яё])(?:вош[её]л|вошли|вошло|введен\w*|введ[её]н)\s+в\s+(?:строй|эксплуатацию)", _I)),
     ("close", re.compile(
         r"\b(?:halt|suspen[ds]|shut|shutdown|clos(?:e|ed|es|ing|ure|ures)\b(?!\s+to\b(?!\s+(?:all\s+)?(?:transit|traffic|shipping|navigation|vessels?|ships?|trucks|freight)))"
