@@ -98,3 +98,19 @@ def test_a_service_returned_to_a_sea_from_a_day_reopens_it_on_that_day():
     text = "Maersk said it would return its services to the Red Sea from 21 January."
     assert [(e[1], e[3]) for e in events(text, dt.date(2026, 1, 16))] == [("reopen", day)]
     assert events("Hapag-Lloyd заявил, что пока возвращать суда в Красное море не собирается.", day) == []
+
+
+def test_a_measure_reported_with_would_and_its_length_is_news():
+    text = (
+        "The Suez Canal Authority said on May 13 it would give a 15% discount on transit fees "
+        "to large containerships for 90 days."
+    )
+    assert events(text, dt.date(2025, 8, 5)) == [("suez_canal", "tariff_change", -0.15, None, "new")]
+
+
+def test_a_wire_dateline_with_the_agency_in_brackets_dates_no_event():
+    text = (
+        "5 August 2025 (Lloyd's List) - The Suez Canal Authority has confirmed it is extending its scheme.\n"
+        "The Suez Canal Authority cut transit fees by 15% for large containerships."
+    )
+    assert events(text, dt.date(2025, 8, 5)) == [("suez_canal", "tariff_change", -0.15, None, "new")]

@@ -400,7 +400,7 @@ def is_conditional(text: str, start: int, stop: int, cue: ActionCue | None = Non
     >>> is_conditional(t, 0, len(t))
     True
     """
-    dated = _FROM_DAY.search(text, start, stop) is not None  # 'from Thursday': a measure with its day, no pledge
+    dated = _FROM_DAY.search(text, start, stop) is not None  # 'from Thursday', 'for 90 days': a measure, no pledge
     reported = [m.span("would") for m in _REPORTED_WOULD.finditer(text, start, stop)] if dated else []
     return _governs(_CONDITIONAL, text, start, stop, cue, skip=reported)
 
@@ -408,13 +408,14 @@ def is_conditional(text: str, start: int, stop: int, cue: ActionCue | None = Non
 _FROM_DAY = re.compile(
     r"\b(?:from|starting|as\s+of|effective|beginning)\s+(?:on\s+)?(?:the\s+)?"
     r"(?:today|tomorrow|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|\d{1,2}(?:st|nd|rd|th)?\s+[A-Z]"
-    r"|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\w*\.?\s+\d)",
+    r"|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\w*\.?\s+\d)"
+    r"|\bfor\s+(?:\d+|one|two|three|six|ninety)\s+(?:days|weeks|months)\b",  # or its length: 'for 90 days'
     _I,
 )
 # reported speech: 'said (on Tuesday) (that) it would', 'announced the canal would': the future of a decision told
 _REPORTED_WOULD = re.compile(
     r"\b(?:said|says|announced|announces|stated|confirmed|added|decided|told\s+\w+)\s+"
-    r"(?:(?:on|last)\s+\w+\s+)?(?:that\s+)?(?:it|they|he|she|we|(?:the\s+)?[\w-]+)\s+(?P<would>would)\b(?!\s+have)",
+    r"(?:(?:on|last)\s+\w+(?:\s+\d{1,2})?,?\s+)?(?:that\s+)?(?:it|they|he|she|we|(?:the\s+)?[\w-]+)\s+(?P<would>would)\b(?!\s+have)",
     _I,
 )
 

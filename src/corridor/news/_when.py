@@ -99,6 +99,7 @@ _START_WORD = re.compile(
     r"(?:\b(?:from|since|starting(?:\s+on)?|as\s+of|effective)|(?<![а-яё])(?:с|со|начиная\s+с))\s+(?=\d|$)",
     re.IGNORECASE,
 )
+_AGENCY_AFTER = re.compile(r"[^\S\n]*\([^()\n]{2,40}\)[^\S\n]*[-–—]")  # a wire's dateline: '(IANS) -', '(Рейтер) -'
 _REPORTED_AFTER = re.compile(
     r"\s+(?:said|reported|announced|told|сообщил\w*|заявил\w*|сообщает|рассказал\w*|подтвердил\w*)\b",
     re.IGNORECASE,
@@ -116,6 +117,8 @@ def _reported_on(text: str, start: int, stop: int | None = None) -> bool:
     if _DATELINE.search(before) or re.search(r"(?:^|\n)[^\S\n]*[A-ZА-ЯЁ][\w\-]+\.[^\S\n]*$", before):
         return True
     if stop is not None and _REPORTED_AFTER.match(text, stop):  # 'КТК 4 марта сообщил, что ...'
+        return True
+    if stop is not None and _AGENCY_AFTER.match(text, stop):  # '5 August 2025 (Lloyd's List) - THE SCA has ...'
         return True
     hits = list(_REPORTING.finditer(before))
     return bool(hits) and len(before[hits[-1].end() :].split()) <= 3
