@@ -114,3 +114,34 @@ def test_a_wire_dateline_with_the_agency_in_brackets_dates_no_event():
         "The Suez Canal Authority cut transit fees by 15% for large containerships."
     )
     assert events(text, dt.date(2025, 8, 5)) == [("suez_canal", "tariff_change", -0.15, None, "new")]
+
+
+WED = dt.date(2024, 3, 13)  # a Wednesday
+
+
+def test_reopenings_told_as_a_permission_an_opening_or_the_end_of_a_halt():
+    for text in (
+        "Turkish authorities allowed ships to pass through the Bosphorus again on Wednesday.",
+        "The Bosphorus was opened to traffic on Wednesday after the tanker was towed away.",
+        "Проход судов через Босфор разрешен в среду.",
+        "В среду власти разрешили проход судов через Босфор.",
+    ):
+        assert events(text, WED) == [("bosphorus", "reopen", None, WED, "new")], text
+    text = "Egypt ended the suspension of traffic in the Suez Canal on Wednesday."
+    assert events(text, WED) == [("suez_canal", "reopen", None, WED, "new")]
+    assert events("В среду власти не разрешили проход судов через Босфор.", WED) == []
+
+
+def test_halts_told_as_on_hold_or_as_ships_not_let_out():
+    text = "Loadings at the CPC terminal were put on hold on Wednesday."
+    assert events(text, WED) == [("cpc_marine_terminal", "close", 1.0, WED, "new")]
+    text = "Порт Новороссийск в среду не выпускает суда из-за шторма."
+    assert events(text, WED) == [("novorossiysk_port", "close", 1.0, WED, "new")]
+
+
+def test_what_a_forecast_says_will_follow_is_conditional():
+    text = (
+        "Vessels in the Caspian have not been able to resume traffic at the port of Kuryk. Preliminary forecasts "
+        "say the wind will ease on May 10, and ships will then be allowed to move from the port of Kuryk."
+    )
+    assert ("kuryk_port", "reopen") not in [e[:2] for e in events(text, dt.date(2022, 5, 9)) if e[4] == "new"]

@@ -28,7 +28,7 @@ from dataclasses import dataclass, replace
 
 from corridor.news._text import future_verb, words
 
-__all__ = ["DateCue", "find_dates"]
+__all__ = ["DateCue", "find_dates", "told_as_future"]
 
 _EN_MONTHS = {
     "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9, "oct": 10,
@@ -217,7 +217,7 @@ def find_dates(text: str, start: int, stop: int, published: dt.date) -> list[Dat
         index = next((i for i, w in enumerate(_EN_WEEKDAYS) if name.startswith(w)), None)
         if index is None:
             index = next(i for i, w in enumerate(_RU_WEEKDAYS) if name.startswith(w))
-        day = _weekday(index, published, future=_told_as_future(text, max(start, m.start() - 120), m.start()))
+        day = _weekday(index, published, future=told_as_future(text, max(start, m.start() - 120), m.start()))
         cues.append(DateCue("start", m.start(), m.end(), day=day))
     for m in _MIDNIGHT.finditer(text, start, stop):
         cues.append(DateCue("start", m.start(), m.end(), day=published))
@@ -244,7 +244,7 @@ def find_dates(text: str, start: int, stop: int, published: dt.date) -> list[Dat
         index = next((i for i, w in enumerate(_EN_WEEKDAYS) if name.startswith(w)), None)
         if index is None:
             index = next(i for i, w in enumerate(_RU_WEEKDAYS) if name.startswith(w))
-        day = _weekday(index, published, future=_told_as_future(text, max(start, m.start() - 80), m.start()))
+        day = _weekday(index, published, future=told_as_future(text, max(start, m.start() - 80), m.start()))
         cues.append(DateCue(_role(text, m.start(), start, m.group()), m.start(), m.end(), day=day))
     for pattern in _PERIOD_PATTERNS:
         for m in pattern.finditer(text, start, stop):
@@ -357,11 +357,11 @@ def _weekday(index: int, published: dt.date, *, future: bool) -> dt.date:
     return published - dt.timedelta(days=(published.weekday() - index) % 7)
 
 
-def _told_as_future(text: str, start: int, stop: int) -> bool:
+def told_as_future(text: str, start: int, stop: int) -> bool:
     """``text[start:stop]`` tells what is to come: 'will', 'is to', reported 'would', or a Russian
     verb in the future tense, whatever its lemma ('снизит', 'закроют', 'будет', 'заработают').
 
-    >>> _told_as_future("Администрация снизит сборы ", 0, 27), _told_as_future("Администрация снизила сборы ", 0, 28)
+    >>> told_as_future("Администрация снизит сборы ", 0, 27), told_as_future("Администрация снизила сборы ", 0, 28)
     (True, False)
     """
     return _FUTURE_BEFORE.search(text, start, stop) is not None or any(

@@ -17,7 +17,7 @@ from dataclasses import replace
 
 from corridor.news._assets import AssetIndex, Mention, entity_mentions, find_mentions
 from corridor.news._candidates import Candidate, article_passes, related
-from corridor.news._dates import DateCue, find_dates
+from corridor.news._dates import DateCue, find_dates, told_as_future
 from corridor.news._model import ACTION_CLASS
 from corridor.news._rules import (
     ActionCue,
@@ -136,7 +136,7 @@ def extract_events(
                     reopen.evidence["action"] = text[at : (cancel.end() if cancel is not None else order.end())]
                     reopen.evidence["asset"] = text[named[0].start : named[0].stop]
                     _dates(text, reopen, ActionCue("reopen", at, at + 1), (c0, c1), (s0, s1), cues, published)
-                    _status(text, reopen, (c0, c1), published)
+                    _status(text, reopen, (c0, c1), published, (s0, s1))
                     found.append(reopen)
         for cue in cues:
             c0, c1 = next(((a, b) for a, b in parts if a <= cue.start < b), (s0, s1))
@@ -356,7 +356,7 @@ def _candidate(
     ):  # 'ограничения на экспортные перевозки грузов через порт Курык': what the railway will not carry there
         candidate.action = "transit_ban"
     _dates(text, candidate, cue, clause, sentence, cues, published)
-    _status(text, candidate, (c0, c1), published)
+    _status(text, candidate, (c0, c1), published, sentence)
     if cue.action == "reopen" and is_unable(text, c0, cue):
         # 'vessels have not been able to resume traffic': the closure goes on ('could' says no condition)
         candidate.action, candidate.fraction, candidate.start = "close", 1.0, None
@@ -485,10 +485,14 @@ def _same_clause(text: str, sentence: tuple[int, int], other: ActionCue, date: D
     return any(a <= other.start < b and a <= date.start < b for a, b in clauses(text, *sentence))
 
 
-def _status(text: str, candidate: Candidate, clause: tuple[int, int], published: dt.date) -> None:
+def _status(
+    text: str, candidate: Candidate, clause: tuple[int, int], published: dt.date, sentence: tuple[int, int]
+) -> None:
     c0, c1 = clause
     cue = ActionCue(candidate.action, candidate.at, candidate.at + len(candidate.evidence.get("action", "")))
-    if is_conditional(text, c0, c1, cue):
+    if is_conditional(text, c0, c1, cue) or (
+        told_as_future(text, c0, cue.start) and sentence[0] < c0 and is_conditional(text, sentence[0], c0)
+    ):  # 'Forecasts say the wind will ease, and ships will then be allowed to move': the forecast's sequel
         candidate.status = "conditional"
         return
     old = published - dt.timedelta(days=_OLD_DAYS)

@@ -88,6 +88,11 @@ _ACTIONS: list[tuple[str, re.Pattern[str]]] = [
         rf"|(?<![а-яё])(?:снова|вновь|опять)\s+(?:\w+\s+)?(?:отгружа|отгруж|работа|грузит|грузить|начал|принима|пропуска|заработа)\w*"
         rf"|(?<![а-яё])(?:заработал|заработали|заработало|заработает|заработают)(?![а-яё])"
         rf"|(?<![а-яё])(?:верн[её]т|вернут|вернул\w*|вернуть|возвраща\w*)\s+(?:[\w-]+\s+){{0,3}}?(?:рейс|суда|судов|лини|сервис|маршрут)\w*\s+(?:через|в|на)(?![а-яё])"
+        rf"|\b(?:allow|allowed|allows|permitted|permits|cleared)\s+(?:[\w-]+\s+){{0,3}}?to\s+(?:pass|transit|sail|resume|enter|leave|cross|move)\w*"
+        rf"|\b(?:opened|open|opens)\s+(?:again\s+)?(?:to|for)\s+(?:traffic|navigation|shipping|vessels?|ships?|transit|passage)\b"
+        rf"|\b(?:end|ended|ends|ending|called\s+off|calls\s+off)\s+(?:the\s+|its\s+|a\s+)?(?:[\w-]+\s+)?(?:suspension|closure|halt|ban|blockade|stoppage|restrictions?)\b"
+        rf"|(?<![а-яё])(?<!не\s)разреш\w*\s+(?:[\w-]+\s+){{0,2}}?(?:проход|движени|заход|выход|навигац|отгрузк|погрузк|при[её]м|пропуск)\w*"
+        rf"|(?<![а-яё])(?:проход|движени|заход|навигаци)\w*\s+(?:[\w-]+\s+){{0,3}}?(?<!не\s)разреш[её]н\w*"
         rf"|\b(?:return|returns|returned|returning|bring|brings|brought|bringing)\s+(?:[\w-]+\s+){{0,3}}?(?:services?|sailings?|voyages?|ships|vessels|loops?)\s+(?:to|through|via)\b"
         rf"|(?<![а-яё])(?:начн[её]т|начнут|начал\w*)\s+(?:\w+\s+){{0,2}}?работать|(?<![а-яё])(?:вош[её]л|вошли|вошло|введен\w*|введ[её]н)\s+в\s+(?:строй|эксплуатацию)", _I)),
     ("close", re.compile(
@@ -103,7 +108,8 @@ _ACTIONS: list[tuple[str, re.Pattern[str]]] = [
         r"|(?<![а-яё])(?:прерва|прерыва|прервал)\w*|(?<![а-яё])перестал\w*\s+(?:ходить|работать|курсировать|принимать)"
         r"|(?<![а-яё])не\s+(?:ходят|ходит|выходят|выходит|отходят|курсиру\w*|отправля\w*|грузят|отгружа\w*)(?![а-яё])|\b(?:not|no\s+longer)\s+(?:running|sailing|operating)\b"
         r"|(?<![а-яё])не\s+(?:вед[её]тся|ведутся|производ\w*ся|осуществля\w*ся)(?![а-яё])"
-        r"|(?<![а-яё])не\s+(?:принима\w*|пропуска\w*)\s+(?:суда|судов|танкер\w*|паром\w*|поезд\w*|состав\w*)"
+        r"|\b(?:put|placed|kept|is|are|was|were)\s+on\s+hold\b"
+        r"|(?<![а-яё])не\s+(?:принима\w*|пропуска\w*|выпуска\w*)\s+(?:суда|судов|танкер\w*|паром\w*|поезд\w*|состав\w*)"
         r"|(?<![а-яё])не\s+(?:мо[гж]\w*|смог\w*)\s+(?:войти|зайти|выйти|пройти|причалить)(?![а-яё])"
         r"|\b(?:cannot|could\s*not|couldn[’']t|can[’']t|unable\s+to)\s+(?:enter|leave|berth|pass|transit|sail)\b"
         r"|(?<![а-яё])не\s+работа\w*|(?<![а-яё])остановил\w*|(?<![а-яё])запрет\w*\s+на\s+(?:движение|проход|заход|выход)\s+судов|(?<![а-яё])(?:работать|эксплуатироваться)\s+не\s+может|(?<![а-яё])не\s+может\s+(?:работать|эксплуатироваться)", _I)),
@@ -174,7 +180,7 @@ _NEGATION = re.compile(
 )
 _NOT_BEFORE = re.compile(r"(?:\b(?:not|never|no)|(?<![а-яё])не|\b\w+n[’']t)\s+(?:\w+\s+)?$", _I)
 _CONDITIONAL = re.compile(
-    r"\b(?:could|might|if|If|unless|Unless|whether|threaten\w*|risk\w*|possibl\w*|potential\w*|in case|fear\w*|warn(?:s|ed|ing)?\s+(?:that|of)|would have)\b"
+    r"\b(?:could|might|if|If|unless|Unless|whether|forecast\w*|predict\w*|threaten\w*|risk\w*|possibl\w*|potential\w*|in case|fear\w*|warn(?:s|ed|ing)?\s+(?:that|of)|would have)\b"
     r"|\b(?:by|before)\s+the\s+end\s+of\s+(?:the\s+|this\s+)?(?:week|month|year)\b|(?<![а-яё])[Кк]\s+концу\s+(?:недели|месяца|года)|(?<![а-яё])должен\s+(?:войти|заработать|возобновиться)"
     r"|\b(?:expects?|expected|expecting)\s+(?:[\w-]+\s+){0,3}?to\b|(?<![а-яё])[Оо]жида(?:ет|ют|ется|ются|ем|лось|лся|лась)(?![а-яё])"
     r"|\bmay\b(?!\s+\d)|\bcan\s+be\b|\bin the event\b|\bwould\b|\bonce\s+(?:the\s+)?(?:weather|fog|storm|wind|visibility|situation|repairs?)\b|\bas\s+soon\s+as\b"
