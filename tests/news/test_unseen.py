@@ -145,3 +145,14 @@ def test_what_a_forecast_says_will_follow_is_conditional():
         "say the wind will ease on May 10, and ships will then be allowed to move from the port of Kuryk."
     )
     assert ("kuryk_port", "reopen") not in [e[:2] for e in events(text, dt.date(2022, 5, 9)) if e[4] == "new"]
+
+
+def test_a_revenue_that_falls_is_no_lost_capacity():
+    assert events("Suez Canal revenue fell 61 per cent in 2024.", WED) == []
+    assert events("Доходы Суэцкого канала упали на 61% в 2024 году.", WED) == []
+
+
+def test_last_night_and_the_night_before_a_weekday_date_the_event():
+    assert events("Пролив Босфор закрыли ночью из-за тумана.", WED)[0][3] == WED
+    assert events("В ночь на вторник Босфор закрыли из-за тумана.", WED)[0][3] == dt.date(2024, 3, 12)
+    assert events("Ночью 12 марта Босфор закрыли из-за тумана.", WED)[0][3] == dt.date(2024, 3, 12)

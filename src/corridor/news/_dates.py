@@ -75,7 +75,7 @@ _RANGES = [
 # 'from Thursday to Friday', 'в ночь с четверга на пятницу': a night that begins the second day
 _NIGHT = re.compile(
     r"\bfrom\s+(?P<en1>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\s+to\s+(?P<en2>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
-    r"|(?<![а-яё])в\s+ночь\s+(?:с|со)\s+(?P<ru1>понедельника|вторника|среды|четверга|пятницы|субботы|воскресенья)\s+на\s+(?P<ru2>понедельник|вторник|среду|четверг|пятницу|субботу|воскресенье)",
+    r"|(?<![а-яё])в\s+ночь\s+(?:(?:с|со)\s+(?P<ru1>понедельника|вторника|среды|четверга|пятницы|субботы|воскресенья)\s+)?на\s+(?P<ru2>понедельник|вторник|среду|четверг|пятницу|субботу|воскресенье)",
     re.IGNORECASE,
 )
 # 'at midnight', 'с полуночи': the publication day (an article published in the small hours)
@@ -113,7 +113,8 @@ _MONTH_ALONE = [
 ]
 _RELATIVE = re.compile(
     r"\b(?P<rel>the day before yesterday|yesterday|today|tonight|this morning|this evening|overnight(?!\s+(?:on|into|to)\s+\w+day)|tomorrow"
-    r"|позавчера|вчера|сегодня|завтра|накануне|к\s+утру|под\s+утро|этим\s+утром|the day before(?! yesterday))\b",
+    r"|позавчера|вчера|сегодня|завтра|накануне|к\s+утру|под\s+утро|этим\s+утром|(?:этой\s+|минувшей\s+|прошлой\s+)?ночью(?!\s+\d)"
+    r"|the day before(?! yesterday))\b",
     re.IGNORECASE,
 )
 _EN_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")

@@ -290,7 +290,16 @@ def _not_capacity(text: str, cue: ActionCue) -> bool:
         return True
     if cue.action == "derate" and _FELL_ONTO.match(text, cue.stop) and word.lower().startswith(("упал", "fell")):
         return True  # 'обломки упали на терминал', 'debris fell on the pier': a fall onto something, not a drop
+    if cue.action == "derate" and _MONEY_BEFORE.search(text, max(0, cue.start - 40), cue.start):
+        return True  # 'Suez Canal revenue fell 61 per cent', 'доходы канала упали': money, not capacity
     return cue.action == "derate" and _NOT_CAPACITY_AFTER.match(text, cue.stop) is not None
+
+
+_MONEY_BEFORE = re.compile(
+    r"\b(?:revenues?|receipts|income|earnings|profits?|turnover)\s+(?:[\w'’-]+\s+){0,3}?$"
+    r"|(?<![а-яё])(?:доход\w*|выручк\w*|поступлени\w*|прибыл\w*)\s+(?:[\w-]+\s+){0,3}?$",
+    re.IGNORECASE,
+)
 
 
 _NUMBER = r"\d{1,3}(?:[ ,\u00a0]\d{3})*(?:[.,]\d+)?|\d+(?:[.,]\d+)?"
