@@ -156,3 +156,16 @@ def test_last_night_and_the_night_before_a_weekday_date_the_event():
     assert events("Пролив Босфор закрыли ночью из-за тумана.", WED)[0][3] == WED
     assert events("В ночь на вторник Босфор закрыли из-за тумана.", WED)[0][3] == dt.date(2024, 3, 12)
     assert events("Ночью 12 марта Босфор закрыли из-за тумана.", WED)[0][3] == dt.date(2024, 3, 12)
+
+
+def test_a_closure_for_one_class_of_ships_is_a_derate_with_that_scope():
+    for text, scope in (
+        ("The Bosphorus was closed to large tankers on Wednesday because of strong currents.", "large tankers"),
+        ("Босфор закрыли для крупных танкеров в среду из-за сильного течения.", "крупных танкеров"),
+        ("The Bosphorus was closed to vessels longer than 200 metres on Wednesday.", "vessels longer than 200"),
+    ):
+        assert [(e.action, e.fraction, e.scope) for e in draft_scenario(text, published=WED).events] == [
+            ("derate", None, scope)
+        ], text
+    text = "The Bosphorus was closed to all shipping on Wednesday because of fog."
+    assert events(text, WED) == [("bosphorus", "close", 1.0, WED, "new")]

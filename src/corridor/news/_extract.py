@@ -374,7 +374,7 @@ def _scope(text: str, candidate: Candidate, clause: tuple[int, int], sentence: t
         return
     kind, candidate.scope = found
     candidate.evidence["scope"] = candidate.scope
-    if candidate.action == "close" and kind in ("quota", "shippers", "cargo"):
+    if candidate.action == "close" and kind in ("quota", "shippers", "cargo", "vessels"):
         # a closure for some shippers or one cargo takes out a share the article does not give
         candidate.action, candidate.fraction = "derate", None
         candidate.evidence.pop("fraction", None)

@@ -96,7 +96,7 @@ _ACTIONS: list[tuple[str, re.Pattern[str]]] = [
         rf"|\b(?:return|returns|returned|returning|bring|brings|brought|bringing)\s+(?:[\w-]+\s+){{0,3}}?(?:services?|sailings?|voyages?|ships|vessels|loops?)\s+(?:to|through|via)\b"
         rf"|(?<![а-яё])(?:начн[её]т|начнут|начал\w*)\s+(?:\w+\s+){{0,2}}?работать|(?<![а-яё])(?:вош[её]л|вошли|вошло|введен\w*|введ[её]н)\s+в\s+(?:строй|эксплуатацию)", _I)),
     ("close", re.compile(
-        r"\b(?:halt|suspen[ds]|shut|shutdown|clos(?:e|ed|es|ing|ure|ures)\b(?!\s+to\b(?!\s+(?:all\s+)?(?:transit|traffic|shipping|navigation|vessels?|ships?|trucks|freight)))"
+        r"\b(?:halt|suspen[ds]|shut|shutdown|clos(?:e|ed|es|ing|ure|ures)\b(?!\s+to\b(?!\s+(?:all\s+|[\w-]+\s+){0,2}(?:transit|traffic|shipping|navigation|vessels?|ships?|tankers?|trucks|freight)))"
         r"|block|paus|ceas|stopp|stops?\b|idl|interrupt)\w*"
         r"|\b(?:out of (?:service|action|operation|commission)|taken offline|went offline|offline|decommissioned"
         r"|came to a (?:grinding )?halt|ground to a halt|to a (?:grinding )?halt|to a standstill|standstill|not operating|inoperable|put out of action|knocked out"

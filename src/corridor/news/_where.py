@@ -227,13 +227,25 @@ _SCOPES: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
     ("carrier", re.compile(r"\b(?:Maersk|MSC|Hapag-Lloyd|CMA\s+CGM|COSCO|Evergreen|ONE|ZIM|OOCL)\b")),
+    (  # one class of ships: 'closed to large tankers', 'для судов длиной более 200 метров'
+        "vessels",
+        re.compile(
+            r"\b(?:large|larger|big|deep-draught|deep-draft|laden|loaded)\s+(?:oil\s+|crude\s+)?(?:tankers|vessels|ships|carriers)\b"
+            r"|\b(?:vessels|ships|tankers)\s+(?:longer|larger|wider|deeper|over|of\s+more)\s+(?:than\s+)?\d+"
+            r"|(?<![а-яё])(?:крупн|больш|крупнотоннажн|гружен)\w*\s+(?:нефтеналивн\w*\s+)?(?:танкер|суд[аон]|судов)\w*"
+            r"|(?<![а-яё])(?:суд\w*|танкер\w*)\s+длиной\s+(?:более|свыше|от|больше)",
+            re.I,
+        ),
+    ),
 ]
 
 
 def scope_of(text: str, clause: tuple[int, int], sentence: tuple[int, int]) -> tuple[str, str] | None:
     """(kind, words) of a partial scope in the clause (or, but for a cargo, its sentence)."""
     for kind, pattern in _SCOPES:
-        m = pattern.search(text, *clause) or (pattern.search(text, *sentence) if kind != "cargo" else None)
+        m = pattern.search(text, *clause) or (
+            pattern.search(text, *sentence) if kind not in ("cargo", "vessels") else None
+        )
         if m is not None:
             return kind, text[m.start() : m.end()].strip(" ,")
     return None
