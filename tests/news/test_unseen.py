@@ -169,3 +169,12 @@ def test_a_closure_for_one_class_of_ships_is_a_derate_with_that_scope():
         ], text
     text = "The Bosphorus was closed to all shipping on Wednesday because of fog."
     assert events(text, WED) == [("bosphorus", "close", 1.0, WED, "new")]
+
+
+def test_a_link_to_another_story_with_its_date_in_brackets_is_furniture():
+    for tail in (
+        "Смотрите также | КТК приостановил отгрузку (11.03.2024)",
+        "Bosphorus traffic suspended by fog (12 March 2024)",
+    ):
+        text = f"Порт Актау перевалил 2 млн тонн в феврале.\n\n{tail}\n"
+        assert events(text, WED) == [], tail
