@@ -178,3 +178,8 @@ def test_a_link_to_another_story_with_its_date_in_brackets_is_furniture():
     ):
         text = f"Порт Актау перевалил 2 млн тонн в феврале.\n\n{tail}\n"
         assert events(text, WED) == [], tail
+
+
+def test_a_past_month_that_opens_the_sentence_makes_its_later_clause_history():
+    text = "В марте 2022 года шторм повредил два из трех ВПУ КТК, и отгрузка была остановлена на месяц."
+    assert [e for e in events(text, WED) if e[4] == "new"] == []

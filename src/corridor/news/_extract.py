@@ -496,7 +496,11 @@ def _status(
         candidate.status = "conditional"
         return
     old = published - dt.timedelta(days=_OLD_DAYS)
-    periods = [c for c in find_dates(text, c0, c1, published) if c.kind == "period"]
+    told = find_dates(text, c0, c1, published)
+    if not any(c.kind in ("start", "point", "end", "period") for c in told):
+        # 'В марте 2022 года шторм повредил ВПУ, и отгрузка была остановлена': the sentence's period dates it
+        told = [c for c in find_dates(text, *sentence, published) if c.start < c0]
+    periods = [c for c in told if c.kind == "period"]
     dated_old = candidate.start is not None and candidate.start < old
     month_start = published.replace(day=1)
     period_old = candidate.start is None and any(
