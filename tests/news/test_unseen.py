@@ -183,3 +183,10 @@ def test_a_link_to_another_story_with_its_date_in_brackets_is_furniture():
 def test_a_past_month_that_opens_the_sentence_makes_its_later_clause_history():
     text = "В марте 2022 года шторм повредил два из трех ВПУ КТК, и отгрузка была остановлена на месяц."
     assert [e for e in events(text, WED) if e[4] == "new"] == []
+
+
+def test_imports_stopped_at_a_border_crossing_are_a_ban_on_that_flow():
+    text = "China suspended imports of Kazakh grain via Dostyk on Wednesday."
+    assert [(e.asset, e.action, e.scope) for e in draft_scenario(text, published=WED).events] == [
+        ("dostyk", "transit_ban", "grain")
+    ]

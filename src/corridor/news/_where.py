@@ -252,7 +252,8 @@ def scope_of(text: str, clause: tuple[int, int], sentence: tuple[int, int]) -> t
 
 
 _CARGO_FLOW = re.compile(
-    r"\b(?:exports?|loading|acceptance|dispatch)\b|(?<![а-яё])(?:экспорт|при[её]м|погрузк|отправк)\w*", re.IGNORECASE
+    r"\b(?:exports?|imports?|loading|acceptance|dispatch)\b|(?<![а-яё])(?:экспорт|импорт|ввоз|при[её]м|погрузк|отправк)\w*",
+    re.IGNORECASE,
 )
 
 
