@@ -190,3 +190,10 @@ def test_imports_stopped_at_a_border_crossing_are_a_ban_on_that_flow():
     assert [(e.asset, e.action, e.scope) for e in draft_scenario(text, published=WED).events] == [
         ("dostyk", "transit_ban", "grain")
     ]
+
+
+def test_a_recap_of_this_weeks_halt_is_news_and_an_old_one_history():
+    text = "Напомним, ранее отгрузку нефти на терминале КТК приостановили 19 февраля из-за штормов."
+    assert events(text, dt.date(2023, 2, 21))[0][4] == "new"
+    text = "Напомним, ранее отгрузку нефти на терминале КТК приостановили 9 февраля из-за штормов."
+    assert events(text, dt.date(2023, 2, 21))[0][4] == "background"

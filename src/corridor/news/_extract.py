@@ -65,6 +65,11 @@ __all__ = ["Candidate", "extract_events"]
 DISRUPTIONS = frozenset({"close", "derate", "transit_ban", "reroute_out"})
 _AND = re.compile(r"\s(?:and|и)\s", re.IGNORECASE)
 _OLD_DAYS = 21  # an event that started more than three weeks before publication is background
+# 'Напомним, отгрузку приостановили 19 февраля' (printed on the 21st): a recap of this week's halt, still news
+_RECAP_DAYS = 3
+_RECAP = re.compile(
+    r"(?<![а-яё])(?:напомн\w*|ранее)(?![а-яё])|\b(?:as\s+a\s+reminder|recall\w*|earlier)\b", re.IGNORECASE
+)
 _NEARLY = re.compile(
     r"(?:\b(?:nearly|almost|all\s+but|virtually|partly|partially)|(?<![а-яё])(?:почти|практически|частично))\s+$",
     re.IGNORECASE,
@@ -506,5 +511,6 @@ def _status(
     period_old = candidate.start is None and any(
         p.last is not None and (p.last < old or p.last < month_start) for p in periods
     )  # a period over before the publication's month began: old news restated
-    if dated_old or period_old or is_background(text, c0, c1):
+    recent = candidate.start is not None and (published - candidate.start).days <= _RECAP_DAYS
+    if dated_old or period_old or (is_background(text, c0, c1) and not (recent and _RECAP.search(text, c0, c1))):
         candidate.status = "background"
