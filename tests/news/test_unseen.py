@@ -197,3 +197,11 @@ def test_a_recap_of_this_weeks_halt_is_news_and_an_old_one_history():
     assert events(text, dt.date(2023, 2, 21))[0][4] == "new"
     text = "Напомним, ранее отгрузку нефти на терминале КТК приостановили 9 февраля из-за штормов."
     assert events(text, dt.date(2023, 2, 21))[0][4] == "background"
+
+
+def test_more_ways_to_say_a_reopening_or_a_halt():
+    assert events("The Tengiz field came back on stream on Wednesday.", WED) == [("tengiz", "reopen", None, WED, "new")]
+    for text in ("В среду Босфор вновь открыли для судоходства.", "В среду открыли Босфор для судоходства."):
+        assert events(text, WED) == [("bosphorus", "reopen", None, WED, "new")], text
+    text = "Суда не заходят в порт Актау в среду из-за шторма."
+    assert events(text, WED) == [("aktau_port", "close", 1.0, WED, "new")]
