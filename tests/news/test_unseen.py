@@ -205,3 +205,17 @@ def test_more_ways_to_say_a_reopening_or_a_halt():
         assert events(text, WED) == [("bosphorus", "reopen", None, WED, "new")], text
     text = "Суда не заходят в порт Актау в среду из-за шторма."
     assert events(text, WED) == [("aktau_port", "close", 1.0, WED, "new")]
+
+
+def test_a_reroute_from_one_asset_onto_another_is_two_events():
+    text = (
+        "Казахстан решил перенаправить экспорт нефти, который шёл по трубопроводу Баку – Тбилиси – Джейхан, "
+        "на российский маршрут Каспийского трубопроводного консорциума."
+    )
+    got = {(e[0], e[1]) for e in events(text, dt.date(2025, 8, 15))}
+    assert got == {("btc", "reroute_out"), ("cpc", "reroute_in")}
+
+
+def test_a_halt_on_a_route_the_network_lacks_borrows_no_asset_from_the_clause_beside_it():
+    text = "Отгрузки через Каспий из обеих стран прекратились с конца июля, и Казахстану пришлось опереться на КТК."
+    assert [e for e in events(text, dt.date(2025, 8, 15)) if e[1] == "close"] == []

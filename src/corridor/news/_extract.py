@@ -55,6 +55,7 @@ from corridor.news._where import (
     at_border,
     bars_dispatch,
     government,
+    other_end,
     refuses_cargo,
     scope_of,
     speaks,
@@ -196,6 +197,13 @@ def extract_events(
             line1 = text.find("\n", cue.start) % (len(text) + 1)
             candidate.headline = line1 - line0 < _HEADLINE_CHARS and _HEADLINE.search(text, line0, line1) is None
             found.append(candidate)
+            end = candidate.mention and other_end(
+                text, candidate.action, candidate.mention, cue.stop, (s0, s1), mentions
+            )
+            if end:  # 'с БТД на КТК': the flow leaves one asset and lands on another, an event for each
+                twin = replace(candidate, action=end[0], mention=end[1], evidence=dict(candidate.evidence))
+                twin.evidence["asset"] = text[end[1].start : end[1].stop]
+                found.append(twin)
         linked = [m for m in mentions if m.id is not None and not government(text, m, index)]  # 'Moscow vows'
         previous_ids = {str(m.id) for m in linked}
         seen.extend(linked)
@@ -311,7 +319,17 @@ def _candidate(
         return None  # 'suspended until the ship is refloated': when the closure ends, not a reopening
     candidate = Candidate(cue.action, None, at=cue.start)
     candidate.evidence["action"] = text[cue.start : cue.stop]
-    mention = _pick(text, cue, in_clause) or referent or _pick(text, cue, list(mentions))
+    mention = _pick(text, cue, in_clause) or referent
+    if mention is None and cue.action in DISRUPTIONS:
+        # 'отгрузки через Каспий прекратились, и пришлось опереться на КТК': the route its own clause names,
+        # though the network lacks it, and not an asset of the clause beside it
+        routes = [
+            m
+            for m in entity_mentions(text, c0, c1, language, mentions)
+            if _VIA_BEFORE.search(text, max(c0, m.start - 28), m.start)
+        ]
+        mention = _pick(text, cue, routes)
+    mention = mention or _pick(text, cue, list(mentions))
     if mention is None:
         unknown = entity_mentions(text, c0, c1, language, mentions)
         if cue.action in ("reroute_in", "reroute_out") and topic is not None:

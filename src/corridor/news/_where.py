@@ -191,6 +191,38 @@ _FROM_BEFORE = re.compile(
 )
 
 
+# where a rerouted flow goes ('на российский маршрут КТК', 'to the BTC pipeline') and where it went before
+# ('экспорт, который шёл по трубопроводу БТД', 'exports that went through the CPC')
+_TO_BEFORE = re.compile(
+    r"(?:\b(?:to|onto|into|towards)|(?<![а-яё])(?:на|в))\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?$", re.IGNORECASE
+)
+_WENT_BEFORE = re.compile(
+    r"(?:\b(?:which|that)\s+(?:went|ran|flowed|was\s+shipped|were\s+shipped)\s+(?:through|via|along)"
+    r"|(?<![а-яё])(?:ш[её]л|шла|шли|шедш\w*|идущ\w*|поставлял\w*|транспортировал\w*)\s+(?:по|через))"
+    r"\s+(?:[\w-]+\s+){0,2}?$",
+    re.IGNORECASE,
+)
+
+
+def other_end(
+    text: str, action: str, mention: Mention, after: int, sentence: tuple[int, int], mentions: Sequence[Mention]
+) -> tuple[str, Mention] | None:
+    """The other end of a reroute told in one sentence: 'перенаправить экспорт, который шёл по БТД, на
+    маршрут КТК' is away from the BTC and onto the CPC, two events; (its action, its mention) or None."""
+    if action not in ("reroute_in", "reroute_out") or mention.id is None:
+        return None
+    s0 = sentence[0]
+    for m in mentions:
+        if m.id is None or m.id == mention.id or m.start < after:
+            continue
+        window = (max(s0, m.start - 40), m.start)
+        if action == "reroute_out" and _TO_BEFORE.search(text, *window) and not _WENT_BEFORE.search(text, *window):
+            return "reroute_in", m
+        if action == "reroute_in" and (_FROM_BEFORE.search(text, *window) or _WENT_BEFORE.search(text, *window)):
+            return "reroute_out", m
+    return None
+
+
 def _member(index: AssetIndex, group: str, unit: int | None) -> str | None:
     """The member link numbered ``unit`` ('cpc_moorings', 2 -> 'cpc_spm2')."""
     if unit is None:
