@@ -219,3 +219,14 @@ def test_a_reroute_from_one_asset_onto_another_is_two_events():
 def test_a_halt_on_a_route_the_network_lacks_borrows_no_asset_from_the_clause_beside_it():
     text = "Отгрузки через Каспий из обеих стран прекратились с конца июля, и Казахстану пришлось опереться на КТК."
     assert [e for e in events(text, dt.date(2025, 8, 15)) if e[1] == "close"] == []
+
+
+def test_a_russian_condition_fear_or_admission_opening_the_sentence_makes_no_event():
+    for text in (
+        "В случае ухудшения погоды порт Актау приостановит работу.",
+        "Если погода ухудшится, порт Актау приостановит работу.",
+        "Эксперты опасаются, что Босфор закроют для танкеров.",
+        "Минэнерго допускает, что прокачка по КТК будет снижена.",
+        "По словам источника, КТК пока не получал уведомлений о приостановке.",
+    ):
+        assert [e for e in events(text, WED) if e[4] == "new"] == [], text
