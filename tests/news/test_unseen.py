@@ -230,3 +230,15 @@ def test_a_russian_condition_fear_or_admission_opening_the_sentence_makes_no_eve
         "По словам источника, КТК пока не получал уведомлений о приостановке.",
     ):
         assert [e for e in events(text, WED) if e[4] == "new"] == [], text
+
+
+def test_a_day_without_a_year_told_in_the_future_is_the_next_one():
+    new_year = dt.date(2025, 1, 1)
+    for text in (
+        "The Suez Canal Authority will raise transit tolls by 5% from January 1.",
+        "Управление Суэцкого канала повысит транзитные сборы на 5% с 1 января.",
+    ):
+        assert events(text, WED) == [("suez_canal", "tariff_change", 0.05, new_year, "new")], text
+    # the writer's 'напомним' (a first person) tells nothing to come
+    text = "Напомним, отгрузку нефти на терминале КТК приостановили 9 марта."
+    assert events(text, WED)[0][3] == dt.date(2024, 3, 9)

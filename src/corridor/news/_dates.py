@@ -206,7 +206,7 @@ def find_dates(text: str, start: int, stop: int, published: dt.date) -> list[Dat
     cues: list[DateCue] = []
     for pattern in _DAY_PATTERNS:
         for m in pattern.finditer(text, start, stop):
-            day = _day(m, published)
+            day = _day(m, published, future=told_as_future(text, max(start, m.start() - 80), m.start()))
             if day is not None:
                 cues.append(DateCue(_role(text, m.start(), start), m.start(), m.end(), day=day))
     for m in (m for p in _RANGES for m in p.finditer(text, start, stop)):
@@ -340,13 +340,17 @@ def _role(text: str, at: int, floor: int, matched: str = "") -> str:
     return "point"
 
 
-def _day(m: re.Match[str], published: dt.date) -> dt.date | None:
+def _day(m: re.Match[str], published: dt.date, *, future: bool = False) -> dt.date | None:
+    """A day and month without a year: the nearest such day to publication; told as to come ('will
+    raise tolls from January 1', 'повысит сборы с 1 января'), the first on or after publication."""
     groups = m.groupdict()
     month = _month(groups) or int(groups["mnum"])
     day = int(groups["day"])
     if groups.get("year"):
         return _safe_date(int(groups["year"]), month, day)
     options = [d for y in (published.year - 1, published.year, published.year + 1) if (d := _safe_date(y, month, day))]
+    if future:
+        options = [d for d in options if d >= published] or options
     return min(options, key=lambda d: (abs((d - published).days), d > published)) if options else None
 
 

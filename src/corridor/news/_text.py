@@ -185,14 +185,14 @@ def future_verb(word: str) -> bool:
     """A Russian verb in the future tense in its likeliest reading ('закроют', 'снизит', 'будет'):
     a perfective verb's present form, which the stem lists of the rules cannot tell from the past.
 
-    >>> future_verb("заработают"), future_verb("заработали"), future_verb("will")
-    (True, False, False)
+    >>> future_verb("заработают"), future_verb("заработали"), future_verb("will"), future_verb("Напомним")
+    (True, False, False, False)
     """
     folded = fold(word)
     if not _CYRILLIC.search(folded):
         return False
     tag = _morph().parse(folded)[0].tag
-    return tag.POS == "VERB" and "futr" in tag
+    return tag.POS == "VERB" and "futr" in tag and "3per" in tag  # not 'напомним', 'отметим': the writer's aside
 
 
 @functools.cache
