@@ -35,6 +35,18 @@ class Candidate:
     headline: bool = False  # told only in a line without a full stop (a title, a subtitle)
     holds: bool = False  # told as still holding ('stays offline'): no reopening of another part ends it
 
+    def fill_missing(self, other: Candidate, names: tuple[str, ...] = ("start", "end", "duration")) -> None:
+        """Take from ``other``, a second telling of this event, each of ``names`` this one lacks,
+        with its evidence, and its open end ('until further notice') when this one has no end."""
+        for name in names:
+            if getattr(self, name) is None and getattr(other, name) is not None:
+                setattr(self, name, getattr(other, name))
+                key = "duration_days" if name == "duration" else name
+                self.evidence[key] = other.evidence.get(key, "")
+        if other.open_end and not self.open_end and self.end is None and self.duration is None:
+            self.open_end = True
+            self.evidence["until_further_notice"] = other.evidence.get("until_further_notice", "")
+
     @property
     def key(self) -> str | None:
         if self.mention is None:
@@ -111,14 +123,7 @@ def _merge(found: list[Candidate]) -> list[Candidate]:
         if twin.carried and candidate.start is not None and not candidate.carried:
             twin.start, twin.carried = candidate.start, False
             twin.evidence["start"] = candidate.evidence.get("start", "")
-        for name in ("fraction", "start", "end", "duration"):
-            if getattr(twin, name) is None and getattr(candidate, name) is not None:
-                setattr(twin, name, getattr(candidate, name))
-                key = "duration_days" if name == "duration" else name
-                twin.evidence[key] = candidate.evidence[key]
-        if not twin.open_end and candidate.open_end and twin.end is None and twin.duration is None:
-            twin.open_end = True
-            twin.evidence["until_further_notice"] = candidate.evidence["until_further_notice"]
+        twin.fill_missing(candidate, ("fraction", "start", "end", "duration"))
         if twin.from_topic and not candidate.from_topic:
             twin.from_topic = False
         twin.headline = twin.headline and candidate.headline
@@ -142,11 +147,7 @@ def _specific(events: list[Candidate], index: AssetIndex) -> list[Candidate]:
         ]
         if specific:
             for o in (o for o in specific if o.sentence == e.sentence):  # the group's day holds for the part
-                for name in ("start", "end", "duration"):
-                    if getattr(o, name) is None and getattr(e, name) is not None:
-                        setattr(o, name, getattr(e, name))
-                        key = "duration_days" if name == "duration" else name
-                        o.evidence[key] = e.evidence.get(key, "")
+                o.fill_missing(e)
             continue
         keep.append(e)
     return keep

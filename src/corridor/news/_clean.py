@@ -32,6 +32,7 @@ _FURNITURE = re.compile(
     r"|реклама\b|advertisement|комментари\w*\s*\(|все\s+комментарии|оставьте\s+ответ|leave\s+a\s+(?:reply|comment)"
     r"|watch\s+the\s+video|материал\s+дополняется|developing\s+story|original\s+author|автор\s*:|текст\s*:"
     r"|регистрация\s+пройдена|пожалуйста,\s+перейдите|система\s+orphus|the\s+full\s+post"
+    r"|смотрите\s+также|см\.\s+также|you\s+may\s+also|more\s+news|popular\b|популярное|лента\s+новостей"
     r")",
     re.IGNORECASE,
 )
@@ -165,8 +166,13 @@ def clean_text(text: str) -> str:
     return "\n\n".join("\n".join(p) for p in kept)
 
 
+# a link to another story: a short line that ends with that story's date in brackets, 'Курс валют (12.03.2024)'
+_LINK_DATE = re.compile(r"\((?:\d{1,2}[./]\d{1,2}[./]\d{2,4}|\d{1,2}\s+\w+\s+\d{4})(?:,?\s*\d{1,2}:\d\d)?\)\s*$")
+_LINK_CHARS = 160
+
+
 def _is_furniture(line: str) -> bool:
-    if _FURNITURE.match(line):
+    if _FURNITURE.match(line) or (len(line) <= _LINK_CHARS and _LINK_DATE.search(line)):
         return True
     words = _WORD.findall(line)
     if len(words) <= 4 and not _END_MARK.search(line):

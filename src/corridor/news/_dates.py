@@ -23,9 +23,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
-__all__ = ["DateCue", "find_dates"]
+from corridor.news._text import future_verb, words
+
+__all__ = ["DateCue", "find_dates", "told_as_future"]
 
 _EN_MONTHS = {
     "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9, "oct": 10,
@@ -72,7 +75,7 @@ _RANGES = [
 # 'from Thursday to Friday', 'в ночь с четверга на пятницу': a night that begins the second day
 _NIGHT = re.compile(
     r"\bfrom\s+(?P<en1>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\s+to\s+(?P<en2>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
-    r"|(?<![а-яё])в\s+ночь\s+(?:с|со)\s+(?P<ru1>понедельника|вторника|среды|четверга|пятницы|субботы|воскресенья)\s+на\s+(?P<ru2>понедельник|вторник|среду|четверг|пятницу|субботу|воскресенье)",
+    r"|(?<![а-яё])в\s+ночь\s+(?:(?:с|со)\s+(?P<ru1>понедельника|вторника|среды|четверга|пятницы|субботы|воскресенья)\s+)?на\s+(?P<ru2>понедельник|вторник|среду|четверг|пятницу|субботу|воскресенье)",
     re.IGNORECASE,
 )
 # 'at midnight', 'с полуночи': the publication day (an article published in the small hours)
@@ -110,7 +113,8 @@ _MONTH_ALONE = [
 ]
 _RELATIVE = re.compile(
     r"\b(?P<rel>the day before yesterday|yesterday|today|tonight|this morning|this evening|overnight(?!\s+(?:on|into|to)\s+\w+day)|tomorrow"
-    r"|позавчера|вчера|сегодня|завтра|накануне|к\s+утру|под\s+утро|этим\s+утром|the day before(?! yesterday))\b",
+    r"|позавчера|вчера|сегодня|завтра|накануне|к\s+утру|под\s+утро|этим\s+утром|(?:этой\s+|минувшей\s+|прошлой\s+)?ночью(?!\s+\d)"
+    r"|the day before(?! yesterday))\b",
     re.IGNORECASE,
 )
 _EN_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -121,8 +125,8 @@ _WEEKDAY = re.compile(
     r"|(?<![а-яё])(?:понедельника|вторника|среды|четверга|пятницы|субботы|воскресенья)(?![а-яё]))",
     re.IGNORECASE,
 )
-_FUTURE_BEFORE = re.compile(
-    r"\b(?:will|shall|is\s+to|are\s+to|is\s+going\s+to|are\s+going\s+to)\b"
+_FUTURE_BEFORE = re.compile(  # 'would' too: the future of reported speech ('said it would cut fees from Thursday')
+    r"\b(?:will|shall|would(?!\s+have)|is\s+to|are\s+to|is\s+going\s+to|are\s+going\s+to)\b"
     r"|(?<![а-яё])(?:будет|будут|закроет|закроют|откроет|откроют|возобновит|возобновят|приостановит|приостановят|остановит|остановят)(?![а-яё])",
     re.IGNORECASE,
 )
@@ -202,7 +206,7 @@ def find_dates(text: str, start: int, stop: int, published: dt.date) -> list[Dat
     cues: list[DateCue] = []
     for pattern in _DAY_PATTERNS:
         for m in pattern.finditer(text, start, stop):
-            day = _day(m, published)
+            day = _day(m, published, future=told_as_future(text, max(start, m.start() - 80), m.start()))
             if day is not None:
                 cues.append(DateCue(_role(text, m.start(), start), m.start(), m.end(), day=day))
     for m in (m for p in _RANGES for m in p.finditer(text, start, stop)):
@@ -214,10 +218,7 @@ def find_dates(text: str, start: int, stop: int, published: dt.date) -> list[Dat
         index = next((i for i, w in enumerate(_EN_WEEKDAYS) if name.startswith(w)), None)
         if index is None:
             index = next(i for i, w in enumerate(_RU_WEEKDAYS) if name.startswith(w))
-        if _FUTURE_BEFORE.search(text, max(start, m.start() - 120), m.start()):
-            day = published + dt.timedelta(days=(index - published.weekday()) % 7 or 7)
-        else:
-            day = published - dt.timedelta(days=(published.weekday() - index) % 7)
+        day = _weekday(index, published, future=told_as_future(text, max(start, m.start() - 120), m.start()))
         cues.append(DateCue("start", m.start(), m.end(), day=day))
     for m in _MIDNIGHT.finditer(text, start, stop):
         cues.append(DateCue("start", m.start(), m.end(), day=published))
@@ -244,11 +245,7 @@ def find_dates(text: str, start: int, stop: int, published: dt.date) -> list[Dat
         index = next((i for i, w in enumerate(_EN_WEEKDAYS) if name.startswith(w)), None)
         if index is None:
             index = next(i for i, w in enumerate(_RU_WEEKDAYS) if name.startswith(w))
-        if _FUTURE_BEFORE.search(text, max(start, m.start() - 80), m.start()):
-            # 'will close the border on Thursday': the first such day after publication
-            day = published + dt.timedelta(days=(index - published.weekday()) % 7 or 7)
-        else:  # 'on Monday', 'в понедельник': the last such day on or before publication
-            day = published - dt.timedelta(days=(published.weekday() - index) % 7)
+        day = _weekday(index, published, future=told_as_future(text, max(start, m.start() - 80), m.start()))
         cues.append(DateCue(_role(text, m.start(), start, m.group()), m.start(), m.end(), day=day))
     for pattern in _PERIOD_PATTERNS:
         for m in pattern.finditer(text, start, stop):
@@ -298,14 +295,7 @@ _UNTIL_MONTH_END = re.compile(
 
 def _month_end(m: re.Match[str], published: dt.date) -> dt.date:
     """The last day of the month named (the next one on or after publication), or of the publication's."""
-    groups = m.groupdict()
-    if groups.get("mon"):
-        key = groups["mon"].lower()
-        month = _EN_MONTHS[key[:4] if key.startswith("sept") else key[:3]]
-    elif groups.get("rmon"):
-        month = _ru_month(groups["rmon"])
-    else:
-        month = published.month
+    month = _month(m.groupdict()) or published.month
     year = published.year + (month < published.month)
     return dt.date(year + (month == 12), month % 12 + 1, 1) - dt.timedelta(days=1)
 
@@ -324,13 +314,8 @@ _AT_MIDNIGHT = re.compile(r"\s+at\s+midnight\b", re.IGNORECASE)
 
 def _range(m: re.Match[str], published: dt.date) -> tuple[dt.date | None, dt.date | None]:
     groups = m.groupdict()
-    month = (
-        _ru_month(groups["rmon"])
-        if groups.get("rmon")
-        else _EN_MONTHS[
-            groups["mon"].lower()[:4] if groups["mon"].lower().startswith("sept") else groups["mon"].lower()[:3]
-        ]
-    )
+    month = _month(groups)
+    assert month is not None  # every range pattern names its month
     d1, d2 = int(groups["d1"]), int(groups["d2"])
     if d2 < d1:
         return None, None
@@ -355,21 +340,55 @@ def _role(text: str, at: int, floor: int, matched: str = "") -> str:
     return "point"
 
 
-def _day(m: re.Match[str], published: dt.date) -> dt.date | None:
+def _day(m: re.Match[str], published: dt.date, *, future: bool = False) -> dt.date | None:
+    """A day and month without a year: the nearest such day to publication; told as to come ('will
+    raise tolls from January 1', 'повысит сборы с 1 января'), the first on or after publication."""
     groups = m.groupdict()
-    if groups.get("mon"):
-        month = _EN_MONTHS[
-            groups["mon"].lower()[:4] if groups["mon"].lower().startswith("sept") else groups["mon"].lower()[:3]
-        ]
-    elif groups.get("rmon"):
-        month = _ru_month(groups["rmon"])
-    else:
-        month = int(groups["mnum"])
+    month = _month(groups) or int(groups["mnum"])
     day = int(groups["day"])
     if groups.get("year"):
         return _safe_date(int(groups["year"]), month, day)
     options = [d for y in (published.year - 1, published.year, published.year + 1) if (d := _safe_date(y, month, day))]
+    if future:
+        options = [d for d in options if d >= published] or options
     return min(options, key=lambda d: (abs((d - published).days), d > published)) if options else None
+
+
+def _weekday(index: int, published: dt.date, *, future: bool) -> dt.date:
+    """The day a weekday names (Monday 0): told as to come ('will close the border on Thursday'),
+    the first such day after publication; else ('on Monday', 'в понедельник') the last on or before it."""
+    if future:
+        return published + dt.timedelta(days=(index - published.weekday()) % 7 or 7)
+    return published - dt.timedelta(days=(published.weekday() - index) % 7)
+
+
+def told_as_future(text: str, start: int, stop: int) -> bool:
+    """``text[start:stop]`` tells what is to come: 'will', 'is to', reported 'would', or a Russian
+    verb in the future tense, whatever its lemma ('снизит', 'закроют', 'будет', 'заработают').
+
+    >>> told_as_future("Администрация снизит сборы ", 0, 27), told_as_future("Администрация снизила сборы ", 0, 28)
+    (True, False)
+    """
+    return _FUTURE_BEFORE.search(text, start, stop) is not None or any(
+        future_verb(t.text) for t in words(text, start, stop)
+    )
+
+
+def _month(groups: Mapping[str, str | None]) -> int | None:
+    """The month a date pattern names: English ('mon'), a Russian noun in any case or abbreviated
+    ('rmon') or a Russian adjective ('radj', 'майские'); None when it names none (a number, 'the month').
+
+    >>> _month({"mon": "Sept."}), _month({"rmon": "ноя"}), _month({"radj": "майских"}), _month({"mnum": "05"})
+    (9, 11, 5, None)
+    """
+    if groups.get("mon"):
+        key = str(groups["mon"]).lower()
+        return _EN_MONTHS[key[:4] if key.startswith("sept") else key[:3]]
+    if groups.get("rmon"):
+        return _ru_month(str(groups["rmon"]))
+    if groups.get("radj"):
+        return _RU_ADJECTIVE_MONTHS.index(str(groups["radj"]).lower()[:4]) + 1
+    return None
 
 
 def _ru_month(word: str) -> int:
@@ -392,14 +411,8 @@ _RU_ADJECTIVE_MONTHS = ["янва", "февр", "март", "апре", "май�
 
 def _month_alone(m: re.Match[str], published: dt.date) -> tuple[dt.date, dt.date]:
     """A month without a year: the latest one that began on or before the publication date."""
-    groups = m.groupdict()
-    if groups.get("mon"):
-        key = groups["mon"].lower()
-        month = _EN_MONTHS[key[:4] if key.startswith("sept") else key[:3]]
-    elif groups.get("radj"):
-        month = _RU_ADJECTIVE_MONTHS.index(groups["radj"].lower()[:4]) + 1
-    else:
-        month = _ru_month(groups["rmon"])
+    month = _month(m.groupdict())
+    assert month is not None  # every pattern of a month alone names its month
     year = published.year if month <= published.month else published.year - 1
     first = dt.date(year, month, 1)
     following = dt.date(year + (month == 12), month % 12 + 1, 1)
@@ -409,12 +422,7 @@ def _month_alone(m: re.Match[str], published: dt.date) -> tuple[dt.date, dt.date
 def _period(m: re.Match[str]) -> tuple[dt.date, dt.date]:
     groups = m.groupdict()
     year = int(groups["year"])
-    month = None
-    if groups.get("mon"):
-        key = groups["mon"].lower()
-        month = _EN_MONTHS[key[:4] if key.startswith("sept") else key[:3]]
-    elif groups.get("rmon"):
-        month = _ru_month(groups["rmon"])
+    month = _month(groups)
     if month is None:
         return dt.date(year, 1, 1), dt.date(year, 12, 31)
     first = dt.date(year, month, 1)

@@ -17,14 +17,12 @@ from dataclasses import replace
 
 from corridor.news._assets import AssetIndex, Mention, entity_mentions, find_mentions
 from corridor.news._candidates import Candidate, article_passes, related
-from corridor.news._dates import DateCue, find_dates
+from corridor.news._dates import DateCue, find_dates, told_as_future
 from corridor.news._model import ACTION_CLASS
 from corridor.news._rules import (
     ActionCue,
     cancels,
     find_actions,
-    find_fractions,
-    in_aside,
     is_background,
     is_conditional,
     is_end_condition,
@@ -32,9 +30,9 @@ from corridor.news._rules import (
     is_negated,
     is_unable,
     still_holds,
-    unit_count,
 )
-from corridor.news._text import Token, clauses, sentences, words
+from corridor.news._share import size_event
+from corridor.news._text import clauses, sentences, words
 from corridor.news._when import (
     _CONNECTIVE,
     _DEMONSTRATIVE,
@@ -48,18 +46,16 @@ from corridor.news._where import (
     _ATTACK_BEFORE,
     _CANCEL_WORD,
     _FROM_BEFORE,
-    _MOORINGS,
-    _ONE_MOORING,
     _ORDER,
-    _PARTS,
     _largest_group,
-    _member,
     _off_network,
     _passenger_only,
     _referent,
     _whole_or_part,
     at_border,
+    bars_dispatch,
     government,
+    other_end,
     refuses_cargo,
     scope_of,
     speaks,
@@ -69,11 +65,11 @@ __all__ = ["Candidate", "extract_events"]
 
 DISRUPTIONS = frozenset({"close", "derate", "transit_ban", "reroute_out"})
 _AND = re.compile(r"\s(?:and|и)\s", re.IGNORECASE)
-_SIZED = frozenset({"derate", "tariff_change", "capacity_increase"})
 _OLD_DAYS = 21  # an event that started more than three weeks before publication is background
-_ONLY_BEFORE = re.compile(
-    r"(?:\b(?:only|just|solely)|(?<![а-яё])(?:только|лишь|исключительно))\s+(?:via\s+|through\s+|the\s+|через\s+)?$",
-    re.IGNORECASE,
+# 'Напомним, отгрузку приостановили 19 февраля' (printed on the 21st): a recap of this week's halt, still news
+_RECAP_DAYS = 3
+_RECAP = re.compile(
+    r"(?<![а-яё])(?:напомн\w*|ранее)(?![а-яё])|\b(?:as\s+a\s+reminder|recall\w*|earlier)\b", re.IGNORECASE
 )
 _NEARLY = re.compile(
     r"(?:\b(?:nearly|almost|all\s+but|virtually|partly|partially)|(?<![а-яё])(?:почти|практически|частично))\s+$",
@@ -90,6 +86,7 @@ _AUTHORITY_BEFORE = re.compile(
     r"|\b(?:harbou?r\s*master|port\s+captain|captain|port\s+authority|administration)\s+(?:of\s+)?(?:the\s+)?(?:port\s+of\s+)?)$",
     re.IGNORECASE,
 )
+_DAMAGE = re.compile(r"damag|(?<![а-яё])(?:поврежд|повреди)", re.IGNORECASE)
 _HEADLINE = re.compile(r"[.!?…»\"”]\s*$")  # a line that ends a sentence is body text, not a title
 _HEADLINE_CHARS = 200  # titles and subtitles of the corpus run to about 150 characters; body lines are longer
 _VIA_BEFORE = re.compile(  # 'via the BTC', 'на нефтепровод Атасу — Алашанькоу': a generic noun may stand between
@@ -145,7 +142,7 @@ def extract_events(
                     reopen.evidence["action"] = text[at : (cancel.end() if cancel is not None else order.end())]
                     reopen.evidence["asset"] = text[named[0].start : named[0].stop]
                     _dates(text, reopen, ActionCue("reopen", at, at + 1), (c0, c1), (s0, s1), cues, published)
-                    _status(text, reopen, (c0, c1), published)
+                    _status(text, reopen, (c0, c1), published, (s0, s1))
                     found.append(reopen)
         for cue in cues:
             c0, c1 = next(((a, b) for a, b in parts if a <= cue.start < b), (s0, s1))
@@ -170,14 +167,7 @@ def extract_events(
                 continue  # 'pumping at reduced rates, bypassing the station': how flow goes on, not a reroute
             before = _told_before(text, cue, candidate, found, index)
             if before is not None:  # 'The halt began on 11 March': the event already told, now dated
-                for name in ("start", "end", "duration"):
-                    if getattr(before, name) is None and getattr(candidate, name) is not None:
-                        setattr(before, name, getattr(candidate, name))
-                        key = "duration_days" if name == "duration" else name
-                        before.evidence[key] = candidate.evidence.get(key, "")
-                if candidate.open_end and not before.open_end and before.end is None and before.duration is None:
-                    before.open_end = True
-                    before.evidence["until_further_notice"] = candidate.evidence.get("until_further_notice", "")
+                before.fill_missing(candidate)
                 continue
             if candidate.status == "cancelled":
                 if candidate.key:
@@ -207,6 +197,13 @@ def extract_events(
             line1 = text.find("\n", cue.start) % (len(text) + 1)
             candidate.headline = line1 - line0 < _HEADLINE_CHARS and _HEADLINE.search(text, line0, line1) is None
             found.append(candidate)
+            end = candidate.mention and other_end(
+                text, candidate.action, candidate.mention, cue.stop, (s0, s1), mentions
+            )
+            if end:  # 'с БТД на КТК': the flow leaves one asset and lands on another, an event for each
+                twin = replace(candidate, action=end[0], mention=end[1], evidence=dict(candidate.evidence))
+                twin.evidence["asset"] = text[end[1].start : end[1].stop]
+                found.append(twin)
         linked = [m for m in mentions if m.id is not None and not government(text, m, index)]  # 'Moscow vows'
         previous_ids = {str(m.id) for m in linked}
         seen.extend(linked)
@@ -322,7 +319,17 @@ def _candidate(
         return None  # 'suspended until the ship is refloated': when the closure ends, not a reopening
     candidate = Candidate(cue.action, None, at=cue.start)
     candidate.evidence["action"] = text[cue.start : cue.stop]
-    mention = _pick(text, cue, in_clause) or referent or _pick(text, cue, list(mentions))
+    mention = _pick(text, cue, in_clause) or referent
+    if mention is None and cue.action in DISRUPTIONS:
+        # 'отгрузки через Каспий прекратились, и пришлось опереться на КТК': the route its own clause names,
+        # though the network lacks it, and not an asset of the clause beside it
+        routes = [
+            m
+            for m in entity_mentions(text, c0, c1, language, mentions)
+            if _VIA_BEFORE.search(text, max(c0, m.start - 28), m.start)
+        ]
+        mention = _pick(text, cue, routes)
+    mention = mention or _pick(text, cue, list(mentions))
     if mention is None:
         unknown = entity_mentions(text, c0, c1, language, mentions)
         if cue.action in ("reroute_in", "reroute_out") and topic is not None:
@@ -351,7 +358,11 @@ def _candidate(
             whole = _largest_group(index, str(mention.id))
             if whole is not None:
                 candidate.mention = mention = replace(mention, kind="group", id=whole)
-    _size(text, candidate, cue, (c0, c1), in_clause, index)
+    size_event(text, candidate, cue, (c0, c1), in_clause, index)
+    if candidate.action == "derate" and candidate.fraction is None and _DAMAGE.search(text, cue.start, cue.stop):
+        # 'drone debris damaged the port's shore facilities': damage that the article ties to no lost
+        # capacity (no share, no halt, no unit out of service) is no outage; a halt told with it is its own event
+        return None
     if candidate.action == "close" and _NEARLY.search(text, max(c0, cue.start - 14), cue.start):
         # 'nearly stopped', 'почти остановился': less than a closure, by a share the text does not give
         candidate.action, candidate.fraction = "derate", None
@@ -360,8 +371,15 @@ def _candidate(
         # 'exports from Khorgos are stopped until 26 March': a ban on what crosses, as KTZ's bans are
         candidate.action, candidate.fraction = "transit_ban", None
         candidate.evidence.pop("fraction", None)
+    if (
+        candidate.action == "derate"
+        and candidate.fraction is None
+        and (at_border(index, mention.id) or index.node_kind.get(str(mention.id)) == "port")
+        and bars_dispatch(text, (sentence[0], c1))
+    ):  # 'ограничения на экспортные перевозки грузов через порт Курык': what the railway will not carry there
+        candidate.action = "transit_ban"
     _dates(text, candidate, cue, clause, sentence, cues, published)
-    _status(text, candidate, (c0, c1), published)
+    _status(text, candidate, (c0, c1), published, sentence)
     if cue.action == "reopen" and is_unable(text, c0, cue):
         # 'vessels have not been able to resume traffic': the closure goes on ('could' says no condition)
         candidate.action, candidate.fraction, candidate.start = "close", 1.0, None
@@ -379,7 +397,7 @@ def _scope(text: str, candidate: Candidate, clause: tuple[int, int], sentence: t
         return
     kind, candidate.scope = found
     candidate.evidence["scope"] = candidate.scope
-    if candidate.action == "close" and kind in ("quota", "shippers", "cargo"):
+    if candidate.action == "close" and kind in ("quota", "shippers", "cargo", "vessels"):
         # a closure for some shippers or one cargo takes out a share the article does not give
         candidate.action, candidate.fraction = "derate", None
         candidate.evidence.pop("fraction", None)
@@ -419,79 +437,6 @@ def _pick(text: str, cue: ActionCue, candidates: Sequence[Mention]) -> Mention |
         return 3 * m.rank + max(gap, 0) / 7 - numbered + (6 if modifies(m) or authority else 0)
 
     return min(candidates, key=score)
-
-
-def _size(
-    text: str,
-    candidate: Candidate,
-    cue: ActionCue,
-    clause: tuple[int, int],
-    in_clause: Sequence[Mention],
-    index: AssetIndex,
-) -> None:
-    """The share: units of a group ('SPM-1 and SPM-2', 'two of three moorings'), a stated share, or 1 for a closure."""
-    c0, c1 = clause
-    mention = candidate.mention
-    assert mention is not None
-    parts = _PARTS.get(str(mention.id))
-    if parts is not None and candidate.action in ("close", "derate") and _MOORINGS.search(text, c0, c1):
-        count = unit_count(text, c0, c1)  # 'the CPC halted two of its three moorings': the moorings, by 2/3
-        if count is not None and count[1] == index.group_size.get(parts):
-            candidate.mention = mention = replace(mention, kind="group", id=parts)
-        elif count is None and _ONE_MOORING.search(text, c0, c1):  # 'вывели из строя причальное устройство'
-            candidate.mention = replace(mention, kind="group", id=parts)
-            candidate.action, candidate.fraction = "derate", 1 / index.group_size[parts]
-            candidate.evidence["fraction"] = text[slice(*_ONE_MOORING.search(text, c0, c1).span())]  # type: ignore[union-attr]
-            return
-    units = index.group_size.get(str(mention.id)) if mention.kind == "group" else None
-    if units and candidate.action in ("close", "derate"):
-        named = [m for m in in_clause if m.id == mention.id and m.unit is not None]
-        only = {m.unit for m in named if _ONLY_BEFORE.search(text, max(c0, m.start - 16), m.start)}
-        out = {m.unit for m in named} - only
-        count = unit_count(text, c0, c1)
-        k: int | None = None
-        quote: str | None = None
-        if out:
-            k = len(out)
-            quoted = [m for m in named if m.unit in out]
-            quote = text[min(m.start for m in quoted) : max(m.stop for m in quoted)]
-        elif only:
-            k = units - len(only)
-            quoted = [m for m in named if m.unit in only]
-            quote = text[max(c0, min(m.start for m in quoted) - 12) : max(m.stop for m in quoted)].lstrip()
-        elif count is not None and count[1] == units:  # 'only one of three moorings' loading: the other two are out
-            k, quote = count[0], text[count[2] : count[3]]
-            if re.match(r"(?:only|just)\b", text[cue.start : cue.stop], re.IGNORECASE):
-                k = units - count[0]
-        if k is not None and quote is not None:
-            if k >= units:
-                candidate.action, candidate.fraction = "close", 1.0
-            elif k == 1 and len(out) == 1 and (member := _member(index, str(mention.id), next(iter(out)))):
-                # 'SPM-2 was damaged': the closure of that mooring, one link of the group
-                candidate.mention = replace(mention, kind="link", id=member, unit=None)
-                candidate.action, candidate.fraction = "close", 1.0
-            else:
-                candidate.action, candidate.fraction = "derate", k / units
-            candidate.evidence["fraction"] = quote
-            return
-    shares = [f for f in find_fractions(text, c0, c1) if not in_aside(text, c0, f.start, f.stop, cue)]
-    if candidate.action in ("close", "derate") and shares:
-        share = min(shares, key=lambda s: abs(s.start - cue.start))
-        if share.fraction < 1:
-            candidate.action = "derate"
-        candidate.fraction = share.fraction
-        candidate.evidence["fraction"] = text[share.start : share.stop]
-    elif candidate.action in ("tariff_change", "capacity_increase"):
-        pct = re.compile(
-            r"(?:\bby\s+|(?<![а-яё])на\s+)?(?P<n>\d+(?:[.,]\d+)?)\s*(?:%|per\s*cent|percent|процент\w*)", re.IGNORECASE
-        )
-        m = min(pct.finditer(text, c0, c1), key=lambda m: abs(m.start() - cue.start), default=None)
-        if m is not None:
-            candidate.fraction = float(m.group("n").replace(",", ".")) / 100
-            candidate.evidence["fraction"] = m.group()
-    elif candidate.action == "close":
-        candidate.fraction = 1.0
-        candidate.evidence["fraction"] = text[cue.start : cue.stop]
 
 
 def _dates(
@@ -563,24 +508,27 @@ def _same_clause(text: str, sentence: tuple[int, int], other: ActionCue, date: D
     return any(a <= other.start < b and a <= date.start < b for a, b in clauses(text, *sentence))
 
 
-def _status(text: str, candidate: Candidate, clause: tuple[int, int], published: dt.date) -> None:
+def _status(
+    text: str, candidate: Candidate, clause: tuple[int, int], published: dt.date, sentence: tuple[int, int]
+) -> None:
     c0, c1 = clause
     cue = ActionCue(candidate.action, candidate.at, candidate.at + len(candidate.evidence.get("action", "")))
-    if is_conditional(text, c0, c1, cue):
+    if is_conditional(text, c0, c1, cue) or (
+        told_as_future(text, c0, cue.start) and sentence[0] < c0 and is_conditional(text, sentence[0], c0)
+    ):  # 'Forecasts say the wind will ease, and ships will then be allowed to move': the forecast's sequel
         candidate.status = "conditional"
         return
     old = published - dt.timedelta(days=_OLD_DAYS)
-    periods = [c for c in find_dates(text, c0, c1, published) if c.kind == "period"]
+    told = find_dates(text, c0, c1, published)
+    if not any(c.kind in ("start", "point", "end", "period") for c in told):
+        # 'В марте 2022 года шторм повредил ВПУ, и отгрузка была остановлена': the sentence's period dates it
+        told = [c for c in find_dates(text, *sentence, published) if c.start < c0]
+    periods = [c for c in told if c.kind == "period"]
     dated_old = candidate.start is not None and candidate.start < old
     month_start = published.replace(day=1)
     period_old = candidate.start is None and any(
         p.last is not None and (p.last < old or p.last < month_start) for p in periods
     )  # a period over before the publication's month began: old news restated
-    if dated_old or period_old or is_background(text, c0, c1):
+    recent = candidate.start is not None and (published - candidate.start).days <= _RECAP_DAYS
+    if dated_old or period_old or (is_background(text, c0, c1) and not (recent and _RECAP.search(text, c0, c1))):
         candidate.status = "background"
-
-
-def sentence_tokens(tokens: Sequence[Token], start: int, stop: int) -> Sequence[Token]:
-    """The tokens of one sentence (tokens sorted by start)."""
-    starts = [t.start for t in tokens]
-    return tokens[bisect.bisect_left(starts, start) : bisect.bisect_left(starts, stop)]

@@ -350,10 +350,10 @@ def corrects_date(text: str, span: Sequence[int] | None) -> bool:
     """
     if span is None:
         return False
-    a, b = int(span[0]), int(span[1])
-    begin = max(text.rfind(stop, 0, a) for stop in (".", "!", "?", "\n")) + 1
-    ends = [i for i in (text.find(stop, b) for stop in (".", "!", "?", "\n")) if i >= 0]
-    return bool(_CORRECTION.search(text[begin : min(ends, default=len(text))]))
+    from corridor.news._text import sentences
+
+    at = int(span[0])
+    return any(a <= at < b and _CORRECTION.search(text, a, b) for a, b in sentences(text))
 
 
 def _load_incidents(conn: sqlite3.Connection) -> list[Incident]:

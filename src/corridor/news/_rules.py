@@ -10,6 +10,7 @@ inflected form matches. Tested rule by rule in tests/news/test_rules.py.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 __all__ = [
@@ -34,14 +35,16 @@ _ACTIONS: list[tuple[str, re.Pattern[str]]] = [
         rf"\b(?:rais|increas|hik|cut|lower|reduc|adjust|chang)\w*\s+{_W}{{0,4}}?(?:fees?|tariffs?|tolls?|dues|charges|freight\s+rates)\b"
         rf"|\b(?:fees?|tariffs?|tolls?|dues|charges)\s+{_W}{{0,4}}?(?:ris|increas|go up|rais|hik|fall|drop|lower|cut)\w*"
         rf"|(?<![а-яё])(?:повы[сш]|увелич|сни[зж]|индексир|измен)\w*\s+{_W}{{0,3}}?(?:тариф|сбор|ставк|пошлин)\w*"
-        rf"|(?<![а-яё])(?:тариф|сбор|ставк|пошлин)\w*\s+{_W}{{0,3}}?(?:повы[сш]|выраст|вырос|увелич|сни[зж]|подорож)\w*", _I)),
+        rf"|(?<![а-яё])(?:тариф|сбор|ставк|пошлин)\w*\s+{_W}{{0,3}}?(?:повы[сш]|выраст|вырос|увелич|сни[зж]|подорож)\w*"
+        rf"|\b(?:discounts?|rebates?)\s+(?:on|of|for|to)\s+{_W}{{0,3}}?(?:fees?|tariffs?|tolls?|dues|charges)\b"
+        rf"|(?<![а-яё])скидк\w*\s+{_W}{{0,3}}?(?:на\s+)?(?:тариф|сбор|проход|транзит)\w*", _I)),
     ("transit_ban", re.compile(
         rf"\b(?:ban|bann|bar|barr|prohibit|forbid|forbade)\w*\s+{_W}{{0,5}}?transit\w*\b|\btransit\s+ban\w*"
         rf"|(?<![а-яё])(?:запрет|запрещ)\w*\s+{_W}{{0,4}}?транзит\w*|(?<![а-яё])транзит\w*\s+{_W}{{0,3}}?запрещ\w*"
         rf"|\b(?:ban|bann|bar|barr|prohibit|restrict)\w*\s+(?:on\s+)?(?:the\s+)?(?:all\s+)?(?:types\s+of\s+)?(?:the\s+)?(?:processing|transportation|acceptance|loading|shipment|dispatch|cargo|freight|wagons?)\b"
         rf"|\b(?:ban|bann|bar|barr|prohibit)\w*\s+(?:on\s+)?(?:the\s+)?(?:all\s+)?(?:types\s+of\s+)?(?:[\w-]+\s+)?(?:cargo|freight|wagons?|goods|trains?|containers?|shipments?|exports?)\b"
         rf"|\b(?:cargo|freight|wagons?|goods|trains?|containers?|shipments?|exports?)\s+{_W}{{0,6}}?(?:are|were|is|was|has\s+been|have\s+been)\s+(?:\w+\s+)?(?:banned|barred|prohibited)\b"
-        rf"|(?<![а-яё])(?:запрет|запрещ)\w*,?\s+(?:[\w.,«»\"-]+\s+){{0,6}}?(?:на\s+)?(?:отправк|при[её]м|перевозк|погрузк|передач|пропуск)\w*"
+        rf"|(?<![а-яё])(?:запрет|запрещ)\w*,?\s+(?:[\w.,«»\"-]+\s+){{0,6}}?(?:на\s+)?(?:отправк|при[её]м|перевозк|погрузк|передач|пропуск|оформлени|переадрес)\w*"
         rf"|(?<![а-яё])(?:приостанов|прекрат|прекращ|ограничи)\w*\s+(?:\w+\s+)?(?:при[её]м|отправк|погрузк)\w*\s+(?:\w+\s+){{0,3}}?(?:груз|вагон|состав|поезд|зерн|контейнер)\w*"
         rf"|(?<![а-яё])(?:отправк|при[её]м|перевозк)\w*\s+(?:грузов\w*\s+)?(?:поезд|состав|вагон|груз|зерн|контейнер)\w*\s+(?:[\w«»-]+\s+){{0,8}}?(?:временно\s+)?(?:запрещ|приостановлен|прекращен|ограничен)\w*", _I)),
     ("reroute_out", re.compile(
@@ -57,6 +60,8 @@ _ACTIONS: list[tuple[str, re.Pattern[str]]] = [
         rf"\b(?:increas|expand|boost|doubl|tripl|rais|add)\w*\s+{_W}{{0,4}}?(?:capacity|capacities|throughput)\b"
         rf"|\b(?:new|second|third)\s+{_W}{{0,2}}?(?:ferry|line|terminal|berth|hub|vessel|service)\w*\s+{_W}{{0,3}}?(?:began|started|opened|launched|entered)\w*"
         rf"|\b(?:launch|commission|inaugurat)\w*\s+{_W}{{0,3}}?(?:new|second)\b|\b(?:began|started)\s+operations?\b"
+        rf"|\b(?:maiden|first)\s+(?:voyage|trip|sailing|run)\b(?!\s+(?:since|after|in\s+\w+\s+(?:days|weeks|months)))"
+        rf"|(?<![а-яё])(?:перв\w+\s+рейс\w*)(?!\s+(?:после|с\s+начала|за\s+\w+\s+(?:дн|недел|месяц)))"
         rf"|(?<![а-яё])(?:увелич|расшир|нарастил|нарастит|удво|утро)\w*\s+{_W}{{0,4}}?(?:мощност|пропускн)\w*"
         rf"|(?<![а-яё])(?:запущ|запуст|введ|ввел|открыл|открыт)\w*\s+{_W}{{0,3}}?нов\w*"
         rf"|(?<![а-яё])начал\w*\s+(?:свою\s+)?работ\w*"
@@ -69,22 +74,31 @@ _ACTIONS: list[tuple[str, re.Pattern[str]]] = [
         rf"|\blift\w*\s+{_W}{{0,2}}?(?:ban|suspension|restrictions?|closure|blockade)\b"
         rf"|(?<![а-яё])возобнов\w*|(?<![а-яё])восстанов(?!ительн)\w*\s+{_W}{{0,2}}?(?:движени|работ|отгруз|перевалк|прием|при[её]м|прокачк|навигац|сообщени|транзит)\w*"
         rf"|(?<![а-яё])(?:движени|работ|отгрузк|перевалк|навигац|сообщени)\w*\s+{_W}{{0,4}}?восстановл\w*"
-        rf"|(?<![а-яё])(?:навигаци|движени|проход|пункт\w*\s+пропуска|погранпереход|переход)\w*\s+{_W}{{0,3}}?(?:вновь\s+|снова\s+)?открыт[аоы]?(?![а-яё])"
+        rf"|(?<![а-яё])(?:навигаци|движени|проход|пункт\w*\s+пропуска|погранпереход|переход)\w*\s+{_W}{{0,3}}?(?:вновь\s+|снова\s+)?(?:открыт[аоы]?|откро\w*)(?![а-яё])"
         rf"|(?<![а-яё])(?:вновь|снова)\s+открыт\w*|(?<![а-яё])вернул\w*\s+к\s+(?:штатн|нормальн|обычн|прежн)\w*"
         rf"|\b(?:normali[sz]ed|normalized)\b|(?<![а-яё])нормализовал\w*"
         rf"|\b(?:running|operating|sailing|flowing|moving|open(?:\s+to\s+\w+)?)\s+again\b"
         rf"|(?<![а-яё])(?:запрет|ограничени)\w*\s+(?:[\w«»-]+\s+){{0,8}}?(?:сн[яи]т[аоы]?|сняли|отмен[её]н[аоы]?|отменили)(?![а-яё])"
-        rf"|(?<![а-яё])(?:сня[тл]|отмен)\w*\s+{_W}{{0,2}}?(?:ограничени|запрет)\w*|(?<![а-яё])(?:вновь\s+)?открыл\w*\s+(?:движени|границ|проезд|пункт|навигац)\w*"
+        rf"|(?<![а-яё])(?:сня[тл]|отмен)\w*\s+{_W}{{0,2}}?(?:ограничени|запрет)\w*|(?<![а-яё])(?:вновь\s+)?(?:открыл|откро)\w*\s+(?:движени|границ|проезд|пункт|навигац)\w*"
         rf"|\b(?:back|again)\s+into\s+(?:service|operation)\b|\bput\s+back\s+into\s+(?:service|operation)\b"
         rf"|\b(?:put|putting|puts|bring|brings|bringing|brought)\s+{_W}{{0,4}}?back\s+(?:on|onto|into|through|via)\b"
         rf"|\breturn(?:s|ed|ing)?\s+to\s+(?:the\s+)?(?-i:(?=[A-Z]))(?!(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b)|\bstop\s+(?:re-?routing|diverting|sending\s+\w+\s+around)\b"
         rf"|\b(?:start|begin|began|started)\w*\s+(?:sending|routing)\s+(?:\w+\s+){{0,3}}?(?:through|via)\b(?=[^.]*\bagain\b)"
         rf"|\b(?:ban|suspension|restrictions?|closure|order)\s+(?:[\w,-]+\s+){{0,8}}?(?:was|were|has\s+been|have\s+been|is|are)\s+lifted\b"
-        rf"|(?<![а-яё])(?:снова|вновь|опять)\s+(?:\w+\s+)?(?:отгружа|отгруж|работа|грузит|грузить|начал|принима|пропуска|заработал)\w*"
-        rf"|(?<![а-яё])(?:заработал|заработали|заработало)(?![а-яё])"
+        rf"|(?<![а-яё])(?:снова|вновь|опять)\s+(?:\w+\s+)?(?:отгружа|отгруж|работа|грузит|грузить|начал|принима|пропуска|заработа)\w*"
+        rf"|(?<![а-яё])(?:заработал|заработали|заработало|заработает|заработают)(?![а-яё])"
+        rf"|\bback\s+on\s*(?:stream|line)\b|(?<![а-яё])(?:вновь|снова)\s+открыл\w*"
+        rf"|(?<![а-яё])(?<!не\s)открыл\w*\s+(?:[\w-]+\s+){{0,2}}?для\s+(?:судоходств|движени|навигаци|проход|судов)\w*"
+        rf"|(?<![а-яё])(?:верн[её]т|вернут|вернул\w*|вернуть|возвраща\w*)\s+(?:[\w-]+\s+){{0,3}}?(?:рейс|суда|судов|лини|сервис|маршрут)\w*\s+(?:через|в|на)(?![а-яё])"
+        rf"|\b(?:allow|allowed|allows|permitted|permits|cleared)\s+(?:[\w-]+\s+){{0,3}}?to\s+(?:pass|transit|sail|resume|enter|leave|cross|move)\w*"
+        rf"|\b(?:opened|open|opens)\s+(?:again\s+)?(?:to|for)\s+(?:traffic|navigation|shipping|vessels?|ships?|transit|passage)\b"
+        rf"|\b(?:end|ended|ends|ending|called\s+off|calls\s+off)\s+(?:the\s+|its\s+|a\s+)?(?:[\w-]+\s+)?(?:suspension|closure|halt|ban|blockade|stoppage|restrictions?)\b"
+        rf"|(?<![а-яё])(?<!не\s)разреш\w*\s+(?:[\w-]+\s+){{0,2}}?(?:проход|движени|заход|выход|навигац|отгрузк|погрузк|при[её]м|пропуск)\w*"
+        rf"|(?<![а-яё])(?:проход|движени|заход|навигаци)\w*\s+(?:[\w-]+\s+){{0,3}}?(?<!не\s)разреш[её]н\w*"
+        rf"|\b(?:return|returns|returned|returning|bring|brings|brought|bringing)\s+(?:[\w-]+\s+){{0,3}}?(?:services?|sailings?|voyages?|ships|vessels|loops?)\s+(?:to|through|via)\b"
         rf"|(?<![а-яё])(?:начн[её]т|начнут|начал\w*)\s+(?:\w+\s+){{0,2}}?работать|(?<![а-яё])(?:вош[её]л|вошли|вошло|введен\w*|введ[её]н)\s+в\s+(?:строй|эксплуатацию)", _I)),
     ("close", re.compile(
-        r"\b(?:halt|suspen[ds]|shut|shutdown|clos(?:e|ed|es|ing|ure|ures)\b(?!\s+to\b(?!\s+(?:all\s+)?(?:transit|traffic|shipping|navigation|vessels?|ships?|trucks|freight)))"
+        r"\b(?:halt|suspen[ds]|shut|shutdown|clos(?:e|ed|es|ing|ure|ures)\b(?!\s+to\b(?!\s+(?:all\s+|[\w-]+\s+){0,2}(?:transit|traffic|shipping|navigation|vessels?|ships?|tankers?|trucks|freight)))"
         r"|block|paus|ceas|stopp|stops?\b|idl|interrupt)\w*"
         r"|\b(?:out of (?:service|action|operation|commission)|taken offline|went offline|offline|decommissioned"
         r"|came to a (?:grinding )?halt|ground to a halt|to a (?:grinding )?halt|to a standstill|standstill|not operating|inoperable|put out of action|knocked out"
@@ -94,9 +108,10 @@ _ACTIONS: list[tuple[str, re.Pattern[str]]] = [
         r"|(?<![а-яё])(?:за|пере)кро(?:ет|ют|ем)(?![а-яё])"
         r"|(?<![а-яё])(?:выведен|вывел|выведена|выведены|вышл|вышел|вышла|вышли)\w*\s+из\s+(?:строя|эксплуатации|работы)"
         r"|(?<![а-яё])(?:прерва|прерыва|прервал)\w*|(?<![а-яё])перестал\w*\s+(?:ходить|работать|курсировать|принимать)"
-        r"|(?<![а-яё])не\s+(?:ходят|ходит|выходят|выходит|отходят|курсиру\w*|отправля\w*|грузят|отгружа\w*)(?![а-яё])|\b(?:not|no\s+longer)\s+(?:running|sailing|operating)\b"
+        r"|(?<![а-яё])не\s+(?:ходят|ходит|выходят|выходит|заходят|заходит|отходят|курсиру\w*|отправля\w*|грузят|отгружа\w*)(?![а-яё])|\b(?:not|no\s+longer)\s+(?:running|sailing|operating)\b"
         r"|(?<![а-яё])не\s+(?:вед[её]тся|ведутся|производ\w*ся|осуществля\w*ся)(?![а-яё])"
-        r"|(?<![а-яё])не\s+(?:принима\w*|пропуска\w*)\s+(?:суда|судов|танкер\w*|паром\w*|поезд\w*|состав\w*)"
+        r"|\b(?:put|placed|kept|is|are|was|were)\s+on\s+hold\b"
+        r"|(?<![а-яё])не\s+(?:принима\w*|пропуска\w*|выпуска\w*)\s+(?:суда|судов|танкер\w*|паром\w*|поезд\w*|состав\w*)"
         r"|(?<![а-яё])не\s+(?:мо[гж]\w*|смог\w*)\s+(?:войти|зайти|выйти|пройти|причалить)(?![а-яё])"
         r"|\b(?:cannot|could\s*not|couldn[’']t|can[’']t|unable\s+to)\s+(?:enter|leave|berth|pass|transit|sail)\b"
         r"|(?<![а-яё])не\s+работа\w*|(?<![а-яё])остановил\w*|(?<![а-яё])запрет\w*\s+на\s+(?:движение|проход|заход|выход)\s+судов|(?<![а-яё])(?:работать|эксплуатироваться)\s+не\s+может|(?<![а-яё])не\s+может\s+(?:работать|эксплуатироваться)", _I)),
@@ -162,17 +177,19 @@ _NEGATION = re.compile(
     r"|(?<![а-яё])не\s+(?:был\w*\s+|будет\s+|будут\s+)?(?:повлия|затрон|останавлива|остановл|приостан|прекращ|прекрат|закры|огранич|сказа|отраз|привел|привод|коснул|коснет|ожида|сниж|сниз|измен)\w*"
     r"|(?<![а-яё])в\s+(?:штатном|обычном|нормальном|прежнем)\s+режиме|(?<![а-яё])работа\w*\s+штатно"
     r"|(?<![а-яё])продолжа\w*\s+(?!восстанов|ремонт)(?:\w+\s+)?(?:работ|отгруз|перевалк|при[её]м|прокачк|движени|транспортир|поставк|экспорт|функционир)\w*"
+    r"|(?<![а-яё])не\s+(?:получал\w*|получил\w*|поступал\w*|поступило)\s+(?:[\w-]+\s+){0,3}?(?:уведомлени|распоряжени|приказ|указани|требовани)\w*"
     r"|(?<![а-яё])без\s+(?:ограничений|перебоев|сбоев)|(?<![а-яё])(?:ограничений|перебоев)\s+нет|(?<![а-яё])нет\s+(?:никаких\s+)?(?:ограничений|перебоев)",
     _I,
 )
 _NOT_BEFORE = re.compile(r"(?:\b(?:not|never|no)|(?<![а-яё])не|\b\w+n[’']t)\s+(?:\w+\s+)?$", _I)
 _CONDITIONAL = re.compile(
-    r"\b(?:could|might|if|If|unless|Unless|whether|threaten\w*|risk\w*|possibl\w*|potential\w*|in case|fear\w*|warn(?:s|ed|ing)?\s+(?:that|of)|would have)\b"
+    r"\b(?:could|might|if|If|unless|Unless|whether|forecast\w*|predict\w*|threaten\w*|risk\w*|possibl\w*|potential\w*|in case|fear\w*|warn(?:s|ed|ing)?\s+(?:that|of)|would have)\b"
     r"|\b(?:by|before)\s+the\s+end\s+of\s+(?:the\s+|this\s+)?(?:week|month|year)\b|(?<![а-яё])[Кк]\s+концу\s+(?:недели|месяца|года)|(?<![а-яё])должен\s+(?:войти|заработать|возобновиться)"
     r"|\b(?:expects?|expected|expecting)\s+(?:[\w-]+\s+){0,3}?to\b|(?<![а-яё])[Оо]жида(?:ет|ют|ется|ются|ем|лось|лся|лась)(?![а-яё])"
     r"|\bmay\b(?!\s+\d)|\bcan\s+be\b|\bin the event\b|\bwould\b|\bonce\s+(?:the\s+)?(?:weather|fog|storm|wind|visibility|situation|repairs?)\b|\bas\s+soon\s+as\b"
     r"|\bwhen(?:ever)?\s+(?:the\s+)?(?:weather|fog|storm|wind|visibility|situation)\b|\bwill\s+(?:resume|reopen|restart)\w*\s+(?:once|when|after|as\s+soon)\b"
-    r"|(?<![а-яё])(?<!не\s)(?:может|могут|мог|могла|могли|могло|если|грози\w*|угрож\w*|угроз\w*|риск\w*|возможн\w*|не\s+исключ\w*|в\s+случае|опасени\w*|рискует|способн(?!ост)\w*|вероятн\w*|как\s+только|когда\s+позвол\w*|после\s+того\s+как)(?![а-яё])",
+    # Russian in any case ('Если', 'В случае' open sentences): the English above keeps 'May' the month apart
+    r"|(?i:(?<![а-яё])(?<!не\s)(?:может|могут|мог|могла|могли|могло|если|грози\w*|угрож\w*|угроз\w*|риск\w*|возможн\w*|не\s+исключ\w*|в\s+случае|опасени\w*|опаса\w*|боятся|боит\w*|допуска(?:ет|ют|л\w*),?\s+что|рискует|способн(?!ост)\w*|вероятн\w*|как\s+только|когда\s+позвол\w*|после\s+того\s+как)(?![а-яё]))",
 )
 _INTENTION = re.compile(
     r"\b(?:(?:timed|meant|designed)\s+(?:not\s+only\s+|both\s+)?to|plans?\s+to|planned\s+to|planning\s+to|is\s+planned|are\s+planned|was\s+planned|intends?|intended|aims?|aimed|proposes?|proposed|propos\w+|consider\w*|discuss\w*|talks\s+(?:are\s+)?(?:on|about|under\s+way)|seeks?|wants?|ready|prepared|mull\w*"
@@ -277,7 +294,16 @@ def _not_capacity(text: str, cue: ActionCue) -> bool:
         return True
     if cue.action == "derate" and _FELL_ONTO.match(text, cue.stop) and word.lower().startswith(("упал", "fell")):
         return True  # 'обломки упали на терминал', 'debris fell on the pier': a fall onto something, not a drop
+    if cue.action == "derate" and _MONEY_BEFORE.search(text, max(0, cue.start - 40), cue.start):
+        return True  # 'Suez Canal revenue fell 61 per cent', 'доходы канала упали': money, not capacity
     return cue.action == "derate" and _NOT_CAPACITY_AFTER.match(text, cue.stop) is not None
+
+
+_MONEY_BEFORE = re.compile(
+    r"\b(?:revenues?|receipts|income|earnings|profits?|turnover)\s+(?:[\w'’-]+\s+){0,3}?$"
+    r"|(?<![а-яё])(?:доход\w*|выручк\w*|поступлени\w*|прибыл\w*)\s+(?:[\w-]+\s+){0,3}?$",
+    re.IGNORECASE,
+)
 
 
 _NUMBER = r"\d{1,3}(?:[ ,\u00a0]\d{3})*(?:[.,]\d+)?|\d+(?:[.,]\d+)?"
@@ -383,8 +409,34 @@ def is_negated(text: str, start: int, stop: int, cue: ActionCue) -> bool:
 
 def is_conditional(text: str, start: int, stop: int, cue: ActionCue | None = None) -> bool:
     """The clause says what could happen: 'could be suspended', 'will stop if the tanks fill', 'может'.
-    With ``cue``, only for that action: not 'halted on Tuesday, which could cut output'."""
-    return _governs(_CONDITIONAL, text, start, stop, cue)
+    With ``cue``, only for that action: not 'halted on Tuesday, which could cut output'; nor the
+    'would' of reported speech, a decision told: 'the authority said it would cut fees from Thursday'.
+
+    >>> t = "The authority said on Tuesday it would cut fees from Thursday"
+    >>> is_conditional(t, 0, len(t)), is_conditional("It would cut fees if traffic fell", 0, 33)
+    (False, True)
+    >>> t = "The rebels said they would stop attacking ships"  # a pledge with no day is no measure
+    >>> is_conditional(t, 0, len(t))
+    True
+    """
+    dated = _FROM_DAY.search(text, start, stop) is not None  # 'from Thursday', 'for 90 days': a measure, no pledge
+    reported = [m.span("would") for m in _REPORTED_WOULD.finditer(text, start, stop)] if dated else []
+    return _governs(_CONDITIONAL, text, start, stop, cue, skip=reported)
+
+
+_FROM_DAY = re.compile(
+    r"\b(?:from|starting|as\s+of|effective|beginning)\s+(?:on\s+)?(?:the\s+)?"
+    r"(?:today|tomorrow|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|\d{1,2}(?:st|nd|rd|th)?\s+[A-Z]"
+    r"|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\w*\.?\s+\d)"
+    r"|\bfor\s+(?:\d+|one|two|three|six|ninety)\s+(?:days|weeks|months)\b",  # or its length: 'for 90 days'
+    _I,
+)
+# reported speech: 'said (on Tuesday) (that) it would', 'announced the canal would': the future of a decision told
+_REPORTED_WOULD = re.compile(
+    r"\b(?:said|says|announced|announces|stated|confirmed|added|decided|told\s+\w+)\s+"
+    r"(?:(?:on|last)\s+\w+(?:\s+\d{1,2})?,?\s+)?(?:that\s+)?(?:it|they|he|she|we|(?:the\s+)?[\w-]+)\s+(?P<would>would)\b(?!\s+have)",
+    _I,
+)
 
 
 def is_intention(text: str, start: int, stop: int, cue: ActionCue | None = None) -> bool:
@@ -408,9 +460,17 @@ _SUBORDINATOR = re.compile(
 )
 
 
-def _governs(pattern: re.Pattern[str], text: str, start: int, stop: int, cue: ActionCue | None) -> bool:
+def _governs(
+    pattern: re.Pattern[str],
+    text: str,
+    start: int,
+    stop: int,
+    cue: ActionCue | None,
+    skip: Sequence[tuple[int, int]] = (),
+) -> bool:
     """A marker before the action, or after it with nothing between that starts another statement;
-    not one inside an aside before it ('The CPC, which could lose half its capacity, halted ...')."""
+    not one inside an aside before it ('The CPC, which could lose half its capacity, halted ...'),
+    nor one whose span is in ``skip``."""
     return any(
         cue is None
         or (m.start() < cue.stop and not in_aside(text, start, m.start(), m.end(), cue))
@@ -419,7 +479,8 @@ def _governs(pattern: re.Pattern[str], text: str, start: int, stop: int, cue: Ac
             and (_SUBORDINATOR.match(m.group()) or not _AFTER_BREAK.search(text, cue.stop, m.end()))
         )
         for m in pattern.finditer(text, start, stop)
-        if cue is None or not cue.start <= m.start() < cue.stop  # 'could not enter' is the action itself
+        if (cue is None or not cue.start <= m.start() < cue.stop)  # 'could not enter' is the action itself
+        and m.span() not in skip
     )
 
 

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["Token", "clauses", "detect_language", "sentences", "word_forms", "words"]
+__all__ = ["Token", "clauses", "detect_language", "future_verb", "sentences", "word_forms", "words"]
 
 _CYRILLIC = re.compile(r"[а-яё]", re.IGNORECASE)
 _LATIN = re.compile(r"[a-z]", re.IGNORECASE)
@@ -178,6 +178,21 @@ def word_forms(word: str) -> frozenset[str]:
         if folded.endswith("ies"):
             forms.add(folded[:-3] + "y")
     return frozenset(forms)
+
+
+@functools.lru_cache(maxsize=65536)
+def future_verb(word: str) -> bool:
+    """A Russian verb in the future tense in its likeliest reading ('закроют', 'снизит', 'будет'):
+    a perfective verb's present form, which the stem lists of the rules cannot tell from the past.
+
+    >>> future_verb("заработают"), future_verb("заработали"), future_verb("will"), future_verb("Напомним")
+    (True, False, False, False)
+    """
+    folded = fold(word)
+    if not _CYRILLIC.search(folded):
+        return False
+    tag = _morph().parse(folded)[0].tag
+    return tag.POS == "VERB" and "futr" in tag and "3per" in tag  # not 'напомним', 'отметим': the writer's aside
 
 
 @functools.cache

@@ -95,6 +95,11 @@ _BYLINE = re.compile(
     r"[^\S\n]*(?:By\s+[A-Z]|Published|Updated|Posted|Created|Last\s+updated|Опубликовано|Обновлено|Дата\s+публикации)",
 )
 
+_START_WORD = re.compile(
+    r"(?:\b(?:from|since|starting(?:\s+on)?|as\s+of|effective)|(?<![а-яё])(?:с|со|начиная\s+с))\s+(?=\d|$)",
+    re.IGNORECASE,
+)
+_AGENCY_AFTER = re.compile(r"[^\S\n]*\([^()\n]{2,40}\)[^\S\n]*[-–—]")  # a wire's dateline: '(IANS) -', '(Рейтер) -'
 _REPORTED_AFTER = re.compile(
     r"\s+(?:said|reported|announced|told|сообщил\w*|заявил\w*|сообщает|рассказал\w*|подтвердил\w*)\b",
     re.IGNORECASE,
@@ -105,11 +110,15 @@ def _reported_on(text: str, start: int, stop: int | None = None) -> bool:
     """A date right after a verb of saying, within a few words, or in a dateline ('MOSCOW, December 2.
     /TASS/', 'Москва. 11 июля. INTERFAX.RU'): it dates the report."""
     before = text[max(0, start - 40) : start]
+    if _START_WORD.search(before) or _START_WORD.match(text, start):
+        return False  # 'сообщила, что с 21 января вернёт рейсы': a day something starts from dates no report
     if _BYLINE.match(text, text.rfind("\n", 0, start) + 1):  # 'By Staff Report in Business on 1 December 2023'
         return True
     if _DATELINE.search(before) or re.search(r"(?:^|\n)[^\S\n]*[A-ZА-ЯЁ][\w\-]+\.[^\S\n]*$", before):
         return True
     if stop is not None and _REPORTED_AFTER.match(text, stop):  # 'КТК 4 марта сообщил, что ...'
+        return True
+    if stop is not None and _AGENCY_AFTER.match(text, stop):  # '5 August 2025 (Lloyd's List) - THE SCA has ...'
         return True
     hits = list(_REPORTING.finditer(before))
     return bool(hits) and len(before[hits[-1].end() :].split()) <= 3

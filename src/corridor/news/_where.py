@@ -49,9 +49,10 @@ def _referent(
 
 _OFF_NETWORK = re.compile(
     r"\b(?:office|offices|headquarters|hotel|building|airport|refinery|plant|complex|road\s+(?:crossing|checkpoint)s?|checkpoints?"
+    r"|(?:trade|business|shopping|cooperation)\s+(?:centre|center|zone)"
     r"|trucks?|lorr(?:y|ies)|passenger\s+(?:trains?|services?|traffic))\b"
     r"|(?<![а-яё])(?:офис\w*|здани\w*|гостиниц\w*|аэропорт\w*|нпз|завод\w*|комплекс\w*(?!\s+(?:[\w-]+\s+){0,2}(?:работ|мер|ремонт|услуг|мероприят))|автомобильн\w*|кпп|грузовик\w*|фур\w*"
-    r"|пассажирск\w*|пригородн\w*|электрич\w*|центр\w*\s+пограничного)(?![а-яё])",
+    r"|пассажирск\w*|пригородн\w*|электрич\w*|центр\w*\s+(?:при)?граничного|мцпс)(?![а-яё])",
     re.IGNORECASE,
 )
 
@@ -103,6 +104,8 @@ _RAIL_SERVICES = re.compile(
     r"\b(?:railway|rail(?:way)?\s+(?:traffic|services?)|trains?)\b|(?<![а-яё])(?:железн\w*\s+дорог\w*|поезд\w*)",
     re.IGNORECASE,
 )
+_VESSEL_REACH = 300  # characters before the sentence: the paragraph that names the vessel 'the ship' stands for
+_FERRY = re.compile(r"\b(?:ferry|ferries|ro-?pax|ro-?ro)\b|(?<![а-яё])паром\w*", re.IGNORECASE)
 _PORT_WORD = re.compile(r"\b(?:port|harbou?r|terminal)\b|(?<![а-яё])(?:порт\w*|терминал\w*)", re.IGNORECASE)
 
 
@@ -128,6 +131,16 @@ def _whole_or_part(
         whole = _smallest_group(index, ident)
         if whole is not None:
             return replace(mention, kind="group", id=whole)
+    start = (sentence or clause)[0]
+    if (
+        kind == "port"
+        and cue.action == "capacity_increase"
+        and _FERRY.search(text, max(0, start - _VESSEL_REACH), cue.stop)
+    ):
+        # 'The new ferry set off. The ship's first trip is to Kuryk': the ferry service gains, not the port
+        ferries = [g for g, inside in index.within.items() if "ferr" in g and ident in inside]
+        if ferries:
+            return replace(mention, kind="group", id=min(ferries, key=lambda g: len(index.within[g])))
     rail_port = (
         kind == "port"
         and sentence is not None
@@ -178,6 +191,38 @@ _FROM_BEFORE = re.compile(
 )
 
 
+# where a rerouted flow goes ('на российский маршрут КТК', 'to the BTC pipeline') and where it went before
+# ('экспорт, который шёл по трубопроводу БТД', 'exports that went through the CPC')
+_TO_BEFORE = re.compile(
+    r"(?:\b(?:to|onto|into|towards)|(?<![а-яё])(?:на|в))\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?$", re.IGNORECASE
+)
+_WENT_BEFORE = re.compile(
+    r"(?:\b(?:which|that)\s+(?:went|ran|flowed|was\s+shipped|were\s+shipped)\s+(?:through|via|along)"
+    r"|(?<![а-яё])(?:ш[её]л|шла|шли|шедш\w*|идущ\w*|поставлял\w*|транспортировал\w*)\s+(?:по|через))"
+    r"\s+(?:[\w-]+\s+){0,2}?$",
+    re.IGNORECASE,
+)
+
+
+def other_end(
+    text: str, action: str, mention: Mention, after: int, sentence: tuple[int, int], mentions: Sequence[Mention]
+) -> tuple[str, Mention] | None:
+    """The other end of a reroute told in one sentence: 'перенаправить экспорт, который шёл по БТД, на
+    маршрут КТК' is away from the BTC and onto the CPC, two events; (its action, its mention) or None."""
+    if action not in ("reroute_in", "reroute_out") or mention.id is None:
+        return None
+    s0 = sentence[0]
+    for m in mentions:
+        if m.id is None or m.id == mention.id or m.start < after:
+            continue
+        window = (max(s0, m.start - 40), m.start)
+        if action == "reroute_out" and _TO_BEFORE.search(text, *window) and not _WENT_BEFORE.search(text, *window):
+            return "reroute_in", m
+        if action == "reroute_in" and (_FROM_BEFORE.search(text, *window) or _WENT_BEFORE.search(text, *window)):
+            return "reroute_out", m
+    return None
+
+
 def _member(index: AssetIndex, group: str, unit: int | None) -> str | None:
     """The member link numbered ``unit`` ('cpc_moorings', 2 -> 'cpc_spm2')."""
     if unit is None:
@@ -214,20 +259,33 @@ _SCOPES: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
     ("carrier", re.compile(r"\b(?:Maersk|MSC|Hapag-Lloyd|CMA\s+CGM|COSCO|Evergreen|ONE|ZIM|OOCL)\b")),
+    (  # one class of ships: 'closed to large tankers', 'для судов длиной более 200 метров'
+        "vessels",
+        re.compile(
+            r"\b(?:large|larger|big|deep-draught|deep-draft|laden|loaded)\s+(?:oil\s+|crude\s+)?(?:tankers|vessels|ships|carriers)\b"
+            r"|\b(?:vessels|ships|tankers)\s+(?:longer|larger|wider|deeper|over|of\s+more)\s+(?:than\s+)?\d+"
+            r"|(?<![а-яё])(?:крупн|больш|крупнотоннажн|гружен)\w*\s+(?:нефтеналивн\w*\s+)?(?:танкер|суд[аон]|судов)\w*"
+            r"|(?<![а-яё])(?:суд\w*|танкер\w*)\s+длиной\s+(?:более|свыше|от|больше)",
+            re.I,
+        ),
+    ),
 ]
 
 
 def scope_of(text: str, clause: tuple[int, int], sentence: tuple[int, int]) -> tuple[str, str] | None:
     """(kind, words) of a partial scope in the clause (or, but for a cargo, its sentence)."""
     for kind, pattern in _SCOPES:
-        m = pattern.search(text, *clause) or (pattern.search(text, *sentence) if kind != "cargo" else None)
+        m = pattern.search(text, *clause) or (
+            pattern.search(text, *sentence) if kind not in ("cargo", "vessels") else None
+        )
         if m is not None:
             return kind, text[m.start() : m.end()].strip(" ,")
     return None
 
 
 _CARGO_FLOW = re.compile(
-    r"\b(?:exports?|loading|acceptance|dispatch)\b|(?<![а-яё])(?:экспорт|при[её]м|погрузк|отправк)\w*", re.IGNORECASE
+    r"\b(?:exports?|imports?|loading|acceptance|dispatch)\b|(?<![а-яё])(?:экспорт|импорт|ввоз|при[её]м|погрузк|отправк)\w*",
+    re.IGNORECASE,
 )
 
 
@@ -247,6 +305,20 @@ def refuses_cargo(text: str, clause: tuple[int, int]) -> bool:
     """'Exports from Khorgos are stopped', 'приостановлен прием грузов': one side refuses what
     the other sends, a ban on traffic rather than a closure of the crossing."""
     return _CARGO_FLOW.search(text, *clause) is not None
+
+
+# what a railway dispatches to a port or a border: wagons, consignments, the carriage and clearance of cargo
+_DISPATCH = re.compile(
+    r"\b(?:wagons?|consignments?|carriage|freight\s+trains?|rail\s+shipments?)\b"
+    r"|(?<![а-яё])(?:вагон\w*|(?:грузо)?перевозк\w*|оформлени\w*|переадрес\w*|отправк\w*)",
+    re.IGNORECASE,
+)
+
+
+def bars_dispatch(text: str, clause: tuple[int, int]) -> bool:
+    """'КТЖ продлила ограничения на экспортные перевозки грузов через порт Курык': a limit on what the
+    railway carries to a port or a border, with no share, is a ban on that flow, not a lost share."""
+    return _DISPATCH.search(text, *clause) is not None
 
 
 # 'Moscow vows to resume supplies', 'Астана заявила': a capital or a company that speaks acts, it is not acted on
