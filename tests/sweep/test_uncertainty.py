@@ -94,6 +94,32 @@ def test_a_serial_ranged_impact_leaves_nothing_frozen(tiny):
     assert gc.get_freeze_count() == 0
 
 
+class BlasThreads:
+    """A worker state whose figure is the number of threads BLAS may use while a draw is solved."""
+
+    def figures(self, _values):
+        from threadpoolctl import threadpool_info
+
+        return {"blas_threads": float(max(i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas"))}
+
+
+def test_draws_use_blas_on_one_thread_as_on_a_dask_worker(tiny):
+    """A draw's products are small: in a serial sweep, BLAS's idle threads only spun (about a third
+    of a draw's CPU on a busy machine); draws run on one BLAS thread, as Dask's workers do, and
+    the process gets its threads back afterwards."""
+    from threadpoolctl import threadpool_info
+
+    from corridor.sweep.uncertainty import sampled_ranges
+
+    _, _, table = toy(tiny)
+    before = [i["num_threads"] for i in threadpool_info()]
+    ranged = sampled_ranges(
+        "dearer-pipeline", table, lambda _rows: BlasThreads, samples=3, options=SweepOptions(seed=1), seconds_each=0.1
+    )
+    assert ranged.figures["blas_threads"].tolist() == [1.0, 1.0, 1.0]
+    assert [i["num_threads"] for i in threadpool_info()] == before
+
+
 def test_bad_requests(tiny):
     demand, scenario, table = toy(tiny)
     with pytest.raises(RequestError, match="samples is 0"):
