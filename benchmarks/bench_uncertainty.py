@@ -8,8 +8,9 @@
    the cold run (target <= 0.5).
 
 3. CPU seconds, which a busy machine does not inflate as it does wall time: the cold run's (its
-   process's user and system time) against one draw's in this process (a few draws, serially,
-   after the warm-start replay of the assumptions' values each worker makes once).
+   process's user and system time) against one draw's in this process (a few draws, serially, as
+   a worker solves a batch, after the warm-start replay of the assumptions' values each worker
+   makes once).
 
 The default is small (8 draws, a few minutes on a 2-core machine); the issue's 200 draws are
 ``--samples 200``.
@@ -51,7 +52,7 @@ def draw_cpu(shared: dict[str, object], draws: int, seed: int) -> float:
     from scipy.stats import qmc
 
     from corridor.network.assumptions import draw_values
-    from corridor.sweep.uncertainty import _DrawSolver, active_assumptions
+    from corridor.sweep.uncertainty import _DrawSolver, _solve_draws, active_assumptions
 
     scenario = shared["scenario"]
     rows = active_assumptions(shared["assumptions"], scenario.name)  # type: ignore[arg-type, attr-defined]
@@ -64,10 +65,9 @@ def draw_cpu(shared: dict[str, object], draws: int, seed: int) -> float:
         shared["parameters"],  # type: ignore[arg-type]
         {"period": "week", "lp": "auto"},
     )
-    solver.figures(list(values[0]))  # the warm-start replay, and a first draw
+    _solve_draws(solver, [(0, tuple(values[0]))])  # the warm-start replay, and a first draw
     start = time.process_time()
-    for row in values[1:]:
-        solver.figures(list(row))
+    _solve_draws(solver, [(i, tuple(row)) for i, row in enumerate(values[1:], 1)])  # as a worker solves a batch
     spent = time.process_time() - start
     gc.unfreeze()  # the solver froze what it holds, as a worker does (corridor.sweep.uncertainty)
     return spent / draws

@@ -12,9 +12,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from corridor.flow import assign, build_assignment, demand_from_frame, load_demand, solve_assignment, solve_priced
-from corridor.flow.equilibrium import GAP_TOLERANCE, wait_terms
+from corridor.flow.equilibrium import GAP_TOLERANCE, equilibrium_gap, own_costs, solve_equilibrium, wait_terms
+from corridor.flow.solve import highs_solver
 from corridor.network import network_on
-from corridor.scenario import load_scenario
+from corridor.scenario import load_scenario, scenario_effect
 
 CONGESTION_COLUMNS = ["element", "wait_h_at_half", "max_wait_h", "wait_source", "value_of_time_usd_per_dim_day",
                       "value_of_time_source"]  # fmt: skip
@@ -137,6 +138,49 @@ def test_the_assignment_reports_its_gap_to_equilibrium(eurasia):
     assert 0.0 <= record["relative_gap"] <= GAP_TOLERANCE < record["first_gap"]
     once = assign(network_on(eurasia, day), load_demand(eurasia, year=2022), scenario=sanctions, equilibrium=False)
     assert once.equilibrium == {}
+
+
+def test_each_pairs_cheapest_open_route_is_the_one_networkx_finds_for_its_group(eurasia):
+    """The gap searches every group's columns at once (a copy of the network per group); on each
+    round of the 1 June 2022 sanctions equilibrium, every pair's cheapest open route is the one
+    networkx finds over its own group's open columns alone."""
+    import networkx as nx
+
+    day = dt.date(2022, 6, 1)
+    net = network_on(eurasia, day)
+    demand = load_demand(net, year=2022)
+    effect = scenario_effect(net, load_scenario("sanctions-2022", net).on(day), demand.table)
+    model = build_assignment(net, demand, effect=effect)
+    solve, _ = highs_solver(model)
+    rounds = []
+    solve_equilibrium(model, lambda cost: rounds.append(solve(cost)) or rounds[-1])
+    assert len(rounds) > 1
+    cn, terms = net.compiled, wait_terms(model)
+    for solution in rounds:
+        x = solution.x
+        cost = own_costs(model, terms, model.queue_waits(x))
+        full = model.capacity_load(x) >= model.cap_limit * (1.0 - 1e-6) - 1e-9
+        shut = set(terms.cap_place[full[terms.cap]].tolist())
+        found = equilibrium_gap(model, x, terms)[2]
+        for g, pairs in enumerate(model.group_pairs):
+            graph = nx.DiGraph()
+            for c in np.flatnonzero(model.flow_group == g):
+                if c in shut:
+                    continue
+                tail, head = int(cn.tail[model.flow_arc[c]]), int(cn.head[model.flow_arc[c]])
+                weight = (
+                    min(float(cost[c]), graph.edges[tail, head]["weight"]) if graph.has_edge(tail, head) else cost[c]
+                )
+                graph.add_edge(tail, head, weight=float(weight))
+            graph.add_node(int(model.group_origin[g]))
+            # the gap adds 1e-12 to every arc, so that a free arc stays an arc for scipy's Dijkstra
+            for _, _, data in graph.edges(data=True):
+                data["weight"] += 1e-12
+            dist = nx.single_source_dijkstra_path_length(graph, int(model.group_origin[g]))
+            for p in pairs:
+                nodes = model.delivery_node[model.delivery_pair == p]
+                expected = min(dist.get(int(v), np.inf) for v in nodes)
+                assert found[p] == pytest.approx(expected, rel=1e-12), (g, p)
 
 
 @pytest.mark.parametrize("how", [{}, {"equilibrium": False}], ids=["default", "once"])

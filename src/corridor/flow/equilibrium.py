@@ -55,36 +55,69 @@ FULL = 1e-6
 _EPSILON = 1e-12  # added to arc lengths so that zero-cost arcs stay arcs for Dijkstra
 
 
-@dataclass(frozen=True, eq=False)
-class _GroupGraph:
-    """A group's columns as a CSR graph of its (tail, head) pairs, parallel arcs side by side."""
+SEARCH_NODES = 1 << 22
+"""Most nodes of one search of the gap (a copy of the network per group, see :class:`_GapGraph`):
+the groups are searched in as many batches as it takes, so memory stays bounded on a large network."""
 
-    order: np.ndarray  # the group's columns sorted by (tail, head)
-    starts: np.ndarray  # where each (tail, head) pair's run begins in ``order``
-    indices: np.ndarray  # CSR: head of each pair
-    indptr: np.ndarray  # CSR: row starts by tail
+
+@dataclass(frozen=True, eq=False)
+class _GapGraph:
+    """A batch of groups' columns as one graph with a copy of the network's nodes per group (the
+    batch's ``k``-th group's node ``v`` is ``k * n + v``), parallel arcs side by side: one
+    multi-source Dijkstra from the groups' origins gives each group its cheapest costs over its
+    own columns, since no arc leads from one group's copy to another's."""
+
+    n: int  # nodes of the network (of each copy)
+    order: np.ndarray  # the batch's flow columns sorted by (group, tail, head)
+    starts: np.ndarray  # where each (group, tail, head) run begins in ``order``
+    indices: np.ndarray  # CSR: head of each run, in the copies
+    indptr: np.ndarray  # CSR: row starts by tail, in the copies
+    sources: np.ndarray  # [group of the batch] its origin, in the copies
+    deliveries: np.ndarray  # the deliveries of the batch's pairs, group by group, each pair's in turn
+    delivery_group: np.ndarray  # [position in ``deliveries``] group of its pair (in the model)
+    reach: np.ndarray  # [position in ``deliveries``] its node, in the copies
 
     @classmethod
-    def of(cls, cn: Any, cols: np.ndarray, flow_arc: np.ndarray) -> _GroupGraph:
-        tail, head = cn.tail[flow_arc[cols]].astype(np.int64), cn.head[flow_arc[cols]].astype(np.int64)
-        key = tail * cn.n_nodes + head
+    def batches(cls, model: AssignmentModel) -> list[_GapGraph]:
+        n, n_groups = int(model.network.compiled.n_nodes), len(model.group_origin)
+        size = max(1, SEARCH_NODES // max(n, 1))
+        return [cls.of(model, first, min(first + size, n_groups)) for first in range(0, n_groups, size)]
+
+    @classmethod
+    def of(cls, model: AssignmentModel, first: int, last: int) -> _GapGraph:
+        """The graph of groups ``first`` to ``last - 1``."""
+        cn = model.network.compiled
+        n, copies = int(cn.n_nodes), int(cn.n_nodes) * (last - first)
+        cols = np.arange(*np.searchsorted(model.flow_group, [first, last]))
+        block = (model.flow_group[cols].astype(np.int64) - first) * n
+        arcs = model.flow_arc[cols]
+        key = (block + cn.tail[arcs].astype(np.int64)) * copies + block + cn.head[arcs].astype(np.int64)
         order = np.argsort(key, kind="stable")
         key = key[order]
         starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if len(key) else np.zeros(0, np.int64)
-        tails = key[starts] // cn.n_nodes
-        indptr = np.searchsorted(tails, np.arange(cn.n_nodes + 1)).astype(np.int32)
-        return cls(cols[order], starts, (key[starts] % cn.n_nodes).astype(np.int32), indptr)
+        indptr = np.searchsorted(key[starts] // copies, np.arange(copies + 1)).astype(np.int32)
+        sources = np.arange(last - first, dtype=np.int64) * n + model.group_origin[first:last].astype(np.int64)
+        bounds = np.searchsorted(model.delivery_pair, np.arange(model.n_pairs + 1))
+        ranges = [(g, np.arange(bounds[p], bounds[p + 1])) for g in range(first, last) for p in model.group_pairs[g]]
+        deliveries = np.concatenate([at for _, at in ranges]) if ranges else np.zeros(0, np.int64)
+        group = np.concatenate([np.full(len(at), g) for g, at in ranges]) if ranges else np.zeros(0, np.int64)
+        reach = (group - first) * n + model.delivery_node[deliveries]
+        return cls(n, cols[order], starts, (key[starts] % copies).astype(np.int32), indptr, sources, deliveries,
+                   group, reach)  # fmt: skip
 
-    def distances(self, n: int, cost: np.ndarray, open_: np.ndarray, origin: int) -> np.ndarray:
-        """[node] the cheapest cost from the origin over the open columns (inf where none reaches)."""
+    def distances(self, cost: np.ndarray, open_: np.ndarray) -> np.ndarray:
+        """[position in ``deliveries``] the cheapest cost from its group's origin to its node over
+        the group's open columns (inf where none reaches)."""
+        copies = self.n * len(self.sources)
         if not len(self.order):
-            out = np.full(n, np.inf)
-            out[origin] = 0.0
-            return out
+            out = np.full(copies, np.inf)
+            out[self.sources] = 0.0
+            return np.asarray(out[self.reach], dtype=float)
         length = np.where(open_[self.order], cost[self.order], np.inf)
         data = np.minimum.reduceat(length, self.starts) + _EPSILON  # the cheapest of parallel arcs
-        graph = csr_array((data, self.indices, self.indptr), shape=(n, n))
-        return np.asarray(dijkstra(graph, indices=origin), dtype=float)
+        graph = csr_array((data, self.indices, self.indptr), shape=(copies, copies))
+        found = np.asarray(dijkstra(graph, indices=self.sources, min_only=True), dtype=float)
+        return np.asarray(found[self.reach], dtype=float)
 
 
 @dataclass(frozen=True, eq=False)
@@ -97,7 +130,7 @@ class WaitTerms:
     toll_h: np.ndarray  # [entry] own_h less what the queue's pieces charge (>= 0)
     cap_place: np.ndarray  # [entry] flow column
     cap: np.ndarray  # [entry] capacity row (position in cap_rows) it loads
-    graphs: dict[int, _GroupGraph] = field(default_factory=dict)  # per group, built on first use
+    graphs: list[_GapGraph] = field(default_factory=list)  # the groups' graphs, built on first use
 
     def per_column(self, n_flow: int, per_entry: np.ndarray) -> np.ndarray:
         """[flow column] the sum of ``per_entry`` over its queues."""
@@ -154,40 +187,46 @@ def equilibrium_gap(
     """(relative gap, excess USD per year, [pair] USD per unit of its cheapest open route) of a
     solution ``x`` (see the module docstring)."""
     cn = model.network.compiled
-    n = cn.n_nodes
     flow = x[: model.n_flow]
     cost = own_costs(model, terms, model.queue_waits(x))
     full = model.capacity_load(x) >= model.cap_limit * (1.0 - FULL) - tolerance
     roomy = np.ones(model.n_flow, dtype=bool)
     if len(terms.cap_place):
         roomy[terms.cap_place[full[terms.cap]]] = False
+    if not terms.graphs:
+        terms.graphs.extend(_GapGraph.batches(model))
+    batches = terms.graphs
+    deliveries = np.concatenate([b.deliveries for b in batches])
+    group = np.concatenate([b.delivery_group for b in batches])
+    # each pair's cheapest open route: the cheapest of its delivery nodes
     cheapest = np.full(model.n_pairs, np.inf)
-    delivered = x[model.delivery_col]
-    bounds = np.searchsorted(model.flow_group, np.arange(len(model.group_origin) + 1))
+    pair, node = model.delivery_pair[deliveries], model.delivery_node[deliveries]
+    np.minimum.at(cheapest, pair, np.concatenate([b.distances(cost, roomy) for b in batches]))
+    # per group and delivery node: the cheapest open route of a pair delivered there, the volume delivered
+    n = cn.n_nodes
+    delivered = x[model.delivery_col[deliveries]]
+    moved = delivered > tolerance
+    where, at = np.unique(group[moved] * n + node[moved], return_inverse=True)
+    volume = np.bincount(at, weights=delivered[moved], minlength=len(where))  # summed in the groups' order
+    best = np.full(len(where), np.inf)
+    np.minimum.at(best, at, cheapest[pair[moved]])
+    used = np.flatnonzero(flow > tolerance)
+    used_group = model.flow_group[used]
+    col_bounds = np.searchsorted(used_group, np.arange(len(model.group_origin) + 1))
+    bounds = np.searchsorted(where // n, np.arange(len(model.group_origin) + 1))
     paid = excess = 0.0
-    pair_bounds = np.searchsorted(model.delivery_pair, np.arange(model.n_pairs + 1))
-    for g, members in enumerate(model.group_pairs):
-        cols = np.arange(bounds[g], bounds[g + 1])
-        origin = int(model.group_origin[g])
-        if g not in terms.graphs:
-            terms.graphs[g] = _GroupGraph.of(cn, cols, model.flow_arc)
-        dist = terms.graphs[g].distances(n, cost, roomy, origin)
-        best_at: dict[int, float] = {}  # per delivery node: the cheapest open route of a pair delivered there
-        volume_at: dict[int, float] = {}
-        for p in members:
-            at = np.arange(pair_bounds[p], pair_bounds[p + 1])
-            cheapest[p] = float(np.min(dist[model.delivery_node[at]]))
-            for node, volume in zip(model.delivery_node[at], delivered[at], strict=True):
-                if volume > tolerance:
-                    best_at[int(node)] = min(best_at.get(int(node), np.inf), cheapest[p])
-                    volume_at[int(node)] = volume_at.get(int(node), 0.0) + float(volume)
-        used = cols[flow[cols] > tolerance]
-        for path, volume, end in _paths(used, flow, model.flow_arc, cn, origin, volume_at, tolerance):
+    for g in np.unique(used_group[np.isin(used_group, where // n)]):
+        mine = slice(bounds[g], bounds[g + 1])
+        ends = (where[mine] % n).tolist()
+        best_at = dict(zip(ends, best[mine].tolist(), strict=True))
+        cols = used[col_bounds[g] : col_bounds[g + 1]]
+        volume_at = dict(zip(ends, volume[mine].tolist(), strict=True))
+        for path, carried, end in _paths(
+            cols, flow, model.flow_arc, cn, int(model.group_origin[g]), volume_at, tolerance
+        ):
             route = float(cost[path].sum())
-            paid += volume * route
-            excess += (
-                volume * max(route - best_at.get(end, np.inf), 0.0) if np.isfinite(best_at.get(end, np.inf)) else 0.0
-            )
+            paid += carried * route
+            excess += carried * max(route - best_at[end], 0.0) if np.isfinite(best_at[end]) else 0.0
     return (excess / (paid - excess) if paid - excess > 0 else 0.0), excess, cheapest
 
 
@@ -196,10 +235,11 @@ def _paths(
     delivered: dict[int, float], tolerance: float,
 ) -> list[tuple[np.ndarray, float, int]]:  # fmt: skip
     """One group's flow split into paths (columns, volume, end node) from its origin to where it is delivered."""
-    remaining = {int(c): float(flow[c]) for c in cols}
+    remaining = dict(zip(cols.tolist(), flow[cols].tolist(), strict=True))
     leaving: dict[int, list[int]] = {}
-    for c in remaining:
-        leaving.setdefault(int(cn.tail[flow_arc[c]]), []).append(c)
+    for c, tail in zip(remaining, cn.tail[flow_arc[cols]].tolist(), strict=True):
+        leaving.setdefault(tail, []).append(c)
+    head = dict(zip(remaining, cn.head[flow_arc[cols]].tolist(), strict=True))
     left = dict(delivered)
     paths: list[tuple[np.ndarray, float, int]] = []
     for _ in range(4 * len(remaining) + 4):
@@ -207,11 +247,13 @@ def _paths(
             break
         node, path, seen = origin, [], [origin]
         while node == origin or left.get(node, 0.0) <= tolerance:
-            out = [c for c in leaving.get(node, []) if remaining[c] > tolerance]
-            if not out:
+            c, most = -1, tolerance  # the first column out of the node with the most flow left
+            for k in leaving.get(node, ()):
+                if remaining[k] > most:
+                    c, most = k, remaining[k]
+            if c < 0:
                 break
-            c = max(out, key=remaining.__getitem__)
-            node = int(cn.head[flow_arc[c]])
+            node = head[c]
             path.append(c)
             if node in seen:  # a cycle carries nothing anywhere: cancel it
                 loop = path[seen.index(node) :]
