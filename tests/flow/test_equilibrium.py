@@ -12,7 +12,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from corridor.flow import assign, build_assignment, demand_from_frame, load_demand, solve_assignment, solve_priced
-from corridor.flow.equilibrium import GAP_TOLERANCE, equilibrium_gap, own_costs, solve_equilibrium, wait_terms
+from corridor.flow.equilibrium import (
+    GAP_TOLERANCE,
+    capacity_charges,
+    equilibrium_gap,
+    own_costs,
+    solve_equilibrium,
+    wait_terms,
+)
 from corridor.flow.solve import highs_solver
 from corridor.network import network_on
 from corridor.scenario import load_scenario, scenario_effect
@@ -81,6 +88,62 @@ def test_a_time_critical_segment_weighs_a_long_queue_at_its_own_value_of_time(ti
     assert 0.0 < feeder["wait_h"].iloc[0] < 28.0
     assert 0.0 <= result.equilibrium["relative_gap"] <= GAP_TOLERANCE
     assert result.equilibrium["rounds"] >= 1
+
+
+def capped_beside_queued(tiny):
+    """The tiny network's two ways from B to D at one tariff (100 USD a box): the feeder, 23 hours,
+    full at 800 boxes a year (a hard cap, no queue); the ferry, an hour faster, with a queue
+    (capacity 1,000 boxes, 10 hours' wait at half of it, weighed at 1 USD an hour; boxes only)."""
+    links = tiny.links.copy()
+    at = links.set_index("id").index
+    links.loc[at == "bd_feeder", ["capacity", "capacity_unit", "capacity_source", "transit_time_h", "dwell_h"]] = [
+        800.0, "teu_per_year", "T1", 11.0, 12.0
+    ]  # fmt: skip
+    links.loc[at == "bd_ferry", ["capacity", "capacity_unit", "capacity_source", "transit_time_h", "dwell_h",
+                                 "commodities"]] = [1_000.0, "teu_per_year", "T1", 10.0, 12.0, "container"]  # fmt: skip
+    tariffs = pd.concat(
+        [tiny.tariffs, pd.DataFrame([{"commodity": "container", "link": "bd_feeder", "usd_per_unit_km": 0.0,
+                                      "usd_per_unit": 100.0, "source": "T1"}])],
+        ignore_index=True,
+    ).fillna("")  # fmt: skip
+    congestion = pd.DataFrame([("bd_ferry", 10.0, 400.0, "T1", 24.0, "T1")], columns=CONGESTION_COLUMNS)
+    return tiny.replace(links=links, tariffs=tariffs, congestion=congestion, segments=segments(24.0, 240.0))
+
+
+def test_the_time_critical_boxes_take_the_full_line_and_the_economy_boxes_queue(tiny):
+    """800 fast and 800 slow boxes a year from B to D. The LP solved once weighs the ferry's queue
+    (40 hours at 800 boxes) at the slow boxes' 1 USD an hour for both, so it gives the feeder's
+    places to the slow boxes, to whom its extra hour of transit costs less, and queues the fast
+    ones (10 USD an hour). At their own values of time the fast boxes would pay far more for a
+    place than the slow ones lose by queueing: at equilibrium they take the feeder. (The rail round
+    by C, 850 USD, is dearer than the queue for both.)"""
+    net = capped_beside_queued(tiny)
+    result = assign(net, boxes(net, [("b", "d", "container", 1_600.0)]), equilibrium=True)
+    flows = result.flows_by_segment.groupby(["segment", "link"])["flow_per_year"].sum()
+    assert flows.get(("fast", "bd_feeder"), 0.0) == pytest.approx(800.0)
+    assert flows.get(("fast", "bd_ferry"), 0.0) == pytest.approx(0.0, abs=1e-6)
+    assert flows.get(("slow", "bd_ferry"), 0.0) == pytest.approx(800.0)
+    assert result.equilibrium["rounds"] > 1
+    assert result.equilibrium["relative_gap"] <= GAP_TOLERANCE < result.equilibrium["first_gap"]
+    hours = hours_by_segment(net, result)
+    assert hours["fast"] == pytest.approx(23.0) and hours["slow"] == pytest.approx(22.0 + 40.0)
+
+
+def test_the_gap_counts_a_full_line_that_boxes_valuing_time_less_hold(tiny):
+    """The LP solved once queues the fast boxes at the ferry while slow boxes hold the full feeder:
+    not an equilibrium (the fast boxes would buy the places), and the gap says so. A place on the
+    full feeder costs its price (the LP's dual): at most what the queue's 39 extra hours cost a
+    slow box (1 USD an hour), so the fast boxes, who pay 10 USD an hour for them, pay at least
+    800 x 39 x 9 USD a year beyond the feeder at its price. Closing full lines to all, as the gap
+    did, saw nothing."""
+    net = capped_beside_queued(tiny)
+    model = build_assignment(net, boxes(net, [("b", "d", "container", 1_600.0)]))
+    once = solve_assignment(model)
+    terms = wait_terms(model)
+    gap, excess, _ = equilibrium_gap(model, once.x, terms, charge=capacity_charges(model, once.row_dual))
+    assert excess >= 800.0 * 39.0 * (10.0 - 1.0) - 1e-6
+    assert gap > GAP_TOLERANCE
+    assert equilibrium_gap(model, once.x, terms)[1] == 0.0  # with the full feeder closed to all, as before
 
 
 @settings(

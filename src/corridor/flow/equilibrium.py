@@ -17,12 +17,18 @@ segment's value of time times the waits, and the LP's optimum is an equilibrium.
 
 **The gap to equilibrium** is measured on the answer returned, at the costs that
 ``corridor routes --segments`` shows: per unit, tariffs and premiums, the segment's value of time
-times the transit, delay and the waits on the queue curve at the loads. A group's **open routes**
-cross no capacity at its limit, or only ones the group itself uses. ``excess_usd`` is what the
-groups pay per year beyond carrying what they carry on their cheapest open routes, and
-``relative_gap`` is that over the cost of those cheapest routes: 0 at an exact equilibrium. The
-rounds stop when it is at most :data:`GAP_TOLERANCE`, when the waits have settled
-(:data:`SETTLED_H`) or after :data:`MAX_ROUNDS`; the round with the smallest gap is returned.
+times the transit, delay and the waits on the queue curve at the loads. Every route is open, and
+a place on a capacity at its limit costs its **price**, the LP's dual of that capacity
+(:func:`capacity_charges`): who wants a place on a full line must outbid the cargo that holds it.
+So time-critical boxes queued beside a full line that economy boxes use are not at equilibrium
+when their hours in the queue, at their own value of time, cost more than the line's price: at
+the first LP, which charges a queue at the lowest value of time, that price is what the queue
+costs an economy box. ``excess_usd`` is what the groups pay per year beyond carrying what they
+carry on their cheapest routes, and ``relative_gap`` is that over the cost of those cheapest
+routes: 0 at an exact equilibrium. The rounds stop when it is at most :data:`GAP_TOLERANCE`,
+when the waits have settled (:data:`SETTLED_H`) or after :data:`MAX_ROUNDS`; the round with the
+smallest gap is returned, never the first LP when cargo on it would pay a toll (it weighed that
+cargo's waits at too low a value of time).
 """
 
 from __future__ import annotations
@@ -181,17 +187,36 @@ def column_waits(model: AssignmentModel, terms: WaitTerms, waits: np.ndarray) ->
     return terms.per_column(model.n_flow, waits[terms.queue])
 
 
+def capacity_charges(model: AssignmentModel, row_dual: np.ndarray) -> np.ndarray:
+    """[flow column] USD per unit its places on capacities cost at the LP's duals (``row_dual``):
+    what who takes a place on a full line must outbid its holder by (0 on a line with room)."""
+    if not len(model.cap_rows) or not model.n_flow:
+        return np.zeros(model.n_flow)
+    rows, place, factor = model.flow_entries(np.arange(model.n_flow, dtype=np.int64))
+    price = np.zeros(model.shape[0])
+    price[model.cap_rows] = -np.minimum(np.asarray(row_dual, dtype=float)[model.cap_rows], 0.0)
+    return np.bincount(place, weights=factor * price[rows], minlength=model.n_flow).astype(float)
+
+
 def equilibrium_gap(
-    model: AssignmentModel, x: np.ndarray, terms: WaitTerms, *, tolerance: float = 1e-9
+    model: AssignmentModel,
+    x: np.ndarray,
+    terms: WaitTerms,
+    *,
+    tolerance: float = 1e-9,
+    charge: np.ndarray | None = None,
 ) -> tuple[float, float, np.ndarray]:
     """(relative gap, excess USD per year, [pair] USD per unit of its cheapest open route) of a
-    solution ``x`` (see the module docstring)."""
+    solution ``x`` (see the module docstring); ``charge`` (:func:`capacity_charges`): every route
+    is open, a place on a full capacity at its price."""
     cn = model.network.compiled
     flow = x[: model.n_flow]
     cost = own_costs(model, terms, model.queue_waits(x))
-    full = model.capacity_load(x) >= model.cap_limit * (1.0 - FULL) - tolerance
     roomy = np.ones(model.n_flow, dtype=bool)
-    if len(terms.cap_place):
+    if charge is not None:  # every route open, a full line's places at their price
+        cost = cost + charge
+    elif len(terms.cap_place):
+        full = model.capacity_load(x) >= model.cap_limit * (1.0 - FULL) - tolerance
         roomy[terms.cap_place[full[terms.cap]]] = False
     if not terms.graphs:
         terms.graphs.extend(_GapGraph.batches(model))
@@ -302,8 +327,9 @@ def solve_equilibrium(
     if not len(model.queue_rows):
         return replace(solution, equilibrium=EquilibriumGap(1, 0.0, 0.0, 0.0, time.perf_counter() - start))
     terms = wait_terms(model)
-    done = [_Round(*equilibrium_gap(model, solution.x, terms), solution, None)]
-    if done[0].gap > tolerance and np.any(terms.toll_h > 0):
+    done = [_Round(*_measure(model, solution, terms), solution, None)]
+    tolled = _pays_toll(model, terms, solution.x)  # the first LP weighed that wait at too low a value of time
+    if (done[0].gap > tolerance or tolled) and np.any(terms.toll_h > 0):
         settled = model.queue_waits(solution.x)
         step = np.ones(len(settled))
         last = np.zeros(len(settled))
@@ -311,18 +337,29 @@ def solve_equilibrium(
             cost = model.cost.copy()
             cost[: model.n_flow] += terms.tolls(model.n_flow, settled)
             solution = solve(cost)
-            done.append(_Round(*equilibrium_gap(model, solution.x, terms), solution, cost))
+            done.append(_Round(*_measure(model, solution, terms), solution, cost))
             move = model.queue_waits(solution.x) - settled
             if done[-1].gap <= tolerance or np.all(np.abs(move) <= SETTLED_H):
                 break
             step[move * last < 0] *= 0.5  # overshot: bisect
             settled = settled + step * move
             last = move
-    best = min(done, key=lambda r: r.gap)
+    best = min(done[1:] if tolled and len(done) > 1 else done, key=lambda r: r.gap)
     if best.gap > tolerance and len(done) > 1:
         best = _blend(model, terms, best, done)
     report = EquilibriumGap(len(done), best.gap, best.excess, done[0].gap, time.perf_counter() - start, best.cheapest)
     return replace(best.solution, cost=best.cost, equilibrium=report)
+
+
+def _measure(model: AssignmentModel, solution: LPSolution, terms: WaitTerms) -> tuple[float, float, np.ndarray]:
+    """The gap of a round, its full lines' places priced at its own duals."""
+    return equilibrium_gap(model, solution.x, terms, charge=capacity_charges(model, solution.row_dual))
+
+
+def _pays_toll(model: AssignmentModel, terms: WaitTerms, x: np.ndarray, *, tolerance: float = 1e-9) -> bool:
+    """Whether a column with cargo in ``x`` would pay a toll at the waits of ``x``."""
+    tolls = terms.tolls(model.n_flow, model.queue_waits(x))
+    return bool(np.any(tolls[x[: model.n_flow] > tolerance] > tolerance))
 
 
 BLEND_PARTNERS = 3
@@ -348,13 +385,14 @@ def _blend(model: AssignmentModel, terms: WaitTerms, best: _Round, done: list[_R
         if len(others) == BLEND_PARTNERS:
             break
     start = best
+    charge = capacity_charges(model, start.solution.row_dual)
     for other in others:
         shares = BLEND_SHARES
         for _ in range(2):
             found = None
             for share in shares:
                 x = (1.0 - share) * start.solution.x + share * other.solution.x
-                gap, excess, cheapest = equilibrium_gap(model, x, terms)
+                gap, excess, cheapest = equilibrium_gap(model, x, terms, charge=charge)
                 if gap < best.gap:
                     objective = (1.0 - share) * start.solution.objective + share * other.solution.objective
                     best = _Round(gap, excess, cheapest, replace(start.solution, x=x, objective=objective), start.cost)
