@@ -236,10 +236,11 @@ def test_validation_over_draws_gives_coverage():
     assert 0.0 <= checked.to_dict()["coverage"] <= 1.0
 
 
-def per_group_gap(model, x, terms, *, tolerance=1e-9):
+def per_group_gap(model, x, terms, *, tolerance=1e-9, charge=None):
     """The gap to equilibrium as it was measured before the groups were searched together: one
     Dijkstra per group over its own open columns, one pair at a time, each group's flow split
-    into paths from its origin (the heaviest column out of each node first, cycles cancelled)."""
+    into paths from its origin (the heaviest column out of each node first, cycles cancelled).
+    With ``charge`` every column is open and a place on a full capacity costs its charge."""
     from scipy.sparse import csr_array
     from scipy.sparse.csgraph import dijkstra
 
@@ -247,9 +248,12 @@ def per_group_gap(model, x, terms, *, tolerance=1e-9):
 
     cn, n, flow = model.network.compiled, model.network.compiled.n_nodes, x[: model.n_flow]
     cost = own_costs(model, terms, model.queue_waits(x))
-    full = model.capacity_load(x) >= model.cap_limit * (1.0 - FULL) - tolerance
     roomy = np.ones(model.n_flow, dtype=bool)
-    roomy[terms.cap_place[full[terms.cap]]] = False
+    if charge is not None:
+        cost = cost + charge
+    else:
+        full = model.capacity_load(x) >= model.cap_limit * (1.0 - FULL) - tolerance
+        roomy[terms.cap_place[full[terms.cap]]] = False
     cheapest = np.full(model.n_pairs, np.inf)
     delivered = x[model.delivery_col]
     bounds = np.searchsorted(model.flow_group, np.arange(len(model.group_origin) + 1))
