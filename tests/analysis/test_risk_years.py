@@ -95,3 +95,14 @@ def test_2024_replayed_with_its_own_risk_not_2022s():
     assert west["own"]["inside"] and west["own"]["use"] == "fit"
     days = float(load_risk_years().set_index("year").loc[2024, "expected_delay_days"])
     assert set(own["sanctions_risk_days"]) == {days} and set(held["sanctions_risk_days"]) == {28.0}
+
+
+def test_a_fit_written_over_a_table_already_read_reads_back_new(tmp_path):
+    """The table is read once per file; writing it again must not leave the old one in memory."""
+    tried = pd.DataFrame({"expected_delay_days": [0.0, 16.0], "model": [5e5, 2.1e5], "error": [1.2, 0.0]})
+    first = RiskFit(year=2023, expected_delay_days=16.0, figure="B1's figure", source="B1", value=211_100.0,
+                    model=210_000.0, inside=True, tried=tried)  # fmt: skip
+    path = write_risk_years([first], tmp_path / "risk-years.csv")
+    assert load_risk_years(path).iloc[0]["expected_delay_days"] == 16.0
+    write_risk_years([RiskFit(**{**first.__dict__, "expected_delay_days": 0.0})], path)
+    assert load_risk_years(path).iloc[0]["expected_delay_days"] == 0.0

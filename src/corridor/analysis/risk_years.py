@@ -155,4 +155,5 @@ def write_risk_years(fits: Sequence[RiskFit], path: str | Path | None = None) ->
     ]
     file.parent.mkdir(parents=True, exist_ok=True)
     pd.DataFrame(rows).to_csv(file, index=False, lineterminator="\n")
+    _read.cache_clear()  # a later load_risk_years in this process reads what was just written
     return file
