@@ -101,8 +101,9 @@ def validate_model(
         ranged_validation(samples=samples, seed=seed, executor=executor, workers=workers, data=data, as_json=as_json)
         return
     net = sh.load_network_or_exit(data)
+    risk_years = _dataset_risk_years(data)
     with sh.Progress("replaying the years"):
-        table = sh.guard(lambda: validation_table(net, equilibrium=equilibrium))
+        table = sh.guard(lambda: validation_table(net, risk_years=risk_years, equilibrium=equilibrium))
     stats = validation_statistics(table)
     if as_json:
         from corridor.records import json_records
@@ -120,7 +121,7 @@ def validate_model(
             wape = "-" if g["wape"] is None else f"{g['wape']:.0%}"
             bias = "-" if g["bias"] is None else f"{g['bias']:+.0%}"
             print(f"  {group}: {g['inside']} of {g['rows']} inside, WAPE {wape}, bias {bias}")
-    _print_risk_years(table)
+    _print_risk_years(table, risk_years)
     missed = table[(table["variant"] == "") & (table["why"] != "")]
     if len(missed):
         print("why the misses (the model's structure):")
@@ -128,11 +129,21 @@ def validate_model(
             print(f"  {row.year} {row.figure}: {row.why}")
 
 
-def _print_risk_years(table) -> None:  # type: ignore[no-untyped-def]
+def _dataset_risk_years(data: Path | None):  # type: ignore[no-untyped-def]
+    """A dataset folder's own fitted hold-ups (``calibrate --risk-years --data DIR --write`` writes
+    them there), or None for the built-in table."""
+    from corridor.analysis.risk_years import RISK_YEARS_FILE, load_risk_years
+
+    file = None if data is None else Path(data) / RISK_YEARS_FILE
+    return sh.guard(lambda: load_risk_years(file)) if file is not None and file.is_file() else None
+
+
+def _print_risk_years(table, risk_years=None) -> None:  # type: ignore[no-untyped-def]
     """The sanctions risk each year was replayed with (risk-years.csv, as validation_table reads it)."""
     from corridor.analysis.risk_years import load_risk_years
 
-    fitted = load_risk_years().set_index("year")["fitted_to"].to_dict()
+    years = load_risk_years() if risk_years is None else risk_years
+    fitted = years.set_index("year")["fitted_to"].to_dict()
     main = table[table["variant"] == ""]
     print("sanctions risk (expected hold-up at the Belarus-EU border) by year:")
     for year, days in main.groupby("year")["sanctions_risk_days"].first().items():
