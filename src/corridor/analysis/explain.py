@@ -10,7 +10,8 @@ its cheapest route, which the parts then show as the difference it pays.
 The costs are the assignment's own (:mod:`corridor.flow.equilibrium`): per unit, tariffs and
 premiums, and the segment's value of time times the transit (with a scenario's expected delays)
 and the waits on the queue curves at the loads. ``excess_usd`` is what a route costs beyond the
-segment's cheapest open route (one that crosses no capacity at its limit): 0 at an equilibrium.
+segment's cheapest route, a place on a capacity at its limit priced at its dual as the gap to
+equilibrium prices it: 0 at an equilibrium.
 The table's ``attrs["equilibrium"]`` holds the whole assignment's measured gap.
 """
 
@@ -23,7 +24,7 @@ import pandas as pd
 
 from corridor.analysis.dependency import _decompose
 from corridor.flow import Demand, build_assignment, read_assignment, segment_book, solve_model
-from corridor.flow.equilibrium import column_waits, own_costs, wait_terms
+from corridor.flow.equilibrium import capacity_charges, column_waits, own_costs, wait_terms
 from corridor.network import Network, place_nodes
 from corridor.scenario import DEFAULT_HORIZON, Scenario, scenario_effect, with_investments
 
@@ -118,6 +119,8 @@ def explain_pair(
     own = own_costs(model, terms, waits)
     waited = column_waits(model, terms, waits)
     cheapest = solution.equilibrium.cheapest_usd if solution.equilibrium is not None else np.zeros(0)
+    # the gap prices a place on a full line at its dual: the excess compares routes on that footing
+    charge = capacity_charges(model, solution.row_dual) if len(cheapest) else np.zeros(model.n_flow)
     arc_of = {
         (cn.link_ids[cn.arc_link[a]], cn.node_ids[cn.tail[a]], cn.node_ids[cn.head[a]]): a for a in range(cn.n_arcs)
     }
@@ -160,7 +163,9 @@ def explain_pair(
                     "time_usd": float((model.cost[route] - model.money[route]).sum()),
                     "wait_usd": float((own[route] - model.cost[route]).sum()),
                     "generalized_usd": generalized,
-                    "excess_usd": max(generalized - best, 0.0) if np.isfinite(best) else 0.0,
+                    "excess_usd": max(generalized + float(charge[route].sum()) - best, 0.0)
+                    if np.isfinite(best)
+                    else 0.0,
                     "links": list(links),
                 }
             )
