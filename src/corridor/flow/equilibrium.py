@@ -210,6 +210,8 @@ def equilibrium_gap(
     solution ``x`` (see the module docstring); ``charge`` (:func:`capacity_charges`): every route
     is open, a place on a full capacity at its price."""
     cn = model.network.compiled
+    if not len(model.group_origin):  # no demand groups: no route to be off
+        return 0.0, 0.0, np.full(model.n_pairs, np.inf)
     flow = x[: model.n_flow]
     cost = own_costs(model, terms, model.queue_waits(x))
     roomy = np.ones(model.n_flow, dtype=bool)
