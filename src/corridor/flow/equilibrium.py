@@ -346,9 +346,10 @@ def solve_equilibrium(
             step[move * last < 0] *= 0.5  # overshot: bisect
             settled = settled + step * move
             last = move
-    best = min(done[1:] if tolled and len(done) > 1 else done, key=lambda r: r.gap)
-    if best.gap > tolerance and len(done) > 1:
-        best = _blend(model, terms, best, done)
+    pool = done[1:] if tolled and len(done) > 1 else done  # never the first LP when it weighed waits too low
+    best = min(pool, key=lambda r: r.gap)
+    if best.gap > tolerance and len(pool) > 1:
+        best = _blend(model, terms, best, pool)
     report = EquilibriumGap(len(done), best.gap, best.excess, done[0].gap, time.perf_counter() - start, best.cheapest)
     return replace(best.solution, cost=best.cost, equilibrium=report)
 
