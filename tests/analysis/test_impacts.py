@@ -160,7 +160,9 @@ def test_the_time_change_is_transit_and_queues_as_the_bottlenecks_count_them(san
         for name, run in (("before", sanctions.baseline), ("after", sanctions.disrupted))
     }
     assert khorgos["before"]["wait_h"].iloc[0] == pytest.approx(240.0)
-    assert 1.5 * khorgos["after"]["queue_cost_usd"].iloc[0] < khorgos["before"]["queue_cost_usd"].iloc[0] < 1e9
+    before, after = (float(khorgos[k]["queue_cost_usd"].iloc[0]) for k in ("before", "after"))
+    assert after < before / 1.5, (before, after)  # the sanctions shorten the Khorgos queue's cost
+    assert before < 1e9, before  # hundreds of millions, not billions
     assert data["delta_transit_time_cost_usd"] > 10 * abs(data["delta_queue_cost_usd"])
     assert data["disruption_cost_usd"] > 0
 
