@@ -44,7 +44,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from corridor.analysis.risk_years import RISK_GRID_DAYS, RiskFit, load_risk_years, risk_days_in, with_risk_days
+from corridor.analysis.risk_years import (
+    RISK_GRID_DAYS,
+    RiskFit,
+    load_risk_years,
+    priced_as_days,
+    risk_days_in,
+    with_risk_days,
+)
 from corridor.analysis.yearly import assign_span, day_pieces, market_network_on
 from corridor.errors import DataError, Problem
 from corridor.flow import Assignment, Demand, assign, combine_assignments, demand_from_frame
@@ -58,7 +65,7 @@ from corridor.network import (
     year_span,
 )
 from corridor.routing import shortest_route
-from corridor.scenario import RiskPremium, Scenario, load_scenario
+from corridor.scenario import Scenario, load_scenario
 
 __all__ = [
     "FREE_PARAMETERS",
@@ -423,7 +430,7 @@ def validation_table(
 
 def _held_days(scenario: Scenario) -> list[float]:
     """The expected delays the scenario's risks price (those it prices as days)."""
-    return [e.expected_delay_days for e in scenario.events if isinstance(e, RiskPremium) and e.expected_delay_days > 0]
+    return [e.expected_delay_days for e in scenario.events if priced_as_days(e)]
 
 
 def _year_scenario(scenario: Scenario, year: int, first: int, history: pd.DataFrame) -> Scenario | None:

@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import TypeGuard
 
 import pandas as pd
 
@@ -33,6 +34,7 @@ __all__ = [
     "RISK_YEARS_FILE",
     "RiskFit",
     "load_risk_years",
+    "priced_as_days",
     "risk_days_in",
     "with_risk_days",
     "write_risk_years",
@@ -104,6 +106,11 @@ def risk_days_in(table: pd.DataFrame, year: int) -> float | None:
     return float(earlier.sort_values("year")["expected_delay_days"].iloc[-1])
 
 
+def priced_as_days(event: object) -> TypeGuard[RiskPremium]:
+    """Whether the event is a risk the scenario prices as expected delay (days of hold-up)."""
+    return isinstance(event, RiskPremium) and event.expected_delay_days > 0
+
+
 def with_risk_days(scenario: Scenario, days: float) -> Scenario:
     """The scenario with every risk it prices as expected delay set to ``days`` (its other events,
     and its premiums on the goods' value, as they are).
@@ -116,10 +123,7 @@ def with_risk_days(scenario: Scenario, days: float) -> Scenario:
     [7.0, 0.0]
     """
     events = [
-        e.model_copy(update={"expected_delay_days": float(days)})
-        if isinstance(e, RiskPremium) and e.expected_delay_days > 0
-        else e
-        for e in scenario.events
+        e.model_copy(update={"expected_delay_days": float(days)}) if priced_as_days(e) else e for e in scenario.events
     ]
     return scenario.model_copy(update={"events": events})
 
