@@ -9,6 +9,7 @@
 * :mod:`corridor.sweep.appraisal`: investment appraisal on the same sampled years (:func:`appraise`).
 """
 
+from corridor.sweep._outcomes import outcome_members
 from corridor.sweep.appraisal import BUILTIN_CANDIDATES, Appraisal, appraise, candidate_cost, load_candidates
 from corridor.sweep.closures import Criticality, criticality
 from corridor.sweep.elements import Element, bind_elements, closable_elements, network_elements
@@ -40,6 +41,7 @@ __all__ = [
     "load_candidates",
     "load_hazards",
     "network_elements",
+    "outcome_members",
     "risk",
     "sample_year",
     "sweep_map",

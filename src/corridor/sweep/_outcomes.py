@@ -21,7 +21,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-__all__ = ["SAME_OUTCOME_RTOL", "naming_order", "ranking", "ranking_rule", "same_outcomes"]
+__all__ = ["SAME_OUTCOME_RTOL", "naming_order", "outcome_members", "ranking", "ranking_rule", "same_outcomes"]
 
 SAME_OUTCOME_RTOL = 1e-6
 """Two figures are the same when they differ by at most this share of the larger: the LP's answers
@@ -38,6 +38,15 @@ GROUP_KINDS = ("canal", "strait", "asset", "corridor", "sea_area")
 """Among groups: a canal or a strait (what ships pass and what closes) and an asset (a pipeline
 system, a port pair) before a corridor, and a sea area (a stretch of water around a chokepoint)
 last. Between two groups of one kind, the one with more arcs (the whole before its part)."""
+
+
+def outcome_members(value: object) -> list[str]:
+    """The elements a ranking row's ``same_outcome`` names (stored joined by ", "), as a list.
+
+    >>> outcome_members("red_sea, bab_el_mandeb_strait"), outcome_members("")
+    (['red_sea', 'bab_el_mandeb_strait'], [])
+    """
+    return [part for part in str(value or "").split(", ") if part]
 
 
 def ranking_rule(country: str | None, transit: bool) -> str:

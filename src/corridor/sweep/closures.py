@@ -47,7 +47,7 @@ from corridor.flow import FLOW_TOLERANCE, AssignmentModel, Demand, SolveOutcome,
 from corridor.network import Network, commodity_units
 from corridor.records import json_records
 from corridor.scenario import Scenario, with_investments
-from corridor.sweep._outcomes import naming_order, ranking, ranking_rule, same_outcomes
+from corridor.sweep._outcomes import naming_order, outcome_members, ranking, ranking_rule, same_outcomes
 from corridor.sweep.elements import Element, bind_elements, closable_elements
 from corridor.sweep.engine import SweepOptions, sweep_map, worth_spreading
 
@@ -135,7 +135,7 @@ class Criticality:
         )
         outcomes = json_records(ranked)
         for row in outcomes:
-            row["same_outcome"] = [c for c in str(row["same_outcome"]).split(", ") if c]
+            row["same_outcome"] = outcome_members(row["same_outcome"])
         return {
             "n": self.n,
             "scenario": self.scenario,

@@ -84,7 +84,7 @@ def _baseline_loads(ctx: WebContext) -> dict[str, dict[str, float | None]]:
 
 def _criticality(ctx: WebContext, scenario: str | None, on: dt.date | None) -> dict[str, Any]:
     from corridor.errors import RequestError
-    from corridor.sweep import criticality
+    from corridor.sweep import criticality, outcome_members
     from corridor.web.labels import first_event_day
 
     chosen = None
@@ -105,7 +105,7 @@ def _criticality(ctx: WebContext, scenario: str | None, on: dt.date | None) -> d
     groups = set(network.groups["id"])
     for row in rows:
         # elements in series share a row: the one it is named by, then those with the same outcome
-        same = [part for part in str(row.get("same_outcome") or "").split(", ") if part]
+        same = outcome_members(row.get("same_outcome"))
         row["same_outcome"] = same
         closed = [str(row.get("closed", "")), *same]
         row["closed_names"] = names.of(closed[0])
